@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import type { TokenUsage } from '@orchestrate/core';
+
+/** The three model roles. */
+export type Role = 'planner' | 'worker' | 'verifier';
+
+/** One structured-output model call. */
+export interface StructuredCall<T> {
+  role: Role;
+  model: string;
+  /** Stable instructions (system prompt), first so prompt caching can hit. */
+  instructions: string;
+  /** The variable input. */
+  input: string;
+  schema: z.ZodType<T>;
+  maxOutputTokens: number;
+  /** Prompt cache key: one per role and kind. */
+  cacheKey: string;
+  signal?: AbortSignal;
+}
+
+/** What a call returned: the validated output and the usage of every request it made. */
+export interface StructuredResult<T> {
+  output: T;
+  usage: TokenUsage;
+  model: string;
+}
+
+/** A model call that failed; `usage` is what it cost anyway, `fatal` stops the whole run (e.g. a rejected key). */
+export class CallFailed extends Error {
+  constructor(
+    message: string,
+    readonly usage: TokenUsage,
+    readonly fatal: boolean,
+  ) {
+    super(message);
+    this.name = 'CallFailed';
+  }
+}
+
+/** Something that can make structured model calls (the OpenAI engine, or a test double). */
+export interface ModelClient {
+  call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>>;
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
+import { ConfigError } from './errors.js';
+
+const price = z.strictObject({
+  /** USD per million input tokens. */
+  input: z.number().nonnegative(),
+  /** USD per million cached input tokens. */
+  cachedInput: z.number().nonnegative(),
+  /** USD per million output tokens. */
+  output: z.number().nonnegative(),
+});
+
+const modelName = z.string().min(1);
+
+/** The zod schema of `agents.config.ts`; the user type, the resolved type and the JSON schema derive from it. */
+export const configSchema = z.strictObject({
+  /** Which engine runs the models. `auto` = openai when an API key is configured, else offline. @default 'auto' */
+  engine: z.enum(['auto', 'openai', 'offline']).default(DEFAULTS.engine),
+  /** Model per role. @default { planner: 'gpt-5.4', worker: 'gpt-5.4-nano', verifier: 'gpt-5.4-mini' } */
+  models: z
+    .strictObject({
+      planner: modelName.default(DEFAULTS.models.planner),
+      worker: modelName.default(DEFAULTS.models.worker),
+      verifier: modelName.default(DEFAULTS.models.verifier),
+    })
+    .prefault({}),
+  /** Prices in USD per million tokens, merged over the built-in table. @default the gpt-5.4 family list prices */
+  prices: z.record(z.string(), price).default({}),
+  /** The model API. */
+  api: z
+    .strictObject({
+      /** Base URL of an OpenAI-compatible API (OpenRouter, a gateway, Ollama, vLLM). @default OPENAI_BASE_URL or the OpenAI API */
+      baseURL: z.url({ protocol: /^https?$/ }).optional(),
+      /** Wire API: the Responses API, or chat completions for servers without it. @default 'responses' */
+      wire: z.enum(['responses', 'chat_completions']).default(DEFAULTS.api.wire),
+      /** Per-request timeout in milliseconds. @default 120000 */
+      timeoutMs: z.int().positive().default(DEFAULTS.api.timeoutMs),
+      /** Retries per request on 408/409/429/5xx and connection errors. @default 2 */
+      maxRetries: z.int().min(0).max(10).default(DEFAULTS.api.maxRetries),
+    })
+    .prefault({}),
+  /** Output-token cap per call and role; the budget reserves this worst case before each call. @default { planner: 4000, worker: 800, verifier: 1500 } */
+  maxOutputTokens: z
+    .strictObject({
+      planner: z.int().min(16).default(DEFAULTS.maxOutputTokens.planner),
+      worker: z.int().min(16).default(DEFAULTS.maxOutputTokens.worker),
+      verifier: z.int().min(16).default(DEFAULTS.maxOutputTokens.verifier),
+    })
+    .prefault({}),
+  /** Model calls in flight at once. @default 8 */
+  concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
+  /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */
+  budgetUsd: z.number().positive().optional(),
+  /** Jobs judged per verifier call. @default 8 */
+  verifyBatchSize: z.int().min(1).max(64).default(DEFAULTS.verifyBatchSize),
+  /** Globs of files to index. @default TypeScript sources */
+  include: z.array(z.string().min(1)).default([...DEFAULTS.include]),
+  /** Globs of files never to index. @default declaration files, node_modules, dist, build */
+  exclude: z.array(z.string().min(1)).default([...DEFAULTS.exclude]),
+  /** Files larger than this are skipped. @default 1000000 */
+  maxFileBytes: z.int().positive().default(DEFAULTS.maxFileBytes),
+  /** Send traces to the OpenAI tracing backend. @default false */
+  tracing: z.boolean().default(DEFAULTS.tracing),
+});
+
+/** What a user writes in `agents.config.ts`. */
+export type UserConfig = z.input<typeof configSchema>;
+/** The configuration after defaults are applied. */
+export type ResolvedConfig = z.output<typeof configSchema> & { prices: Record<string, ModelPrice> };
+/** A model's prices in USD per million tokens. */
+export type ModelPrice = z.output<typeof price>;
+
+/** Identity function that types an `agents.config.ts`. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}
+
+/** Validates a user config (and overrides) and applies defaults; throws ConfigError naming the bad key. */
+export function resolveConfig(user: unknown, source = 'config'): ResolvedConfig {
+  const parsed = configSchema.safeParse(user ?? {});
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source));
+  return { ...parsed.data, prices: { ...DEFAULTS.prices, ...parsed.data.prices } };
+}
+
+/** Turns zod issues into lines that name the key and what is allowed. */
+function formatIssues(error: z.ZodError, source: string): string {
+  const lines = error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? ` in \`${issue.path.join('.')}\`` : '';
+      const allowed = allowedKeys(issue.path.map(String));
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}${where}` +
+        (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
+    }
+    const key = issue.path.join('.') || '(root)';
+    return `\`${key}\`: ${issue.message}`;
+  });
+  return `Invalid ${source}:\n  - ${lines.join('\n  - ')}\nFix the value(s) above; see the README's Configuration section for every key.`;
+}
+
+function allowedKeys(path: string[]): string[] | undefined {
+  let node: z.ZodType = configSchema;
+  for (const key of path) {
+    const shape = objectShape(node);
+    const next = shape?.[key];
+    if (!next) return undefined;
+    node = next;
+  }
+  const shape = objectShape(node);
+  return shape ? Object.keys(shape) : undefined;
+}
+
+function objectShape(node: z.ZodType): Record<string, z.ZodType> | undefined {
+  let cur: unknown = node;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof z.ZodObject) return cur.shape as Record<string, z.ZodType>;
+    const def = (cur as { def?: { innerType?: unknown } }).def;
+    cur = def?.innerType;
+  }
+  return undefined;
+}
+
+/** JSON schema of the configuration file, for editors. */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input' });
+}

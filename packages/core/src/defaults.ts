@@ -1,0 +1,19 @@
+/** Every default of orchestrate's configuration, in one place. */
+export const DEFAULTS = {
+  engine: 'auto',
+  models: { planner: 'gpt-5.4', worker: 'gpt-5.4-nano', verifier: 'gpt-5.4-mini' },
+  /** USD per million tokens. */
+  prices: {
+    'gpt-5.4': { input: 2.5, cachedInput: 0.25, output: 15 },
+    'gpt-5.4-mini': { input: 0.75, cachedInput: 0.075, output: 4.5 },
+    'gpt-5.4-nano': { input: 0.2, cachedInput: 0.02, output: 1.25 },
+  },
+  api: { wire: 'responses', timeoutMs: 120_000, maxRetries: 2 },
+  concurrency: 8,
+  verifyBatchSize: 8,
+  include: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+  exclude: ['**/*.d.ts', '**/node_modules/**', '**/dist/**', '**/build/**'],
+  maxFileBytes: 1_000_000,
+  maxOutputTokens: { planner: 4_000, worker: 800, verifier: 1_500 },
+  tracing: false,
+} as const;

@@ -1,0 +1,84 @@
+import type { ModelPrice } from './config.js';
+import { addUsage, emptyUsage, priceUsage, roundUsd, type PricedUsage, type TokenUsage } from './pricing.js';
+
+/** A reservation of worst-case cost held while a call is in flight. */
+export interface Reservation {
+  readonly id: number;
+  readonly usd: number;
+}
+
+/**
+ * Counts every model call per model, prices it, and enforces the budget: a call must reserve its worst-case cost
+ * first, so spend can never pass the cap by more than what was already reserved by calls in flight.
+ */
+export class UsageLedger {
+  readonly #prices: Record<string, ModelPrice>;
+  readonly #budget: number | null;
+  readonly #usage = new Map<string, TokenUsage>();
+  readonly #reserved = new Map<number, number>();
+  #next = 1;
+  /** Set once a call was refused for the budget. */
+  budgetReached = false;
+
+  constructor(prices: Record<string, ModelPrice>, budgetUsd: number | null) {
+    this.#prices = prices;
+    this.#budget = budgetUsd;
+  }
+
+  /** Worst-case cost of a call: every input token uncached, every allowed output token used. */
+  worstCase(model: string, inputTokens: number, maxOutputTokens: number): number {
+    return priceUsage({ requests: 1, inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens }, this.#prices[model]);
+  }
+
+  /** Reserves a call's worst-case cost; null (and budgetReached) when it would cross the budget. */
+  reserve(model: string, inputTokens: number, maxOutputTokens: number): Reservation | null {
+    const usd = this.worstCase(model, inputTokens, maxOutputTokens);
+    if (this.#budget !== null && this.spentUsd() + this.reservedUsd() + usd > this.#budget) {
+      this.budgetReached = true;
+      return null;
+    }
+    const id = this.#next++;
+    this.#reserved.set(id, usd);
+    return { id, usd };
+  }
+
+  /** Releases a reservation (after the call finished or failed). */
+  release(reservation: Reservation): void {
+    this.#reserved.delete(reservation.id);
+  }
+
+  /** Records one call's usage as the API reported it; returns its cost. */
+  record(model: string, usage: TokenUsage): number {
+    const current = this.#usage.get(model) ?? emptyUsage();
+    this.#usage.set(model, addUsage(current, usage));
+    return priceUsage(usage, this.#prices[model]);
+  }
+
+  /** USD spent so far. */
+  spentUsd(): number {
+    let usd = 0;
+    for (const [model, usage] of this.#usage) usd += priceUsage(usage, this.#prices[model]);
+    return roundUsd(usd);
+  }
+
+  /** USD held by calls in flight. */
+  reservedUsd(): number {
+    let usd = 0;
+    for (const v of this.#reserved.values()) usd += v;
+    return usd;
+  }
+
+  /** Usage and cost per model. */
+  byModel(): Record<string, PricedUsage> {
+    const out: Record<string, PricedUsage> = {};
+    for (const [model, usage] of this.#usage) out[model] = { ...usage, costUsd: priceUsage(usage, this.#prices[model]) };
+    return out;
+  }
+
+  /** Usage summed over all models. */
+  total(): PricedUsage {
+    const sum = emptyUsage();
+    for (const usage of this.#usage.values()) addUsage(sum, usage);
+    return { ...sum, costUsd: this.spentUsd() };
+  }
+}

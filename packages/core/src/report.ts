@@ -1,0 +1,62 @@
+import type { PricedUsage } from './pricing.js';
+import type { JobKind, JobStatus, PlanStep } from './plan.js';
+
+/** One job's line in the report. */
+export interface ReportItem {
+  id: string;
+  stepId: string;
+  kind: JobKind;
+  file: string;
+  symbol: string;
+  status: JobStatus;
+  /** The worker model that produced the result (or `offline`). */
+  model: string | null;
+  tokens: { input: number; cachedInput: number; output: number };
+  costUsd: number;
+  /** Why the job failed or was skipped. */
+  error: string | null;
+  /** Verifier's reason, when it judged the job. */
+  verdict: string | null;
+}
+
+/** One commit the run made. */
+export interface ReportCommit {
+  sha: string;
+  stepId: string;
+  message: string;
+  jobs: number;
+}
+
+/** Why the run ended. */
+export type RunStatus = 'completed' | 'completed-with-failures' | 'budget-exceeded' | 'nothing-to-do' | 'dry-run' | 'cancelled';
+
+/** The run's report, written to `.orchestrate/runs/<id>/report.json`. */
+export interface RunReport {
+  id: string;
+  task: string;
+  engine: 'openai' | 'offline';
+  status: RunStatus;
+  repo: string;
+  baseCommit: string;
+  branch: string | null;
+  worktree: string | null;
+  plan: { source: string; steps: PlanStep[]; warnings: string[] };
+  commits: ReportCommit[];
+  jobs: { total: number; succeeded: number; failed: number; skipped: number };
+  usage: Record<string, PricedUsage>;
+  costUsd: number;
+  budgetUsd: number | null;
+  estimate: Estimate | null;
+  durationMs: number;
+  startedAt: string;
+  items: ReportItem[];
+  warnings: string[];
+}
+
+/** Estimated calls, tokens and cost, per model, before any spend. */
+export interface Estimate {
+  jobs: number;
+  perModel: Record<string, { calls: number; inputTokens: number; outputTokens: number; costUsdLow: number; costUsdHigh: number }>;
+  costUsdLow: number;
+  costUsdHigh: number;
+}

@@ -1,0 +1,3 @@
+export { runTask, newRunId, type RunTaskOptions } from './run-task.js';
+export { formatSummary, writeReport, runDir } from './report.js';
+export { loadConfig, CONFIG_FILES } from './load-config.js';

@@ -1,0 +1,47 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
+import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from '@orchestrate/core';
+
+/** Config file names looked up at the repository root, in order. */
+export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.config.js', 'agents.config.mjs'];
+
+const corePath = fileURLToPath(new URL('../../core/src/index.ts', import.meta.url));
+
+/** Finds and loads the repository's config file (if any), merges `overrides` and validates the whole. */
+export async function loadConfig(
+  root: string,
+  overrides: Partial<UserConfig> = {},
+): Promise<{ config: ResolvedConfig; file: string | null }> {
+  let file: string | null = null;
+  for (const name of CONFIG_FILES) {
+    const candidate = path.join(root, name);
+    if (await access(candidate).then(() => true, () => false)) {
+      file = candidate;
+      break;
+    }
+  }
+  let user: unknown = {};
+  if (file) {
+    const jiti = createJiti(import.meta.url, {
+      moduleCache: false,
+      alias: { orchestrate: corePath, '@orchestrate/core': corePath },
+    });
+    try {
+      user = await jiti.import(file, { default: true });
+    } catch (err) {
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new ConfigError(`Could not load ${path.basename(file)}: ${message}. Fix the file so it runs, or remove it.`);
+    }
+    if (typeof user !== 'object' || user === null || Array.isArray(user)) {
+      throw new ConfigError(`${path.basename(file)} must \`export default defineConfig({ ... })\` (an object).`);
+    }
+  }
+  const merged = { ...(user as object), ...stripUndefined(overrides) };
+  return { config: resolveConfig(merged, file ? path.basename(file) : 'options'), file };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,65 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReportItem, RunReport } from '@orchestrate/core';
+import type { JobState } from './job-state.js';
+
+/** Where a run's state lives in the target repository. */
+export function runDir(root: string, runId: string): string {
+  return path.join(root, '.orchestrate', 'runs', runId);
+}
+
+/** The report line of one job. */
+export function reportItem(s: JobState): ReportItem {
+  return {
+    id: s.target.job.id,
+    stepId: s.target.job.stepId,
+    kind: s.target.job.kind,
+    file: s.target.job.file,
+    symbol: s.target.job.symbol,
+    status: s.status ?? 'skipped',
+    model: s.model,
+    tokens: { input: s.usage.inputTokens, cachedInput: s.usage.cachedInputTokens, output: s.usage.outputTokens },
+    costUsd: Math.round(s.costUsd * 1e9) / 1e9,
+    error: s.error,
+    verdict: s.verdict,
+  };
+}
+
+/** Writes `report.json` atomically enough for readers (whole file, one write). */
+export async function writeReport(root: string, report: RunReport): Promise<string> {
+  const dir = runDir(root, report.id);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'report.json');
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+/** The human summary at the end of a run: what happened, what it cost, and how to look at, merge or delete the branch. */
+export function formatSummary(report: RunReport): string {
+  const lines: string[] = [];
+  const { jobs } = report;
+  lines.push(`orchestrate run ${report.id} (${report.engine} engine): ${report.status}`);
+  lines.push(`  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded, ${jobs.failed} failed, ${jobs.skipped} skipped`);
+  const models = Object.entries(report.usage);
+  if (models.length) {
+    lines.push(`  cost: $${report.costUsd.toFixed(4)}${report.budgetUsd !== null ? ` of $${report.budgetUsd} budget` : ''}`);
+    for (const [model, u] of models) {
+      lines.push(`    ${model}: ${u.requests} requests, ${u.inputTokens} in (${u.cachedInputTokens} cached), ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`);
+    }
+  } else lines.push('  cost: $0 (no model calls)');
+  const failed = report.items.filter((i) => i.status !== 'succeeded');
+  for (const item of failed.slice(0, 10)) lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
+  if (failed.length > 10) lines.push(`  … ${failed.length - 10} more in the report`);
+  for (const w of report.warnings.slice(0, 5)) lines.push(`  warning: ${w}`);
+  if (report.branch && report.commits.length) {
+    lines.push(`  branch: ${report.branch} (${report.commits.length} commit${report.commits.length === 1 ? '' : 's'} on ${report.baseCommit.slice(0, 8)})`);
+    for (const c of report.commits) lines.push(`    ${c.sha.slice(0, 8)} ${c.message}`);
+    lines.push('');
+    lines.push('Your working tree, index and current branch were not touched. Next:');
+    lines.push(`  look:   git log -p ${report.baseCommit.slice(0, 8)}..${report.branch}`);
+    lines.push(`  merge:  git merge ${report.branch}`);
+    lines.push(`  delete: git branch -D ${report.branch}`);
+  } else if (report.status !== 'dry-run') lines.push('  nothing was committed; no branch was kept.');
+  lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import {
+  EnvironmentError,
+  ModelError,
+  UsageLedger,
+  type Estimate,
+  type RunEventListener,
+  type RunReport,
+  type RunStatus,
+  type UserConfig,
+} from '@orchestrate/core';
+import { createOpenAIClient, type ModelClient } from '@orchestrate/agents';
+import {
+  addWorktree,
+  branchExists,
+  ensureExcluded,
+  findRepoRoot,
+  git,
+  gitCommonDir,
+  headCommit,
+  indexFiles,
+  isDirty,
+  readCommitFiles,
+  removeWorktree,
+} from '@orchestrate/repo';
+import { commitSteps } from './commit.js';
+import { estimateRun } from './estimate.js';
+import { newJobState, type JobState } from './job-state.js';
+import { loadConfig } from './load-config.js';
+import { expandPlan, makePlan } from './plan.js';
+import { reportItem, writeReport } from './report.js';
+import { runVerifier } from './verify.js';
+import { runWorkers, settle, type PhaseContext } from './work.js';
+
+/** Options of one run. CLI flags map one to one onto these. */
+export interface RunTaskOptions {
+  task: string;
+  /** A directory inside the target repository. @default process.cwd() */
+  cwd?: string;
+  engine?: 'auto' | 'openai' | 'offline';
+  /** Plan, expand and estimate; create nothing and call no worker. */
+  dryRun?: boolean;
+  concurrency?: number;
+  budgetUsd?: number;
+  /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL from. @default process.env */
+  env?: Record<string, string | undefined>;
+  onEvent?: RunEventListener;
+  signal?: AbortSignal;
+  /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
+  confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
+}
+
+/** A new run id: sortable by time, unique enough for branch names. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * Runs a task on a repository: index → plan → expand → work → gates → verify → commit → report. Every edit happens in a
+ * git worktree on a new branch `orchestrate/<run-id>` created from HEAD; the user's working tree, index and branch are
+ * never touched. Resolves with the report; rejects only with OrchestrateError for user-fixable problems (or a bug).
+ */
+export async function runTask(options: RunTaskOptions): Promise<RunReport> {
+  const started = Date.now();
+  const emit: RunEventListener = options.onEvent ?? (() => {});
+  const env = options.env ?? process.env;
+  emit({ type: 'phase', phase: 'setup' });
+  const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
+  const baseCommit = await headCommit(root);
+  const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
+  const { config } = await loadConfig(root, overrides);
+  const client = resolveClient(config, env);
+  const engine = client ? 'openai' : 'offline';
+  const runId = newRunId();
+  const branch = `orchestrate/${runId}`;
+  if (await branchExists(root, branch)) {
+    throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Run again to get a new run id, or delete the branch.`);
+  }
+  emit({ type: 'run-start', runId, engine, branch, baseCommit, dirty: await isDirty(root) });
+
+  emit({ type: 'phase', phase: 'index' });
+  const t0 = Date.now();
+  const { files: repoFiles, skipped } = await readCommitFiles(root, baseCommit, config);
+  const files = indexFiles(repoFiles);
+  emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: Date.now() - t0 });
+
+  const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
+  emit({ type: 'phase', phase: 'plan' });
+  const plan = await makePlan({ task: options.task, files, config, client, ledger });
+  emit({ type: 'planned', plan });
+  plan.warnings.forEach((message) => emit({ type: 'warning', message }));
+
+  emit({ type: 'phase', phase: 'expand' });
+  const targets = expandPlan(plan, files);
+  const estimate = estimateRun(targets, config, ledger, !client);
+  emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
+  const states = targets.map(newJobState);
+  const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
+  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, startedAt: new Date(started).toISOString() } as const;
+
+  const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
+  if (options.dryRun || states.length === 0 || cancelled) {
+    const status: RunStatus = options.dryRun ? 'dry-run' : cancelled ? 'cancelled' : 'nothing-to-do';
+    const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, started });
+    if (!options.dryRun) {
+      await ensureExcluded(root);
+      await writeReport(root, report);
+    }
+    emit({ type: 'done', report });
+    return report;
+  }
+
+  await ensureExcluded(root);
+  const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
+  emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
+  await addWorktree(root, worktree, branch, baseCommit);
+  const ctx: PhaseContext = { config, client, ledger, emit, signal: options.signal, fatal: null };
+  let commits: RunReport['commits'] = [];
+  try {
+    emit({ type: 'phase', phase: 'work' });
+    await runWorkers(states, ctx);
+    emit({ type: 'phase', phase: 'verify' });
+    await runVerifier(states, ctx);
+    emit({ type: 'phase', phase: 'commit' });
+    commits = await commitSteps(plan, states, worktree, {
+      runId,
+      task: options.task,
+      engine,
+      models: { worker: config.models.worker, verifier: config.models.verifier },
+      ledger,
+    });
+  } finally {
+    await removeWorktree(root, worktree).catch(() => undefined);
+    if (commits.length === 0) await git(root, ['branch', '-D', branch]).catch(() => undefined);
+  }
+  for (const s of states) {
+    if (s.phase !== 'done') {
+      s.phase = 'done';
+      s.status = 'failed';
+      s.error ??= 'not committed';
+    }
+    settle(s, ctx);
+  }
+  const failed = states.some((s) => s.status !== 'succeeded');
+  const status: RunStatus = ledger.budgetReached ? 'budget-exceeded' : failed ? 'completed-with-failures' : 'completed';
+  emit({ type: 'phase', phase: 'report' });
+  const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, started });
+  await writeReport(root, report);
+  emit({ type: 'done', report });
+  if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
+  return report;
+}
+
+/** The OpenAI client when the engine resolves to openai, else null (offline). */
+function resolveClient(config: Awaited<ReturnType<typeof loadConfig>>['config'], env: Record<string, string | undefined>): ModelClient | null {
+  const apiKey = env.OPENAI_API_KEY?.trim();
+  const baseURL = config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+  if (config.engine === 'offline' || (config.engine === 'auto' && !apiKey)) return null;
+  if (!apiKey && !baseURL) {
+    throw new EnvironmentError(
+      'E_NO_API_KEY',
+      'The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server that takes no key). Set it, or run with --engine offline.',
+    );
+  }
+  return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config });
+}
+
+function buildReport(args: {
+  id: string;
+  task: string;
+  engine: 'openai' | 'offline';
+  status: RunStatus;
+  repo: string;
+  baseCommit: string;
+  branch: string | null;
+  worktree: string | null;
+  plan: RunReport['plan'];
+  estimate: RunReport['estimate'];
+  warnings: string[];
+  commits: RunReport['commits'];
+  states: JobState[];
+  ledger: UsageLedger;
+  config: { budgetUsd?: number | undefined };
+  started: number;
+  startedAt: string;
+}): RunReport {
+  const items = args.states.map(reportItem);
+  const count = (status: string) => items.filter((i) => i.status === status).length;
+  return {
+    id: args.id,
+    task: args.task,
+    engine: args.engine,
+    status: args.status,
+    repo: args.repo,
+    baseCommit: args.baseCommit,
+    branch: args.branch,
+    worktree: args.worktree,
+    plan: { source: args.plan.source, steps: args.plan.steps, warnings: args.plan.warnings },
+    commits: args.commits,
+    jobs: { total: items.length, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') },
+    usage: args.ledger.byModel(),
+    costUsd: args.ledger.spentUsd(),
+    budgetUsd: args.config.budgetUsd ?? null,
+    estimate: args.estimate,
+    durationMs: Date.now() - args.started,
+    startedAt: args.startedAt,
+    items,
+    warnings: args.warnings,
+  };
+}

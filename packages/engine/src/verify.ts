@@ -1,0 +1,82 @@
+import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from '@orchestrate/agents';
+import { addUsage, emptyUsage, priceUsage, type TokenUsage } from '@orchestrate/core';
+import { jobKind } from '@orchestrate/jobs';
+import pLimit from 'p-limit';
+import { finish, type JobState } from './job-state.js';
+import { estimateTokens } from './tokens.js';
+import { record, type PhaseContext } from './work.js';
+
+/**
+ * Sends the jobs that passed their gates to the verifier model in batches; only accepted jobs go on to the commit.
+ * Offline there is no verifier model: the deterministic gates are the whole check, and the report says so.
+ */
+export async function runVerifier(states: JobState[], ctx: PhaseContext): Promise<void> {
+  const ready = states.filter((s) => s.phase === 'ready');
+  if (!ctx.client) {
+    for (const s of ready) {
+      s.phase = 'verified';
+      s.verdict = 'offline engine: deterministic gates only (no verifier model)';
+    }
+    return;
+  }
+  const batches: JobState[][] = [];
+  for (let i = 0; i < ready.length; i += ctx.config.verifyBatchSize) batches.push(ready.slice(i, i + ctx.config.verifyBatchSize));
+  const limit = pLimit(ctx.config.concurrency);
+  await Promise.all(batches.map((batch) => limit(() => verifyBatch(batch, ctx))));
+}
+
+async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {
+  if (ctx.fatal) return batch.forEach((s) => finish(s, 'skipped', `run stopped: ${ctx.fatal!.message}`));
+  if (ctx.signal?.aborted) return batch.forEach((s) => finish(s, 'skipped', 'run interrupted before verification'));
+  const client = ctx.client!;
+  const model = ctx.config.models.verifier;
+  const items = batch.map((s, i) => ({
+    key: `j${i + 1}`,
+    instructions: `Add an accurate doc comment to this declaration.${s.target.step.instructions ? ` ${s.target.step.instructions}` : ''}`,
+    result: jobKind(s.target.job.kind).describeForVerifier(s.target, s.edit!),
+  }));
+  const input = verifierInput(items);
+  const maxOut = ctx.config.maxOutputTokens.verifier;
+  const reservation = ctx.ledger.reserve(model, estimateTokens(VERIFIER_INSTRUCTIONS + input) + 100 + 30 * items.length, maxOut);
+  if (!reservation) return batch.forEach((s) => finish(s, 'skipped', 'budget reached before verification'));
+  try {
+    const result = await client.call({
+      role: 'verifier',
+      model,
+      instructions: VERIFIER_INSTRUCTIONS,
+      input,
+      schema: verifierSchema(items.map((i) => i.key)),
+      maxOutputTokens: maxOut,
+      cacheKey: 'orchestrate-verifier-v1',
+      signal: ctx.signal,
+    });
+    record(null, ctx, model, result.usage);
+    shareUsage(batch, result.usage, ctx, model);
+    batch.forEach((s, i) => {
+      const verdict = result.output.verdicts[items[i]!.key];
+      if (!verdict) return finish(s, 'failed', 'verifier gave no verdict');
+      s.verdict = verdict.reason.slice(0, 500);
+      if (verdict.accept) s.phase = 'verified';
+      else finish(s, 'failed', `verifier rejected: ${s.verdict || 'no reason given'}`);
+    });
+  } catch (err) {
+    if (!(err instanceof CallFailed)) throw err;
+    record(null, ctx, model, err.usage ?? emptyUsage());
+    shareUsage(batch, err.usage ?? emptyUsage(), ctx, model);
+    if (err.fatal) ctx.fatal ??= { message: err.message };
+    batch.forEach((s) => finish(s, 'failed', `verifier call failed: ${err.message}`));
+  } finally {
+    ctx.ledger.release(reservation);
+  }
+}
+
+/** Attributes a batch call's tokens and cost to its jobs in equal shares (for per-job reports and commit trailers). */
+function shareUsage(batch: JobState[], usage: TokenUsage, ctx: PhaseContext, model: string): void {
+  const n = batch.length;
+  const cost = priceUsage(usage, ctx.config.prices[model]);
+  batch.forEach((s, i) => {
+    const part = (total: number) => Math.floor(total / n) + (i < total % n ? 1 : 0);
+    addUsage(s.usage, { requests: 0, inputTokens: part(usage.inputTokens), cachedInputTokens: part(usage.cachedInputTokens), outputTokens: part(usage.outputTokens) });
+    s.costUsd += cost / n;
+  });
+}

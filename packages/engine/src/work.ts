@@ -1,0 +1,109 @@
+import pLimit from 'p-limit';
+import { addUsage, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
+import { CallFailed, type ModelClient } from '@orchestrate/agents';
+import { JobRejected, jobKind } from '@orchestrate/jobs';
+import { applyEdits } from '@orchestrate/repo';
+import { finish, type JobState } from './job-state.js';
+import { estimateTokens } from './tokens.js';
+
+const SCHEMA_OVERHEAD_TOKENS = 200;
+
+/** Context shared by the phases of a run. */
+export interface PhaseContext {
+  config: ResolvedConfig;
+  client: ModelClient | null;
+  ledger: UsageLedger;
+  emit: RunEventListener;
+  signal: AbortSignal | undefined;
+  /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
+  fatal: { message: string } | null;
+}
+
+/**
+ * Runs every job's worker (model or offline rules) under the concurrency limit, turns each output into an edit of the
+ * job's own span and runs the kind's deterministic gates on it. Nothing is written here.
+ */
+export async function runWorkers(states: JobState[], ctx: PhaseContext): Promise<void> {
+  const limit = pLimit(ctx.config.concurrency);
+  await Promise.all(
+    states.map((state) =>
+      limit(async () => {
+        await workOne(state, ctx);
+        if (state.phase === 'ready') ctx.emit({ type: 'job-worked', job: state.target.job });
+        else settle(state, ctx);
+      }),
+    ),
+  );
+}
+
+const settled = new WeakSet<JobState>();
+
+/** Emits a job's final status, once. */
+export function settle(state: JobState, ctx: Pick<PhaseContext, 'emit'>): void {
+  if (state.phase !== 'done' || settled.has(state)) return;
+  settled.add(state);
+  ctx.emit({ type: 'job-end', job: state.target.job, status: state.status!, error: state.error });
+}
+
+async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
+  const { target } = state;
+  const kind = jobKind(target.job.kind);
+  if (ctx.fatal) return finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
+  if (ctx.signal?.aborted) return finish(state, 'skipped', 'run interrupted');
+  ctx.emit({ type: 'job-start', job: target.job });
+  let output: unknown;
+  if (!ctx.client) {
+    output = kind.offline(target);
+    state.model = 'offline';
+  } else {
+    const model = ctx.config.models.worker;
+    const input = kind.contextPack(target);
+    const maxOut = ctx.config.maxOutputTokens.worker;
+    const reservation = ctx.ledger.reserve(model, estimateTokens(kind.workerInstructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut);
+    if (!reservation) return finish(state, 'skipped', 'budget reached before this job started');
+    state.model = model;
+    try {
+      const result = await ctx.client.call({
+        role: 'worker',
+        model,
+        instructions: kind.workerInstructions,
+        input,
+        schema: kind.outputSchema(target),
+        maxOutputTokens: maxOut,
+        cacheKey: `orchestrate-worker-${target.job.kind}-v1`,
+        signal: ctx.signal,
+      });
+      record(state, ctx, model, result.usage);
+      output = result.output;
+    } catch (err) {
+      if (!(err instanceof CallFailed)) throw err;
+      record(state, ctx, model, err.usage);
+      if (err.fatal) ctx.fatal ??= { message: err.message };
+      return finish(state, 'failed', `worker: ${err.message}`);
+    } finally {
+      ctx.ledger.release(reservation);
+    }
+  }
+  try {
+    state.edit = kind.apply(target, output as never);
+  } catch (err) {
+    if (err instanceof JobRejected) return finish(state, 'failed', `rejected before writing: ${err.message}`);
+    throw err;
+  }
+  const before = target.file.text;
+  const applied = applyEdits(before, [state.edit]);
+  if (applied.stale.length) return finish(state, 'failed', applied.stale[0]!.reason);
+  const gate = kind.gate(target, before, applied.text);
+  if (!gate.ok) return finish(state, 'failed', `${gate.gate} gate: ${gate.reason}`);
+  state.phase = 'ready';
+}
+
+/** Records a call's usage on the job and in the ledger, and tells observers. */
+export function record(state: JobState | null, ctx: PhaseContext, model: string, usage: CallFailed['usage']): void {
+  const cost = ctx.ledger.record(model, usage);
+  if (state) {
+    addUsage(state.usage, usage);
+    state.costUsd += cost;
+  }
+  ctx.emit({ type: 'usage', model, total: ctx.ledger.total(), costUsd: ctx.ledger.spentUsd(), budgetUsd: ctx.config.budgetUsd ?? null });
+}

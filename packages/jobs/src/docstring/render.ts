@@ -1,0 +1,67 @@
+import type { Declaration } from '@orchestrate/repo';
+import { JobRejected } from '../kind.js';
+
+/** The content of a doc comment, before it is rendered. */
+export interface DocContent {
+  summary: string;
+  params: Record<string, string>;
+  returns: string | null;
+  throws: string | null;
+}
+
+const MAX_FIELD = 600;
+const WRAP = 100;
+
+/**
+ * Cleans one model-written field: control characters and markup that could end the comment are refused or neutralised,
+ * newlines collapse into one paragraph. Returns null for an empty field.
+ */
+export function cleanField(value: string, field: string): string {
+  if (value.length > MAX_FIELD * 4) throw new JobRejected(`${field} is ${value.length} characters long (limit ${MAX_FIELD})`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(value)) {
+    throw new JobRejected(`${field} contains control characters`);
+  }
+  let text = value.replace(/\s+/g, ' ').trim();
+  if (text.includes('*/') || text.includes('/*')) throw new JobRejected(`${field} contains comment delimiters (*/ or /*)`);
+  text = text.replace(/^\/\*\*?|\*\/$/g, '').trim();
+  if (text.length > MAX_FIELD) text = `${text.slice(0, MAX_FIELD - 1).trimEnd()}…`;
+  return text;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Renders a TSDoc comment for `decl`, indented like the declaration, ending where the declaration starts. */
+export function renderDocComment(decl: Declaration, content: DocContent, eol: string): string {
+  const summary = cleanField(content.summary, 'summary');
+  if (!summary) throw new JobRejected('summary is empty');
+  const body: string[] = [...wrap(summary, WRAP)];
+  const tags: string[] = [];
+  for (const param of decl.params) {
+    const text = cleanField(content.params[param.name] ?? '', `@param ${param.name}`);
+    tags.push(...wrap(`@param ${param.name} - ${text || `The ${param.name}.`}`, WRAP));
+  }
+  if (!decl.returnsVoid && content.returns !== null) {
+    const text = cleanField(content.returns, '@returns');
+    if (text) tags.push(...wrap(`@returns ${text}`, WRAP));
+  }
+  if (decl.throws && content.throws !== null) {
+    const text = cleanField(content.throws, '@throws');
+    if (text) tags.push(...wrap(`@throws ${text}`, WRAP));
+  }
+  if (tags.length) body.push('', ...tags);
+  const pad = decl.indent;
+  const lines = body.map((l) => (l ? `${pad} * ${l}` : `${pad} *`));
+  return `/**${eol}${lines.join(eol)}${eol}${pad} */${eol}${pad}`;
+}

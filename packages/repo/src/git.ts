@@ -1,0 +1,139 @@
+import { execa } from 'execa';
+import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EnvironmentError, GitError, UsageError } from '@orchestrate/core';
+
+/** Identity used for run commits when the repository has none configured. */
+const FALLBACK_IDENTITY = ['-c', 'user.name=orchestrate', '-c', 'user.email=orchestrate@localhost'];
+
+/** Runs git in `cwd`; the git layer's one failure convention: throw GitError with command, exit code, stderr. */
+export async function git(cwd: string, args: string[], input?: string): Promise<string> {
+  const result = await execa('git', ['--no-optional-locks', ...args], {
+    cwd,
+    input,
+    reject: false,
+    stripFinalNewline: false,
+    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+  });
+  if (result.exitCode !== 0 || result.failed) {
+    throw new GitError(args, result.exitCode, String(result.stderr || result.message || ''));
+  }
+  return String(result.stdout);
+}
+
+/** Runs git and returns stdout as raw bytes (for file contents). */
+export async function gitBuffer(cwd: string, args: string[], input?: string): Promise<Buffer> {
+  const result = await execa('git', ['--no-optional-locks', ...args], {
+    cwd,
+    input,
+    reject: false,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, Buffer.from(result.stderr).toString());
+  return Buffer.from(result.stdout);
+}
+
+/** Finds the repository's top-level directory, or explains that `cwd` is not in one. */
+export async function findRepoRoot(cwd: string): Promise<string> {
+  try {
+    await access(cwd);
+  } catch {
+    throw new UsageError(`Directory not found: ${cwd}. Pass an existing repository with -C <dir>.`);
+  }
+  try {
+    return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  } catch {
+    throw new EnvironmentError(
+      'E_NOT_GIT_REPO',
+      `${cwd} is not inside a git repository. Run orchestrate in a repository (or create one with \`git init\` and commit your code).`,
+    );
+  }
+}
+
+/** The commit HEAD points at; throws E_NO_COMMITS in a repository without commits. */
+export async function headCommit(root: string): Promise<string> {
+  try {
+    return (await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
+  } catch {
+    throw new EnvironmentError(
+      'E_NO_COMMITS',
+      'This repository has no commits yet. orchestrate starts every run from HEAD: commit your code first (`git add -A && git commit -m init`).',
+    );
+  }
+}
+
+/** The current branch name, or null on a detached HEAD. */
+export async function currentBranch(root: string): Promise<string | null> {
+  const name = (await git(root, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+  return name === 'HEAD' ? null : name;
+}
+
+/** Whether the user's working tree or index has changes (read-only: no index refresh is written). */
+export async function isDirty(root: string): Promise<boolean> {
+  return (await git(root, ['status', '--porcelain', '--untracked-files=no'])).trim().length > 0;
+}
+
+/** Whether a local branch exists. */
+export async function branchExists(root: string, branch: string): Promise<boolean> {
+  try {
+    await git(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The repository's common git directory (shared by all worktrees). */
+export async function gitCommonDir(root: string): Promise<string> {
+  const dir = (await git(root, ['rev-parse', '--git-common-dir'])).trim();
+  return path.resolve(root, dir);
+}
+
+/** Adds `.orchestrate/` to `.git/info/exclude` (never `.gitignore`) so run state never shows up as untracked. */
+export async function ensureExcluded(root: string, entry = '/.orchestrate/'): Promise<void> {
+  const infoDir = path.join(await gitCommonDir(root), 'info');
+  const file = path.join(infoDir, 'exclude');
+  const current = await readFile(file, 'utf8').catch(() => '');
+  if (current.split(/\r?\n/).includes(entry)) return;
+  await mkdir(infoDir, { recursive: true });
+  await appendFile(file, `${current && !current.endsWith('\n') ? '\n' : ''}${entry}\n`);
+}
+
+/** Creates a worktree at `dir` on a new branch `branch` from `base`; fails clearly when the branch exists. */
+export async function addWorktree(root: string, dir: string, branch: string, base: string): Promise<void> {
+  if (await branchExists(root, branch)) {
+    throw new EnvironmentError(
+      'E_BRANCH_EXISTS',
+      `Branch ${branch} already exists. Delete it (\`git branch -D ${branch}\`) or run again to get a new run id.`,
+    );
+  }
+  await mkdir(path.dirname(dir), { recursive: true });
+  await git(root, ['worktree', 'add', '--quiet', '-b', branch, dir, base]);
+}
+
+/** Removes a worktree directory (the branch stays). */
+export async function removeWorktree(root: string, dir: string): Promise<void> {
+  await git(root, ['worktree', 'remove', '--force', dir]);
+}
+
+/** Stages `files` and commits them in `worktree`; returns the new commit's sha. Hooks are skipped: our gates ran. */
+export async function commitFiles(worktree: string, files: string[], message: string): Promise<string> {
+  await git(worktree, ['add', '--', ...files]);
+  const hasIdentity = await git(worktree, ['config', 'user.email']).then(
+    (v) => v.trim().length > 0,
+    () => false,
+  );
+  await git(worktree, [
+    ...(hasIdentity ? [] : FALLBACK_IDENTITY),
+    '-c',
+    'commit.gpgsign=false',
+    'commit',
+    '--quiet',
+    '--no-verify',
+    '-F',
+    '-',
+  ], message);
+  return (await git(worktree, ['rev-parse', 'HEAD'])).trim();
+}

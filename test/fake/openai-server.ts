@@ -1,0 +1,293 @@
+// Wire-level fake of the OpenAI HTTP API (Responses + Chat Completions, plain and SSE streaming) for tests.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { schemaFaker } from './schema-faker.js';
+
+/** Deterministic JSON-schema value generator (re-exported from ./schema-faker.js). */
+export { schemaFaker };
+
+/** A parsed request as seen by a handler and recorded in the log. */
+export interface FakeRequest {
+  path: string;
+  body: any;
+  model: string;
+  kind: 'responses' | 'chat';
+  stream: boolean;
+  schemaName: string | null;
+  schema: any | null;
+}
+
+/** One served request: the request, the HTTP status and the usage reported to the client (null for errors). */
+export interface FakeLogEntry {
+  request: FakeRequest;
+  status: number;
+  usage: { input_tokens: number; output_tokens: number; cached_tokens: number } | null;
+}
+
+/** Optional token-usage override for a successful reply. */
+export interface FakeUsage {
+  input?: number;
+  output?: number;
+  cached?: number;
+}
+
+/** What a handler returns: structured JSON output, raw text output, or an HTTP error. */
+export type FakeReply =
+  | { json: unknown; usage?: FakeUsage }
+  | { text: string; usage?: FakeUsage }
+  | { status: number; body?: unknown; headers?: Record<string, string> };
+
+/** Decides the reply for a request; `n` is the 0-based index of this request on the server. */
+export type FakeHandler = (req: FakeRequest, n: number) => FakeReply | Promise<FakeReply>;
+
+/** A running fake server; `url` is the SDK baseURL (ends in /v1). */
+export interface FakeServer {
+  url: string;
+  log: FakeLogEntry[];
+  setHandler(h: FakeHandler): void;
+  close(): Promise<void>;
+}
+
+/** Default handler: schema-valid fake JSON when a json_schema was requested, else the text "ok". */
+export const defaultFakeHandler: FakeHandler = (req) =>
+  req.schema != null ? { json: schemaFaker(req.schema, req.schemaName ?? undefined) } : { text: 'ok' };
+
+const ROUTES: Record<string, FakeRequest['kind']> = {
+  '/v1/responses': 'responses',
+  '/v1/chat/completions': 'chat',
+};
+
+/** Starts the fake on 127.0.0.1 with an OS-assigned port. */
+export async function startFakeOpenAI(handler?: FakeHandler): Promise<FakeServer> {
+  let current: FakeHandler = handler ?? defaultFakeHandler;
+  let counter = 0;
+  const log: FakeLogEntry[] = [];
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      handle(req, Buffer.concat(chunks).toString('utf8'), res).catch((err: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, errorBody(`fake server crashed: ${String(err)}`, 'server_error'));
+        else res.end();
+      });
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    const kind = ROUTES[path];
+    if (req.method !== 'POST' || !kind) {
+      sendJson(res, 404, errorBody(`fake: no route for ${req.method} ${req.url}`, 'invalid_request_error'));
+      return;
+    }
+    const n = counter++;
+    let body: any;
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      body = raw;
+    }
+    const request = toFakeRequest(path, kind, body);
+    const entry: FakeLogEntry = { request, status: 0, usage: null };
+    log.push(entry);
+    if (typeof body !== 'object' || body === null) {
+      entry.status = 400;
+      sendJson(res, 400, errorBody('fake: request body is not a JSON object', 'invalid_request_error'), n);
+      return;
+    }
+
+    let reply: FakeReply;
+    try {
+      reply = await current(request, n);
+    } catch (err) {
+      reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
+    }
+
+    if ('status' in reply) {
+      entry.status = reply.status;
+      sendJson(res, reply.status, reply.body ?? errorBody('fake error', 'server_error'), n, reply.headers);
+      return;
+    }
+    const text = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
+    const usage = {
+      input_tokens: reply.usage?.input ?? Math.ceil(JSON.stringify(body).length / 4),
+      output_tokens: reply.usage?.output ?? Math.ceil(text.length / 4),
+      cached_tokens: reply.usage?.cached ?? 0,
+    };
+    entry.status = 200;
+    entry.usage = usage;
+    const model = request.model;
+    if (kind === 'responses') {
+      const full = responseObject(n, model, text, usage);
+      if (request.stream) sendSse(res, n, responsesEvents(full, text));
+      else sendJson(res, 200, full, n);
+    } else if (request.stream) {
+      sendSse(res, n, chatChunks(n, model, text, usage), true);
+    } else {
+      sendJson(res, 200, chatObject(n, model, text, usage), n);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    log,
+    setHandler(h) {
+      current = h;
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): FakeRequest {
+  const obj = typeof body === 'object' && body !== null ? body : {};
+  let fmt: any = null;
+  if (kind === 'responses' && obj.text?.format?.type === 'json_schema') fmt = obj.text.format;
+  if (kind === 'chat' && obj.response_format?.type === 'json_schema') fmt = obj.response_format.json_schema ?? null;
+  return {
+    path,
+    body,
+    model: typeof obj.model === 'string' ? obj.model : '',
+    kind,
+    stream: obj.stream === true,
+    schemaName: typeof fmt?.name === 'string' ? fmt.name : null,
+    schema: fmt?.schema ?? null,
+  };
+}
+
+type Usage = NonNullable<FakeLogEntry['usage']>;
+
+function errorBody(message: string, type: string) {
+  return { error: { message, type, param: null, code: null } };
+}
+
+function responseObject(n: number, model: string, text: string, u: Usage) {
+  return {
+    id: `resp_${n}`,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'completed',
+    error: null,
+    incomplete_details: null,
+    model,
+    output: [
+      {
+        type: 'message',
+        id: `msg_${n}`,
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text, annotations: [] as unknown[], logprobs: [] as unknown[] }],
+      },
+    ],
+    usage: {
+      input_tokens: u.input_tokens,
+      output_tokens: u.output_tokens,
+      total_tokens: u.input_tokens + u.output_tokens,
+      input_tokens_details: { cached_tokens: u.cached_tokens },
+      output_tokens_details: { reasoning_tokens: 0 },
+    },
+  };
+}
+
+function chatObject(n: number, model: string, text: string, u: Usage) {
+  return {
+    id: `chatcmpl_${n}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: text, refusal: null } },
+    ],
+    usage: chatUsage(u),
+  };
+}
+
+function chatUsage(u: Usage) {
+  return {
+    prompt_tokens: u.input_tokens,
+    completion_tokens: u.output_tokens,
+    total_tokens: u.input_tokens + u.output_tokens,
+    prompt_tokens_details: { cached_tokens: u.cached_tokens },
+  };
+}
+
+/** Splits text into up to three non-empty deltas (one empty delta for empty text). */
+function splitDeltas(text: string): string[] {
+  if (text.length === 0) return [''];
+  const size = Math.max(1, Math.ceil(text.length / 3));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function responsesEvents(full: ReturnType<typeof responseObject>, text: string): Array<Record<string, unknown>> {
+  const msg = full.output[0]!;
+  const part = msg.content[0]!;
+  const ids = { item_id: msg.id, output_index: 0, content_index: 0 };
+  const events: Array<Record<string, unknown>> = [
+    { type: 'response.created', response: { ...full, status: 'in_progress', output: [], usage: null } },
+    { type: 'response.output_item.added', output_index: 0, item: { ...msg, status: 'in_progress', content: [] } },
+    { type: 'response.content_part.added', ...ids, part: { ...part, text: '' } },
+    ...splitDeltas(text).map((delta) => ({ type: 'response.output_text.delta', ...ids, delta, logprobs: [] })),
+    { type: 'response.output_text.done', ...ids, text, logprobs: [] },
+    { type: 'response.content_part.done', ...ids, part },
+    { type: 'response.output_item.done', output_index: 0, item: msg },
+    { type: 'response.completed', response: full },
+  ];
+  return events.map((e, i) => ({ ...e, sequence_number: i }));
+}
+
+function chatChunks(n: number, model: string, text: string, u: Usage): Array<Record<string, unknown>> {
+  const base = { id: `chatcmpl_${n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+  const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, finish_reason, logprobs: null }],
+  });
+  return [
+    choice({ role: 'assistant', content: '' }),
+    ...splitDeltas(text).map((content) => choice({ content })),
+    choice({}, 'stop'),
+    { ...base, choices: [], usage: chatUsage(u) },
+  ];
+}
+
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  n?: number,
+  headers: Record<string, string> = {},
+): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...(n !== undefined ? { 'x-request-id': `req_${n}` } : {}),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+function sendSse(res: http.ServerResponse, n: number, events: Array<Record<string, unknown>>, chat = false): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'x-request-id': `req_${n}`,
+  });
+  for (const e of events) {
+    res.write(chat ? `data: ${JSON.stringify(e)}\n\n` : `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);
+  }
+  if (chat) res.write('data: [DONE]\n\n');
+  res.end();
+}
