@@ -1,5 +1,4 @@
 export * from './model-call.js';
-export * from './openai-client.js';
 export * from './planner.js';
 export * from './offline-planner.js';
 export * from './verifier.js';

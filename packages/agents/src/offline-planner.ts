@@ -10,7 +10,7 @@ const DOC_WORDS = /\b(doc(?:string)?s?|jsdoc|tsdoc|document(?:ation|ed|s)?|comme
 const KIND_WORDS: [RegExp, DeclarationKind[]][] = [
   [/\bfunctions?\b/i, ['function', 'arrow-function']],
   [/\bmethods?\b/i, ['method']],
-  [/\bclass(?:es)?\b/i, ['class']],
+  [/\bclass(?:es)?\b/i, ['class', 'method', 'accessor']],
   [/\binterfaces?\b/i, ['interface']],
   [/\btypes?\b(?! ?script)/i, ['type-alias']],
   [/\benums?\b/i, ['enum']],

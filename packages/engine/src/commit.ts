@@ -43,7 +43,8 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
         finish(s, 'failed', stale.reason);
       }
       const absolute = path.join(worktree, file);
-      const current = await readFile(absolute, 'utf8');
+      const bom = all[0]!.target.file.bom ? '\uFEFF' : '';
+      const current = (await readFile(absolute, 'utf8')).slice(bom.length);
       const stepJobs = verified.filter((s) => s.target.file.path === file && s.phase === 'verified');
       const gate = stepJobs[0] ? jobKind(stepJobs[0].target.job.kind).gate(stepJobs[0].target, current, result.text) : { ok: true as const };
       if (!gate.ok) {
@@ -51,7 +52,7 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
         continue;
       }
       if (result.text !== current) {
-        await writeFile(absolute, result.text, 'utf8');
+        await writeFile(absolute, bom + result.text, 'utf8');
         written.push(file);
       }
       committed.push(...stepJobs);

@@ -10,7 +10,7 @@ import {
   type RunStatus,
   type UserConfig,
 } from '@orchestrate/core';
-import { createOpenAIClient, type ModelClient } from '@orchestrate/agents';
+import type { ModelClient } from '@orchestrate/agents';
 import {
   addWorktree,
   branchExists,
@@ -71,7 +71,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const baseCommit = await headCommit(root);
   const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
   const { config } = await loadConfig(root, overrides);
-  const client = resolveClient(config, env);
+  const client = await resolveClient(config, env);
   const engine = client ? 'openai' : 'offline';
   const runId = newRunId();
   const branch = `orchestrate/${runId}`;
@@ -154,7 +154,10 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
 }
 
 /** The OpenAI client when the engine resolves to openai, else null (offline). */
-function resolveClient(config: Awaited<ReturnType<typeof loadConfig>>['config'], env: Record<string, string | undefined>): ModelClient | null {
+async function resolveClient(
+  config: Awaited<ReturnType<typeof loadConfig>>['config'],
+  env: Record<string, string | undefined>,
+): Promise<ModelClient | null> {
   const apiKey = env.OPENAI_API_KEY?.trim();
   const baseURL = config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined);
   if (config.engine === 'offline' || (config.engine === 'auto' && !apiKey)) return null;
@@ -164,6 +167,8 @@ function resolveClient(config: Awaited<ReturnType<typeof loadConfig>>['config'],
       'The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server that takes no key). Set it, or run with --engine offline.',
     );
   }
+  // Loaded only when needed: the SDKs cost most of the CLI's start-up time and the offline engine never uses them.
+  const { createOpenAIClient } = await import('@orchestrate/agents/openai');
   return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config });
 }
 

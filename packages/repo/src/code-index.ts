@@ -11,6 +11,7 @@ import type { DeclarationKind } from '@orchestrate/core';
 import type { Declaration, FileIndex, ParamInfo } from './declarations.js';
 import type { RepoFile } from './files.js';
 
+
 const TEXT_CAP = 4_000;
 
 /** Indexes files with ts-morph, syntax only: no type checker, no module resolution, nothing read from disk. */
@@ -21,11 +22,16 @@ export function indexFiles(files: RepoFile[]): FileIndex[] {
     skipAddingFilesFromTsConfig: true,
     compilerOptions: { allowJs: true, noResolve: true },
   });
-  return files.map((file) => indexSourceFile(project.createSourceFile(`/${file.path}`, file.text, { overwrite: true }), file));
+  return files.map((file) => {
+    // ts-morph drops a leading byte-order mark, so offsets are taken on the text without it; `bom` restores it on write.
+    const bom = file.text.startsWith('\uFEFF');
+    const text = bom ? file.text.slice(1) : file.text;
+    return indexSourceFile(project.createSourceFile(`/${file.path}`, text, { overwrite: true }), file.path, text, bom);
+  });
 }
 
-function indexSourceFile(sf: SourceFile, file: RepoFile): FileIndex {
-  const text = file.text;
+function indexSourceFile(sf: SourceFile, filePath: string, text: string, bom: boolean): FileIndex {
+  const file = { path: filePath };
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const laterExports = namedExports(sf);
   const out: Declaration[] = [];
@@ -85,7 +91,7 @@ function indexSourceFile(sf: SourceFile, file: RepoFile): FileIndex {
   for (const alias of sf.getTypeAliases()) push(alias, alias.getName(), 'type-alias', isExported(alias, alias.getName()), typeParamsOf(alias));
   for (const en of sf.getEnums()) push(en, en.getName(), 'enum', isExported(en, en.getName()));
   out.sort((a, b) => a.start - b.start);
-  return { path: file.path, text, eol, declarations: out };
+  return { path: file.path, text, bom, eol, declarations: out };
 }
 
 type Push = (node: Node, symbol: string, kind: DeclarationKind, exported: boolean, extra?: Partial<Declaration>) => void;

@@ -5,28 +5,40 @@ export type CommentOnlyResult = { ok: true; tokens: number } | { ok: false; reas
 
 /**
  * Proves that `after` differs from `before` only in comments and whitespace: both are parsed by the TypeScript
- * parser and their token streams (every token's kind and text, read by the parser-driven scanner so regular
- * expressions, templates and JSX are tokenized correctly) must be identical, and neither may gain parse errors.
+ * parser and their syntax trees (every node's kind, every token's kind and text, read by the parser-driven scanner so
+ * regular expressions, templates and JSX are tokenized correctly) must be identical, and neither may gain parse errors.
+ * Comparing the tree, not just the token list, catches a line break (or a multi-line comment) that moves automatic
+ * semicolon insertion, as between `return` and its value or before a postfix `++`. The comments the compiler reads must
+ * not change either: pragmas (`/// <reference>`, `@jsx`, `@ts-nocheck`) and `@ts-ignore` / `@ts-expect-error`
+ * directives, including which line of code each one covers.
  */
 export function proveCommentOnly(file: string, before: string, after: string): CommentOnlyResult {
-  const a = tokenStream(file, before);
-  const b = tokenStream(file, after);
+  const a = analyze(file, before);
+  const b = analyze(file, after);
   if (b.parseErrors > a.parseErrors) return { ok: false, reason: `the edit introduces ${b.parseErrors - a.parseErrors} syntax error(s)` };
-  const n = Math.min(a.tokens.length, b.tokens.length);
+  const n = Math.min(a.stream.length, b.stream.length);
   for (let i = 0; i < n; i++) {
-    if (a.tokens[i] !== b.tokens[i]) {
-      return { ok: false, reason: `code changed at token ${i}: ${describe(a.tokens[i])} became ${describe(b.tokens[i])}` };
+    if (a.stream[i] !== b.stream[i]) {
+      return { ok: false, reason: `code changed: ${describe(a.stream[i])} became ${describe(b.stream[i])}` };
     }
   }
-  if (a.tokens.length !== b.tokens.length) {
-    return { ok: false, reason: `token count changed from ${a.tokens.length} to ${b.tokens.length}` };
+  if (a.stream.length !== b.stream.length) {
+    return { ok: false, reason: `token count changed from ${a.leaves.length} to ${b.leaves.length}` };
   }
-  return { ok: true, tokens: a.tokens.length };
+  if (a.pragmas !== b.pragmas) return { ok: false, reason: 'compiler pragmas in comments changed (/// <reference>, @jsx, @ts-check…)' };
+  if (a.directives !== b.directives) {
+    return { ok: false, reason: '@ts-ignore / @ts-expect-error directives changed or now cover a different line of code' };
+  }
+  return { ok: true, tokens: a.leaves.length };
 }
 
-function describe(token: string | undefined): string {
-  if (token === undefined) return 'nothing';
-  const [kind, text] = token.split('\u0000');
+/** Stream entries: a token is `<kind>\0<text>`; a node with children opens with `(<kind>` and closes with `)<kind>`. */
+function describe(entry: string | undefined): string {
+  if (entry === undefined) return 'nothing';
+  if (entry[0] === '(' || entry[0] === ')') {
+    return `${entry[0] === '(' ? 'start' : 'end'} of ${ts.SyntaxKind[Number(entry.slice(1))]}`;
+  }
+  const [kind, text] = entry.split('\u0000');
   return `${ts.SyntaxKind[Number(kind)]} ${JSON.stringify(text?.slice(0, 40))}`;
 }
 
@@ -37,19 +49,64 @@ function scriptKind(file: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-function tokenStream(file: string, text: string): { tokens: string[]; parseErrors: number } {
+const isJsDoc = (node: ts.Node) => node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode;
+
+interface Analysis {
+  stream: string[];
+  leaves: { start: number; end: number }[];
+  parseErrors: number;
+  pragmas: string;
+  directives: string;
+}
+
+function analyze(file: string, text: string): Analysis {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-  const tokens: string[] = [];
+  const stream: string[] = [];
+  const leaves: Analysis['leaves'] = [];
   const visit = (node: ts.Node): void => {
-    if (node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode) return;
-    const children = node.getChildren(sf);
+    const children = node.getChildren(sf).filter((c) => !isJsDoc(c));
     if (children.length === 0) {
-      if (node.kind !== ts.SyntaxKind.SyntaxList) tokens.push(`${node.kind}\u0000${node.getText(sf)}`);
+      if (node.kind === ts.SyntaxKind.SyntaxList) return;
+      stream.push(`${node.kind}\u0000${node.getText(sf)}`);
+      leaves.push({ start: node.getStart(sf), end: node.end });
       return;
     }
+    stream.push(`(${node.kind}`);
     for (const child of children) visit(child);
+    stream.push(`)${node.kind}`);
   };
   visit(sf);
-  const diagnostics = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
-  return { tokens, parseErrors: diagnostics.length };
+  const internal = sf as unknown as {
+    parseDiagnostics?: unknown[];
+    pragmas?: Map<string, { arguments: unknown } | { arguments: unknown }[]>;
+    commentDirectives?: { range: ts.TextRange; type: number }[];
+  };
+  const pragmas = [...(internal.pragmas ?? new Map()).entries()]
+    .map(([name, entry]) => [name, (Array.isArray(entry) ? entry : [entry]).map((e) => e.arguments)] as const)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return {
+    stream,
+    leaves,
+    parseErrors: internal.parseDiagnostics?.length ?? 0,
+    pragmas: JSON.stringify(pragmas, (key, value: unknown) => (key === 'pos' || key === 'end' ? undefined : value)),
+    directives: (internal.commentDirectives ?? []).map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`).join(';'),
+  };
+}
+
+/**
+ * The tokens on the line a directive ending at `end` covers: as the compiler does, the first line after it that is
+ * neither blank nor a `//` comment (so a doc comment inserted between a directive and its code is a change).
+ */
+function coveredTokens(sf: ts.SourceFile, leaves: Analysis['leaves'], end: number): string {
+  const starts = sf.getLineStarts();
+  let line = sf.getLineAndCharacterOfPosition(end).line + 1;
+  const lineText = (l: number) => sf.text.slice(starts[l], starts[l + 1] ?? sf.text.length).trim();
+  while (line < starts.length && (lineText(line) === '' || lineText(line).startsWith('//'))) line++;
+  const from = starts[line] ?? sf.text.length;
+  const to = starts[line + 1] ?? sf.text.length;
+  const covered: number[] = [];
+  leaves.forEach((t, i) => {
+    if (t.start < to && t.end > from) covered.push(i);
+  });
+  return covered.join(',');
 }

@@ -47,7 +47,10 @@ export interface Declaration {
 /** The index of one file. */
 export interface FileIndex {
   path: string;
+  /** The file's text without a leading byte-order mark (offsets refer to this text). */
   text: string;
+  /** Whether the file starts with a byte-order mark, restored when the file is written. */
+  bom: boolean;
   eol: '\n' | '\r\n';
   declarations: Declaration[];
 }

@@ -7,7 +7,11 @@ const VERBS = new Set(
     'map reduce normalize serialize deserialize encode decode init initialize reset clear emit dispatch process transform ' +
     'generate print log ensure assert count collect select insert append push pop split join wrap unwrap extract ' +
     'compare copy clone list use fill mark move load try visit walk scan match test replace trim increment decrement ' +
-    'enable disable show hide toggle notify subscribe unsubscribe listen connect disconnect submit cancel retry schedule').split(' '),
+    'enable disable show hide toggle notify subscribe unsubscribe listen connect disconnect submit cancel retry schedule ' +
+    'divide multiply subtract sum clamp round format merge sanitize escape unescape hash sign verify encrypt decrypt ' +
+    'download upload install uninstall request query lookup measure track refresh reload restore store cache ' +
+    'invalidate mount unmount attach detach bind resize scale rotate translate negate invert flatten group chunk ' +
+    'pick omit assign define declare configure setup sync await wait sleep delay throttle debounce memoize pipe compose').split(' '),
 );
 const PREDICATES = new Set(['is', 'has', 'can', 'should', 'contains', 'includes', 'exists']);
 
@@ -36,22 +40,38 @@ function phrase(ws: string[]): string {
   return ws.join(' ');
 }
 
+/** "a", "a and b", "a, b and c". */
+function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 /** Template summary from a callable's name: `getUserById` → "Gets the user by id." */
-function callableSummary(name: string, returnsVoid: boolean): string {
+function callableSummary(name: string, decl: Declaration): string {
   const ws = words(name);
   const [first = name, ...rest] = ws;
-  if (PREDICATES.has(first)) return `Checks whether ${rest.length ? phrase(rest) : 'the condition holds'}.`;
-  if (first === 'to' && rest.length) return `Converts to ${phrase(rest)}.`;
+  const params = decl.params.map((p) => phrase(words(p.name)));
+  if (PREDICATES.has(first)) {
+    const subject = params[0] ? `the ${params[0]}` : 'it';
+    const verb = first === 'is' ? 'is' : first === 'has' ? 'has' : first === 'can' ? 'can' : first === 'should' ? 'should' : thirdPerson(first);
+    return `Checks whether ${subject} ${verb}${rest.length ? ` ${phrase(rest)}` : ''}.`;
+  }
+  if (first === 'to' && rest.length) return `Converts ${params[0] ? `the ${params[0]} ` : ''}to ${phrase(rest)}.`;
   if (first === 'on' && rest.length) return `Handles the ${phrase(rest)} event.`;
-  if (VERBS.has(first)) return `${capitalize(thirdPerson(first))}${rest.length ? ` the ${phrase(rest)}` : ''}.`;
-  return returnsVoid ? `Runs ${phrase(ws)}.` : `Returns the ${phrase(ws)}.`;
+  if (VERBS.has(first)) {
+    if (rest.length) return `${capitalize(thirdPerson(first))} the ${phrase(rest)}.`;
+    return `${capitalize(thirdPerson(first))}${params.length ? ` the given ${list(params)}` : ''}.`;
+  }
+  return decl.returnsVoid ? `Runs ${phrase(ws)}.` : `Computes the ${phrase(ws)}${params.length ? ` from ${list(params)}` : ''}.`;
 }
 
 function returnsText(decl: Declaration, name: string): string {
   const ws = words(name);
   const [first = '', ...rest] = ws;
   if (PREDICATES.has(first)) return '`true` if so, otherwise `false`.';
-  const what = first === 'get' && rest.length ? `the ${phrase(rest)}` : decl.returnType ? 'the result' : 'the result';
+  const what =
+    (first === 'get' || first === 'find' || first === 'load' || first === 'fetch' || first === 'create') && rest.length
+      ? `the ${phrase(rest.slice(0, rest.indexOf('by') > 0 ? rest.indexOf('by') : rest.length))}`
+      : 'the result';
   return decl.async ? `A promise that resolves to ${what}.` : `${capitalize(what)}.`;
 }
 
@@ -73,7 +93,7 @@ export function offlineDocContent(decl: Declaration): DocContent {
       summary = `The ${ws} class.`;
       break;
     case 'interface':
-      summary = `Describes the shape of ${/^[aeiou]/.test(ws) ? 'an' : 'a'} ${ws}.`;
+      summary = `Describes the shape of ${/^[aeio]/.test(ws) ? 'an' : 'a'} ${ws}.`;
       break;
     case 'type-alias':
       summary = `The ${ws} type.`;
@@ -85,7 +105,7 @@ export function offlineDocContent(decl: Declaration): DocContent {
       summary = `The ${ws}.`;
       break;
     default:
-      summary = callableSummary(name, decl.returnsVoid);
+      summary = callableSummary(name, decl);
   }
   const params: Record<string, string> = {};
   for (const p of decl.params) {

@@ -1,0 +1,244 @@
+// A scripted handler for the fake OpenAI server: answers planner, worker and verifier requests (told apart by model)
+// from the JSON schema in the request, with fixed token usage per role, and helpers to read what was served.
+import { startFakeOpenAI, type FakeLogEntry, type FakeReply, type FakeRequest, type FakeServer, type FakeUsage } from '../fake/openai-server.js';
+import { parseReport, runCli } from '../helpers/cli.js';
+import { makeRepo, type TempRepo } from '../helpers/repo.js';
+
+/** The default model per role. */
+export const MODELS = { planner: 'gpt-5.4', worker: 'gpt-5.4-nano', verifier: 'gpt-5.4-mini' } as const;
+export type RoleName = keyof typeof MODELS;
+
+/** The default price table, USD per million tokens. */
+export const PRICES: Record<string, { input: number; cachedInput: number; output: number }> = {
+  'gpt-5.4': { input: 2.5, cachedInput: 0.25, output: 15 },
+  'gpt-5.4-mini': { input: 0.75, cachedInput: 0.075, output: 4.5 },
+  'gpt-5.4-nano': { input: 0.2, cachedInput: 0.02, output: 1.25 },
+};
+
+/** Token usage served per role (some cached input on every role, so the cached rate is exercised). */
+export const USAGE: Record<RoleName, Required<FakeUsage>> = {
+  planner: { input: 1200, cached: 400, output: 90 },
+  worker: { input: 300, cached: 120, output: 45 },
+  verifier: { input: 700, cached: 256, output: 60 },
+};
+
+/** The planner step the script plans by default. */
+export interface ScriptStep {
+  kind: 'docstring';
+  paths: string[];
+  declarationKinds: string[];
+  names: string[];
+  exportedOnly: boolean;
+  includeDocumented: boolean;
+  instructions: string;
+}
+
+export interface Script {
+  /** Planner steps (default: one docstring step over src/math.ts). */
+  steps?: ScriptStep[];
+  /** Worker reply for a symbol; return undefined for the default schema-shaped answer. */
+  worker?: (symbol: string, req: FakeRequest) => FakeReply | undefined;
+  /** Verifier verdict for a symbol (default: accept). */
+  accept?: (symbol: string) => boolean;
+  /** Reply for any request before the role logic (e.g. an HTTP error); undefined to go on. */
+  before?: (req: FakeRequest) => FakeReply | undefined;
+}
+
+export function docStep(overrides: Partial<ScriptStep> = {}): ScriptStep {
+  return {
+    kind: 'docstring',
+    paths: ['src/math.ts'],
+    declarationKinds: [],
+    names: [],
+    exportedOnly: false,
+    includeDocumented: false,
+    instructions: '',
+    ...overrides,
+  };
+}
+
+/** Which role a request is for, from its model. */
+export function roleOf(req: FakeRequest): RoleName {
+  const role = (Object.keys(MODELS) as RoleName[]).find((r) => MODELS[r] === req.model);
+  if (!role) throw new Error(`unexpected model ${req.model}`);
+  return role;
+}
+
+/** Everything the model was sent, as one string (instructions + input, either wire). */
+export function requestText(req: FakeRequest): string {
+  return JSON.stringify(req.body);
+}
+
+/** The user input of a request (Responses `input` or the chat `user` messages), as plain text. */
+export function inputText(req: FakeRequest): string {
+  const body = req.body as Record<string, any>;
+  const parts: string[] = [];
+  const collect = (content: unknown): void => {
+    if (typeof content === 'string') parts.push(content);
+    else if (Array.isArray(content)) content.forEach((c) => collect(typeof c === 'string' ? c : (c?.text ?? c?.content)));
+  };
+  if (typeof body.input === 'string') parts.push(body.input);
+  else if (Array.isArray(body.input)) body.input.filter((m: any) => m.role === 'user').forEach((m: any) => collect(m.content));
+  if (Array.isArray(body.messages)) body.messages.filter((m: any) => m.role === 'user').forEach((m: any) => collect(m.content));
+  return parts.join('\n');
+}
+
+/** The symbol a worker request documents (`Declaration: function \`add\``). */
+export function workerSymbol(req: FakeRequest): string {
+  const m = /Declaration: [\w-]+ `([^`]+)`/.exec(inputText(req));
+  if (!m) throw new Error('worker request names no declaration');
+  return m[1]!;
+}
+
+/** The symbol of each verifier item key (`## j1 ... Result: method \`A.b\` in ...`). */
+export function verifierSymbols(req: FakeRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const section of inputText(req).split(/^## /m).slice(1)) {
+    const key = /^(\w+)/.exec(section)?.[1];
+    const symbol = /Result:\n[\w-]+ `([^`]+)`/.exec(section)?.[1];
+    if (key && symbol) out[key] = symbol;
+  }
+  return out;
+}
+
+/** A schema-shaped worker answer: a summary, one line per parameter key, returns/throws when asked. */
+export function workerAnswer(req: FakeRequest, symbol: string): Record<string, unknown> {
+  const props = (req.schema?.properties ?? {}) as Record<string, any>;
+  const out: Record<string, unknown> = { summary: `Documented ${symbol} for the tests.` };
+  if (props.params) {
+    out.params = Object.fromEntries(Object.keys(props.params.properties ?? {}).map((k) => [k, `The ${k} argument.`]));
+  }
+  if (props.returns) out.returns = `The result of ${symbol}.`;
+  if (props.throws) out.throws = `When ${symbol} fails.`;
+  return out;
+}
+
+/** The handler for a script. */
+export function scripted(script: Script = {}) {
+  return (req: FakeRequest): FakeReply => {
+    const early = script.before?.(req);
+    if (early) return early;
+    const role = roleOf(req);
+    const usage = USAGE[role];
+    if (role === 'planner') return { json: { steps: script.steps ?? [docStep()], unsupported: null }, usage };
+    if (role === 'worker') {
+      const symbol = workerSymbol(req);
+      return script.worker?.(symbol, req) ?? { json: workerAnswer(req, symbol), usage };
+    }
+    const keys = Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
+    const symbols = verifierSymbols(req);
+    const verdicts = Object.fromEntries(
+      keys.map((k) => {
+        const accept = script.accept?.(symbols[k] ?? '') ?? true;
+        return [k, { accept, reason: accept ? 'accurate' : 'inaccurate' }];
+      }),
+    );
+    return { json: { verdicts }, usage };
+  };
+}
+
+/** Entries of the log served for a role. */
+export function served(server: FakeServer, role: RoleName): FakeLogEntry[] {
+  return server.log.filter((e) => e.request.model === MODELS[role]);
+}
+
+/** What the server served per model: requests (200s) and token counts, as the report's `usage` counts them. */
+export function servedUsage(server: FakeServer): Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number }> {
+  const out: Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number }> = {};
+  for (const e of server.log) {
+    if (!e.usage) continue;
+    const u = (out[e.request.model] ??= { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 });
+    u.requests++;
+    u.inputTokens += e.usage.input_tokens;
+    u.cachedInputTokens += e.usage.cached_tokens;
+    u.outputTokens += e.usage.output_tokens;
+  }
+  return out;
+}
+
+/** USD for usage at the default prices, cached input at the cached rate. */
+export function priced(model: string, u: { inputTokens: number; cachedInputTokens: number; outputTokens: number }): number {
+  const p = PRICES[model]!;
+  return ((u.inputTokens - u.cachedInputTokens) * p.input + u.cachedInputTokens * p.cachedInput + u.outputTokens * p.output) / 1e6;
+}
+
+/** The CLI environment pointing the openai engine at the fake server. */
+export function fakeEnv(server: FakeServer): Record<string, string> {
+  return { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: server.url };
+}
+
+/** A small source file with three undocumented functions. */
+export const MATH_TS = [
+  'export function add(a: number, b: number): number {',
+  '  return a + b;',
+  '}',
+  '',
+  'export function divide(numerator: number, denominator: number): number {',
+  "  if (denominator === 0) throw new RangeError('division by zero');",
+  '  return numerator / denominator;',
+  '}',
+  '',
+  'export function clamp(value: number, low: number, high: number): number {',
+  '  return Math.min(high, Math.max(low, value));',
+  '}',
+  '',
+].join('\n');
+
+/** One CLI run against a fresh repository and a fresh fake server. */
+export interface Scenario {
+  repo: TempRepo;
+  server: FakeServer;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** The --json report (null when the CLI printed none). */
+  report: Record<string, any> | null;
+  /** `repo.snapshot()` taken right before the run. */
+  before: string;
+}
+
+export interface ScenarioOptions {
+  files?: Record<string, string>;
+  script?: Script;
+  /** Contents of an `agents.config.ts` committed with the files. */
+  config?: string;
+  /** Extra CLI flags (before the task). */
+  flags?: string[];
+  task?: string;
+  /** Changes made to the working tree after the initial commit (the user's uncommitted work). */
+  prepare?: (repo: TempRepo) => void;
+}
+
+/** Makes the repository and the server, runs the real CLI with `--json --engine openai`, and registers cleanup. */
+export async function runScenario(options: ScenarioOptions, onFinished: (fn: () => void | Promise<void>) => void): Promise<Scenario> {
+  const files = { ...(options.files ?? { 'src/math.ts': MATH_TS }) };
+  if (options.config !== undefined) files['agents.config.ts'] = options.config;
+  const repo = makeRepo(files);
+  const server = await startFakeOpenAI(scripted(options.script));
+  onFinished(async () => {
+    await server.close();
+    repo.cleanup();
+  });
+  options.prepare?.(repo);
+  const before = repo.snapshot();
+  const task = options.task ?? 'add docstrings to src/math.ts';
+  const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', ...(options.flags ?? []), task], fakeEnv(server));
+  let report: Record<string, any> | null = null;
+  if (result.stdout.trim()) report = parseReport(result.stdout);
+  return { repo, server, ...result, report, before };
+}
+
+/** Local branches made by runs. */
+export function runBranches(repo: TempRepo): string[] {
+  return repo.git('branch', '--list', 'orchestrate/*', '--format=%(refname:short)').split('\n').filter(Boolean);
+}
+
+/** A file as committed on a branch. */
+export function fileAt(repo: TempRepo, ref: string, file: string): string {
+  return repo.git('show', `${ref}:${file}`);
+}
+
+/** Text with every `/** … *\/` doc comment (and the line break after it) removed. */
+export function withoutDocs(text: string): string {
+  return text.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\r?\n/gm, '');
+}
