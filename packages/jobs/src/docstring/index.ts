@@ -47,7 +47,17 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
   workerInstructions: WORKER_INSTRUCTIONS,
   contextPack,
   outputSchema: docSchema,
-  offline: (target) => offlineDocContent(target.declaration),
+  offline(target) {
+    // Shaped exactly like the worker's schema, so offline and model output take the same path.
+    const d = target.declaration;
+    const doc = offlineDocContent(d);
+    return {
+      summary: doc.summary,
+      ...(d.params.length ? { params: doc.params } : {}),
+      ...(!d.returnsVoid ? { returns: doc.returns ?? '' } : {}),
+      ...(d.throws ? { throws: doc.throws ?? '' } : {}),
+    };
+  },
   apply(target, output): Edit {
     const { declaration: d, file } = target;
     const content: DocContent = {

@@ -1,0 +1,137 @@
+// End-to-end failure paths of the openai engine: bad model output, rejections, HTTP errors, hostile output, budgets.
+import { describe, it } from 'vitest';
+import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, served, servedUsage, withoutDocs } from './openai-script.js';
+
+/** The doc comment directly above `export function <name>(` on the branch, or null. */
+function docOf(text: string, name: string): string | null {
+  const m = new RegExp(`(/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/)\\nexport function ${name}\\(`).exec(text);
+  return m ? m[1]! : null;
+}
+
+/**
+ * Asserts the report's usage equals what the server served (failed-validation calls included). A model whose calls all
+ * failed at the HTTP level may be listed with zero usage.
+ */
+function expectServedUsage(expect: any, report: Record<string, any>, server: Parameters<typeof servedUsage>[0]): void {
+  const perModel = servedUsage(server);
+  const zero = { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+  for (const model of new Set([...Object.keys(report.usage), ...Object.keys(perModel)])) {
+    const u = perModel[model] ?? zero;
+    const { costUsd, ...tokens } = report.usage[model] ?? { ...zero, costUsd: 0 };
+    expect(tokens).toEqual(u);
+    expect(costUsd).toBeCloseTo(priced(model, u), 9);
+  }
+}
+
+const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe.concurrent('openai engine end to end: failures', () => {
+  it.for([
+    ['text that is not JSON', { text: 'not json' }],
+    ['JSON without `summary`', { json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }],
+  ] as const)('worker output failing the schema for one function (%s) fails only that job', async ([, reply], { expect, onTestFinished }) => {
+    const run = await runScenario({ script: { worker: (symbol) => (symbol === 'divide' ? reply : undefined) } }, onTestFinished);
+    const { repo, server, report } = run;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(report!.status).toBe('completed-with-failures');
+    expect(report!.jobs).toEqual({ total: 3, succeeded: 2, failed: 1, skipped: 0 });
+    const divide = (report!.items as any[]).find((i) => i.symbol === 'divide');
+    expect(divide.status).toBe('failed');
+    expect(divide.error).toEqual(expect.any(String));
+    expect(divide.error.length).toBeGreaterThan(0);
+    // The verifier only saw the two good jobs; the failed one is not applied, the others are committed.
+    const [verifier] = served(server, 'verifier');
+    expect(Object.keys(verifier!.request.schema.properties.verdicts.properties)).toEqual(['j1', 'j2']);
+    const math = fileAt(repo, report!.branch, 'src/math.ts');
+    expect(withoutDocs(math)).toBe(MATH_TS);
+    expect(docOf(math, 'divide')).toBeNull();
+    expect(docOf(math, 'add')).toContain('Documented add');
+    expect(docOf(math, 'clamp')).toContain('Documented clamp');
+    expect(report!.commits).toHaveLength(1);
+    expect(report!.commits[0].jobs).toBe(2);
+    // The failed call was still paid for, and is counted.
+    expect(served(server, 'worker')).toHaveLength(3);
+    expectServedUsage(expect, report!, server);
+    expect(repo.snapshot()).toBe(run.before);
+  });
+
+  it('a job the verifier rejects fails and is not committed', async ({ expect, onTestFinished }) => {
+    const run = await runScenario({ script: { accept: (symbol) => symbol !== 'clamp' } }, onTestFinished);
+    const { repo, report } = run;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(report!.status).toBe('completed-with-failures');
+    expect(report!.jobs).toEqual({ total: 3, succeeded: 2, failed: 1, skipped: 0 });
+    const clamp = (report!.items as any[]).find((i) => i.symbol === 'clamp');
+    expect(clamp.status).toBe('failed');
+    expect(clamp.error).toEqual(expect.any(String));
+    expect(clamp.verdict).toBe('inaccurate');
+    const math = fileAt(repo, report!.branch, 'src/math.ts');
+    expect(docOf(math, 'clamp')).toBeNull();
+    expect(math).not.toContain('Documented clamp');
+    expect(docOf(math, 'add')).toContain('Documented add');
+    expect(docOf(math, 'divide')).toContain('Documented divide');
+    expect(report!.commits[0].jobs).toBe(2);
+  });
+
+  it('a 500 on every worker call (maxRetries 0): every job fails, no branch is kept, the tree is untouched', async ({ expect, onTestFinished }) => {
+    const run = await runScenario(
+      {
+        config: 'export default { api: { maxRetries: 0 } };\n',
+        script: { before: (req) => (req.model === MODELS.worker ? { status: 500 } : undefined) },
+        prepare: (repo) => repo.write('src/math.ts', `${MATH_TS}// wip\n`),
+      },
+      onTestFinished,
+    );
+    const { repo, server, report } = run;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(report!.status).toBe('completed-with-failures');
+    expect(report!.jobs).toEqual({ total: 3, succeeded: 0, failed: 3, skipped: 0 });
+    for (const item of report!.items as any[]) expect(item.error).toEqual(expect.any(String));
+    expect(report!.branch).toBeNull();
+    expect(report!.commits).toEqual([]);
+    expect(runBranches(repo)).toEqual([]);
+    // One request per job (no retries), and no verifier call for failed work.
+    expect(served(server, 'worker').map((e) => e.status)).toEqual([500, 500, 500]);
+    expect(served(server, 'verifier')).toHaveLength(0);
+    expect(repo.snapshot()).toBe(run.before);
+    expect(repo.read('src/math.ts')).toBe(`${MATH_TS}// wip\n`);
+    expectServedUsage(expect, report!, server);
+  });
+
+  it.for([
+    ['every call (the planner)', () => true],
+    ['the worker calls', (model: string) => model === MODELS.worker],
+  ] as const)('a 401 on %s stops the run: exit 2, E_MODEL, no stack trace, no branch', async ([, when], { expect, onTestFinished }) => {
+    const unauthorized = { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } };
+    const run = await runScenario({ script: { before: (req) => (when(req.model) ? unauthorized : undefined) } }, onTestFinished);
+    const { repo, server } = run;
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('E_MODEL');
+    expect(run.stderr).not.toMatch(NO_STACK);
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.stdout.trim()).toBe('');
+    expect(runBranches(repo)).toEqual([]);
+    expect(repo.snapshot()).toBe(run.before);
+    // A rejected key is not retried: at most one request per call that was started.
+    expect(server.log.every((e) => e.status === 401 || e.request.model === MODELS.planner)).toBe(true);
+    expect(served(server, 'verifier')).toHaveLength(0);
+  });
+
+  it('hostile worker output (`*/ evil(); /*` in the summary) fails that job and is never written', async ({ expect, onTestFinished }) => {
+    const evil = (symbol: string, req: any) =>
+      symbol === 'add' ? { json: { summary: 'Adds. */ evil(); /*', params: { a: 'x', b: 'y' }, returns: 'z' } } : undefined;
+    const run = await runScenario({ script: { worker: evil } }, onTestFinished);
+    const { repo, report } = run;
+    expect(run.exitCode, run.stderr).toBe(1);
+    const add = (report!.items as any[]).find((i) => i.symbol === 'add');
+    expect(add.status).toBe('failed');
+    expect(add.error).toEqual(expect.any(String));
+    expect(report!.jobs.succeeded).toBe(2);
+    const math = fileAt(repo, report!.branch, 'src/math.ts');
+    expect(math).not.toContain('evil()');
+    expect(docOf(math, 'add')).toBeNull();
+    expect(withoutDocs(math)).toBe(MATH_TS);
+    expect(repo.git('log', '--all', '-p')).not.toContain('evil()');
+    expect(repo.read('src/math.ts')).toBe(MATH_TS);
+  });
+});
