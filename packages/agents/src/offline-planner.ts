@@ -34,7 +34,7 @@ export function planOffline(task: string, knownPath: (p: string) => boolean): Pl
         declarationKinds: [...new Set(kinds)],
         names: [],
         exportedOnly: /\b(exported|public|api|exports?)\b/i.test(task),
-        includeDocumented: /\b(rewrite|redo|replace|regenerate|update) (?:the |all |existing )*(?:doc|comment)/i.test(task),
+        includeDocumented: taskAsksToRewriteDocs(task),
         instructions: '',
       },
     ],
@@ -51,4 +51,9 @@ export function pathsInTask(task: string, knownPath: (p: string) => boolean): st
     if (p && knownPath(p)) out.add(p);
   }
   return [...out];
+}
+
+/** Whether the task's own words ask to rewrite existing docs (code decides this, not the planner model). */
+export function taskAsksToRewriteDocs(task: string): boolean {
+  return /\b(rewrite|redo|replace|regenerate|update|improve|fix)\b(?: \w+){0,3} (?:docs?|docstrings?|comments?|jsdoc|tsdoc)\b/i.test(task);
 }

@@ -35,3 +35,15 @@ describe('offline planner', () => {
     expect(pathsInTask('docs for src/api/, lib/util.ts and nope/missing.ts', known)).toEqual(['src/api', 'lib/util.ts']);
   });
 });
+
+describe('rewriting existing docs', () => {
+  it.each([
+    ['rewrite the docs in src/api', true],
+    ['update all existing doc comments', true],
+    ['improve the JSDoc of the parser', true],
+    ['add docstrings to the public API', false],
+    ['document everything', false],
+  ])('%j asks to rewrite: %s', (task, expected) => {
+    expect(planOffline(task, known).steps[0]!.includeDocumented).toBe(expected);
+  });
+});

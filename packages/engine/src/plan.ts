@@ -5,6 +5,7 @@ import {
   OFFLINE_CAPABILITIES,
   PLANNER_INSTRUCTIONS,
   pathsInTask,
+  taskAsksToRewriteDocs,
   planOffline,
   plannerInput,
   plannerOutputSchema,
@@ -102,6 +103,8 @@ export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex
       warnings.push(`step-${i + 1}: ignored names not in the repository: ${s.names.filter((n) => !allNames.has(n)).join(', ')}`);
       if (names.length === 0) names = [];
     }
+    const includeDocumented = s.includeDocumented && taskAsksToRewriteDocs(task);
+    if (s.includeDocumented && !includeDocumented) warnings.push(`step-${i + 1}: existing docs are kept (the task does not ask to rewrite them)`);
     return {
       id: `step-${i + 1}`,
       kind: s.kind,
@@ -110,7 +113,7 @@ export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex
         declarationKinds: [...new Set(s.declarationKinds)],
         names,
         exportedOnly: s.exportedOnly,
-        missingDocsOnly: !s.includeDocumented,
+        missingDocsOnly: !includeDocumented,
       },
       instructions: s.instructions.slice(0, 2_000),
     };

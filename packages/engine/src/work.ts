@@ -1,12 +1,14 @@
 import pLimit from 'p-limit';
 import { addUsage, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
-import { CallFailed, type ModelClient } from '@orchestrate/agents';
+import { CallFailed, VERIFIER_INSTRUCTIONS, type ModelClient } from '@orchestrate/agents';
 import { JobRejected, jobKind } from '@orchestrate/jobs';
 import { applyEdits } from '@orchestrate/repo';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
 
 const SCHEMA_OVERHEAD_TOKENS = 200;
+/** Verifier input allowed per item when holding budget back for verification (as in the estimate). */
+const VERIFY_ITEM_TOKENS = 180;
 
 /** Context shared by the phases of a run. */
 export interface PhaseContext {
@@ -25,10 +27,11 @@ export interface PhaseContext {
  */
 export async function runWorkers(states: JobState[], ctx: PhaseContext): Promise<void> {
   const limit = pLimit(ctx.config.concurrency);
+  const headroom = verificationHeadroom(states.length, ctx);
   await Promise.all(
     states.map((state) =>
       limit(async () => {
-        await workOne(state, ctx);
+        await workOne(state, ctx, headroom);
         if (state.phase === 'ready') ctx.emit({ type: 'job-worked', job: state.target.job });
         else settle(state, ctx);
       }),
@@ -45,7 +48,18 @@ export function settle(state: JobState, ctx: Pick<PhaseContext, 'emit'>): void {
   ctx.emit({ type: 'job-end', job: state.target.job, status: state.status!, error: state.error });
 }
 
-async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
+/**
+ * The worst case of one verifier call over a full batch: a worker only starts while this much of the budget stays free,
+ * so work done under a budget can still be verified and committed instead of being paid for and thrown away.
+ */
+function verificationHeadroom(jobs: number, ctx: PhaseContext): number {
+  if (!ctx.client || jobs === 0) return 0;
+  const items = Math.min(jobs, ctx.config.verifyBatchSize);
+  const input = estimateTokens(VERIFIER_INSTRUCTIONS) + 100 + items * VERIFY_ITEM_TOKENS;
+  return ctx.ledger.worstCase(ctx.config.models.verifier, input, ctx.config.maxOutputTokens.verifier);
+}
+
+async function workOne(state: JobState, ctx: PhaseContext, headroomUsd: number): Promise<void> {
   const { target } = state;
   const kind = jobKind(target.job.kind);
   if (ctx.fatal) return finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
@@ -59,7 +73,7 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
     const model = ctx.config.models.worker;
     const input = kind.contextPack(target);
     const maxOut = ctx.config.maxOutputTokens.worker;
-    const reservation = ctx.ledger.reserve(model, estimateTokens(kind.workerInstructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut);
+    const reservation = ctx.ledger.reserve(model, estimateTokens(kind.workerInstructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut, headroomUsd);
     if (!reservation) return finish(state, 'skipped', 'budget reached before this job started');
     state.model = model;
     try {

@@ -45,3 +45,11 @@ describe('plan normalisation and expansion', () => {
     expect(expandPlan(plan, files).map((t) => t.job.symbol)).toEqual(['add']);
   });
 });
+
+describe('code decides what the planner may widen', () => {
+  it('keeps existing docs unless the task itself asks to rewrite them', () => {
+    const out = { steps: [{ ...step, includeDocumented: true }], unsupported: null };
+    expect(normalizePlan(out, 'add docstrings', files, 'm').steps[0]!.selector.missingDocsOnly).toBe(true);
+    expect(normalizePlan(out, 'rewrite the docs', files, 'm').steps[0]!.selector.missingDocsOnly).toBe(false);
+  });
+});
