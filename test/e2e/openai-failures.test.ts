@@ -1,6 +1,6 @@
 // End-to-end failure paths of the openai engine: bad model output, rejections, HTTP errors, hostile output, budgets.
 import { describe, it } from 'vitest';
-import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, served, servedUsage, withoutDocs } from './openai-script.js';
+import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, served, servedUsage, withoutDocs, workerSymbol } from './openai-script.js';
 
 /** The doc comment directly above `export function <name>(` on the branch, or null. */
 function docOf(text: string, name: string): string | null {
@@ -133,5 +133,62 @@ describe.concurrent('openai engine end to end: failures', () => {
     expect(withoutDocs(math)).toBe(MATH_TS);
     expect(repo.git('log', '--all', '-p')).not.toContain('evil()');
     expect(repo.read('src/math.ts')).toBe(MATH_TS);
+  });
+
+  it('--budget too small for the planner: exit 2 (E_MODEL), no call made, nothing created', async ({ expect, onTestFinished }) => {
+    const run = await runScenario({ flags: ['--budget', '0.0001'] }, onTestFinished);
+    const { repo, server } = run;
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('E_MODEL');
+    expect(run.stderr).not.toMatch(NO_STACK);
+    expect(run.stdout.trim()).toBe('');
+    expect(server.log).toHaveLength(0);
+    expect(runBranches(repo)).toEqual([]);
+    expect(repo.snapshot()).toBe(run.before);
+  });
+
+  it('a budget for the planner and a few jobs: the rest are skipped, the worked ones verified and committed, spend <= budget', async ({ expect, onTestFinished }) => {
+    // Every call spends close to its worst case (all allowed output tokens), so the budget binds after a few jobs.
+    const many = Array.from({ length: 12 }, (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
+    const budget = 0.0714;
+    const run = await runScenario(
+      {
+        files: { 'src/math.ts': many },
+        flags: ['--budget', String(budget)],
+        script: {
+          usage: {
+            planner: { input: 100, cached: 0, output: 3900 },
+            worker: { input: 100, cached: 0, output: 800 },
+            verifier: { input: 300, cached: 0, output: 1000 },
+          },
+        },
+      },
+      onTestFinished,
+    );
+    const { repo, server, report } = run;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(report!.status).toBe('budget-exceeded');
+    expect(report!.budgetUsd).toBe(budget);
+    expect(report!.costUsd).toBeLessThanOrEqual(budget);
+    expect(report!.costUsd).toBeGreaterThan(0);
+    expectServedUsage(expect, report!, server);
+
+    const worked = served(server, 'worker').map((e) => workerSymbol(e.request)).sort();
+    expect(worked.length).toBeGreaterThan(0);
+    expect(worked.length).toBeLessThan(12);
+    const items = report!.items as any[];
+    expect(report!.jobs).toEqual({ total: 12, succeeded: worked.length, failed: 0, skipped: 12 - worked.length });
+    // The jobs that were paid for were verified and committed; the skipped ones never reached a model.
+    expect(items.filter((i) => i.status === 'succeeded').map((i) => i.symbol).sort()).toEqual(worked);
+    for (const item of items.filter((i) => i.status === 'skipped')) {
+      expect(item.error).toEqual(expect.any(String));
+      expect(item.tokens).toEqual({ input: 0, cachedInput: 0, output: 0 });
+    }
+    expect(served(server, 'verifier').length).toBeGreaterThan(0);
+    expect(report!.commits).toHaveLength(1);
+    const text = fileAt(repo, report!.branch, 'src/math.ts');
+    expect(withoutDocs(text)).toBe(many);
+    for (const name of worked) expect(docOf(text, name)).toContain(`Documented ${name}`);
+    expect(text.match(/\/\*\*/g)).toHaveLength(worked.length);
   });
 });

@@ -42,6 +42,8 @@ export interface Script {
   accept?: (symbol: string) => boolean;
   /** Reply for any request before the role logic (e.g. an HTTP error); undefined to go on. */
   before?: (req: FakeRequest) => FakeReply | undefined;
+  /** Token usage served per role, instead of USAGE. */
+  usage?: Partial<Record<RoleName, Required<FakeUsage>>>;
 }
 
 export function docStep(overrides: Partial<ScriptStep> = {}): ScriptStep {
@@ -119,7 +121,7 @@ export function scripted(script: Script = {}) {
     const early = script.before?.(req);
     if (early) return early;
     const role = roleOf(req);
-    const usage = USAGE[role];
+    const usage = script.usage?.[role] ?? USAGE[role];
     if (role === 'planner') return { json: { steps: script.steps ?? [docStep()], unsupported: null }, usage };
     if (role === 'worker') {
       const symbol = workerSymbol(req);

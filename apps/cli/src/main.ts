@@ -73,7 +73,12 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         concurrency: opts.concurrency,
         budgetUsd: opts.budget,
         onEvent: progress.onEvent,
-        confirm: interactive ? (info) => ask(info.jobs, info.estimate.costUsdHigh, io) : undefined,
+        confirm: interactive
+          ? (info) => {
+              progress.stop();
+              return ask(info.jobs, info.estimate.costUsdHigh, io);
+            }
+          : undefined,
       });
     } finally {
       progress.stop();
@@ -95,7 +100,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
 async function ask(jobs: number, maxUsd: number, io: { stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream }): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    const answer = await rl.question(`Run ${jobs} jobs (at most $${maxUsd.toFixed(4)})? [Y/n] `);
+    const cost = maxUsd > 0 ? `at most $${maxUsd.toFixed(4)}` : 'no model calls';
+    const answer = await rl.question(`Run ${jobs} jobs (${cost})? [Y/n] `);
     return !/^n/i.test(answer.trim());
   } finally {
     rl.close();

@@ -47,7 +47,7 @@ export function formatSummary(report: RunReport): string {
       lines.push(`    ${model}: ${u.requests} requests, ${u.inputTokens} in (${u.cachedInputTokens} cached), ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`);
     }
   } else lines.push('  cost: $0 (no model calls)');
-  const failed = report.items.filter((i) => i.status !== 'succeeded');
+  const failed = report.status === 'cancelled' ? [] : report.items.filter((i) => i.status !== 'succeeded');
   for (const item of failed.slice(0, 10)) lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
   if (failed.length > 10) lines.push(`  … ${failed.length - 10} more in the report`);
   for (const w of report.warnings.slice(0, 5)) lines.push(`  warning: ${w}`);

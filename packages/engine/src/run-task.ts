@@ -26,7 +26,7 @@ import {
 } from '@orchestrate/repo';
 import { commitSteps } from './commit.js';
 import { estimateRun } from './estimate.js';
-import { newJobState, type JobState } from './job-state.js';
+import { finish, newJobState, type JobState } from './job-state.js';
 import { loadConfig } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
 import { reportItem, writeReport } from './report.js';
@@ -103,6 +103,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
   if (options.dryRun || states.length === 0 || cancelled) {
     const status: RunStatus = options.dryRun ? 'dry-run' : cancelled ? 'cancelled' : 'nothing-to-do';
+    if (cancelled) states.forEach((s) => finish(s, 'skipped', 'cancelled at the confirmation prompt'));
     const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, started });
     if (!options.dryRun) {
       await ensureExcluded(root);

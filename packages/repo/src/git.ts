@@ -110,7 +110,8 @@ export async function addWorktree(root: string, dir: string, branch: string, bas
     );
   }
   await mkdir(path.dirname(dir), { recursive: true });
-  await git(root, ['worktree', 'add', '--quiet', '-b', branch, dir, base]);
+  // No hooks: a user's post-checkout hook must not run (or fail) because orchestrate made a worktree.
+  await git(root, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '-b', branch, dir, base]);
 }
 
 /** Removes a worktree directory (the branch stays). */

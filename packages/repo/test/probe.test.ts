@@ -1,31 +1,34 @@
 import { test } from 'vitest';
 import { indexFiles } from '../src/index.js';
 test('p', () => {
-  const text = '\uFEFF' + [
-    '/** Doc. */',
-    'export function over(a: string): string;',
-    'export function over(a: number): number;',
-    'export function over(a: any) { return a; }',
-    'export const arrow = async (x: number): Promise<void> => { await x; };',
-    'const hidden = () => 1;',
-    'const later = ({ a, b }: { a: number; b: number }, [c]: number[]) => a + b + c;',
-    'export { later };',
-    'export default function () { throw new Error("x"); }',
-    'export class Foo<T> {',
-    '  @dec() method(): void {}',
-    '  static make() { return new Foo(); }',
-    '  get v() { return 1; }',
-    '  set v(x: number) {}',
-    '  private p() {}',
-    '  protected q() {}',
-    '  #r() {}',
-    '  nested() { const f = () => { throw new TypeError("inner"); }; if (1) throw new RangeError("own"); }',
+  const text = [
+    'export declare function amb(a: string): void;',
+    'export declare function amb(a: number): void;',
+    'export class K {',
+    '  /** Doc m. */',
+    '  @dec()',
+    '  @dec2',
+    '  m(a: string): string;',
+    '  m(a: number): number;',
+    '  m(a: any) { return a; }',
+    '  set only(v: number) {}',
+    '  static s() {}',
+    '  s() {}',
+    '  public pub = 1;',
     '}',
-    'export interface I<K> { a: K }',
-    'type T = string;',
-    'export enum E { A }',
-  ].join('\r\n');
+    '/* not doc */',
+    'export function g() { return; }',
+    'export const fe = function () { return 1; };',
+    'export const a1 = () => 1, a2 = () => 2;',
+    'export async function* gen() { yield 1; }',
+    'function late() {}',
+    'export default late;',
+    'export function u(): undefined { return undefined; }',
+    'export function nv(): never { throw new Error("x"); }',
+    'export function ex(...rest: number[]) {}',
+    'export function opt(a?: number, b = 2) {}',
+  ].join('\n');
   const [f] = indexFiles([{ path: 'src/a.ts', text }]);
-  console.log(f!.eol);
-  for (const d of f!.declarations) { const { text: _t, signature: _s, ...rest } = d; console.log(JSON.stringify(rest)); console.log(JSON.stringify(text.slice(d.start, d.start + 20))); }
+  for (const d of f!.declarations) { const { text: _t, signature: _s, file: _f, id, ...rest } = d; console.log(JSON.stringify(rest)); console.log(JSON.stringify(text.slice(d.start, d.start + 12)), d.docStart === null ? '' : JSON.stringify(text.slice(d.docStart, d.docStart + 8))); }
+  console.log(f!.declarations.find(d => d.symbol === 'K')!.signature);
 });
