@@ -30,13 +30,10 @@ export class UsageLedger {
     return priceUsage({ requests: 1, inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens }, this.#prices[model]);
   }
 
-  /**
-   * Reserves a call's worst-case cost; null (and budgetReached) when it would cross the budget. `headroomUsd` must stay
-   * free after this call too (e.g. for a later phase that the call's result needs).
-   */
-  reserve(model: string, inputTokens: number, maxOutputTokens: number, headroomUsd = 0): Reservation | null {
+  /** Reserves a call's worst-case cost; null (and budgetReached) when it would cross the budget. */
+  reserve(model: string, inputTokens: number, maxOutputTokens: number): Reservation | null {
     const usd = this.worstCase(model, inputTokens, maxOutputTokens);
-    if (this.#budget !== null && this.spentUsd() + this.reservedUsd() + usd + headroomUsd > this.#budget) {
+    if (this.#budget !== null && this.spentUsd() + this.reservedUsd() + usd > this.#budget) {
       this.budgetReached = true;
       return null;
     }

@@ -34,4 +34,5 @@ describe('UsageLedger', () => {
     expect(ledger.reserve('m', 100, 50)).not.toBeNull(); // 0.0002 + 0.0006 <= 0.001
     expect(ledger.spentUsd()).toBeLessThanOrEqual(0.001);
   });
+
 });

@@ -1,6 +1,7 @@
 import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
 import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { jobKind, type JobTarget } from '@orchestrate/jobs';
+import { verifierMaxOutput } from './budget.js';
 import { estimateTokens } from './tokens.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
@@ -29,7 +30,7 @@ export function estimateRun(targets: JobTarget[], config: ResolvedConfig, ledger
     inputTokens: vIn,
     outputTokens: targets.length * LOW_VERDICT_TOKENS,
     costUsdLow: price(config.models.verifier, vIn, targets.length * LOW_VERDICT_TOKENS),
-    costUsdHigh: price(config.models.verifier, vIn, batches * config.maxOutputTokens.verifier),
+    costUsdHigh: price(config.models.verifier, vIn, batches * verifierMaxOutput(config.verifyBatchSize, { config })),
   };
   const prev = perModel[config.models.verifier];
   perModel[config.models.verifier] = prev

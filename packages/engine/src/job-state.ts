@@ -1,4 +1,4 @@
-import { emptyUsage, type JobStatus, type TokenUsage } from '@orchestrate/core';
+import { emptyUsage, type JobStatus, type Reservation, type TokenUsage } from '@orchestrate/core';
 import type { JobTarget } from '@orchestrate/jobs';
 import type { Edit } from '@orchestrate/repo';
 
@@ -14,11 +14,13 @@ export interface JobState {
   model: string | null;
   usage: TokenUsage;
   costUsd: number;
+  /** Budget held for this job's share of a verifier call, from the worker's start until verification. */
+  verifyHold: Reservation | null;
 }
 
 /** A fresh job state. */
 export function newJobState(target: JobTarget): JobState {
-  return { target, phase: 'pending', status: null, edit: null, error: null, verdict: null, model: null, usage: emptyUsage(), costUsd: 0 };
+  return { target, phase: 'pending', status: null, edit: null, error: null, verdict: null, model: null, usage: emptyUsage(), costUsd: 0, verifyHold: null };
 }
 
 /** Marks a job failed or skipped with its reason. */

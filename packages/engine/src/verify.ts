@@ -2,6 +2,7 @@ import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from
 import { addUsage, emptyUsage, priceUsage, type TokenUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import pLimit from 'p-limit';
+import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
 import { record, type PhaseContext } from './work.js';
@@ -12,6 +13,7 @@ import { record, type PhaseContext } from './work.js';
  */
 export async function runVerifier(states: JobState[], ctx: PhaseContext): Promise<void> {
   const ready = states.filter((s) => s.phase === 'ready');
+  for (const s of states) if (s.phase !== 'ready') releaseHold(s, ctx);
   if (!ctx.client) {
     for (const s of ready) {
       s.phase = 'verified';
@@ -26,8 +28,13 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext): Promis
 }
 
 async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {
-  if (ctx.fatal) return batch.forEach((s) => finish(s, 'skipped', `run stopped: ${ctx.fatal!.message}`));
-  if (ctx.signal?.aborted) return batch.forEach((s) => finish(s, 'skipped', 'run interrupted before verification'));
+  if (ctx.fatal || ctx.signal?.aborted) {
+    const reason = ctx.fatal ? `run stopped: ${ctx.fatal.message}` : 'run interrupted before verification';
+    return batch.forEach((s) => {
+      releaseHold(s, ctx);
+      finish(s, 'skipped', reason);
+    });
+  }
   const client = ctx.client!;
   const model = ctx.config.models.verifier;
   const items = batch.map((s, i) => ({
@@ -36,8 +43,10 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
     result: jobKind(s.target.job.kind).describeForVerifier(s.target, s.edit!),
   }));
   const input = verifierInput(items);
-  const maxOut = ctx.config.maxOutputTokens.verifier;
-  const reservation = ctx.ledger.reserve(model, estimateTokens(VERIFIER_INSTRUCTIONS + input) + 100 + 30 * items.length, maxOut);
+  const maxOut = verifierMaxOutput(items.length, ctx);
+  // The batch's holds (taken when its jobs started) become the reservation of the batch's call.
+  batch.forEach((s) => releaseHold(s, ctx));
+  const reservation = ctx.ledger.reserve(model, Math.max(estimateTokens(VERIFIER_INSTRUCTIONS + input) + 100, 0), maxOut);
   if (!reservation) return batch.forEach((s) => finish(s, 'skipped', 'budget reached before verification'));
   try {
     const result = await client.call({

@@ -1,14 +1,13 @@
 import pLimit from 'p-limit';
 import { addUsage, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
-import { CallFailed, VERIFIER_INSTRUCTIONS, type ModelClient } from '@orchestrate/agents';
+import { CallFailed, type ModelClient } from '@orchestrate/agents';
 import { JobRejected, jobKind } from '@orchestrate/jobs';
 import { applyEdits } from '@orchestrate/repo';
+import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
 
 const SCHEMA_OVERHEAD_TOKENS = 200;
-/** Verifier input allowed per item when holding budget back for verification (as in the estimate). */
-const VERIFY_ITEM_TOKENS = 180;
 
 /** Context shared by the phases of a run. */
 export interface PhaseContext {
@@ -27,11 +26,10 @@ export interface PhaseContext {
  */
 export async function runWorkers(states: JobState[], ctx: PhaseContext): Promise<void> {
   const limit = pLimit(ctx.config.concurrency);
-  const headroom = verificationHeadroom(states.length, ctx);
   await Promise.all(
     states.map((state) =>
       limit(async () => {
-        await workOne(state, ctx, headroom);
+        await workOne(state, ctx);
         if (state.phase === 'ready') ctx.emit({ type: 'job-worked', job: state.target.job });
         else settle(state, ctx);
       }),
@@ -48,18 +46,7 @@ export function settle(state: JobState, ctx: Pick<PhaseContext, 'emit'>): void {
   ctx.emit({ type: 'job-end', job: state.target.job, status: state.status!, error: state.error });
 }
 
-/**
- * The worst case of one verifier call over a full batch: a worker only starts while this much of the budget stays free,
- * so work done under a budget can still be verified and committed instead of being paid for and thrown away.
- */
-function verificationHeadroom(jobs: number, ctx: PhaseContext): number {
-  if (!ctx.client || jobs === 0) return 0;
-  const items = Math.min(jobs, ctx.config.verifyBatchSize);
-  const input = estimateTokens(VERIFIER_INSTRUCTIONS) + 100 + items * VERIFY_ITEM_TOKENS;
-  return ctx.ledger.worstCase(ctx.config.models.verifier, input, ctx.config.maxOutputTokens.verifier);
-}
-
-async function workOne(state: JobState, ctx: PhaseContext, headroomUsd: number): Promise<void> {
+async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
   const { target } = state;
   const kind = jobKind(target.job.kind);
   if (ctx.fatal) return finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
@@ -73,8 +60,15 @@ async function workOne(state: JobState, ctx: PhaseContext, headroomUsd: number):
     const model = ctx.config.models.worker;
     const input = kind.contextPack(target);
     const maxOut = ctx.config.maxOutputTokens.worker;
-    const reservation = ctx.ledger.reserve(model, estimateTokens(kind.workerInstructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut, headroomUsd);
-    if (!reservation) return finish(state, 'skipped', 'budget reached before this job started');
+    // A job starts only when the budget covers its whole path: its worker call and its share of a verifier call.
+    const hold = holdVerification(target, ctx);
+    if (!hold) return finish(state, 'skipped', 'budget reached before this job started');
+    const reservation = ctx.ledger.reserve(model, estimateTokens(kind.workerInstructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut);
+    if (!reservation) {
+      ctx.ledger.release(hold);
+      return finish(state, 'skipped', 'budget reached before this job started');
+    }
+    state.verifyHold = hold;
     state.model = model;
     try {
       const result = await ctx.client.call({
@@ -93,6 +87,7 @@ async function workOne(state: JobState, ctx: PhaseContext, headroomUsd: number):
       if (!(err instanceof CallFailed)) throw err;
       record(state, ctx, model, err.usage);
       if (err.fatal) ctx.fatal ??= { message: err.message };
+      releaseHold(state, ctx);
       return finish(state, 'failed', `worker: ${err.message}`);
     } finally {
       ctx.ledger.release(reservation);
@@ -101,14 +96,19 @@ async function workOne(state: JobState, ctx: PhaseContext, headroomUsd: number):
   try {
     state.edit = kind.apply(target, output as never);
   } catch (err) {
-    if (err instanceof JobRejected) return finish(state, 'failed', `rejected before writing: ${err.message}`);
+    if (err instanceof JobRejected) {
+      releaseHold(state, ctx);
+      return finish(state, 'failed', `rejected before writing: ${err.message}`);
+    }
     throw err;
   }
   const before = target.file.text;
   const applied = applyEdits(before, [state.edit]);
-  if (applied.stale.length) return finish(state, 'failed', applied.stale[0]!.reason);
-  const gate = kind.gate(target, before, applied.text);
-  if (!gate.ok) return finish(state, 'failed', `${gate.gate} gate: ${gate.reason}`);
+  const gate = applied.stale.length ? null : kind.gate(target, before, applied.text);
+  if (!gate?.ok) {
+    releaseHold(state, ctx);
+    return finish(state, 'failed', gate ? `${gate.gate} gate: ${gate.reason}` : applied.stale[0]!.reason);
+  }
   state.phase = 'ready';
 }
 

@@ -74,6 +74,8 @@ function indexSourceFile(sf: SourceFile, filePath: string, text: string, bom: bo
     const name = fn.getName() ?? 'default';
     const overloads = fn.getOverloads();
     const target = overloads[0] ?? fn;
+    // Ambient overloads (no implementation) are each listed: document the group once, at the first.
+    if (fn.isOverload() && target.getStart() !== fn.getStart()) continue;
     push(target, name, 'function', isExported(fn, fn.getName()), callableInfo(fn, target));
   }
   for (const stmt of sf.getVariableStatements()) {
@@ -106,9 +108,10 @@ function indexClass(cls: ClassDeclaration, exported: boolean, push: Push): void 
   for (const member of cls.getMembers()) {
     if (!isPublic(member)) continue;
     if (Node.isMethodDeclaration(member)) {
-      if (member.isOverload()) continue;
       const overloads = member.getOverloads();
       const target = overloads[0] ?? member;
+      // Bodiless methods (abstract, `declare class`) count as overloads: keep each group's first, once.
+      if (member.isOverload() && target.getStart() !== member.getStart()) continue;
       push(target, `${className}.${member.getName()}`, 'method', exported, callableInfo(member, target));
     } else if (Node.isGetAccessorDeclaration(member) || Node.isSetAccessorDeclaration(member)) {
       const name = member.getName();
@@ -151,9 +154,10 @@ function typeParamsOf(node: Node): Partial<Declaration> {
   return { typeParams: tp.map((t) => (Node.hasName(t) ? t.getName() : t.getText())) };
 }
 
-/** True when the function's own body has a `return <value>` (or is an expression-bodied arrow). */
+/** True when the function's own body has a `return <value>` (or it is an expression-bodied arrow, or a generator). */
 function returnsValue(fn: Node): boolean {
   if (Node.isArrowFunction(fn) && !Node.isBlock(fn.getBody())) return true;
+  if ((fn as { isGenerator?(): boolean }).isGenerator?.()) return true; // returns an iterator
   return ownDescendants(fn, SyntaxKind.ReturnStatement).some((r) => Node.isReturnStatement(r) && r.getExpression() !== undefined);
 }
 

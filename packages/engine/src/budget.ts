@@ -1,0 +1,39 @@
+import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
+import type { Reservation } from '@orchestrate/core';
+import type { JobTarget } from '@orchestrate/jobs';
+import type { JobState } from './job-state.js';
+import { estimateTokens } from './tokens.js';
+import type { PhaseContext } from './work.js';
+
+/** Output tokens a verifier call may use: a fixed part plus a bounded verdict per item. */
+const VERDICT_TOKENS = 120;
+const VERDICT_FIXED_TOKENS = 60;
+
+/** The output cap of a verifier call over `items` jobs (also what the budget reserves for it). */
+export function verifierMaxOutput(items: number, ctx: Pick<PhaseContext, 'config'>): number {
+  return Math.min(ctx.config.maxOutputTokens.verifier, VERDICT_FIXED_TOKENS + VERDICT_TOKENS * items);
+}
+
+/** Worst-case verifier input for one job: its signature and a doc as long as the worker's output cap allows. */
+function verifierItemInput(target: JobTarget, ctx: Pick<PhaseContext, 'config'>): number {
+  return estimateTokens(target.declaration.signature) + ctx.config.maxOutputTokens.worker + 60;
+}
+
+/** Worst-case verifier input tokens for a batch: fixed instructions once, plus each item. */
+export function verifierBatchInput(targets: JobTarget[], ctx: Pick<PhaseContext, 'config'>): number {
+  return estimateTokens(VERIFIER_INSTRUCTIONS) + 100 + targets.reduce((n, t) => n + verifierItemInput(t, ctx), 0);
+}
+
+/**
+ * Holds a job's share of verification before its worker starts: as much as verifying it alone would cost at worst, so
+ * the holds of any batch cover that batch's call and paid-for work is never left unverifiable by the budget.
+ */
+export function holdVerification(target: JobTarget, ctx: PhaseContext): Reservation | null {
+  return ctx.ledger.reserve(ctx.config.models.verifier, verifierBatchInput([target], ctx), verifierMaxOutput(1, ctx));
+}
+
+/** Releases a job's verification hold, if it has one. */
+export function releaseHold(state: JobState, ctx: Pick<PhaseContext, 'ledger'>): void {
+  if (state.verifyHold) ctx.ledger.release(state.verifyHold);
+  state.verifyHold = null;
+}

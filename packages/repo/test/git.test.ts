@@ -1,0 +1,226 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  addWorktree,
+  branchExists,
+  commitFiles,
+  currentBranch,
+  ensureExcluded,
+  findRepoRoot,
+  git,
+  headCommit,
+  isDirty,
+  removeWorktree,
+} from '../src/index.js';
+
+const cleanups: string[] = [];
+afterEach(() => {
+  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-git-')));
+  cleanups.push(d);
+  return d;
+}
+
+/** A temp repository; with `commit`, one commit holding src/a.ts. */
+function makeRepo(commit = true) {
+  const dir = tempDir();
+  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  run('init', '--quiet', '--initial-branch=main');
+  if (commit) {
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'src/a.ts'), 'export const a = 1;\n');
+    run('add', '-A');
+    run('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-m', 'init');
+  }
+  return { dir, run };
+}
+
+/** Calls `fn` and returns the `code` of what it throws (fails when it does not throw). */
+async function codeOf(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (error) {
+    return (error as { code?: unknown }).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('findRepoRoot / headCommit', () => {
+  it('finds the top level from a subdirectory', async () => {
+    const { dir } = makeRepo();
+    expect(await findRepoRoot(path.join(dir, 'src'))).toBe(dir);
+  });
+
+  it('rejects a directory outside any repository with E_NOT_GIT_REPO', async () => {
+    expect(await codeOf(() => findRepoRoot(tempDir()))).toBe('E_NOT_GIT_REPO');
+  });
+
+  it('rejects a missing directory with E_USAGE', async () => {
+    expect(await codeOf(() => findRepoRoot(path.join(tempDir(), 'does-not-exist')))).toBe('E_USAGE');
+  });
+
+  it('returns the HEAD commit, and E_NO_COMMITS in a repository without commits', async () => {
+    const { dir, run } = makeRepo();
+    expect(await headCommit(dir)).toBe(run('rev-parse', 'HEAD').trim());
+    expect(await codeOf(() => headCommit(makeRepo(false).dir))).toBe('E_NO_COMMITS');
+  });
+
+  it('reports a failed git command as E_GIT', async () => {
+    expect(await codeOf(() => git(makeRepo().dir, ['rev-parse', '--verify', '--quiet', 'no-such-ref']))).toBe('E_GIT');
+  });
+});
+
+describe('branches and status', () => {
+  it('reports the current branch, detached HEAD and dirtiness (tracked files only)', async () => {
+    const { dir, run } = makeRepo();
+    expect(await currentBranch(dir)).toBe('main');
+    expect(await isDirty(dir)).toBe(false);
+    writeFileSync(path.join(dir, 'untracked.ts'), 'x');
+    expect(await isDirty(dir)).toBe(false);
+    writeFileSync(path.join(dir, 'src/a.ts'), 'changed');
+    expect(await isDirty(dir)).toBe(true);
+    run('checkout', '--quiet', '--detach');
+    expect(await currentBranch(dir)).toBeNull();
+    expect(await branchExists(dir, 'main')).toBe(true);
+    expect(await branchExists(dir, 'nope')).toBe(false);
+  });
+});
+
+describe('addWorktree / commitFiles', () => {
+  /** Everything of the user's that a run must not touch. */
+  function userState(dir: string, run: (...a: string[]) => string) {
+    return {
+      index: readFileSync(path.join(dir, '.git/index')).toString('base64'),
+      status: run('--no-optional-locks', 'status', '--porcelain', '--untracked-files=all'), // never refreshes the index
+      head: run('rev-parse', 'HEAD'),
+      branch: run('symbolic-ref', 'HEAD'),
+      file: readFileSync(path.join(dir, 'src/a.ts'), 'utf8'),
+    };
+  }
+
+  async function commitInWorktree(dir: string, run: (...a: string[]) => string) {
+    const base = run('rev-parse', 'HEAD').trim();
+    const wt = path.join(dir, '.orchestrate', 'runs', 'r1', 'worktree');
+    await addWorktree(dir, wt, 'orchestrate/r1', base);
+    writeFileSync(path.join(wt, 'src/a.ts'), '/** A. */\nexport const a = 1;\n');
+    const sha = await commitFiles(wt, ['src/a.ts'], 'docs: add a doc comment\n\nBody line.\n');
+    return { base, wt, sha };
+  }
+
+  it('commits on the new branch without touching the main working tree, index or HEAD', async () => {
+    const { dir, run } = makeRepo();
+    writeFileSync(path.join(dir, 'src/a.ts'), 'export const a = "user edit";\n'); // the user has work in progress
+    writeFileSync(path.join(dir, 'notes.txt'), 'untracked\n');
+    await ensureExcluded(dir);
+    const before = userState(dir, run);
+    const { base, sha } = await commitInWorktree(dir, run);
+    expect(userState(dir, run)).toEqual(before);
+    expect(run('rev-parse', 'orchestrate/r1').trim()).toBe(sha);
+    expect(run('rev-parse', `${sha}^`).trim()).toBe(base);
+    expect(run('show', `${sha}:src/a.ts`)).toBe('/** A. */\nexport const a = 1;\n');
+    expect(run('log', '-1', '--format=%B', sha).trim()).toBe('docs: add a doc comment\n\nBody line.');
+    expect(run('diff', '--name-only', base, sha).trim()).toBe('src/a.ts');
+  });
+
+  it("uses the repository's identity when it has one", async () => {
+    const { dir, run } = makeRepo();
+    run('config', 'user.name', 'Repo Person');
+    run('config', 'user.email', 'repo@example.com');
+    const { sha } = await commitInWorktree(dir, run);
+    expect(run('log', '-1', '--format=%an <%ae>', sha).trim()).toBe('Repo Person <repo@example.com>');
+  });
+
+  it('commits when no git identity is configured anywhere', async () => {
+    const { dir, run } = makeRepo();
+    const home = tempDir();
+    // No global/system config, no identity variables, and git may not guess one from the host name.
+    const set = { HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.useConfigOnly', GIT_CONFIG_VALUE_0: 'true' };
+    const unset = ['GIT_CONFIG_GLOBAL', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'EMAIL'];
+    const saved = [...Object.keys(set), ...unset].map((k) => [k, process.env[k]] as const);
+    Object.assign(process.env, set);
+    for (const k of unset) delete process.env[k];
+    try {
+      // Make sure the test really has no identity: a plain commit must fail here.
+      expect(() => run('commit', '--allow-empty', '--quiet', '-m', 'x')).toThrow();
+      const { sha } = await commitInWorktree(dir, run);
+      expect(run('rev-parse', 'orchestrate/r1').trim()).toBe(sha);
+      expect(run('log', '-1', '--format=%ae', sha).trim()).not.toBe('');
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('refuses a branch that already exists with E_BRANCH_EXISTS, creating nothing', async () => {
+    const { dir, run } = makeRepo();
+    run('branch', 'orchestrate/taken');
+    const wt = path.join(dir, '.orchestrate', 'wt');
+    expect(await codeOf(() => addWorktree(dir, wt, 'orchestrate/taken', 'HEAD'))).toBe('E_BRANCH_EXISTS');
+    expect(await codeOf(() => addWorktree(dir, wt, 'main', 'HEAD'))).toBe('E_BRANCH_EXISTS');
+    expect(existsSync(wt)).toBe(false);
+    expect(run('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('removes a worktree but keeps its branch', async () => {
+    const { dir, run } = makeRepo();
+    const { wt, sha } = await commitInWorktree(dir, run);
+    await removeWorktree(dir, wt);
+    expect(existsSync(wt)).toBe(false);
+    expect(run('rev-parse', 'orchestrate/r1').trim()).toBe(sha);
+  });
+});
+
+describe('ensureExcluded', () => {
+  const exclude = (dir: string) => readFileSync(path.join(dir, '.git/info/exclude'), 'utf8');
+  const count = (text: string) => text.split('\n').filter((l) => l === '/.orchestrate/').length;
+
+  it('adds /.orchestrate/ to .git/info/exclude once and never touches .gitignore', async () => {
+    const { dir, run } = makeRepo();
+    const original = exclude(dir);
+    await ensureExcluded(dir);
+    await ensureExcluded(dir);
+    const after = exclude(dir);
+    expect(count(after)).toBe(1);
+    expect(after.startsWith(original)).toBe(true);
+    expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
+    mkdirSync(path.join(dir, '.orchestrate'));
+    writeFileSync(path.join(dir, '.orchestrate/state.json'), '{}');
+    expect(run('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it('keeps an existing .gitignore byte for byte', async () => {
+    const { dir } = makeRepo();
+    writeFileSync(path.join(dir, '.gitignore'), 'dist\n');
+    await ensureExcluded(dir);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('dist\n');
+    expect(count(exclude(dir))).toBe(1);
+  });
+
+  it('starts the entry on its own line when the file lacks a final newline or is missing', async () => {
+    const { dir } = makeRepo();
+    writeFileSync(path.join(dir, '.git/info/exclude'), '*.log');
+    await ensureExcluded(dir);
+    expect(exclude(dir)).toBe('*.log\n/.orchestrate/\n');
+    rmSync(path.join(dir, '.git/info'), { recursive: true });
+    await ensureExcluded(dir);
+    expect(exclude(dir)).toBe('/.orchestrate/\n');
+  });
+
+  it('writes to the common git dir when called from a linked worktree', async () => {
+    const { dir, run } = makeRepo();
+    const wt = path.join(tempDir(), 'wt');
+    await addWorktree(dir, wt, 'side', 'HEAD');
+    await ensureExcluded(wt);
+    await ensureExcluded(dir);
+    expect(count(exclude(dir))).toBe(1);
+    expect(run('status', '--porcelain')).toBe('');
+  });
+});
