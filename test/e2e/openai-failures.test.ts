@@ -109,7 +109,7 @@ describe.concurrent('openai engine end to end: failures', () => {
     expect(run.stderr).toContain('E_MODEL');
     expect(run.stderr).not.toMatch(NO_STACK);
     expect(run.stderr).not.toContain('internal error');
-    expect(run.stdout.trim()).toBe('');
+    expect(JSON.parse(run.stdout).error.code).toBe('E_MODEL'); // --json: the error as JSON for a calling agent
     expect(runBranches(repo)).toEqual([]);
     expect(repo.snapshot()).toBe(run.before);
     // A rejected key is not retried: at most one request per call that was started.
@@ -135,13 +135,13 @@ describe.concurrent('openai engine end to end: failures', () => {
     expect(repo.read('src/math.ts')).toBe(MATH_TS);
   });
 
-  it('--budget too small for the planner: exit 2 (E_MODEL), no call made, nothing created', async ({ expect, onTestFinished }) => {
+  it('--budget too small for the planner: the budget stops the run (exit 1, E_BUDGET), no call made, nothing created', async ({ expect, onTestFinished }) => {
     const run = await runScenario({ flags: ['--budget', '0.0001'] }, onTestFinished);
     const { repo, server } = run;
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('E_MODEL');
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('E_BUDGET');
     expect(run.stderr).not.toMatch(NO_STACK);
-    expect(run.stdout.trim()).toBe('');
+    expect(JSON.parse(run.stdout).error.code).toBe('E_BUDGET');
     expect(server.log).toHaveLength(0);
     expect(runBranches(repo)).toEqual([]);
     expect(repo.snapshot()).toBe(run.before);

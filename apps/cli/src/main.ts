@@ -89,7 +89,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   } catch (err) {
     if (isOrchestrateError(err) && err.userFacing) {
       io.stderr.write(`orchestrate: error [${err.code}]: ${err.message}\n`);
-      return EXIT.usage;
+      if (opts.json) io.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2)}\n`);
+      return err.code === 'E_BUDGET' ? EXIT.failures : EXIT.usage;
     }
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     io.stderr.write(`orchestrate: internal error — this is a bug, please report it with the output below.\n${detail}\n`);

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_NO_API_KEY'
   | 'E_NOTHING_TO_DO'
   | 'E_MODEL'
+  | 'E_BUDGET'
   | 'E_INTERNAL';
 
 /** Base of every error orchestrate raises on purpose; `code` is stable, `message` says what to do next. */
@@ -73,6 +74,12 @@ export class GitError extends OrchestrateError {
 /** A model call failed in a way that stops the run (e.g. the planner returned nothing usable). */
 export class ModelError extends OrchestrateError {
   readonly code = 'E_MODEL';
+  readonly userFacing = true;
+}
+
+/** The budget does not cover even the first call the run needs (the planner). */
+export class BudgetExceededError extends OrchestrateError {
+  readonly code = 'E_BUDGET';
   readonly userFacing = true;
 }
 

@@ -1,5 +1,5 @@
 import type { Plan, PlanStep, ResolvedConfig, UsageLedger } from '@orchestrate/core';
-import { ModelError, UnsupportedTaskError } from '@orchestrate/core';
+import { BudgetExceededError, ModelError, UnsupportedTaskError } from '@orchestrate/core';
 import {
   CallFailed,
   OFFLINE_CAPABILITIES,
@@ -50,7 +50,9 @@ export async function makePlan(args: {
   const maxOut = config.maxOutputTokens.planner;
   const reservation = ledger.reserve(model, estimateTokens(PLANNER_INSTRUCTIONS + input) + 400, maxOut);
   if (!reservation) {
-    throw new ModelError(`The budget ($${config.budgetUsd}) does not cover the planner call. Raise --budget.`);
+    throw new BudgetExceededError(
+      `The budget ($${config.budgetUsd}) does not cover the planner call (worst case $${ledger.worstCase(model, estimateTokens(PLANNER_INSTRUCTIONS + input) + 400, maxOut).toFixed(4)}). Raise --budget.`,
+    );
   }
   try {
     const result = await client.call({
