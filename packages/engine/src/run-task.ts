@@ -26,6 +26,7 @@ import {
 } from '@orchestrate/repo';
 import { commitSteps } from './commit.js';
 import { estimateRun } from './estimate.js';
+import { runGates } from './gates.js';
 import { finish, newJobState, type JobState } from './job-state.js';
 import { loadConfig } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
@@ -122,6 +123,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   try {
     emit({ type: 'phase', phase: 'work' });
     await runWorkers(states, ctx);
+    runGates(states, ctx);
     emit({ type: 'phase', phase: 'verify' });
     await runVerifier(states, ctx);
     emit({ type: 'phase', phase: 'commit' });

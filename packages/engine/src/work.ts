@@ -2,7 +2,6 @@ import pLimit from 'p-limit';
 import { addUsage, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
 import { CallFailed, type ModelClient } from '@orchestrate/agents';
 import { JobRejected, jobKind } from '@orchestrate/jobs';
-import { applyEdits } from '@orchestrate/repo';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
@@ -21,8 +20,8 @@ export interface PhaseContext {
 }
 
 /**
- * Runs every job's worker (model or offline rules) under the concurrency limit, turns each output into an edit of the
- * job's own span and runs the kind's deterministic gates on it. Nothing is written here.
+ * Runs every job's worker (model or offline rules) under the concurrency limit and turns each output into an edit of the
+ * job's own span (output code will not write is refused here). Nothing is written; the gates run next, per file.
  */
 export async function runWorkers(states: JobState[], ctx: PhaseContext): Promise<void> {
   const limit = pLimit(ctx.config.concurrency);
@@ -101,13 +100,6 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
       return finish(state, 'failed', `rejected before writing: ${err.message}`);
     }
     throw err;
-  }
-  const before = target.file.text;
-  const applied = applyEdits(before, [state.edit]);
-  const gate = applied.stale.length ? null : kind.gate(target, before, applied.text);
-  if (!gate?.ok) {
-    releaseHold(state, ctx);
-    return finish(state, 'failed', gate ? `${gate.gate} gate: ${gate.reason}` : applied.stale[0]!.reason);
   }
   state.phase = 'ready';
 }

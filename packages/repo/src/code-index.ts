@@ -54,7 +54,7 @@ function indexSourceFile(sf: SourceFile, filePath: string, text: string, bom: bo
       start,
       anchor: text.slice(start, lineEnd === -1 ? text.length : lineEnd).replace(/\r$/, ''),
       indent: /^[ \t]*$/.test(prefix) ? prefix : '',
-      line: node.getStartLineNumber(false),
+      line: sf.compilerNode.getLineAndCharacterOfPosition(start).line + 1,
       params: [],
       typeParams: [],
       returnType: null,

@@ -17,7 +17,7 @@ export interface ApplyResult {
 }
 
 /**
- * Applies edits bottom-up so earlier offsets stay valid. Each is re-validated against its expected text first; one
+ * Applies edits in one pass over the source (offsets all refer to the original text). Each is re-validated against its expected text first; one
  * that no longer matches, or overlaps another, is reported stale and never applied blindly.
  */
 export function applyEdits(source: string, edits: Edit[]): ApplyResult {
@@ -37,10 +37,13 @@ export function applyEdits(source: string, edits: Edit[]): ApplyResult {
       stale.push({ owner: edit.owner, reason: `overlaps the edit of ${prev.owner}` });
     } else kept.push(edit);
   }
-  let text = source;
-  for (let i = kept.length - 1; i >= 0; i--) {
-    const edit = kept[i]!;
-    text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const edit of kept) {
+    parts.push(source.slice(cursor, edit.start), edit.text);
+    cursor = edit.end;
   }
+  parts.push(source.slice(cursor));
+  const text = parts.join('');
   return { text, applied: kept.map((e) => e.owner), stale };
 }
