@@ -24,7 +24,9 @@ export const USAGE: Record<RoleName, Required<FakeUsage>> = {
 
 /** The planner step the script plans by default. */
 export interface ScriptStep {
-  kind: 'docstring';
+  kind: 'docstring' | 'boilerplate' | 'reformat' | 'review' | 'custom';
+  variant: string | null;
+  changedSince: string | null;
   paths: string[];
   declarationKinds: string[];
   names: string[];
@@ -49,6 +51,8 @@ export interface Script {
 export function docStep(overrides: Partial<ScriptStep> = {}): ScriptStep {
   return {
     kind: 'docstring',
+    variant: null,
+    changedSince: null,
     paths: ['src/math.ts'],
     declarationKinds: [],
     names: [],

@@ -52,6 +52,27 @@ export const configSchema = z.strictObject({
   concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
   /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */
   budgetUsd: z.number().positive().optional(),
+  /** The verification ladder: a rejected job is retried once by the worker with the reason, then escalated once to the verifier's model as worker, then given up. @default { retry: true, escalate: true } */
+  ladder: z
+    .strictObject({
+      retry: z.boolean().default(true),
+      escalate: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** Per-kind settings, e.g. `{ reformat: { verify: false } }`. @default verifier on for every kind but formatting */
+  kinds: z
+    .partialRecord(
+      z.enum(['docstring', 'boilerplate', 'reformat', 'review', 'custom']),
+      z.strictObject({
+        /** Send this kind's results to the verifier model. */
+        verify: z.boolean().optional(),
+      }),
+    )
+    .default({}),
+  /** The command that runs the repository's tests (gate for boilerplate bodies); detected from package.json when unset. @default detected */
+  testCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** Most review annotations kept per run (after the verifier drops low-confidence and duplicate ones). @default 50 */
+  maxAnnotations: z.int().min(1).default(50),
   /** Jobs judged per verifier call. @default 8 */
   verifyBatchSize: z.int().min(1).max(64).default(DEFAULTS.verifyBatchSize),
   /** Globs of files to index. @default TypeScript sources */

@@ -1,5 +1,5 @@
 /** Job kinds the engine knows. */
-export const JOB_KINDS = ['docstring'] as const;
+export const JOB_KINDS = ['docstring', 'boilerplate', 'reformat', 'review', 'custom'] as const;
 /** A job kind. */
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -17,6 +17,11 @@ export const DECLARATION_KINDS = [
 /** A declaration kind. */
 export type DeclarationKind = (typeof DECLARATION_KINDS)[number];
 
+/** Variants of a kind: boilerplate has `bodies`, `tests` and `types`; reformat has `format` and `conventions`. */
+export const STEP_VARIANTS = ['bodies', 'tests', 'types', 'format', 'conventions'] as const;
+/** A step variant. */
+export type StepVariant = (typeof STEP_VARIANTS)[number];
+
 /** Which targets a plan step applies to; empty lists mean "no restriction". */
 export interface Selector {
   /** Globs or paths relative to the repository root. */
@@ -27,12 +32,16 @@ export interface Selector {
   exportedOnly: boolean;
   /** Only targets that have no doc comment yet. */
   missingDocsOnly: boolean;
+  /** Only files (or, for review, lines) changed since this git ref; null for no restriction. */
+  changedSince: string | null;
 }
 
 /** One step of a plan: code expands its selector into jobs. */
 export interface PlanStep {
   id: string;
   kind: JobKind;
+  /** The kind's variant, when it has several (boilerplate, reformat); null otherwise. */
+  variant: StepVariant | null;
   selector: Selector;
   /** Extra instructions for the workers, from the task. */
   instructions: string;
@@ -52,8 +61,9 @@ export interface Job {
   stepId: string;
   kind: JobKind;
   file: string;
+  /** The declaration's symbol, `(file)` for a whole-file job, or `lines a-b` for a diff hunk. */
   symbol: string;
-  declarationKind: DeclarationKind;
+  declarationKind: DeclarationKind | 'file' | 'hunk';
 }
 
 /** The outcome of a job. */

@@ -17,6 +17,21 @@ export interface ReportItem {
   error: string | null;
   /** Verifier's reason, when it judged the job. */
   verdict: string | null;
+  /** Every attempt: which model worked it and why it was rejected (the ladder: worker, retry, escalation). */
+  attempts: { model: string; rejected: string | null }[];
+}
+
+/** A review annotation on a changed line. */
+export interface ReviewAnnotation {
+  file: string;
+  line: number;
+  endLine: number;
+  severity: 'error' | 'warning' | 'note';
+  ruleId: string;
+  message: string;
+  suggestion?: string;
+  source: 'rule' | 'model';
+  confidence?: number;
 }
 
 /** One commit the run made. */
@@ -50,6 +65,8 @@ export interface RunReport {
   durationMs: number;
   startedAt: string;
   items: ReportItem[];
+  /** Review annotations (review steps only). */
+  annotations: ReviewAnnotation[];
   warnings: string[];
 }
 

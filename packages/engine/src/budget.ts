@@ -16,7 +16,7 @@ export function verifierMaxOutput(items: number, ctx: Pick<PhaseContext, 'config
 
 /** Worst-case verifier input for one job: its signature and a doc as long as the worker's output cap allows. */
 function verifierItemInput(target: JobTarget, ctx: Pick<PhaseContext, 'config'>): number {
-  return estimateTokens(target.declaration.signature) + ctx.config.maxOutputTokens.worker + 60;
+  return estimateTokens(target.declaration?.signature ?? '') + ctx.config.maxOutputTokens.worker + 60;
 }
 
 /** Worst-case verifier input tokens for a batch: fixed instructions once, plus each item. */

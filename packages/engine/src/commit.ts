@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Plan, ReportCommit, UsageLedger } from '@orchestrate/core';
+import type { Plan, ReportCommit } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
-import { applyEdits, commitFiles, type Edit } from '@orchestrate/repo';
+import { applyEdits, commitFiles } from '@orchestrate/repo';
 import { finish, type JobState } from './job-state.js';
 
 /** What the commit trailers name. */
@@ -11,74 +11,92 @@ export interface CommitInfo {
   task: string;
   engine: 'openai' | 'offline';
   models: { worker: string; verifier: string };
-  ledger: UsageLedger;
 }
 
 /**
- * Applies the verified edits and commits them, one commit per step. Offsets are always taken against the file at the
+ * Applies the verified outcomes and commits them, one commit per step. Edit offsets always refer to the file at the
  * run's base commit, so each step's file is the base plus every verified edit up to that step; edits that no longer fit
- * their target are failed, and the whole file is gated again before it is written.
+ * their target are failed, and the whole file is gated again before it is written. New files go where code decided.
+ * Jobs with nothing to write (review annotations) succeed without a commit.
  */
 export async function commitSteps(plan: Plan, states: JobState[], worktree: string, info: CommitInfo): Promise<ReportCommit[]> {
   const commits: ReportCommit[] = [];
-  const editsByFile = new Map<string, JobState[]>();
+  const committedByFile = new Map<string, JobState[]>();
   for (const step of plan.steps) {
     const verified = states.filter((s) => s.target.step.id === step.id && s.phase === 'verified');
-    if (verified.length === 0) continue;
-    const touched: string[] = [];
-    for (const s of verified) {
-      const list = editsByFile.get(s.target.file.path) ?? [];
-      if (!list.length) editsByFile.set(s.target.file.path, list);
-      list.push(s);
-      if (!touched.includes(s.target.file.path)) touched.push(s.target.file.path);
-    }
-    const committed: JobState[] = [];
+    for (const s of verified.filter((x) => !x.outcome?.edits.length && !x.outcome?.newFiles.length)) succeed(s);
+    const writing = verified.filter((s) => s.phase === 'verified');
+    if (writing.length === 0) continue;
     const written: string[] = [];
-    for (const file of touched) {
-      const all = editsByFile.get(file)!.filter((s) => s.phase === 'verified' || s.phase === 'done' && s.status === 'succeeded');
-      const base = all[0]!.target.file.text;
-      const result = applyEdits(base, all.map((s) => s.edit as Edit));
+    const committed: JobState[] = [];
+    for (const file of [...new Set(writing.filter((s) => s.outcome!.edits.length).map((s) => s.target.file.path))]) {
+      const stepJobs = writing.filter((s) => s.target.file.path === file && s.outcome!.edits.length);
+      const earlier = committedByFile.get(file) ?? [];
+      const fileIndex = stepJobs[0]!.target.file;
+      const result = applyEdits(fileIndex.text, [...earlier, ...stepJobs].flatMap((s) => s.outcome!.edits));
       for (const stale of result.stale) {
-        const s = all.find((x) => x.target.job.id === stale.owner)!;
-        finish(s, 'failed', stale.reason);
+        const s = stepJobs.find((x) => x.target.job.id === stale.owner);
+        if (s && s.phase === 'verified') finish(s, 'failed', stale.reason);
       }
+      const survivors = stepJobs.filter((s) => s.phase === 'verified');
+      if (survivors.length === 0) continue;
+      const text = survivors.length === stepJobs.length ? result.text : applyEdits(fileIndex.text, [...earlier, ...survivors].flatMap((s) => s.outcome!.edits)).text;
       const absolute = path.join(worktree, file);
-      const bom = all[0]!.target.file.bom ? '\uFEFF' : '';
+      const bom = fileIndex.bom ? '\uFEFF' : '';
       const current = (await readFile(absolute, 'utf8')).slice(bom.length);
-      const stepJobs = verified.filter((s) => s.target.file.path === file && s.phase === 'verified');
-      const gate = stepJobs[0] ? jobKind(stepJobs[0].target.job.kind).gate(stepJobs[0].target, current, result.text) : { ok: true as const };
+      const gate = jobKind(survivors[0]!.target.job.kind).gate(survivors[0]!.target, current, text);
       if (!gate.ok) {
-        stepJobs.forEach((s) => finish(s, 'failed', `${gate.gate} gate on the whole file: ${gate.reason}`));
+        survivors.forEach((s) => finish(s, 'failed', `${gate.gate} gate on the whole file: ${gate.reason}`));
         continue;
       }
-      if (result.text !== current) {
-        await writeFile(absolute, bom + result.text, 'utf8');
+      if (text !== current) {
+        await writeFile(absolute, bom + text, 'utf8');
         written.push(file);
       }
-      committed.push(...stepJobs);
+      committed.push(...survivors);
+      committedByFile.set(file, [...earlier, ...survivors]);
     }
-    if (written.length === 0) continue;
+    for (const s of writing.filter((x) => x.phase === 'verified' && x.outcome!.newFiles.length)) {
+      for (const f of s.outcome!.newFiles) {
+        const absolute = path.join(worktree, f.path);
+        if (!absolute.startsWith(worktree + path.sep)) throw new Error(`internal: new file outside the worktree: ${f.path}`);
+        await mkdir(path.dirname(absolute), { recursive: true });
+        await writeFile(absolute, f.text, 'utf8');
+        written.push(f.path);
+      }
+      if (!committed.includes(s)) committed.push(s);
+    }
+    if (written.length === 0) {
+      committed.forEach(succeed);
+      continue;
+    }
     const message = commitMessage(step.id, step.kind, committed, info);
-    const sha = await commitFiles(worktree, written, message);
-    for (const s of committed) {
-      s.phase = 'done';
-      s.status = 'succeeded';
-    }
+    const sha = await commitFiles(worktree, [...new Set(written)], message);
+    committed.forEach(succeed);
     commits.push({ sha, stepId: step.id, message: message.split('\n')[0]!, jobs: committed.length });
   }
   return commits;
 }
 
+function succeed(s: JobState): void {
+  s.phase = 'done';
+  s.status = 'succeeded';
+}
+
+const SUBJECTS: Record<string, (n: number, files: number) => string> = {
+  docstring: (n, f) => `docs: add doc comments to ${n} declaration${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
+  boilerplate: (n, f) => `feat: fill in ${n} boilerplate job${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
+  reformat: (n, f) => `style: reformat ${f} file${f === 1 ? '' : 's'} (${n} job${n === 1 ? '' : 's'})`,
+  custom: (n, f) => `chore: ${n} change${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
+};
+
 function commitMessage(stepId: string, kind: string, jobs: JobState[], info: CommitInfo): string {
-  const files = new Set(jobs.map((j) => j.target.file.path)).size;
+  const files = new Set(jobs.flatMap((j) => [j.target.file.path, ...(j.outcome?.newFiles.map((f) => f.path) ?? [])])).size;
   const input = jobs.reduce((n, j) => n + j.usage.inputTokens, 0);
   const cached = jobs.reduce((n, j) => n + j.usage.cachedInputTokens, 0);
   const output = jobs.reduce((n, j) => n + j.usage.outputTokens, 0);
   const cost = jobs.reduce((n, j) => n + j.costUsd, 0);
-  const subject =
-    kind === 'docstring'
-      ? `docs: add doc comments to ${jobs.length} declaration${jobs.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`
-      : `${kind}: ${jobs.length} jobs`;
+  const subject = (SUBJECTS[kind] ?? SUBJECTS.custom!)(jobs.length, files);
   const models = info.engine === 'offline' ? 'offline (rule-based)' : `worker=${info.models.worker}, verifier=${info.models.verifier}`;
   return [
     subject,

@@ -1,6 +1,6 @@
 import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
 import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
-import { jobKind, type JobTarget } from '@orchestrate/jobs';
+import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { verifierMaxOutput } from './budget.js';
 import { estimateTokens } from './tokens.js';
 
@@ -8,14 +8,16 @@ const LOW_OUTPUT_PER_JOB = 60;
 const LOW_VERDICT_TOKENS = 25;
 
 /** Estimates calls, tokens and $ per model for the jobs (low: typical output; high: every output cap used). */
-export function estimateRun(targets: JobTarget[], config: ResolvedConfig, ledger: UsageLedger, offline: boolean): Estimate {
+export function estimateRun(all: JobTarget[], config: ResolvedConfig, ledger: UsageLedger, offline: boolean, kinds: KindContext): Estimate {
+  // Jobs a deterministic tool does (formatting) make no model call on any engine.
+  const targets = all.filter((t) => !jobKind(t.job.kind).deterministic?.(t.step));
   const perModel: Estimate['perModel'] = {};
-  if (offline || targets.length === 0) return { jobs: targets.length, perModel, costUsdLow: 0, costUsdHigh: 0 };
+  if (offline || targets.length === 0) return { jobs: all.length, perModel, costUsdLow: 0, costUsdHigh: 0 };
   const worker = { calls: 0, inputTokens: 0, outputTokens: 0, costUsdLow: 0, costUsdHigh: 0 };
   for (const t of targets) {
     const kind = jobKind(t.job.kind);
     worker.calls++;
-    worker.inputTokens += estimateTokens(kind.workerInstructions + kind.contextPack(t)) + 200;
+    worker.inputTokens += estimateTokens(kind.workerInstructions(t.step) + kind.contextPack(t, kinds)) + 200;
   }
   const price = (model: string, input: number, output: number) =>
     ledger.worstCase(model, input, output);
@@ -23,15 +25,17 @@ export function estimateRun(targets: JobTarget[], config: ResolvedConfig, ledger
   worker.costUsdLow = price(config.models.worker, worker.inputTokens, worker.outputTokens);
   worker.costUsdHigh = price(config.models.worker, worker.inputTokens, worker.calls * config.maxOutputTokens.worker);
   perModel[config.models.worker] = worker;
-  const batches = Math.ceil(targets.length / config.verifyBatchSize);
-  const vIn = batches * estimateTokens(VERIFIER_INSTRUCTIONS) + targets.length * 150;
+  const verified = targets.filter((t) => config.kinds[t.step.kind]?.verify ?? jobKind(t.step.kind).verifyByDefault(t.step));
+  const batches = Math.ceil(verified.length / config.verifyBatchSize);
+  const vIn = batches * estimateTokens(VERIFIER_INSTRUCTIONS) + verified.length * 150;
   const verifier = {
     calls: batches,
     inputTokens: vIn,
-    outputTokens: targets.length * LOW_VERDICT_TOKENS,
-    costUsdLow: price(config.models.verifier, vIn, targets.length * LOW_VERDICT_TOKENS),
+    outputTokens: verified.length * LOW_VERDICT_TOKENS,
+    costUsdLow: price(config.models.verifier, vIn, verified.length * LOW_VERDICT_TOKENS),
     costUsdHigh: price(config.models.verifier, vIn, batches * verifierMaxOutput(config.verifyBatchSize, { config })),
   };
+  if (batches === 0) return finish(all.length, perModel);
   const prev = perModel[config.models.verifier];
   perModel[config.models.verifier] = prev
     ? {
@@ -42,9 +46,13 @@ export function estimateRun(targets: JobTarget[], config: ResolvedConfig, ledger
         costUsdHigh: prev.costUsdHigh + verifier.costUsdHigh,
       }
     : verifier;
+  return finish(all.length, perModel);
+}
+
+function finish(jobs: number, perModel: Estimate['perModel']): Estimate {
   const values = Object.values(perModel);
   return {
-    jobs: targets.length,
+    jobs,
     perModel,
     costUsdLow: values.reduce((n, v) => n + v.costUsdLow, 0),
     costUsdHigh: values.reduce((n, v) => n + v.costUsdHigh, 0),

@@ -1,18 +1,20 @@
 import { jobKind } from '@orchestrate/jobs';
-import { applyEdits, type Edit } from '@orchestrate/repo';
-import { releaseHold } from './budget.js';
-import { finish, type JobState } from './job-state.js';
+import { applyEdits } from '@orchestrate/repo';
+import type { JobState } from './job-state.js';
+import { reject } from './ladder.js';
 import type { PhaseContext } from './work.js';
 
+type GateContext = Pick<PhaseContext, 'ledger' | 'client' | 'config'>;
+
 /**
- * Runs the deterministic gates before any verifier call. Jobs are gated per file and kind with all their edits applied
- * together (one proof per file, not one per job); only when that fails is each edit gated alone to find the culprits,
- * and the survivors are proven together again. A job that fails a gate is failed with the gate's reason.
+ * Runs the cheap deterministic gates before any verifier call. Jobs are gated per file and kind with all their edits
+ * applied together (one proof per file, not one per job); only when that fails is each edit gated alone to find the
+ * culprits, and the survivors are proven together again. A job that fails a gate goes down the ladder with the reason.
  */
-export function runGates(states: JobState[], ctx: Pick<PhaseContext, 'ledger'>): void {
+export function runGates(states: JobState[], ctx: GateContext): void {
   const groups = new Map<string, JobState[]>();
   for (const s of states) {
-    if (s.phase !== 'ready') continue;
+    if (s.phase !== 'ready' || !s.outcome?.edits.length) continue;
     const key = `${s.target.job.kind}\u0000${s.target.file.path}`;
     const group = groups.get(key);
     if (group) group.push(s);
@@ -21,23 +23,27 @@ export function runGates(states: JobState[], ctx: Pick<PhaseContext, 'ledger'>):
   for (const group of groups.values()) gateGroup(group, ctx);
 }
 
-function gateGroup(group: JobState[], ctx: Pick<PhaseContext, 'ledger'>): void {
-  const fail = (s: JobState, reason: string) => {
-    releaseHold(s, ctx);
-    finish(s, 'failed', reason);
-  };
+function gateGroup(group: JobState[], ctx: GateContext): void {
   const first = group[0]!.target;
   const kind = jobKind(first.job.kind);
   const before = first.file.text;
-  const combined = applyEdits(before, group.map((s) => s.edit as Edit));
-  for (const stale of combined.stale) fail(group.find((s) => s.target.job.id === stale.owner)!, stale.reason);
+  const editsOf = (list: JobState[]) => list.flatMap((s) => s.outcome!.edits);
+  const combined = applyEdits(before, editsOf(group));
+  for (const stale of combined.stale) {
+    const s = group.find((x) => x.target.job.id === stale.owner);
+    if (s && s.phase === 'ready') reject(s, stale.reason, ctx);
+  }
   let live = group.filter((s) => s.phase === 'ready');
-  if (kind.gate(first, before, combined.text).ok) return;
+  if (combined.stale.length === 0 && kind.gate(first, before, combined.text).ok) return;
   for (const s of live) {
-    const alone = kind.gate(s.target, before, applyEdits(before, [s.edit!]).text);
-    if (!alone.ok) fail(s, `${alone.gate} gate: ${alone.reason}`);
+    const alone = kind.gate(s.target, before, applyEdits(before, s.outcome!.edits).text);
+    if (!alone.ok) reject(s, `${alone.gate} gate: ${alone.reason}`, ctx);
   }
   live = live.filter((s) => s.phase === 'ready');
-  const again = kind.gate(first, before, applyEdits(before, live.map((s) => s.edit!)).text);
-  if (!again.ok) for (const s of live) fail(s, `${again.gate} gate (edits of this file together): ${again.reason}`);
+  const together = applyEdits(before, editsOf(live));
+  const again = kind.gate(first, before, together.text);
+  if (!again.ok || together.stale.length) {
+    const reason = again.ok ? 'edits of this file collide' : `${again.gate} gate (edits of this file together): ${again.reason}`;
+    for (const s of live) reject(s, reason, ctx);
+  }
 }

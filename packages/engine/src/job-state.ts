@@ -1,17 +1,21 @@
 import { emptyUsage, type JobStatus, type Reservation, type TokenUsage } from '@orchestrate/core';
-import type { JobTarget } from '@orchestrate/jobs';
-import type { Edit } from '@orchestrate/repo';
+import type { JobOutcome, JobTarget } from '@orchestrate/jobs';
 
 /** A job as it moves through the run: worked → gated → verified → committed, or failed/skipped with a reason. */
 export interface JobState {
   target: JobTarget;
-  /** `ready` = passed work and gates, waiting for the verifier or the commit. */
+  /** `pending` = to be worked (again); `ready` = passed work and gates, waiting for the verifier; `verified` = to commit. */
   phase: 'pending' | 'ready' | 'verified' | 'done';
   status: JobStatus | null;
-  edit: Edit | null;
+  outcome: JobOutcome | null;
   error: string | null;
   verdict: string | null;
+  /** The model that produced the current outcome (`offline` for rules). */
   model: string | null;
+  /** Every attempt, in order, with the reason it was rejected. */
+  attempts: { model: string; rejected: string | null }[];
+  /** Why the previous attempt was rejected: told to the worker on the next attempt. */
+  feedback: string | null;
   usage: TokenUsage;
   costUsd: number;
   /** Budget held for this job's share of a verifier call, from the worker's start until verification. */
@@ -20,7 +24,20 @@ export interface JobState {
 
 /** A fresh job state. */
 export function newJobState(target: JobTarget): JobState {
-  return { target, phase: 'pending', status: null, edit: null, error: null, verdict: null, model: null, usage: emptyUsage(), costUsd: 0, verifyHold: null };
+  return {
+    target,
+    phase: 'pending',
+    status: null,
+    outcome: null,
+    error: null,
+    verdict: null,
+    model: null,
+    attempts: [],
+    feedback: null,
+    usage: emptyUsage(),
+    costUsd: 0,
+    verifyHold: null,
+  };
 }
 
 /** Marks a job failed or skipped with its reason. */

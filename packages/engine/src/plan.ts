@@ -1,4 +1,4 @@
-import type { Plan, PlanStep, ResolvedConfig, UsageLedger } from '@orchestrate/core';
+import type { Plan, PlanStep, ResolvedConfig, StepVariant, UsageLedger } from '@orchestrate/core';
 import { BudgetExceededError, ModelError, UnsupportedTaskError } from '@orchestrate/core';
 import {
   CallFailed,
@@ -12,7 +12,7 @@ import {
   type ModelClient,
   type PlannerOutput,
 } from '@orchestrate/agents';
-import { jobKind, pathMatcher, type JobTarget } from '@orchestrate/jobs';
+import { jobKind, pathMatcher, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import type { FileIndex } from '@orchestrate/repo';
 import { repoSummary } from './repo-summary.js';
 import { estimateTokens } from './tokens.js';
@@ -68,7 +68,7 @@ export async function makePlan(args: {
     if (result.output.steps.length === 0) {
       throw new UnsupportedTaskError(
         'E_NOTHING_TO_DO',
-        `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. orchestrate can: add docstrings.`,
+        `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. orchestrate's job kinds: docstrings, boilerplate (stub bodies, unit tests, type annotations), reformatting and conventions, review annotations, and custom bounded changes.`,
       );
     }
     return normalizePlan(result.output, task, files, model);
@@ -110,12 +110,14 @@ export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex
     return {
       id: `step-${i + 1}`,
       kind: s.kind,
+      variant: variantFor(s.kind, s.variant, task),
       selector: {
         paths,
         declarationKinds: [...new Set(s.declarationKinds)],
         names,
         exportedOnly: s.exportedOnly,
         missingDocsOnly: !includeDocumented,
+        changedSince: s.changedSince?.trim() || null,
       },
       instructions: s.instructions.slice(0, 2_000),
     };
@@ -123,17 +125,30 @@ export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex
   return { steps, source, warnings };
 }
 
-/** Expands plan steps into jobs, deterministically; a target claimed by an earlier step is not given to a later one. */
-export function expandPlan(plan: Plan, files: FileIndex[]): JobTarget[] {
+/** Expands plan steps into jobs, deterministically; a target claimed by an earlier step of the same work is not repeated. */
+export function expandPlan(plan: Plan, ctx: KindContext): JobTarget[] {
   const claimed = new Set<string>();
   const out: JobTarget[] = [];
   for (const step of plan.steps) {
-    for (const target of jobKind(step.kind).select(step, files)) {
-      const key = `${step.kind}:${target.declaration.id}`;
+    for (const target of jobKind(step.kind).select(step, ctx)) {
+      const key = `${step.kind}:${step.variant}:${target.job.id.slice(step.id.length)}`;
       if (claimed.has(key)) continue;
       claimed.add(key);
       out.push(target);
     }
   }
   return out;
+}
+
+/** A valid variant for the kind: the planner's when it fits, else what the task's words say, else the kind's default. */
+function variantFor(kind: PlanStep['kind'], variant: StepVariant | null, task: string): StepVariant | null {
+  const allowed: Partial<Record<PlanStep['kind'], StepVariant[]>> = {
+    boilerplate: ['bodies', 'tests', 'types'],
+    reformat: ['format', 'conventions'],
+  };
+  const options = allowed[kind];
+  if (!options) return null;
+  if (variant && options.includes(variant)) return variant;
+  const fromTask = planOffline(task, () => false).steps.find((st) => st.kind === kind)?.variant;
+  return fromTask && options.includes(fromTask) ? fromTask : options[0]!;
 }

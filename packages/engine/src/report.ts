@@ -22,6 +22,7 @@ export function reportItem(s: JobState): ReportItem {
     costUsd: Math.round(s.costUsd * 1e9) / 1e9,
     error: s.error,
     verdict: s.verdict,
+    attempts: s.attempts,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type UserConfig,
 } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
+import type { KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
   branchExists,
@@ -26,13 +27,13 @@ import {
 } from '@orchestrate/repo';
 import { commitSteps } from './commit.js';
 import { estimateRun } from './estimate.js';
-import { runGates } from './gates.js';
 import { finish, newJobState, type JobState } from './job-state.js';
 import { loadConfig } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
 import { reportItem, writeReport } from './report.js';
-import { runVerifier } from './verify.js';
-import { runWorkers, settle, type PhaseContext } from './work.js';
+import type { HeavyGateState } from './heavy-gates.js';
+import { runRounds } from './pipeline.js';
+import { settle, type PhaseContext } from './work.js';
 
 /** Options of one run. CLI flags map one to one onto these. */
 export interface RunTaskOptions {
@@ -94,8 +95,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
 
   emit({ type: 'phase', phase: 'expand' });
-  const targets = expandPlan(plan, files);
-  const estimate = estimateRun(targets, config, ledger, !client);
+  const kinds: KindContext = { files, agentsMd: await readAgentsMd(root, baseCommit), changed: null, tests: null };
+  const targets = expandPlan(plan, kinds);
+  const estimate = estimateRun(targets, config, ledger, !client, kinds);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
   const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
@@ -118,21 +120,17 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
   await addWorktree(root, worktree, branch, baseCommit);
-  const ctx: PhaseContext = { config, client, ledger, emit, signal: options.signal, fatal: null };
+  const ctx: PhaseContext = { config, client, ledger, emit, signal: options.signal, kinds, fatal: null };
+  const heavy: HeavyGateState = { root, worktree, baseCommit, warnings };
   let commits: RunReport['commits'] = [];
   try {
-    emit({ type: 'phase', phase: 'work' });
-    await runWorkers(states, ctx);
-    runGates(states, ctx);
-    emit({ type: 'phase', phase: 'verify' });
-    await runVerifier(states, ctx);
+    await runRounds(states, ctx, heavy);
     emit({ type: 'phase', phase: 'commit' });
     commits = await commitSteps(plan, states, worktree, {
       runId,
       task: options.task,
       engine,
       models: { worker: config.models.worker, verifier: config.models.verifier },
-      ledger,
     });
   } finally {
     await removeWorktree(root, worktree).catch(() => undefined);
@@ -154,6 +152,11 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
   return report;
+}
+
+/** The repository's AGENTS.md at the base commit, or null. */
+async function readAgentsMd(root: string, commit: string): Promise<string | null> {
+  return git(root, ['show', `${commit}:AGENTS.md`]).catch(() => null);
 }
 
 /** The OpenAI client when the engine resolves to openai, else null (offline). */
@@ -215,6 +218,7 @@ function buildReport(args: {
     durationMs: Date.now() - args.started,
     startedAt: args.startedAt,
     items,
+    annotations: args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? []),
     warnings: args.warnings,
   };
 }

@@ -5,24 +5,29 @@ import pLimit from 'p-limit';
 import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
-import { record, type PhaseContext } from './work.js';
+import { reject } from './ladder.js';
+import { record, verifies, type PhaseContext } from './work.js';
 
 /**
  * Sends the jobs that passed their gates to the verifier model in batches; only accepted jobs go on to the commit.
  * Offline there is no verifier model: the deterministic gates are the whole check, and the report says so.
  */
 export async function runVerifier(states: JobState[], ctx: PhaseContext): Promise<void> {
-  const ready = states.filter((s) => s.phase === 'ready');
   for (const s of states) if (s.phase !== 'ready') releaseHold(s, ctx);
-  if (!ctx.client) {
-    for (const s of ready) {
+  const ready = states.filter((s) => s.phase === 'ready');
+  const toVerify: JobState[] = [];
+  for (const s of ready) {
+    if (verifies(s.target.step, ctx)) toVerify.push(s);
+    else {
+      releaseHold(s, ctx);
       s.phase = 'verified';
-      s.verdict = 'offline engine: deterministic gates only (no verifier model)';
+      s.verdict = ctx.client
+        ? `not sent to the verifier: ${s.target.job.kind} results are checked by deterministic gates`
+        : 'offline engine: deterministic gates only (no verifier model)';
     }
-    return;
   }
   const batches: JobState[][] = [];
-  for (let i = 0; i < ready.length; i += ctx.config.verifyBatchSize) batches.push(ready.slice(i, i + ctx.config.verifyBatchSize));
+  for (let i = 0; i < toVerify.length; i += ctx.config.verifyBatchSize) batches.push(toVerify.slice(i, i + ctx.config.verifyBatchSize));
   const limit = pLimit(ctx.config.concurrency);
   await Promise.all(batches.map((batch) => limit(() => verifyBatch(batch, ctx))));
 }
@@ -39,8 +44,8 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
   const model = ctx.config.models.verifier;
   const items = batch.map((s, i) => ({
     key: `j${i + 1}`,
-    instructions: `Add an accurate doc comment to this declaration.${s.target.step.instructions ? ` ${s.target.step.instructions}` : ''}`,
-    result: jobKind(s.target.job.kind).describeForVerifier(s.target, s.edit!),
+    instructions: jobKind(s.target.job.kind).verifierInstructions(s.target),
+    result: jobKind(s.target.job.kind).describeForVerifier(s.target, s.outcome!),
   }));
   const input = verifierInput(items);
   const maxOut = verifierMaxOutput(items.length, ctx);
@@ -63,10 +68,10 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
     shareUsage(batch, result.usage, ctx, model);
     batch.forEach((s, i) => {
       const verdict = result.output.verdicts[items[i]!.key];
-      if (!verdict) return finish(s, 'failed', 'verifier gave no verdict');
+      if (!verdict) return reject(s, 'verifier gave no verdict', ctx);
       s.verdict = verdict.reason.slice(0, 500);
       if (verdict.accept) s.phase = 'verified';
-      else finish(s, 'failed', `verifier rejected: ${s.verdict || 'no reason given'}`);
+      else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
     });
   } catch (err) {
     if (!(err instanceof CallFailed)) throw err;

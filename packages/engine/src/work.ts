@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
-import { addUsage, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
+import { addUsage, type PlanStep, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
 import { CallFailed, type ModelClient } from '@orchestrate/agents';
-import { JobRejected, jobKind } from '@orchestrate/jobs';
+import { isNeedsModel, JobRejected, jobKind, type KindContext } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
+import { nextModel, reject } from './ladder.js';
 import { estimateTokens } from './tokens.js';
 
 const SCHEMA_OVERHEAD_TOKENS = 200;
@@ -15,13 +16,20 @@ export interface PhaseContext {
   ledger: UsageLedger;
   emit: RunEventListener;
   signal: AbortSignal | undefined;
+  kinds: KindContext;
   /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
   fatal: { message: string } | null;
 }
 
+/** Whether a step's results go to the verifier model (config per kind, else the kind's default). */
+export function verifies(step: PlanStep, ctx: Pick<PhaseContext, 'config' | 'client'>): boolean {
+  if (!ctx.client) return false;
+  return ctx.config.kinds[step.kind]?.verify ?? jobKind(step.kind).verifyByDefault(step);
+}
+
 /**
- * Runs every job's worker (model or offline rules) under the concurrency limit and turns each output into an edit of the
- * job's own span (output code will not write is refused here). Nothing is written; the gates run next, per file.
+ * Runs the worker of every pending job (model, offline rules, or a deterministic tool) under the concurrency limit and
+ * turns each output into an outcome (output code will not write is refused here). Nothing is written; gates run next.
  */
 export async function runWorkers(states: JobState[], ctx: PhaseContext): Promise<void> {
   const limit = pLimit(ctx.config.concurrency);
@@ -52,28 +60,35 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
   if (ctx.signal?.aborted) return finish(state, 'skipped', 'run interrupted');
   ctx.emit({ type: 'job-start', job: target.job });
   let output: unknown;
-  if (!ctx.client) {
-    output = kind.offline(target);
+  if (!ctx.client || kind.deterministic?.(target.step)) {
+    output = await kind.offline(target, ctx.kinds);
     state.model = 'offline';
+    state.attempts.push({ model: 'offline', rejected: null });
+    if (isNeedsModel(output)) {
+      return finish(state, 'skipped', `needs a model: ${output.needsModel} (set OPENAI_API_KEY and run with --engine openai)`);
+    }
   } else {
-    const model = ctx.config.models.worker;
-    const input = kind.contextPack(target);
+    const model = nextModel(state, ctx)!;
+    const feedback = state.feedback ? `\n\nA previous attempt was rejected: ${state.feedback}\nFix that.` : '';
+    const input = kind.contextPack(target, ctx.kinds) + feedback;
+    const instructions = kind.workerInstructions(target.step);
     const maxOut = ctx.config.maxOutputTokens.worker;
     // A job starts only when the budget covers its whole path: its worker call and its share of a verifier call.
-    const hold = holdVerification(target, ctx);
-    if (!hold) return finish(state, 'skipped', 'budget reached before this job started');
-    const reservation = ctx.ledger.reserve(model, estimateTokens(kind.workerInstructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut);
+    const hold = verifies(target.step, ctx) ? holdVerification(target, ctx) : null;
+    if (verifies(target.step, ctx) && !hold) return finish(state, 'skipped', 'budget reached before this job started');
+    const reservation = ctx.ledger.reserve(model, estimateTokens(instructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut);
     if (!reservation) {
-      ctx.ledger.release(hold);
+      if (hold) ctx.ledger.release(hold);
       return finish(state, 'skipped', 'budget reached before this job started');
     }
     state.verifyHold = hold;
     state.model = model;
+    state.attempts.push({ model, rejected: null });
     try {
       const result = await ctx.client.call({
         role: 'worker',
         model,
-        instructions: kind.workerInstructions,
+        instructions,
         input,
         schema: kind.outputSchema(target),
         maxOutputTokens: maxOut,
@@ -93,12 +108,9 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
     }
   }
   try {
-    state.edit = kind.apply(target, output as never);
+    state.outcome = await kind.apply(target, output as never, ctx.kinds);
   } catch (err) {
-    if (err instanceof JobRejected) {
-      releaseHold(state, ctx);
-      return finish(state, 'failed', `rejected before writing: ${err.message}`);
-    }
+    if (err instanceof JobRejected) return reject(state, `rejected before writing: ${err.message}`, ctx);
     throw err;
   }
   state.phase = 'ready';

@@ -7,12 +7,14 @@ const files = indexFiles([
   { path: 'src/api/users.ts', text: 'export interface User {\n  id: string;\n}\nexport function getUser(id: string): User {\n  return { id };\n}\n' },
 ]);
 
-const step = { kind: 'docstring' as const, paths: [], declarationKinds: [], names: [], exportedOnly: false, includeDocumented: false, instructions: '' };
+const kinds = { files, agentsMd: null, changed: null, tests: null };
+
+const step = { kind: 'docstring' as const, variant: null, changedSince: null, paths: [], declarationKinds: [], names: [], exportedOnly: false, includeDocumented: false, instructions: '' };
 
 describe('plan normalisation and expansion', () => {
   it('expands selectors into one job per target, deterministically', () => {
     const plan = normalizePlan({ steps: [{ ...step, exportedOnly: true }], unsupported: null }, 'task', files, 'test');
-    expect(expandPlan(plan, files).map((t) => t.job.id)).toEqual([
+    expect(expandPlan(plan, kinds).map((t) => t.job.id)).toEqual([
       'step-1:src/math.ts#add',
       'step-1:src/api/users.ts#User',
       'step-1:src/api/users.ts#getUser',
@@ -23,7 +25,7 @@ describe('plan normalisation and expansion', () => {
     const plan = normalizePlan({ steps: [{ ...step, paths: ['lib/nowhere'] }], unsupported: null }, 'document src/api', files, 'test');
     expect(plan.steps[0]!.selector.paths).toEqual(['src/api']);
     expect(plan.warnings.join('\n')).toContain('lib/nowhere');
-    expect(expandPlan(plan, files).every((t) => t.job.file === 'src/api/users.ts')).toBe(true);
+    expect(expandPlan(plan, kinds).every((t) => t.job.file === 'src/api/users.ts')).toBe(true);
   });
 
   it('accepts globs and directories', () => {
@@ -34,7 +36,7 @@ describe('plan normalisation and expansion', () => {
 
   it('a target claimed by an earlier step is not given to a later one', () => {
     const plan = normalizePlan({ steps: [step, { ...step, paths: ['src/api'] }], unsupported: null }, 't', files, 'test');
-    const jobs = expandPlan(plan, files);
+    const jobs = expandPlan(plan, kinds);
     expect(jobs.filter((t) => t.job.symbol === 'getUser')).toHaveLength(1);
     expect(jobs.find((t) => t.job.symbol === 'getUser')!.job.stepId).toBe('step-1');
   });
@@ -42,7 +44,7 @@ describe('plan normalisation and expansion', () => {
   it('ignores names the repository does not have', () => {
     const plan = normalizePlan({ steps: [{ ...step, names: ['add', 'ghost'] }], unsupported: null }, 't', files, 'test');
     expect(plan.steps[0]!.selector.names).toEqual(['add']);
-    expect(expandPlan(plan, files).map((t) => t.job.symbol)).toEqual(['add']);
+    expect(expandPlan(plan, kinds).map((t) => t.job.symbol)).toEqual(['add']);
   });
 });
 

@@ -1,40 +1,79 @@
 import type { z } from 'zod';
-import type { Job, JobKind, PlanStep } from '@orchestrate/core';
+import type { Job, JobKind, PlanStep, ReviewAnnotation } from '@orchestrate/core';
 import type { Declaration, Edit, FileIndex } from '@orchestrate/repo';
 
-/** A job together with the indexed target it works on. */
+/** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */
 export interface JobTarget {
   job: Job;
   step: PlanStep;
-  declaration: Declaration;
   file: FileIndex;
+  /** The declaration, for declaration jobs; null for whole-file and hunk jobs. */
+  declaration: Declaration | null;
+  /** Changed lines (1-based, inclusive), for review jobs; null otherwise. */
+  lines: { start: number; end: number } | null;
 }
 
-/** What a gate concluded about one job's edit. */
+/** What the kinds can ask of the repository while selecting and packing context. */
+export interface KindContext {
+  /** Every indexed file at the run's base commit. */
+  files: FileIndex[];
+  /** The repository's AGENTS.md, if it has one. */
+  agentsMd: string | null;
+  /** Lines changed since the step's ref (review, `changedSince`), by file. */
+  changed: Map<string, { start: number; end: number }[]> | null;
+  /** Where a generated test file for a source file goes, and how tests import things. */
+  tests: { runner: string; pathFor(source: string): string } | null;
+}
+
+/** What applying one job's output produced: edits of its own file, new files, annotations. All computed by code. */
+export interface JobOutcome {
+  edits: Edit[];
+  /** Files the job creates (paths chosen by code, never by the model). */
+  newFiles: { path: string; text: string }[];
+  annotations: ReviewAnnotation[];
+}
+
+/** What a gate concluded about one job's change. */
 export type GateResult = { ok: true } | { ok: false; gate: string; reason: string };
+
+/** Gates that need the whole repository, run by the engine after the per-file proofs. */
+export type HeavyGate = 'typecheck' | 'tests' | 'generated-tests';
+
+/** The offline engine has no rule for this job: it says so, and the report names how to enable a model. */
+export interface NeedsModel {
+  needsModel: string;
+}
 
 /**
  * One job kind: every kind has the same parts, so a new kind is one new module registered in `registry.ts`.
- * Output is data: `apply` turns it into an edit of the job's own target span and nothing else.
+ * Output is data: `apply` turns it into edits of the job's own span (or files whose paths code chose), nothing else.
  */
 export interface JobKindModule<Output = unknown> {
   kind: JobKind;
   /** Turns a plan step into jobs over the index (deterministic). */
-  select(step: PlanStep, files: FileIndex[]): JobTarget[];
+  select(step: PlanStep, ctx: KindContext): JobTarget[];
   /** Stable instructions for the worker model (sent first, so prompt caching can hit). */
-  workerInstructions: string;
+  workerInstructions(step: PlanStep): string;
   /** The variable part of the worker's input: only what this job needs. */
-  contextPack(target: JobTarget): string;
-  /** The worker's structured output schema for this job (names only this job's own parameters). */
+  contextPack(target: JobTarget, ctx: KindContext): string;
+  /** The worker's structured output schema for this job (it can name nothing outside the job). */
   outputSchema(target: JobTarget): z.ZodType<Output>;
-  /** Deterministic output of the offline engine. */
-  offline(target: JobTarget): Output;
-  /** Turns validated output into an edit of the target span; throws a JobRejected for output it will not write. */
-  apply(target: JobTarget, output: Output): Edit;
-  /** Deterministic gates on the file before/after this job's edit, cheapest first. */
+  /** Deterministic output without a model, or why this job needs one. */
+  offline(target: JobTarget, ctx: KindContext): Output | NeedsModel | Promise<Output | NeedsModel>;
+  /** True when `offline` is the right implementation on every engine (formatting is a formatter's job, not a model's). */
+  deterministic?(step: PlanStep): boolean;
+  /** Turns validated output into an outcome; throws JobRejected for output it will not write. */
+  apply(target: JobTarget, output: Output, ctx: KindContext): JobOutcome | Promise<JobOutcome>;
+  /** Cheap deterministic gate on a file before/after this kind's edits (e.g. the comment-only proof). */
   gate(target: JobTarget, before: string, after: string): GateResult;
+  /** Gates on the whole repository that this step needs, cheapest first. */
+  heavyGates(step: PlanStep): HeavyGate[];
+  /** Whether results go to the verifier model by default. */
+  verifyByDefault(step: PlanStep): boolean;
+  /** What the verifier is told the job had to do. */
+  verifierInstructions(target: JobTarget): string;
   /** How the verifier sees the result: the target and the change, compact. */
-  describeForVerifier(target: JobTarget, edit: Edit): string;
+  describeForVerifier(target: JobTarget, outcome: JobOutcome): string;
 }
 
 /** Model output that code refuses to write (hostile, malformed or out of bounds). */
@@ -43,4 +82,14 @@ export class JobRejected extends Error {
     super(message);
     this.name = 'JobRejected';
   }
+}
+
+/** An outcome with nothing in it. */
+export function emptyOutcome(): JobOutcome {
+  return { edits: [], newFiles: [], annotations: [] };
+}
+
+/** Whether offline output is a "needs a model" answer. */
+export function isNeedsModel(value: unknown): value is NeedsModel {
+  return typeof value === 'object' && value !== null && 'needsModel' in value;
 }

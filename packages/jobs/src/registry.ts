@@ -1,12 +1,19 @@
-import type { JobKind } from '@orchestrate/core';
+import { UnsupportedTaskError, type JobKind } from '@orchestrate/core';
 import { docstringKind } from './docstring/index.js';
 import type { JobKindModule } from './kind.js';
 
-const KINDS: Record<JobKind, JobKindModule<never>> = {
+const KINDS: Partial<Record<JobKind, JobKindModule<never>>> = {
   docstring: docstringKind as JobKindModule<never>,
 };
 
+/** Registers a job kind module (each kind registers itself in this file; tests may add their own). */
+export function registerKind(module: JobKindModule<never>): void {
+  KINDS[module.kind] = module;
+}
+
 /** The module of a job kind. */
 export function jobKind(kind: JobKind): JobKindModule<unknown> {
-  return KINDS[kind] as JobKindModule<unknown>;
+  const module = KINDS[kind];
+  if (!module) throw new UnsupportedTaskError('E_NOTHING_TO_DO', `The job kind \`${kind}\` is not available in this version.`);
+  return module as JobKindModule<unknown>;
 }

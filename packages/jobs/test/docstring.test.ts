@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanStep } from '@orchestrate/core';
 import { applyEdits, indexFiles, proveCommentOnly } from '@orchestrate/repo';
-import { docstringKind, JobRejected, offlineDocContent, words } from '../src/index.js';
+import { docstringKind, JobRejected, offlineDocContent, words, type JobOutcome } from '../src/index.js';
 
 const SOURCE = `export class UserStore {
   getUserById(id: string, includeDeleted?: boolean): User | undefined {
@@ -22,17 +22,23 @@ export async function saveAll(...users: User[]): Promise<void> {
 const step: PlanStep = {
   id: 'step-1',
   kind: 'docstring',
-  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: true },
+  variant: null,
+  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: true, changedSince: null },
   instructions: '',
 };
 
+const ctxOf = (files: ReturnType<typeof indexFiles>) => ({ files, agentsMd: null, changed: null, tests: null });
+
 function targets(source = SOURCE) {
-  const files = indexFiles([{ path: 'src/users.ts', text: source }]);
-  return docstringKind.select(step, files);
+  return docstringKind.select(step, ctxOf(indexFiles([{ path: 'src/users.ts', text: source }])));
 }
 
+type Output = Parameters<typeof docstringKind.apply>[1];
+const edit = (t: ReturnType<typeof targets>[number], output: Output) => docstringKind.apply(t, output, ctxOf([])) as JobOutcome;
+const offline = (t: ReturnType<typeof targets>[number]) => docstringKind.offline(t, ctxOf([])) as Output;
+
 function targetFor(symbol: string, source = SOURCE) {
-  const t = targets(source).find((x) => x.declaration.symbol === symbol);
+  const t = targets(source).find((x) => x.declaration!.symbol === symbol);
   if (!t) throw new Error(`no target ${symbol}`);
   return t;
 }
@@ -53,7 +59,7 @@ describe('docstring kind', () => {
   });
 
   it('the context pack holds the target declaration and not the rest of the file', () => {
-    const pack = docstringKind.contextPack(targetFor('isAdmin'));
+    const pack = docstringKind.contextPack(targetFor('isAdmin'), ctxOf([]));
     expect(pack).toContain("return role === 'admin'");
     expect(pack).not.toContain('getUserById');
     expect(pack).not.toContain('saveAll');
@@ -61,8 +67,8 @@ describe('docstring kind', () => {
 
   it('renders TSDoc with @param per parameter, @returns and @throws, indented like the member', () => {
     const t = targetFor('UserStore.getUserById');
-    const edit = docstringKind.apply(t, { summary: 'Looks a user up.', params: { id: 'The id.', includeDeleted: 'Include deleted.' }, returns: 'The user.', throws: 'If id is empty.' });
-    const after = applyEdits(SOURCE, [edit]).text;
+    const out = edit(t, { summary: 'Looks a user up.', params: { id: 'The id.', includeDeleted: 'Include deleted.' }, returns: 'The user.', throws: 'If id is empty.' });
+    const after = applyEdits(SOURCE, out.edits).text;
     expect(after).toContain(
       '  /**\n   * Looks a user up.\n   *\n   * @param id - The id.\n   * @param includeDeleted - Include deleted.\n   * @returns The user.\n   * @throws If id is empty.\n   */\n  getUserById(',
     );
@@ -77,42 +83,42 @@ describe('docstring kind', () => {
     ['empty summary', { summary: '   ' }],
   ])('refuses hostile output before writing: %s', (_name, output) => {
     const t = targetFor('isAdmin');
-    expect(() => docstringKind.apply(t, { params: { role: 'r' }, returns: 'x', ...output })).toThrow(JobRejected);
+    expect(() => edit(t, { params: { role: 'r' }, returns: 'x', ...output })).toThrow(JobRejected);
   });
 
   it('neutralises a parameter description that tries to close the comment', () => {
     const t = targetFor('isAdmin');
-    expect(() => docstringKind.apply(t, { summary: 'ok', params: { role: '*/ x() /*' }, returns: 'r' })).toThrow(JobRejected);
+    expect(() => edit(t, { summary: 'ok', params: { role: '*/ x() /*' }, returns: 'r' })).toThrow(JobRejected);
   });
 
   it('offline output passes its own schema, gate and comment-only proof for every target', () => {
     for (const t of targets()) {
-      const output = docstringKind.offline(t);
+      const output = offline(t);
       expect(docstringKind.outputSchema(t).safeParse(output).success).toBe(true);
-      const after = applyEdits(SOURCE, [docstringKind.apply(t, output)]).text;
+      const after = applyEdits(SOURCE, edit(t, output).edits).text;
       expect(proveCommentOnly('src/users.ts', SOURCE, after).ok).toBe(true);
     }
   });
 
   it('offline templates read from names', () => {
     const t = targetFor('UserStore.getUserById');
-    const doc = offlineDocContent(t.declaration);
+    const doc = offlineDocContent(t.declaration!);
     expect(doc.summary).toBe('Gets the user by id.');
     expect(doc.params).toEqual({ id: 'The id.', includeDeleted: 'The include deleted (optional).' });
     expect(doc.throws).toContain('TypeError');
-    expect(offlineDocContent(targetFor('isAdmin').declaration).summary).toBe('Checks whether the role is admin.');
-    expect(offlineDocContent(targetFor('saveAll').declaration).returns).toBeNull();
+    expect(offlineDocContent(targetFor('isAdmin').declaration!).summary).toBe('Checks whether the role is admin.');
+    expect(offlineDocContent(targetFor('saveAll').declaration!).returns).toBeNull();
     expect(words('HTTPServerError')).toEqual(['HTTP', 'server', 'error']);
     expect(words('parse_json_file')).toEqual(['parse', 'json', 'file']);
   });
 
   it('rewrites an existing doc only when the step asks, replacing it in place', () => {
     const src = '/** Old. */\nexport function f(a: number): number {\n  return a;\n}\n';
-    const files = indexFiles([{ path: 'a.ts', text: src }]);
-    expect(docstringKind.select(step, files)).toHaveLength(0);
+    const ctx = ctxOf(indexFiles([{ path: 'a.ts', text: src }]));
+    expect(docstringKind.select(step, ctx)).toHaveLength(0);
     const rewrite = { ...step, selector: { ...step.selector, missingDocsOnly: false } };
-    const [t] = docstringKind.select(rewrite, files);
-    const after = applyEdits(src, [docstringKind.apply(t!, { summary: 'New.', params: { a: 'A.' }, returns: 'A.' })]).text;
+    const [t] = docstringKind.select(rewrite, ctx);
+    const after = applyEdits(src, edit(t!, { summary: 'New.', params: { a: 'A.' }, returns: 'A.' }).edits).text;
     expect(after).not.toContain('Old.');
     expect(after.match(/\/\*\*/g)).toHaveLength(1);
     expect(after).toContain('New.');

@@ -4,3 +4,4 @@ export * from './declarations.js';
 export * from './code-index.js';
 export * from './edits.js';
 export * from './comment-only.js';
+export * from './diff.js';

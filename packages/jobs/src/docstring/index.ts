@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { proveCommentOnly, type Edit } from '@orchestrate/repo';
-import type { JobKindModule, JobTarget } from '../kind.js';
+import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
 import { offlineDocContent } from './offline.js';
 import { renderDocComment, type DocContent } from './render.js';
 import { selectDocstringTargets } from './select.js';
@@ -17,7 +17,7 @@ const WORKER_INSTRUCTIONS = [
 
 /** The worker's output for one docstring job: the parameter keys are exactly this declaration's parameter names. */
 function docSchema(target: JobTarget) {
-  const { declaration: d } = target;
+  const d = target.declaration!;
   const shape: Record<string, z.ZodType> = { summary: field('One or two sentences: what it does.') };
   if (d.params.length) {
     const params: Record<string, z.ZodType> = {};
@@ -29,7 +29,8 @@ function docSchema(target: JobTarget) {
   return z.strictObject(shape) as unknown as z.ZodType<Partial<DocContent> & { summary: string }>;
 }
 
-function contextPack({ declaration: d, file, step }: JobTarget): string {
+function contextPack({ declaration, file, step }: JobTarget): string {
+  const d = declaration!;
   const lines = [
     `File: ${file.path}`,
     `Declaration: ${d.kind} \`${d.symbol}\`${d.exported ? ' (exported)' : ''}`,
@@ -44,12 +45,12 @@ function contextPack({ declaration: d, file, step }: JobTarget): string {
 export const docstringKind: JobKindModule<Partial<DocContent> & { summary: string }> = {
   kind: 'docstring',
   select: selectDocstringTargets,
-  workerInstructions: WORKER_INSTRUCTIONS,
+  workerInstructions: () => WORKER_INSTRUCTIONS,
   contextPack,
   outputSchema: docSchema,
   offline(target) {
     // Shaped exactly like the worker's schema, so offline and model output take the same path.
-    const d = target.declaration;
+    const d = target.declaration!;
     const doc = offlineDocContent(d);
     return {
       summary: doc.summary,
@@ -58,8 +59,9 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
       ...(d.throws ? { throws: doc.throws ?? '' } : {}),
     };
   },
-  apply(target, output): Edit {
-    const { declaration: d, file } = target;
+  apply(target, output) {
+    const d = target.declaration!;
+    const file = target.file;
     const content: DocContent = {
       summary: output.summary,
       params: output.params ?? {},
@@ -68,14 +70,20 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
     };
     const text = renderDocComment(d, content, file.eol);
     const start = d.docStart ?? d.start;
-    return { owner: target.job.id, start, end: d.start, text, expect: file.text.slice(start, d.start) + d.anchor };
+    const edit: Edit = { owner: target.job.id, start, end: d.start, text, expect: file.text.slice(start, d.start) + d.anchor };
+    return { ...emptyOutcome(), edits: [edit] };
   },
   gate(target, before, after) {
     const proof = proveCommentOnly(target.file.path, before, after);
     return proof.ok ? { ok: true } : { ok: false, gate: 'comment-only', reason: proof.reason };
   },
-  describeForVerifier(target, edit) {
-    const d = target.declaration;
-    return [`${d.kind} \`${d.symbol}\` in ${d.file}:`, '```ts', `${edit.text.trimEnd()}`, d.signature, '```'].join('\n');
+  heavyGates: () => [],
+  verifyByDefault: () => true,
+  verifierInstructions: (target) =>
+    `Add an accurate doc comment to this declaration.${target.step.instructions ? ` ${target.step.instructions}` : ''}`,
+  describeForVerifier(target, outcome) {
+    const d = target.declaration!;
+    const doc = outcome.edits.map((e) => e.text.trimEnd()).join('\n');
+    return [`${d.kind} \`${d.symbol}\` in ${d.file}:`, '```ts', doc, d.signature, '```'].join('\n');
   },
 };

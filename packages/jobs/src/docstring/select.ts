@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { Job, PlanStep, Selector } from '@orchestrate/core';
-import type { Declaration, FileIndex } from '@orchestrate/repo';
-import type { JobTarget } from '../kind.js';
+import type { Declaration } from '@orchestrate/repo';
+import type { JobTarget, KindContext } from '../kind.js';
 
 /** Whether a repository path matches a selector path: a glob, a file, or a directory prefix. */
 export function pathMatcher(paths: string[]): (file: string) => boolean {
@@ -26,22 +26,29 @@ export function declarationSelected(decl: Declaration, selector: Selector): bool
 }
 
 /** Expands a docstring step into one job per selected declaration. */
-export function selectDocstringTargets(step: PlanStep, files: FileIndex[]): JobTarget[] {
+export function selectDocstringTargets(step: PlanStep, ctx: KindContext): JobTarget[] {
+  return selectDeclarations(step, ctx, (d) => declarationSelected(d, step.selector));
+}
+
+/** One job per declaration that `accept`s, in files the selector's paths (and `changedSince`) allow. */
+export function selectDeclarations(step: PlanStep, ctx: KindContext, accept: (d: Declaration) => boolean): JobTarget[] {
+  const files = ctx.files;
   const inPaths = pathMatcher(step.selector.paths);
   const out: JobTarget[] = [];
   for (const file of files) {
     if (!inPaths(file.path)) continue;
+    if (ctx.changed && step.selector.changedSince && !ctx.changed.has(file.path)) continue;
     for (const declaration of file.declarations) {
-      if (!declarationSelected(declaration, step.selector)) continue;
+      if (!accept(declaration)) continue;
       const job: Job = {
         id: `${step.id}:${declaration.id}`,
         stepId: step.id,
-        kind: 'docstring',
+        kind: step.kind,
         file: file.path,
         symbol: declaration.symbol,
         declarationKind: declaration.kind,
       };
-      out.push({ job, step, declaration, file });
+      out.push({ job, step, declaration, file, lines: null });
     }
   }
   return out;

@@ -1,0 +1,29 @@
+import { releaseHold } from './budget.js';
+import { finish, type JobState } from './job-state.js';
+import type { PhaseContext } from './work.js';
+
+/**
+ * The verification ladder. A model-made result that a gate or the verifier rejected is retried once by the worker with
+ * the reason, then escalated once to the verifier's model as worker, then given up (failed, with every reason in the
+ * report). Offline results are deterministic, so a rejection fails them at once.
+ */
+export function reject(state: JobState, reason: string, ctx: Pick<PhaseContext, 'client' | 'config' | 'ledger'>): void {
+  releaseHold(state, ctx);
+  const last = state.attempts[state.attempts.length - 1];
+  if (last) last.rejected = reason;
+  const next = ctx.client && state.model !== 'offline' ? nextModel(state, ctx) : null;
+  if (!next) {
+    const history = state.attempts.length > 1 ? ` (after ${state.attempts.length} attempts)` : '';
+    return finish(state, 'failed', `${reason}${history}`);
+  }
+  state.phase = 'pending';
+  state.feedback = reason;
+  state.outcome = null;
+}
+
+/** The model for the next attempt, or null when the ladder is exhausted: worker, worker again, then the verifier's model. */
+export function nextModel(state: JobState, ctx: Pick<PhaseContext, 'config'>): string | null {
+  const { ladder, models } = ctx.config;
+  const rungs = [models.worker, ...(ladder.retry ? [models.worker] : []), ...(ladder.escalate ? [models.verifier] : [])];
+  return rungs[state.attempts.length] ?? null;
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { Annotation, Severity } from './annotation.js';
+import type { RuleInfo } from './rules.js';
+
+/** What `toSarif` needs to describe the tool. */
+export interface SarifOptions {
+  toolName: string;
+  version: string;
+  /** The rules the annotations may cite (ids found only in annotations, e.g. a model's, are added as they appear). */
+  rules: Readonly<Record<string, RuleInfo>>;
+  /** The tool's home page; left out when not given (SARIF requires an absolute URI there, so none is invented). */
+  informationUri?: string;
+}
+
+/** One rule in `tool.driver.rules`. */
+export interface SarifRule {
+  id: string;
+  shortDescription: { text: string };
+  defaultConfiguration: { level: Severity };
+}
+
+/** One finding in `runs[0].results`. */
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: Severity;
+  message: { text: string };
+  locations: {
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId: '%SRCROOT%' };
+      region: { startLine: number; endLine: number };
+    };
+  }[];
+  partialFingerprints: Record<string, string>;
+  properties: { source: Annotation['source']; confidence?: number };
+}
+
+/** A SARIF 2.1.0 log with one run, as GitHub code scanning accepts it. */
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: [
+    {
+      tool: { driver: { name: string; version: string; informationUri?: string; rules: SarifRule[] } };
+      results: SarifResult[];
+    },
+  ];
+}
+
+/** The schema URL GitHub's documentation uses for uploads. */
+export const SARIF_SCHEMA_URL = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The key of our fingerprint in `partialFingerprints` (versioned, so a new scheme never collides with old alerts). */
+export const FINGERPRINT_KEY = 'orchestrateFingerprint/v1';
+
+/**
+ * Turns annotations into a SARIF 2.1.0 log. Suggestions are worded, not computed edits, so they go into the message
+ * text rather than `fixes` (a SARIF fix must be exact replacement regions, which a prose suggestion is not).
+ */
+export function toSarif(annotations: readonly Annotation[], options: SarifOptions): SarifLog {
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const addRule = (id: string, info: RuleInfo) => {
+    if (ruleIndex.has(id)) return;
+    ruleIndex.set(id, rules.length);
+    rules.push({ id, shortDescription: { text: info.description }, defaultConfiguration: { level: info.severity } });
+  };
+  for (const [id, info] of Object.entries(options.rules)) addRule(id, info);
+  for (const a of annotations) addRule(a.ruleId, { severity: a.severity, description: `Reviewer finding: ${a.ruleId}.` });
+
+  const occurrences = new Map<string, number>();
+  const results = annotations.map((a): SarifResult => {
+    const uri = toUri(a.file);
+    const base = fingerprint(uri, a.ruleId, a.message);
+    // The same message twice in a file would otherwise be one alert: number the repeats (in the order given).
+    const n = occurrences.get(base) ?? 0;
+    occurrences.set(base, n + 1);
+    const properties: SarifResult['properties'] = { source: a.source };
+    if (a.confidence !== undefined) properties.confidence = a.confidence;
+    return {
+      ruleId: a.ruleId,
+      ruleIndex: ruleIndex.get(a.ruleId)!,
+      level: a.severity,
+      message: { text: a.suggestion ? `${a.message}\nSuggestion: ${a.suggestion}` : a.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+            region: { startLine: Math.max(1, a.line), endLine: Math.max(1, a.line, a.endLine) },
+          },
+        },
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: n === 0 ? base : `${base}:${n}` },
+      properties,
+    };
+  });
+
+  const driver: SarifLog['runs'][0]['tool']['driver'] = { name: options.toolName, version: options.version, rules };
+  if (options.informationUri) driver.informationUri = options.informationUri;
+  return { $schema: SARIF_SCHEMA_URL, version: '2.1.0', runs: [{ tool: { driver }, results }] };
+}
+
+/** A stable hash of what a finding is (file, rule, message), independent of its line so moved code keeps its alert. */
+export function fingerprint(uri: string, ruleId: string, message: string): string {
+  return createHash('sha256').update(JSON.stringify([uri, ruleId, message])).digest('hex').slice(0, 32);
+}
+
+/**
+ * A repository path as a relative URI reference: forward slashes, no leading `./`, and each character a URI path
+ * segment cannot hold (space, `#`, `?`, `%`, non-ASCII…) percent-encoded as UTF-8. `:` is encoded too: in a first
+ * segment it would make the path read as a URI scheme (`c:x.ts`).
+ */
+export function toUri(file: string): string {
+  const clean = file.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/^\/+/, '');
+  return clean
+    .split('/')
+    .map((segment) => segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=@]/gu, (c) => encodeURIComponent(c)))
+    .join('/');
+}
