@@ -1,15 +1,144 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { jobKind, type HeavyGate } from '@orchestrate/jobs';
+import {
+  applyEdits,
+  newDiagnostics,
+  runTestCommand,
+  runTestFile,
+  TypecheckSession,
+  type Diagnostic,
+  type FileIndex,
+  type TestRunnerInfo,
+} from '@orchestrate/repo';
 import type { JobState } from './job-state.js';
+import { reject } from './ladder.js';
 import type { PhaseContext } from './work.js';
 
-/** What the whole-repository gates keep between rounds (type checker session, baselines). */
+const TEST_TIMEOUT_MS = 5 * 60_000;
+
+/** What the whole-repository gates keep between rounds: the type checker, baselines, the test runner. */
 export interface HeavyGateState {
   root: string;
   worktree: string;
-  baseCommit: string;
+  files: FileIndex[];
+  runner: TestRunnerInfo | null;
+  testCommand: string[] | null;
   warnings: string[];
+  session?: TypecheckSession;
+  baseline: Map<string, Diagnostic[]>;
+  /** Whether the test suite passes at the base commit (null until run; gate skipped when it does not). */
+  testsPassAtBase?: boolean;
 }
 
-/** Whole-repository gates (typecheck against the baseline, tests); filled in by the boilerplate kind's wiring. */
-export async function runHeavyGates(batch: JobState[], _all: JobState[], _ctx: PhaseContext, _state: HeavyGateState): Promise<void> {
-  void batch;
+const needs = (s: JobState, gate: HeavyGate) => jobKind(s.target.job.kind).heavyGates(s.target.step).includes(gate);
+
+/**
+ * The gates that need the whole repository, after the per-file proofs and before the verifier: no new type errors
+ * compared with the base commit, generated tests that pass, and the repository's tests when it has a test command.
+ */
+export async function runHeavyGates(batch: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
+  const ready = () => batch.filter((s) => s.phase === 'ready');
+  const typed = ready().filter((s) => needs(s, 'typecheck') || needs(s, 'generated-tests'));
+  if (typed.length) typecheckGate(typed, all, ctx, state);
+  const generated = ready().filter((s) => needs(s, 'generated-tests') && s.outcome!.newFiles.length);
+  if (generated.length) await generatedTestsGate(generated, ctx, state);
+  const tested = ready().filter((s) => needs(s, 'tests'));
+  if (tested.length) await testSuiteGate(tested, all, ctx, state);
+}
+
+/** Base text plus the edits of the jobs already accepted and of `extra`, for one file. */
+function textWith(file: FileIndex, all: JobState[], extra: JobState[]): string {
+  const accepted = all.filter((s) => s.target.file.path === file.path && (s.phase === 'verified' || s.status === 'succeeded'));
+  return applyEdits(file.text, [...accepted, ...extra].flatMap((s) => s.outcome?.edits ?? [])).text;
+}
+
+function typecheckGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): void {
+  state.session ??= TypecheckSession.create({ root: state.root, files: state.files.map((f) => ({ path: f.path, text: f.text })) });
+  const session = state.session;
+  const fresh = (file: FileIndex, text: string): Diagnostic[] => {
+    if (!state.baseline.has(file.path)) {
+      session.update(file.path, file.text);
+      state.baseline.set(file.path, session.diagnostics([file.path]));
+    }
+    session.update(file.path, text);
+    return newDiagnostics(state.baseline.get(file.path)!, session.diagnostics([file.path]));
+  };
+  const byFile = new Map<string, JobState[]>();
+  for (const s of jobs.filter((x) => x.outcome!.edits.length)) byFile.set(s.target.file.path, [...(byFile.get(s.target.file.path) ?? []), s]);
+  for (const group of byFile.values()) {
+    const file = group[0]!.target.file;
+    if (fresh(file, textWith(file, all, group)).length) {
+      // Find the culprits: each job's edit alone on top of what is already accepted.
+      for (const s of group) {
+        const errors = fresh(file, textWith(file, all, [s]));
+        if (errors.length) reject(s, `typecheck gate: ${describe(errors)}`, ctx);
+      }
+    }
+    session.update(file.path, file.text);
+  }
+  for (const s of jobs.filter((x) => x.phase === 'ready')) {
+    for (const f of s.outcome!.newFiles) {
+      session.addFile(f.path, f.text);
+      const errors = session.diagnostics([f.path]);
+      session.removeFile(f.path);
+      if (errors.length) {
+        reject(s, `typecheck gate (${f.path}): ${describe(errors)}`, ctx);
+        break;
+      }
+    }
+  }
+}
+
+function describe(errors: Diagnostic[]): string {
+  const shown = errors.slice(0, 3).map((d) => `${d.file}:${d.line} TS${d.code} ${d.message.slice(0, 200)}`);
+  return `${errors.length} new type error(s): ${shown.join('; ')}`;
+}
+
+async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
+  if (!state.runner?.installed) {
+    warnOnce(state, `generated tests were typechecked but not run: ${state.runner?.name ?? 'the test runner'} is not installed in the repository`);
+    return;
+  }
+  for (const s of jobs) {
+    for (const f of s.outcome!.newFiles) {
+      const absolute = path.join(state.worktree, f.path);
+      await mkdir(path.dirname(absolute), { recursive: true });
+      await writeFile(absolute, f.text);
+      const result = await runTestFile(state.runner.name, state.worktree, f.path, { timeoutMs: TEST_TIMEOUT_MS, nodeModulesFrom: state.root });
+      await rm(absolute, { force: true });
+      if (result.notRunnable) {
+        warnOnce(state, `generated tests were not run: ${result.notRunnable}`);
+        break;
+      }
+      if (!result.passed) {
+        reject(s, `generated tests fail${result.timedOut ? ' (timed out)' : ''}: ${result.output.slice(-600)}`, ctx);
+        break;
+      }
+    }
+  }
+}
+
+async function testSuiteGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
+  const command = state.testCommand;
+  if (!command) return warnOnce(state, 'no test command configured or detected: the tests gate was skipped');
+  const run = () => runTestCommand(state.worktree, command, { timeoutMs: TEST_TIMEOUT_MS, nodeModulesFrom: state.root });
+  if (state.testsPassAtBase === undefined) {
+    const base = await run();
+    state.testsPassAtBase = base.passed;
+    if (!base.passed) warnOnce(state, `the tests fail at the base commit, so the tests gate was skipped: ${base.output.slice(-300)}`);
+  }
+  if (!state.testsPassAtBase) return;
+  const files = [...new Set(jobs.map((s) => s.target.file))];
+  for (const file of files) await writeFile(path.join(state.worktree, file.path), (file.bom ? '\uFEFF' : '') + textWith(file, all, jobs));
+  try {
+    const result = await run();
+    if (!result.passed) for (const s of jobs) reject(s, `tests fail with this change${result.timedOut ? ' (timed out)' : ''}: ${result.output.slice(-600)}`, ctx);
+  } finally {
+    for (const file of files) await writeFile(path.join(state.worktree, file.path), (file.bom ? '\uFEFF' : '') + file.text);
+  }
+}
+
+function warnOnce(state: HeavyGateState, message: string): void {
+  if (!state.warnings.includes(message)) state.warnings.push(message);
 }

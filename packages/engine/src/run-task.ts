@@ -14,6 +14,8 @@ import type { ModelClient } from '@orchestrate/agents';
 import type { KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
+  detectTestRunner,
+  testFilePathFor,
   branchExists,
   ensureExcluded,
   findRepoRoot,
@@ -25,6 +27,7 @@ import {
   readCommitFiles,
   removeWorktree,
 } from '@orchestrate/repo';
+import { changedLinesFor } from './changes.js';
 import { commitSteps } from './commit.js';
 import { estimateRun } from './estimate.js';
 import { finish, newJobState, type JobState } from './job-state.js';
@@ -95,12 +98,20 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
 
   emit({ type: 'phase', phase: 'expand' });
-  const kinds: KindContext = { files, agentsMd: await readAgentsMd(root, baseCommit), changed: null, tests: null };
+  const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
+  const atBase = (file: string) => git(root, ['show', `${baseCommit}:${file}`]).catch(() => null);
+  const runner = detectTestRunner(root, parseJson(await atBase('package.json')), repoFiles.map((f) => f.path));
+  const repoPaths = repoFiles.map((f) => f.path);
+  const kinds: KindContext = {
+    files,
+    agentsMd: await atBase('AGENTS.md'),
+    changed: await changedLinesFor(root, baseCommit, plan, warnings),
+    tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
+  };
   const targets = expandPlan(plan, kinds);
   const estimate = estimateRun(targets, config, ledger, !client, kinds);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
-  const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
   const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
@@ -121,7 +132,15 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
   await addWorktree(root, worktree, branch, baseCommit);
   const ctx: PhaseContext = { config, client, ledger, emit, signal: options.signal, kinds, fatal: null };
-  const heavy: HeavyGateState = { root, worktree, baseCommit, warnings };
+  const heavy: HeavyGateState = {
+    root,
+    worktree,
+    files,
+    runner,
+    testCommand: config.testCommand ?? runner.testCommand,
+    warnings,
+    baseline: new Map(),
+  };
   let commits: RunReport['commits'] = [];
   try {
     await runRounds(states, ctx, heavy);
@@ -154,9 +173,13 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   return report;
 }
 
-/** The repository's AGENTS.md at the base commit, or null. */
-async function readAgentsMd(root: string, commit: string): Promise<string | null> {
-  return git(root, ['show', `${commit}:AGENTS.md`]).catch(() => null);
+function parseJson(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }
 
 /** The OpenAI client when the engine resolves to openai, else null (offline). */

@@ -62,6 +62,8 @@ function indexSourceFile(sf: SourceFile, filePath: string, text: string, bom: bo
       async: false,
       throws: false,
       thrown: [],
+      end: node.getEnd(),
+      body: null,
       signature: headerOf(node),
       text: capped(node.getText(false)),
       ...extra,
@@ -140,7 +142,9 @@ function callableInfo(impl: Callable, target: Node): Partial<Declaration> {
   const thrown = ownDescendants(impl, SyntaxKind.ThrowStatement).map((t) =>
     Node.isThrowStatement(t) ? t.getExpression().getText().slice(0, 120) : '',
   );
-  return { params, returnType, returnsVoid, async: isAsync, throws: thrown.length > 0, thrown, ...typeParamsOf(target) };
+  const block = (impl as { getBody?(): Node | undefined }).getBody?.();
+  const body = block && Node.isBlock(block) ? { start: block.getStart() + 1, end: block.getEnd() - 1, stub: isStub(block, returnType) } : null;
+  return { params, returnType, returnsVoid, async: isAsync, throws: thrown.length > 0, thrown, end: impl.getEnd(), body, ...typeParamsOf(target) };
 }
 
 function paramInfo(p: ParameterDeclaration, i: number): ParamInfo {
@@ -152,6 +156,25 @@ function paramInfo(p: ParameterDeclaration, i: number): ParamInfo {
 function typeParamsOf(node: Node): Partial<Declaration> {
   const tp = (node as { getTypeParameters?(): Node[] }).getTypeParameters?.() ?? [];
   return { typeParams: tp.map((t) => (Node.hasName(t) ? t.getName() : t.getText())) };
+}
+
+const STUB_MESSAGE = /not (?:yet )?implemented|unimplemented|todo/i;
+
+/**
+ * A stub body: `throw new Error('not implemented')` (or TODO/unimplemented), only TODO comments, or empty while the
+ * declared return type is not void.
+ */
+function isStub(block: Node, returnType: string | null): boolean {
+  if (!Node.isBlock(block)) return false;
+  const statements = block.getStatements();
+  const inner = block.getText().slice(1, -1);
+  if (statements.length === 0) {
+    if (/\bTODO\b|\bFIXME\b/.test(inner)) return true;
+    return returnType !== null && !/^(void|Promise<void>|undefined|never)$/.test(returnType.replace(/\s/g, ''));
+  }
+  if (statements.length !== 1) return false;
+  const only = statements[0]!;
+  return Node.isThrowStatement(only) && STUB_MESSAGE.test(only.getExpression().getText());
 }
 
 /** True when the function's own body has a `return <value>` (or it is an expression-bodied arrow, or a generator). */

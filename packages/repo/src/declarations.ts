@@ -38,6 +38,10 @@ export interface Declaration {
   thrown: string[];
   /** Offset of the existing doc comment, when there is one (a rewrite replaces from here to `start`). */
   docStart: number | null;
+  /** End offset of the whole declaration (the implementation's end for an overloaded function). */
+  end: number;
+  /** The function body's inner span (between the braces) and whether it is a stub; null without a block body. */
+  body: { start: number; end: number; stub: boolean } | null;
   /** The signature or header, without the body: what a worker sees. */
   signature: string;
   /** The declaration's full text, capped (for context packs). */

@@ -34,6 +34,7 @@ const BIOME_CONFIGS = ['biome.json', 'biome.jsonc'];
 /**
  * Finds the formatter a repository uses: a prettier config (file or `"prettier"` key in package.json) wins, then a
  * Biome config whose formatter is on, then prettier named in (dev)dependencies; otherwise prettier with its defaults.
+ * The repository's own prettier runs when its package.json declares prettier and it is installed; else ours does.
  * Throws E_CONFIG for a Biome repository whose dependencies are not installed: formatting it with prettier instead
  * would fight its own formatter.
  */
@@ -56,7 +57,13 @@ export async function detectFormatter(repoRoot: string): Promise<FormatterInfo> 
     }
     return { name: 'biome', source: 'repository', configFile: biomeConfig, version: biomeVersion(repoRoot) };
   }
-  const ownVersion = repoPrettierVersion(repoRoot);
+  // prettier 3 caches resolved configs per process: a new run must see the repository as it is now.
+  await Promise.all([bundled, repoApis.get(repoRoot)].map((api) => api?.then((p) => p.clearConfigCache?.(), () => undefined)));
+  const declared = ['dependencies', 'devDependencies'].some((key) => {
+    const deps = pkg?.[key];
+    return deps !== null && typeof deps === 'object' && 'prettier' in deps;
+  });
+  const ownVersion = declared ? repoPrettierVersion(repoRoot) : null;
   if (ownVersion) return { name: 'prettier', source: 'repository', configFile: prettierConfig, version: ownVersion };
   return { name: 'prettier', source: 'bundled', configFile: prettierConfig, version: (await bundledPrettier()).version };
 }
@@ -86,6 +93,7 @@ export async function formatText(info: FormatterInfo, repoRoot: string, filePath
 /** The slice of prettier's Node API we use; prettier 2 and 3 both provide it (2 partly synchronously). */
 interface PrettierApi {
   version: string;
+  clearConfigCache?(): Promise<void> | void;
   format(text: string, options: Record<string, unknown>): Promise<string> | string;
   resolveConfig(file: string, options: { editorconfig: boolean }): Promise<Record<string, unknown> | null>;
   getFileInfo(
@@ -121,9 +129,12 @@ function repoPrettier(repoRoot: string): Promise<PrettierApi> {
 
 function repoPrettierVersion(repoRoot: string): string | null {
   const manifest = path.join(repoRoot, 'node_modules', 'prettier', 'package.json');
-  if (!existsSync(manifest)) return null;
-  const version = (JSON.parse(readText(manifest)) as { version?: unknown }).version;
-  return typeof version === 'string' ? version : null;
+  try {
+    const version = (JSON.parse(readText(manifest)) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
 }
 
 function biomeBin(repoRoot: string): string {

@@ -5,3 +5,6 @@ export * from './code-index.js';
 export * from './edits.js';
 export * from './comment-only.js';
 export * from './diff.js';
+export * from './typecheck.js';
+export * from './test-runner.js';
+export * from './infer-types.js';

@@ -56,14 +56,16 @@ export function runRules(file: string, text: string, changed: readonly LineRange
   const secrets: SecretHit[] = secretPatternHits(text);
   if (kind !== undefined) {
     const sf = ts.createSourceFile(`/${file}`, text, ts.ScriptTarget.Latest, true, kind);
-    const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
+    const lineOf = lineCounter(text);
     codeRules(sf, lineOf, add);
     commentRules(sf, lineOf, add);
-    secrets.push(...secretLiteralHits(sf));
+    secrets.push(...secretLiteralHits(sf, lineOf));
     for (const d of unusedDiagnostics(sf)) add('no-unused', lineOf(d.start), lineOf(d.start + d.length), d.message, 'Remove it, or prefix a parameter with `_` if it must stay.');
-    for (const d of indexFiles([{ path: file, text }])[0]?.declarations ?? []) {
+    const index = indexFiles([{ path: file, text }])[0];
+    for (const d of index?.declarations ?? []) {
       if (!d.exported || d.hasDoc || !DOCUMENTED_KINDS.has(d.kind)) continue;
-      add('missing-doc-export', d.line, d.line, `Exported ${d.kind.replace('-', ' ')} \`${d.symbol}\` has no doc comment.`, 'Add a one-sentence /** … */ comment saying what it is for.');
+      const line = lineOf(d.start + (index?.bom ? 1 : 0)); // the index's offsets are on the text without its BOM
+      add('missing-doc-export', line, line, `Exported ${d.kind.replace('-', ' ')} \`${d.symbol}\` has no doc comment.`, 'Add a one-sentence /** … */ comment saying what it is for.');
     }
   }
   const secretLines = new Set<number>();
@@ -73,6 +75,25 @@ export function runRules(file: string, text: string, changed: readonly LineRange
     add('no-secret-literal', s.line, s.line, `Possible hard-coded secret: ${s.what}.`, 'Load it from the environment or a secret store, and rotate it if it was ever pushed.');
   }
   return out.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId));
+}
+
+/**
+ * Offset → 1-based line, counting `\n` only, as git does (the TypeScript API also breaks lines at a lone `\r`, U+2028
+ * and U+2029, which would shift findings away from the diff's line numbers).
+ */
+function lineCounter(text: string): (pos: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (pos) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 type Add = (ruleId: RuleId, line: number, endLine: number, message: string, suggestion?: string) => void;
@@ -125,27 +146,41 @@ function isLooseEquality(node: ts.BinaryExpression): boolean {
 
 const TODO = /\b(TODO|FIXME)\b/g;
 
-/** The rules that look at comments: every comment is the trivia before some token, found once by its position. */
+/**
+ * The rules that look at comments. Comments live only in the trivia before a token, so each node's trivia
+ * (`pos`..its first token) is scanned; every comment is seen once, by its position.
+ */
 function commentRules(sf: ts.SourceFile, lineOf: (pos: number) => number, add: Add): void {
   const seen = new Set<number>();
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, sf.languageVariant, sf.text);
   const visit = (node: ts.Node): void => {
     // JSX text is not trivia: `<p>// TODO</p>` is text on the page, not a comment.
     if (node.kind === ts.SyntaxKind.JsxText) return;
-    for (const range of ts.getLeadingCommentRanges(sf.text, node.pos) ?? []) {
-      if (seen.has(range.pos)) continue;
-      seen.add(range.pos);
-      const comment = sf.text.slice(range.pos, range.end);
-      for (const m of comment.matchAll(TODO)) {
-        const line = lineOf(range.pos + m.index);
-        const what = short(restOfLine(comment, m.index + m[0].length).replace(/^[\s:\-–—]+/, ''));
-        add('no-todo', line, line, `${m[1]} left in a comment${what ? `: ${what}` : '.'}`, 'Do it now, or track it in an issue and link that.');
+    const start = node.getStart(sf);
+    if (start > node.pos) {
+      scanner.resetTokenState(node.pos);
+      scanner.setText(sf.text, node.pos, start - node.pos);
+      for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+        const pos = scanner.getTokenStart();
+        if (kind !== ts.SyntaxKind.SingleLineCommentTrivia && kind !== ts.SyntaxKind.MultiLineCommentTrivia) continue;
+        if (seen.has(pos)) continue;
+        seen.add(pos);
+        todoComment(sf.text.slice(pos, scanner.getTokenEnd()), pos, lineOf, add);
       }
     }
-    // Doc comments are reached as trivia above; their parsed tags would only re-read the same text.
+    // Doc comments were scanned as trivia above; their parsed tags would only re-read the same text.
     if (ts.isJSDoc(node)) return;
     for (const child of node.getChildren(sf)) visit(child);
   };
   visit(sf);
+}
+
+function todoComment(comment: string, offset: number, lineOf: (pos: number) => number, add: Add): void {
+  for (const m of comment.matchAll(TODO)) {
+    const line = lineOf(offset + m.index);
+    const what = short(restOfLine(comment, m.index + m[0].length).replace(/^[\s:\-–—]+/, ''));
+    add('no-todo', line, line, `${m[1]} left in a comment${what ? `: ${what}` : '.'}`, 'Do it now, or track it in an issue and link that.');
+  }
 }
 
 function restOfLine(text: string, from: number): string {

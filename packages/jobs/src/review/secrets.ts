@@ -70,15 +70,14 @@ export function looksRandom(value: string): boolean {
 }
 
 /** String literals with a random-looking value assigned to a secret-like name (variables, properties, assignments, defaults). */
-export function secretLiteralHits(sf: ts.SourceFile): SecretHit[] {
+export function secretLiteralHits(sf: ts.SourceFile, lineOf: (pos: number) => number): SecretHit[] {
   const hits: SecretHit[] = [];
   const check = (nameNode: ts.Node | undefined, value: ts.Node | undefined) => {
     if (!nameNode || !value) return;
     if (!ts.isStringLiteral(value) && !ts.isNoSubstitutionTemplateLiteral(value)) return;
     const name = nameOf(nameNode);
     if (name === null || !isSecretName(name) || !looksRandom(value.text)) return;
-    const line = sf.getLineAndCharacterOfPosition(value.getStart(sf)).line + 1;
-    hits.push({ line, what: `a random-looking string (${shannonEntropy(value.text).toFixed(1)} bits/char) assigned to \`${name}\`` });
+    hits.push({ line: lineOf(value.getStart(sf)), what: `a random-looking string (${shannonEntropy(value.text).toFixed(1)} bits/char) assigned to \`${name}\`` });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isParameter(node)) {

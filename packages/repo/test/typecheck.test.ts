@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newDiagnostics, TypecheckSession, type Diagnostic, type RepoFile } from '../src/index.js';
+
+const cleanups: string[] = [];
+afterEach(() => {
+  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A repository root on disk: `files` written there (what node_modules and tsconfig look like), nothing else. */
+function makeRoot(files: Record<string, string>): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-typecheck-')));
+  cleanups.push(dir);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+/** Every path under `dir` (to prove the session wrote nothing). */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+const TSCONFIG = JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', noEmit: true, types: [] } });
+const GREET_LIB = {
+  'node_modules/greet-lib/package.json': JSON.stringify({ name: 'greet-lib', version: '1.0.0', types: 'index.d.ts' }),
+  'node_modules/greet-lib/index.d.ts': 'export declare function greet(name: string): string;\n',
+};
+const HEAD: RepoFile[] = [
+  { path: 'src/math.ts', text: 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' },
+  {
+    path: 'src/app.ts',
+    text: "import { greet } from 'greet-lib';\nimport { add } from './math.js';\n\nexport const total: number = add(1, 2);\nexport const hello: string = greet('you');\n",
+  },
+];
+const paths = HEAD.map((f) => f.path);
+
+describe('TypecheckSession', () => {
+  it('checks the given (committed) texts, resolving packages from the root node_modules, without writing anything', () => {
+    // The working tree has a broken, uncommitted math.ts: the session must see HEAD's version instead.
+    const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB, 'src/math.ts': 'export const add = 1;\n' });
+    const before = tree(root);
+    const session = TypecheckSession.create({ root, files: HEAD });
+    expect(session.diagnostics(paths)).toEqual([]);
+    session.update('src/app.ts', HEAD[1]!.text + 'export const oops: number = greet(1);\n');
+    session.addFile('test/app.test.ts', "import { total } from '../src/app.js';\nexport const t: number = total;\n");
+    session.diagnostics([...paths, 'test/app.test.ts']);
+    expect(tree(root)).toEqual(before);
+  });
+
+  it('reports exactly one new diagnostic for a change that introduces a type error', () => {
+    const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB });
+    const session = TypecheckSession.create({ root, files: HEAD });
+    const baseline = session.diagnostics(paths);
+    session.update('src/app.ts', HEAD[1]!.text + "export const wrong: number = greet('x');\n");
+    const now = session.diagnostics(paths);
+    const added = session.newDiagnostics(baseline, now);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ file: 'src/app.ts', line: 6, code: 2322 });
+    expect(added[0]!.message).toContain("Type 'string' is not assignable to type 'number'");
+  });
+
+  it('reports nothing new when an edit only moves an existing error to another line', () => {
+    const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB });
+    const broken = { path: 'src/math.ts', text: "export const n: number = 'one';\n" };
+    const session = TypecheckSession.create({ root, files: [broken] });
+    const baseline = session.diagnostics(['src/math.ts']);
+    expect(baseline).toHaveLength(1);
+    session.update('src/math.ts', `/**\n * Docs.\n */\n\n${broken.text}`);
+    const now = session.diagnostics(['src/math.ts']);
+    expect(now[0]!.line).toBe(baseline[0]!.line + 4);
+    expect(newDiagnostics(baseline, now)).toEqual([]);
+  });
+
+  it('reports a new test file that imports an export the module does not have', () => {
+    const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB });
+    const session = TypecheckSession.create({ root, files: HEAD });
+    const baseline = session.diagnostics(paths);
+    session.addFile('test/math.test.ts', "import { add, subtract } from '../src/math.js';\nexport const r = add(1, subtract(2, 1));\n");
+    const added = newDiagnostics(baseline, session.diagnostics([...paths, 'test/math.test.ts']));
+    expect(added.map((d) => [d.file, d.code])).toEqual([['test/math.test.ts', 2305]]);
+    session.removeFile('test/math.test.ts');
+    expect(() => session.diagnostics(['test/math.test.ts'])).toThrow(/not in the session/);
+  });
+
+  it('uses strict defaults when the repository has no tsconfig.json', () => {
+    const root = makeRoot({});
+    const session = TypecheckSession.create({ root, files: [{ path: 'a.ts', text: 'export function f(x) { return x; }\n' }] });
+    expect(session.diagnostics(['a.ts']).map((d) => d.code)).toEqual([7006]); // implicit any
+  });
+
+  it('reports syntax errors, and refuses to update a file it does not hold', () => {
+    const root = makeRoot({ 'tsconfig.json': TSCONFIG });
+    const session = TypecheckSession.create({ root, files: [{ path: 'a.ts', text: '\uFEFFexport const a = 1;\n' }] });
+    expect(session.text('a.ts')).toBe('export const a = 1;\n');
+    session.update('a.ts', 'export const a = (1;\n');
+    expect(session.diagnostics(['a.ts']).map((d) => d.code)).toContain(1005);
+    expect(() => session.update('b.ts', '')).toThrow(/not in the session/);
+  });
+});
+
+describe('newDiagnostics', () => {
+  const d = (line: number, message = 'm', code = 2322, file = 'a.ts'): Diagnostic => ({ file, line, code, message });
+
+  it('compares as a multiset on file, code and message, ignoring lines', () => {
+    expect(newDiagnostics([d(1)], [d(9)])).toEqual([]);
+    expect(newDiagnostics([d(1)], [d(1), d(2)])).toEqual([d(2)]);
+    expect(newDiagnostics([d(1), d(2)], [d(5)])).toEqual([]);
+    expect(newDiagnostics([d(1)], [d(1, 'other'), d(1, 'm', 2345), d(1, 'm', 2322, 'b.ts')])).toHaveLength(3);
+  });
+});
