@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
-import { formatSummary, runTask } from '@orchestrate/engine';
+import { formatReview, formatSummary, runTask, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -32,64 +32,74 @@ function concurrency(value: string): number {
   return n;
 }
 
-/** The command line, declared here and handed to runTask; returns the exit code. */
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
-  const program = new Command('orchestrate')
-    .description('Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.')
-    .argument('[task...]', 'the task, e.g. "add docstrings to the public API"')
-    .option('-C, --cwd <dir>', 'run in this repository')
-    .option('--dry-run', 'show the plan, the jobs and the estimated tokens and $ per model; spend nothing on jobs')
-    .option('-y, --yes', 'do not ask for confirmation (implied when stdin is not a TTY)')
-    .addOption(new Option('--engine <engine>', 'auto = openai when an API key is configured, else offline').choices(['auto', 'openai', 'offline']))
-    .option('--concurrency <n>', 'model calls in flight at once', concurrency)
-    .option('--budget <usd>', 'hard cap on spend in USD', positiveNumber('--budget'))
-    .option('--json', 'print the final report as JSON on stdout (progress goes to stderr)')
+interface ReviewOptions extends Omit<CliOptions, 'dryRun' | 'yes'> {
+  sarif?: string;
+  markdown?: string;
+}
+
+type IO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
+
+/** The command line, declared here and handed to the engine; returns the exit code. */
+export async function main(argv: string[], io: IO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  let exit: number = EXIT.ok;
+  const common = (cmd: Command) =>
+    cmd
+      .option('-C, --cwd <dir>', 'run in this repository')
+      .addOption(new Option('--engine <engine>', 'auto = openai when an API key is configured, else offline').choices(['auto', 'openai', 'offline']))
+      .option('--concurrency <n>', 'model calls in flight at once', concurrency)
+      .option('--budget <usd>', 'hard cap on spend in USD', positiveNumber('--budget'))
+      .option('--json', 'print the final report as JSON on stdout (progress goes to stderr)');
+  const program = common(
+    new Command('orchestrate')
+      .description('Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.')
+      .argument('[task...]', 'the task, e.g. "add docstrings to the public API"')
+      .option('--dry-run', 'show the plan, the jobs and the estimated tokens and $ per model; spend nothing on jobs')
+      .option('-y, --yes', 'do not ask for confirmation (implied when stdin is not a TTY)'),
+  )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run orchestrate --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-
-  let parsed: { task: string; opts: CliOptions };
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .action(async (words: string[], opts: CliOptions) => {
+      exit = await guarded(io, opts.json, () => runCommand(words.join(' ').trim(), opts, io));
+    });
+  common(program.command('review').argument('[range]', '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch'))
+    .description('Annotate the changed lines of a range (no edits): terminal, --sarif, --markdown, --json')
+    .option('--sarif <file>', 'write SARIF 2.1.0 (GitHub code scanning)')
+    .option('--markdown <file>', 'write a Markdown summary')
+    .action(async (range: string | undefined, opts: ReviewOptions) => {
+      exit = await guarded(io, opts.json, () => reviewCommand(range, opts, io));
+    });
+  program
+    .command('undo')
+    .argument('<run-id>', 'the run to undo')
+    .option('-C, --cwd <dir>', 'run in this repository')
+    .option('--force', 'delete even if the branch was merged or holds commits the run did not make')
+    .description("Delete a run's branch and worktree")
+    .action(async (runId: string, opts: { cwd?: string; force?: boolean }) => {
+      exit = await guarded(io, false, async () => {
+        const result = await undoRun({ cwd: opts.cwd, runId, force: opts.force });
+        io.stdout.write(`deleted ${result.deletedBranch ? `branch ${result.branch}` : 'nothing on the branch'}${result.removedWorktree ? ' and its worktree' : ''}\n`);
+        return EXIT.ok;
+      });
+    });
   try {
-    program.parse(argv, { from: 'user' });
-    parsed = { task: (program.args as string[]).join(' ').trim(), opts: program.opts<CliOptions>() };
+    await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw err;
   }
-  const { task, opts } = parsed;
+  return exit;
+}
+
+/** Maps errors to exit codes: user errors print their code and message (and JSON with --json), bugs say so. */
+async function guarded(io: IO, json: boolean | undefined, body: () => Promise<number>): Promise<number> {
   try {
-    if (!task) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
-    const live = Boolean(io.stderr.isTTY) && !process.env.CI;
-    const progress = createProgress(io.stderr, live);
-    const interactive = Boolean(io.stdin.isTTY) && !opts.yes && !opts.json;
-    let report: RunReport;
-    try {
-      report = await runTask({
-        task,
-        cwd: opts.cwd,
-        engine: opts.engine,
-        dryRun: opts.dryRun,
-        concurrency: opts.concurrency,
-        budgetUsd: opts.budget,
-        onEvent: progress.onEvent,
-        confirm: interactive
-          ? (info) => {
-              progress.stop();
-              return ask(info.jobs, info.estimate.costUsdHigh, io);
-            }
-          : undefined,
-      });
-    } finally {
-      progress.stop();
-    }
-    if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : formatSummary(report)}\n`);
-    return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
+    return await body();
   } catch (err) {
     if (isOrchestrateError(err) && err.userFacing) {
       io.stderr.write(`orchestrate: error [${err.code}]: ${err.message}\n`);
-      if (opts.json) io.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2)}\n`);
+      if (json) io.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2)}\n`);
       return err.code === 'E_BUDGET' ? EXIT.failures : EXIT.usage;
     }
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -98,7 +108,63 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
 }
 
-async function ask(jobs: number, maxUsd: number, io: { stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream }): Promise<boolean> {
+function exitFor(report: RunReport): number {
+  return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
+}
+
+async function runCommand(task: string, opts: CliOptions, io: IO): Promise<number> {
+  if (!task) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
+  const progress = createProgress(io.stderr, Boolean(io.stderr.isTTY) && !process.env.CI);
+  const interactive = Boolean(io.stdin.isTTY) && !opts.yes && !opts.json;
+  let report: RunReport;
+  try {
+    report = await runTask({
+      task,
+      cwd: opts.cwd,
+      engine: opts.engine,
+      dryRun: opts.dryRun,
+      concurrency: opts.concurrency,
+      budgetUsd: opts.budget,
+      onEvent: progress.onEvent,
+      confirm: interactive
+        ? (info) => {
+            progress.stop();
+            return ask(info.jobs, info.estimate.costUsdHigh, io);
+          }
+        : undefined,
+    });
+  } finally {
+    progress.stop();
+  }
+  if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : formatSummary(report)}\n`);
+  return exitFor(report);
+}
+
+async function reviewCommand(range: string | undefined, opts: ReviewOptions, io: IO): Promise<number> {
+  const [base, head] = range ? (range.includes('..') ? range.split(/\.\.\.?/) : [range, '']) : ['', ''];
+  const progress = createProgress(io.stderr, Boolean(io.stderr.isTTY) && !process.env.CI);
+  let report: RunReport;
+  try {
+    report = await runTask({
+      task: `review ${range ?? 'the current branch'}`,
+      cwd: opts.cwd,
+      engine: opts.engine,
+      concurrency: opts.concurrency,
+      budgetUsd: opts.budget,
+      onEvent: progress.onEvent,
+      review: { base: base || null, head: head || null },
+    });
+  } finally {
+    progress.stop();
+  }
+  await writeReviewFiles(report, { sarif: opts.sarif, markdown: opts.markdown, cwd: process.cwd(), version: VERSION });
+  if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(`${await formatReview(report, Boolean(io.stdout.isTTY))}\n\n${formatSummary(report)}\n`);
+  return exitFor(report);
+}
+
+async function ask(jobs: number, maxUsd: number, io: IO): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     const cost = maxUsd > 0 ? `at most $${maxUsd.toFixed(4)}` : 'no model calls';

@@ -60,7 +60,9 @@ export function formatSummary(report: RunReport): string {
     lines.push(`  look:   git log -p ${report.baseCommit.slice(0, 8)}..${report.branch}`);
     lines.push(`  merge:  git merge ${report.branch}`);
     lines.push(`  delete: git branch -D ${report.branch}`);
-  } else if (report.status !== 'dry-run') lines.push('  nothing was committed; no branch was kept.');
+  } else if (report.status !== 'dry-run' && report.items.some((i) => i.kind !== 'review')) {
+    lines.push('  nothing was committed; no branch was kept.');
+  } else if (report.annotations.length || report.items.length) lines.push(`  review: ${report.annotations.length} finding(s); no edits were made.`);
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
   return lines.join('\n');
 }

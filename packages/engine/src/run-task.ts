@@ -3,6 +3,8 @@ import path from 'node:path';
 import {
   EnvironmentError,
   ModelError,
+  UsageError,
+  type Plan,
   UsageLedger,
   type Estimate,
   type RunEventListener,
@@ -11,7 +13,7 @@ import {
   type UserConfig,
 } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
-import type { KindContext } from '@orchestrate/jobs';
+import { capAnnotations, dedupeAnnotations, type KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
   detectTestRunner,
@@ -52,6 +54,11 @@ export interface RunTaskOptions {
   env?: Record<string, string | undefined>;
   onEvent?: RunEventListener;
   signal?: AbortSignal;
+  /**
+   * Review a range instead of planning: `base` (default: the merge base with the default branch) to `head` (default
+   * HEAD). No planner call; one review step over the changed lines.
+   */
+  review?: { base: string | null; head: string | null };
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
   confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
 }
@@ -73,7 +80,8 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const env = options.env ?? process.env;
   emit({ type: 'phase', phase: 'setup' });
   const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
-  const baseCommit = await headCommit(root);
+  const head = await headCommit(root);
+  const baseCommit = options.review?.head ? await resolveRef(root, options.review.head) : head;
   const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
   const { config } = await loadConfig(root, overrides);
   const client = await resolveClient(config, env);
@@ -93,7 +101,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
 
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
   emit({ type: 'phase', phase: 'plan' });
-  const plan = await makePlan({ task: options.task, files, config, client, ledger });
+  const plan = options.review ? reviewPlan(options.review.base) : await makePlan({ task: options.task, files, config, client, ledger });
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
 
@@ -118,7 +126,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   if (options.dryRun || states.length === 0 || cancelled) {
     const status: RunStatus = options.dryRun ? 'dry-run' : cancelled ? 'cancelled' : 'nothing-to-do';
     if (cancelled) states.forEach((s) => finish(s, 'skipped', 'cancelled at the confirmation prompt'));
-    const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, started });
+    const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started });
     if (!options.dryRun) {
       await ensureExcluded(root);
       await writeReport(root, report);
@@ -166,11 +174,23 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const failed = states.some((s) => s.status !== 'succeeded');
   const status: RunStatus = ledger.budgetReached ? 'budget-exceeded' : failed ? 'completed-with-failures' : 'completed';
   emit({ type: 'phase', phase: 'report' });
-  const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, started });
+  const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started });
   await writeReport(root, report);
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
   return report;
+}
+
+/** The plan of `orchestrate review`: code decides, no planner call. */
+function reviewPlan(base: string | null): Plan {
+  const selector = { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: false, changedSince: base };
+  return { steps: [{ id: 'step-1', kind: 'review', variant: null, selector, instructions: '' }], source: 'review command', warnings: [] };
+}
+
+async function resolveRef(root: string, ref: string): Promise<string> {
+  const sha = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((s) => s.trim(), () => '');
+  if (!sha) throw new UsageError(`Unknown git ref \`${ref}\`: name a commit, branch or tag that exists.`);
+  return sha;
 }
 
 function parseJson(text: string | null): Record<string, unknown> | null {
@@ -217,6 +237,7 @@ function buildReport(args: {
   states: JobState[];
   ledger: UsageLedger;
   config: { budgetUsd?: number | undefined };
+  maxAnnotations: number;
   started: number;
   startedAt: string;
 }): RunReport {
@@ -241,7 +262,10 @@ function buildReport(args: {
     durationMs: Date.now() - args.started,
     startedAt: args.startedAt,
     items,
-    annotations: args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? []),
+    annotations: capAnnotations(
+      dedupeAnnotations(args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? [])),
+      args.maxAnnotations,
+    ),
     warnings: args.warnings,
   };
 }

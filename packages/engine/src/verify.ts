@@ -17,11 +17,15 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext): Promis
   const ready = states.filter((s) => s.phase === 'ready');
   const toVerify: JobState[] = [];
   for (const s of ready) {
-    if (verifies(s.target.step, ctx)) toVerify.push(s);
+    const o = s.outcome!;
+    const empty = !o.edits.length && !o.newFiles.length && !o.annotations.length;
+    if (verifies(s.target.step, ctx) && !empty) toVerify.push(s);
     else {
       releaseHold(s, ctx);
       s.phase = 'verified';
-      s.verdict = ctx.client
+      s.verdict = empty
+        ? 'nothing to verify'
+        : ctx.client
         ? `not sent to the verifier: ${s.target.job.kind} results are checked by deterministic gates`
         : 'offline engine: deterministic gates only (no verifier model)';
     }

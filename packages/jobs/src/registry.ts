@@ -1,9 +1,13 @@
 import { UnsupportedTaskError, type JobKind } from '@orchestrate/core';
+import { customKind } from './custom/index.js';
 import { docstringKind } from './docstring/index.js';
+import { reviewKind } from './review/kind.js';
 import type { JobKindModule } from './kind.js';
 
 const KINDS: Partial<Record<JobKind, JobKindModule<never>>> = {
   docstring: docstringKind as JobKindModule<never>,
+  review: reviewKind as JobKindModule<never>,
+  custom: customKind as JobKindModule<never>,
 };
 
 /** Registers a job kind module (each kind registers itself in this file; tests may add their own). */

@@ -19,7 +19,9 @@ export type FormatProofResult = { ok: true } | { ok: false; reason: string };
  * - redundant parentheses: `(…)` expressions and types are unwrapped (the tree keeps the precedence, `OptionalChain`
  *   flags keep `(a?.b).c` apart from `a?.b.c`; a JSDoc cast `/** @type {T} *\/ (x)` is kept); the optional parens of
  *   an arrow's parameter list and of `new X` / `new X()`;
- * - JSX text by its value under JSX's whitespace rules, `{" "}` counting as text (prettier's line-break escape).
+ * - JSX text by its value under JSX's whitespace rules with runs of spaces collapsed, `{" "}` counting as text:
+ *   prettier treats JSX whitespace as HTML does (it rewraps text and writes `{" "}` at line ends), so `a   b` and
+ *   `a b` are the same to it (not inside a CSS `white-space: pre` element, which is the formatter's risk, not ours).
  * Everything else — node kinds, identifiers, keywords, operators, literal values, their order — must be equal, parse
  * errors must not increase, and comments must be the same multiset (indentation inside block comments aside), with
  * pragmas, the shebang, directive prologues (`'use strict'`) and `@ts-ignore` / `@ts-expect-error` (what line of code
@@ -140,7 +142,7 @@ function analyze(file: string, text: string): Analysis {
     let run = '';
     let first: ts.Node | undefined;
     const flush = () => {
-      if (run && first) token(first, `jsx\u0000${run}`);
+      if (run && first) token(first, `jsx\u0000${run.replace(/[ \t\n\r]+/g, ' ')}`);
       run = '';
       first = undefined;
     };
@@ -229,7 +231,7 @@ function leafEntry(node: ts.Node, parent: ts.Node | undefined, sf: ts.SourceFile
         : `${node.kind}\u0000${(node as ts.TemplateLiteralLikeNode).text}`;
     case K.JsxText:
     case K.JsxTextAllWhiteSpaces:
-      return `jsx\u0000${cleanJsxText((node as ts.JsxText).text)}`;
+      return `jsx\u0000${cleanJsxText((node as ts.JsxText).text).replace(/[ \t\n\r]+/g, ' ')}`;
     default:
       return `${node.kind}\u0000${node.getText(sf)}`;
   }

@@ -8,3 +8,6 @@ export * from './diff.js';
 export * from './typecheck.js';
 export * from './test-runner.js';
 export * from './infer-types.js';
+export * from './format.js';
+export * from './format-proof.js';
+export * from './agents-md.js';

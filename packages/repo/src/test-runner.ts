@@ -11,7 +11,7 @@ export interface TestRunnerInfo {
   name: TestRunnerName;
   /** The whole suite, `['npm', 'test', '--']`, when package.json has a real `scripts.test`; else null. */
   testCommand: string[] | null;
-  /** Where tests live: `test`, `tests`, `__tests__` (a folder), or `''` for next to their sources. */
+  /** Where tests live: a `test`, `tests`, `spec` or `__tests__` folder, or `''` for next to their sources. */
   testDir: string;
   fileSuffix: '.test.ts' | '.spec.ts';
   /** Whether the runner is in `<root>/node_modules` (always true for node's own runner). */
@@ -84,17 +84,17 @@ function runnerInScript(script: string): TestRunnerName | null {
   return null;
 }
 
-/** The most common test location: a `__tests__`, `test` or `tests` folder, or next to the sources (`''`). */
+/** The most common test location: a `__tests__`, `test`, `tests` or `spec` folder, or next to the sources (`''`). */
 function testDirOf(tests: string[]): string {
   const counts = new Map<string, number>();
   for (const file of tests) {
     const dirs = file.split('/').slice(0, -1);
-    const dir = dirs.includes('__tests__') ? '__tests__' : dirs.includes('test') ? 'test' : dirs.includes('tests') ? 'tests' : '';
+    const dir = ['__tests__', 'test', 'tests', 'spec'].find((d) => dirs.includes(d)) ?? '';
     counts.set(dir, (counts.get(dir) ?? 0) + 1);
   }
   let best = 'test';
   let most = 0;
-  for (const dir of ['test', 'tests', '__tests__', '']) {
+  for (const dir of ['test', 'tests', '__tests__', 'spec', '']) {
     if ((counts.get(dir) ?? 0) > most) [best, most] = [dir, counts.get(dir) ?? 0];
   }
   return best;
@@ -200,11 +200,12 @@ async function run(file: string, args: string[], cwd: string, options: TestRunOp
   child.on('exit', killGroup);
   const result = await child;
   clearTimeout(timer);
+  const durationMs = Math.round(performance.now() - started);
+  // No exit code and no signal: the process never started (command not found, cwd missing).
+  if (result.exitCode === undefined && result.signal === undefined && !timedOut) return { ...notRunnable(result.shortMessage ?? `${file} did not start`), durationMs };
   let output = tail.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
-  if (result.failed && result.exitCode === undefined && !timedOut && result.signal === undefined) output += `\n${result.shortMessage}`;
   if (timedOut) output += `\n[orchestrate] killed after ${options.timeoutMs} ms`;
   if (output.length > OUTPUT_TAIL) output = output.slice(-OUTPUT_TAIL);
-  const durationMs = Math.round(performance.now() - started);
   return { passed: !timedOut && result.exitCode === 0, output, durationMs, timedOut, notRunnable: null };
 }
 

@@ -93,6 +93,18 @@ export class TypecheckSession {
     if (sf) this.project.removeSourceFile(sf);
   }
 
+  /**
+   * Session files that import or re-export `file` (repository-relative): an edit that changes an exported signature can
+   * break them, so a gate checks them too.
+   */
+  dependents(file: string): string[] {
+    return this.sourceFile(file)
+      .getReferencingSourceFiles()
+      .map((sf) => path.relative(this.root, sf.getFilePath()).split(path.sep).join('/'))
+      .filter((rel) => !rel.startsWith('..') && !rel.split('/').includes('node_modules'))
+      .sort();
+  }
+
   /** The text the session holds for a file (without a byte-order mark: offsets from the session refer to it). */
   text(file: string): string {
     return this.sourceFile(file).getFullText();

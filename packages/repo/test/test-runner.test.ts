@@ -76,8 +76,8 @@ describe('detectTestRunner', () => {
   });
 
   it('walks the disk for tests when no file list is given, skipping node_modules', () => {
-    const root = makeDir({ 'spec/a.spec.ts': '', 'src/a.ts': '', 'node_modules/z/test/x.test.ts': '' });
-    expect(detectTestRunner(root, {})).toMatchObject({ testDir: '', fileSuffix: '.spec.ts' });
+    const root = makeDir({ 'spec/a.spec.ts': '', 'src/a.ts': '', 'node_modules/z/test/x.test.ts': '', 'node_modules/z/test/y.test.ts': '' });
+    expect(detectTestRunner(root, {})).toMatchObject({ testDir: 'spec', fileSuffix: '.spec.ts' });
   });
 });
 
@@ -134,9 +134,9 @@ describe('runTestFile / runTestCommand', () => {
       '});',
     ].join('\n');
     const cwd = makeDir({ 'hang.test.mjs': hang });
-    const result = await runTestFile('node', cwd, 'hang.test.mjs', { timeoutMs: 1_500 });
+    const result = await runTestFile('node', cwd, 'hang.test.mjs', { timeoutMs: 5_000 });
     expect(result).toMatchObject({ passed: false, timedOut: true });
-    expect(result.durationMs).toBeLessThan(15_000);
+    expect(result.durationMs).toBeLessThan(20_000);
     const pid = Number(readFileSync(path.join(cwd, 'grandchild.pid'), 'utf8'));
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(pid)).toBe(false); // the grandchild is gone too
@@ -146,6 +146,8 @@ describe('runTestFile / runTestCommand', () => {
     const cwd = makeDir({ 'a.test.ts': '' });
     expect((await runTestFile('node', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/tsx/);
     expect((await runTestFile('vitest', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/vitest is not installed/);
+    const missing = await runTestCommand(cwd, ['no-such-command-for-orchestrate'], { timeoutMs: 5_000 });
+    expect(missing).toMatchObject({ passed: false, notRunnable: expect.stringContaining('ENOENT') });
   });
 
   it("mirrors the root's node_modules inside cwd only while the test runs, and never writes into the root", async () => {

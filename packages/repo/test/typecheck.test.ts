@@ -87,6 +87,13 @@ describe('TypecheckSession', () => {
     expect(() => session.diagnostics(['test/math.test.ts'])).toThrow(/not in the session/);
   });
 
+  it('names the files that import a file, so a gate can check what a signature change breaks', () => {
+    const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB });
+    const session = TypecheckSession.create({ root, files: [...HEAD, { path: 'src/index.ts', text: "export * from './math.js';\n" }] });
+    expect(session.dependents('src/math.ts')).toEqual(['src/app.ts', 'src/index.ts']);
+    expect(session.dependents('src/app.ts')).toEqual([]);
+  });
+
   it('uses strict defaults when the repository has no tsconfig.json', () => {
     const root = makeRoot({});
     const session = TypecheckSession.create({ root, files: [{ path: 'a.ts', text: 'export function f(x) { return x; }\n' }] });

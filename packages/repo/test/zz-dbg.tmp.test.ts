@@ -1,14 +1,13 @@
 import { it } from 'vitest';
-import { ts } from 'ts-morph';
-import { proveFormattingOnly } from '../src/format-proof.js';
-
-it('dbg', async () => {
-  const a = 'const x = <div>\n  <h1>{title}</h1> <span>hi</span>\n</div>';
-  const b = 'const x = (\n  <div>\n    <h1>{title}</h1>{" "}\n    <span>hi</span>\n  </div>\n);';
-  console.log(proveFormattingOnly('a.tsx', a, b));
-  for (const t of [a, b]) {
-    const sf = ts.createSourceFile('a.tsx', t, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
-    const w = (n: ts.Node, d: number): void => { console.log(' '.repeat(d) + ts.SyntaxKind[n.kind], JSON.stringify(n.getText(sf).slice(0, 20)), n.parent ? ts.SyntaxKind[n.parent.kind] : ''); for (const c of n.getChildren(sf)) w(c, d + 1); };
-    w(sf, 0);
-  }
+import { proveFormattingOnly as p } from '../src/format-proof.js';
+it('dbg', () => {
+  const cases: [string, string, string?][] = [
+    ['x = (a?.b).c', 'x = a?.b.c'], ["x = { '1e3': 1 }", 'x = { 1e3: 1 }'], [";'use strict'\nx()", "'use strict'\nx()"],
+    ['x = String.raw`\\x41`', 'x = String.raw`A`'], ['f((a, b))', 'f(a, b)'], ['for (a; b;) {}', 'for (a; ; b) {}'],
+    ['a;\n[b].map(f)', 'a\n[b].map(f)'], ['function f() {\n  return\n  x\n}', 'function f() {\n  return x;\n}'],
+    ['x = <a>hi there</a>', 'x = <a>hi, there</a>', 'a.tsx'], ['x = (a + b) * c', 'x = a + b * c'],
+    ['class A { constructor() {} }', "class A { 'constructor'() {} }"], ["x = { constructor: 1 }", "x = { 'constructor': 1 }"],
+    ['type A = | B', 'type A = B'], ['x = /** @type {A} */ (y)', 'x = /** @type {A} */ y', 'a.js'],
+  ];
+  for (const [a, b, f] of cases) console.log(JSON.stringify(a), '->', JSON.stringify(b), JSON.stringify(p(f ?? 'a.ts', a, b)));
 });

@@ -8,6 +8,7 @@ const OPTIONS = [
   {},
   { semi: false, singleQuote: true, trailingComma: 'none', arrowParens: 'avoid', quoteProps: 'consistent' },
   { printWidth: 40, trailingComma: 'all', bracketSpacing: false, quoteProps: 'as-needed', endOfLine: 'crlf' },
+  { experimentalTernaries: true, objectWrap: 'collapse', singleAttributePerLine: true, jsxSingleQuote: true, bracketSameLine: true, printWidth: 60 },
 ] as const;
 
 it('fuzz', async () => {
