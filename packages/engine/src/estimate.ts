@@ -10,7 +10,7 @@ const LOW_VERDICT_TOKENS = 25;
 /** Estimates calls, tokens and $ per model for the jobs (low: typical output; high: every output cap used). */
 export function estimateRun(all: JobTarget[], config: ResolvedConfig, ledger: UsageLedger, offline: boolean, kinds: KindContext): Estimate {
   // Jobs a deterministic tool does (formatting) make no model call on any engine.
-  const targets = all.filter((t) => !jobKind(t.job.kind).deterministic?.(t.step));
+  const targets = all.filter((t) => !jobKind(t.job.kind).deterministic?.(t, kinds));
   const perModel: Estimate['perModel'] = {};
   if (offline || targets.length === 0) return { jobs: all.length, perModel, costUsdLow: 0, costUsdHigh: 0 };
   const worker = { calls: 0, inputTokens: 0, outputTokens: 0, costUsdLow: 0, costUsdHigh: 0 };

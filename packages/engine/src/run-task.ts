@@ -18,6 +18,7 @@ import {
   addWorktree,
   detectTestRunner,
   testFilePathFor,
+  TypecheckSession,
   branchExists,
   ensureExcluded,
   findRepoRoot,
@@ -107,6 +108,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
 
   emit({ type: 'phase', phase: 'expand' });
   const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
+  let session: TypecheckSession | undefined;
   const atBase = (file: string) => git(root, ['show', `${baseCommit}:${file}`]).catch(() => null);
   const runner = detectTestRunner(root, parseJson(await atBase('package.json')), repoFiles.map((f) => f.path));
   const repoPaths = repoFiles.map((f) => f.path);
@@ -115,6 +117,8 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
     agentsMd: await atBase('AGENTS.md'),
     changed: await changedLinesFor(root, baseCommit, plan, warnings),
     tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
+    typecheck: () => (session ??= TypecheckSession.create({ root, files: files.map((f) => ({ path: f.path, text: f.text })) })),
+    root,
   };
   const targets = expandPlan(plan, kinds);
   const estimate = estimateRun(targets, config, ledger, !client, kinds);
@@ -148,6 +152,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
     testCommand: config.testCommand ?? runner.testCommand,
     warnings,
     baseline: new Map(),
+    session: () => kinds.typecheck(),
   };
   let commits: RunReport['commits'] = [];
   try {

@@ -60,7 +60,7 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
   if (ctx.signal?.aborted) return finish(state, 'skipped', 'run interrupted');
   ctx.emit({ type: 'job-start', job: target.job });
   let output: unknown;
-  if (!ctx.client || kind.deterministic?.(target.step)) {
+  if (!ctx.client || kind.deterministic?.(target, ctx.kinds)) {
     output = await kind.offline(target, ctx.kinds);
     state.model = 'offline';
     state.attempts.push({ model: 'offline', rejected: null });
@@ -90,7 +90,7 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
         model,
         instructions,
         input,
-        schema: kind.outputSchema(target),
+        schema: kind.outputSchema(target, ctx.kinds),
         maxOutputTokens: maxOut,
         cacheKey: `orchestrate-worker-${target.job.kind}-v1`,
         signal: ctx.signal,

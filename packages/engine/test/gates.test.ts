@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, UsageLedger, type PlanStep } from '@orchestrate/core';
-import { docstringKind, type JobOutcome } from '@orchestrate/jobs';
+import { docstringKind, type JobOutcome, kindContextFor } from '@orchestrate/jobs';
 import { indexFiles, type Edit } from '@orchestrate/repo';
 import { runGates } from '../src/gates.js';
 import { newJobState } from '../src/job-state.js';
@@ -16,7 +16,7 @@ const step: PlanStep = {
 
 function readyStates() {
   const files = indexFiles([{ path: 'src/x.ts', text: SOURCE }]);
-  const ctx = { files, agentsMd: null, changed: null, tests: null };
+  const ctx = kindContextFor(files);
   return docstringKind.select(step, ctx).map((target) => {
     const state = newJobState(target);
     state.outcome = docstringKind.apply(target, docstringKind.offline(target, ctx) as never, ctx) as JobOutcome;

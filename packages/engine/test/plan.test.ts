@@ -1,3 +1,4 @@
+import { kindContextFor } from '@orchestrate/jobs';
 import { describe, expect, it } from 'vitest';
 import { indexFiles } from '@orchestrate/repo';
 import { expandPlan, normalizePlan } from '../src/plan.js';
@@ -7,7 +8,7 @@ const files = indexFiles([
   { path: 'src/api/users.ts', text: 'export interface User {\n  id: string;\n}\nexport function getUser(id: string): User {\n  return { id };\n}\n' },
 ]);
 
-const kinds = { files, agentsMd: null, changed: null, tests: null };
+const kinds = kindContextFor(files);
 
 const step = { kind: 'docstring' as const, variant: null, changedSince: null, paths: [], declarationKinds: [], names: [], exportedOnly: false, includeDocumented: false, instructions: '' };
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Job, JobKind, PlanStep, ReviewAnnotation } from '@orchestrate/core';
-import type { Declaration, Edit, FileIndex } from '@orchestrate/repo';
+import type { Declaration, Edit, FileIndex, TypecheckSession } from '@orchestrate/repo';
 
 /** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */
 export interface JobTarget {
@@ -23,6 +23,10 @@ export interface KindContext {
   changed: Map<string, { start: number; end: number }[]> | null;
   /** Where a generated test file for a source file goes, and how tests import things. */
   tests: { runner: string; pathFor(source: string): string } | null;
+  /** The type checker over the base commit (created on first use; only kinds that need types call it). */
+  typecheck(): TypecheckSession;
+  /** The repository root (read-only: for the formatter's config and installed tools). */
+  root: string;
 }
 
 /** What applying one job's output produced: edits of its own file, new files, annotations. All computed by code. */
@@ -57,11 +61,11 @@ export interface JobKindModule<Output = unknown> {
   /** The variable part of the worker's input: only what this job needs. */
   contextPack(target: JobTarget, ctx: KindContext): string;
   /** The worker's structured output schema for this job (it can name nothing outside the job). */
-  outputSchema(target: JobTarget): z.ZodType<Output>;
+  outputSchema(target: JobTarget, ctx: KindContext): z.ZodType<Output>;
   /** Deterministic output without a model, or why this job needs one. */
   offline(target: JobTarget, ctx: KindContext): Output | NeedsModel | Promise<Output | NeedsModel>;
   /** True when `offline` is the right implementation on every engine (formatting is a formatter's job, not a model's). */
-  deterministic?(step: PlanStep): boolean;
+  deterministic?(target: JobTarget, ctx: KindContext): boolean;
   /** Turns validated output into an outcome; throws JobRejected for output it will not write. */
   apply(target: JobTarget, output: Output, ctx: KindContext): JobOutcome | Promise<JobOutcome>;
   /** Cheap deterministic gate on a file before/after this kind's edits (e.g. the comment-only proof). */
@@ -92,4 +96,19 @@ export function emptyOutcome(): JobOutcome {
 /** Whether offline output is a "needs a model" answer. */
 export function isNeedsModel(value: unknown): value is NeedsModel {
   return typeof value === 'object' && value !== null && 'needsModel' in value;
+}
+
+/** A KindContext over in-memory files (no AGENTS.md, no diff, no test runner): for tests and simple callers. */
+export function kindContextFor(files: FileIndex[], overrides: Partial<KindContext> = {}): KindContext {
+  return {
+    files,
+    agentsMd: null,
+    changed: null,
+    tests: null,
+    root: '.',
+    typecheck: () => {
+      throw new Error('no type checker in this context');
+    },
+    ...overrides,
+  };
 }

@@ -1,6 +1,8 @@
 import { UnsupportedTaskError, type JobKind } from '@orchestrate/core';
+import { boilerplateKind } from './boilerplate/index.js';
 import { customKind } from './custom/index.js';
 import { docstringKind } from './docstring/index.js';
+import { reformatKind } from './reformat/index.js';
 import { reviewKind } from './review/kind.js';
 import type { JobKindModule } from './kind.js';
 
@@ -8,6 +10,8 @@ const KINDS: Partial<Record<JobKind, JobKindModule<never>>> = {
   docstring: docstringKind as JobKindModule<never>,
   review: reviewKind as JobKindModule<never>,
   custom: customKind as JobKindModule<never>,
+  boilerplate: boilerplateKind as JobKindModule<never>,
+  reformat: reformatKind as JobKindModule<never>,
 };
 
 /** Registers a job kind module (each kind registers itself in this file; tests may add their own). */

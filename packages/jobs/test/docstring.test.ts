@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanStep } from '@orchestrate/core';
 import { applyEdits, indexFiles, proveCommentOnly } from '@orchestrate/repo';
-import { docstringKind, JobRejected, offlineDocContent, words, type JobOutcome } from '../src/index.js';
+import { docstringKind, JobRejected, offlineDocContent, words, type JobOutcome, kindContextFor } from '../src/index.js';
 
 const SOURCE = `export class UserStore {
   getUserById(id: string, includeDeleted?: boolean): User | undefined {
@@ -27,7 +27,7 @@ const step: PlanStep = {
   instructions: '',
 };
 
-const ctxOf = (files: ReturnType<typeof indexFiles>) => ({ files, agentsMd: null, changed: null, tests: null });
+const ctxOf = (files: ReturnType<typeof indexFiles>) => (kindContextFor(files));
 
 function targets(source = SOURCE) {
   return docstringKind.select(step, ctxOf(indexFiles([{ path: 'src/users.ts', text: source }])));
@@ -49,11 +49,11 @@ describe('docstring kind', () => {
   });
 
   it('builds a worker schema whose params keys are exactly the parameter names, returns only when not void', () => {
-    const schema = docstringKind.outputSchema(targetFor('UserStore.getUserById'));
+    const schema = docstringKind.outputSchema(targetFor('UserStore.getUserById'), ctxOf([]));
     expect(schema.safeParse({ summary: 's', params: { id: 'a', includeDeleted: 'b' }, returns: 'r', throws: 't' }).success).toBe(true);
     expect(schema.safeParse({ summary: 's', params: { id: 'a' }, returns: 'r', throws: 't' }).success).toBe(false);
     expect(schema.safeParse({ summary: 's', params: { id: 'a', includeDeleted: 'b', other: 'c' }, returns: 'r', throws: 't' }).success).toBe(false);
-    const voidSchema = docstringKind.outputSchema(targetFor('saveAll'));
+    const voidSchema = docstringKind.outputSchema(targetFor('saveAll'), ctxOf([]));
     expect(voidSchema.safeParse({ summary: 's', params: { users: 'u' } }).success).toBe(true);
     expect(voidSchema.safeParse({ summary: 's', params: { users: 'u' }, returns: 'x' }).success).toBe(false);
   });
@@ -94,7 +94,7 @@ describe('docstring kind', () => {
   it('offline output passes its own schema, gate and comment-only proof for every target', () => {
     for (const t of targets()) {
       const output = offline(t);
-      expect(docstringKind.outputSchema(t).safeParse(output).success).toBe(true);
+      expect(docstringKind.outputSchema(t, ctxOf([])).safeParse(output).success).toBe(true);
       const after = applyEdits(SOURCE, edit(t, output).edits).text;
       expect(proveCommentOnly('src/users.ts', SOURCE, after).ok).toBe(true);
     }

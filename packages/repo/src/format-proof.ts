@@ -14,7 +14,7 @@ export type FormatProofResult = { ok: true } | { ok: false; reason: string };
  *   `constructor`, where `'constructor'` and `constructor` are both the constructor;
  * - regular-expression flags by set (`/x/gi` = `/x/ig`);
  * - optional `;` and `,` tokens (terminators, separators, trailing commas, interface `,` vs `;`), leading `|` / `&`
- *   of a union or intersection, empty statements in a statement list and stray `;` class members — the tokens go,
+ *   of a union or intersection (and a one-member union or intersection itself), empty statements in a statement list and stray `;` class members — the tokens go,
  *   the nodes stay, so `a\n[b]` against `a;\n[b]` (one statement or two) still differs;
  * - redundant parentheses: `(…)` expressions and types are unwrapped (the tree keeps the precedence, `OptionalChain`
  *   flags keep `(a?.b).c` apart from `a?.b.c`; a JSDoc cast `/** @type {T} *\/ (x)` is kept); the optional parens of
@@ -54,7 +54,8 @@ export function proveFormattingOnly(file: string, before: string, after: string)
 function describe(entry: string | undefined): string {
   if (entry === undefined) return 'nothing';
   if (entry[0] === '(' || entry[0] === ')') {
-    return `${entry[0] === '(' ? 'start' : 'end'} of ${ts.SyntaxKind[Number(entry.slice(1).replace('?', ''))]}`;
+    const chain = entry.endsWith('?') ? ' (in an optional chain)' : '';
+    return `${entry[0] === '(' ? 'start' : 'end'} of ${ts.SyntaxKind[Number(entry.slice(1).replace('?', ''))]}${chain}`;
   }
   const [tag, text] = entry.split('\u0000');
   return `${/^\d+$/.test(tag ?? '') ? ts.SyntaxKind[Number(tag)] : tag} ${JSON.stringify(text?.slice(0, 40))}`;
@@ -122,6 +123,7 @@ function analyze(file: string, text: string): Analysis {
   const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
     if (node.kind === K.ParenthesizedExpression && !isJsDocCast(node)) return visit((node as ts.ParenthesizedExpression).expression, parent);
     if (node.kind === K.ParenthesizedType) return visit((node as ts.ParenthesizedTypeNode).type, parent);
+    if ((ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) && node.types.length === 1) return visit(node.types[0]!, parent);
     if (node.kind === K.SemicolonClassElement) return;
     if (node.kind === K.EmptyStatement && parent?.kind === K.SyntaxList) return;
     if (node.kind === K.SyntaxList && parent && (parent.kind === K.JsxElement || parent.kind === K.JsxFragment)) {
@@ -142,7 +144,7 @@ function analyze(file: string, text: string): Analysis {
     let run = '';
     let first: ts.Node | undefined;
     const flush = () => {
-      if (run && first) token(first, `jsx\u0000${run.replace(/[ \t\n\r]+/g, ' ')}`);
+      if (run && first) token(first, `jsx\u0000${collapse(run)}`);
       run = '';
       first = undefined;
     };
@@ -207,7 +209,9 @@ function leafEntry(node: ts.Node, parent: ts.Node | undefined, sf: ts.SourceFile
     if (key !== 'constructor' || !real.parent || !ts.isClassLike(real.parent)) return `key\u0000${key}`;
   }
   // `'constructor'() {}` is the constructor too (a token the parser did not make a node of, so it has no `.text`).
-  if (parent?.kind === K.Constructor && (node.kind === K.ConstructorKeyword || node.kind === K.StringLiteral)) return 'constructor';
+  if (parent?.kind === K.Constructor && (node.kind === K.ConstructorKeyword || node.kind === K.StringLiteral)) {
+    return `${K.ConstructorKeyword}\u0000constructor`;
+  }
   switch (node.kind) {
     case K.StringLiteral: {
       const value = (node as ts.StringLiteral).text ?? node.getText(sf);
@@ -231,7 +235,7 @@ function leafEntry(node: ts.Node, parent: ts.Node | undefined, sf: ts.SourceFile
         : `${node.kind}\u0000${(node as ts.TemplateLiteralLikeNode).text}`;
     case K.JsxText:
     case K.JsxTextAllWhiteSpaces:
-      return `jsx\u0000${cleanJsxText((node as ts.JsxText).text).replace(/[ \t\n\r]+/g, ' ')}`;
+      return `jsx\u0000${collapse(cleanJsxText((node as ts.JsxText).text))}`;
     default:
       return `${node.kind}\u0000${node.getText(sf)}`;
   }
@@ -255,6 +259,9 @@ function isPrologueDirective(node: ts.ExpressionStatement): boolean {
   }
   return false;
 }
+
+/** Runs of JSX whitespace as one space, as prettier prints them. */
+const collapse = (text: string) => text.replace(/[ \t\n\r]+/g, ' ');
 
 /** JSX text as the runtime sees it (Babel's and TypeScript's rule): lines trimmed, blank lines dropped, joined by a space. */
 function cleanJsxText(text: string): string {

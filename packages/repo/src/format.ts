@@ -35,8 +35,8 @@ const BIOME_CONFIGS = ['biome.json', 'biome.jsonc'];
  * Finds the formatter a repository uses: a prettier config (file or `"prettier"` key in package.json) wins, then a
  * Biome config whose formatter is on, then prettier named in (dev)dependencies; otherwise prettier with its defaults.
  * The repository's own prettier runs when its package.json declares prettier and it is installed; else ours does.
- * Throws E_CONFIG for a Biome repository whose dependencies are not installed: formatting it with prettier instead
- * would fight its own formatter.
+ * Throws E_CONFIG for a Biome repository whose dependencies are not installed (formatting it with prettier instead
+ * would fight its own formatter) and for a TypeScript prettier config this Node cannot load.
  */
 export async function detectFormatter(repoRoot: string): Promise<FormatterInfo> {
   const pkg = readPackageJson(repoRoot);
@@ -47,6 +47,12 @@ export async function detectFormatter(repoRoot: string): Promise<FormatterInfo> 
       : null) ??
     PRETTIER_CONFIGS.find((name) => existsSync(path.join(repoRoot, name))) ??
     null;
+  if (prettierConfig && /\.[cm]?ts$/.test(prettierConfig) && !(process.features as { typescript?: unknown }).typescript) {
+    throw new ConfigError(
+      `prettier loads ${prettierConfig} through Node's TypeScript support, which Node ${process.versions.node} lacks: ` +
+        'run orchestrate on Node 23.6 or later, or use a .prettierrc.json / prettier.config.mjs.',
+    );
+  }
   const biomeConfig = BIOME_CONFIGS.find((name) => existsSync(path.join(repoRoot, name))) ?? null;
   if (!prettierConfig && biomeConfig && !biomeFormatterDisabled(path.join(repoRoot, biomeConfig))) {
     if (!existsSync(biomeBin(repoRoot))) {

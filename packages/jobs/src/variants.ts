@@ -1,0 +1,24 @@
+import type { JobKind, PlanStep } from '@orchestrate/core';
+import type { JobKindModule } from './kind.js';
+
+/** A kind's module for one of its variants. */
+export type KindPart = Omit<JobKindModule<unknown>, 'kind'>;
+
+/** A kind whose every part is delegated to the module of the step's variant (boilerplate, reformat). */
+export function byVariant(kind: JobKind, pick: (step: PlanStep) => KindPart): JobKindModule<unknown> {
+  return {
+    kind,
+    select: (step, ctx) => pick(step).select(step, ctx),
+    workerInstructions: (step) => pick(step).workerInstructions(step),
+    contextPack: (t, ctx) => pick(t.step).contextPack(t, ctx),
+    outputSchema: (t, ctx) => pick(t.step).outputSchema(t, ctx),
+    offline: (t, ctx) => pick(t.step).offline(t, ctx),
+    deterministic: (t, ctx) => pick(t.step).deterministic?.(t, ctx) ?? false,
+    apply: (t, output, ctx) => pick(t.step).apply(t, output, ctx),
+    gate: (t, before, after) => pick(t.step).gate(t, before, after),
+    heavyGates: (step) => pick(step).heavyGates(step),
+    verifyByDefault: (step) => pick(step).verifyByDefault(step),
+    verifierInstructions: (t) => pick(t.step).verifierInstructions(t),
+    describeForVerifier: (t, outcome) => pick(t.step).describeForVerifier(t, outcome),
+  };
+}
