@@ -86,15 +86,9 @@ const isJsDocCast = (node: ts.Node) =>
   ((node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []).some((doc) => doc.tags?.some((t) => /^(type|satisfies)$/.test(t.tagName.text)));
 
 /** Declarations whose `name` (and binding elements whose `propertyName`) define a property key. */
-const KEYED = new Set([
-  K.PropertyAssignment,
-  K.PropertyDeclaration,
-  K.PropertySignature,
-  K.MethodDeclaration,
-  K.MethodSignature,
-  K.GetAccessor,
-  K.SetAccessor,
-  K.EnumMember,
+const KEYED = new Set<ts.SyntaxKind>([
+  ...[K.PropertyAssignment, K.PropertyDeclaration, K.PropertySignature, K.MethodDeclaration, K.MethodSignature],
+  ...[K.GetAccessor, K.SetAccessor, K.EnumMember],
 ]);
 
 interface Leaf {
