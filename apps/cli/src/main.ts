@@ -67,7 +67,8 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .description('Annotate the changed lines of a range (no edits): terminal, --sarif, --markdown, --json')
     .option('--sarif <file>', 'write SARIF 2.1.0 (GitHub code scanning)')
     .option('--markdown <file>', 'write a Markdown summary')
-    .action(async (range: string | undefined, opts: ReviewOptions) => {
+    .action(async (range: string | undefined, own: ReviewOptions) => {
+      const opts = withProgramOptions<ReviewOptions>(program, own);
       exit = await guarded(io, opts.json, () => reviewCommand(range, opts, io));
     });
   program
@@ -76,7 +77,8 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .option('-C, --cwd <dir>', 'run in this repository')
     .option('--force', 'delete even if the branch was merged or holds commits the run did not make')
     .description("Delete a run's branch and worktree")
-    .action(async (runId: string, opts: { cwd?: string; force?: boolean }) => {
+    .action(async (runId: string, own: { cwd?: string; force?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; force?: boolean }>(program, own);
       exit = await guarded(io, false, async () => {
         const result = await undoRun({ cwd: opts.cwd, runId, force: opts.force });
         io.stdout.write(`deleted ${result.deletedBranch ? `branch ${result.branch}` : 'nothing on the branch'}${result.removedWorktree ? ' and its worktree' : ''}\n`);
@@ -90,6 +92,16 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     throw err;
   }
   return exit;
+}
+
+/**
+ * A subcommand's options merged over the program's: commander gives an option that both declare (`-C`, `--json`,
+ * `--engine`, …) to the program wherever it is written, so `orchestrate review -C dir --json` would lose them.
+ */
+function withProgramOptions<T extends object>(program: Command, own: T): T {
+  const merged: Record<string, unknown> = { ...program.opts() };
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
+  return merged as T;
 }
 
 /** Maps errors to exit codes: user errors print their code and message (and JSON with --json), bugs say so. */

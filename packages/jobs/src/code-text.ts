@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { parseErrorCount, scriptKindOf } from '@orchestrate/repo';
 import { JobRejected } from './kind.js';
 
 const MAX_CODE_CHARS = 40_000;
@@ -28,19 +29,15 @@ export function reindent(code: string, indent: string, eol: string): string {
   return lines.map((l) => (l.trim() ? indent + l.slice(strip) : '')).join(eol);
 }
 
-function scriptKind(file: string): ts.ScriptKind {
-  return /\.tsx$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-}
 
 /** Number of syntax errors the TypeScript parser reports for a file. */
 export function syntaxErrors(file: string, text: string): number {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(file));
-  return ((sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length;
+  return parseErrorCount(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(file)));
 }
 
 /** The names of the top-level-or-member declarations that start at `offset` in a parsed file. */
 export function declarationNameAt(file: string, text: string, offset: number): string | null {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   let found: string | null = null;
   const visit = (node: ts.Node): void => {
     if (found !== null) return;

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { commentDirectives, directiveTarget, parseErrorCount, pragmaSignature, scriptKindOf } from './ts-internals.js';
 
 /** Result of the comment-only proof. */
 export type CommentOnlyResult = { ok: true; tokens: number } | { ok: false; reason: string };
@@ -42,12 +43,6 @@ function describe(entry: string | undefined): string {
   return `${ts.SyntaxKind[Number(kind)]} ${JSON.stringify(text?.slice(0, 40))}`;
 }
 
-function scriptKind(file: string): ts.ScriptKind {
-  if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/.test(file)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(file)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
 
 const isJsDoc = (node: ts.Node) => node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode;
 
@@ -60,7 +55,7 @@ interface Analysis {
 }
 
 function analyze(file: string, text: string): Analysis {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   const stream: string[] = [];
   const leaves: Analysis['leaves'] = [];
   const visit = (node: ts.Node): void => {
@@ -76,20 +71,12 @@ function analyze(file: string, text: string): Analysis {
     stream.push(`)${node.kind}`);
   };
   visit(sf);
-  const internal = sf as unknown as {
-    parseDiagnostics?: unknown[];
-    pragmas?: Map<string, { arguments: unknown } | { arguments: unknown }[]>;
-    commentDirectives?: { range: ts.TextRange; type: number }[];
-  };
-  const pragmas = [...(internal.pragmas ?? new Map()).entries()]
-    .map(([name, entry]) => [name, (Array.isArray(entry) ? entry : [entry]).map((e) => e.arguments)] as const)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return {
     stream,
     leaves,
-    parseErrors: internal.parseDiagnostics?.length ?? 0,
-    pragmas: JSON.stringify(pragmas, (key, value: unknown) => (key === 'pos' || key === 'end' ? undefined : value)),
-    directives: (internal.commentDirectives ?? []).map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`).join(';'),
+    parseErrors: parseErrorCount(sf),
+    pragmas: pragmaSignature(sf),
+    directives: commentDirectives(sf).map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`).join(';'),
   };
 }
 
@@ -98,12 +85,7 @@ function analyze(file: string, text: string): Analysis {
  * neither blank nor a `//` comment (so a doc comment inserted between a directive and its code is a change).
  */
 function coveredTokens(sf: ts.SourceFile, leaves: Analysis['leaves'], end: number): string {
-  const starts = sf.getLineStarts();
-  let line = sf.getLineAndCharacterOfPosition(end).line + 1;
-  const lineText = (l: number) => sf.text.slice(starts[l], starts[l + 1] ?? sf.text.length).trim();
-  while (line < starts.length && (lineText(line) === '' || lineText(line).startsWith('//'))) line++;
-  const from = starts[line] ?? sf.text.length;
-  const to = starts[line + 1] ?? sf.text.length;
+  const { from, to } = directiveTarget(sf, end);
   const covered: number[] = [];
   leaves.forEach((t, i) => {
     if (t.start < to && t.end > from) covered.push(i);

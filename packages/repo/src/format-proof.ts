@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { commentDirectives, directiveTarget, parseErrorCount, pragmaSignature, scriptKindOf } from './ts-internals.js';
 
 /** Result of the formatting-only proof. */
 export type FormatProofResult = { ok: true } | { ok: false; reason: string };
@@ -71,12 +72,6 @@ function difference(xs: string[], ys: string[]): string[] {
   });
 }
 
-function scriptKind(file: string): ts.ScriptKind {
-  if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/.test(file)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(file)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
 
 const K = ts.SyntaxKind;
 const isJsDoc = (node: ts.Node) => node.kind >= K.FirstJSDocNode && node.kind <= K.LastJSDocNode;
@@ -107,7 +102,7 @@ interface Analysis {
 }
 
 function analyze(file: string, text: string): Analysis {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   const stream: string[] = [];
   const leaves: Leaf[] = [];
   const token = (node: ts.Node, entry: string) => {
@@ -155,21 +150,13 @@ function analyze(file: string, text: string): Analysis {
     flush();
   };
   visit(sf, undefined);
-  const internal = sf as unknown as {
-    parseDiagnostics?: unknown[];
-    pragmas?: Map<string, { arguments: unknown } | { arguments: unknown }[]>;
-    commentDirectives?: { range: ts.TextRange; type: number }[];
-  };
-  const pragmas = [...(internal.pragmas ?? new Map()).entries()]
-    .map(([name, entry]) => [name, (Array.isArray(entry) ? entry : [entry]).map((e) => e.arguments)] as const)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return {
     stream,
     comments: collectComments(sf),
-    parseErrors: internal.parseDiagnostics?.length ?? 0,
-    pragmas: JSON.stringify(pragmas, (key, value: unknown) => (key === 'pos' || key === 'end' ? undefined : value)),
+    parseErrors: parseErrorCount(sf),
+    pragmas: pragmaSignature(sf),
     shebang: /^#!.*/.exec(text)?.[0].trimEnd() ?? '',
-    directives: (internal.commentDirectives ?? []).map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`).join(';'),
+    directives: commentDirectives(sf).map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`).join(';'),
   };
 }
 
@@ -303,12 +290,7 @@ function collectComments(sf: ts.SourceFile): string[] {
  * `//` comment, identified by the index and normalised text of the tokens on it.
  */
 function coveredTokens(sf: ts.SourceFile, leaves: Leaf[], end: number): string {
-  const starts = sf.getLineStarts();
-  let line = sf.getLineAndCharacterOfPosition(end).line + 1;
-  const lineText = (l: number) => sf.text.slice(starts[l], starts[l + 1] ?? sf.text.length).trim();
-  while (line < starts.length && (lineText(line) === '' || lineText(line).startsWith('//'))) line++;
-  const from = starts[line] ?? sf.text.length;
-  const to = starts[line + 1] ?? sf.text.length;
+  const { from, to } = directiveTarget(sf, end);
   const covered: string[] = [];
   leaves.forEach((t, i) => {
     if (t.start < to && t.end > from) covered.push(`${i}=${t.entry}`);

@@ -11,3 +11,4 @@ export * from './infer-types.js';
 export * from './format.js';
 export * from './format-proof.js';
 export * from './agents-md.js';
+export * from './ts-internals.js';
