@@ -21,7 +21,8 @@ interface Rule {
 const RULES: Rule[] = [
   { kind: 'review', variant: null, test: /\breview\b|\baudit\b|\blint (?:the )?(?:changes|diff)/i },
   { kind: 'reformat', variant: 'format', test: /\b(?:re)?format(?:ting)?\b|\bprettier\b|\bbiome\b/i },
-  { kind: 'boilerplate', variant: 'tests', test: /\b(?:unit )?tests?\b(?! (?:pass|fail))|\bspecs?\b/i },
+  // Tests to fix ("fix the failing tests", "repair broken specs") are not tests to write.
+  { kind: 'boilerplate', variant: 'tests', test: /(?<!\b(?:fix|repair|failing|broken|flaky)(?: the)?(?: unit)? )\b(?:unit )?(?:tests?|specs?)\b(?! (?:pass|fail))/i },
   { kind: 'boilerplate', variant: 'types', test: /\b(?:return|param(?:eter)?) types?\b|\btype annotations?\b|\bexplicit types?\b/i },
   { kind: 'boilerplate', variant: 'bodies', test: /\bimplement\b|\bstubs?\b|\bfill in\b|\bnot implemented\b/i },
   { kind: 'docstring', variant: null, test: /\b(?:doc(?:string)?s?|jsdoc|tsdoc|document(?:ation|ed|s)?|doc comments?)\b/i },

@@ -70,7 +70,7 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
       committed.forEach(succeed);
       continue;
     }
-    const message = commitMessage(step.id, step.kind, committed, info);
+    const message = commitMessage(step.id, step.kind, committed, info, new Set(written).size);
     const sha = await commitFiles(worktree, [...new Set(written)], message);
     committed.forEach(succeed);
     commits.push({ sha, stepId: step.id, message: message.split('\n')[0]!, jobs: committed.length });
@@ -90,8 +90,8 @@ const SUBJECTS: Record<string, (n: number, files: number) => string> = {
   custom: (n, f) => `chore: ${n} change${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
 };
 
-function commitMessage(stepId: string, kind: string, jobs: JobState[], info: CommitInfo): string {
-  const files = new Set(jobs.flatMap((j) => [j.target.file.path, ...(j.outcome?.newFiles.map((f) => f.path) ?? [])])).size;
+/** `files` is how many files the commit writes (a test job's source file is read, not written). */
+function commitMessage(stepId: string, kind: string, jobs: JobState[], info: CommitInfo, files: number): string {
   const input = jobs.reduce((n, j) => n + j.usage.inputTokens, 0);
   const cached = jobs.reduce((n, j) => n + j.usage.cachedInputTokens, 0);
   const output = jobs.reduce((n, j) => n + j.usage.outputTokens, 0);

@@ -43,7 +43,13 @@ export async function makePlan(args: {
           '\nFor anything else, enable a model: set OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server) and run with --engine openai.',
       );
     }
-    return normalizePlan(out, task, files, 'offline');
+    const plan = normalizePlan(out, task, files, 'offline');
+    // The rules keep only paths the repository has: say so when the task named others (a typo widens the run).
+    const unknown = pathsInTask(task, () => true).filter((p) => !known(p) && (/\.[cm]?[jt]sx?$/.test(p) || (p.includes('/') && known(p.split('/')[0]!))));
+    if (unknown.length) {
+      plan.warnings.push(`ignored paths that match no file: ${unknown.join(', ')}${plan.steps.some((st) => st.selector.paths.length === 0) ? ' (using the whole repository)' : ''}`);
+    }
+    return plan;
   }
   const input = plannerInput(task, repoSummary(files));
   const model = config.models.planner;

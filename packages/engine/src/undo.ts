@@ -33,6 +33,18 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   if (!hasBranch && !hasWorktree) {
     throw new UsageError(`Run ${options.runId} has no branch or worktree left (already undone, or the id is wrong).`);
   }
+  if (hasBranch) {
+    // git cannot delete a branch that a working tree has checked out (yours, or another worktree than the run's own).
+    const own = path.join('orchestrate', 'worktrees', options.runId);
+    const checkedOut = (await git(root, ['worktree', 'list', '--porcelain']))
+      .split('\n\n')
+      .filter((entry) => entry.split('\n').includes(`branch refs/heads/${branch}`))
+      .map((entry) => entry.split('\n')[0]!.replace(/^worktree /, ''))
+      .filter((dir) => !path.normalize(dir).endsWith(own));
+    if (checkedOut.length) {
+      throw new UsageError(`${branch} is checked out in ${checkedOut[0]}: switch that working tree to another branch (e.g. \`git switch main\`), then run undo again.`);
+    }
+  }
   if (hasBranch && !options.force) {
     const merged = await git(root, ['merge-base', '--is-ancestor', branch, 'HEAD']).then(() => true, () => false);
     const base = await runBase(root, options.runId);

@@ -25,20 +25,29 @@ export function applyReplacement(target: JobTarget, output: Replacement): JobOut
   if (!code.trim()) throw new JobRejected('the replacement is empty');
   const text = reindent(code, d.indent, target.file.eol).slice(d.indent.length);
   const edit: Edit = { owner: target.job.id, start, end, text, expect: target.file.text.slice(start, end) };
+  const renamed = scopeProblem(target, target.file.text.slice(0, start) + text + target.file.text.slice(end), start);
+  if (renamed) throw new JobRejected(renamed);
   return { ...emptyOutcome(), edits: [edit] };
 }
 
-/** Gate: the file still parses as well as before and the span still declares the same name. */
+/**
+ * Why a replacement does not keep the declaration it was given (it declares another name), or null. Checked on the base
+ * file with only this job's edit, where the declaration's offset is exact: in a file with other jobs' edits (the gate
+ * proves all of a file's edits together, the commit proves the whole file) those edits shift it.
+ */
+function scopeProblem(target: JobTarget, after: string, offset: number): string | null {
+  const name = target.declaration!.symbol.split('.').pop()!;
+  if (name === 'default') return null;
+  const at = declarationNameAt(target.file.path, after, offset);
+  return at !== null && at !== name ? `scope: the change declares \`${at}\` where \`${name}\` was: it must keep the declaration it was given` : null;
+}
+
+/**
+ * Gate: the file still parses as well as before. (That each replacement keeps its declaration's name is proven per job
+ * in `applyReplacement`, where the offsets are exact.)
+ */
 export function gateReplacement(target: JobTarget, before: string, after: string): GateResult {
   const file = target.file.path;
   if (syntaxErrors(file, after) > syntaxErrors(file, before)) return { ok: false, gate: 'syntax', reason: 'the new code does not parse' };
-  const d = target.declaration;
-  if (d) {
-    const name = d.symbol.split('.').pop()!;
-    const at = declarationNameAt(file, after, d.docStart ?? d.start);
-    if (at !== null && at !== name && name !== 'default') {
-      return { ok: false, gate: 'scope', reason: `the change declares \`${at}\` where \`${name}\` was: it must keep the declaration it was given` };
-    }
-  }
   return { ok: true };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ts } from 'ts-morph';
 import { z } from 'zod';
 import type { Job, PlanStep } from '@orchestrate/core';
 import type { Declaration, FileIndex } from '@orchestrate/repo';
@@ -48,29 +49,87 @@ function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-/** How tests are written for each runner: imports, the case wrapper, the pending form. */
-const STYLES: Record<string, { header: string; assertions: string; todo: (name: string) => string; it: string }> = {
-  vitest: { header: "import { describe, expect, it } from 'vitest';", assertions: 'expect(...)', todo: (n) => `it.todo(${quote(n)});`, it: 'it' },
-  jest: { header: '', assertions: 'expect(...) (jest globals)', todo: (n) => `it.todo(${quote(n)});`, it: 'it' },
+/**
+ * How tests are written for each runner: imports (the header keeps only what the file uses, so `noUnusedLocals` holds),
+ * the case wrapper, the pending form.
+ */
+const STYLES: Record<string, { header: (body: string) => string; assertions: string; todo: (name: string) => string; it: string }> = {
+  vitest: {
+    header: (body) => `import { ${['describe', ...(/\bexpect\b/.test(body) ? ['expect'] : []), 'it'].join(', ')} } from 'vitest';`,
+    assertions: 'expect(...)',
+    todo: (n) => `it.todo(${quote(n)});`,
+    it: 'it',
+  },
+  jest: { header: () => '', assertions: 'expect(...) (jest globals)', todo: (n) => `it.todo(${quote(n)});`, it: 'it' },
   node: {
-    header: "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';",
+    header: (body) => `import { describe, it } from 'node:test';${/\bassert\b/.test(body) ? "\nimport assert from 'node:assert/strict';" : ''}`,
     assertions: 'assert (node:assert/strict)',
     todo: (n) => `it(${quote(n)}, { todo: true });`,
     it: 'it',
   },
-  mocha: { header: "import assert from 'node:assert/strict';", assertions: 'assert (node:assert/strict)', todo: (n) => `it(${quote(n)});`, it: 'it' },
+  mocha: { header: (body) => (/\bassert\b/.test(body) ? "import assert from 'node:assert/strict';" : ''), assertions: 'assert (node:assert/strict)', todo: (n) => `it(${quote(n)});`, it: 'it' },
 };
 
 function styleOf(ctx: KindContext) {
   return STYLES[ctx.tests?.runner ?? 'vitest'] ?? STYLES.vitest!;
 }
 
-/** The import specifier from the test file to the source file, in the style the source file uses (`.js` or none). */
-function importPath(testPath: string, source: FileIndex): string {
+const RELATIVE_IMPORT = /\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** The extension a file's relative imports carry (`.js`, `.ts` or none), or null when it has no relative import. */
+function importStyle(text: string): string | null {
+  const specs = [...text.matchAll(RELATIVE_IMPORT)].map((m) => m[1]!);
+  if (specs.length === 0) return null;
+  return specs.some((s) => s.endsWith('.js')) ? '.js' : specs.some((s) => /\.[cm]?tsx?$/.test(s)) ? '.ts' : '';
+}
+
+/**
+ * The import specifier from the test file to the source file, in the style the source file uses (`.js`, `.ts` or
+ * none); a source file without relative imports follows the rest of the repository (under NodeNext, an extensionless
+ * import does not compile).
+ */
+function importPath(testPath: string, source: FileIndex, files: readonly FileIndex[]): string {
   let rel = path.posix.relative(path.posix.dirname(testPath), source.path).replace(/\.(tsx?|mts|cts)$/, '');
   if (!rel.startsWith('.')) rel = `./${rel}`;
-  const usesJs = /from\s+['"]\.{1,2}\/[^'"]+\.js['"]/.test(source.text);
-  return usesJs ? `${rel}.js` : rel;
+  const style = importStyle(source.text) ?? files.map((f) => importStyle(f.text)).find((x) => x !== null) ?? '';
+  return style === '.ts' ? `${rel}${path.posix.extname(source.path)}` : `${rel}${style}`;
+}
+
+/**
+ * The names a file exports its declarations under, by local name: `export default function f` is `default`,
+ * `export { f as g }` is `g`, `export default f` is `default`.
+ */
+function exportedNames(text: string): Map<string, string> {
+  const sf = ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
+  const out = new Map<string, string>();
+  const set = (local: string, exported: string) => {
+    if (!out.has(local) || out.get(local) === 'default') out.set(local, exported);
+  };
+  for (const st of sf.statements) {
+    const mods = ts.canHaveModifiers(st) ? (ts.getModifiers(st) ?? []) : [];
+    const exported = mods.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const isDefault = mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (ts.isFunctionDeclaration(st) && exported && st.name) set(st.name.text, isDefault ? 'default' : st.name.text);
+    else if (ts.isVariableStatement(st) && exported) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) set(d.name.text, d.name.text);
+    } else if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const e of st.exportClause.elements) set((e.propertyName ?? e.name).text, e.name.text);
+    } else if (ts.isExportAssignment(st) && !st.isExportEquals && ts.isIdentifier(st.expression)) set(st.expression.text, 'default');
+  }
+  return out;
+}
+
+/** The import clause for the tested functions: a default export by its local name, renamed exports with `as`. */
+function importClause(file: FileIndex, names: string[]): string {
+  const exported = exportedNames(file.text);
+  let fallback: string | null = null;
+  const named: string[] = [];
+  for (const name of names) {
+    const as = exported.get(name) ?? name;
+    if (as === 'default') fallback ??= name;
+    else named.push(as === name ? name : `${as} as ${name}`);
+  }
+  return [fallback, named.length ? `{ ${named.join(', ')} }` : null].filter(Boolean).join(', ');
 }
 
 function select(step: PlanStep, ctx: KindContext): JobTarget[] {
@@ -87,13 +146,18 @@ function select(step: PlanStep, ctx: KindContext): JobTarget[] {
 function render(target: JobTarget, ctx: KindContext, blocks: { name: string; body: string[] }[]): JobOutcome {
   const testPath = ctx.tests?.pathFor(target.file.path) ?? target.file.path.replace(/\.(tsx?)$/, '.test.$1');
   const style = styleOf(ctx);
-  const names = testable(target.file).map((d) => d.symbol).filter((n) => n !== 'default');
-  const lines = [style.header, `import { ${names.join(', ')} } from ${quote(importPath(testPath, target.file))};`, ''].filter(
+  const tested = new Set(blocks.map((b) => b.name));
+  const names = testable(target.file).map((d) => d.symbol).filter((n) => n !== 'default' && tested.has(n));
+  const imported = new Set(names);
+  const body: string[] = [];
+  for (const block of blocks) {
+    // `add.name` is the title `'add'` at run time, and uses the import even while every case is a todo (noUnusedLocals).
+    const title = imported.has(block.name) && /^[A-Za-z_$][\w$]*$/.test(block.name) ? `${block.name}.name` : quote(block.name);
+    body.push(`describe(${title}, () => {`, ...block.body.map((l) => (l ? `  ${l}` : l)), '});', '');
+  }
+  const lines = [style.header(body.join('\n')), `import ${importClause(target.file, names) || '{}'} from ${quote(importPath(testPath, target.file, ctx.files))};`, '', ...body].filter(
     (l, i) => l || i > 0,
   );
-  for (const block of blocks) {
-    lines.push(`describe(${quote(block.name)}, () => {`, ...block.body.map((l) => (l ? `  ${l}` : l)), '});', '');
-  }
   const text = `${lines.join('\n').trimEnd()}\n`;
   return { ...emptyOutcome(), newFiles: [{ path: testPath, text }] };
 }
