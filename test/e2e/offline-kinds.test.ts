@@ -71,6 +71,28 @@ describe('offline unit-test skeletons', () => {
     expect(importOf(text)?.slice(1)).toEqual(['{ shout as upper }', './text']);
   });
 
+  it('writes a skeleton that typechecks under NodeNext with noUnusedLocals (an `.js` import, nothing unused)', async () => {
+    repo = makeRepo({
+      'package.json': '{ "type": "module" }\n',
+      'tsconfig.json': '{ "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true, "noUnusedLocals": true, "noEmit": true } }\n',
+      'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
+      'src/index.ts': "export { add } from './math.js';\n",
+      'test/existing.test.ts': 'export {};\n',
+    });
+    const { exitCode, report } = await run(repo, 'add unit tests for src/math.ts');
+    expect(exitCode).toBe(0);
+    expect(report.items[0]).toMatchObject({ status: 'succeeded', error: null });
+    expect(importOf(repo.git('show', `${report.branch}:test/math.test.ts`))?.[2]).toBe('../src/math.js');
+  });
+
+  it('warns when the task names a file the repository does not have (the run widens to the whole repository)', async () => {
+    repo = makeRepo({ 'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' });
+    const { exitCode, report } = await run(repo, 'add unit tests for src/mathh.ts');
+    expect(exitCode).toBe(0);
+    expect(report.warnings.some((w: string) => w.includes('src/mathh.ts'))).toBe(true);
+    expect(report.plan.steps[0].selector.paths).toEqual([]);
+  });
+
   it('runs the generated tests when the runner is installed (no warning)', async () => {
     repo = makeRepo({
       'package.json': '{ "type": "module", "devDependencies": { "vitest": "*" } }\n',
