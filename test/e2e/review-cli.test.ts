@@ -165,3 +165,17 @@ describe('orchestrate review', () => {
     expect(repo.git('branch', '--list', 'orchestrate/*').trim()).toBe('');
   });
 });
+
+describe('review --fail-on', () => {
+  it('exits 1 when a finding reaches the severity, 0 otherwise', async () => {
+    const repo = makeRepo({ 'src/a.ts': 'export const a = 1;\n' });
+    try {
+      repo.write('src/a.ts', '/** A. */\nexport const a: any = 1;\n');
+      repo.git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qam', 'any');
+      expect((await runCli(['review', 'HEAD~1', '-C', repo.dir, '--fail-on', 'warning'])).exitCode).toBe(1);
+      expect((await runCli(['review', 'HEAD~1', '-C', repo.dir, '--fail-on', 'error'])).exitCode).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

@@ -35,7 +35,10 @@ function concurrency(value: string): number {
 interface ReviewOptions extends Omit<CliOptions, 'dryRun' | 'yes'> {
   sarif?: string;
   markdown?: string;
+  failOn?: 'error' | 'warning' | 'note';
 }
+
+const SEVERITY_RANK = { note: 0, warning: 1, error: 2 } as const;
 
 type IO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
 
@@ -66,6 +69,7 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   common(program.command('review').argument('[range]', '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch'))
     .description('Annotate the changed lines of a range (no edits): terminal, --sarif, --markdown, --json')
     .option('--sarif <file>', 'write SARIF 2.1.0 (GitHub code scanning)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse (for CI)').choices(['error', 'warning', 'note']))
     .option('--markdown <file>', 'write a Markdown summary')
     .action(async (range: string | undefined, own: ReviewOptions) => {
       const opts = withProgramOptions<ReviewOptions>(program, own);
@@ -173,6 +177,8 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
   await writeReviewFiles(report, { sarif: opts.sarif, markdown: opts.markdown, cwd: process.cwd(), version: VERSION });
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(`${await formatReview(report, Boolean(io.stdout.isTTY))}\n\n${formatSummary(report)}\n`);
+  const failOn = opts.failOn;
+  if (failOn && report.annotations.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT.failures;
   return exitFor(report);
 }
 

@@ -129,7 +129,8 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
   if (options.dryRun || states.length === 0 || cancelled) {
     const status: RunStatus = options.dryRun ? 'dry-run' : cancelled ? 'cancelled' : 'nothing-to-do';
-    if (cancelled) states.forEach((s) => finish(s, 'skipped', 'cancelled at the confirmation prompt'));
+    const reason = options.dryRun ? 'dry run: planned, not run' : 'cancelled at the confirmation prompt';
+    if (options.dryRun || cancelled) states.forEach((s) => finish(s, 'skipped', reason));
     const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started });
     if (!options.dryRun) {
       await ensureExcluded(root);
