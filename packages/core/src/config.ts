@@ -48,6 +48,8 @@ export const configSchema = z.strictObject({
       verifier: z.int().min(16).default(DEFAULTS.maxOutputTokens.verifier),
     })
     .prefault({}),
+  /** Input-token cap of one worker job's context pack (o200k tokens; instructions not counted); longer packs are cut. @default 3000 */
+  maxJobInputTokens: z.int().min(200).default(DEFAULTS.maxJobInputTokens),
   /** Model calls in flight at once. @default 8 */
   concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
   /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */

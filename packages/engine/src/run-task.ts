@@ -77,6 +77,8 @@ export function newRunId(now = new Date()): string {
  */
 export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
+  const timing = { indexMs: 0, planMs: 0, workMs: 0 };
   const emit: RunEventListener = options.onEvent ?? (() => {});
   const env = options.env ?? process.env;
   emit({ type: 'phase', phase: 'setup' });
@@ -98,11 +100,14 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const t0 = Date.now();
   const { files: repoFiles, skipped } = await readCommitFiles(root, baseCommit, config);
   const files = indexFiles(repoFiles);
-  emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: Date.now() - t0 });
+  timing.indexMs = Date.now() - t0;
+  emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: timing.indexMs });
 
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
   emit({ type: 'phase', phase: 'plan' });
+  const t1 = Date.now();
   const plan = options.review ? reviewPlan(options.review.base) : await makePlan({ task: options.task, files, config, client, ledger });
+  timing.planMs = Date.now() - t1;
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
 
@@ -124,7 +129,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const estimate = estimateRun(targets, config, ledger, !client, kinds);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
-  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, startedAt: new Date(started).toISOString() } as const;
+  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
   if (options.dryRun || states.length === 0 || cancelled) {
@@ -157,7 +162,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   };
   let commits: RunReport['commits'] = [];
   try {
+    const t2 = Date.now();
     await runRounds(states, ctx, heavy);
+    timing.workMs = Date.now() - t2;
     emit({ type: 'phase', phase: 'commit' });
     commits = await commitSteps(plan, states, worktree, {
       runId,
@@ -185,6 +192,12 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
   return report;
+}
+
+/** Phase times plus this process's CPU time since the run started and its peak resident memory. */
+function processMetrics(timing: { indexMs: number; planMs: number; workMs: number }, cpuAtStart: NodeJS.CpuUsage): RunReport['metrics'] {
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { ...timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 /** The plan of `orchestrate review`: code decides, no planner call. */
@@ -245,6 +258,8 @@ function buildReport(args: {
   config: { budgetUsd?: number | undefined };
   maxAnnotations: number;
   started: number;
+  timing: { indexMs: number; planMs: number; workMs: number };
+  cpuAtStart: NodeJS.CpuUsage;
   startedAt: string;
 }): RunReport {
   const items = args.states.map(reportItem);
@@ -266,6 +281,7 @@ function buildReport(args: {
     budgetUsd: args.config.budgetUsd ?? null,
     estimate: args.estimate,
     durationMs: Date.now() - args.started,
+    metrics: processMetrics(args.timing, args.cpuAtStart),
     startedAt: args.startedAt,
     items,
     annotations: capAnnotations(

@@ -1,4 +1,22 @@
-/** A quick upper-leaning token estimate (about 3.5 characters per token for code and English). */
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+
+/** Tokens of a text with the o200k tokenizer (the gpt-4o / gpt-5 family's), for estimates and reservations. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3.5);
+  return countTokens(text);
+}
+
+/** Cuts a text to at most `maxTokens` o200k tokens (by lines, then characters), marking the cut. */
+export function capTokens(text: string, maxTokens: number): { text: string; cut: boolean } {
+  if (estimateTokens(text) <= maxTokens) return { text, cut: false };
+  const marker = '\n/* …cut to fit the context budget */';
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (estimateTokens(text.slice(0, mid) + marker) <= maxTokens) lo = mid;
+    else hi = mid - 1;
+  }
+  const head = text.slice(0, lo);
+  const atLine = head.lastIndexOf('\n');
+  return { text: (atLine > lo / 2 ? head.slice(0, atLine) : head) + marker, cut: true };
 }

@@ -5,7 +5,7 @@ import { isNeedsModel, JobRejected, jobKind, type KindContext } from '@orchestra
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { nextModel, reject } from './ladder.js';
-import { estimateTokens } from './tokens.js';
+import { capTokens, estimateTokens } from './tokens.js';
 
 const SCHEMA_OVERHEAD_TOKENS = 200;
 
@@ -70,7 +70,8 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
   } else {
     const model = nextModel(state, ctx)!;
     const feedback = state.feedback ? `\n\nA previous attempt was rejected: ${state.feedback}\nFix that.` : '';
-    const input = kind.contextPack(target, ctx.kinds) + feedback;
+    const pack = capTokens(kind.contextPack(target, ctx.kinds), ctx.config.maxJobInputTokens);
+    const input = pack.text + feedback;
     const instructions = kind.workerInstructions(target.step);
     const maxOut = ctx.config.maxOutputTokens.worker;
     // A job starts only when the budget covers its whole path: its worker call and its share of a verifier call.

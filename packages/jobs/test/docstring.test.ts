@@ -123,4 +123,15 @@ describe('docstring kind', () => {
     expect(after.match(/\/\*\*/g)).toHaveLength(1);
     expect(after).toContain('New.');
   });
+
+  it('the context pack adds the signatures, not the bodies, of same-file declarations it refers to', () => {
+    const src = `export interface Point {\n  x: number;\n}\nexport function norm(p: Point): number {\n  return helper(p);\n}\nfunction helper(p: Point): number {\n  return Math.abs(p.x) + 12345;\n}\nexport function other(): void {}\n`;
+    const files = indexFiles([{ path: 'src/p.ts', text: src }]);
+    const t = docstringKind.select(step, ctxOf(files)).find((x) => x.job.symbol === 'norm')!;
+    const pack = docstringKind.contextPack(t, ctxOf(files));
+    expect(pack).toContain('export interface Point');
+    expect(pack).toContain('function helper(p: Point): number');
+    expect(pack).not.toContain('12345');
+    expect(pack).not.toContain('other');
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { proveCommentOnly, type Edit } from '@orchestrate/repo';
+import { proveCommentOnly, type Declaration, type Edit } from '@orchestrate/repo';
 import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
 import { offlineDocContent } from './offline.js';
 import { renderDocComment, type DocContent } from './render.js';
@@ -29,6 +29,21 @@ function docSchema(target: JobTarget) {
   return z.strictObject(shape) as unknown as z.ZodType<Partial<DocContent> & { summary: string }>;
 }
 
+const MAX_REFS = 6;
+
+/**
+ * The signatures (never the bodies) of the same file's declarations that this one mentions by name: what a worker needs
+ * to describe it, and nothing else.
+ */
+function referencedSignatures(d: Declaration, all: Declaration[]): string {
+  const words = new Set(d.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  return all
+    .filter((x) => x !== d && !x.symbol.includes('.') && words.has(x.symbol) && !d.symbol.startsWith(`${x.symbol}.`))
+    .slice(0, MAX_REFS)
+    .map((x) => (x.kind === 'class' ? x.signature.split('\n')[0]!.replace(/\{?\s*$/, '{ … }') : x.signature.split('\n').slice(0, 6).join('\n')))
+    .join('\n');
+}
+
 function contextPack({ declaration, file, step }: JobTarget): string {
   const d = declaration!;
   const lines = [
@@ -38,6 +53,8 @@ function contextPack({ declaration, file, step }: JobTarget): string {
   if (step.instructions.trim()) lines.push(`Task: ${step.instructions.trim()}`);
   const code = d.kind === 'class' ? d.signature : d.text;
   lines.push('```ts', code, '```');
+  const refs = referencedSignatures(d, file.declarations);
+  if (refs) lines.push('Signatures it refers to (same file):', '```ts', refs, '```');
   return lines.join('\n');
 }
 
