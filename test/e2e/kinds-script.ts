@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeOpenAI, type FakeLogEntry, type FakeRequest, type FakeServer } from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
+import { onePerCall } from './openai-script.js';
 import { docStep, inputText, type ScriptStep } from './openai-script.js';
 
 export { fileAt, inputText, runBranches } from './openai-script.js';
@@ -105,7 +106,7 @@ export interface KindRunOptions {
 
 /** Makes the repository and the fake server, runs the real CLI with the openai engine, and registers cleanup. */
 export async function runKinds(options: KindRunOptions, onFinished: (fn: () => void | Promise<void>) => void): Promise<KindRun> {
-  const repo = makeRepo(options.files);
+  const repo = makeRepo(onePerCall(options.files));
   const server = await startFakeOpenAI(kindHandler(options.script));
   onFinished(async () => {
     await server.close();

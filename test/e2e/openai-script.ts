@@ -219,7 +219,7 @@ export interface ScenarioOptions {
 export async function runScenario(options: ScenarioOptions, onFinished: (fn: () => void | Promise<void>) => void): Promise<Scenario> {
   const files = { ...(options.files ?? { 'src/math.ts': MATH_TS }) };
   if (options.config !== undefined) files['agents.config.ts'] = options.config;
-  const repo = makeRepo(files);
+  const repo = makeRepo(onePerCall(files));
   const server = await startFakeOpenAI(scripted(options.script));
   onFinished(async () => {
     await server.close();
@@ -247,4 +247,15 @@ export function fileAt(repo: TempRepo, ref: string, file: string): string {
 /** Text with every `/** … *\/` doc comment (and the line break after it) removed. */
 export function withoutDocs(text: string): string {
   return text.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\r?\n/gm, '');
+}
+
+/**
+ * These scenarios assert one worker request per job, so they turn packing off (packing has its own tests): adds
+ * `packing: { maxJobs: 1 }` to the repository's agents.config.ts, or writes one.
+ */
+export function onePerCall(files: Record<string, string>): Record<string, string> {
+  const config = files['agents.config.ts'];
+  if (config?.includes('packing')) return files;
+  const packed = config === undefined ? 'export default { packing: { maxJobs: 1 } };\n' : config.replace('export default {', 'export default { packing: { maxJobs: 1 },');
+  return { ...files, 'agents.config.ts': packed };
 }

@@ -22,6 +22,11 @@ export interface FakeLogEntry {
   request: FakeRequest;
   status: number;
   usage: { input_tokens: number; output_tokens: number; cached_tokens: number } | null;
+  /**
+   * Only when the server has a `latency` hook: when the request body arrived and when the reply was sent
+   * (`performance.now()` ms) and the delay the hook asked for (0 for error replies, which are never delayed).
+   */
+  timing?: { receivedMs: number; sentMs: number; latencyMs: number };
 }
 
 /** Optional token-usage override for a successful reply. */
@@ -39,6 +44,23 @@ export type FakeReply =
 
 /** Decides the reply for a request; `n` is the 0-based index of this request on the server. */
 export type FakeHandler = (req: FakeRequest, n: number) => FakeReply | Promise<FakeReply>;
+
+/** What a latency hook sees: the request, its index, and the text and usage about to be served. */
+export interface FakeLatencyInfo {
+  request: FakeRequest;
+  n: number;
+  text: string;
+  usage: NonNullable<FakeLogEntry['usage']>;
+}
+
+/** Options of the fake server. */
+export interface FakeServerOptions {
+  /**
+   * Delays every successful reply by the returned number of milliseconds (e.g. a model's time to first token plus its
+   * generation time) and records `timing` in the log. Without it replies are immediate, as before.
+   */
+  latency?: (info: FakeLatencyInfo) => number;
+}
 
 /** A running fake server; `url` is the SDK baseURL (ends in /v1). */
 export interface FakeServer {
@@ -58,7 +80,7 @@ const ROUTES: Record<string, FakeRequest['kind']> = {
 };
 
 /** Starts the fake on 127.0.0.1 with an OS-assigned port. */
-export async function startFakeOpenAI(handler?: FakeHandler): Promise<FakeServer> {
+export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServerOptions = {}): Promise<FakeServer> {
   let current: FakeHandler = handler ?? defaultFakeHandler;
   let counter = 0;
   const log: FakeLogEntry[] = [];
@@ -90,9 +112,11 @@ export async function startFakeOpenAI(handler?: FakeHandler): Promise<FakeServer
     }
     const request = toFakeRequest(path, kind, body);
     const entry: FakeLogEntry = { request, status: 0, usage: null };
+    if (options.latency) entry.timing = { receivedMs: performance.now(), sentMs: 0, latencyMs: 0 };
     log.push(entry);
     if (typeof body !== 'object' || body === null) {
       entry.status = 400;
+      if (entry.timing) entry.timing.sentMs = performance.now();
       sendJson(res, 400, errorBody('fake: request body is not a JSON object', 'invalid_request_error'), n);
       return;
     }
@@ -106,6 +130,7 @@ export async function startFakeOpenAI(handler?: FakeHandler): Promise<FakeServer
 
     if ('status' in reply) {
       entry.status = reply.status;
+      if (entry.timing) entry.timing.sentMs = performance.now();
       sendJson(res, reply.status, reply.body ?? errorBody('fake error', 'server_error'), n, reply.headers);
       return;
     }
@@ -115,6 +140,12 @@ export async function startFakeOpenAI(handler?: FakeHandler): Promise<FakeServer
       output_tokens: reply.usage?.output ?? Math.ceil(text.length / 4),
       cached_tokens: reply.usage?.cached ?? 0,
     };
+    if (options.latency && entry.timing) {
+      const ms = Math.max(0, options.latency({ request, n, text, usage }));
+      entry.timing.latencyMs = ms;
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      entry.timing.sentMs = performance.now();
+    }
     entry.status = 200;
     entry.usage = usage;
     const model = request.model;

@@ -13,6 +13,11 @@ export interface StructuredCall<T> {
   /** The variable input. */
   input: string;
   schema: z.ZodType<T>;
+  /**
+   * `whole` (default): the output must satisfy `schema` or the call fails. `parts`: the model gets the same JSON schema,
+   * but the output is returned parsed and unvalidated, so a packed call can validate each item on its own.
+   */
+  validate?: 'whole' | 'parts';
   maxOutputTokens: number;
   /** Prompt cache key: one per role and kind. */
   cacheKey: string;

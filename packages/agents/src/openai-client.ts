@@ -4,12 +4,13 @@ import {
   OpenAIProvider,
   Runner,
   setTracingDisabled,
+  type JsonSchemaDefinition,
   type Model,
   type ModelRequest,
   type ModelResponse,
 } from '@openai/agents';
 import OpenAI from 'openai';
-import type { z } from 'zod';
+import { toJSONSchema as zodToJsonSchema, type z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 
@@ -65,7 +66,7 @@ export function createOpenAIClient({ apiKey, baseURL, config }: OpenAIClientOpti
           name: `orchestrate-${request.role}`,
           instructions: request.instructions,
           model,
-          outputType: request.schema as unknown as z.ZodObject,
+          outputType: request.validate === 'parts' ? jsonSchemaOutput(request.schema) : (request.schema as unknown as z.ZodObject),
           modelSettings: {
             maxTokens: request.maxOutputTokens,
             store: false,
@@ -73,6 +74,10 @@ export function createOpenAIClient({ apiKey, baseURL, config }: OpenAIClientOpti
           },
         });
         const result = await runner.run(agent, request.input, { maxTurns: 1, signal: request.signal });
+        if (request.validate === 'parts') {
+          const raw = typeof result.finalOutput === 'string' ? parseJson(result.finalOutput, usage) : result.finalOutput;
+          return { output: raw as T, usage, model: request.model };
+        }
         const parsed = request.schema.safeParse(result.finalOutput);
         if (!parsed.success) throw new CallFailed(`model output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false);
         return { output: parsed.data, usage, model: request.model };
@@ -81,6 +86,20 @@ export function createOpenAIClient({ apiKey, baseURL, config }: OpenAIClientOpti
       }
     },
   };
+}
+
+/** The strict JSON schema of a zod schema, handed to the SDK as is (so it does not validate the output itself). */
+function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
+  const { $schema: _ignored, ...json } = zodToJsonSchema(schema) as Record<string, unknown>;
+  return { type: 'json_schema', name: 'output', strict: true, schema: json as JsonSchemaDefinition['schema'] };
+}
+
+function parseJson(text: string, usage: TokenUsage): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new CallFailed('model output was not valid JSON', usage, false);
+  }
 }
 
 /** Classifies an SDK error: model misbehaviour and transient faults fail the job; auth and missing models stop the run. */

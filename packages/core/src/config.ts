@@ -50,6 +50,15 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Input-token cap of one worker job's context pack (o200k tokens; instructions not counted); longer packs are cut. @default 3000 */
   maxJobInputTokens: z.int().min(200).default(DEFAULTS.maxJobInputTokens),
+  /** Small jobs of one kind packed into one worker call (same file first), each item validated on its own. @default { maxJobs: 8, maxInputTokens: 2500 } */
+  packing: z
+    .strictObject({
+      /** Most jobs in one call; 1 turns packing off. */
+      maxJobs: z.int().min(1).max(64).default(DEFAULTS.packing.maxJobs),
+      /** Most context tokens (o200k) of the jobs in one call. */
+      maxInputTokens: z.int().min(200).default(DEFAULTS.packing.maxInputTokens),
+    })
+    .prefault({}),
   /** Model calls in flight at once. @default 8 */
   concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
   /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */

@@ -11,6 +11,7 @@ export const DEFAULTS = {
   api: { wire: 'responses', timeoutMs: 120_000, maxRetries: 2 },
   concurrency: 8,
   maxJobInputTokens: 3_000,
+  packing: { maxJobs: 8, maxInputTokens: 2_500 },
   verifyBatchSize: 8,
   include: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
   exclude: ['**/*.d.ts', '**/node_modules/**', '**/dist/**', '**/build/**'],

@@ -2,7 +2,8 @@ import { runGates } from './gates.js';
 import { runHeavyGates, type HeavyGateState } from './heavy-gates.js';
 import type { JobState } from './job-state.js';
 import { runVerifier } from './verify.js';
-import { runWorkers, type PhaseContext } from './work.js';
+import type { PhaseContext } from './work.js';
+import { runWorkers } from './workers.js';
 
 /** The most attempts a job can get: the worker, one retry, one escalation. */
 const MAX_ROUNDS = 3;

@@ -1,12 +1,12 @@
 import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from '@orchestrate/agents';
-import { addUsage, emptyUsage, priceUsage, type TokenUsage } from '@orchestrate/core';
+import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import pLimit from 'p-limit';
 import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
 import { reject } from './ladder.js';
-import { record, verifies, type PhaseContext } from './work.js';
+import { record, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /**
  * Sends the jobs that passed their gates to the verifier model in batches; only accepted jobs go on to the commit.
@@ -86,15 +86,4 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
   } finally {
     ctx.ledger.release(reservation);
   }
-}
-
-/** Attributes a batch call's tokens and cost to its jobs in equal shares (for per-job reports and commit trailers). */
-function shareUsage(batch: JobState[], usage: TokenUsage, ctx: PhaseContext, model: string): void {
-  const n = batch.length;
-  const cost = priceUsage(usage, ctx.config.prices[model]);
-  batch.forEach((s, i) => {
-    const part = (total: number) => Math.floor(total / n) + (i < total % n ? 1 : 0);
-    addUsage(s.usage, { requests: 0, inputTokens: part(usage.inputTokens), cachedInputTokens: part(usage.cachedInputTokens), outputTokens: part(usage.outputTokens) });
-    s.costUsd += cost / n;
-  });
 }

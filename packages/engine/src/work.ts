@@ -1,5 +1,4 @@
-import pLimit from 'p-limit';
-import { addUsage, type PlanStep, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
+import { addUsage, priceUsage, type PlanStep, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
 import { CallFailed, type ModelClient } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type KindContext } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
@@ -7,7 +6,8 @@ import { finish, type JobState } from './job-state.js';
 import { nextModel, reject } from './ladder.js';
 import { capTokens, estimateTokens } from './tokens.js';
 
-const SCHEMA_OVERHEAD_TOKENS = 200;
+/** Tokens the output schema adds to a worker request's input. */
+export const SCHEMA_OVERHEAD_TOKENS = 200;
 
 /** Context shared by the phases of a run. */
 export interface PhaseContext {
@@ -27,23 +27,6 @@ export function verifies(step: PlanStep, ctx: Pick<PhaseContext, 'config' | 'cli
   return ctx.config.kinds[step.kind]?.verify ?? jobKind(step.kind).verifyByDefault(step);
 }
 
-/**
- * Runs the worker of every pending job (model, offline rules, or a deterministic tool) under the concurrency limit and
- * turns each output into an outcome (output code will not write is refused here). Nothing is written; gates run next.
- */
-export async function runWorkers(states: JobState[], ctx: PhaseContext): Promise<void> {
-  const limit = pLimit(ctx.config.concurrency);
-  await Promise.all(
-    states.map((state) =>
-      limit(async () => {
-        await workOne(state, ctx);
-        if (state.phase === 'ready') ctx.emit({ type: 'job-worked', job: state.target.job });
-        else settle(state, ctx);
-      }),
-    ),
-  );
-}
-
 const settled = new WeakSet<JobState>();
 
 /** Emits a job's final status, once. */
@@ -53,7 +36,8 @@ export function settle(state: JobState, ctx: Pick<PhaseContext, 'emit'>): void {
   ctx.emit({ type: 'job-end', job: state.target.job, status: state.status!, error: state.error });
 }
 
-async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
+/** Works one job on its own: its worker call (or the offline rules), then its outcome. */
+export async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
   const { target } = state;
   const kind = jobKind(target.job.kind);
   if (ctx.fatal) return finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
@@ -108,8 +92,13 @@ async function workOne(state: JobState, ctx: PhaseContext): Promise<void> {
       ctx.ledger.release(reservation);
     }
   }
+  await applyOutput(state, output, ctx);
+}
+
+/** Turns a job's output into its outcome; output code will not write goes down the ladder. */
+export async function applyOutput(state: JobState, output: unknown, ctx: PhaseContext): Promise<void> {
   try {
-    state.outcome = await kind.apply(target, output as never, ctx.kinds);
+    state.outcome = await jobKind(state.target.job.kind).apply(state.target, output as never, ctx.kinds);
   } catch (err) {
     if (err instanceof JobRejected) return reject(state, `rejected before writing: ${err.message}`, ctx);
     throw err;
@@ -125,4 +114,15 @@ export function record(state: JobState | null, ctx: PhaseContext, model: string,
     state.costUsd += cost;
   }
   ctx.emit({ type: 'usage', model, total: ctx.ledger.total(), costUsd: ctx.ledger.spentUsd(), budgetUsd: ctx.config.budgetUsd ?? null });
+}
+
+/** Attributes a shared call's tokens and cost to its jobs in equal shares (for per-job reports and commit trailers). */
+export function shareUsage(jobs: JobState[], usage: CallFailed['usage'], ctx: PhaseContext, model: string): void {
+  const n = jobs.length;
+  const cost = priceUsage(usage, ctx.config.prices[model]);
+  jobs.forEach((s, i) => {
+    const part = (total: number) => Math.floor(total / n) + (i < total % n ? 1 : 0);
+    addUsage(s.usage, { requests: 0, inputTokens: part(usage.inputTokens), cachedInputTokens: part(usage.cachedInputTokens), outputTokens: part(usage.outputTokens) });
+    s.costUsd += cost / n;
+  });
 }

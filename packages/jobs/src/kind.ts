@@ -64,6 +64,8 @@ export interface JobKindModule<Output = unknown> {
   outputSchema(target: JobTarget, ctx: KindContext): z.ZodType<Output>;
   /** Deterministic output without a model, or why this job needs one. */
   offline(target: JobTarget, ctx: KindContext): Output | NeedsModel | Promise<Output | NeedsModel>;
+  /** Small jobs of this kind may share one worker call (each item is still validated and applied on its own). */
+  packable?: boolean;
   /** True when `offline` is the right implementation on every engine (formatting is a formatter's job, not a model's). */
   deterministic?(target: JobTarget, ctx: KindContext): boolean;
   /** Turns validated output into an outcome; throws JobRejected for output it will not write. */

@@ -61,6 +61,7 @@ function contextPack({ declaration, file, step }: JobTarget): string {
 /** The docstring job kind: adds TSDoc to declarations that lack it; proven comment-only before commit. */
 export const docstringKind: JobKindModule<Partial<DocContent> & { summary: string }> = {
   kind: 'docstring',
+  packable: true,
   select: selectDocstringTargets,
   workerInstructions: () => WORKER_INSTRUCTIONS,
   contextPack,

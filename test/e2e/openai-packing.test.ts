@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
+import { parseReport, runCli } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/repo.js';
+import { docStep, inputText, servedUsage } from './openai-script.js';
+
+const SIX = Array.from({ length: 6 }, (_, i) => `export function f${i}(x${i}: number): number {\n  return x${i} + ${i};\n}\n`).join('\n');
+
+/** Answers from the request's schema: a packed worker call gets one answer per item; items whose parameter is in `broken` miss `summary`. */
+function handler(broken: Set<string>) {
+  return (req: FakeRequest): FakeReply => {
+    const props = (req.schema?.properties ?? {}) as Record<string, any>;
+    if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
+    if (props.verdicts) {
+      const keys = Object.keys(props.verdicts.properties ?? {});
+      return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
+    }
+    const items = props.items?.properties as Record<string, any> | undefined;
+    if (!items) throw new Error('expected a packed worker call');
+    const answer = (key: string, schema: any) => {
+      const names = Object.keys(schema.properties?.params?.properties ?? {});
+      const out: Record<string, unknown> = names.some((n) => broken.has(n)) ? {} : { summary: `Doc for ${key}.` };
+      if (schema.properties?.params) out.params = Object.fromEntries(Object.keys(schema.properties.params.properties).map((p) => [p, `The ${p}.`]));
+      if (schema.properties?.returns) out.returns = 'The sum.';
+      return out;
+    };
+    return { json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(k, s)])) } };
+  };
+}
+
+describe('packing small jobs into one worker call', () => {
+  it('packs jobs of one file into one call, validates each item on its own, and counts usage exactly', async () => {
+    const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n' });
+    const server = await startFakeOpenAI(handler(new Set(['x1'])));
+    try {
+      const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'], {
+        OPENAI_API_KEY: 'k',
+        OPENAI_BASE_URL: server.url,
+      });
+      const report = parseReport(result.stdout);
+      const workers = server.log.filter((e) => e.request.schema?.properties?.items);
+      // 6 jobs, at most 4 per call: 2 calls in the first round; the one broken item is not retried (a schema failure).
+      expect(workers).toHaveLength(2);
+      const firstItems = Object.keys(workers[0]!.request.schema.properties.items.properties);
+      expect(firstItems).toEqual(['item1', 'item2', 'item3', 'item4']);
+      // Each item's schema names exactly its own function's parameter.
+      const params = firstItems.map((k) => Object.keys(workers[0]!.request.schema.properties.items.properties[k].properties.params.properties));
+      expect(params).toEqual([['x0'], ['x1'], ['x2'], ['x3']]);
+      // The instructions are sent once per call, not once per job.
+      expect(inputText(workers[0]!.request).match(/## item\d/g)).toHaveLength(4);
+      expect(report.jobs).toEqual({ total: 6, succeeded: 5, failed: 1, skipped: 0 });
+      const failed = report.items.find((i: any) => i.status === 'failed');
+      expect(failed.symbol).toBe('f1');
+      expect(failed.error).toMatch(/schema/);
+      const branchFile = repo.git('show', `${report.branch}:src/math.ts`);
+      expect(branchFile.match(/\/\*\*/g)).toHaveLength(5);
+      expect(branchFile).not.toMatch(/\*\/\nexport function f1\(/);
+      // Usage in the report equals what the server served, call for call.
+      const served = servedUsage(server);
+      for (const [model, u] of Object.entries(served)) expect(report.usage[model]).toMatchObject(u);
+      const perJob = report.items.reduce((n: number, i: any) => n + i.tokens.input, 0);
+      const total = Object.values(report.usage).reduce((n: number, u: any) => n + u.inputTokens, 0);
+      expect(perJob).toBeLessThanOrEqual(total);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+});
