@@ -10,10 +10,11 @@ export function createProgress(stream: NodeJS.WriteStream, live: boolean): { onE
   let tokens = 0;
   let cost = 0;
   let budget: number | null = null;
+  let throttled = '';
   let lastDraw = 0;
   let liveShown = false;
   const line = () =>
-    `[${phase}] jobs ${done}/${total} done, ${failed} failed, ${running.size} running | ${tokens} tokens | $${cost.toFixed(4)}${budget !== null ? ` / $${budget}` : ''}`;
+    `[${phase}] jobs ${done}/${total} done, ${failed} failed, ${running.size} running | ${tokens} tokens | $${cost.toFixed(4)}${budget !== null ? ` / $${budget}` : ''}${throttled ? ` | throttled (${throttled})` : ''}`;
   const draw = (force = false) => {
     if (!live) return;
     const now = Date.now();
@@ -72,6 +73,10 @@ export function createProgress(stream: NodeJS.WriteStream, live: boolean): { onE
           cost = e.costUsd;
           budget = e.budgetUsd;
           draw();
+          break;
+        case 'throttle':
+          throttled = `${e.model} at ${e.concurrency} in flight`;
+          print(`orchestrate: throttled: ${e.model}: ${e.reason}; concurrency now ${e.concurrency}`);
           break;
         case 'warning':
           print(`orchestrate: warning: ${e.message}`);

@@ -2,3 +2,4 @@ export * from './model-call.js';
 export * from './planner.js';
 export * from './offline-planner.js';
 export * from './verifier.js';
+export * from './rate-limit.js';

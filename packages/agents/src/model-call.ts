@@ -21,6 +21,8 @@ export interface StructuredCall<T> {
   maxOutputTokens: number;
   /** Prompt cache key: one per role and kind. */
   cacheKey: string;
+  /** Input tokens of the request (for tokens-per-minute limits); estimated from the text when absent. */
+  inputTokens?: number;
   signal?: AbortSignal;
 }
 
@@ -46,4 +48,6 @@ export class CallFailed extends Error {
 /** Something that can make structured model calls (the OpenAI engine, or a test double). */
 export interface ModelClient {
   call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>>;
+  /** Rate limiting seen so far, per model. */
+  throttling?(): Record<string, { throttled: number; minConcurrency: number }>;
 }

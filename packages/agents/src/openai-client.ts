@@ -13,6 +13,7 @@ import OpenAI from 'openai';
 import { toJSONSchema as zodToJsonSchema, type z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
+import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
 
 /** Reads one response's usage as the API reported it (cached input tokens summed from the details). */
 export function responseUsage(response: ModelResponse): TokenUsage {
@@ -43,23 +44,46 @@ export interface OpenAIClientOptions {
   apiKey: string;
   baseURL: string | undefined;
   config: ResolvedConfig;
+  /** Told when a model's calls are slowed down (429s, per-minute limits), for the progress view. */
+  onThrottle?: (event: ThrottleEvent) => void;
 }
 
 /** The OpenAI engine: @openai/agents over the `openai` SDK (Responses API, or chat completions for compatible servers). */
-export function createOpenAIClient({ apiKey, baseURL, config }: OpenAIClientOptions): ModelClient {
+export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: OpenAIClientOptions): ModelClient {
   setTracingDisabled(!config.tracing);
+  const limiters = new Map<string, ModelLimiter>();
+  const limiterFor = (model: string) => {
+    let limiter = limiters.get(model);
+    if (!limiter) {
+      limiter = new ModelLimiter(model, config.concurrency, config.rateLimits[model] ?? {}, onThrottle);
+      limiters.set(model, limiter);
+    }
+    return limiter;
+  };
+  // The SDK retries 429s itself (honouring retry-after); this fetch only watches for them so the model's concurrency adapts.
+  const watchingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 429) limiterFor(modelOf(init?.body)).rateLimited();
+    return response;
+  };
   const openAIClient = new OpenAI({
     apiKey,
     baseURL,
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
+    fetch: watchingFetch,
   });
   const provider = new OpenAIProvider({ openAIClient, useResponses: config.api.wire === 'responses' });
   const runner = new Runner({ tracingDisabled: !config.tracing, modelProvider: provider });
 
   return {
+    throttling: () =>
+      Object.fromEntries([...limiters].filter(([, l]) => l.throttled > 0).map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }])),
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       const usage = emptyUsage();
+      const limiter = limiterFor(request.model);
+      const tokens = (request.inputTokens ?? Math.ceil((request.instructions.length + request.input.length) / 4)) + request.maxOutputTokens;
+      const release = await limiter.acquire(tokens);
       try {
         const model = new CountingModel(await provider.getModel(request.model), usage);
         const agent = new Agent({
@@ -75,17 +99,31 @@ export function createOpenAIClient({ apiKey, baseURL, config }: OpenAIClientOpti
         });
         const result = await runner.run(agent, request.input, { maxTurns: 1, signal: request.signal });
         if (request.validate === 'parts') {
+          limiter.success();
           const raw = typeof result.finalOutput === 'string' ? parseJson(result.finalOutput, usage) : result.finalOutput;
           return { output: raw as T, usage, model: request.model };
         }
+        limiter.success();
         const parsed = request.schema.safeParse(result.finalOutput);
         if (!parsed.success) throw new CallFailed(`model output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false);
         return { output: parsed.data, usage, model: request.model };
       } catch (err) {
         throw toCallFailed(err, usage, request.model);
+      } finally {
+        release();
       }
     },
   };
+}
+
+/** The model named in a request body (for the rate limiter), or `unknown`. */
+function modelOf(body: unknown): string {
+  if (typeof body !== 'string') return 'unknown';
+  try {
+    return String((JSON.parse(body) as { model?: unknown }).model ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The strict JSON schema of a zod schema, handed to the SDK as is (so it does not validate the output itself). */

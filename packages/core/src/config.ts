@@ -59,6 +59,10 @@ export const configSchema = z.strictObject({
       maxInputTokens: z.int().min(200).default(DEFAULTS.packing.maxInputTokens),
     })
     .prefault({}),
+  /** Requests and tokens per minute per model (your account's limits); calls wait to stay under them. @default none */
+  rateLimits: z
+    .record(z.string(), z.strictObject({ rpm: z.int().positive().optional(), tpm: z.int().positive().optional() }))
+    .default({}),
   /** Model calls in flight at once. @default 8 */
   concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
   /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */

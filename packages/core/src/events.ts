@@ -18,6 +18,7 @@ export type RunEvent =
   | { type: 'usage'; model: string; total: PricedUsage; costUsd: number; budgetUsd: number | null }
   | { type: 'commit'; sha: string; stepId: string; jobs: number }
   | { type: 'warning'; message: string }
+  | { type: 'throttle'; model: string; concurrency: number; reason: string }
   | { type: 'done'; report: RunReport };
 
 /** A listener for run events. */

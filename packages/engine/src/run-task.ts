@@ -87,7 +87,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const baseCommit = options.review?.head ? await resolveRef(root, options.review.head) : head;
   const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
   const { config } = await loadConfig(root, overrides);
-  const client = await resolveClient(config, env);
+  const client = await resolveClient(config, env, (e) => emit({ type: 'throttle', ...e }));
   const engine = client ? 'openai' : 'offline';
   const runId = newRunId();
   const branch = `orchestrate/${runId}`;
@@ -129,7 +129,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const estimate = estimateRun(targets, config, ledger, !client, kinds);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
-  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, startedAt: new Date(started).toISOString() } as const;
+  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
   if (options.dryRun || states.length === 0 || cancelled) {
@@ -225,6 +225,7 @@ function parseJson(text: string | null): Record<string, unknown> | null {
 async function resolveClient(
   config: Awaited<ReturnType<typeof loadConfig>>['config'],
   env: Record<string, string | undefined>,
+  onThrottle: (event: { model: string; concurrency: number; reason: string }) => void,
 ): Promise<ModelClient | null> {
   const apiKey = env.OPENAI_API_KEY?.trim();
   const baseURL = config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined);
@@ -237,7 +238,7 @@ async function resolveClient(
   }
   // Loaded only when needed: the SDKs cost most of the CLI's start-up time and the offline engine never uses them.
   const { createOpenAIClient } = await import('@orchestrate/agents/openai');
-  return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config });
+  return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config, onThrottle });
 }
 
 function buildReport(args: {
@@ -260,6 +261,7 @@ function buildReport(args: {
   started: number;
   timing: { indexMs: number; planMs: number; workMs: number };
   cpuAtStart: NodeJS.CpuUsage;
+  client: ModelClient | null;
   startedAt: string;
 }): RunReport {
   const items = args.states.map(reportItem);
@@ -282,6 +284,7 @@ function buildReport(args: {
     estimate: args.estimate,
     durationMs: Date.now() - args.started,
     metrics: processMetrics(args.timing, args.cpuAtStart),
+    throttling: args.client?.throttling?.() ?? {},
     startedAt: args.startedAt,
     items,
     annotations: capAnnotations(
