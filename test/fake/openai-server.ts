@@ -1,5 +1,6 @@
 // Wire-level fake of the OpenAI HTTP API (Responses + Chat Completions, plain and SSE streaming) for tests.
 import http from 'node:http';
+import { batchRoutes } from './batch-routes.js';
 import type { AddressInfo } from 'node:net';
 import { schemaFaker } from './schema-faker.js';
 
@@ -60,12 +61,16 @@ export interface FakeServerOptions {
    * generation time) and records `timing` in the log. Without it replies are immediate, as before.
    */
   latency?: (info: FakeLatencyInfo) => number;
+  /** Retrievals of a batch before it reports `completed` (Batch API). @default 1 */
+  batchPolls?: number;
 }
 
 /** A running fake server; `url` is the SDK baseURL (ends in /v1). */
 export interface FakeServer {
   url: string;
   log: FakeLogEntry[];
+  /** Ids of the batches created through `POST /v1/batches`, in order. */
+  batches: string[];
   setHandler(h: FakeHandler): void;
   close(): Promise<void>;
 }
@@ -96,8 +101,43 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
     });
   });
 
+  const batch = batchRoutes(
+    {
+      // One line of a batch file, answered and logged like a live POST /v1/responses.
+      async answer(body) {
+        const n = counter++;
+        const request = toFakeRequest('/v1/responses', 'responses', body);
+        const entry: FakeLogEntry = { request, status: 0, usage: null };
+        log.push(entry);
+        let reply: FakeReply;
+        try {
+          reply = await current(request, n);
+        } catch (err) {
+          reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
+        }
+        if ('status' in reply) {
+          entry.status = reply.status;
+          return { status: reply.status, body: reply.body ?? errorBody('fake error', 'server_error') };
+        }
+        const text = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
+        const usage = usageOf(reply, body, text);
+        entry.status = 200;
+        entry.usage = usage;
+        return { status: 200, body: responseObject(n, request.model, text, usage) };
+      },
+    },
+    options.batchPolls ?? 1,
+  );
+
   async function handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    const handled = await batch.handle(req, raw, (status, body, text) => {
+      if (text !== undefined) {
+        res.writeHead(status, { 'content-type': 'application/octet-stream' });
+        res.end(text);
+      } else sendJson(res, status, body);
+    });
+    if (handled) return;
     const kind = ROUTES[path];
     if (req.method !== 'POST' || !kind) {
       sendJson(res, 404, errorBody(`fake: no route for ${req.method} ${req.url}`, 'invalid_request_error'));
@@ -135,11 +175,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       return;
     }
     const text = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
-    const usage = {
-      input_tokens: reply.usage?.input ?? Math.ceil(JSON.stringify(body).length / 4),
-      output_tokens: reply.usage?.output ?? Math.ceil(text.length / 4),
-      cached_tokens: reply.usage?.cached ?? 0,
-    };
+    const usage = usageOf(reply, body, text);
     if (options.latency && entry.timing) {
       const ms = Math.max(0, options.latency({ request, n, text, usage }));
       entry.timing.latencyMs = ms;
@@ -169,6 +205,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
   return {
     url: `http://127.0.0.1:${port}/v1`,
     log,
+    batches: batch.created,
     setHandler(h) {
       current = h;
     },
@@ -198,6 +235,15 @@ function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): Fake
 }
 
 type Usage = NonNullable<FakeLogEntry['usage']>;
+
+/** The usage served for a reply: the handler's numbers, else a rough count of the request and the output. */
+function usageOf(reply: { usage?: FakeUsage }, body: unknown, text: string): Usage {
+  return {
+    input_tokens: reply.usage?.input ?? Math.ceil(JSON.stringify(body).length / 4),
+    output_tokens: reply.usage?.output ?? Math.ceil(text.length / 4),
+    cached_tokens: reply.usage?.cached ?? 0,
+  };
+}
 
 function errorBody(message: string, type: string) {
   return { error: { message, type, param: null, code: null } };

@@ -10,6 +10,7 @@ export const EXIT = { ok: 0, failures: 1, usage: 2 } as const;
 
 interface CliOptions {
   cwd?: string;
+  batch?: boolean;
   dryRun?: boolean;
   yes?: boolean;
   engine?: 'auto' | 'openai' | 'offline';
@@ -57,6 +58,7 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       .description('Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.')
       .argument('[task...]', 'the task, e.g. "add docstrings to the public API"')
       .option('--dry-run', 'show the plan, the jobs and the estimated tokens and $ per model; spend nothing on jobs')
+      .option('--batch', 'send worker and verifier calls through the OpenAI Batch API (half price; waits for the batches)')
       .option('-y, --yes', 'do not ask for confirmation (implied when stdin is not a TTY)'),
   )
     .version(VERSION, '-V, --version')
@@ -139,6 +141,7 @@ async function runCommand(task: string, opts: CliOptions, io: IO): Promise<numbe
       cwd: opts.cwd,
       engine: opts.engine,
       dryRun: opts.dryRun,
+      batch: opts.batch,
       concurrency: opts.concurrency,
       budgetUsd: opts.budget,
       onEvent: progress.onEvent,

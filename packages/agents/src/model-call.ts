@@ -48,6 +48,8 @@ export class CallFailed extends Error {
 /** Something that can make structured model calls (the OpenAI engine, or a test double). */
 export interface ModelClient {
   call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>>;
+  /** Share of list price this client pays (0.5 through the Batch API). @default 1 */
+  priceMultiplier?: number;
   /** Rate limiting seen so far, per model. */
   throttling?(): Record<string, { throttled: number; minConcurrency: number }>;
 }

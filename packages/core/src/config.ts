@@ -36,6 +36,8 @@ export const configSchema = z.strictObject({
       wire: z.enum(['responses', 'chat_completions']).default(DEFAULTS.api.wire),
       /** Per-request timeout in milliseconds. @default 120000 */
       timeoutMs: z.int().positive().default(DEFAULTS.api.timeoutMs),
+      /** How often a submitted batch is polled (Batch API, `--batch`), in milliseconds. @default 30000 */
+      batchPollMs: z.int().min(10).default(DEFAULTS.api.batchPollMs),
       /** Retries per request on 408/409/429/5xx and connection errors. @default 2 */
       maxRetries: z.int().min(0).max(10).default(DEFAULTS.api.maxRetries),
     })

@@ -8,7 +8,7 @@ export const DEFAULTS = {
     'gpt-5.4-mini': { input: 0.75, cachedInput: 0.075, output: 4.5 },
     'gpt-5.4-nano': { input: 0.2, cachedInput: 0.02, output: 1.25 },
   },
-  api: { wire: 'responses', timeoutMs: 120_000, maxRetries: 2 },
+  api: { wire: 'responses', timeoutMs: 120_000, maxRetries: 2, batchPollMs: 30_000 },
   concurrency: 8,
   maxJobInputTokens: 3_000,
   packing: { maxJobs: 8, maxInputTokens: 2_500 },

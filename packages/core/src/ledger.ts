@@ -15,6 +15,7 @@ export class UsageLedger {
   readonly #prices: Record<string, ModelPrice>;
   readonly #budget: number | null;
   readonly #usage = new Map<string, TokenUsage>();
+  readonly #cost = new Map<string, number>();
   readonly #reserved = new Map<number, number>();
   #next = 1;
   /** Set once a call was refused for the budget. */
@@ -47,17 +48,19 @@ export class UsageLedger {
     this.#reserved.delete(reservation.id);
   }
 
-  /** Records one call's usage as the API reported it; returns its cost. */
-  record(model: string, usage: TokenUsage): number {
+  /** Records one call's usage as the API reported it, at `multiplier` × list price (0.5 for the Batch API); returns its cost. */
+  record(model: string, usage: TokenUsage, multiplier = 1): number {
     const current = this.#usage.get(model) ?? emptyUsage();
     this.#usage.set(model, addUsage(current, usage));
-    return priceUsage(usage, this.#prices[model]);
+    const cost = priceUsage(usage, this.#prices[model]) * multiplier;
+    this.#cost.set(model, (this.#cost.get(model) ?? 0) + cost);
+    return cost;
   }
 
   /** USD spent so far. */
   spentUsd(): number {
     let usd = 0;
-    for (const [model, usage] of this.#usage) usd += priceUsage(usage, this.#prices[model]);
+    for (const cost of this.#cost.values()) usd += cost;
     return roundUsd(usd);
   }
 
@@ -71,7 +74,7 @@ export class UsageLedger {
   /** Usage and cost per model. */
   byModel(): Record<string, PricedUsage> {
     const out: Record<string, PricedUsage> = {};
-    for (const [model, usage] of this.#usage) out[model] = { ...usage, costUsd: priceUsage(usage, this.#prices[model]) };
+    for (const [model, usage] of this.#usage) out[model] = { ...usage, costUsd: roundUsd(this.#cost.get(model) ?? 0) };
     return out;
   }
 

@@ -63,6 +63,8 @@ export interface RunReport {
   budgetUsd: number | null;
   estimate: Estimate | null;
   durationMs: number;
+  /** Ids of the Batch API batches the run submitted (`--batch`). */
+  batches: string[];
   /** Rate limiting seen per model: 429 answers and the lowest concurrency the run went down to. */
   throttling: Record<string, { throttled: number; minConcurrency: number }>;
   /** Where the time went, and what the orchestrator itself cost (CPU and peak memory of this process). */

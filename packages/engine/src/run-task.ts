@@ -60,6 +60,8 @@ export interface RunTaskOptions {
    * HEAD). No planner call; one review step over the changed lines.
    */
   review?: { base: string | null; head: string | null };
+  /** Send worker and verifier calls through the OpenAI Batch API (half price; the run waits for each batch). */
+  batch?: boolean;
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
   confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
 }
@@ -88,6 +90,11 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
   const { config } = await loadConfig(root, overrides);
   const client = await resolveClient(config, env, (e) => emit({ type: 'throttle', ...e }));
+  const batches: string[] = [];
+  const workers = options.batch && client ? await batchClient(config, env, (e) => {
+    if (!batches.includes(e.batchId)) batches.push(e.batchId);
+    emit({ type: 'phase', phase: 'work', detail: `batch ${e.batchId}: ${e.requests} request(s), ${e.status}` });
+  }) : client;
   const engine = client ? 'openai' : 'offline';
   const runId = newRunId();
   const branch = `orchestrate/${runId}`;
@@ -129,7 +136,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const estimate = estimateRun(targets, config, ledger, !client, kinds);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
-  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, startedAt: new Date(started).toISOString() } as const;
+  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
   if (options.dryRun || states.length === 0 || cancelled) {
@@ -149,7 +156,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
   await addWorktree(root, worktree, branch, baseCommit);
-  const ctx: PhaseContext = { config, client, ledger, emit, signal: options.signal, kinds, fatal: null };
+  // Through the Batch API every call of a round is submitted together, so the concurrency limit does not apply.
+  const phaseConfig = workers !== client ? { ...config, concurrency: 100_000 } : config;
+  const ctx: PhaseContext = { config: phaseConfig, client: workers, ledger, emit, signal: options.signal, kinds, fatal: null };
   const heavy: HeavyGateState = {
     root,
     worktree,
@@ -222,6 +231,17 @@ function parseJson(text: string | null): Record<string, unknown> | null {
 }
 
 /** The OpenAI client when the engine resolves to openai, else null (offline). */
+/** The Batch API client for worker and verifier calls (`--batch`). */
+async function batchClient(
+  config: Awaited<ReturnType<typeof loadConfig>>['config'],
+  env: Record<string, string | undefined>,
+  onBatch: (e: { batchId: string; requests: number; status: string }) => void,
+): Promise<ModelClient> {
+  const { createBatchClient } = await import('@orchestrate/agents/batch');
+  const apiKey = env.OPENAI_API_KEY?.trim() || 'no-key';
+  return createBatchClient({ apiKey, baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined), config, onBatch });
+}
+
 async function resolveClient(
   config: Awaited<ReturnType<typeof loadConfig>>['config'],
   env: Record<string, string | undefined>,
@@ -262,6 +282,7 @@ function buildReport(args: {
   timing: { indexMs: number; planMs: number; workMs: number };
   cpuAtStart: NodeJS.CpuUsage;
   client: ModelClient | null;
+  batches: string[];
   startedAt: string;
 }): RunReport {
   const items = args.states.map(reportItem);
@@ -285,6 +306,7 @@ function buildReport(args: {
     durationMs: Date.now() - args.started,
     metrics: processMetrics(args.timing, args.cpuAtStart),
     throttling: args.client?.throttling?.() ?? {},
+    batches: args.batches,
     startedAt: args.startedAt,
     items,
     annotations: capAnnotations(

@@ -1,0 +1,129 @@
+import OpenAI, { toFile } from 'openai';
+import { toJSONSchema, type z } from 'zod';
+import { emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
+import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
+
+/** Options of the Batch API client. */
+export interface BatchClientOptions {
+  apiKey: string;
+  baseURL: string | undefined;
+  config: ResolvedConfig;
+  /** Told when a batch is submitted (its id is kept in the run's state) and when it completes. */
+  onBatch?: (event: { batchId: string; requests: number; status: string }) => void;
+}
+
+interface Pending {
+  customId: string;
+  request: StructuredCall<unknown>;
+  resolve: (result: StructuredResult<unknown>) => void;
+  reject: (err: unknown) => void;
+}
+
+/** How long calls are collected before one batch is submitted. */
+const COLLECT_MS = 150;
+const DONE = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
+/**
+ * The OpenAI engine through the Batch API (`/v1/files`, `/v1/batches`, endpoint `/v1/responses`) at its lower price:
+ * calls made together are collected into one JSONL batch, submitted, polled, and each call resolves with its own line's
+ * answer, validated like a live call. Usage is what each line's response reports.
+ */
+export function createBatchClient({ apiKey, baseURL, config, onBatch }: BatchClientOptions): ModelClient & { priceMultiplier: number } {
+  const openai = new OpenAI({ apiKey, baseURL, timeout: config.api.timeoutMs, maxRetries: config.api.maxRetries });
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let next = 0;
+
+  const flush = () => {
+    timer = null;
+    const batch = queue;
+    queue = [];
+    submit(batch).catch((err: unknown) => batch.forEach((p) => p.reject(err instanceof CallFailed ? err : new CallFailed(`batch failed: ${String(err)}`, emptyUsage(), false))));
+  };
+
+  async function submit(batch: Pending[]): Promise<void> {
+    const jsonl = batch.map((p) => JSON.stringify({ custom_id: p.customId, method: 'POST', url: '/v1/responses', body: bodyOf(p.request) })).join('\n');
+    const file = await openai.files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), 'orchestrate-batch.jsonl'), purpose: 'batch' });
+    let info = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/responses', completion_window: '24h' });
+    onBatch?.({ batchId: info.id, requests: batch.length, status: info.status });
+    while (!DONE.has(info.status)) {
+      await new Promise((r) => setTimeout(r, config.api.batchPollMs));
+      info = await openai.batches.retrieve(info.id);
+    }
+    onBatch?.({ batchId: info.id, requests: batch.length, status: info.status });
+    const lines = new Map<string, { response?: { status_code: number; body: any }; error?: { message?: string } | null }>();
+    for (const id of [info.output_file_id, info.error_file_id]) {
+      if (!id) continue;
+      const text = await (await openai.files.content(id)).text();
+      for (const line of text.split('\n').filter((l) => l.trim())) {
+        const parsed = JSON.parse(line) as { custom_id: string };
+        lines.set(parsed.custom_id, parsed as never);
+      }
+    }
+    for (const p of batch) {
+      const line = lines.get(p.customId);
+      try {
+        p.resolve(resultOf(p.request, line, info.status));
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+
+  return {
+    priceMultiplier: 0.5,
+    call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
+      return new Promise<StructuredResult<T>>((resolve, reject) => {
+        queue.push({ customId: `c${next++}`, request: request as StructuredCall<unknown>, resolve: resolve as Pending['resolve'], reject });
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(flush, COLLECT_MS);
+      });
+    },
+  };
+}
+
+/** The Responses API body of a call, as the live engine would send it. */
+function bodyOf(request: StructuredCall<unknown>): Record<string, unknown> {
+  const { $schema: _ignored, ...schema } = toJSONSchema(request.schema as z.ZodType) as Record<string, unknown>;
+  return {
+    model: request.model,
+    instructions: request.instructions,
+    input: request.input,
+    text: { format: { type: 'json_schema', name: 'output', strict: true, schema } },
+    max_output_tokens: request.maxOutputTokens,
+    prompt_cache_key: request.cacheKey,
+    store: false,
+  };
+}
+
+function usageOf(body: any): TokenUsage {
+  const u = body?.usage;
+  if (!u) return emptyUsage();
+  return { requests: 1, inputTokens: u.input_tokens ?? 0, cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0, outputTokens: u.output_tokens ?? 0 };
+}
+
+function resultOf(request: StructuredCall<unknown>, line: { response?: { status_code: number; body: any }; error?: { message?: string } | null } | undefined, status: string): StructuredResult<unknown> {
+  if (!line) throw new CallFailed(`the batch ended ${status} without an answer for this call`, emptyUsage(), false);
+  const response = line.response;
+  if (!response || response.status_code !== 200) {
+    const message = line.error?.message ?? response?.body?.error?.message ?? `status ${response?.status_code ?? '?'}`;
+    throw new CallFailed(`batch request failed: ${message}`, emptyUsage(), response?.status_code === 401);
+  }
+  const usage = usageOf(response.body);
+  const text = (response.body.output ?? [])
+    .flatMap((o: any) => (o.type === 'message' ? o.content : []))
+    .filter((c: any) => c.type === 'output_text')
+    .map((c: any) => c.text)
+    .join('');
+  if (response.body.status === 'incomplete') throw new CallFailed('the model output was cut off (incomplete)', usage, false);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CallFailed('model output was not valid JSON', usage, false);
+  }
+  if (request.validate === 'parts') return { output: json, usage, model: request.model };
+  const parsed = request.schema.safeParse(json);
+  if (!parsed.success) throw new CallFailed(`model output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false);
+  return { output: parsed.data, usage, model: request.model };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, priceUsage } from '@orchestrate/core';
+import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
+import { parseReport, runCli } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/repo.js';
+import { docStep, servedUsage } from './openai-script.js';
+
+const THREE = Array.from({ length: 3 }, (_, i) => `export function h${i}(n: number): number {\n  return n - ${i};\n}\n`).join('\n');
+
+function handler(req: FakeRequest): FakeReply {
+  const props = (req.schema?.properties ?? {}) as Record<string, any>;
+  if (props.steps) return { json: { steps: [{ ...docStep(), paths: ['src/h.ts'] }], unsupported: null }, usage: { input: 500, output: 100 } };
+  if (props.verdicts) return { json: { verdicts: Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, { accept: true, reason: '' }])) }, usage: { input: 300, output: 30 } };
+  const items = props.items?.properties as Record<string, any>;
+  const answer = (schema: any) => ({
+    summary: 'Subtracts a constant.',
+    params: Object.fromEntries(Object.keys(schema.properties.params.properties).map((k) => [k, `The ${k}.`])),
+    returns: 'The difference.',
+  });
+  return { json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(s)])) }, usage: { input: 400, output: 120, cached: 100 } };
+}
+
+describe('--batch: the OpenAI Batch API', () => {
+  it('sends worker and verifier calls as batches, waits for them, commits, and prices them at half the list price', async () => {
+    const repo = makeRepo({ 'src/h.ts': THREE, 'agents.config.ts': 'export default { api: { batchPollMs: 20 } };\n' });
+    const server = await startFakeOpenAI(handler, { batchPolls: 3 });
+    try {
+      const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'], {
+        OPENAI_API_KEY: 'k',
+        OPENAI_BASE_URL: server.url,
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const report = parseReport(result.stdout);
+      expect(report.jobs).toEqual({ total: 3, succeeded: 3, failed: 0, skipped: 0 });
+      // One batch for the workers (one packed call), one for the verifier; the ids are kept in the report.
+      expect(server.batches).toHaveLength(2);
+      expect(report.batches).toEqual(server.batches);
+      expect(result.stderr).toContain(server.batches[0]);
+      expect(repo.git('show', `${report.branch}:src/h.ts`).match(/\/\*\*/g)).toHaveLength(3);
+      // Usage is what each batch line's response reported; workers and verifier at 50 %, the live planner at list price.
+      const served = servedUsage(server);
+      for (const [model, u] of Object.entries(served)) expect(report.usage[model]).toMatchObject(u);
+      const price = (model: string) => priceUsage(served[model]!, DEFAULTS.prices[model as keyof typeof DEFAULTS.prices]);
+      expect(report.usage['gpt-5.4'].costUsd).toBeCloseTo(price('gpt-5.4'), 9);
+      expect(report.usage['gpt-5.4-nano'].costUsd).toBeCloseTo(price('gpt-5.4-nano') / 2, 9);
+      expect(report.usage['gpt-5.4-mini'].costUsd).toBeCloseTo(price('gpt-5.4-mini') / 2, 9);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+});
