@@ -50,3 +50,41 @@ describe('--batch: the OpenAI Batch API', () => {
     }
   });
 });
+
+describe('--batch --detach, then resume', () => {
+  it('exits after submitting, and resume collects the same batch without paying twice', async () => {
+    const repo = makeRepo({ 'src/h.ts': THREE, 'agents.config.ts': 'export default { api: { batchPollMs: 20 } };\n' });
+    const server = await startFakeOpenAI(handler, { batchPolls: 2 });
+    const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
+    try {
+      const before = repo.snapshot();
+      const first = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--batch', '--detach', 'add docstrings to src/h.ts'], env);
+      expect(first.exitCode, first.stderr).toBe(0);
+      const detached = parseReport(first.stdout);
+      expect(detached.status).toBe('detached');
+      expect(detached.branch).toBeNull();
+      expect(server.batches).toHaveLength(1);
+      expect(repo.snapshot()).toBe(before);
+      const plannerCalls = server.log.filter((e) => e.request.schema?.properties?.steps).length;
+      expect(plannerCalls).toBe(1);
+
+      const resumed = await runCli(['resume', detached.id, '-C', repo.dir, '--json', '--engine', 'openai'], env);
+      expect(resumed.exitCode, resumed.stderr).toBe(0);
+      const report = parseReport(resumed.stdout);
+      expect(report.id).toBe(detached.id);
+      expect(report.status).toBe('completed');
+      expect(report.jobs.succeeded).toBe(3);
+      // No new planner call, the worker batch collected (not resubmitted): one more batch only, for the verifier.
+      expect(server.log.filter((e) => e.request.schema?.properties?.steps).length).toBe(1);
+      expect(server.batches).toHaveLength(2);
+      const workerLines = server.log.filter((e) => e.request.schema?.properties?.items);
+      expect(workerLines).toHaveLength(1);
+      // The report holds the whole run's cost: planner from the first process, workers and verifier from the second.
+      for (const [model, u] of Object.entries(servedUsage(server))) expect(report.usage[model]).toMatchObject(u);
+      expect(repo.git('show', `${report.branch}:src/h.ts`).match(/\/\*\*/g)).toHaveLength(3);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+});

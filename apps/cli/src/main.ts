@@ -11,6 +11,7 @@ export const EXIT = { ok: 0, failures: 1, usage: 2 } as const;
 interface CliOptions {
   cwd?: string;
   batch?: boolean;
+  detach?: boolean;
   dryRun?: boolean;
   yes?: boolean;
   engine?: 'auto' | 'openai' | 'offline';
@@ -59,6 +60,7 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       .argument('[task...]', 'the task, e.g. "add docstrings to the public API"')
       .option('--dry-run', 'show the plan, the jobs and the estimated tokens and $ per model; spend nothing on jobs')
       .option('--batch', 'send worker and verifier calls through the OpenAI Batch API (half price; waits for the batches)')
+      .option('--detach', 'with --batch: submit the batch and exit; `orchestrate resume <run-id>` collects it')
       .option('-y, --yes', 'do not ask for confirmation (implied when stdin is not a TTY)'),
   )
     .version(VERSION, '-V, --version')
@@ -76,6 +78,13 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .action(async (range: string | undefined, own: ReviewOptions) => {
       const opts = withProgramOptions<ReviewOptions>(program, own);
       exit = await guarded(io, opts.json, () => reviewCommand(range, opts, io));
+    });
+  common(program.command('resume').argument('<run-id>', 'a run that was detached while its batch runs'))
+    .description('Collect a detached run\'s batches and finish it: answers already submitted are not paid again')
+    .option('--detach', 'submit the next batch and exit again instead of waiting')
+    .action(async (runId: string, own: CliOptions) => {
+      const opts = withProgramOptions<CliOptions>(program, own);
+      exit = await guarded(io, opts.json, () => runCommand('', { ...opts, yes: true, resume: runId }, io));
     });
   program
     .command('undo')
@@ -130,8 +139,8 @@ function exitFor(report: RunReport): number {
   return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
 }
 
-async function runCommand(task: string, opts: CliOptions, io: IO): Promise<number> {
-  if (!task) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
+async function runCommand(task: string, opts: CliOptions & { resume?: string }, io: IO): Promise<number> {
+  if (!task && !opts.resume) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
   const progress = createProgress(io.stderr, Boolean(io.stderr.isTTY) && !process.env.CI);
   const interactive = Boolean(io.stdin.isTTY) && !opts.yes && !opts.json;
   let report: RunReport;
@@ -142,6 +151,8 @@ async function runCommand(task: string, opts: CliOptions, io: IO): Promise<numbe
       engine: opts.engine,
       dryRun: opts.dryRun,
       batch: opts.batch,
+      detach: opts.detach,
+      resume: opts.resume,
       concurrency: opts.concurrency,
       budgetUsd: opts.budget,
       onEvent: progress.onEvent,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import OpenAI, { toFile } from 'openai';
 import { toJSONSchema, type z } from 'zod';
 import { emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
@@ -8,8 +9,12 @@ export interface BatchClientOptions {
   apiKey: string;
   baseURL: string | undefined;
   config: ResolvedConfig;
-  /** Told when a batch is submitted (its id is kept in the run's state) and when it completes. */
-  onBatch?: (event: { batchId: string; requests: number; status: string }) => void;
+  /** Told when a batch is submitted (with the custom ids it holds, for the run's state) and when it completes. */
+  onBatch?: (event: { batchId: string; requests: number; status: string; customIds: string[] }) => void;
+  /** Calls already submitted by an earlier (detached) process: custom id → batch id. Their answers are collected, not paid again. */
+  known?: ReadonlyMap<string, string>;
+  /** Submit and stop: every call of a new batch fails with `detached` instead of waiting. */
+  detach?: boolean;
 }
 
 interface Pending {
@@ -28,11 +33,12 @@ const DONE = new Set(['completed', 'failed', 'expired', 'cancelled']);
  * calls made together are collected into one JSONL batch, submitted, polled, and each call resolves with its own line's
  * answer, validated like a live call. Usage is what each line's response reports.
  */
-export function createBatchClient({ apiKey, baseURL, config, onBatch }: BatchClientOptions): ModelClient & { priceMultiplier: number } {
+export function createBatchClient({ apiKey, baseURL, config, onBatch, known: knownBatches, detach = false }: BatchClientOptions): ModelClient & { priceMultiplier: number; readonly detached: boolean } {
   const openai = new OpenAI({ apiKey, baseURL, timeout: config.api.timeoutMs, maxRetries: config.api.maxRetries });
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let next = 0;
+  const resumed = new Map<string, Pending[]>();
+  const state = { detached: false };
 
   const flush = () => {
     timer = null;
@@ -42,15 +48,28 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch }: BatchCli
   };
 
   async function submit(batch: Pending[]): Promise<void> {
-    const jsonl = batch.map((p) => JSON.stringify({ custom_id: p.customId, method: 'POST', url: '/v1/responses', body: bodyOf(p.request) })).join('\n');
+    // The same call twice (a retried job that asks the same thing) goes in once.
+    const unique = [...new Map(batch.map((p) => [p.customId, p])).values()];
+    const jsonl = unique.map((p) => JSON.stringify({ custom_id: p.customId, method: 'POST', url: '/v1/responses', body: bodyOf(p.request) })).join('\n');
     const file = await openai.files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), 'orchestrate-batch.jsonl'), purpose: 'batch' });
-    let info = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/responses', completion_window: '24h' });
-    onBatch?.({ batchId: info.id, requests: batch.length, status: info.status });
+    const info = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/responses', completion_window: '24h' });
+    onBatch?.({ batchId: info.id, requests: unique.length, status: info.status, customIds: unique.map((p) => p.customId) });
+    if (detach) {
+      state.detached = true;
+      for (const p of batch) p.reject(new CallFailed(`detached: batch ${info.id} was submitted; collect it with \`orchestrate resume\``, emptyUsage(), false));
+      return;
+    }
+    await collect(info.id, batch);
+  }
+
+  /** Waits for a batch and resolves each call with its own line. */
+  async function collect(batchId: string, batch: Pending[]): Promise<void> {
+    let info = await openai.batches.retrieve(batchId);
     while (!DONE.has(info.status)) {
       await new Promise((r) => setTimeout(r, config.api.batchPollMs));
       info = await openai.batches.retrieve(info.id);
     }
-    onBatch?.({ batchId: info.id, requests: batch.length, status: info.status });
+    onBatch?.({ batchId: info.id, requests: batch.length, status: info.status, customIds: [] });
     const lines = new Map<string, { response?: { status_code: number; body: any }; error?: { message?: string } | null }>();
     for (const id of [info.output_file_id, info.error_file_id]) {
       if (!id) continue;
@@ -70,16 +89,38 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch }: BatchCli
     }
   }
 
+  const flushResumed = () => {
+    for (const [batchId, calls] of resumed) {
+      resumed.delete(batchId);
+      collect(batchId, calls).catch((err: unknown) => calls.forEach((p) => p.reject(err)));
+    }
+  };
+
   return {
     priceMultiplier: 0.5,
+    get detached() {
+      return state.detached;
+    },
     call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       return new Promise<StructuredResult<T>>((resolve, reject) => {
-        queue.push({ customId: `c${next++}`, request: request as StructuredCall<unknown>, resolve: resolve as Pending['resolve'], reject });
+        const pending: Pending = { customId: customIdOf(request), request: request as StructuredCall<unknown>, resolve: resolve as Pending['resolve'], reject };
+        const known = knownBatches?.get(pending.customId);
+        if (known) {
+          resumed.set(known, [...(resumed.get(known) ?? []), pending]);
+          setTimeout(flushResumed, COLLECT_MS);
+          return;
+        }
+        queue.push(pending);
         if (timer) clearTimeout(timer);
         timer = setTimeout(flush, COLLECT_MS);
       });
     },
   };
+}
+
+/** A call's custom id: a hash of what it asks, so a resumed run recognises the calls it already submitted. */
+function customIdOf(request: StructuredCall<unknown>): string {
+  return `c-${createHash('sha256').update(JSON.stringify(bodyOf(request))).digest('hex').slice(0, 40)}`;
 }
 
 /** The Responses API body of a call, as the live engine would send it. */

@@ -48,6 +48,8 @@ export class CallFailed extends Error {
 /** Something that can make structured model calls (the OpenAI engine, or a test double). */
 export interface ModelClient {
   call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>>;
+  /** True once calls were submitted and left to be collected later (Batch API with --detach). */
+  readonly detached?: boolean;
   /** Share of list price this client pays (0.5 through the Batch API). @default 1 */
   priceMultiplier?: number;
   /** Rate limiting seen so far, per model. */

@@ -57,6 +57,14 @@ export class UsageLedger {
     return cost;
   }
 
+  /** Adds what an earlier process of the same run already spent (a resumed run reports its whole cost). */
+  restore(previous: Record<string, PricedUsage>): void {
+    for (const [model, u] of Object.entries(previous)) {
+      this.#usage.set(model, addUsage(this.#usage.get(model) ?? emptyUsage(), u));
+      this.#cost.set(model, (this.#cost.get(model) ?? 0) + u.costUsd);
+    }
+  }
+
   /** USD spent so far. */
   spentUsd(): number {
     let usd = 0;

@@ -43,7 +43,7 @@ export interface ReportCommit {
 }
 
 /** Why the run ended. */
-export type RunStatus = 'completed' | 'completed-with-failures' | 'budget-exceeded' | 'nothing-to-do' | 'dry-run' | 'cancelled';
+export type RunStatus = 'completed' | 'completed-with-failures' | 'budget-exceeded' | 'nothing-to-do' | 'dry-run' | 'cancelled' | 'detached';
 
 /** The run's report, written to `.orchestrate/runs/<id>/report.json`. */
 export interface RunReport {

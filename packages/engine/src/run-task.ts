@@ -13,6 +13,7 @@ import {
   type UserConfig,
 } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
+import type { BatchClientOptions } from '@orchestrate/agents/batch';
 import { capAnnotations, dedupeAnnotations, type KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
@@ -32,6 +33,7 @@ import {
 } from '@orchestrate/repo';
 import { changedLinesFor } from './changes.js';
 import { commitSteps } from './commit.js';
+import { loadDetachedRun, planOf, saveBatches } from './run-state.js';
 import { estimateRun } from './estimate.js';
 import { finish, newJobState, type JobState } from './job-state.js';
 import { loadConfig } from './load-config.js';
@@ -62,6 +64,10 @@ export interface RunTaskOptions {
   review?: { base: string | null; head: string | null };
   /** Send worker and verifier calls through the OpenAI Batch API (half price; the run waits for each batch). */
   batch?: boolean;
+  /** With `batch`: submit the first batch and stop; `resume` collects it later. */
+  detach?: boolean;
+  /** Resume a detached run by id: same task, plan and base commit; submitted calls are collected, not paid again. */
+  resume?: string;
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
   confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
 }
@@ -86,17 +92,23 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   emit({ type: 'phase', phase: 'setup' });
   const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
   const head = await headCommit(root);
-  const baseCommit = options.review?.head ? await resolveRef(root, options.review.head) : head;
+  const detached = options.resume ? await loadDetachedRun(root, options.resume) : null;
+  const task = detached?.report.task ?? options.task;
+  const baseCommit = detached ? detached.report.baseCommit : options.review?.head ? await resolveRef(root, options.review.head) : head;
   const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
   const { config } = await loadConfig(root, overrides);
   const client = await resolveClient(config, env, (e) => emit({ type: 'throttle', ...e }));
-  const batches: string[] = [];
-  const workers = options.batch && client ? await batchClient(config, env, (e) => {
+  const batches: string[] = [...(detached?.report.batches ?? [])];
+  const submitted = detached?.batches ?? new Map<string, string>();
+  const onBatch = (e: { batchId: string; requests: number; status: string; customIds: string[] }) => {
     if (!batches.includes(e.batchId)) batches.push(e.batchId);
+    for (const id of e.customIds) submitted.set(id, e.batchId);
     emit({ type: 'phase', phase: 'work', detail: `batch ${e.batchId}: ${e.requests} request(s), ${e.status}` });
-  }) : client;
+  };
+  const batchMode = Boolean(options.batch || detached);
+  const workers = batchMode && client ? await batchClient(config, env, { onBatch, known: submitted, detach: Boolean(options.detach) }) : client;
   const engine = client ? 'openai' : 'offline';
-  const runId = newRunId();
+  const runId = detached?.report.id ?? newRunId();
   const branch = `orchestrate/${runId}`;
   if (await branchExists(root, branch)) {
     throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Run again to get a new run id, or delete the branch.`);
@@ -113,7 +125,8 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
   emit({ type: 'phase', phase: 'plan' });
   const t1 = Date.now();
-  const plan = options.review ? reviewPlan(options.review.base) : await makePlan({ task: options.task, files, config, client, ledger });
+  if (detached) ledger.restore(detached.report.usage);
+  const plan = detached ? planOf(detached.report) : options.review ? reviewPlan(options.review.base) : await makePlan({ task, files, config, client, ledger });
   timing.planMs = Date.now() - t1;
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
@@ -136,7 +149,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   const estimate = estimateRun(targets, config, ledger, !client, kinds);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
-  const base = { id: runId, task: options.task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;
+  const base = { id: runId, task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
   if (options.dryRun || states.length === 0 || cancelled) {
@@ -174,10 +187,12 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
     const t2 = Date.now();
     await runRounds(states, ctx, heavy);
     timing.workMs = Date.now() - t2;
+    if (workers?.detached) return await detach(root, runId, submitted, states, (status) =>
+      buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }), emit);
     emit({ type: 'phase', phase: 'commit' });
     commits = await commitSteps(plan, states, worktree, {
       runId,
-      task: options.task,
+      task,
       engine,
       models: { worker: config.models.worker, verifier: config.models.verifier },
     });
@@ -200,6 +215,24 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   await writeReport(root, report);
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
+  return report;
+}
+
+/** Ends a run whose calls wait in a batch: nothing is committed; the report and the batch ids say how to resume. */
+async function detach(
+  root: string,
+  runId: string,
+  submitted: Map<string, string>,
+  states: JobState[],
+  build: (status: RunStatus) => RunReport,
+  emit: RunEventListener,
+): Promise<RunReport> {
+  for (const s of states) if (s.phase !== 'done') finish(s, 'skipped', `waiting for a batch: run \`orchestrate resume ${runId}\``);
+  await saveBatches(root, runId, submitted);
+  const report = build('detached');
+  report.warnings.push(`detached: the batch runs on OpenAI's side; collect it with \`orchestrate resume ${runId}\``);
+  await writeReport(root, report);
+  emit({ type: 'done', report });
   return report;
 }
 
@@ -235,11 +268,11 @@ function parseJson(text: string | null): Record<string, unknown> | null {
 async function batchClient(
   config: Awaited<ReturnType<typeof loadConfig>>['config'],
   env: Record<string, string | undefined>,
-  onBatch: (e: { batchId: string; requests: number; status: string }) => void,
+  options: Pick<BatchClientOptions, 'onBatch' | 'known' | 'detach'>,
 ): Promise<ModelClient> {
   const { createBatchClient } = await import('@orchestrate/agents/batch');
   const apiKey = env.OPENAI_API_KEY?.trim() || 'no-key';
-  return createBatchClient({ apiKey, baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined), config, onBatch });
+  return createBatchClient({ apiKey, baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined), config, ...options });
 }
 
 async function resolveClient(
