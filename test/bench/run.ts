@@ -202,7 +202,9 @@ interface Measured {
 
 /** Runs the real CLI (under `/usr/bin/time -v` when it works) and measures it from outside. */
 function runCliMeasured(args: string[], env: Record<string, string | undefined>): Promise<Measured> {
-  const [cmd, argv] = TIME ? [TIME, ['-v', process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
+  // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the CLI's node, for profiling a scenario.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const [cmd, argv] = TIME ? [TIME, ['-v', process.execPath, ...flags, CLI, ...args]] : [process.execPath, [...flags, CLI, ...args]];
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1', ...env })) if (v !== undefined) childEnv[k] = v;
   return new Promise((resolve, reject) => {

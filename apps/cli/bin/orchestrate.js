@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the CLI from its TypeScript source (no build step): tsx registers the loader, then main() takes over.
-import { register } from 'tsx/esm/api';
+// The `orchestrate` command: loads the CLI (a bundle of its TypeScript sources, rebuilt when they change) and runs it.
+import { loadCli } from './bundle.mjs';
 
-register();
-const { main } = await import('../src/main.ts');
+const main = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

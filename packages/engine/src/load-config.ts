@@ -1,13 +1,14 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { createJiti } from 'jiti';
 import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from '@orchestrate/core';
 
 /** Config file names looked up at the repository root, in order. */
 export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.config.js', 'agents.config.mjs'];
 
-const corePath = fileURLToPath(new URL('../../core/src/index.ts', import.meta.url));
+// Resolved through the package (not a path relative to this file), so it holds in the CLI's bundle too.
+const corePath = createRequire(import.meta.url).resolve('@orchestrate/core');
 
 /** Finds and loads the repository's config file (if any), merges `overrides` and validates the whole. */
 export async function loadConfig(
