@@ -1,9 +1,13 @@
 import { createInterface } from 'node:readline/promises';
+import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
 import { formatReview, formatSummary, runTask, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
+
+// Each job's output schema is new and parsed once: zod's JIT would compile code for every one of them and never reuse it.
+z.config({ jitless: true });
 
 /** Exit codes: 0 all jobs succeeded; 1 some failed or the budget stopped the run; 2 usage, config or environment error. */
 export const EXIT = { ok: 0, failures: 1, usage: 2 } as const;

@@ -15,12 +15,17 @@ export function runGates(states: JobState[], ctx: GateContext): void {
   const groups = new Map<string, JobState[]>();
   for (const s of states) {
     if (s.phase !== 'ready' || !s.outcome?.edits.length) continue;
-    const key = `${s.target.job.kind}\u0000${s.target.file.path}`;
+    const key = groupKey(s);
     const group = groups.get(key);
     if (group) group.push(s);
     else groups.set(key, [s]);
   }
   for (const group of groups.values()) gateGroup(group, ctx);
+}
+
+/** The per-file gates' unit: a job's kind and file. */
+export function groupKey(s: JobState): string {
+  return `${s.target.job.kind}\u0000${s.target.file.path}`;
 }
 
 function gateGroup(group: JobState[], ctx: GateContext): void {

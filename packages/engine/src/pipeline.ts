@@ -1,4 +1,5 @@
-import { runGates } from './gates.js';
+import { jobKind } from '@orchestrate/jobs';
+import { groupKey, runGates } from './gates.js';
 import { runHeavyGates, type HeavyGateState } from './heavy-gates.js';
 import type { JobState } from './job-state.js';
 import { runVerifier } from './verify.js';
@@ -18,10 +19,41 @@ export async function runRounds(states: JobState[], ctx: PhaseContext, heavy: He
     const batch = states.filter((s) => s.phase === 'pending');
     if (batch.length === 0) return;
     ctx.emit({ type: 'phase', phase: 'work', detail: round === 0 ? undefined : `attempt ${round + 1} for ${batch.length} rejected job(s)` });
-    await runWorkers(batch, ctx);
-    runGates(batch, ctx);
-    await runHeavyGates(batch, states, ctx, heavy);
-    ctx.emit({ type: 'phase', phase: 'verify' });
-    await runVerifier(batch, ctx);
+    await runRound(batch, states, ctx, heavy);
   }
+}
+
+/**
+ * One round, streamed: a file's per-file gates run as soon as the last of its jobs is worked (while other calls are in
+ * flight), and jobs that need no whole-repository gate go to the verifier in full batches at once, sharing the run's
+ * concurrency with the workers still running. The rest wait for the heavy gates after the last worker.
+ */
+async function runRound(batch: JobState[], all: JobState[], ctx: PhaseContext, heavy: HeavyGateState): Promise<void> {
+  const waiting = new Map<string, number>();
+  for (const s of batch) waiting.set(groupKey(s), (waiting.get(groupKey(s)) ?? 0) + 1);
+  const groups = new Map<string, JobState[]>();
+  const streamed = new Set<JobState>();
+  const queue: JobState[] = [];
+  const verifying: Promise<void>[] = [];
+  const onWorked = (s: JobState) => {
+    const key = groupKey(s);
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const left = waiting.get(key)! - 1;
+    waiting.set(key, left);
+    if (left > 0) return;
+    const group = groups.get(key)!;
+    runGates(group, ctx);
+    for (const g of group) {
+      if (g.phase !== 'ready' || jobKind(g.target.job.kind).heavyGates(g.target.step).length > 0) continue;
+      streamed.add(g);
+      queue.push(g);
+    }
+    while (queue.length >= ctx.config.verifyBatchSize) verifying.push(runVerifier(queue.splice(0, ctx.config.verifyBatchSize), ctx));
+  };
+  await runWorkers(batch, ctx, onWorked);
+  const rest = batch.filter((s) => !streamed.has(s));
+  await runHeavyGates(rest, all, ctx, heavy);
+  ctx.emit({ type: 'phase', phase: 'verify' });
+  verifying.push(runVerifier([...queue, ...rest], ctx));
+  await Promise.all(verifying);
 }

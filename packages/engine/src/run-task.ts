@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
 import path from 'node:path';
 import {
   EnvironmentError,
@@ -84,6 +85,17 @@ export function newRunId(now = new Date()): string {
  * never touched. Resolves with the report; rejects only with OrchestrateError for user-fixable problems (or a bug).
  */
 export async function runTask(options: RunTaskOptions): Promise<RunReport> {
+  const onError: Array<() => Promise<void>> = [];
+  try {
+    return await run(options, onError);
+  } catch (err) {
+    for (const undo of onError) await undo().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The run itself; `onError` collects what to undo if it throws before the worktree's own cleanup takes over. */
+async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>): Promise<RunReport> {
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
   const timing = { indexMs: 0, planMs: 0, workMs: 0 };
@@ -123,10 +135,26 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: timing.indexMs });
 
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
+  const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
+  // Without a confirmation to wait for, the worktree is checked out (by a git child process) while the planner thinks;
+  // a run that then has nothing to do removes it again.
+  const early = options.dryRun || options.confirm ? null : settled(addWorktree(root, worktree, branch, baseCommit));
+  let dropped = false;
+  const dropEarly = async () => {
+    if (!early || dropped || (await early).error) return;
+    dropped = true;
+    await removeWorktree(root, worktree).catch(() => undefined);
+    await git(root, ['branch', '-D', branch]).catch(() => undefined);
+  };
+  onError.push(dropEarly);
   emit({ type: 'phase', phase: 'plan' });
   const t1 = Date.now();
   if (detached) ledger.restore(detached.report.usage);
-  const plan = detached ? planOf(detached.report) : options.review ? reviewPlan(options.review.base) : await makePlan({ task, files, config, client, ledger });
+  const plan = detached
+    ? planOf(detached.report)
+    : options.review
+    ? reviewPlan(options.review.base)
+    : await makePlan({ task, files, config, client, ledger });
   timing.planMs = Date.now() - t1;
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
@@ -157,6 +185,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
     const reason = options.dryRun ? 'dry run: planned, not run' : 'cancelled at the confirmation prompt';
     if (options.dryRun || cancelled) states.forEach((s) => finish(s, 'skipped', reason));
     const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started });
+    await dropEarly();
     if (!options.dryRun) {
       await ensureExcluded(root);
       await writeReport(root, report);
@@ -166,12 +195,17 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   }
 
   await ensureExcluded(root);
-  const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
-  await addWorktree(root, worktree, branch, baseCommit);
+  if (!early) await addWorktree(root, worktree, branch, baseCommit);
+  else {
+    const { error } = await early;
+    if (error) throw error;
+  }
+  // From here the try/finally below removes the worktree (and the branch when nothing was committed).
+  onError.length = 0;
   // Through the Batch API every call of a round is submitted together, so the concurrency limit does not apply.
   const phaseConfig = workers !== client ? { ...config, concurrency: 100_000 } : config;
-  const ctx: PhaseContext = { config: phaseConfig, client: workers, ledger, emit, signal: options.signal, kinds, fatal: null };
+  const ctx: PhaseContext = { config: phaseConfig, client: workers, ledger, emit, signal: options.signal, kinds, limit: pLimit(phaseConfig.concurrency), fatal: null };
   const heavy: HeavyGateState = {
     root,
     worktree,
@@ -216,6 +250,14 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
   return report;
+}
+
+/** A promise's outcome without a rejection to handle later: the early worktree may fail while the planner runs. */
+function settled(promise: Promise<void>): Promise<{ error: unknown }> {
+  return promise.then(
+    () => ({ error: null }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 /** Ends a run whose calls wait in a batch: nothing is committed; the report and the batch ids say how to resume. */

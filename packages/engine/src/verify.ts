@@ -1,7 +1,6 @@
 import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from '@orchestrate/agents';
 import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
-import pLimit from 'p-limit';
 import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
@@ -32,8 +31,7 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext): Promis
   }
   const batches: JobState[][] = [];
   for (let i = 0; i < toVerify.length; i += ctx.config.verifyBatchSize) batches.push(toVerify.slice(i, i + ctx.config.verifyBatchSize));
-  const limit = pLimit(ctx.config.concurrency);
-  await Promise.all(batches.map((batch) => limit(() => verifyBatch(batch, ctx))));
+  await Promise.all(batches.map((batch) => ctx.limit(() => verifyBatch(batch, ctx))));
 }
 
 async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {

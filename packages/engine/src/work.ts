@@ -1,6 +1,7 @@
 import { addUsage, priceUsage, type PlanStep, type ResolvedConfig, type RunEventListener, type UsageLedger } from '@orchestrate/core';
 import { CallFailed, type ModelClient } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type KindContext } from '@orchestrate/jobs';
+import type { LimitFunction } from 'p-limit';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { nextModel, reject } from './ladder.js';
@@ -17,6 +18,8 @@ export interface PhaseContext {
   emit: RunEventListener;
   signal: AbortSignal | undefined;
   kinds: KindContext;
+  /** The run's one concurrency limit, shared by worker and verifier calls. */
+  limit: LimitFunction;
   /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
   fatal: { message: string } | null;
 }

@@ -92,7 +92,7 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
     return { ...emptyOutcome(), edits: [edit] };
   },
   gate(target, before, after) {
-    const proof = proveCommentOnly(target.file.path, before, after);
+    const proof = provenBefore(target.file.path, before, after);
     return proof.ok ? { ok: true } : { ok: false, gate: 'comment-only', reason: proof.reason };
   },
   heavyGates: () => [],
@@ -105,3 +105,24 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
     return [`${d.kind} \`${d.symbol}\` in ${d.file}:`, '```ts', doc, d.signature, '```'].join('\n');
   },
 };
+
+/**
+ * The comment-only proof, remembered for the last few files: the commit proves each file again right before writing it,
+ * and that text is nearly always the one its gate already proved (the proof is a pure function of its three inputs).
+ */
+const proofs = new Map<string, ReturnType<typeof proveCommentOnly>>();
+let provenChars = 0;
+function provenBefore(file: string, before: string, after: string): ReturnType<typeof proveCommentOnly> {
+  const key = `${file}\u0000${before}\u0000${after}`;
+  const known = proofs.get(key);
+  if (known) return known;
+  const proof = proveCommentOnly(file, before, after);
+  // Bounded by the text it holds (32 M characters), not by entries: files can be large.
+  if (provenChars + key.length > 32_000_000) {
+    proofs.clear();
+    provenChars = 0;
+  }
+  proofs.set(key, proof);
+  provenChars += key.length;
+  return proof;
+}
