@@ -66,4 +66,23 @@ describe('packing small jobs into one worker call', () => {
       repo.cleanup();
     }
   });
+
+  it('--dry-run counts the worker calls the packing will make, not one per job', async () => {
+    const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n' });
+    const server = await startFakeOpenAI(handler(new Set()));
+    try {
+      const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
+      const dry = parseReport((await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--dry-run', 'add docstrings to src/math.ts'], env)).stdout);
+      expect(dry.estimate.perModel['gpt-5.4-nano'].calls).toBe(2);
+      const real = parseReport((await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'], env)).stdout);
+      expect(real.usage['gpt-5.4-nano'].requests).toBe(dry.estimate.perModel['gpt-5.4-nano'].calls);
+      const estimated = dry.estimate.perModel['gpt-5.4-nano'].inputTokens;
+      // The o200k estimate of what is sent (the fake counts characters / 4, so only the order of magnitude is compared).
+      expect(estimated).toBeGreaterThan(real.usage['gpt-5.4-nano'].inputTokens / 4);
+      expect(estimated).toBeLessThan(real.usage['gpt-5.4-nano'].inputTokens * 4);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
 });

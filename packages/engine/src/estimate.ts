@@ -2,28 +2,41 @@ import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
 import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { verifierMaxOutput } from './budget.js';
-import { estimateTokens } from './tokens.js';
+import { PACK_NOTE } from './packing.js';
+import { capTokens, estimateParts, estimateTokens } from './tokens.js';
+import { SCHEMA_OVERHEAD_TOKENS } from './work.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
 const LOW_VERDICT_TOKENS = 25;
 
 /** Estimates calls, tokens and $ per model for the jobs (low: typical output; high: every output cap used). */
-export function estimateRun(all: JobTarget[], config: ResolvedConfig, ledger: UsageLedger, offline: boolean, kinds: KindContext): Estimate {
+export function estimateRun(
+  all: JobTarget[],
+  config: ResolvedConfig,
+  ledger: UsageLedger,
+  offline: boolean,
+  kinds: KindContext,
+  packs: JobTarget[][] = all.map((t) => [t]),
+): Estimate {
   // Jobs a deterministic tool does (formatting) make no model call on any engine.
-  const targets = all.filter((t) => !jobKind(t.job.kind).deterministic?.(t, kinds));
+  const modelMade = (t: JobTarget) => !jobKind(t.job.kind).deterministic?.(t, kinds);
+  const targets = all.filter(modelMade);
   const perModel: Estimate['perModel'] = {};
   if (offline || targets.length === 0) return { jobs: all.length, perModel, costUsdLow: 0, costUsdHigh: 0 };
   const worker = { calls: 0, inputTokens: 0, outputTokens: 0, costUsdLow: 0, costUsdHigh: 0 };
-  for (const t of targets) {
-    const kind = jobKind(t.job.kind);
+  // One call per pack (the worker calls the run will make), each with its instructions once and every item's context.
+  for (const pack of packs.map((p) => p.filter(modelMade)).filter((p) => p.length > 0)) {
+    const kind = jobKind(pack[0]!.job.kind);
+    const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '');
+    const contexts = pack.map((t) => capTokens(kind.contextPack(t, kinds), config.maxJobInputTokens).text);
     worker.calls++;
-    worker.inputTokens += estimateTokens(kind.workerInstructions(t.step) + kind.contextPack(t, kinds)) + 200;
+    worker.inputTokens += estimateParts(instructions, ...contexts) + SCHEMA_OVERHEAD_TOKENS * pack.length;
   }
   const price = (model: string, input: number, output: number) =>
     ledger.worstCase(model, input, output);
-  worker.outputTokens = worker.calls * LOW_OUTPUT_PER_JOB;
+  worker.outputTokens = targets.length * LOW_OUTPUT_PER_JOB;
   worker.costUsdLow = price(config.models.worker, worker.inputTokens, worker.outputTokens);
-  worker.costUsdHigh = price(config.models.worker, worker.inputTokens, worker.calls * config.maxOutputTokens.worker);
+  worker.costUsdHigh = price(config.models.worker, worker.inputTokens, targets.length * config.maxOutputTokens.worker);
   perModel[config.models.worker] = worker;
   const verified = targets.filter((t) => config.kinds[t.step.kind]?.verify ?? jobKind(t.step.kind).verifyByDefault(t.step));
   const batches = Math.ceil(verified.length / config.verifyBatchSize);

@@ -4,10 +4,11 @@ import { jobKind } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { nextModel } from './ladder.js';
-import { capTokens, estimateTokens } from './tokens.js';
+import { capTokens, estimateParts, estimateTokens } from './tokens.js';
 import { applyOutput, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
 
-const PACK_NOTE = '\n\nYou get several items, each under a heading `## <key>`. Answer every item under the same key in `items`.';
+/** Told to a worker that gets several items in one call. */
+export const PACK_NOTE = '\n\nYou get several items, each under a heading `## <key>`. Answer every item under the same key in `items`.';
 
 /** A pending job with the context it will send. */
 interface Packed {
@@ -19,7 +20,7 @@ interface Packed {
  * Groups the pending jobs into worker calls: small jobs of a packable kind that go to the same model are packed (same
  * file first) up to `packing.maxJobs` jobs and `packing.maxInputTokens` context tokens; every other job is alone.
  */
-export function formPacks(states: JobState[], ctx: PhaseContext): JobState[][] {
+export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' | 'client' | 'kinds'>): JobState[][] {
   const { maxJobs, maxInputTokens } = ctx.config.packing;
   const singles: JobState[][] = [];
   const groups = new Map<string, JobState[]>();
@@ -86,7 +87,8 @@ export async function workPack(pack: JobState[], ctx: PhaseContext): Promise<voi
   const instructions = kind.workerInstructions(first.step) + PACK_NOTE;
   const input = held.map((p, i) => `## ${keys[i]}\n${p.input}`).join('\n\n');
   const maxOut = ctx.config.maxOutputTokens.worker * held.length;
-  const reservation = ctx.ledger.reserve(model, estimateTokens(instructions + input) + SCHEMA_OVERHEAD_TOKENS * held.length, maxOut);
+  const inputTokens = estimateParts(instructions, ...held.map((p) => p.input)) + 6 * held.length;
+  const reservation = ctx.ledger.reserve(model, inputTokens + SCHEMA_OVERHEAD_TOKENS * held.length, maxOut);
   if (!reservation) {
     for (const p of held) {
       releaseHold(p.state, ctx);

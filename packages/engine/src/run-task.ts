@@ -41,6 +41,7 @@ import { loadConfig } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
 import { reportItem, writeReport } from './report.js';
 import type { HeavyGateState } from './heavy-gates.js';
+import { formPacks } from './packing.js';
 import { runRounds } from './pipeline.js';
 import { settle, type PhaseContext } from './work.js';
 
@@ -174,7 +175,9 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     root,
   };
   const targets = expandPlan(plan, kinds);
-  const estimate = estimateRun(targets, config, ledger, !client, kinds);
+  // Packed as the run will pack them, so the estimate counts the calls that will be made.
+  const packs = formPacks(targets.map(newJobState), { config, client, kinds }).map((pack) => pack.map((s) => s.target));
+  const estimate = estimateRun(targets, config, ledger, !client, kinds, packs);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
   const base = { id: runId, task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;

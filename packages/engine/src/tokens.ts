@@ -1,8 +1,31 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
-/** Tokens of a text with the o200k tokenizer (the gpt-4o / gpt-5 family's), for estimates and reservations. */
+const counted = new Map<string, number>();
+let countedChars = 0;
+
+/**
+ * Tokens of a text with the o200k tokenizer (the gpt-4o / gpt-5 family's), for estimates and reservations. A job's
+ * context is counted by the estimate, the packing and the reservation: counts are remembered (up to 16 M characters).
+ */
 export function estimateTokens(text: string): number {
-  return countTokens(text);
+  const known = counted.get(text);
+  if (known !== undefined) return known;
+  const n = countTokens(text);
+  if (countedChars + text.length > 16_000_000) {
+    counted.clear();
+    countedChars = 0;
+  }
+  counted.set(text, n);
+  countedChars += text.length;
+  return n;
+}
+
+/**
+ * Tokens of texts sent together, counted part by part so each part's count is reused (a job's context is counted once
+ * for the estimate, the packing and the call); one token per part covers what a join could add at a boundary.
+ */
+export function estimateParts(...parts: string[]): number {
+  return parts.reduce((n, part) => n + estimateTokens(part) + 1, 0);
 }
 
 /** Cuts a text to at most `maxTokens` o200k tokens (by lines, then characters), marking the cut. */

@@ -5,7 +5,7 @@ import type { LimitFunction } from 'p-limit';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { nextModel, reject } from './ladder.js';
-import { capTokens, estimateTokens } from './tokens.js';
+import { capTokens, estimateParts } from './tokens.js';
 
 /** Tokens the output schema adds to a worker request's input. */
 export const SCHEMA_OVERHEAD_TOKENS = 200;
@@ -64,7 +64,7 @@ export async function workOne(state: JobState, ctx: PhaseContext): Promise<void>
     // A job starts only when the budget covers its whole path: its worker call and its share of a verifier call.
     const hold = verifies(target.step, ctx) ? holdVerification(target, ctx) : null;
     if (verifies(target.step, ctx) && !hold) return finish(state, 'skipped', 'budget reached before this job started');
-    const reservation = ctx.ledger.reserve(model, estimateTokens(instructions + input) + SCHEMA_OVERHEAD_TOKENS, maxOut);
+    const reservation = ctx.ledger.reserve(model, estimateParts(instructions, pack.text, feedback) + SCHEMA_OVERHEAD_TOKENS, maxOut);
     if (!reservation) {
       if (hold) ctx.ledger.release(hold);
       return finish(state, 'skipped', 'budget reached before this job started');
