@@ -43,7 +43,15 @@ export interface ReportCommit {
 }
 
 /** Why the run ended. */
-export type RunStatus = 'completed' | 'completed-with-failures' | 'budget-exceeded' | 'nothing-to-do' | 'dry-run' | 'cancelled' | 'detached';
+export type RunStatus =
+  | 'completed'
+  | 'completed-with-failures'
+  | 'budget-exceeded'
+  | 'nothing-to-do'
+  | 'dry-run'
+  | 'cancelled'
+  | 'detached'
+  | 'interrupted';
 
 /** The run's report, written to `.orchestrate/runs/<id>/report.json`. */
 export interface RunReport {
@@ -65,8 +73,12 @@ export interface RunReport {
   durationMs: number;
   /** Ids of the Batch API batches the run submitted (`--batch`). */
   batches: string[];
+  /** Model calls a resumed run answered from its journal instead of paying for them again. */
+  replayedCalls?: number;
   /** Rate limiting seen per model: 429 answers and the lowest concurrency the run went down to. */
   throttling: Record<string, { throttled: number; minConcurrency: number }>;
+  /** Model-side faults the run met, per kind (only kinds that happened; see `FaultKind`). */
+  faults: FaultCounts;
   /** Where the time went, and what the orchestrator itself cost (CPU and peak memory of this process). */
   metrics: { indexMs: number; planMs: number; workMs: number; cpuMs: number; peakRssMb: number };
   startedAt: string;
@@ -75,6 +87,26 @@ export interface RunReport {
   annotations: ReviewAnnotation[];
   warnings: string[];
 }
+
+/**
+ * A model-side fault. HTTP faults count every occurrence, including those the SDK retried: `rateLimited` (429),
+ * `serverErrors` (5xx), `connectionErrors` (refused or reset connections), `timeouts` (no answer within
+ * `api.timeoutMs`). Output faults count calls whose answer was refused: `invalidJson`, `schemaFailures`, `incomplete`
+ * (cut off, e.g. at max_output_tokens), `emptyOutput` (no message or empty text), `oversizedOutput` (too large to accept).
+ */
+export type FaultKind =
+  | 'rateLimited'
+  | 'serverErrors'
+  | 'connectionErrors'
+  | 'timeouts'
+  | 'invalidJson'
+  | 'schemaFailures'
+  | 'incomplete'
+  | 'emptyOutput'
+  | 'oversizedOutput';
+
+/** Counts of model-side faults per kind; a kind that never happened is absent. */
+export type FaultCounts = Partial<Record<FaultKind, number>>;
 
 /** Estimated calls, tokens and cost, per model, before any spend. */
 export interface Estimate {

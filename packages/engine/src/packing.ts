@@ -5,7 +5,7 @@ import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { nextModel } from './ladder.js';
 import { capTokens, estimateParts, estimateTokens } from './tokens.js';
-import { applyOutput, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
+import { applyOutput, halted, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /** Told to a worker that gets several items in one call. */
 export const PACK_NOTE = '\n\nYou get several items, each under a heading `## <key>`. Answer every item under the same key in `items`.';
@@ -65,7 +65,7 @@ export async function workPack(pack: JobState[], ctx: PhaseContext): Promise<voi
   const model = nextModel(pack[0]!, ctx)!;
   for (const state of pack) {
     if (ctx.fatal) finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
-    else if (ctx.signal?.aborted) finish(state, 'skipped', 'run interrupted');
+    else if (halted(ctx)) finish(state, 'skipped', 'run interrupted');
     else {
       const feedback = state.feedback ? `\nA previous attempt was rejected: ${state.feedback}\nFix that.` : '';
       const input = capTokens(kind.contextPack(state.target, ctx.kinds), ctx.config.maxJobInputTokens).text + feedback;

@@ -7,6 +7,7 @@ import {
   UsageError,
   type Plan,
   UsageLedger,
+  priceUsage,
   type Estimate,
   type RunEventListener,
   type RunReport,
@@ -34,7 +35,9 @@ import {
 } from '@orchestrate/repo';
 import { changedLinesFor } from './changes.js';
 import { commitSteps } from './commit.js';
-import { loadDetachedRun, planOf, saveBatches } from './run-state.js';
+import { planOf, saveBatches } from './run-state.js';
+import { Journal, journaledClient, recordOf, type ReplayStats } from './journal.js';
+import { clearInterrupted, findResumeTarget } from './resume.js';
 import { estimateRun } from './estimate.js';
 import { finish, newJobState, type JobState } from './job-state.js';
 import { loadConfig } from './load-config.js';
@@ -68,8 +71,13 @@ export interface RunTaskOptions {
   batch?: boolean;
   /** With `batch`: submit the first batch and stop; `resume` collects it later. */
   detach?: boolean;
-  /** Resume a detached run by id: same task, plan and base commit; submitted calls are collected, not paid again. */
+  /**
+   * Resume a run by id ('' = the newest resumable run): a detached one collects its batches; an interrupted one (killed,
+   * or stopped with Ctrl-C) is redone from its base commit with every answer its journal holds, so nothing is paid twice.
+   */
   resume?: string;
+  /** Stop gracefully: start no new call, let calls in flight finish, commit what was verified, report `interrupted`. */
+  stop?: AbortSignal;
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
   confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
 }
@@ -100,32 +108,65 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
   const timing = { indexMs: 0, planMs: 0, workMs: 0 };
-  const emit: RunEventListener = options.onEvent ?? (() => {});
+  const outer: RunEventListener = options.onEvent ?? (() => {});
   const env = options.env ?? process.env;
-  emit({ type: 'phase', phase: 'setup' });
+  outer({ type: 'phase', phase: 'setup' });
   const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
   const head = await headCommit(root);
-  const detached = options.resume ? await loadDetachedRun(root, options.resume) : null;
-  const task = detached?.report.task ?? options.task;
-  const baseCommit = detached ? detached.report.baseCommit : options.review?.head ? await resolveRef(root, options.review.head) : head;
-  const overrides: Partial<UserConfig> = { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd };
+  const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
+  const detached = resuming?.kind === 'detached' ? resuming.detached : null;
+  const interrupted = resuming?.kind === 'journal' ? resuming : null;
+  const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
+  const baseCommit = detached
+    ? detached.report.baseCommit
+    : interrupted
+    ? interrupted.start.baseCommit
+    : options.review?.head
+    ? await resolveRef(root, options.review.head)
+    : head;
+  // A resumed run keeps the engine, concurrency and budget it was started with, unless given again.
+  const first = interrupted?.start.options ?? {};
+  const overrides: Partial<UserConfig> = {
+    engine: options.engine ?? (first.engine as UserConfig['engine']),
+    concurrency: options.concurrency ?? first.concurrency,
+    budgetUsd: options.budgetUsd ?? first.budgetUsd,
+  };
   const { config } = await loadConfig(root, overrides);
-  const client = await resolveClient(config, env, (e) => emit({ type: 'throttle', ...e }));
+  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
   const batches: string[] = [...(detached?.report.batches ?? [])];
   const submitted = detached?.batches ?? new Map<string, string>();
   const onBatch = (e: { batchId: string; requests: number; status: string; customIds: string[] }) => {
     if (!batches.includes(e.batchId)) batches.push(e.batchId);
     for (const id of e.customIds) submitted.set(id, e.batchId);
-    emit({ type: 'phase', phase: 'work', detail: `batch ${e.batchId}: ${e.requests} request(s), ${e.status}` });
+    outer({ type: 'phase', phase: 'work', detail: `batch ${e.batchId}: ${e.requests} request(s), ${e.status}` });
   };
   const batchMode = Boolean(options.batch || detached);
-  const workers = batchMode && client ? await batchClient(config, env, { onBatch, known: submitted, detach: Boolean(options.detach) }) : client;
-  const engine = client ? 'openai' : 'offline';
-  const runId = detached?.report.id ?? newRunId();
+  const direct2 = batchMode && direct ? await batchClient(config, env, { onBatch, known: submitted, detach: Boolean(options.detach) }) : direct;
+  const engine = direct ? 'openai' : 'offline';
+  const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
   const branch = `orchestrate/${runId}`;
+  if (interrupted) await clearInterrupted(root, runId);
   if (await branchExists(root, branch)) {
     throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Run again to get a new run id, or delete the branch.`);
   }
+  // The journal: every answer is kept before it is used, so a run killed at any point resumes without paying twice.
+  const journal = options.dryRun ? null : await openJournal(root, runId);
+  if (journal && !interrupted) {
+    journal.append(
+      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd } },
+      true,
+    );
+  } else journal?.append({ t: 'phase', phase: 'resumed', detail: `process ${process.pid}` }, true);
+  if (journal) onError.push(async () => journal.close());
+  const emit: RunEventListener = (event) => {
+    const record = journal ? recordOf(event) : null;
+    if (record) journal!.append(record, record.t === 'phase');
+    outer(event);
+  };
+  const replay: ReplayStats = { replayed: 0 };
+  const journaled = (c: ModelClient | null) => (c && journal ? journaledClient(c, journal, interrupted?.records ?? [], replay, (m, u) => priceUsage(u, config.prices[m])) : c);
+  const client = journaled(direct);
+  const workers = direct2 === direct ? client : journaled(direct2);
   emit({ type: 'run-start', runId, engine, branch, baseCommit, dirty: await isDirty(root) });
 
   emit({ type: 'phase', phase: 'index' });
@@ -193,6 +234,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
       await ensureExcluded(root);
       await writeReport(root, report);
     }
+    endJournal(journal, status);
     emit({ type: 'done', report });
     return report;
   }
@@ -208,7 +250,18 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   onError.length = 0;
   // Through the Batch API every call of a round is submitted together, so the concurrency limit does not apply.
   const phaseConfig = workers !== client ? { ...config, concurrency: 100_000 } : config;
-  const ctx: PhaseContext = { config: phaseConfig, client: workers, ledger, emit, signal: options.signal, kinds, limit: pLimit(phaseConfig.concurrency), fatal: null };
+  const ctx: PhaseContext = {
+    config: phaseConfig,
+    client: workers,
+    ledger,
+    emit,
+    signal: options.signal,
+    stop: options.stop,
+    kinds,
+    limit: pLimit(phaseConfig.concurrency),
+    fatal: null,
+  };
+  options.stop?.addEventListener('abort', () => journal?.append({ t: 'phase', phase: 'stopping' }, true), { once: true });
   const heavy: HeavyGateState = {
     root,
     worktree,
@@ -224,15 +277,21 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     const t2 = Date.now();
     await runRounds(states, ctx, heavy);
     timing.workMs = Date.now() - t2;
-    if (workers?.detached) return await detach(root, runId, submitted, states, (status) =>
-      buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }), emit);
+    if (workers?.detached) {
+      const report = await detach(root, runId, submitted, states, (status) =>
+        buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }), emit);
+      endJournal(journal, report.status);
+      return report;
+    }
     emit({ type: 'phase', phase: 'commit' });
+    journal?.append({ t: 'phase', phase: 'commit' }, true);
     commits = await commitSteps(plan, states, worktree, {
       runId,
       task,
       engine,
       models: { worker: config.models.worker, verifier: config.models.verifier },
     });
+    for (const c of commits) journal?.append({ t: 'phase', phase: 'committed', sha: c.sha, detail: c.stepId }, true);
   } finally {
     await removeWorktree(root, worktree).catch(() => undefined);
     if (commits.length === 0) await git(root, ['branch', '-D', branch]).catch(() => undefined);
@@ -246,13 +305,28 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     settle(s, ctx);
   }
   const failed = states.some((s) => s.status !== 'succeeded');
-  const status: RunStatus = ledger.budgetReached ? 'budget-exceeded' : failed ? 'completed-with-failures' : 'completed';
+  const stopped = Boolean(options.stop?.aborted || options.signal?.aborted) && failed;
+  const status: RunStatus = ledger.budgetReached ? 'budget-exceeded' : stopped ? 'interrupted' : failed ? 'completed-with-failures' : 'completed';
   emit({ type: 'phase', phase: 'report' });
   const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started });
+  report.replayedCalls = replay.replayed;
+  if (stopped) report.warnings.push(`interrupted: finish it with \`orchestrate resume ${runId}\` (answers already received are not paid again)`);
   await writeReport(root, report);
+  endJournal(journal, status);
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
   return report;
+}
+
+/** Opens a run's journal under `.orchestrate/` (excluded from git first, so the user's `git status` stays clean). */
+async function openJournal(root: string, runId: string): Promise<Journal> {
+  await ensureExcluded(root);
+  return Journal.open(root, runId);
+}
+
+function endJournal(journal: Journal | null, status: string): void {
+  journal?.append({ t: 'end', status, at: new Date().toISOString() });
+  journal?.close();
 }
 
 /** A promise's outcome without a rejection to handle later: the early worktree may fail while the planner runs. */

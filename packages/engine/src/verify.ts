@@ -5,7 +5,7 @@ import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens } from './tokens.js';
 import { reject } from './ladder.js';
-import { record, shareUsage, verifies, type PhaseContext } from './work.js';
+import { halted, record, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /**
  * Sends the jobs that passed their gates to the verifier model in batches; only accepted jobs go on to the commit.
@@ -35,7 +35,7 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext): Promis
 }
 
 async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {
-  if (ctx.fatal || ctx.signal?.aborted) {
+  if (ctx.fatal || halted(ctx)) {
     const reason = ctx.fatal ? `run stopped: ${ctx.fatal.message}` : 'run interrupted before verification';
     return batch.forEach((s) => {
       releaseHold(s, ctx);

@@ -16,12 +16,20 @@ export interface PhaseContext {
   client: ModelClient | null;
   ledger: UsageLedger;
   emit: RunEventListener;
+  /** Aborts calls in flight. */
   signal: AbortSignal | undefined;
+  /** Starts no new job or call (a graceful stop: calls in flight finish). */
+  stop?: AbortSignal | undefined;
   kinds: KindContext;
   /** The run's one concurrency limit, shared by worker and verifier calls. */
   limit: LimitFunction;
   /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
   fatal: { message: string } | null;
+}
+
+/** Whether the run was stopped or aborted: no new job or call starts. */
+export function halted(ctx: Pick<PhaseContext, 'signal' | 'stop'>): boolean {
+  return Boolean(ctx.signal?.aborted || ctx.stop?.aborted);
 }
 
 /** Whether a step's results go to the verifier model (config per kind, else the kind's default). */
@@ -44,7 +52,7 @@ export async function workOne(state: JobState, ctx: PhaseContext): Promise<void>
   const { target } = state;
   const kind = jobKind(target.job.kind);
   if (ctx.fatal) return finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
-  if (ctx.signal?.aborted) return finish(state, 'skipped', 'run interrupted');
+  if (halted(ctx)) return finish(state, 'skipped', 'run interrupted');
   ctx.emit({ type: 'job-start', job: target.job });
   let output: unknown;
   if (!ctx.client || kind.deterministic?.(target, ctx.kinds)) {

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { TokenUsage } from '@orchestrate/core';
+
+/** The journal of a run: one JSON record per line, appended before the action it enables. */
+export const JOURNAL_FILE = 'journal.jsonl';
+
+/** Where a run's journal lives. */
+export function journalPath(root: string, runId: string): string {
+  return path.join(root, '.orchestrate', 'runs', runId, JOURNAL_FILE);
+}
+
+/** The first record: what the run is, so `resume` can redo it and `runs` can list it. */
+export interface StartRecord {
+  t: 'start';
+  runId: string;
+  task: string;
+  baseCommit: string;
+  branch: string;
+  engine: 'openai' | 'offline';
+  /** The process that ran it: a run whose process is gone without an `end` record was interrupted. */
+  pid: number;
+  at: string;
+  /** The options to run it again with (budget, concurrency, engine, batch). */
+  options: { engine?: string; concurrency?: number; budgetUsd?: number };
+}
+
+/** A model call's answer, written before the answer is used: on resume the same call is answered from here, not paid again. */
+export interface AnswerRecord {
+  t: 'answer';
+  /** Hash of what the call asks (role, model, instructions, input, schema) and its occurrence. */
+  key: string;
+  role: string;
+  model: string;
+  output: unknown;
+  usage: TokenUsage;
+  costUsd: number;
+  /** Set when the answer was refused (invalid output): the failure is replayed, since it was paid for. */
+  error?: string;
+}
+
+/** A change of one job's state (started, worked, gated, verified, failed, skipped, committed). */
+export interface JobRecord {
+  t: 'job';
+  id: string;
+  event: 'started' | 'worked' | 'gated' | 'verified' | 'failed' | 'skipped' | 'committed';
+  detail?: string;
+}
+
+/** A phase boundary or a commit on the run's branch. */
+export interface PhaseRecord {
+  t: 'phase';
+  phase: 'planned' | 'expanded' | 'worktree' | 'commit' | 'committed' | 'resumed' | 'stopping';
+  detail?: string;
+  sha?: string;
+}
+
+/** The last record: the run ended (its report.json is written). */
+export interface EndRecord {
+  t: 'end';
+  status: string;
+  at: string;
+}
+
+/** Any journal record. */
+export type JournalRecord = StartRecord | AnswerRecord | JobRecord | PhaseRecord | EndRecord;
+
+/** Parses a journal's text; a torn last line (the process died mid-write) is ignored. */
+export function parseJournal(text: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      break;
+    }
+  }
+  return records;
+}
