@@ -75,6 +75,8 @@ export interface RunReport {
   batches: string[];
   /** Model calls a resumed run answered from its journal instead of paying for them again. */
   replayedCalls?: number;
+  /** Jobs whose verdict a resumed run took from its journal (the verifier was not asked again). */
+  replayedVerdicts?: number;
   /** Rate limiting seen per model: 429 answers and the lowest concurrency the run went down to. */
   throttling: Record<string, { throttled: number; minConcurrency: number }>;
   /** Model-side faults the run met, per kind (only kinds that happened; see `FaultKind`). */

@@ -38,6 +38,16 @@ export interface AnswerRecord {
   error?: string;
 }
 
+/** One job's verdict from a verifier call, kept apart from the call: a resumed run may batch the jobs differently. */
+export interface VerdictRecord {
+  t: 'verdict';
+  key: string;
+  accept: boolean;
+  reason: string;
+  job: string;
+  symbol: string | null;
+}
+
 /** A change of one job's state (started, worked, gated, verified, failed, skipped, committed). */
 export interface JobRecord {
   t: 'job';
@@ -62,7 +72,7 @@ export interface EndRecord {
 }
 
 /** Any journal record. */
-export type JournalRecord = StartRecord | AnswerRecord | JobRecord | PhaseRecord | EndRecord;
+export type JournalRecord = StartRecord | AnswerRecord | VerdictRecord | JobRecord | PhaseRecord | EndRecord;
 
 /** Parses a journal's text; a torn last line (the process died mid-write) is ignored. */
 export function parseJournal(text: string): JournalRecord[] {

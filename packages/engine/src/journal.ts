@@ -80,6 +80,8 @@ export function callKey(request: StructuredCall<unknown>): string {
 /** What a journaled client did: answers taken from the journal instead of the API. */
 export interface ReplayStats {
   replayed: number;
+  /** Jobs whose verdict came from the journal. */
+  verdicts: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function journaledClient(
     },
     priceMultiplier: inner.priceMultiplier,
     throttling: inner.throttling ? () => inner.throttling!() : undefined,
+    faults: inner.faults ? () => inner.faults!() : undefined,
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       const base = callKey(request as StructuredCall<unknown>);
       const n = (seen.get(base) ?? 0) + 1;

@@ -37,6 +37,7 @@ import { changedLinesFor } from './changes.js';
 import { commitSteps } from './commit.js';
 import { planOf, saveBatches } from './run-state.js';
 import { Journal, journaledClient, recordOf, type ReplayStats } from './journal.js';
+import type { JournalRecord } from './journal-format.js';
 import { clearInterrupted, findResumeTarget } from './resume.js';
 import { estimateRun } from './estimate.js';
 import { finish, newJobState, type JobState } from './job-state.js';
@@ -47,6 +48,7 @@ import type { HeavyGateState } from './heavy-gates.js';
 import { formPacks } from './packing.js';
 import { runRounds } from './pipeline.js';
 import { settle, type PhaseContext } from './work.js';
+import { redactingClient, redactionWarnings } from './redacting-client.js';
 
 /** Options of one run. CLI flags map one to one onto these. */
 export interface RunTaskOptions {
@@ -163,10 +165,10 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     if (record) journal!.append(record, record.t === 'phase');
     outer(event);
   };
-  const replay: ReplayStats = { replayed: 0 };
+  const replay: ReplayStats = { replayed: 0, verdicts: 0 };
   const journaled = (c: ModelClient | null) => (c && journal ? journaledClient(c, journal, interrupted?.records ?? [], replay, (m, u) => priceUsage(u, config.prices[m])) : c);
-  const client = journaled(direct);
-  const workers = direct2 === direct ? client : journaled(direct2);
+  const client = redactingClient(journaled(direct), config.secrets);
+  const workers = direct2 === direct ? client : redactingClient(journaled(direct2), config.secrets, client);
   emit({ type: 'run-start', runId, engine, branch, baseCommit, dirty: await isDirty(root) });
 
   emit({ type: 'phase', phase: 'index' });
@@ -260,6 +262,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     kinds,
     limit: pLimit(phaseConfig.concurrency),
     fatal: null,
+    verdicts: journal ? verdictsOf(journal, interrupted?.records ?? [], replay) : undefined,
   };
   options.stop?.addEventListener('abort', () => journal?.append({ t: 'phase', phase: 'stopping' }, true), { once: true });
   const heavy: HeavyGateState = {
@@ -310,12 +313,27 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   emit({ type: 'phase', phase: 'report' });
   const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started });
   report.replayedCalls = replay.replayed;
+  report.replayedVerdicts = replay.verdicts;
   if (stopped) report.warnings.push(`interrupted: finish it with \`orchestrate resume ${runId}\` (answers already received are not paid again)`);
   await writeReport(root, report);
   endJournal(journal, status);
   emit({ type: 'done', report });
   if (ctx.fatal) throw new ModelError(`The run stopped: ${ctx.fatal.message} (report: .orchestrate/runs/${runId}/report.json)`);
   return report;
+}
+
+/** The verdicts an interrupted run received (each counted as replayed when used), and where new ones are journaled. */
+function verdictsOf(journal: Journal, records: JournalRecord[], replay: ReplayStats): PhaseContext['verdicts'] {
+  const known = new Map<string, { accept: boolean; reason: string }>();
+  for (const r of records) if (r.t === 'verdict') known.set(r.key, { accept: r.accept, reason: r.reason });
+  return {
+    lookup: (key) => {
+      const v = known.get(key);
+      if (v) replay.verdicts++;
+      return v;
+    },
+    record: (key, v, job) => journal.append({ t: 'verdict', key, accept: v.accept, reason: v.reason, job: job.id, symbol: job.symbol }),
+  };
 }
 
 /** Opens a run's journal under `.orchestrate/` (excluded from git first, so the user's `git status` stays clean). */
@@ -458,6 +476,7 @@ function buildReport(args: {
     durationMs: Date.now() - args.started,
     metrics: processMetrics(args.timing, args.cpuAtStart),
     throttling: args.client?.throttling?.() ?? {},
+    faults: args.client?.faults?.() ?? {},
     batches: args.batches,
     startedAt: args.startedAt,
     items,
@@ -465,6 +484,6 @@ function buildReport(args: {
       dedupeAnnotations(args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? [])),
       args.maxAnnotations,
     ),
-    warnings: args.warnings,
+    warnings: [...args.warnings, ...redactionWarnings(args.client)],
   };
 }

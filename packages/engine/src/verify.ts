@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from '@orchestrate/agents';
 import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
@@ -29,9 +30,30 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext): Promis
         : 'offline engine: deterministic gates only (no verifier model)';
     }
   }
+  // Verdicts an earlier process of this run received (its journal) are used, not asked for again: batches are formed as
+  // jobs become ready, so a resumed run may group the same jobs differently.
+  const unknown = toVerify.filter((s) => {
+    const known = ctx.verdicts?.lookup(verdictKey(s));
+    if (!known) return true;
+    releaseHold(s, ctx);
+    applyVerdict(s, known, ctx);
+    return false;
+  });
   const batches: JobState[][] = [];
-  for (let i = 0; i < toVerify.length; i += ctx.config.verifyBatchSize) batches.push(toVerify.slice(i, i + ctx.config.verifyBatchSize));
+  for (let i = 0; i < unknown.length; i += ctx.config.verifyBatchSize) batches.push(unknown.slice(i, i + ctx.config.verifyBatchSize));
   await Promise.all(batches.map((batch) => ctx.limit(() => verifyBatch(batch, ctx))));
+}
+
+/** What identifies one job's question to the verifier: its kind's instructions and the result it is shown. */
+function verdictKey(s: JobState): string {
+  const kind = jobKind(s.target.job.kind);
+  return createHash('sha256').update(kind.verifierInstructions(s.target)).update('\u0000').update(kind.describeForVerifier(s.target, s.outcome!)).digest('hex').slice(0, 32);
+}
+
+function applyVerdict(s: JobState, verdict: { accept: boolean; reason: string }, ctx: PhaseContext): void {
+  s.verdict = verdict.reason.slice(0, 500);
+  if (verdict.accept) s.phase = 'verified';
+  else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
 }
 
 async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {
@@ -71,9 +93,8 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
     batch.forEach((s, i) => {
       const verdict = result.output.verdicts[items[i]!.key];
       if (!verdict) return reject(s, 'verifier gave no verdict', ctx);
-      s.verdict = verdict.reason.slice(0, 500);
-      if (verdict.accept) s.phase = 'verified';
-      else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
+      ctx.verdicts?.record(verdictKey(s), { accept: verdict.accept, reason: verdict.reason }, s.target.job);
+      applyVerdict(s, verdict, ctx);
     });
   } catch (err) {
     if (!(err instanceof CallFailed)) throw err;

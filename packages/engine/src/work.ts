@@ -21,6 +21,11 @@ export interface PhaseContext {
   /** Starts no new job or call (a graceful stop: calls in flight finish). */
   stop?: AbortSignal | undefined;
   kinds: KindContext;
+  /** Verdicts per job question: those an earlier process of the run received, and where new ones are kept. */
+  verdicts?: {
+    lookup(key: string): { accept: boolean; reason: string } | undefined;
+    record(key: string, verdict: { accept: boolean; reason: string }, job: { id: string; symbol: string | null }): void;
+  };
   /** The run's one concurrency limit, shared by worker and verifier calls. */
   limit: LimitFunction;
   /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
