@@ -98,6 +98,15 @@ export const configSchema = z.strictObject({
   exclude: z.array(z.string().min(1)).default([...DEFAULTS.exclude]),
   /** Files larger than this are skipped. @default 1000000 */
   maxFileBytes: z.int().positive().default(DEFAULTS.maxFileBytes),
+  /** What is kept from the models: secret files are never read, secret-looking strings are redacted from every request. */
+  secrets: z
+    .strictObject({
+      /** Globs of more secret files, added to the built-in list (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `.npmrc`, …). @default [] */
+      files: z.array(z.string().min(1)).default([...DEFAULTS.secrets.files]),
+      /** Replace secret-looking strings (keys, tokens, private keys, random literals named like a secret) in every model request with a placeholder. @default true */
+      redact: z.boolean().default(DEFAULTS.secrets.redact),
+    })
+    .prefault({}),
   /** Send traces to the OpenAI tracing backend. @default false */
   tracing: z.boolean().default(DEFAULTS.tracing),
 });

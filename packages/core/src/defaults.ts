@@ -18,4 +18,18 @@ export const DEFAULTS = {
   maxFileBytes: 1_000_000,
   maxOutputTokens: { planner: 4_000, worker: 800, verifier: 1_500 },
   tracing: false,
+  secrets: { files: [], redact: true },
+  /**
+   * Files that are never read, indexed or sent to a model, whatever `include` says (picomatch globs; a glob without a
+   * slash matches the file name in any directory). `secrets.files` adds to these. `secrets.<data extension>` only, not
+   * `secrets.*`: a `secrets.ts` is code (its literals are redacted like any other).
+   */
+  secretFiles: [
+    '.env', '.env.*', '.envrc',
+    '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore',
+    'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*',
+    '.npmrc', '.netrc', '_netrc', '.pypirc', '.git-credentials', '.htpasswd',
+    'credentials.json', 'credentials', '**/.aws/credentials', '**/.docker/config.json',
+    'secrets.{json,yml,yaml,toml,ini,env,properties,txt}',
+  ],
 } as const;

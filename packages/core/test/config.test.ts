@@ -21,6 +21,15 @@ describe('config', () => {
     expect(c.prices['gpt-5.4-nano']).toEqual({ input: 0.2, cachedInput: 0.02, output: 1.25 });
     expect(c.api.wire).toBe('responses');
     expect(c.budgetUsd).toBeUndefined();
+    expect(c.secrets).toEqual({ files: [], redact: true });
+  });
+
+  it('takes extra secret-file globs and the redaction switch, and names a wrong key under secrets', () => {
+    expect(resolveConfig({ secrets: { files: ['*.secret'] } }).secrets).toEqual({ files: ['*.secret'], redact: true });
+    expect(resolveConfig({ secrets: { redact: false } }).secrets.redact).toBe(false);
+    const err = configError({ secrets: { file: ['x'] } });
+    expect(err.message).toContain('file');
+    expect(err.message).toContain('redact');
   });
 
   it('merges user prices over the defaults and keeps partial model overrides', () => {

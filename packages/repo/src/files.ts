@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { gitBuffer } from './git.js';
+import { SECRET_FILE_REASON, secretFileMatcher } from './secrets.js';
 
 /** A file read from a commit, or the reason it was skipped. */
 export interface RepoFile {
@@ -18,6 +19,8 @@ export interface ReadFilesOptions {
   include: string[];
   exclude: string[];
   maxFileBytes: number;
+  /** More secret-file globs on top of the built-in ones (`.env*`, `*.pem`, `id_rsa*`, …). */
+  secrets?: { files: readonly string[] };
 }
 
 interface TreeEntry {
@@ -31,6 +34,8 @@ interface TreeEntry {
 /**
  * Reads the source files of `commit` straight from git's object store: what git tracks at that commit, never the
  * working tree. Symlinks and submodules are never followed; large, binary, non-UTF-8 and minified files are skipped.
+ * Secret files (keys, `.env*`, credential files) are never read, and are reported as skipped even when `include` would
+ * not have taken them, so the report shows what was kept from the models.
  */
 export async function readCommitFiles(
   root: string,
@@ -39,12 +44,20 @@ export async function readCommitFiles(
 ): Promise<{ files: RepoFile[]; skipped: SkippedFile[] }> {
   const isIncluded = picomatch(options.include, { dot: false });
   const isExcluded = picomatch(options.exclude, { dot: true });
+  const isSecret = secretFileMatcher(options.secrets?.files);
+  // A submodule, or a symlink not named like a file (`src/linked`), is reported too when included files could lie under it.
+  const probes = options.include.map(probeName);
+  const mayBeIncludedDir = (entry: TreeEntry) =>
+    (entry.type === 'commit' || (entry.mode === '120000' && !/\.[^./]+$/.test(entry.path))) &&
+    probes.some((probe) => [`${entry.path}/${probe}`, `${entry.path}/x/${probe}`].some((p) => isIncluded(p) && !isExcluded(p)));
   const listing = await gitBuffer(root, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
   const skipped: SkippedFile[] = [];
   const wanted: TreeEntry[] = [];
   for (const entry of parseTree(listing)) {
-    if (!isIncluded(entry.path) || isExcluded(entry.path)) continue;
-    if (entry.mode === '120000') skipped.push({ path: entry.path, reason: 'symlink (not followed)' });
+    if (isExcluded(entry.path)) continue;
+    if (isSecret(entry.path)) skipped.push({ path: entry.path, reason: SECRET_FILE_REASON });
+    else if (!isIncluded(entry.path) && !mayBeIncludedDir(entry)) continue;
+    else if (entry.mode === '120000') skipped.push({ path: entry.path, reason: 'symlink (not followed)' });
     else if (entry.type === 'commit') skipped.push({ path: entry.path, reason: 'submodule (ignored)' });
     else if (entry.type !== 'blob') continue;
     else if (entry.size > options.maxFileBytes) {
@@ -67,6 +80,12 @@ export async function readCommitFiles(
   return { files, skipped };
 }
 
+/** A file name that an include glob's last segment matches (`*.{ts,tsx}` → `x.ts`). */
+function probeName(glob: string): string {
+  const last = glob.split('/').pop() ?? '';
+  return last.replace(/\{([^},]*)[^}]*\}/g, '$1').replace(/\[!?([^\]])[^\]]*\]/g, '$1').replace(/\*+|\?/g, 'x');
+}
+
 function parseTree(buf: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
   for (const record of buf.toString('utf8').split('\0')) {
@@ -79,6 +98,18 @@ function parseTree(buf: Buffer): TreeEntry[] {
 }
 
 const GENERATED_MARKER = /@generated|auto-generated|do not edit/i;
+/** Phrases that mark a file as generated, looked for only in the comments the file starts with. */
+const GENERATED_HEADER =
+  /\b(?:this|the)\s+(?:file|code|module|source)\s+(?:is|was|has\s+been)\s+(?:auto(?:matically)?[- ]?)?generated\b|\bgenerated\s+(?:file|code)\b|\bautomatically\s+generated\b|\bchanges\s+(?:to\s+this\s+file\s+)?(?:will|may)\s+be\s+(?:lost|overwritten)\b|\bdo\s+not\s+(?:modify|change)\b/i;
+/** Generated files by name: `api.generated.ts`, `routeTree.gen.ts`. */
+const GENERATED_NAME = /\.(?:generated|gen)\.[cm]?[jt]sx?$/;
+/** Longer lines than this on average are not hand-written code. */
+const MAX_AVERAGE_LINE = 300;
+
+/** The comments a file starts with (after a BOM, a shebang and blank lines), up to its first code. */
+function leadingComments(head: string): string {
+  return /^\uFEFF?(?:#![^\n]*\n)?(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(head)?.[0] ?? '';
+}
 
 /** Why a file's bytes should not be indexed, or null when they are fine. */
 export function unreadableReason(bytes: Uint8Array, file: string): string | null {
@@ -89,9 +120,11 @@ export function unreadableReason(bytes: Uint8Array, file: string): string | null
     return 'not UTF-8';
   }
   if (/\.min\.[cm]?[jt]sx?$/.test(file)) return 'minified';
+  if (GENERATED_NAME.test(file)) return 'generated';
   const head = Buffer.from(bytes.subarray(0, 2000)).toString('utf8');
   if (GENERATED_MARKER.test(head.split('\n').slice(0, 5).join('\n'))) return 'generated';
+  if (GENERATED_HEADER.test(leadingComments(head))) return 'generated';
   const lines = Buffer.from(bytes).toString('utf8').split('\n');
-  if (bytes.length > 5000 && lines.length < 5) return 'minified (very long lines)';
+  if (bytes.length > 5000 && (lines.length < 5 || bytes.length / lines.length > MAX_AVERAGE_LINE)) return 'minified (very long lines)';
   return null;
 }

@@ -12,3 +12,4 @@ export * from './format.js';
 export * from './format-proof.js';
 export * from './agents-md.js';
 export * from './ts-internals.js';
+export * from './secrets.js';
