@@ -132,6 +132,52 @@ describe('openai SDK directly', () => {
   });
 });
 
+describe('fault modes', () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('incomplete: Responses status "incomplete" with the reason, chat finish_reason "length"', async () => {
+    server.setHandler(() => ({ text: '{"a": "cut', incomplete: 'max_output_tokens' }));
+    const r = (await (await post('/responses', { model: 'm', input: 'x' })).json()) as any;
+    expect(r).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+    expect(r.output[0].content[0].text).toBe('{"a": "cut');
+    const c = (await (await post('/chat/completions', { model: 'm', messages: [] })).json()) as any;
+    expect(c.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: '{"a": "cut' } });
+    // Streamed, the terminal event is response.incomplete.
+    const sse = await (await post('/responses', { model: 'm', input: 'x', stream: true })).text();
+    expect(sse).toContain('event: response.incomplete');
+  });
+
+  it('noOutput: no message item (Responses), null content (chat)', async () => {
+    server.setHandler(() => ({ noOutput: true }));
+    const r = (await (await post('/responses', { model: 'm', input: 'x' })).json()) as any;
+    expect(r.output).toEqual([]);
+    expect(r.status).toBe('completed');
+    const c = (await (await post('/chat/completions', { model: 'm', messages: [] })).json()) as any;
+    expect(c.choices[0].message.content).toBeNull();
+  });
+
+  it('reset before the headers fails the fetch; mid-body fails reading the body; both are logged as resets', async () => {
+    server.setHandler(() => ({ reset: 'before-headers' }));
+    await expect(post('/responses', { model: 'm', input: 'x' })).rejects.toThrow();
+    server.setHandler(() => ({ reset: 'mid-body' }));
+    const res = await post('/responses', { model: 'm', input: 'x' });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(server.log.map((e) => e.fault)).toEqual(['reset', 'reset']);
+  });
+
+  it('hang: no answer before the headers, or headers and no body, until the client gives up', async () => {
+    server.setHandler(() => ({ hang: 'before-headers' }));
+    await expect(fetch(`${server.url}/responses`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    server.setHandler(() => ({ hang: 'after-headers' }));
+    const res = await fetch(`${server.url}/responses`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(server.log.map((e) => e.fault)).toEqual(['hang', 'hang']);
+  });
+});
+
 describe('schemaFaker', () => {
   it('covers refs, unions, nullable types, enums, const, arrays and numeric bounds', () => {
     const schema = {

@@ -23,6 +23,8 @@ export interface FakeLogEntry {
   request: FakeRequest;
   status: number;
   usage: { input_tokens: number; output_tokens: number; cached_tokens: number } | null;
+  /** A reply that was not an HTTP answer: the socket was reset, or the request was left hanging. */
+  fault?: 'reset' | 'hang';
   /**
    * Only when the server has a `latency` hook: when the request body arrived and when the reply was sent
    * (`performance.now()` ms) and the delay the hook asked for (0 for error replies, which are never delayed).
@@ -37,11 +39,19 @@ export interface FakeUsage {
   cached?: number;
 }
 
-/** What a handler returns: structured JSON output, raw text output, or an HTTP error. */
+/**
+ * What a handler returns: structured JSON output or raw text output (`incomplete: <reason>` serves it cut off:
+ * Responses `status: "incomplete"` with `incomplete_details.reason`, chat `finish_reason: "length"`), an answer with no
+ * message at all, an HTTP error (status and headers, e.g. `retry-after-ms`), a reset socket (before the headers, or
+ * after the headers and part of the body), or no answer at all (`hang`: before the headers, or after them).
+ */
 export type FakeReply =
-  | { json: unknown; usage?: FakeUsage }
-  | { text: string; usage?: FakeUsage }
-  | { status: number; body?: unknown; headers?: Record<string, string> };
+  | { json: unknown; usage?: FakeUsage; incomplete?: string }
+  | { text: string; usage?: FakeUsage; incomplete?: string }
+  | { noOutput: true; usage?: FakeUsage }
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { reset: 'before-headers' | 'mid-body' }
+  | { hang: 'before-headers' | 'after-headers' };
 
 /** Decides the reply for a request; `n` is the 0-based index of this request on the server. */
 export type FakeHandler = (req: FakeRequest, n: number) => FakeReply | Promise<FakeReply>;
@@ -115,15 +125,16 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
         } catch (err) {
           reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
         }
+        if ('reset' in reply || 'hang' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
         if ('status' in reply) {
           entry.status = reply.status;
           return { status: reply.status, body: reply.body ?? errorBody('fake error', 'server_error') };
         }
-        const text = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
+        const text = textOf(reply);
         const usage = usageOf(reply, body, text);
         entry.status = 200;
         entry.usage = usage;
-        return { status: 200, body: responseObject(n, request.model, text, usage) };
+        return { status: 200, body: responseObject(n, request.model, text, usage, shapeOf(reply)) };
       },
     },
     options.batchPolls ?? 1,
@@ -168,13 +179,32 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
     }
 
+    if ('reset' in reply) {
+      entry.fault = 'reset';
+      if (reply.reset === 'before-headers') res.socket?.destroy();
+      else {
+        const partial = `{"id":"resp_${n}","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"`;
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(partial.length * 4), 'x-request-id': `req_${n}` });
+        res.write(partial, () => res.socket?.destroy());
+      }
+      return;
+    }
+    if ('hang' in reply) {
+      entry.fault = 'hang';
+      if (reply.hang === 'after-headers') {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${n}` });
+        res.flushHeaders();
+      }
+      return; // never answered; the client gives up, or close() drops the connection
+    }
     if ('status' in reply) {
       entry.status = reply.status;
       if (entry.timing) entry.timing.sentMs = performance.now();
       sendJson(res, reply.status, reply.body ?? errorBody('fake error', 'server_error'), n, reply.headers);
       return;
     }
-    const text = 'json' in reply ? JSON.stringify(reply.json) : reply.text;
+    const text = textOf(reply);
+    const shape = shapeOf(reply);
     const usage = usageOf(reply, body, text);
     if (options.latency && entry.timing) {
       const ms = Math.max(0, options.latency({ request, n, text, usage }));
@@ -186,13 +216,13 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
     entry.usage = usage;
     const model = request.model;
     if (kind === 'responses') {
-      const full = responseObject(n, model, text, usage);
+      const full = responseObject(n, model, text, usage, shape);
       if (request.stream) sendSse(res, n, responsesEvents(full, text));
       else sendJson(res, 200, full, n);
     } else if (request.stream) {
-      sendSse(res, n, chatChunks(n, model, text, usage), true);
+      sendSse(res, n, chatChunks(n, model, text, usage, shape), true);
     } else {
-      sendJson(res, 200, chatObject(n, model, text, usage), n);
+      sendJson(res, 200, chatObject(n, model, text, usage, shape), n);
     }
   }
 
@@ -236,6 +266,22 @@ function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): Fake
 
 type Usage = NonNullable<FakeLogEntry['usage']>;
 
+/** How an answer is served: complete, cut off (with the reason), or with no message. */
+interface Shape {
+  incomplete: string | null;
+  noOutput: boolean;
+}
+
+type AnswerReply = Extract<FakeReply, { usage?: FakeUsage }>;
+
+function textOf(reply: AnswerReply): string {
+  return 'json' in reply ? JSON.stringify(reply.json) : 'text' in reply ? reply.text : '';
+}
+
+function shapeOf(reply: AnswerReply): Shape {
+  return { incomplete: 'incomplete' in reply ? (reply.incomplete ?? null) : null, noOutput: 'noOutput' in reply };
+}
+
 /** The usage served for a reply: the handler's numbers, else a rough count of the request and the output. */
 function usageOf(reply: { usage?: FakeUsage }, body: unknown, text: string): Usage {
   return {
@@ -249,24 +295,24 @@ function errorBody(message: string, type: string) {
   return { error: { message, type, param: null, code: null } };
 }
 
-function responseObject(n: number, model: string, text: string, u: Usage) {
+function responseObject(n: number, model: string, text: string, u: Usage, shape: Shape = { incomplete: null, noOutput: false }) {
+  const status = shape.incomplete ? 'incomplete' : 'completed';
+  const message = {
+    type: 'message',
+    id: `msg_${n}`,
+    status,
+    role: 'assistant',
+    content: [{ type: 'output_text', text, annotations: [] as unknown[], logprobs: [] as unknown[] }],
+  };
   return {
     id: `resp_${n}`,
     object: 'response',
     created_at: Math.floor(Date.now() / 1000),
-    status: 'completed',
+    status,
     error: null,
-    incomplete_details: null,
+    incomplete_details: shape.incomplete ? { reason: shape.incomplete } : null,
     model,
-    output: [
-      {
-        type: 'message',
-        id: `msg_${n}`,
-        status: 'completed',
-        role: 'assistant',
-        content: [{ type: 'output_text', text, annotations: [] as unknown[], logprobs: [] as unknown[] }],
-      },
-    ],
+    output: shape.noOutput ? [] : [message],
     usage: {
       input_tokens: u.input_tokens,
       output_tokens: u.output_tokens,
@@ -277,14 +323,19 @@ function responseObject(n: number, model: string, text: string, u: Usage) {
   };
 }
 
-function chatObject(n: number, model: string, text: string, u: Usage) {
+function chatObject(n: number, model: string, text: string, u: Usage, shape: Shape = { incomplete: null, noOutput: false }) {
   return {
     id: `chatcmpl_${n}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
     choices: [
-      { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: text, refusal: null } },
+      {
+        index: 0,
+        finish_reason: shape.incomplete ? 'length' : 'stop',
+        logprobs: null,
+        message: { role: 'assistant', content: shape.noOutput ? null : text, refusal: null },
+      },
     ],
     usage: chatUsage(u),
   };
@@ -309,7 +360,12 @@ function splitDeltas(text: string): string[] {
 }
 
 function responsesEvents(full: ReturnType<typeof responseObject>, text: string): Array<Record<string, unknown>> {
-  const msg = full.output[0]!;
+  const terminal = { type: full.status === 'incomplete' ? 'response.incomplete' : 'response.completed', response: full };
+  const msg = full.output[0];
+  if (!msg) {
+    const created = { type: 'response.created', response: { ...full, status: 'in_progress', output: [], usage: null } };
+    return [created, terminal].map((e, i) => ({ ...e, sequence_number: i }));
+  }
   const part = msg.content[0]!;
   const ids = { item_id: msg.id, output_index: 0, content_index: 0 };
   const events: Array<Record<string, unknown>> = [
@@ -320,12 +376,12 @@ function responsesEvents(full: ReturnType<typeof responseObject>, text: string):
     { type: 'response.output_text.done', ...ids, text, logprobs: [] },
     { type: 'response.content_part.done', ...ids, part },
     { type: 'response.output_item.done', output_index: 0, item: msg },
-    { type: 'response.completed', response: full },
+    terminal,
   ];
   return events.map((e, i) => ({ ...e, sequence_number: i }));
 }
 
-function chatChunks(n: number, model: string, text: string, u: Usage): Array<Record<string, unknown>> {
+function chatChunks(n: number, model: string, text: string, u: Usage, shape: Shape): Array<Record<string, unknown>> {
   const base = { id: `chatcmpl_${n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
   const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({
     ...base,
@@ -333,8 +389,8 @@ function chatChunks(n: number, model: string, text: string, u: Usage): Array<Rec
   });
   return [
     choice({ role: 'assistant', content: '' }),
-    ...splitDeltas(text).map((content) => choice({ content })),
-    choice({}, 'stop'),
+    ...(shape.noOutput ? [] : splitDeltas(text).map((content) => choice({ content }))),
+    choice({}, shape.incomplete ? 'length' : 'stop'),
     { ...base, choices: [], usage: chatUsage(u) },
   ];
 }

@@ -16,9 +16,12 @@ export interface TempRepo {
 
 const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com'];
 
-/** Makes a temporary repository with `files`, committed as one initial commit unless `commit: false`. */
-export function makeRepo(files: Record<string, string>, options: { commit?: boolean } = {}): TempRepo {
-  const dir = mkdtempSync(path.join(tmpdir(), 'orch-test-'));
+/**
+ * Makes a temporary repository with `files`, committed as one initial commit unless `commit: false`; with `parent`, the
+ * repository is made inside that directory (so a test can watch what lies next to it).
+ */
+export function makeRepo(files: Record<string, string>, options: { commit?: boolean; parent?: string } = {}): TempRepo {
+  const dir = mkdtempSync(path.join(options.parent ?? tmpdir(), 'orch-test-'));
   const git = (...args: string[]) =>
     execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   git('init', '--quiet', '--initial-branch=main');

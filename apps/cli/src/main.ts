@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
-import { formatReview, formatSummary, runTask, undoRun, writeReviewFiles } from '@orchestrate/engine';
+import { applyRun, formatReview, formatRun, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -10,7 +10,7 @@ import { VERSION } from './version.js';
 z.config({ jitless: true });
 
 /** Exit codes: 0 all jobs succeeded; 1 some failed or the budget stopped the run; 2 usage, config or environment error. */
-export const EXIT = { ok: 0, failures: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
 
 interface CliOptions {
   cwd?: string;
@@ -83,12 +83,12 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       const opts = withProgramOptions<ReviewOptions>(program, own);
       exit = await guarded(io, opts.json, () => reviewCommand(range, opts, io));
     });
-  common(program.command('resume').argument('<run-id>', 'a run that was detached while its batch runs'))
-    .description('Collect a detached run\'s batches and finish it: answers already submitted are not paid again')
+  common(program.command('resume').argument('[run-id]', 'an interrupted or detached run (default: the newest one)'))
+    .description('Finish an interrupted run (killed, or stopped with Ctrl-C) or collect a detached run\'s batches: answers already received are not paid again')
     .option('--detach', 'submit the next batch and exit again instead of waiting')
-    .action(async (runId: string, own: CliOptions) => {
+    .action(async (runId: string | undefined, own: CliOptions) => {
       const opts = withProgramOptions<CliOptions>(program, own);
-      exit = await guarded(io, opts.json, () => runCommand('', { ...opts, yes: true, resume: runId }, io));
+      exit = await guarded(io, opts.json, () => runCommand('', { ...opts, yes: true, resume: runId ?? '' }, io));
     });
   program
     .command('undo')
@@ -100,7 +100,49 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       const opts = withProgramOptions<{ cwd?: string; force?: boolean }>(program, own);
       exit = await guarded(io, false, async () => {
         const result = await undoRun({ cwd: opts.cwd, runId, force: opts.force });
-        io.stdout.write(`deleted ${result.deletedBranch ? `branch ${result.branch}` : 'nothing on the branch'}${result.removedWorktree ? ' and its worktree' : ''}\n`);
+        const deleted = [result.deletedBranch ? `branch ${result.branch}` : '', result.removedWorktree ? 'its worktree' : ''].filter(Boolean);
+        io.stdout.write(`${deleted.length ? `deleted ${deleted.join(' and ')}` : 'nothing to delete'}${result.markedUndone ? `; run ${runId} is marked undone (no longer resumable)` : ''}\n`);
+        return EXIT.ok;
+      });
+    });
+  program
+    .command('runs')
+    .option('-C, --cwd <dir>', 'run in this repository')
+    .option('--json', 'print the runs as JSON')
+    .description('List the runs of this repository, newest first: id, task, status, jobs, cost, age')
+    .action(async (own: { cwd?: string; json?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; json?: boolean }>(program, own);
+      exit = await guarded(io, opts.json, async () => {
+        const runs = await listRuns({ cwd: opts.cwd });
+        io.stdout.write(`${opts.json ? JSON.stringify(runs, null, 2) : formatRuns(runs)}\n`);
+        return EXIT.ok;
+      });
+    });
+  program
+    .command('show')
+    .argument('<run-id>', 'the run to show (see `orchestrate runs`)')
+    .option('-C, --cwd <dir>', 'run in this repository')
+    .option('--json', 'print the run (and its report) as JSON')
+    .description("Show a run's summary, or an interrupted run's progress and how to resume it")
+    .action(async (runId: string, own: { cwd?: string; json?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; json?: boolean }>(program, own);
+      exit = await guarded(io, opts.json, async () => {
+        const run = await showRun({ cwd: opts.cwd, runId });
+        io.stdout.write(`${opts.json ? JSON.stringify(run, null, 2) : formatRun(run)}\n`);
+        return EXIT.ok;
+      });
+    });
+  program
+    .command('apply')
+    .argument('<run-id>', 'the run whose branch to merge (see `orchestrate runs`)')
+    .option('-C, --cwd <dir>', 'run in this repository')
+    .description("Merge a run's branch into the current branch (fast-forward when possible); needs a clean working tree")
+    .action(async (runId: string, own: { cwd?: string }) => {
+      const opts = withProgramOptions<{ cwd?: string }>(program, own);
+      exit = await guarded(io, false, async () => {
+        const r = await applyRun({ cwd: opts.cwd, runId });
+        const how = r.fastForward ? 'fast-forward' : `merge commit ${r.head.slice(0, 8)}`;
+        io.stdout.write(`merged ${r.branch} into ${r.into} (${how}, ${r.commits} commit${r.commits === 1 ? '' : 's'})\n`);
         return EXIT.ok;
       });
     });
@@ -140,16 +182,56 @@ async function guarded(io: IO, json: boolean | undefined, body: () => Promise<nu
 }
 
 function exitFor(report: RunReport): number {
+  if (report.status === 'interrupted') return EXIT.interrupted;
   return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
 }
 
+/** How long calls in flight may finish after the first Ctrl-C before they are aborted. */
+const GRACE_MS = 20_000;
+
+/**
+ * Ctrl-C: the first press stops scheduling (calls in flight finish, aborted after a grace period), verified work is
+ * committed and the report says how to resume; a second press aborts at once, and the journal still resumes the run.
+ */
+function interruptions(io: IO, runId: () => string | null): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const hint = () => (runId() ? `orchestrate resume ${runId()}` : 'orchestrate resume');
+  const onSigint = () => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      io.stderr.write(`\norchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.\n`);
+      timer = setTimeout(() => abort.abort(), GRACE_MS);
+      timer.unref();
+      return;
+    }
+    abort.abort();
+    io.stderr.write(`\norchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.\n`);
+    process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    stop: stop.signal,
+    abort: abort.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      process.off('SIGINT', onSigint);
+    },
+  };
+}
+
 async function runCommand(task: string, opts: CliOptions & { resume?: string }, io: IO): Promise<number> {
-  if (!task && !opts.resume) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
+  if (!task && opts.resume === undefined) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
   const progress = createProgress(io.stderr, Boolean(io.stderr.isTTY) && !process.env.CI);
   const interactive = Boolean(io.stdin.isTTY) && !opts.yes && !opts.json;
+  let runId: string | null = null;
+  const signals = interruptions(io, () => runId);
   let report: RunReport;
   try {
     report = await runTask({
+      stop: signals.stop,
+      signal: signals.abort,
       task,
       cwd: opts.cwd,
       engine: opts.engine,
@@ -159,7 +241,10 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
       resume: opts.resume,
       concurrency: opts.concurrency,
       budgetUsd: opts.budget,
-      onEvent: progress.onEvent,
+      onEvent: (event) => {
+        if (event.type === 'run-start') runId = event.runId;
+        progress.onEvent(event);
+      },
       confirm: interactive
         ? (info) => {
             progress.stop();
@@ -168,6 +253,7 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
         : undefined,
     });
   } finally {
+    signals.dispose();
     progress.stop();
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

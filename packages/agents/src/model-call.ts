@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { TokenUsage } from '@orchestrate/core';
+import type { FaultCounts, FaultKind, TokenUsage } from '@orchestrate/core';
 
 /** The three model roles. */
 export type Role = 'planner' | 'worker' | 'verifier';
@@ -33,12 +33,16 @@ export interface StructuredResult<T> {
   model: string;
 }
 
-/** A model call that failed; `usage` is what it cost anyway, `fatal` stops the whole run (e.g. a rejected key). */
+/**
+ * A model call that failed; `usage` is what it cost anyway, `fatal` stops the whole run (e.g. a rejected key), `fault`
+ * says which kind of model-side fault it was when the answer itself was refused.
+ */
 export class CallFailed extends Error {
   constructor(
     message: string,
     readonly usage: TokenUsage,
     readonly fatal: boolean,
+    readonly fault?: FaultKind,
   ) {
     super(message);
     this.name = 'CallFailed';
@@ -54,4 +58,6 @@ export interface ModelClient {
   priceMultiplier?: number;
   /** Rate limiting seen so far, per model. */
   throttling?(): Record<string, { throttled: number; minConcurrency: number }>;
+  /** Model-side faults seen so far, per kind (HTTP faults the SDK retried included). */
+  faults?(): FaultCounts;
 }

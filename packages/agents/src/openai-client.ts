@@ -1,5 +1,6 @@
 import {
   Agent,
+  MaxTurnsExceededError,
   ModelBehaviorError,
   OpenAIProvider,
   Runner,
@@ -12,6 +13,7 @@ import {
 import OpenAI from 'openai';
 import { toJSONSchema as zodToJsonSchema, type z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
+import { callWatch, checkOutput, cutOffFailure, FaultCounter, oneLine, watchingFetch, type CallWatch } from './faults.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
 
@@ -23,15 +25,31 @@ export function responseUsage(response: ModelResponse): TokenUsage {
   return { requests: 1, inputTokens: u.inputTokens ?? 0, cachedInputTokens: cached, outputTokens: u.outputTokens ?? 0 };
 }
 
-/** Wraps a model so that every response's usage is counted, even when its output later fails validation. */
-class CountingModel implements Model {
+/**
+ * Wraps a model so that every response's usage is counted, even when its output is then refused, and so that an answer
+ * is refused before the SDK parses it when it was cut off, is empty, is too large or is not JSON.
+ */
+class CheckingModel implements Model {
   constructor(
     private readonly inner: Model,
     private readonly usage: TokenUsage,
   ) {}
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
-    const response = await this.inner.getResponse(request);
+    const watch = callWatch.getStore();
+    let response: ModelResponse;
+    try {
+      response = await this.inner.getResponse(request);
+    } catch (err) {
+      // The SDK throws on a cut-off Responses answer (and an empty truncated chat answer) without handing back its usage.
+      const cut = watch?.cutOff ?? (err instanceof ModelBehaviorError && /response\.incomplete/.test(err.message) ? { reason: 'incomplete', usage: null } : null);
+      if (!cut) throw err;
+      if (cut.usage) addUsage(this.usage, cut.usage);
+      throw cutOffFailure(cut.reason, this.usage);
+    }
     addUsage(this.usage, responseUsage(response));
+    if (watch?.cutOff) throw cutOffFailure(watch.cutOff.reason, this.usage);
+    const refused = checkOutput(response.output, this.usage);
+    if (refused) throw refused;
     return response;
   }
   getStreamedResponse(request: ModelRequest) {
@@ -60,18 +78,15 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
     }
     return limiter;
   };
-  // The SDK retries 429s itself (honouring retry-after); this fetch only watches for them so the model's concurrency adapts.
-  const watchingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    if (response.status === 429) limiterFor(modelOf(init?.body)).rateLimited();
-    return response;
-  };
+  // The SDK retries 429s, 5xx, failed connections and timeouts itself (honouring retry-after); the fetch watches every
+  // attempt, so the model's concurrency adapts to 429s and the report counts each fault.
+  const faults = new FaultCounter();
   const openAIClient = new OpenAI({
     apiKey,
     baseURL,
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
-    fetch: watchingFetch,
+    fetch: watchingFetch({ timeoutMs: config.api.timeoutMs, faults, onRateLimited: (model) => limiterFor(model).rateLimited() }),
   });
   const provider = new OpenAIProvider({ openAIClient, useResponses: config.api.wire === 'responses' });
   const runner = new Runner({ tracingDisabled: !config.tracing, modelProvider: provider });
@@ -79,13 +94,15 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
   return {
     throttling: () =>
       Object.fromEntries([...limiters].filter(([, l]) => l.throttled > 0).map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }])),
+    faults: () => faults.snapshot(),
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       const usage = emptyUsage();
       const limiter = limiterFor(request.model);
       const tokens = (request.inputTokens ?? Math.ceil((request.instructions.length + request.input.length) / 4)) + request.maxOutputTokens;
       const release = await limiter.acquire(tokens);
+      const watch: CallWatch = { signal: request.signal, cutOff: null };
       try {
-        const model = new CountingModel(await provider.getModel(request.model), usage);
+        const model = new CheckingModel(await provider.getModel(request.model), usage);
         const agent = new Agent({
           name: `orchestrate-${request.role}`,
           instructions: request.instructions,
@@ -97,7 +114,7 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
             providerData: { prompt_cache_key: request.cacheKey },
           },
         });
-        const result = await runner.run(agent, request.input, { maxTurns: 1, signal: request.signal });
+        const result = await callWatch.run(watch, () => runner.run(agent, request.input, { maxTurns: 1, signal: request.signal }));
         if (request.validate === 'parts') {
           limiter.success();
           const raw = typeof result.finalOutput === 'string' ? parseJson(result.finalOutput, usage) : result.finalOutput;
@@ -105,25 +122,17 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
         }
         limiter.success();
         const parsed = request.schema.safeParse(result.finalOutput);
-        if (!parsed.success) throw new CallFailed(`model output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false);
+        if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false, 'schemaFailures');
         return { output: parsed.data, usage, model: request.model };
       } catch (err) {
-        throw toCallFailed(err, usage, request.model);
+        const failed = toCallFailed(err, usage, request.model, config);
+        if (failed.fault) faults.add(failed.fault);
+        throw failed;
       } finally {
         release();
       }
     },
   };
-}
-
-/** The model named in a request body (for the rate limiter), or `unknown`. */
-function modelOf(body: unknown): string {
-  if (typeof body !== 'string') return 'unknown';
-  try {
-    return String((JSON.parse(body) as { model?: unknown }).model ?? 'unknown');
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** The strict JSON schema of a zod schema, handed to the SDK as is (so it does not validate the output itself). */
@@ -136,14 +145,25 @@ function parseJson(text: string, usage: TokenUsage): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new CallFailed('model output was not valid JSON', usage, false);
+    throw new CallFailed("the model's output was not valid JSON", usage, false, 'invalidJson');
   }
 }
 
-/** Classifies an SDK error: model misbehaviour and transient faults fail the job; auth and missing models stop the run. */
-function toCallFailed(err: unknown, usage: TokenUsage, model: string): CallFailed {
+/**
+ * Classifies an SDK error into one line: model misbehaviour and transient faults (after the SDK's retries) fail the
+ * job; auth and missing models stop the run. Output faults carry their `fault` kind (HTTP faults are counted by the fetch).
+ */
+function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: ResolvedConfig): CallFailed {
   if (err instanceof CallFailed) return err;
-  if (err instanceof ModelBehaviorError) return new CallFailed(`model output was not valid: ${oneLine(err.message)}`, usage, false);
+  const { maxRetries, timeoutMs } = config.api;
+  const retries = `${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`;
+  if (err instanceof ModelBehaviorError) {
+    const schema = /^Invalid output type:\s*(.*)$/s.exec(err.message);
+    if (schema) return new CallFailed(`the model's output failed its schema: ${oneLine(schema[1]!)}`, usage, false, 'schemaFailures');
+    if (/no final output/i.test(err.message)) return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
+    return new CallFailed(`model output was not valid: ${oneLine(err.message)}`, usage, false);
+  }
+  if (err instanceof MaxTurnsExceededError) return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
   if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
     return new CallFailed(
       `the API rejected the key (${err.status}). Check OPENAI_API_KEY (and OPENAI_BASE_URL for compatible servers).`,
@@ -154,14 +174,23 @@ function toCallFailed(err: unknown, usage: TokenUsage, model: string): CallFaile
   if (err instanceof OpenAI.NotFoundError) {
     return new CallFailed(`model \`${model}\` was not found (404). Set models.* in agents.config.ts to a model the API serves.`, usage, true);
   }
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new CallFailed('the request timed out (after retries)', usage, false);
-  if (err instanceof OpenAI.APIConnectionError) return new CallFailed(`could not reach the API: ${oneLine(err.message)}`, usage, false);
+  if (err instanceof OpenAI.APIUserAbortError) return new CallFailed('aborted', usage, false);
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return new CallFailed(`the request timed out (${timeoutMs} ms per attempt, ${retries})`, usage, false);
+  if (err instanceof OpenAI.APIConnectionError) return new CallFailed(`could not reach the API (after ${retries}): ${causes(err)}`, usage, false);
+  if (err instanceof OpenAI.RateLimitError) return new CallFailed(`the API kept answering 429 (rate limited) after ${retries}`, usage, false);
+  if (err instanceof OpenAI.InternalServerError) return new CallFailed(`the API failed with ${err.status} after ${retries}: ${oneLine(err.message)}`, usage, false);
   if (err instanceof OpenAI.APIError) return new CallFailed(`API error ${err.status ?? ''}: ${oneLine(err.message)}`.trim(), usage, false);
   if (err instanceof Error && err.name === 'AbortError') return new CallFailed('aborted', usage, false);
   const message = err instanceof Error ? err.message : String(err);
   return new CallFailed(`model call failed: ${oneLine(message)}`, usage, false);
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').slice(0, 300);
+/** An error's message and its causes', on one line (`fetch failed: other side closed`). */
+function causes(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const m = oneLine(e.message);
+    if (m && !parts.includes(m)) parts.push(m);
+  }
+  return parts.join(': ') || 'connection error';
 }

@@ -6,11 +6,14 @@ export type ErrorCode =
   | 'E_NO_COMMITS'
   | 'E_BRANCH_EXISTS'
   | 'E_GIT'
+  | 'E_GIT_LOCKED'
   | 'E_OFFLINE_UNSUPPORTED'
   | 'E_NO_API_KEY'
   | 'E_NOTHING_TO_DO'
   | 'E_MODEL'
   | 'E_BUDGET'
+  | 'E_DIRTY_TREE'
+  | 'E_MERGE_CONFLICT'
   | 'E_INTERNAL';
 
 /** Base of every error orchestrate raises on purpose; `code` is stable, `message` says what to do next. */
@@ -58,17 +61,54 @@ export class UnsupportedTaskError extends OrchestrateError {
   }
 }
 
-/** A git command failed; carries the command, its exit code and stderr. */
+/** The user's working tree stops an operation that would change it: uncommitted changes, or a merge that conflicts. */
+export class WorkingTreeError extends OrchestrateError {
+  readonly userFacing = true;
+  constructor(
+    readonly code: 'E_DIRTY_TREE' | 'E_MERGE_CONFLICT',
+    message: string,
+    /** The paths involved (changed files, or files that conflict). */
+    readonly files: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A git command failed; carries the command, its exit code and stderr. When git failed because a lock file exists
+ * (another git process, or a crashed one, holds it) the code is E_GIT_LOCKED and the user can fix it; else it is E_GIT.
+ */
 export class GitError extends OrchestrateError {
-  readonly code = 'E_GIT';
-  readonly userFacing = false;
+  readonly code: 'E_GIT' | 'E_GIT_LOCKED';
+  readonly userFacing: boolean;
+  /** The lock file git could not create (e.g. `.git/index.lock`), or null when a lock is not why git failed. */
+  readonly lockFile: string | null;
   constructor(
     readonly args: readonly string[],
     readonly exitCode: number | undefined,
     readonly stderr: string,
   ) {
-    super(`git ${args.join(' ')} failed (exit ${exitCode ?? '?'}): ${stderr.trim() || 'no output'}`);
+    const lockFile = /Unable to create '([^'\n]+\.lock)': File exists/.exec(stderr)?.[1] ?? null;
+    super(
+      lockFile
+        ? `git ${subcommand(args)} could not lock the repository: another git process seems to be running in it (${lockFile} exists). ` +
+            `Wait for it to finish and run again; if no git process is running, one crashed and left the lock behind: delete ${lockFile} and run again.`
+        : `git ${args.join(' ')} failed (exit ${exitCode ?? '?'}): ${stderr.trim() || 'no output'}`,
+    );
+    this.lockFile = lockFile;
+    this.code = lockFile ? 'E_GIT_LOCKED' : 'E_GIT';
+    this.userFacing = lockFile !== null;
   }
+}
+
+/** The git subcommand in `args` (`commit` in `-c user.name=x commit -m y`), for messages. */
+function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-c' || arg === '-C') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return args.join(' ');
 }
 
 /** A model call failed in a way that stops the run (e.g. the planner returned nothing usable). */

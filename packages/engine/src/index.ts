@@ -3,3 +3,19 @@ export { formatSummary, writeReport, runDir } from './report.js';
 export { loadConfig, CONFIG_FILES } from './load-config.js';
 export { undoRun, type UndoOptions, type UndoResult } from './undo.js';
 export { formatReview, writeReviewFiles } from './review-output.js';
+export {
+  applyRun,
+  assertRunId,
+  formatAge,
+  formatRun,
+  formatRuns,
+  isProcessAlive,
+  journalProgress,
+  listRuns,
+  loadRun,
+  showRun,
+  type ApplyResult,
+  type RunDetail,
+  type RunInfo,
+  type RunState,
+} from './runs.js';

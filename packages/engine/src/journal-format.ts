@@ -62,6 +62,8 @@ export interface PhaseRecord {
   phase: 'planned' | 'expanded' | 'worktree' | 'commit' | 'committed' | 'resumed' | 'stopping';
   detail?: string;
   sha?: string;
+  /** For `resumed`: the process that continues the run. */
+  pid?: number;
 }
 
 /** The last record: the run ended (its report.json is written). */

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReportItem, RunReport } from '@orchestrate/core';
+import type { FaultCounts, FaultKind, ReportItem, RunReport } from '@orchestrate/core';
 import type { JobState } from './job-state.js';
 
 /** Where a run's state lives in the target repository. */
@@ -48,6 +48,8 @@ export function formatSummary(report: RunReport): string {
       lines.push(`    ${model}: ${u.requests} requests, ${u.inputTokens} in (${u.cachedInputTokens} cached), ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`);
     }
   } else lines.push('  cost: $0 (no model calls)');
+  const faults = faultsLine(report.faults);
+  if (faults) lines.push(`  model faults: ${faults}`);
   const failed = report.status === 'cancelled' ? [] : report.items.filter((i) => i.status !== 'succeeded');
   for (const item of failed.slice(0, 10)) lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
   if (failed.length > 10) lines.push(`  … ${failed.length - 10} more in the report`);
@@ -65,4 +67,24 @@ export function formatSummary(report: RunReport): string {
   } else if (report.annotations.length || report.items.length) lines.push(`  review: ${report.annotations.length} finding(s); no edits were made.`);
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
   return lines.join('\n');
+}
+
+const FAULT_LABELS: Record<FaultKind, string> = {
+  rateLimited: 'rate limited (429)',
+  serverErrors: 'server errors (5xx)',
+  connectionErrors: 'connection errors',
+  timeouts: 'timeouts',
+  invalidJson: 'not JSON',
+  schemaFailures: 'schema failures',
+  incomplete: 'cut off',
+  emptyOutput: 'empty',
+  oversizedOutput: 'too large',
+};
+
+/** `rate limited (429): 3, timeouts: 1` for the faults that happened, or '' when none did. */
+export function faultsLine(faults: FaultCounts | undefined): string {
+  return (Object.keys(FAULT_LABELS) as FaultKind[])
+    .filter((k) => (faults?.[k] ?? 0) > 0)
+    .map((k) => `${FAULT_LABELS[k]}: ${faults![k]}`)
+    .join(', ');
 }

@@ -158,7 +158,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
       { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd } },
       true,
     );
-  } else journal?.append({ t: 'phase', phase: 'resumed', detail: `process ${process.pid}` }, true);
+  } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
   if (journal) onError.push(async () => journal.close());
   const emit: RunEventListener = (event) => {
     const record = journal ? recordOf(event) : null;
@@ -297,7 +297,11 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     for (const c of commits) journal?.append({ t: 'phase', phase: 'committed', sha: c.sha, detail: c.stepId }, true);
   } finally {
     await removeWorktree(root, worktree).catch(() => undefined);
-    if (commits.length === 0) await git(root, ['branch', '-D', branch]).catch(() => undefined);
+    if (commits.length === 0) {
+      await git(root, ['branch', '-D', branch]).catch((err: unknown) => {
+        warnings.push(`could not delete the empty branch ${branch} (${err instanceof Error ? err.message.split('\n')[0] : err}): delete it with \`git branch -D ${branch}\``);
+      });
+    }
   }
   for (const s of states) {
     if (s.phase !== 'done') {

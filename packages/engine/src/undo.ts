@@ -1,7 +1,9 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '@orchestrate/core';
-import { branchExists, findRepoRoot, git, gitCommonDir, removeWorktree } from '@orchestrate/repo';
+import { branchExists, findRepoRoot, git, gitCommonDir, pruneWorktrees, removeWorktree } from '@orchestrate/repo';
+import { journalPath, type EndRecord } from './journal-format.js';
+import { assertRunId, loadRun } from './runs.js';
 
 /** Options of `undo`. */
 export interface UndoOptions {
@@ -17,6 +19,8 @@ export interface UndoResult {
   branch: string;
   deletedBranch: boolean;
   removedWorktree: boolean;
+  /** An interrupted run's journal got an `undone` end record: it is no longer listed as resumable. */
+  markedUndone: boolean;
 }
 
 /**
@@ -24,12 +28,23 @@ export interface UndoResult {
  * or holds commits the run did not make (someone built on it): those are the user's work now.
  */
 export async function undoRun(options: UndoOptions): Promise<UndoResult> {
-  if (!/^[\w.-]+$/.test(options.runId)) throw new UsageError(`Not a run id: ${options.runId}. List runs with \`orchestrate runs\` or look in .orchestrate/runs/.`);
+  assertRunId(options.runId);
   const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
   const branch = `orchestrate/${options.runId}`;
+  const run = await loadRun(root, options.runId);
+  if (run?.status === 'running') {
+    throw new UsageError(`Run ${options.runId} is still running (process ${run.pid}): stop it first (Ctrl-C, or \`kill ${run.pid}\`), then undo it.`);
+  }
+  const unfinished = run?.status === 'interrupted';
   const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', options.runId);
   const hasWorktree = await access(worktree).then(() => true, () => false);
+  // A worktree whose directory is gone still holds its branch until pruned.
+  await pruneWorktrees(root);
   const hasBranch = await branchExists(root, branch);
+  if (!hasBranch && !hasWorktree && unfinished) {
+    await markUndone(root, options.runId);
+    return { runId: options.runId, branch, deletedBranch: false, removedWorktree: false, markedUndone: true };
+  }
   if (!hasBranch && !hasWorktree) {
     throw new UsageError(`Run ${options.runId} has no branch or worktree left (already undone, or the id is wrong).`);
   }
@@ -47,7 +62,8 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   }
   if (hasBranch && !options.force) {
     const merged = await git(root, ['merge-base', '--is-ancestor', branch, 'HEAD']).then(() => true, () => false);
-    const base = await runBase(root, options.runId);
+    // An interrupted run has no report: its journal's start record has the base.
+    const base = run?.baseCommit ?? null;
     if (merged && base !== (await git(root, ['rev-parse', branch]).then((s) => s.trim()))) {
       throw new UsageError(`${branch} was merged into your current branch; undo would not remove its changes. Use --force to delete the branch anyway.`);
     }
@@ -58,17 +74,18 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
       throw new UsageError(`${branch} holds ${foreign.length} commit(s) the run did not make. Use --force to delete it anyway.`);
     }
   }
-  if (hasWorktree) await removeWorktree(root, worktree).catch(() => git(root, ['worktree', 'prune']));
+  if (hasWorktree) {
+    // A directory git no longer knows as a worktree cannot be removed by git: it is ours (named by a checked id), delete it.
+    await removeWorktree(root, worktree).catch(() => rm(worktree, { recursive: true, force: true }));
+    await pruneWorktrees(root);
+  }
   if (hasBranch) await git(root, ['branch', '-D', branch]);
-  return { runId: options.runId, branch, deletedBranch: hasBranch, removedWorktree: hasWorktree };
+  if (unfinished) await markUndone(root, options.runId);
+  return { runId: options.runId, branch, deletedBranch: hasBranch, removedWorktree: hasWorktree, markedUndone: unfinished };
 }
 
-/** The base commit recorded in the run's report, if the report is there. */
-async function runBase(root: string, runId: string): Promise<string | null> {
-  try {
-    const report = JSON.parse(await readFile(path.join(root, '.orchestrate', 'runs', runId, 'report.json'), 'utf8')) as { baseCommit?: string };
-    return report.baseCommit ?? null;
-  } catch {
-    return null;
-  }
+/** Ends an interrupted run's journal with an `undone` record, so it is no longer listed as resumable. */
+async function markUndone(root: string, runId: string): Promise<void> {
+  const record: EndRecord = { t: 'end', status: 'undone', at: new Date().toISOString() };
+  await appendFile(journalPath(root, runId), `${JSON.stringify(record)}\n`);
 }

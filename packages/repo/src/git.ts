@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EnvironmentError, GitError, UsageError } from '@orchestrate/core';
+import { EnvironmentError, GitError, UsageError, WorkingTreeError } from '@orchestrate/core';
 
 /** Identity used for run commits when the repository has none configured. */
 const FALLBACK_IDENTITY = ['-c', 'user.name=orchestrate', '-c', 'user.email=orchestrate@localhost'];
@@ -122,12 +122,8 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
 /** Stages `files` and commits them in `worktree`; returns the new commit's sha. Hooks are skipped: our gates ran. */
 export async function commitFiles(worktree: string, files: string[], message: string): Promise<string> {
   await git(worktree, ['add', '--', ...files]);
-  const hasIdentity = await git(worktree, ['config', 'user.email']).then(
-    (v) => v.trim().length > 0,
-    () => false,
-  );
   await git(worktree, [
-    ...(hasIdentity ? [] : FALLBACK_IDENTITY),
+    ...(await identityArgs(worktree)),
     '-c',
     'commit.gpgsign=false',
     'commit',
@@ -137,4 +133,95 @@ export async function commitFiles(worktree: string, files: string[], message: st
     '-',
   ], message);
   return (await git(worktree, ['rev-parse', 'HEAD'])).trim();
+}
+
+/** `-c` options giving commits an identity when the repository has none configured (else nothing). */
+async function identityArgs(cwd: string): Promise<string[]> {
+  const hasIdentity = await git(cwd, ['config', 'user.email']).then(
+    (v) => v.trim().length > 0,
+    () => false,
+  );
+  return hasIdentity ? [] : FALLBACK_IDENTITY;
+}
+
+/**
+ * The paths with uncommitted changes in the working tree or the index, untracked files included (ignored and excluded
+ * ones are not); paths under an `ignore` prefix (e.g. `.orchestrate/`) do not count. Read-only: no index refresh is written.
+ */
+export async function workingTreeChanges(root: string, ignore: readonly string[] = []): Promise<string[]> {
+  const out = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=normal']);
+  const paths: string[] = [];
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.length < 4) continue;
+    // A rename or copy is followed by its source path in the next field.
+    if (entry[0] === 'R' || entry[0] === 'C') i++;
+    const file = entry.slice(3);
+    if (!ignore.some((prefix) => file === prefix || file.startsWith(prefix))) paths.push(file);
+  }
+  return paths;
+}
+
+/** Whether commit `ancestor` is reachable from `descendant` (equal counts). */
+export async function isAncestor(root: string, ancestor: string, descendant: string): Promise<boolean> {
+  try {
+    await git(root, ['merge-base', '--is-ancestor', ancestor, descendant]);
+    return true;
+  } catch (err) {
+    // Exit 1 means "not an ancestor"; anything else (an unknown ref) is a real failure.
+    if (err instanceof GitError && err.exitCode === 1) return false;
+    throw err;
+  }
+}
+
+/** What `mergeBranch` did. */
+export interface MergeResult {
+  fastForward: boolean;
+  /** Commits of the branch that the current branch did not have. */
+  commits: number;
+  /** The current branch's new tip. */
+  head: string;
+}
+
+/**
+ * Merges `branch` into the checked-out branch of `root`: a fast-forward when possible, else a merge commit with
+ * `message`. On a conflict the merge is aborted (the tree is back where it was) and E_MERGE_CONFLICT names the files.
+ * The caller makes sure the tree is clean first.
+ */
+export async function mergeBranch(root: string, branch: string, message: string): Promise<MergeResult> {
+  const commits = Number((await git(root, ['rev-list', '--count', `HEAD..${branch}`])).trim());
+  const fastForward = await isAncestor(root, 'HEAD', branch);
+  if (fastForward) {
+    await git(root, ['merge', '--ff-only', '--quiet', branch]);
+  } else {
+    try {
+      await git(root, [...(await identityArgs(root)), 'merge', '--no-ff', '--no-edit', '--quiet', '-m', message, branch]);
+    } catch (err) {
+      const conflicts = (await git(root, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => '')).split('\0').filter(Boolean);
+      // No merge in progress (git refused before starting) makes the abort fail, harmlessly.
+      await git(root, ['merge', '--abort']).catch(() => undefined);
+      if (conflicts.length) {
+        throw new WorkingTreeError(
+          'E_MERGE_CONFLICT',
+          `Merging ${branch} conflicts in ${conflicts.join(', ')}; the merge was aborted and your tree is as it was. ` +
+            `Merge by hand (\`git merge ${branch}\`, resolve, commit) or start a new run from the current HEAD.`,
+          conflicts,
+        );
+      }
+      throw err;
+    }
+  }
+  return { fastForward, commits, head: (await git(root, ['rev-parse', 'HEAD'])).trim() };
+}
+
+/** The local branches under `prefix` (e.g. `orchestrate/`), by short name. */
+export async function listBranches(root: string, prefix: string): Promise<Set<string>> {
+  const out = await git(root, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
+  return new Set(out.split('\n').filter(Boolean));
+}
+
+/** Forgets worktrees whose directories are gone, so their branches can be deleted. */
+export async function pruneWorktrees(root: string): Promise<void> {
+  await git(root, ['worktree', 'prune']);
 }

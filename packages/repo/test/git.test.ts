@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GitError } from '@orchestrate/core';
 import {
   addWorktree,
   branchExists,
@@ -73,6 +74,27 @@ describe('findRepoRoot / headCommit', () => {
 
   it('reports a failed git command as E_GIT', async () => {
     expect(await codeOf(() => git(makeRepo().dir, ['rev-parse', '--verify', '--quiet', 'no-such-ref']))).toBe('E_GIT');
+  });
+
+  it('reports a lock file in the way as E_GIT_LOCKED, a user-facing error naming the lock and what to do', async () => {
+    const { dir, run } = makeRepo();
+    run('branch', 'doomed');
+    const lock = path.join(dir, '.git', 'packed-refs.lock');
+    writeFileSync(lock, '');
+    const error = await git(dir, ['-c', 'core.x=1', 'branch', '-D', 'doomed']).then(
+      () => null,
+      (e: unknown) => e as GitError,
+    );
+    expect(error).toBeInstanceOf(GitError);
+    expect(error).toMatchObject({ code: 'E_GIT_LOCKED', userFacing: true, lockFile: lock, exitCode: 1 });
+    expect(error!.message).toMatch(/^git branch could not lock the repository: another git process/);
+    expect(error!.message).toContain(`delete ${lock}`);
+    expect(readFileSync(lock, 'utf8')).toBe('');
+    expect(run('branch', '--list', 'doomed').trim()).toBe('doomed');
+    // Any other failure stays an internal E_GIT.
+    rmSync(lock);
+    const other = await git(dir, ['branch', '-D', 'no-such-branch']).catch((e: unknown) => e as GitError);
+    expect(other).toMatchObject({ code: 'E_GIT', userFacing: false, lockFile: null });
   });
 });
 

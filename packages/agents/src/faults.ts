@@ -1,0 +1,179 @@
+// Model-side faults of the OpenAI engine: what the wire shows (status codes, resets, hangs, cut-off answers) and what
+// an answer's text can be wrong with (empty, too large, not JSON), counted per kind for the run report.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FaultCounts, FaultKind, TokenUsage } from '@orchestrate/core';
+import { CallFailed } from './model-call.js';
+
+/** The most output text a call accepts (characters); a docstring or a test file is far below it. */
+export const MAX_OUTPUT_CHARS = 200_000;
+
+/** Counts faults per kind. */
+export class FaultCounter {
+  readonly #counts: FaultCounts = {};
+
+  add(kind: FaultKind): void {
+    this.#counts[kind] = (this.#counts[kind] ?? 0) + 1;
+  }
+
+  /** The counts so far (a copy; kinds that never happened are absent). */
+  snapshot(): FaultCounts {
+    return { ...this.#counts };
+  }
+}
+
+/** What the wire saw for one model call, across the SDK's attempts. */
+export interface CallWatch {
+  /** The caller's signal: an abort through it is a cancellation, not a fault. */
+  signal: AbortSignal | undefined;
+  /** Set when the last answer was cut off: why, and the usage it reported (its output is never handed over). */
+  cutOff: { reason: string; usage: TokenUsage | null } | null;
+}
+
+/** The call a fetch belongs to (the fetches of a call run inside its async context). */
+export const callWatch = new AsyncLocalStorage<CallWatch>();
+
+/** Options of `watchingFetch`. */
+export interface WatchOptions {
+  /** Per-request timeout; the SDK's own timer stops at the headers, this one also bounds reading the body. */
+  timeoutMs: number;
+  faults: FaultCounter;
+  /** Told about every 429 with the model named in the request body. */
+  onRateLimited: (model: string) => void;
+}
+
+/**
+ * A fetch for the `openai` SDK that watches every attempt: counts 429s, 5xx, failed connections and timeouts (the SDK
+ * retries them), reads JSON bodies itself under the timeout (a reset or a stall while reading becomes a failed fetch, so
+ * the SDK retries it instead of failing the call), and notes answers that were cut off (`status: "incomplete"`,
+ * `finish_reason: "length"`) for the call.
+ */
+export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions): typeof fetch {
+  return async (input, init) => {
+    const call = callWatch.getStore();
+    const started = Date.now();
+    const own = new AbortController();
+    const signal = init?.signal ? AbortSignal.any([init.signal, own.signal]) : own.signal;
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, signal });
+    } catch (err) {
+      if (!call?.signal?.aborted) faults.add(isAbort(err) ? 'timeouts' : 'connectionErrors');
+      throw err;
+    }
+    if (response.status === 429) {
+      faults.add('rateLimited');
+      onRateLimited(modelOf(init?.body));
+    } else if (response.status >= 500) faults.add('serverErrors');
+    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+
+    const timer = setTimeout(() => own.abort(), Math.max(1, timeoutMs - (Date.now() - started)));
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      if (call?.signal?.aborted) throw err;
+      // Our timer, or the SDK's own (it may still be running while the body is read).
+      const timedOut = own.signal.aborted || Boolean(init?.signal?.aborted);
+      faults.add(timedOut ? 'timeouts' : 'connectionErrors');
+      throw new TypeError(
+        timedOut ? `fetch failed: the answer timed out while it was read (${timeoutMs} ms)` : 'fetch failed: the connection was reset while the answer was read',
+        { cause: err },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (call) call.cutOff = cutOffOf(text);
+    const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    Object.defineProperty(copy, 'url', { value: response.url });
+    return copy;
+  };
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}
+
+/** The model named in a request body (for the rate limiter), or `unknown`. */
+function modelOf(body: unknown): string {
+  if (typeof body !== 'string') return 'unknown';
+  try {
+    return String((JSON.parse(body) as { model?: unknown }).model ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Whether an answer body was cut off, and its usage. The text is only parsed again when it names a cut-off status
+ * (rare), so a normal answer costs one regular-expression scan.
+ */
+function cutOffOf(text: string): CallWatch['cutOff'] {
+  if (!/"status"\s*:\s*"incomplete"|"finish_reason"\s*:\s*"length"/.test(text)) return null;
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (body?.status === 'incomplete') {
+    const u = body.usage;
+    const usage = u ? { requests: 1, inputTokens: u.input_tokens ?? 0, cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0, outputTokens: u.output_tokens ?? 0 } : null;
+    return { reason: String(body.incomplete_details?.reason ?? 'incomplete'), usage };
+  }
+  if (body?.choices?.[0]?.finish_reason === 'length') {
+    const u = body.usage;
+    const usage = u ? { requests: 1, inputTokens: u.prompt_tokens ?? 0, cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? 0, outputTokens: u.completion_tokens ?? 0 } : null;
+    return { reason: 'finish_reason: length', usage };
+  }
+  return null;
+}
+
+/** The failure of a call whose answer was cut off. */
+export function cutOffFailure(reason: string, usage: TokenUsage): CallFailed {
+  return new CallFailed(`the model's output was cut off (${reason})`, usage, false, 'incomplete');
+}
+
+/** The text and refusals of a model response's assistant messages. */
+function outputText(output: readonly unknown[]): { text: string; refusal: string } {
+  let text = '';
+  let refusal = '';
+  for (const item of output as { type?: string; content?: unknown }[]) {
+    if (item?.type !== 'message' || !Array.isArray(item.content)) continue;
+    for (const part of item.content as { type?: string; text?: unknown; refusal?: unknown }[]) {
+      if (part?.type === 'output_text' && typeof part.text === 'string') text += part.text;
+      if (part?.type === 'refusal' && typeof part.refusal === 'string') refusal += part.refusal;
+    }
+  }
+  return { text, refusal };
+}
+
+/**
+ * Refuses an answer before anything parses it: no text (or a refusal), text over `MAX_OUTPUT_CHARS`, text that is not
+ * JSON. Returns nothing when the text is acceptable.
+ */
+export function checkOutput(output: readonly unknown[], usage: TokenUsage): CallFailed | null {
+  const { text, refusal } = outputText(output);
+  if (!text.trim()) {
+    const why = refusal.trim() ? `the model refused: ${oneLine(refusal).slice(0, 200)}` : 'the model returned no output';
+    return new CallFailed(why, usage, false, 'emptyOutput');
+  }
+  if (text.length > MAX_OUTPUT_CHARS) {
+    return new CallFailed(
+      `the model's output was too large (${Math.round(text.length / 1000)} KB; at most ${MAX_OUTPUT_CHARS / 1000} KB is accepted)`,
+      usage,
+      false,
+      'oversizedOutput',
+    );
+  }
+  try {
+    JSON.parse(text);
+  } catch {
+    return new CallFailed("the model's output was not valid JSON", usage, false, 'invalidJson');
+  }
+  return null;
+}
+
+/** Text on one line, at most 300 characters. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
