@@ -14,6 +14,7 @@ import { parseReport, runCli, type CliResult } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
 import { bytesChanged, changedParts, hashFiles, snapshotUserTree, type UserTreeSnapshot } from '../helpers/user-tree.js';
 import { docStep, fakeEnv, requestText, scripted } from './openai-script.js';
+import { recordScenario } from '../faults/results.js';
 
 const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com'];
 const FIXED_RUN_ID = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'fixed-run-id.mjs');
@@ -61,6 +62,8 @@ function sha256(bytes: Buffer): string {
 /** The user's tree is exactly as it was: every part, and not one byte. */
 function expectUntouched(repo: TempRepo, before: UserTreeSnapshot): void {
   const after = snapshotUserTree(repo.dir);
+  const changed = bytesChanged(before, after);
+  recordScenario({ suite: 'hostile-repo', name: expect.getState().currentTestName ?? 'hostile repository', passed: changed === 0, bytesChanged: changed, paidTwice: null });
   expect(changedParts(before, after)).toEqual([]);
   expect(bytesChanged(before, after)).toBe(0);
 }

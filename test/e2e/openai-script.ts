@@ -3,6 +3,7 @@
 import { startFakeOpenAI, type FakeLogEntry, type FakeReply, type FakeRequest, type FakeServer, type FakeUsage } from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
+import { snapshotUserTree, type UserTreeSnapshot } from '../helpers/user-tree.js';
 
 /** The default model per role. */
 export const MODELS = { planner: 'gpt-5.4', worker: 'gpt-5.4-nano', verifier: 'gpt-5.4-mini' } as const;
@@ -201,6 +202,8 @@ export interface Scenario {
   report: Record<string, any> | null;
   /** `repo.snapshot()` taken right before the run. */
   before: string;
+  /** The user's tree, index, HEAD and stash right before the run, for counting changed bytes. */
+  beforeTree: UserTreeSnapshot;
 }
 
 export interface ScenarioOptions {
@@ -227,11 +230,12 @@ export async function runScenario(options: ScenarioOptions, onFinished: (fn: () 
   });
   options.prepare?.(repo);
   const before = repo.snapshot();
+  const beforeTree = snapshotUserTree(repo.dir);
   const task = options.task ?? 'add docstrings to src/math.ts';
   const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', ...(options.flags ?? []), task], fakeEnv(server));
   let report: Record<string, any> | null = null;
   if (result.stdout.trim()) report = parseReport(result.stdout);
-  return { repo, server, ...result, report, before };
+  return { repo, server, ...result, report, before, beforeTree };
 }
 
 /** Local branches made by runs. */

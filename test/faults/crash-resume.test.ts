@@ -8,6 +8,7 @@ import { startFakeOpenAI, type FakeLogEntry, type FakeServer } from '../fake/ope
 import { CLI, parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
 import { fakeEnv, inputText, roleOf, scripted, verifierSymbols } from '../e2e/openai-script.js';
+import { bytesChanged, snapshotUserTree } from '../helpers/user-tree.js';
 import { recordScenario } from './results.js';
 
 // Three files of four functions; one job per worker call and two per verifier call, two calls at a time: a run of
@@ -113,6 +114,7 @@ describe('crash and resume: a run killed at any moment finishes with nothing pai
     it(sc.name, async () => {
       const repo = makeRepo(FILES);
       const before = repo.snapshot();
+      const beforeTree = snapshotUserTree(repo.dir);
       const server = await startServer();
       servers.push(server);
       const crashed = await runUntil(repo, server, sc.at, sc.signals);
@@ -150,7 +152,9 @@ describe('crash and resume: a run killed at any moment finishes with nothing pai
       // Every call the reference made was made once across both processes, or was in flight at the crash.
       expect(after.length + received.size).toBeGreaterThanOrEqual(reference.calls);
       expect(runIdOf(repo)).toBe(report.id);
-      recordScenario({ suite: 'crash-resume', name: sc.name, passed: true, bytesChanged: repo.snapshot() === before ? 0 : 1, paidTwice });
+      const changed = bytesChanged(beforeTree, snapshotUserTree(repo.dir));
+      recordScenario({ suite: 'crash-resume', name: sc.name, passed: changed === 0 && paidTwice === 0, bytesChanged: changed, paidTwice });
+      expect(changed).toBe(0);
       repo.cleanup();
     }, 60_000);
   }

@@ -6,6 +6,8 @@ import ts from 'typescript';
 import { describe, it } from 'vitest';
 import { formatSummary } from '@orchestrate/engine';
 import type { FakeReply } from '../fake/openai-server.js';
+import { bytesChanged, snapshotUserTree } from '../helpers/user-tree.js';
+import { recordScenario } from './results.js';
 import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, servedUsage, type Scenario, type ScenarioOptions } from '../e2e/openai-script.js';
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
@@ -58,6 +60,9 @@ async function expectOutcome(expect: any, run: Scenario, expected: Expected): Pr
   expect(run.stderr).not.toContain('internal error');
   expect(run.stderr).not.toMatch(/unhandled/i);
   // The user's tree, index and HEAD are untouched.
+  const changed = bytesChanged(run.beforeTree, snapshotUserTree(repo.dir));
+  recordScenario({ suite: 'model-faults', name: expect.getState().currentTestName ?? 'model fault', passed: changed === 0, bytesChanged: changed, paidTwice: null });
+  expect(changed).toBe(0);
   expect(repo.snapshot()).toBe(run.before);
   expect(repo.git('status', '--porcelain')).toBe('');
   expect(repo.git('log', '--format=%s', 'HEAD')).toBe('initial\n');

@@ -7,8 +7,8 @@ export interface ScenarioResult {
   passed: boolean;
   /** Bytes of the user's working tree, index, HEAD and stash that differ after the scenario (must be 0). */
   bytesChanged: number;
-  /** Completed model calls (answer received) paid again (must be 0). */
-  paidTwice: number;
+  /** Completed model calls (answer received) paid again (must be 0); null where nothing is resumed. */
+  paidTwice: number | null;
 }
 
 /** Appends a scenario's outcome to $FAULTS_RESULTS (a JSON-lines file) when `pnpm faults` asked for one. */

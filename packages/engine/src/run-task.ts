@@ -159,7 +159,9 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
       true,
     );
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
-  if (journal) onError.push(async () => journal.close());
+  // A run that fails before its worktree exists (the planner failed, the key was refused) ends its journal: there is
+  // nothing to resume, and `runs` shows it failed.
+  if (journal) onError.push(async () => endJournal(journal, 'failed'));
   const emit: RunEventListener = (event) => {
     const record = journal ? recordOf(event) : null;
     if (record) journal!.append(record, record.t === 'phase');

@@ -6,7 +6,7 @@ import { JOURNAL_FILE, parseJournal, type JournalRecord, type StartRecord } from
 import { formatSummary, runDir } from './report.js';
 
 /** A run's state as `runs` shows it: a finished run's report status, or what its journal says of an unfinished one. */
-export type RunState = RunStatus | 'interrupted' | 'running' | 'undone';
+export type RunState = RunStatus | 'interrupted' | 'running' | 'undone' | 'failed';
 
 /** One run of a repository, read from its report.json, else from its journal. */
 export interface RunInfo {
