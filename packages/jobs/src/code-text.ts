@@ -1,17 +1,32 @@
 import { ts } from 'ts-morph';
 import { parseErrorCount, scriptKindOf } from '@orchestrate/repo';
-import { JobRejected } from './kind.js';
+import { refuseUnsafeText } from './sanitize.js';
 
 const MAX_CODE_CHARS = 40_000;
 
 /** Refuses model-written code that no honest answer contains: control characters, bidi overrides, megabytes. */
 export function cleanCode(value: string, field: string): string {
-  if (value.length > MAX_CODE_CHARS) throw new JobRejected(`${field} is ${value.length} characters long (limit ${MAX_CODE_CHARS})`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(value)) {
-    throw new JobRejected(`${field} contains control characters`);
-  }
+  refuseUnsafeText(value, field, MAX_CODE_CHARS);
   return value.replace(/\r\n/g, '\n').replace(/^```[\w-]*\n([\s\S]*?)\n?```\s*$/, '$1');
+}
+
+/**
+ * Why statements written between a block's braces would not stay there, or null: as the body of a function they must
+ * parse (with no more errors than `baseline` has there) and the function's closing brace must be the last character,
+ * so no brace, comment, string or template in them ends the block early or runs past its end.
+ */
+export function blockProblem(file: string, code: string, baseline?: string): string | null {
+  const parse = (body: string) => {
+    const text = `async function* __block() {\n${body}\n}`;
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(file));
+    const [fn, ...rest] = sf.statements;
+    const closed = rest.length === 0 && fn !== undefined && ts.isFunctionDeclaration(fn) && fn.body?.end === text.length;
+    return { closed, errors: parseErrorCount(sf) };
+  };
+  const got = parse(code);
+  if (!got.closed) return 'the code does not stay inside its block (a brace, comment, string or template in it ends the block or runs past it)';
+  if (got.errors > (baseline === undefined ? 0 : parse(baseline).errors)) return 'the code does not parse';
+  return null;
 }
 
 /** The indentation unit a file uses (two spaces when it cannot tell). */

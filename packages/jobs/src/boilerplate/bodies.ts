@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Edit } from '@orchestrate/repo';
-import { cleanCode, indentUnit, reindent, syntaxErrors } from '../code-text.js';
+import { blockProblem, cleanCode, indentUnit, reindent, syntaxErrors } from '../code-text.js';
 import { declarationContext } from '../custom/index.js';
 import { declarationSelected, selectDeclarations } from '../docstring/select.js';
 import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget } from '../kind.js';
+import { capWritten } from '../sanitize.js';
 
 const bodySchema = z.strictObject({
   body: z.string().describe('The statements of the function body, without the surrounding braces.'),
@@ -49,7 +50,9 @@ export const bodiesKind: Omit<JobKindModule<BodyOutput>, 'kind'> = {
     if (/not (?:yet )?implemented/i.test(code)) throw new JobRejected('the body is still a stub');
     const { eol } = target.file;
     const inner = reindent(code, d.indent + indentUnit(target.file.text), eol);
-    const text = `${eol}${inner}${eol}${d.indent}`;
+    const escapes = blockProblem(target.file.path, inner, target.file.text.slice(body.start, body.end));
+    if (escapes) throw new JobRejected(`body: ${escapes}`);
+    const text = capWritten(`${eol}${inner}${eol}${d.indent}`, 'the body');
     const edit: Edit = { owner: target.job.id, start: body.start, end: body.end, text, expect: `${target.file.text.slice(body.start, body.end)}}` };
     return { ...emptyOutcome(), edits: [edit] };
   },

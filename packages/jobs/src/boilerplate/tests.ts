@@ -3,9 +3,10 @@ import { ts } from 'ts-morph';
 import { z } from 'zod';
 import type { Job, PlanStep } from '@orchestrate/core';
 import type { Declaration, FileIndex } from '@orchestrate/repo';
-import { cleanCode, reindent, syntaxErrors } from '../code-text.js';
+import { blockProblem, cleanCode, reindent, syntaxErrors } from '../code-text.js';
 import { pathMatcher } from '../docstring/select.js';
 import { emptyOutcome, JobRejected, type JobKindModule, type JobOutcome, type JobTarget, type KindContext } from '../kind.js';
+import { capWritten, MAX_WRITTEN_CHARS, refuseUnsafeText } from '../sanitize.js';
 
 const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)__tests__\//;
 
@@ -143,8 +144,13 @@ function select(step: PlanStep, ctx: KindContext): JobTarget[] {
     });
 }
 
+/** Where the test file for a target goes: the repository's layout decides, never the model. */
+function testPathOf(target: JobTarget, ctx: KindContext): string {
+  return ctx.tests?.pathFor(target.file.path) ?? target.file.path.replace(/\.(tsx?)$/, '.test.$1');
+}
+
 function render(target: JobTarget, ctx: KindContext, blocks: { name: string; body: string[] }[]): JobOutcome {
-  const testPath = ctx.tests?.pathFor(target.file.path) ?? target.file.path.replace(/\.(tsx?)$/, '.test.$1');
+  const testPath = testPathOf(target, ctx);
   const style = styleOf(ctx);
   const tested = new Set(blocks.map((b) => b.name));
   const names = testable(target.file).map((d) => d.symbol).filter((n) => n !== 'default' && tested.has(n));
@@ -158,7 +164,7 @@ function render(target: JobTarget, ctx: KindContext, blocks: { name: string; bod
   const lines = [style.header(body.join('\n')), `import ${importClause(target.file, names) || '{}'} from ${quote(importPath(testPath, target.file, ctx.files))};`, '', ...body].filter(
     (l, i) => l || i > 0,
   );
-  const text = `${lines.join('\n').trimEnd()}\n`;
+  const text = capWritten(`${lines.join('\n').trimEnd()}\n`, 'the test file');
   return { ...emptyOutcome(), newFiles: [{ path: testPath, text }] };
 }
 
@@ -177,15 +183,20 @@ export const testsKind: Omit<JobKindModule<TestsOutput>, 'kind'> = {
   apply(target, output, ctx) {
     const style = styleOf(ctx);
     const known = new Set(testable(target.file).map((d) => d.symbol));
+    const size = output.tests.reduce((n, t) => t.cases.reduce((m, c) => m + c.name.length + c.code.length, n), 0);
+    if (size > MAX_WRITTEN_CHARS) throw new JobRejected(`the tests are ${size} characters long (limit ${MAX_WRITTEN_CHARS})`);
     const blocks = output.tests
       .filter((t) => known.has(t.functionName))
       .map((t) => ({
         name: t.functionName,
         body: t.cases.length
           ? t.cases.flatMap((c) => {
+              const name = refuseUnsafeText(c.name, 'test name', 2_000).replace(/\s+/g, ' ').slice(0, 200);
               const code = cleanCode(c.code, 'test code');
-              if (!code.trim()) throw new JobRejected(`test "${c.name}" is empty`);
-              return [`${style.it}(${quote(c.name.replace(/\s+/g, ' ').slice(0, 200))}, async () => {`, ...reindent(code, '  ', '\n').split('\n'), '});'];
+              if (!code.trim()) throw new JobRejected(`test "${name}" is empty`);
+              const escapes = blockProblem(testPathOf(target, ctx), code);
+              if (escapes) throw new JobRejected(`test "${name}": ${escapes}`);
+              return [`${style.it}(${quote(name)}, async () => {`, ...reindent(code, '  ', '\n').split('\n'), '});'];
             })
           : [style.todo(`${t.functionName} works`)],
       }));

@@ -1,8 +1,10 @@
+import { ts } from 'ts-morph';
 import { z } from 'zod';
-import { annotationEdits, missingAnnotations, type FileIndex, type MissingAnnotation } from '@orchestrate/repo';
+import { annotationEdits, missingAnnotations, parseErrorCount, type FileIndex, type MissingAnnotation } from '@orchestrate/repo';
 import { syntaxErrors } from '../code-text.js';
 import { declarationSelected, selectDeclarations } from '../docstring/select.js';
 import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
+import { refuseUnsafeText } from '../sanitize.js';
 
 const CALLABLE = new Set(['function', 'arrow-function', 'method', 'accessor']);
 const cache = new WeakMap<FileIndex, MissingAnnotation[]>();
@@ -83,11 +85,23 @@ export const typesKind: Omit<JobKindModule<{ types: Record<string, string> }>, '
   describeForVerifier: (target, outcome) => `${target.declaration!.symbol}: ${outcome.edits.map((e) => e.text).join(' ')}`,
 };
 
-/** A model-written type must be one type expression: no statements, no `import(…)`, nothing that ends the annotation. */
+/**
+ * A model-written type must be one type expression: no statements, no `import(…)` (it names another file), nothing
+ * that ends the annotation — parsed as `let x: T;`, T must be exactly the one declaration's type, end to end (so
+ * `string, evil = 1` or a trailing `//` cannot add a parameter or comment out the rest of the line).
+ */
 function checkType(t: string): string {
-  const type = t.trim();
+  const type = refuseUnsafeText(t, 'type', 1_000).trim();
   if (!type || type.length > 300) throw new JobRejected('type is empty or too long');
   if (/[;{}]\s*$|import\(|\n|=>\s*\{/.test(type) && !/^\{[^;]*\}$/.test(type)) throw new JobRejected(`not a single type expression: ${type.slice(0, 60)}`);
-  if (syntaxErrors('t.ts', `let x: ${type};`) > 0) throw new JobRejected(`not a type: ${type.slice(0, 60)}`);
+  if (/\bimport\s*\(/.test(type)) throw new JobRejected(`a type may not import another file: ${type.slice(0, 60)}`);
+  const text = `let x: ${type};`;
+  const sf = ts.createSourceFile('t.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const [st, ...rest] = sf.statements;
+  const decls = st && ts.isVariableStatement(st) ? st.declarationList.declarations : [];
+  const node = decls.length === 1 && !decls[0]!.initializer ? decls[0]!.type : undefined;
+  if (parseErrorCount(sf) > 0 || rest.length > 0 || !node || node.getStart(sf) !== 7 || node.end !== 7 + type.length) {
+    throw new JobRejected(`not a type: ${type.slice(0, 60)}`);
+  }
   return type;
 }

@@ -1,5 +1,6 @@
 import type { Declaration } from '@orchestrate/repo';
 import { JobRejected } from '../kind.js';
+import { hasCommentDelimiter, refuseUnsafeText } from '../sanitize.js';
 
 /** The content of a doc comment, before it is rendered. */
 export interface DocContent {
@@ -13,18 +14,20 @@ const MAX_FIELD = 600;
 const WRAP = 100;
 
 /**
- * Cleans one model-written field: control characters and markup that could end the comment are refused or neutralised,
- * newlines collapse into one paragraph. Returns null for an empty field.
+ * A doc tag the model wrote: TypeScript reads `@word` after whitespace as a tag (`@internal` drops the declaration from
+ * `.d.ts` under `stripInternal`, `@type` retypes it in JavaScript, `@jsx` / `@ts-nocheck` are pragmas). Tags are code's.
+ */
+const MODEL_TAG = /(^|[^\w{`\\])@[A-Za-z]|@internal/;
+
+/**
+ * Cleans one model-written field: control characters, text that could end the comment (also through look-alikes of
+ * `*` and `/`) and doc tags are refused, newlines collapse into one paragraph. Returns '' for an empty field.
  */
 export function cleanField(value: string, field: string): string {
-  if (value.length > MAX_FIELD * 4) throw new JobRejected(`${field} is ${value.length} characters long (limit ${MAX_FIELD})`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(value)) {
-    throw new JobRejected(`${field} contains control characters`);
-  }
+  refuseUnsafeText(value, field, MAX_FIELD * 4);
   let text = value.replace(/\s+/g, ' ').trim();
-  if (text.includes('*/') || text.includes('/*')) throw new JobRejected(`${field} contains comment delimiters (*/ or /*)`);
-  text = text.replace(/^\/\*\*?|\*\/$/g, '').trim();
+  if (hasCommentDelimiter(text)) throw new JobRejected(`${field} contains comment delimiters (*/ or /*, or look-alikes of them)`);
+  if (MODEL_TAG.test(text)) throw new JobRejected(`${field} contains a doc tag (@…): tags are written by code, fields are plain prose`);
   if (text.length > MAX_FIELD) text = `${text.slice(0, MAX_FIELD - 1).trimEnd()}…`;
   return text;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Job, PlanStep, ReviewAnnotation } from '@orchestrate/core';
 import type { FileIndex } from '@orchestrate/repo';
 import { pathMatcher } from '../docstring/select.js';
-import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
+import { emptyOutcome, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
+import { refuseUnsafeText } from '../sanitize.js';
 import { runRules } from './rules.js';
 
 /** Model annotations below this confidence are dropped by code. */
@@ -108,9 +109,7 @@ function offline(target: JobTarget, ctx: KindContext): ReviewOutput {
 }
 
 function clean(text: string, field: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(text)) throw new JobRejected(`${field} contains control characters`);
-  const one = text.replace(/\s+/g, ' ').trim();
+  const one = refuseUnsafeText(text, field, MAX_MESSAGE * 20).replace(/\s+/g, ' ').trim();
   return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}…` : one;
 }
 
