@@ -78,20 +78,20 @@ interface Analysis {
 }
 
 /**
- * JSDoc is comment, so the proof never reads its parsed form (`node.jsDoc`) and skips parsing it; that parse cannot
- * change the tree or the parse errors (the parser discards JSDoc diagnostics from them).
+ * JSDoc is comment, so the proof skips parsing it: that parse only fills `node.jsDoc`, which the walk never reads, and
+ * it keeps its diagnostics out of the parse errors.
  */
-const jsDocParsingMode = ts.JSDocParsingMode.ParseNone;
+const options: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
 
-/** Scans the punctuation and keywords between child nodes; one instance, as in TypeScript's own `getChildren`. */
+/** Reads the tokens between child nodes; one instance for all files, as TypeScript's own `getChildren` has. */
 const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
 
 function analyze(file: string, text: string): Analysis {
-  const sf = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode }, false, scriptKindOf(file));
+  const sf = ts.createSourceFile(file, text, options, false, scriptKindOf(file));
   scanner.setText(text);
-  scanner.setLanguageVariant(sf.languageVariant);
+  scanner.setLanguageVariant(sf.languageVariant); // as the parser read it: in JSX, `</` is one token
   const tree = new TreeStream(sf);
-  tree.node(sf);
+  tree.walk(sf);
   scanner.setText(undefined);
   return {
     text,
@@ -106,65 +106,86 @@ function analyze(file: string, text: string): Analysis {
   };
 }
 
+/** A child `forEachChild` reports: a node, or a node array (which `getChildren` wraps in a `SyntaxList`). */
+type Child = ts.Node | ts.NodeArray<ts.Node>;
+
+/** In `TreeStream`'s work list: a child still to enter. Otherwise the entry is an entered child's exit. */
+const ENTER = -1;
+
 /**
- * Flattens a syntax tree into stream codes the way `node.getChildren()` sees it, without allocating its token and
- * `SyntaxList` nodes: `forEachChild` yields the child nodes (never `node.jsDoc`, which is comment) and node arrays,
- * and the scanner reads the tokens in the gaps between them. A node with no children at all is a leaf, like a token.
+ * Flattens a syntax tree into stream codes as `node.getChildren()` would see it, without allocating its token and
+ * `SyntaxList` nodes (the cost of this proof): `forEachChild` yields the child nodes (never `node.jsDoc`, which is
+ * comment) and node arrays, and the scanner reads the punctuation and keywords in the gaps between them. It keeps a work
+ * list rather than recursing because generated code can nest thousands deep (long `+` or call chains).
  */
 class TreeStream {
   readonly stream: number[] = [];
   readonly starts: number[] = [];
   readonly ends: number[] = [];
-  /** End of the current node's last child: where the next gap starts. */
+  /** Children to enter and entered children to exit, the next one last. */
+  private readonly todo: Child[] = [];
+  /** Per `todo` entry: `ENTER`, or for an exit the index of its open code times 2, plus 1 if `forEachChild` saw children. */
+  private readonly marks: number[] = [];
+  /** The children of the node being entered, as `forEachChild` reports them. */
+  private readonly found: Child[] = [];
+  /** End of the last child walked: where the next gap starts. */
   private pos = 0;
-  /** Whether `forEachChild` reported a child (an empty node array counts, as its `SyntaxList` does). */
-  private sawChild = false;
 
   constructor(private readonly sf: ts.SourceFile) {}
 
-  node(node: ts.Node): void {
-    if (node.kind < ts.SyntaxKind.FirstNode) return this.leaf(node);
-    const open = this.stream.length;
-    this.stream.push(OPEN + node.kind);
-    this.pos = node.pos;
-    this.sawChild = false;
-    ts.forEachChild(node, this.child, this.list);
-    const sawChild = this.sawChild;
-    this.gap(this.pos, node.end);
-    if (sawChild || this.stream.length > open + 1) {
-      this.stream.push(CLOSE + node.kind);
-    } else {
-      this.stream.pop();
-      this.leaf(node);
+  /** Streams `root` and everything in it. */
+  walk(root: ts.Node): void {
+    this.push(root, ENTER);
+    for (let child = this.todo.pop(); child !== undefined; child = this.todo.pop()) {
+      const mark = this.marks.pop() ?? ENTER;
+      if (mark === ENTER) this.enter(child);
+      else this.exit(child, mark);
     }
   }
 
-  private readonly child = (child: ts.Node): undefined => {
+  /** Before the first child: the tokens up to the start and the open code, then the children to enter, in order. */
+  private enter(child: Child): void {
     this.gap(this.pos, child.pos);
-    this.node(child);
+    this.pos = child.pos;
+    if (isNodeArray(child)) {
+      this.push(child, this.stream.length * 2);
+      this.stream.push(OPEN + ts.SyntaxKind.SyntaxList);
+      for (let i = child.length - 1; i >= 0; i--) this.push(child[i]!, ENTER);
+    } else if (child.kind < ts.SyntaxKind.FirstNode) {
+      this.leaf(child);
+      this.pos = child.end;
+    } else {
+      ts.forEachChild(child, this.find, this.find);
+      this.push(child, this.stream.length * 2 + (this.found.length > 0 ? 1 : 0));
+      this.stream.push(OPEN + child.kind);
+      while (this.found.length > 0) this.push(this.found.pop()!, ENTER);
+    }
+  }
+
+  /** After the last child: the tokens up to the end and the close code; a node with no children at all is a leaf. */
+  private exit(child: Child, mark: number): void {
+    this.gap(this.pos, child.end);
+    const open = mark >> 1;
+    const kind = isNodeArray(child) ? ts.SyntaxKind.SyntaxList : child.kind;
+    if ((mark & 1) === 1 || this.stream.length > open + 1) {
+      this.stream.push(CLOSE + kind);
+    } else {
+      this.stream.pop();
+      // An empty node array is an empty `SyntaxList`, which has no tokens: nothing.
+      if (!isNodeArray(child)) this.leaf(child);
+    }
     this.pos = child.end;
-    this.sawChild = true;
+  }
+
+  private readonly find = (child: Child): undefined => {
+    this.found.push(child);
     return undefined;
   };
 
-  /** A node array: a `SyntaxList` holding its nodes and the separators between them, nothing if it has neither. */
-  private readonly list = (nodes: ts.NodeArray<ts.Node>): undefined => {
-    this.gap(this.pos, nodes.pos);
-    const open = this.stream.length;
-    this.stream.push(OPEN + ts.SyntaxKind.SyntaxList);
-    let pos = nodes.pos;
-    for (const node of nodes) {
-      this.gap(pos, node.pos);
-      this.node(node);
-      pos = node.end;
-    }
-    this.gap(pos, nodes.end);
-    if (this.stream.length > open + 1) this.stream.push(CLOSE + ts.SyntaxKind.SyntaxList);
-    else this.stream.pop();
-    this.pos = nodes.end;
-    this.sawChild = true;
-    return undefined;
-  };
+  private push(child: Child, mark: number): void {
+    this.todo.push(child);
+    this.marks.push(mark);
+  }
 
   /** The tokens that lie wholly in `[pos, end)`, as TypeScript's `addSyntheticNodes` finds them. */
   private gap(pos: number, end: number): void {
@@ -190,6 +211,8 @@ class TreeStream {
     this.ends.push(end);
   }
 }
+
+const isNodeArray = (child: Child): child is ts.NodeArray<ts.Node> => Array.isArray(child);
 
 /**
  * The tokens on the line a directive ending at `end` covers: as the compiler does, the first line after it that is
