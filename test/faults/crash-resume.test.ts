@@ -54,12 +54,15 @@ function runUntil(repo: TempRepo, server: FakeServer, atRequest: number, signals
 /** Requests the current server has received (answered or not). */
 let arrivals = 0;
 
-async function startServer(): Promise<FakeServer> {
+/** The fake server; `faulty` adds a 429 (with retry-after-ms) to every 4th request and a 503 to every 7th. */
+async function startServer(faulty = false): Promise<FakeServer> {
   const answer = scripted();
   arrivals = 0;
   return startFakeOpenAI(
     (req) => {
       arrivals++;
+      if (faulty && arrivals % 4 === 0) return { status: 429, headers: { 'retry-after-ms': '100' }, body: { error: { message: 'slow down' } } };
+      if (faulty && arrivals % 7 === 0) return { status: 503, body: { error: { message: 'overloaded' } } };
       return answer(req);
     },
     { latency: () => LATENCY_MS },
@@ -102,7 +105,8 @@ describe('crash and resume: a run killed at any moment finishes with nothing pai
     repo.cleanup();
   });
 
-  const scenarios: Array<{ name: string; at: number; signals: NodeJS.Signals[] }> = [
+  const scenarios: Array<{ name: string; at: number; signals: NodeJS.Signals[]; faulty?: boolean }> = [
+    { name: 'kill -9 during a 429/503 storm, resumed during another', at: 9, signals: ['SIGKILL'], faulty: true },
     { name: 'kill -9 while the planner thinks', at: 1, signals: ['SIGKILL'] },
     { name: 'kill -9 among the first worker calls', at: 3, signals: ['SIGKILL'] },
     { name: 'kill -9 while workers and verifier overlap', at: 11, signals: ['SIGKILL'] },
@@ -115,7 +119,7 @@ describe('crash and resume: a run killed at any moment finishes with nothing pai
       const repo = makeRepo(FILES);
       const before = repo.snapshot();
       const beforeTree = snapshotUserTree(repo.dir);
-      const server = await startServer();
+      const server = await startServer(sc.faulty);
       servers.push(server);
       const crashed = await runUntil(repo, server, sc.at, sc.signals);
       if (sc.signals[0] === 'SIGKILL') expect(crashed.signal).toBe('SIGKILL');
