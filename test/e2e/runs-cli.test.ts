@@ -3,22 +3,10 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
-
-const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com'];
-const SOURCE = 'export function area(width: number, height: number): number {\n  return width * height;\n}\n';
+import { IDENTITY, SOURCE, repoWithRun } from '../helpers/run-repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
-
-/** A repository with one completed offline run (a doc comment on `area`); returns the run id and its branch. */
-async function repoWithRun(): Promise<{ r: TempRepo; id: string; branch: string }> {
-  const r = makeRepo({ 'src/a.ts': SOURCE });
-  const result = await runCli(['-C', r.dir, '--json', 'add docstrings']);
-  expect(result.exitCode).toBe(0);
-  const report = parseReport(result.stdout);
-  expect(report.branch).toBe(`orchestrate/${report.id}`);
-  return { r, id: report.id as string, branch: report.branch as string };
-}
 
 const cli = (r: TempRepo, ...args: string[]) => runCli([...args, '-C', r.dir]);
 const hasBranch = (r: TempRepo, branch: string) => r.git('branch', '--list', branch).trim() !== '';

@@ -6,3 +6,4 @@ export * from './plan.js';
 export * from './report.js';
 export * from './events.js';
 export * from './ledger.js';
+export { textMemo } from './memo.js';

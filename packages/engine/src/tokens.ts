@@ -1,24 +1,11 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-
-const counted = new Map<string, number>();
-let countedChars = 0;
+import { textMemo } from '@orchestrate/core';
 
 /**
  * Tokens of a text with the o200k tokenizer (the gpt-4o / gpt-5 family's), for estimates and reservations. A job's
  * context is counted by the estimate, the packing and the reservation: counts are remembered (up to 16 M characters).
  */
-export function estimateTokens(text: string): number {
-  const known = counted.get(text);
-  if (known !== undefined) return known;
-  const n = countTokens(text);
-  if (countedChars + text.length > 16_000_000) {
-    counted.clear();
-    countedChars = 0;
-  }
-  counted.set(text, n);
-  countedChars += text.length;
-  return n;
-}
+export const estimateTokens: (text: string) => number = textMemo((text: string) => countTokens(text), 16_000_000);
 
 /**
  * Tokens of texts sent together, counted part by part so each part's count is reused (a job's context is counted once

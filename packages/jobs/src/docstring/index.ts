@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textMemo } from '@orchestrate/core';
 import { proveCommentOnly, type Declaration, type Edit } from '@orchestrate/repo';
 import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
 import { offlineDocContent } from './offline.js';
@@ -110,19 +111,4 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
  * The comment-only proof, remembered for the last few files: the commit proves each file again right before writing it,
  * and that text is nearly always the one its gate already proved (the proof is a pure function of its three inputs).
  */
-const proofs = new Map<string, ReturnType<typeof proveCommentOnly>>();
-let provenChars = 0;
-function provenBefore(file: string, before: string, after: string): ReturnType<typeof proveCommentOnly> {
-  const key = `${file}\u0000${before}\u0000${after}`;
-  const known = proofs.get(key);
-  if (known) return known;
-  const proof = proveCommentOnly(file, before, after);
-  // Bounded by the text it holds (32 M characters), not by entries: files can be large.
-  if (provenChars + key.length > 32_000_000) {
-    proofs.clear();
-    provenChars = 0;
-  }
-  proofs.set(key, proof);
-  provenChars += key.length;
-  return proof;
-}
+const provenBefore = textMemo(proveCommentOnly, 32_000_000);
