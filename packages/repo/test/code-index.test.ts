@@ -255,3 +255,34 @@ describe('indexFiles: file encodings and kinds', () => {
     expect(y!.declarations.map((d) => d.id)).toEqual(['y.ts#f']);
   });
 });
+
+describe('indexFiles: overloads, ambient declarations and odd syntax', () => {
+  it('groups method overloads by staticness and lists every ambient declaration group once', () => {
+    const k = index(lines('export class K {', '  m(a: string): void;', '  m(a: unknown) {}', '  static m(b: number): void;', '  static m(b: unknown) {}', '}'));
+    expect(k.declarations.map((d) => [d.id, d.anchor])).toEqual([
+      ['src/a.ts#K', 'export class K {'], ['src/a.ts#K.m', 'm(a: string): void;'], ['src/a.ts#K.m@1', 'static m(b: number): void;'],
+    ]);
+    const dts = index(lines('export declare class C {', '  m(a: string): void;', '  m(a: number): void;', '  constructor();', '}', 'export declare function f(a: string): void;', 'export declare function f(a: number): void;'), 'src/d.d.ts');
+    expect(dts.declarations.map((d) => [d.symbol, d.line])).toEqual([['C', 1], ['C.m', 2], ['f', 6]]);
+    expect(get(dts, 'C').signature).toContain('constructor();');
+    const abs = index(lines('export abstract class A {', '  abstract run(a: string): void;', '  abstract run(a: number): void;', '}', 'export function lone(a: string): void;'));
+    expect(symbols(abs)).toEqual(['A', 'A.run']); // an overload signature without implementation outside `declare` is skipped
+  });
+
+  it('finds throws and returns spelled with escapes, and not in strings or comments', () => {
+    const fi = index(lines(
+      'export function esc(n: number) {', '  if (n) thr\\u006fw new Error("escaped");', '  r\\u0065turn n;', '}',
+      'export function words() { const s = "throw return"; /* throw */ }',
+    ));
+    expect(get(fi, 'esc')).toMatchObject({ thrown: ['new Error("escaped")'], returnsVoid: false });
+    expect(get(fi, 'words')).toMatchObject({ thrown: [], returnsVoid: true });
+  });
+
+  it('keeps offsets right after a second byte-order mark, and survives a re-export from a non-string module', () => {
+    const fi = index('\uFEFF\uFEFF/** D. */\nexport function a() {}\n');
+    const a = get(fi, 'a');
+    expect(fi.text.slice(a.docStart!, a.start)).toBe('/** D. */\n');
+    expect(a.anchor).toBe('export function a() {}');
+    expect(get(index(lines('function a() {}', 'export { a } from x;')), 'a').exported).toBe(false);
+  });
+});
