@@ -54,15 +54,22 @@ function runUntil(repo: TempRepo, server: FakeServer, atRequest: number, signals
 /** Requests the current server has received (answered or not). */
 let arrivals = 0;
 
-/** The fake server; `faulty` adds a 429 (with retry-after-ms) to every 4th request and a 503 to every 7th. */
+/**
+ * The fake server; `faulty` answers the first try of every 4th request 429 (with retry-after-ms) and of every 7th 503,
+ * so the SDK's retry of it gets through (a fault never hits the same call twice: the outcome stays deterministic).
+ */
 async function startServer(faulty = false): Promise<FakeServer> {
   const answer = scripted();
+  const tried = new Set<string>();
   arrivals = 0;
   return startFakeOpenAI(
     (req) => {
       arrivals++;
-      if (faulty && arrivals % 4 === 0) return { status: 429, headers: { 'retry-after-ms': '100' }, body: { error: { message: 'slow down' } } };
-      if (faulty && arrivals % 7 === 0) return { status: 503, body: { error: { message: 'overloaded' } } };
+      const body = JSON.stringify(req.body);
+      const first = !tried.has(body);
+      tried.add(body);
+      if (faulty && first && arrivals % 4 === 0) return { status: 429, headers: { 'retry-after-ms': '100' }, body: { error: { message: 'slow down' } } };
+      if (faulty && first && arrivals % 7 === 0) return { status: 503, body: { error: { message: 'overloaded' } } };
       return answer(req);
     },
     { latency: () => LATENCY_MS },
