@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseJournal, type AnswerRecord } from '../../packages/engine/src/journal-format.js';
@@ -169,4 +169,31 @@ describe('crash and resume: a run killed at any moment finishes with nothing pai
       repo.cleanup();
     }, 60_000);
   }
+});
+
+describe('resume never deletes work someone added to the run branch', () => {
+  it('refuses with E_USAGE and keeps the commit', async () => {
+    const repo = makeRepo({ 'src/a.ts': fn(0, 0) });
+    try {
+      const done = parseReport((await runCli(['-C', repo.dir, '--json', '--engine', 'offline', 'add docstrings to src/'])).stdout);
+      // Make it look interrupted: no report, no end record (as a process killed during its commit leaves it).
+      const dir = path.join(repo.dir, '.orchestrate', 'runs', done.id);
+      rmSync(path.join(dir, 'report.json'));
+      const kept = readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l && !l.includes('"t":"end"'));
+      writeFileSync(path.join(dir, 'journal.jsonl'), `${kept.join('\n')}\n`);
+      repo.git('worktree', 'add', '--quiet', path.join(repo.dir, '..', `wt-${done.id}`), done.branch);
+      const wt = path.join(repo.dir, '..', `wt-${done.id}`);
+      writeFileSync(path.join(wt, 'NOTES.md'), 'mine\n');
+      repo.git('-C', wt, 'add', 'NOTES.md');
+      repo.git('-C', wt, '-c', 'user.name=U', '-c', 'user.email=u@example.com', 'commit', '--quiet', '-m', 'my notes');
+      repo.git('worktree', 'remove', '--force', wt);
+      const tip = repo.git('rev-parse', done.branch).trim();
+      const resumed = await runCli(['-C', repo.dir, '--json', 'resume', done.id]);
+      expect(resumed.exitCode).toBe(2);
+      expect(parseReport(resumed.stdout).error.code).toBe('E_USAGE');
+      expect(repo.git('rev-parse', done.branch).trim()).toBe(tip);
+    } finally {
+      repo.cleanup();
+    }
+  });
 });

@@ -62,12 +62,20 @@ export async function findResumeTarget(root: string, runId: string | undefined):
  * Clears what an interrupted process left of its run, so the run can be redone from its base commit: its worktree (the
  * process may have died inside it) and its branch (rebuilt commit by commit; every answer it needs is in the journal).
  */
-export async function clearInterrupted(root: string, runId: string): Promise<void> {
+export async function clearInterrupted(root: string, runId: string, baseCommit: string): Promise<void> {
   const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
   await git(root, ['worktree', 'prune']).catch(() => undefined);
   const branch = `orchestrate/${runId}`;
   if (await branchExists(root, branch)) {
+    // Commits someone made on the run's branch are theirs now: resume never deletes them.
+    const log = await git(root, ['log', '--format=%H%x00%B%x01', `${baseCommit}..${branch}`]);
+    const foreign = log.split('\u0001').filter((c) => c.trim() && !c.includes(`Orchestrate-Run: ${runId}`));
+    if (foreign.length) {
+      throw new UsageError(
+        `Cannot resume ${runId}: its branch ${branch} holds ${foreign.length} commit(s) the run did not make. Rename the branch to keep them (\`git branch -m ${branch} <name>\`), then resume.`,
+      );
+    }
     try {
       await git(root, ['branch', '-D', branch]);
     } catch {

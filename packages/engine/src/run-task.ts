@@ -147,7 +147,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const engine = direct ? 'openai' : 'offline';
   const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
   const branch = `orchestrate/${runId}`;
-  if (interrupted) await clearInterrupted(root, runId);
+  if (interrupted) await clearInterrupted(root, runId, baseCommit);
   if (await branchExists(root, branch)) {
     throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Run again to get a new run id, or delete the branch.`);
   }
