@@ -54,13 +54,14 @@ export function formatSummary(report: RunReport): string {
   for (const item of failed.slice(0, 10)) lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
   if (failed.length > 10) lines.push(`  … ${failed.length - 10} more in the report`);
   for (const w of report.warnings.slice(0, 5)) lines.push(`  warning: ${w}`);
+  if (report.status === 'interrupted') lines.push(`  resume: orchestrate resume ${report.id}  (answers already received are not paid again)`);
   if (report.branch && report.commits.length) {
     lines.push(`  branch: ${report.branch} (${report.commits.length} commit${report.commits.length === 1 ? '' : 's'} on ${report.baseCommit.slice(0, 8)})`);
     for (const c of report.commits) lines.push(`    ${c.sha.slice(0, 8)} ${c.message}`);
     lines.push('');
     lines.push('Your working tree, index and current branch were not touched. Next:');
     lines.push(`  look:   git log -p ${report.baseCommit.slice(0, 8)}..${report.branch}`);
-    lines.push(`  merge:  git merge ${report.branch}`);
+    lines.push(`  merge:  orchestrate apply ${report.id}  (or git merge ${report.branch})`);
     lines.push(`  delete: git branch -D ${report.branch}`);
   } else if (report.status !== 'dry-run' && report.items.some((i) => i.kind !== 'review')) {
     lines.push('  nothing was committed; no branch was kept.');

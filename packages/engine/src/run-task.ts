@@ -320,7 +320,6 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started });
   report.replayedCalls = replay.replayed;
   report.replayedVerdicts = replay.verdicts;
-  if (stopped) report.warnings.push(`interrupted: finish it with \`orchestrate resume ${runId}\` (answers already received are not paid again)`);
   await writeReport(root, report);
   endJournal(journal, status);
   emit({ type: 'done', report });
