@@ -3,6 +3,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } fr
 import path from 'node:path';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from '@orchestrate/agents';
 import type { RunEvent } from '@orchestrate/core';
+import { ensureExcluded } from '@orchestrate/repo';
+import type { PhaseContext } from './work.js';
 import { journalPath, parseJournal, type AnswerRecord, type JobRecord, type JournalRecord } from './journal-format.js';
 
 /**
@@ -144,4 +146,30 @@ export function journaledClient(
     },
   };
   return client;
+}
+
+/** The verdicts an interrupted run received (each counted as replayed when used), and where new ones are journaled. */
+export function verdictsOf(journal: Journal, records: JournalRecord[], replay: ReplayStats): PhaseContext['verdicts'] {
+  const known = new Map<string, { accept: boolean; reason: string }>();
+  for (const r of records) if (r.t === 'verdict') known.set(r.key, { accept: r.accept, reason: r.reason });
+  return {
+    lookup: (key) => {
+      const v = known.get(key);
+      if (v) replay.verdicts++;
+      return v;
+    },
+    record: (key, v, job) => journal.append({ t: 'verdict', key, accept: v.accept, reason: v.reason, job: job.id, symbol: job.symbol }),
+  };
+}
+
+/** Opens a run's journal under `.orchestrate/` (excluded from git first, so the user's `git status` stays clean). */
+export async function openJournal(root: string, runId: string): Promise<Journal> {
+  await ensureExcluded(root);
+  return Journal.open(root, runId);
+}
+
+/** Ends a run's journal with its status and closes it. */
+export function endJournal(journal: Journal | null, status: string): void {
+  journal?.append({ t: 'end', status, at: new Date().toISOString() });
+  journal?.close();
 }

@@ -15,8 +15,7 @@ import {
   type UserConfig,
 } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
-import type { BatchClientOptions } from '@orchestrate/agents/batch';
-import { capAnnotations, dedupeAnnotations, type KindContext } from '@orchestrate/jobs';
+import type { KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
   detectTestRunner,
@@ -36,19 +35,20 @@ import {
 import { changedLinesFor } from './changes.js';
 import { commitSteps } from './commit.js';
 import { planOf, saveBatches } from './run-state.js';
-import { Journal, journaledClient, recordOf, type ReplayStats } from './journal.js';
-import type { JournalRecord } from './journal-format.js';
+import { endJournal, journaledClient, openJournal, recordOf, verdictsOf, type ReplayStats } from './journal.js';
+import { batchClient, resolveClient } from './clients.js';
+import { buildReport } from './run-report.js';
 import { clearInterrupted, findResumeTarget } from './resume.js';
 import { estimateRun } from './estimate.js';
 import { finish, newJobState, type JobState } from './job-state.js';
 import { loadConfig } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
-import { reportItem, writeReport } from './report.js';
+import { writeReport } from './report.js';
 import type { HeavyGateState } from './heavy-gates.js';
 import { formPacks } from './packing.js';
 import { runRounds } from './pipeline.js';
 import { settle, type PhaseContext } from './work.js';
-import { redactingClient, redactionWarnings } from './redacting-client.js';
+import { redactingClient } from './redacting-client.js';
 
 /** Options of one run. CLI flags map one to one onto these. */
 export interface RunTaskOptions {
@@ -327,31 +327,6 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   return report;
 }
 
-/** The verdicts an interrupted run received (each counted as replayed when used), and where new ones are journaled. */
-function verdictsOf(journal: Journal, records: JournalRecord[], replay: ReplayStats): PhaseContext['verdicts'] {
-  const known = new Map<string, { accept: boolean; reason: string }>();
-  for (const r of records) if (r.t === 'verdict') known.set(r.key, { accept: r.accept, reason: r.reason });
-  return {
-    lookup: (key) => {
-      const v = known.get(key);
-      if (v) replay.verdicts++;
-      return v;
-    },
-    record: (key, v, job) => journal.append({ t: 'verdict', key, accept: v.accept, reason: v.reason, job: job.id, symbol: job.symbol }),
-  };
-}
-
-/** Opens a run's journal under `.orchestrate/` (excluded from git first, so the user's `git status` stays clean). */
-async function openJournal(root: string, runId: string): Promise<Journal> {
-  await ensureExcluded(root);
-  return Journal.open(root, runId);
-}
-
-function endJournal(journal: Journal | null, status: string): void {
-  journal?.append({ t: 'end', status, at: new Date().toISOString() });
-  journal?.close();
-}
-
 /** A promise's outcome without a rejection to handle later: the early worktree may fail while the planner runs. */
 function settled(promise: Promise<void>): Promise<{ error: unknown }> {
   return promise.then(
@@ -378,12 +353,6 @@ async function detach(
   return report;
 }
 
-/** Phase times plus this process's CPU time since the run started and its peak resident memory. */
-function processMetrics(timing: { indexMs: number; planMs: number; workMs: number }, cpuAtStart: NodeJS.CpuUsage): RunReport['metrics'] {
-  const cpu = process.cpuUsage(cpuAtStart);
-  return { ...timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
-}
-
 /** The plan of `orchestrate review`: code decides, no planner call. */
 function reviewPlan(base: string | null): Plan {
   const selector = { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: false, changedSince: base };
@@ -403,92 +372,4 @@ function parseJson(text: string | null): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-/** The OpenAI client when the engine resolves to openai, else null (offline). */
-/** The Batch API client for worker and verifier calls (`--batch`). */
-async function batchClient(
-  config: Awaited<ReturnType<typeof loadConfig>>['config'],
-  env: Record<string, string | undefined>,
-  options: Pick<BatchClientOptions, 'onBatch' | 'known' | 'detach'>,
-): Promise<ModelClient> {
-  const { createBatchClient } = await import('@orchestrate/agents/batch');
-  const apiKey = env.OPENAI_API_KEY?.trim() || 'no-key';
-  return createBatchClient({ apiKey, baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined), config, ...options });
-}
-
-async function resolveClient(
-  config: Awaited<ReturnType<typeof loadConfig>>['config'],
-  env: Record<string, string | undefined>,
-  onThrottle: (event: { model: string; concurrency: number; reason: string }) => void,
-): Promise<ModelClient | null> {
-  const apiKey = env.OPENAI_API_KEY?.trim();
-  const baseURL = config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined);
-  if (config.engine === 'offline' || (config.engine === 'auto' && !apiKey)) return null;
-  if (!apiKey && !baseURL) {
-    throw new EnvironmentError(
-      'E_NO_API_KEY',
-      'The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server that takes no key). Set it, or run with --engine offline.',
-    );
-  }
-  // Loaded only when needed: the SDKs cost most of the CLI's start-up time and the offline engine never uses them.
-  const { createOpenAIClient } = await import('@orchestrate/agents/openai');
-  return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config, onThrottle });
-}
-
-function buildReport(args: {
-  id: string;
-  task: string;
-  engine: 'openai' | 'offline';
-  status: RunStatus;
-  repo: string;
-  baseCommit: string;
-  branch: string | null;
-  worktree: string | null;
-  plan: RunReport['plan'];
-  estimate: RunReport['estimate'];
-  warnings: string[];
-  commits: RunReport['commits'];
-  states: JobState[];
-  ledger: UsageLedger;
-  config: { budgetUsd?: number | undefined };
-  maxAnnotations: number;
-  started: number;
-  timing: { indexMs: number; planMs: number; workMs: number };
-  cpuAtStart: NodeJS.CpuUsage;
-  client: ModelClient | null;
-  batches: string[];
-  startedAt: string;
-}): RunReport {
-  const items = args.states.map(reportItem);
-  const count = (status: string) => items.filter((i) => i.status === status).length;
-  return {
-    id: args.id,
-    task: args.task,
-    engine: args.engine,
-    status: args.status,
-    repo: args.repo,
-    baseCommit: args.baseCommit,
-    branch: args.branch,
-    worktree: args.worktree,
-    plan: { source: args.plan.source, steps: args.plan.steps, warnings: args.plan.warnings },
-    commits: args.commits,
-    jobs: { total: items.length, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') },
-    usage: args.ledger.byModel(),
-    costUsd: args.ledger.spentUsd(),
-    budgetUsd: args.config.budgetUsd ?? null,
-    estimate: args.estimate,
-    durationMs: Date.now() - args.started,
-    metrics: processMetrics(args.timing, args.cpuAtStart),
-    throttling: args.client?.throttling?.() ?? {},
-    faults: args.client?.faults?.() ?? {},
-    batches: args.batches,
-    startedAt: args.startedAt,
-    items,
-    annotations: capAnnotations(
-      dedupeAnnotations(args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? [])),
-      args.maxAnnotations,
-    ),
-    warnings: [...args.warnings, ...redactionWarnings(args.client)],
-  };
 }

@@ -1,0 +1,70 @@
+import type { RunReport, RunStatus, UsageLedger } from '@orchestrate/core';
+import type { ModelClient } from '@orchestrate/agents';
+import { capAnnotations, dedupeAnnotations } from '@orchestrate/jobs';
+import type { JobState } from './job-state.js';
+import { redactionWarnings } from './redacting-client.js';
+import { reportItem } from './report.js';
+
+/** Phase times plus this process's CPU time since the run started and its peak resident memory. */
+function processMetrics(timing: { indexMs: number; planMs: number; workMs: number }, cpuAtStart: NodeJS.CpuUsage): RunReport['metrics'] {
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { ...timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+/** The run's report from its state: jobs, usage and cost, metrics, faults, annotations, warnings. */
+export function buildReport(args: {
+  id: string;
+  task: string;
+  engine: 'openai' | 'offline';
+  status: RunStatus;
+  repo: string;
+  baseCommit: string;
+  branch: string | null;
+  worktree: string | null;
+  plan: RunReport['plan'];
+  estimate: RunReport['estimate'];
+  warnings: string[];
+  commits: RunReport['commits'];
+  states: JobState[];
+  ledger: UsageLedger;
+  config: { budgetUsd?: number | undefined };
+  maxAnnotations: number;
+  started: number;
+  timing: { indexMs: number; planMs: number; workMs: number };
+  cpuAtStart: NodeJS.CpuUsage;
+  client: ModelClient | null;
+  batches: string[];
+  startedAt: string;
+}): RunReport {
+  const items = args.states.map(reportItem);
+  const count = (status: string) => items.filter((i) => i.status === status).length;
+  return {
+    id: args.id,
+    task: args.task,
+    engine: args.engine,
+    status: args.status,
+    repo: args.repo,
+    baseCommit: args.baseCommit,
+    branch: args.branch,
+    worktree: args.worktree,
+    plan: { source: args.plan.source, steps: args.plan.steps, warnings: args.plan.warnings },
+    commits: args.commits,
+    jobs: { total: items.length, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') },
+    usage: args.ledger.byModel(),
+    costUsd: args.ledger.spentUsd(),
+    budgetUsd: args.config.budgetUsd ?? null,
+    estimate: args.estimate,
+    durationMs: Date.now() - args.started,
+    metrics: processMetrics(args.timing, args.cpuAtStart),
+    throttling: args.client?.throttling?.() ?? {},
+    faults: args.client?.faults?.() ?? {},
+    batches: args.batches,
+    startedAt: args.startedAt,
+    items,
+    annotations: capAnnotations(
+      dedupeAnnotations(args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? [])),
+      args.maxAnnotations,
+    ),
+    warnings: [...args.warnings, ...redactionWarnings(args.client)],
+  };
+}
