@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, priceUsage } from '@orchestrate/core';
 import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
-import { parseReport, runCli } from '../helpers/cli.js';
+import { CLI, parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
 import { docStep, servedUsage } from './openai-script.js';
 
@@ -82,6 +85,43 @@ describe('--batch --detach, then resume', () => {
       // The report holds the whole run's cost: planner from the first process, workers and verifier from the second.
       for (const [model, u] of Object.entries(servedUsage(server))) expect(report.usage[model]).toMatchObject(u);
       expect(repo.git('show', `${report.branch}:src/h.ts`).match(/\/\*\*/g)).toHaveLength(3);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('a run killed while it waits for its batch resumes by collecting that batch, not submitting it again', async () => {
+    const repo = makeRepo({ 'src/h.ts': THREE, 'agents.config.ts': 'export default { api: { batchPollMs: 20 } };\n' });
+    const server = await startFakeOpenAI(handler, { batchPolls: 40 });
+    const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
+    try {
+      const before = repo.snapshot();
+      const child = spawn(process.execPath, [CLI, '-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'], {
+        env: { ...process.env, ...env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
+        stdio: 'ignore',
+      });
+      const killed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+      // Killed once the run has its batch's id on disk (a batch whose creation it never heard back from is a call in flight).
+      const saved = () => existsSync(path.join(repo.dir, '.orchestrate', 'runs')) && readdirSync(path.join(repo.dir, '.orchestrate', 'runs')).some((id) => existsSync(path.join(repo.dir, '.orchestrate', 'runs', id, 'batches.json')));
+      const watch = setInterval(() => {
+        if (saved()) child.kill('SIGKILL');
+      }, 5);
+      expect(await killed).toBe('SIGKILL');
+      clearInterval(watch);
+      expect(repo.snapshot()).toBe(before);
+
+      const resumed = await runCli(['resume', '-C', repo.dir, '--json'], env);
+      expect(resumed.exitCode, resumed.stderr).toBe(0);
+      const report = parseReport(resumed.stdout);
+      expect(report.status).toBe('completed');
+      expect(report.jobs.succeeded).toBe(3);
+      // The worker batch was collected: its requests were sent once; then one batch for the verifier.
+      expect(server.log.filter((e) => e.request.schema?.properties?.items)).toHaveLength(1);
+      expect(server.batches).toHaveLength(2);
+      expect(server.log.filter((e) => e.request.schema?.properties?.steps)).toHaveLength(1);
+      expect(repo.git('show', `${report.branch}:src/h.ts`).match(/\/\*\*/g)).toHaveLength(3);
+      expect(repo.snapshot()).toBe(before);
     } finally {
       await server.close();
       repo.cleanup();

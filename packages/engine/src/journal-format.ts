@@ -21,7 +21,7 @@ export interface StartRecord {
   pid: number;
   at: string;
   /** The options to run it again with (budget, concurrency, engine, batch). */
-  options: { engine?: string; concurrency?: number; budgetUsd?: number };
+  options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean };
 }
 
 /** A model call's answer, written before the answer is used: on resume the same call is answered from here, not paid again. */

@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, type Plan, type RunReport } from '@orchestrate/core';
@@ -17,6 +18,24 @@ export async function saveBatches(root: string, runId: string, batches: Map<stri
   const dir = runDir(root, runId);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, BATCHES_FILE), `${JSON.stringify(Object.fromEntries(batches), null, 2)}\n`);
+}
+
+/** Saves the submitted batches synchronously, before the run goes on waiting for them. */
+export function saveBatchesNow(root: string, runId: string, batches: Map<string, string>): void {
+  const dir = runDir(root, runId);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, BATCHES_FILE);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(Object.fromEntries(batches), null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The batches a run submitted (custom id → batch id), or none. */
+export function loadBatches(root: string, runId: string): Map<string, string> {
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(path.join(runDir(root, runId), BATCHES_FILE), 'utf8')) as Record<string, string>));
+  } catch {
+    return new Map();
+  }
 }
 
 /** Loads a detached run, or explains why it cannot be resumed. */

@@ -34,7 +34,7 @@ import {
 } from '@orchestrate/repo';
 import { changedLinesFor } from './changes.js';
 import { commitSteps } from './commit.js';
-import { planOf, saveBatches } from './run-state.js';
+import { loadBatches, planOf, saveBatches, saveBatchesNow } from './run-state.js';
 import { endJournal, journaledClient, openJournal, recordOf, verdictsOf, type ReplayStats } from './journal.js';
 import { batchClient, resolveClient } from './clients.js';
 import { buildReport } from './run-report.js';
@@ -135,17 +135,19 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   };
   const { config } = await loadConfig(root, overrides);
   const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
-  const batches: string[] = [...(detached?.report.batches ?? [])];
-  const submitted = detached?.batches ?? new Map<string, string>();
+  const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
+  // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
+  const submitted = detached?.batches ?? (interrupted ? loadBatches(root, runId) : new Map<string, string>());
+  const batches: string[] = [...new Set([...(detached?.report.batches ?? []), ...submitted.values()])];
   const onBatch = (e: { batchId: string; requests: number; status: string; customIds: string[] }) => {
     if (!batches.includes(e.batchId)) batches.push(e.batchId);
     for (const id of e.customIds) submitted.set(id, e.batchId);
+    if (e.customIds.length) saveBatchesNow(root, runId, submitted);
     outer({ type: 'phase', phase: 'work', detail: `batch ${e.batchId}: ${e.requests} request(s), ${e.status}` });
   };
-  const batchMode = Boolean(options.batch || detached);
+  const batchMode = Boolean(options.batch || detached || interrupted?.start.options.batch);
   const direct2 = batchMode && direct ? await batchClient(config, env, { onBatch, known: submitted, detach: Boolean(options.detach) }) : direct;
   const engine = direct ? 'openai' : 'offline';
-  const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
   const branch = `orchestrate/${runId}`;
   if (interrupted) await clearInterrupted(root, runId, baseCommit);
   if (await branchExists(root, branch)) {
@@ -155,7 +157,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const journal = options.dryRun ? null : await openJournal(root, runId);
   if (journal && !interrupted) {
     journal.append(
-      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd } },
+      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch } },
       true,
     );
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
