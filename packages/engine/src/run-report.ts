@@ -1,4 +1,4 @@
-import type { RunReport, RunStatus, UsageLedger } from '@orchestrate/core';
+import type { RunReport, UsageLedger } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import { capAnnotations, dedupeAnnotations } from '@orchestrate/jobs';
 import type { JobState } from './job-state.js';
@@ -12,19 +12,8 @@ function processMetrics(timing: { indexMs: number; planMs: number; workMs: numbe
 }
 
 /** The run's report from its state: jobs, usage and cost, metrics, faults, annotations, warnings. */
-export function buildReport(args: {
-  id: string;
-  task: string;
-  engine: 'openai' | 'offline';
-  status: RunStatus;
-  repo: string;
-  baseCommit: string;
-  branch: string | null;
-  worktree: string | null;
-  plan: RunReport['plan'];
-  estimate: RunReport['estimate'];
-  warnings: string[];
-  commits: RunReport['commits'];
+export function buildReport(
+  args: Pick<RunReport, 'id' | 'task' | 'engine' | 'status' | 'repo' | 'baseCommit' | 'branch' | 'worktree' | 'plan' | 'estimate' | 'warnings' | 'commits' | 'batches' | 'startedAt'> & {
   states: JobState[];
   ledger: UsageLedger;
   config: { budgetUsd?: number | undefined };
@@ -33,9 +22,8 @@ export function buildReport(args: {
   timing: { indexMs: number; planMs: number; workMs: number };
   cpuAtStart: NodeJS.CpuUsage;
   client: ModelClient | null;
-  batches: string[];
-  startedAt: string;
-}): RunReport {
+  },
+): RunReport {
   const items = args.states.map(reportItem);
   const count = (status: string) => items.filter((i) => i.status === status).length;
   return {
