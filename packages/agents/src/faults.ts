@@ -2,6 +2,7 @@
 // an answer's text can be wrong with (empty, too large, not JSON), counted per kind for the run report.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FaultCounts, FaultKind, TokenUsage } from '@orchestrate/core';
+import { bufferedText, handledByLeanFetch, leanFetch } from './http-fetch.js';
 import { CallFailed } from './model-call.js';
 
 /** The most output text a call accepts (characters); a docstring or a test file is far below it. */
@@ -43,19 +44,21 @@ export interface WatchOptions {
 
 /**
  * A fetch for the `openai` SDK that watches every attempt: counts 429s, 5xx, failed connections and timeouts (the SDK
- * retries them), reads JSON bodies itself under the timeout (a reset or a stall while reading becomes a failed fetch, so
- * the SDK retries it instead of failing the call), and notes answers that were cut off (`status: "incomplete"`,
- * `finish_reason: "length"`) for the call.
+ * retries them) and notes answers that were cut off (`status: "incomplete"`, `finish_reason: "length"`) for the call.
+ * JSON requests go over `leanFetch`, which reads the whole answer under the SDK's own timeout (a reset or a stall while
+ * reading is a failed fetch, so the SDK retries it instead of failing the call). Other requests (file uploads) go to
+ * the built-in fetch, and their JSON bodies are read here under the same timeout.
  */
 export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions): typeof fetch {
   return async (input, init) => {
     const call = callWatch.getStore();
+    const lean = handledByLeanFetch(input, init);
     const started = Date.now();
-    const own = new AbortController();
-    const signal = init?.signal ? AbortSignal.any([init.signal, own.signal]) : own.signal;
+    const own = lean ? null : new AbortController();
+    const signal = own ? (init?.signal ? AbortSignal.any([init.signal, own.signal]) : own.signal) : init?.signal;
     let response: Response;
     try {
-      response = await fetch(input, { ...init, signal });
+      response = await (lean ? leanFetch : fetch)(input, { ...init, signal });
     } catch (err) {
       if (!call?.signal?.aborted) faults.add(isAbort(err) ? 'timeouts' : 'connectionErrors');
       throw err;
@@ -65,6 +68,11 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
       onRateLimited(modelOf(init?.body));
     } else if (response.status >= 500) faults.add('serverErrors');
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+    const buffered = bufferedText(response);
+    if (buffered !== undefined || !own) {
+      if (call) call.cutOff = cutOffOf(buffered ?? '');
+      return response;
+    }
 
     const timer = setTimeout(() => own.abort(), Math.max(1, timeoutMs - (Date.now() - started)));
     let text: string;
@@ -148,17 +156,17 @@ function outputText(output: readonly unknown[]): { text: string; refusal: string
 }
 
 /**
- * Refuses an answer before anything parses it: no text (or a refusal), text over `MAX_OUTPUT_CHARS`, text that is not
- * JSON. Returns nothing when the text is acceptable.
+ * The answer's JSON, refused before anything else reads it when there is no text (or a refusal), the text is over
+ * `MAX_OUTPUT_CHARS`, or it is not JSON.
  */
-export function checkOutput(output: readonly unknown[], usage: TokenUsage): CallFailed | null {
+export function acceptedJson(output: readonly unknown[], usage: TokenUsage): unknown {
   const { text, refusal } = outputText(output);
   if (!text.trim()) {
     const why = refusal.trim() ? `the model refused: ${oneLine(refusal).slice(0, 200)}` : 'the model returned no output';
-    return new CallFailed(why, usage, false, 'emptyOutput');
+    throw new CallFailed(why, usage, false, 'emptyOutput');
   }
   if (text.length > MAX_OUTPUT_CHARS) {
-    return new CallFailed(
+    throw new CallFailed(
       `the model's output was too large (${Math.round(text.length / 1000)} KB; at most ${MAX_OUTPUT_CHARS / 1000} KB is accepted)`,
       usage,
       false,
@@ -166,11 +174,10 @@ export function checkOutput(output: readonly unknown[], usage: TokenUsage): Call
     );
   }
   try {
-    JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    return new CallFailed("the model's output was not valid JSON", usage, false, 'invalidJson');
+    throw new CallFailed("the model's output was not valid JSON", usage, false, 'invalidJson');
   }
-  return null;
 }
 
 /** Text on one line, at most 300 characters. */

@@ -1,10 +1,9 @@
 import {
-  Agent,
   MaxTurnsExceededError,
   ModelBehaviorError,
   OpenAIProvider,
-  Runner,
   setTracingDisabled,
+  withTrace,
   type JsonSchemaDefinition,
   type Model,
   type ModelRequest,
@@ -13,7 +12,7 @@ import {
 import OpenAI from 'openai';
 import { toJSONSchema as zodToJsonSchema, type z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
-import { callWatch, checkOutput, cutOffFailure, FaultCounter, oneLine, watchingFetch, type CallWatch } from './faults.js';
+import { acceptedJson, callWatch, cutOffFailure, FaultCounter, oneLine, watchingFetch, type CallWatch } from './faults.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
 
@@ -26,35 +25,23 @@ export function responseUsage(response: ModelResponse): TokenUsage {
 }
 
 /**
- * Wraps a model so that every response's usage is counted, even when its output is then refused, and so that an answer
- * is refused before the SDK parses it when it was cut off, is empty, is too large or is not JSON.
+ * One request to a model of the Agents SDK, counted even when its output is then refused, and refused before anything
+ * parses it when it was cut off, is empty, is too large or is not JSON. Returns the answer's JSON.
  */
-class CheckingModel implements Model {
-  constructor(
-    private readonly inner: Model,
-    private readonly usage: TokenUsage,
-  ) {}
-  async getResponse(request: ModelRequest): Promise<ModelResponse> {
-    const watch = callWatch.getStore();
-    let response: ModelResponse;
-    try {
-      response = await this.inner.getResponse(request);
-    } catch (err) {
-      // The SDK throws on a cut-off Responses answer (and an empty truncated chat answer) without handing back its usage.
-      const cut = watch?.cutOff ?? (err instanceof ModelBehaviorError && /response\.incomplete/.test(err.message) ? { reason: 'incomplete', usage: null } : null);
-      if (!cut) throw err;
-      if (cut.usage) addUsage(this.usage, cut.usage);
-      throw cutOffFailure(cut.reason, this.usage);
-    }
-    addUsage(this.usage, responseUsage(response));
-    if (watch?.cutOff) throw cutOffFailure(watch.cutOff.reason, this.usage);
-    const refused = checkOutput(response.output, this.usage);
-    if (refused) throw refused;
-    return response;
+async function answer(model: Model, request: ModelRequest, usage: TokenUsage, watch: CallWatch): Promise<unknown> {
+  let response: ModelResponse;
+  try {
+    response = await model.getResponse(request);
+  } catch (err) {
+    // The SDK throws on a cut-off Responses answer (and an empty truncated chat answer) without handing back its usage.
+    const cut = watch.cutOff ?? (err instanceof ModelBehaviorError && /response\.incomplete/.test(err.message) ? { reason: 'incomplete', usage: null } : null);
+    if (!cut) throw err;
+    if (cut.usage) addUsage(usage, cut.usage);
+    throw cutOffFailure(cut.reason, usage);
   }
-  getStreamedResponse(request: ModelRequest) {
-    return this.inner.getStreamedResponse(request);
-  }
+  addUsage(usage, responseUsage(response));
+  if (watch.cutOff) throw cutOffFailure(watch.cutOff.reason, usage);
+  return acceptedJson(response.output, usage);
 }
 
 /** Connection settings for the OpenAI engine. */
@@ -89,7 +76,12 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
     fetch: watchingFetch({ timeoutMs: config.api.timeoutMs, faults, onRateLimited: (model) => limiterFor(model).rateLimited() }),
   });
   const provider = new OpenAIProvider({ openAIClient, useResponses: config.api.wire === 'responses' });
-  const runner = new Runner({ tracingDisabled: !config.tracing, modelProvider: provider });
+  const models = new Map<string, Promise<Model>>();
+  const modelFor = (name: string) => {
+    let model = models.get(name);
+    if (!model) models.set(name, (model = Promise.resolve(provider.getModel(name))));
+    return model;
+  };
 
   return {
     throttling: () =>
@@ -102,27 +94,23 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
       const release = await limiter.acquire(tokens);
       const watch: CallWatch = { signal: request.signal, cutOff: null };
       try {
-        const model = new CheckingModel(await provider.getModel(request.model), usage);
-        const agent = new Agent({
-          name: `orchestrate-${request.role}`,
-          instructions: request.instructions,
-          model,
-          outputType: request.validate === 'parts' ? jsonSchemaOutput(request.schema) : (request.schema as unknown as z.ZodObject),
-          modelSettings: {
-            maxTokens: request.maxOutputTokens,
-            store: false,
-            providerData: { prompt_cache_key: request.cacheKey },
-          },
-        });
-        const result = await callWatch.run(watch, () => runner.run(agent, request.input, { maxTurns: 1, signal: request.signal }));
-        if (request.validate === 'parts') {
-          limiter.success();
-          const raw = typeof result.finalOutput === 'string' ? parseJson(result.finalOutput, usage) : result.finalOutput;
-          return { output: raw as T, usage, model: request.model };
-        }
+        const model = await modelFor(request.model);
+        // One structured answer, no tools, one turn: the SDK's model layer is called directly, without its runner.
+        const modelRequest: ModelRequest = {
+          systemInstructions: request.instructions,
+          input: request.input,
+          modelSettings: { maxTokens: request.maxOutputTokens, store: false, providerData: { prompt_cache_key: request.cacheKey } },
+          tools: [],
+          outputType: jsonSchemaOutput(request.schema),
+          handoffs: [],
+          tracing: config.tracing,
+          signal: request.signal,
+        };
+        const raw = await callWatch.run(watch, () => withTrace(`orchestrate-${request.role}`, () => answer(model, modelRequest, usage, watch)));
         limiter.success();
-        const parsed = request.schema.safeParse(result.finalOutput);
-        if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false, 'schemaFailures');
+        if (request.validate === 'parts') return { output: raw as T, usage, model: request.model };
+        const parsed = request.schema.safeParse(raw);
+        if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`, usage, false, 'schemaFailures');
         return { output: parsed.data, usage, model: request.model };
       } catch (err) {
         const failed = toCallFailed(err, usage, request.model, config);
@@ -135,18 +123,10 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
   };
 }
 
-/** The strict JSON schema of a zod schema, handed to the SDK as is (so it does not validate the output itself). */
+/** The strict JSON schema of a zod schema, handed to the SDK as is (the output is validated here, not by the SDK). */
 function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
   const { $schema: _ignored, ...json } = zodToJsonSchema(schema) as Record<string, unknown>;
   return { type: 'json_schema', name: 'output', strict: true, schema: json as JsonSchemaDefinition['schema'] };
-}
-
-function parseJson(text: string, usage: TokenUsage): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new CallFailed("the model's output was not valid JSON", usage, false, 'invalidJson');
-  }
 }
 
 /**
