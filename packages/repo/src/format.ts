@@ -108,6 +108,16 @@ interface PrettierApi {
   ): Promise<{ ignored: boolean; inferredParser: string | null }>;
 }
 
+/**
+ * Loads a module by its file path. The CLI's bundle is one CommonJS script with no `import()` in it (see
+ * apps/cli/bin/bundle.mjs), so there a repository's prettier is required (its resolved entry is CommonJS: prettier 2,
+ * or 3's index.cjs); from source it is imported.
+ */
+function loadEntry(entry: string): Promise<Record<string, unknown>> {
+  if (typeof require === 'function') return Promise.resolve(require(entry) as Record<string, unknown>);
+  return import(pathToFileURL(entry).href) as Promise<Record<string, unknown>>;
+}
+
 let bundled: Promise<PrettierApi> | undefined;
 const repoApis = new Map<string, Promise<PrettierApi>>();
 
@@ -121,7 +131,7 @@ function repoPrettier(repoRoot: string): Promise<PrettierApi> {
   let api = repoApis.get(repoRoot);
   if (!api) {
     const entry = createRequire(path.join(repoRoot, 'package.json')).resolve('prettier');
-    api = import(pathToFileURL(entry).href).then((ns: Record<string, unknown>) => {
+    api = loadEntry(entry).then((ns: Record<string, unknown>) => {
       // A CommonJS entry (prettier 2, or 3's index.cjs) arrives as `default`; the ESM entry has named exports.
       const mod = (typeof ns.format === 'function' ? ns : ns.default) as PrettierApi;
       if (typeof mod?.format !== 'function') throw new Error(`${entry} does not look like prettier`);
