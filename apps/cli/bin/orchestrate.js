@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 // The `orchestrate` command: loads the CLI (a bundle of its TypeScript sources, rebuilt when they change) and runs it.
+import { setFlagsFromString } from 'node:v8';
 import { loadCli } from './bundle.mjs';
+
+// V8 optimises a function once it has run "enough"; by default that is soon, and the optimising compiler's threads
+// then cost a run about as much CPU as half its own work (a run is short, and most functions run a few hundred times).
+// A later tier-up halves that and costs the main thread no more (measured by `pnpm bench`; see README, Benchmark).
+// An explicit --interrupt-budget (in NODE_OPTIONS or on the command line) wins.
+if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--interrupt-budget'))) {
+  setFlagsFromString('--interrupt-budget=300000');
+}
 
 const main = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import OpenAI, { toFile } from 'openai';
-import { toJSONSchema, type z } from 'zod';
+import type { z } from 'zod';
+import { outputJsonSchema } from './json-schema.js';
 import { emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 
@@ -125,7 +126,7 @@ function customIdOf(request: StructuredCall<unknown>): string {
 
 /** The Responses API body of a call, as the live engine would send it. */
 function bodyOf(request: StructuredCall<unknown>): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = toJSONSchema(request.schema as z.ZodType) as Record<string, unknown>;
+  const schema = outputJsonSchema(request.schema as z.ZodType);
   return {
     model: request.model,
     instructions: request.instructions,

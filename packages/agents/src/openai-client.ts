@@ -10,9 +10,10 @@ import {
   type ModelResponse,
 } from '@openai/agents';
 import OpenAI from 'openai';
-import { toJSONSchema as zodToJsonSchema, type z } from 'zod';
+import type { z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
 import { acceptedJson, callWatch, cutOffFailure, FaultCounter, oneLine, watchingFetch, type CallWatch } from './faults.js';
+import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
 
@@ -125,8 +126,7 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
 
 /** The strict JSON schema of a zod schema, handed to the SDK as is (the output is validated here, not by the SDK). */
 function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
-  const { $schema: _ignored, ...json } = zodToJsonSchema(schema) as Record<string, unknown>;
-  return { type: 'json_schema', name: 'output', strict: true, schema: json as JsonSchemaDefinition['schema'] };
+  return { type: 'json_schema', name: 'output', strict: true, schema: outputJsonSchema(schema) as JsonSchemaDefinition['schema'] };
 }
 
 /**
