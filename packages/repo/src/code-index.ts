@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { DeclarationKind } from '@orchestrate/core';
 import type { Declaration, FileIndex, ParamInfo } from './declarations.js';
 import type { RepoFile } from './files.js';
+import { jsDocCommentRanges, parseFile } from './ts-internals.js';
 
 const TEXT_CAP = 4_000;
 const SK = ts.SyntaxKind;
@@ -29,7 +30,8 @@ export function indexFiles(files: RepoFile[]): FileIndex[] {
     const bom = file.text.startsWith('\uFEFF');
     const text = bom ? file.text.slice(1) : file.text;
     // No parent pointers: every walk below goes top-down, and every position is taken with the source file passed in.
-    const sf = ts.createSourceFile(`/${file.path}`, text, ts.ScriptTarget.Latest, false);
+    // The tree is remembered for the comment-only proof of this file.
+    const sf = parseFile(file.path, text);
     return indexSourceFile(sf, file.path, text, bom);
   });
 }
@@ -273,10 +275,12 @@ function ownDescendants<K extends OwnKind>(fn: Callable, kind: K, sf: ts.SourceF
   return found;
 }
 
-/** Start of the first doc comment the parser attached to the node (its `jsDoc`, which ts-morph read too), or null. */
+/**
+ * Start of the first doc comment before the node, or null: the `/**` comments the parser attaches to it as `jsDoc`
+ * when it parses JSDoc (the index does not, see `parseFile`), found by the compiler's own rule.
+ */
 function docStart(node: ts.Node, sf: ts.SourceFile): number | null {
-  const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
-  return docs?.[0]?.getStart(sf) ?? null;
+  return jsDocCommentRanges(node, sf.text)[0]?.pos ?? null;
 }
 
 /** Declarations named in `export { a, b as c }` (no module specifier) count as exported. */

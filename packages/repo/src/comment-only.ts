@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { commentDirectives, directiveTarget, parseErrorCount, pragmaSignature, scriptKindOf } from './ts-internals.js';
+import { commentDirectives, directiveTarget, parseErrorCount, parseFile, parseText, pragmaSignature } from './ts-internals.js';
 
 /** Result of the comment-only proof. */
 export type CommentOnlyResult = { ok: true; tokens: number } | { ok: false; reason: string };
@@ -14,8 +14,9 @@ export type CommentOnlyResult = { ok: true; tokens: number } | { ok: false; reas
  * directives, including which line of code each one covers.
  */
 export function proveCommentOnly(file: string, before: string, after: string): CommentOnlyResult {
-  const a = analyze(file, before);
-  const b = analyze(file, after);
+  // `before` is nearly always the text the index parsed: its tree is reused. Both trees are parsed with the same options.
+  const a = analyze(parseFile(file, before), before);
+  const b = analyze(parseText(file, after), after);
   if (b.parseErrors > a.parseErrors) return { ok: false, reason: `the edit introduces ${b.parseErrors - a.parseErrors} syntax error(s)` };
   const n = Math.min(a.stream.length, b.stream.length);
   for (let i = 0, token = 0; i < n; i++) {
@@ -77,17 +78,10 @@ interface Analysis {
   directives: string;
 }
 
-/**
- * JSDoc is comment, so the proof skips parsing it: that parse only fills `node.jsDoc`, which the walk never reads, and
- * it keeps its diagnostics out of the parse errors.
- */
-const options: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-
 /** Reads the tokens between child nodes; one instance for all files, as TypeScript's own `getChildren` has. */
 const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
 
-function analyze(file: string, text: string): Analysis {
-  const sf = ts.createSourceFile(file, text, options, false, scriptKindOf(file));
+function analyze(sf: ts.SourceFile, text: string): Analysis {
   scanner.setText(text);
   scanner.setLanguageVariant(sf.languageVariant); // as the parser read it: in JSX, `</` is one token
   const tree = new TreeStream(sf);

@@ -30,6 +30,49 @@ export function commentDirectives(sf: ts.SourceFile): { range: ts.TextRange; typ
   return internals(sf).commentDirectives ?? [];
 }
 
+/**
+ * Parse options shared by the code index and the comment-only proof. JSDoc is comment, so it is not parsed: that parse
+ * only fills `node.jsDoc`, which neither reads (the index finds doc comments by their ranges), and it keeps JSDoc's
+ * diagnostics out of the parse errors.
+ */
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
+/** The last parse of each file, while their texts add up to at most this many characters. */
+const MAX_PARSED_CHARS = 4_000_000;
+const parsed = new Map<string, { text: string; sf: ts.SourceFile }>();
+let parsedChars = 0;
+
+/**
+ * The syntax tree of a repository file (no parent pointers), parsed once for the index and the comment-only proof of
+ * the same text: a docstring run proves each file it edits against the text the index read. The trees are never
+ * changed by either (the compiler's trees are read-only to callers).
+ */
+export function parseFile(file: string, text: string): ts.SourceFile {
+  const hit = parsed.get(file);
+  if (hit && hit.text === text) return hit.sf;
+  const sf = ts.createSourceFile(`/${file}`, text, PARSE_OPTIONS, false, scriptKindOf(file));
+  if (text.length > MAX_PARSED_CHARS) return sf;
+  if (hit) parsedChars -= hit.text.length;
+  if (parsedChars + text.length > MAX_PARSED_CHARS) {
+    parsed.clear();
+    parsedChars = 0;
+  }
+  parsed.set(file, { text, sf });
+  parsedChars += text.length;
+  return sf;
+}
+
+/** A syntax tree with the same options as `parseFile`, not remembered (for texts that are parsed once). */
+export function parseText(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(`/${file}`, text, PARSE_OPTIONS, false, scriptKindOf(file));
+}
+
+/** The `/**` comments before a node that the parser attaches to it as JSDoc when it parses JSDoc (the compiler's rule). */
+export function jsDocCommentRanges(node: ts.Node, text: string): readonly ts.CommentRange[] {
+  const compiler = ts as unknown as { getJSDocCommentRanges(node: ts.Node, text: string): ts.CommentRange[] | undefined };
+  return compiler.getJSDocCommentRanges(node, text) ?? [];
+}
+
 /** The script kind the compiler uses for a file name. */
 export function scriptKindOf(file: string): ts.ScriptKind {
   if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;

@@ -286,3 +286,46 @@ describe('indexFiles: overloads, ambient declarations and odd syntax', () => {
     expect(get(index(lines('function a() {}', 'export { a } from x;')), 'a').exported).toBe(false);
   });
 });
+
+describe('indexFiles: doc comments without parsing JSDoc', () => {
+  it('finds exactly the doc comments the parser attaches when it does parse JSDoc', async () => {
+    const { ts } = await import('ts-morph');
+    const text = lines(
+      '/** first */',
+      '/* plain */',
+      '/**/',
+      '/** second @param a {{ broken */',
+      'export function f(a: number): number { return a; }',
+      '/**/ export const g = (x: string) => x;',
+      '// line',
+      'export class C {',
+      '  /** m */ m(): void {}',
+      '  /* not doc */ n(): void {}',
+      '  /** get */',
+      '  get v(): number { return 1; }',
+      '}',
+      '/** overload one */',
+      'export function o(a: string): string;',
+      'export function o(a: unknown): unknown { return a; }',
+      '/** iface */ export interface I { a: string }',
+      'export enum E { A } /** trailing, for nothing */',
+    );
+    const fi = index(text);
+    const parsed = ts.createSourceFile('/a.ts', text, ts.ScriptTarget.Latest, true);
+    const jsDocStart = new Map<number, number | null>();
+    const visit = (node: import('ts-morph').ts.Node): void => {
+      const docs = (node as { jsDoc?: import('ts-morph').ts.JSDoc[] }).jsDoc;
+      // A node and its first child (a modifier, a name) start at the same place: the outermost one is the declaration.
+      const start = node.getStart(parsed);
+      if (!jsDocStart.has(start)) jsDocStart.set(start, docs?.[0]?.getStart(parsed) ?? null);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(parsed, visit);
+    expect(fi.declarations.length).toBeGreaterThanOrEqual(8);
+    for (const d of fi.declarations) expect(d.docStart, d.symbol).toBe(jsDocStart.get(d.start) ?? null);
+    expect(get(fi, 'f').docStart).toBe(0);
+    expect(get(fi, 'g').hasDoc).toBe(false);
+    expect(get(fi, 'C.m').hasDoc).toBe(true);
+    expect(get(fi, 'C.n').hasDoc).toBe(false);
+  });
+});
