@@ -1,6 +1,9 @@
 import { ts } from 'ts-morph';
 import { commentDirectives, directiveTarget, parseErrorCount, parseFile, parseText, pragmaSignature } from './ts-internals.js';
 
+// Read once: in the CLI's bundle every `ts.x` is a getter call, and the walk below reads these for every node.
+const { SyntaxKind, forEachChild } = ts;
+
 /** Result of the comment-only proof. */
 export type CommentOnlyResult = { ok: true; tokens: number } | { ok: false; reason: string };
 
@@ -143,13 +146,13 @@ class TreeStream {
     this.pos = child.pos;
     if (isNodeArray(child)) {
       this.push(child, this.stream.length * 2);
-      this.stream.push(OPEN + ts.SyntaxKind.SyntaxList);
+      this.stream.push(OPEN + SyntaxKind.SyntaxList);
       for (let i = child.length - 1; i >= 0; i--) this.push(child[i]!, ENTER);
-    } else if (child.kind < ts.SyntaxKind.FirstNode) {
+    } else if (child.kind < SyntaxKind.FirstNode) {
       this.leaf(child);
       this.pos = child.end;
     } else {
-      ts.forEachChild(child, this.find, this.find);
+      forEachChild(child, this.find, this.find);
       this.push(child, this.stream.length * 2 + (this.found.length > 0 ? 1 : 0));
       this.stream.push(OPEN + child.kind);
       while (this.found.length > 0) this.push(this.found.pop()!, ENTER);
@@ -160,7 +163,7 @@ class TreeStream {
   private exit(child: Child, mark: number): void {
     this.gap(this.pos, child.end);
     const open = mark >> 1;
-    const kind = isNodeArray(child) ? ts.SyntaxKind.SyntaxList : child.kind;
+    const kind = isNodeArray(child) ? SyntaxKind.SyntaxList : child.kind;
     if ((mark & 1) === 1 || this.stream.length > open + 1) {
       this.stream.push(CLOSE + kind);
     } else {
@@ -190,13 +193,13 @@ class TreeStream {
       const tokenEnd = scanner.getTokenEnd();
       if (tokenEnd <= end) this.token(kind, scanner.getTokenStart(), tokenEnd);
       pos = tokenEnd;
-      if (kind === ts.SyntaxKind.EndOfFileToken) break;
+      if (kind === SyntaxKind.EndOfFileToken) break;
     }
   }
 
   /** A leaf node: its source text without leading trivia, except JSX text, where every character is rendered. */
   private leaf(node: ts.Node): void {
-    this.token(node.kind, node.kind === ts.SyntaxKind.JsxText ? node.pos : node.getStart(this.sf), node.end);
+    this.token(node.kind, node.kind === SyntaxKind.JsxText ? node.pos : node.getStart(this.sf), node.end);
   }
 
   private token(kind: ts.SyntaxKind, start: number, end: number): void {
