@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { createJiti } from 'jiti';
 import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from '@orchestrate/core';
 
 /** Config file names looked up at the repository root, in order. */
@@ -25,6 +24,8 @@ export async function loadConfig(
   }
   let user: unknown = {};
   if (file) {
+    // Loaded only when there is a config file to load: most of a short command's start-up otherwise.
+    const { createJiti } = await import('jiti');
     const jiti = createJiti(import.meta.url, {
       moduleCache: false,
       alias: { orchestrate: corePath, '@orchestrate/core': corePath },
