@@ -3,12 +3,12 @@
 // per file, nor resolving and compiling some hundred modules (TypeScript alone is 9 MB of JavaScript): Node 20 has no
 // compile cache of its own, so the bundle is one CommonJS script run through `vm.Script` with `cachedData`. Packages
 // that find files of their own at run time (prettier's plugins, jiti's transformer, esbuild's binary) stay outside,
-// imported from where the workspace resolves them. Where the bundle cannot be built or written (a read-only install),
+// required from where the workspace resolves them. Where the bundle cannot be built or written (a read-only install),
 // the CLI runs from source through tsx, as before.
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const CLI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
