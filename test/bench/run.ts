@@ -1,20 +1,19 @@
 // `pnpm bench`: runs the real CLI on seeded synthetic repositories against the fake OpenAI server with a latency model,
 // measures from outside (wall, CPU, peak RSS), reads the report and the server log, and checks the targets.
 // A measurement, not a test: it exits 0 even when a target fails.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '@orchestrate/core';
 import { DEFAULT_LATENCY, latencyHook, type LatencyModel } from '../fake/latency.js';
 import { startFakeOpenAI, type FakeServer } from '../fake/openai-server.js';
 import { benchHandler, type ServedMeta } from './answers.js';
+import { runCliMeasured, TIME, type Measured } from './measure.js';
+import { secs, table, targets, type BenchResult, type Dist } from './report.js';
 import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
 import { generateRepo, MATH_FIXTURE } from './synthetic.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = path.join(ROOT, 'apps', 'cli', 'bin', 'orchestrate.js');
 const DOC_TASK = 'add docstrings to every exported function';
 const MATH_TASK = 'Add a JSDoc comment to every exported function in src/math.ts';
 const INDEX_FILES = 2000;
@@ -45,50 +44,6 @@ interface Options {
   seed: number;
   keep: boolean;
   warmup: boolean;
-}
-
-/** Median and 95th percentile (nearest rank). */
-interface Dist {
-  median: number;
-  p95: number;
-}
-
-/** One row of the result (the JSON array holds one per scenario). */
-export interface BenchResult {
-  name: string;
-  functions: number;
-  files: number;
-  /** Jobs the run expanded to (report.jobs.total). */
-  jobs: number;
-  succeeded: number;
-  /** Model calls served (every model). */
-  calls: number;
-  callsByModel: Record<string, number>;
-  wallMs: number;
-  idealWallMs: number | null;
-  efficiency: number | null;
-  /** CPU of the CLI process tree (user + system), start-up included. */
-  cpuMs: number | null;
-  cpuMsPerJob: number | null;
-  /** CPU the CLI measured itself from the start of the run (report metrics.cpuMs) ÷ jobs: start-up excluded. */
-  runCpuMsPerJob: number | null;
-  cpuSource: 'time -v' | 'report metrics';
-  inputTokensPerJob: Dist | null;
-  outputTokensPerJob: Dist | null;
-  instructionShare: number | null;
-  usage: Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number }>;
-  /** USD per 1,000 documented (succeeded) jobs at list prices, no cache discount. */
-  usdPer1000Jobs: Record<string, number> | null;
-  peakRssMb: number | null;
-  indexMs: number | null;
-  /** report.durationMs: the run inside the CLI (no process start-up). */
-  runMs: number | null;
-  totalInputTokens: number;
-  exitCode: number;
-  status: string | null;
-  /** When each phase of model calls (a run of same-role calls) ran, ms from the CLI's spawn, and its list-scheduled ideal. */
-  timeline: Array<{ role: string; calls: number; startMs: number; endMs: number; idealMs: number }>;
-  error?: string;
 }
 
 function usage(): string {
@@ -181,59 +136,6 @@ function makeGitRepo(files: Record<string, string>): string {
   git('add', '-A');
   git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '--quiet', '-m', 'initial');
   return dir;
-}
-
-/** GNU time with -v works here (it reports the CPU and peak RSS of the process it waited for, children included). */
-const TIME = (() => {
-  if (!existsSync('/usr/bin/time')) return null;
-  const probe = spawnSync('/usr/bin/time', ['-v', 'true'], { encoding: 'utf8' });
-  return probe.status === 0 && /Maximum resident set size/.test(probe.stderr) ? '/usr/bin/time' : null;
-})();
-
-interface Measured {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  wallMs: number;
-  startedAt: number;
-  cpuMs: number | null;
-  peakRssMb: number | null;
-}
-
-/** Runs the real CLI (under `/usr/bin/time -v` when it works) and measures it from outside. */
-function runCliMeasured(args: string[], env: Record<string, string | undefined>): Promise<Measured> {
-  // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the CLI's node, for profiling a scenario.
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const [cmd, argv] = TIME ? [TIME, ['-v', process.execPath, ...flags, CLI, ...args]] : [process.execPath, [...flags, CLI, ...args]];
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1', ...env })) if (v !== undefined) childEnv[k] = v;
-  return new Promise((resolve, reject) => {
-    const startedAt = performance.now();
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - startedAt;
-      let stderr = Buffer.concat(err).toString('utf8');
-      let cpuMs: number | null = null;
-      let peakRssMb: number | null = null;
-      if (TIME) {
-        const at = stderr.lastIndexOf('\tCommand being timed:');
-        const stats = at >= 0 ? stderr.slice(at) : '';
-        stderr = at >= 0 ? stderr.slice(0, at).replace(/Command exited with non-zero status \d+\n$/, '') : stderr;
-        const field = (name: string) => Number(new RegExp(`${name}[^:]*: ([\\d.]+)`).exec(stats)?.[1] ?? NaN);
-        const user = field('User time');
-        const sys = field('System time');
-        const rss = field('Maximum resident set size');
-        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = Math.round((user + sys) * 1000);
-        if (Number.isFinite(rss)) peakRssMb = Math.round(rss / 1024);
-      }
-      resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr, wallMs, startedAt, cpuMs, peakRssMb });
-    });
-  });
 }
 
 /** Nearest-rank percentile of a sorted list. */
@@ -401,69 +303,6 @@ function summarize(
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : (ms / 1000).toFixed(1));
-const distText = (d: Dist | null) => (d ? `${fmt(d.median)}/${fmt(d.p95)}` : '–');
-
-function table(rows: BenchResult[]): string {
-  const head = ['scenario', 'fns', 'files', 'jobs', 'calls', 'wall s', 'ideal s', 'eff', 'cpu ms/job', 'in tok/job med/p95', 'out tok/job med/p95', 'instr share', '$/1k jobs', 'RSS MB', 'index ms', 'input tok'];
-  const body = rows.map((r) => [
-    r.name,
-    String(r.functions),
-    String(r.files),
-    String(r.jobs),
-    String(r.calls),
-    secs(r.wallMs),
-    secs(r.idealWallMs),
-    fmt(r.efficiency, 2),
-    fmt(r.cpuMsPerJob, 2),
-    distText(r.inputTokensPerJob),
-    distText(r.outputTokensPerJob),
-    fmt(r.instructionShare, 2),
-    r.usdPer1000Jobs ? fmt(r.usdPer1000Jobs.total, 3) : '–',
-    fmt(r.peakRssMb),
-    fmt(r.indexMs),
-    r.totalInputTokens ? String(r.totalInputTokens) : '–',
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line)].join('\n');
-}
-
-/** The targets, each checked on the scenario it is defined for (or the largest docstrings scenario that ran). */
-function targets(rows: BenchResult[], opts: Options): string[] {
-  const by = (name: string) => rows.find((r) => r.name === name && !r.error);
-  const docs = by('docstrings-1000') ?? [...rows].filter((r) => r.name.startsWith('docstrings-') && !r.error).sort((a, b) => b.functions - a.functions)[0];
-  const on = (r: BenchResult | undefined, wanted: string) => (r ? (r.name === wanted ? r.name : `${r.name}; the target is for ${wanted}`) : '');
-  const verdict = (ok: boolean | null) => (ok === null ? 'NOT MEASURED' : ok ? 'PASS' : 'FAIL  <<<<<<');
-  const out: string[] = [];
-  const check = (label: string, figure: string, ok: boolean | null, where: string) => out.push(`  ${verdict(ok).padEnd(13)} ${label}: ${figure}${where ? `  (${where})` : ''}`);
-  const defaults = opts.concurrency === 32 && opts.latency.firstTokenMs === 1000 && opts.latency.tokensPerSecond === 150;
-  check(
-    'efficiency ≥ 0.85 at concurrency 32, 1,000 jobs, 1 s first token, 150 tok/s',
-    docs ? fmt(docs.efficiency, 3) : '–',
-    docs && docs.efficiency !== null ? docs.efficiency >= 0.85 : null,
-    [on(docs, 'docstrings-1000'), defaults ? '' : `measured at concurrency ${opts.concurrency}, ${opts.latency.firstTokenMs} ms, ${opts.latency.tokensPerSecond} tok/s`].filter(Boolean).join('; '),
-  );
-  check('orchestrator CPU ≤ 2 ms/job', docs ? `${fmt(docs.cpuMsPerJob, 2)} ms/job (in-run only: ${fmt(docs.runCpuMsPerJob, 2)})` : '–', docs && docs.cpuMsPerJob !== null ? docs.cpuMsPerJob <= 2 : null, on(docs, 'docstrings-1000'));
-  check(
-    '≤ $0.35 per 1,000 documented functions (list prices, no cache discount)',
-    docs?.usdPer1000Jobs ? `$${fmt(docs.usdPer1000Jobs.total, 4)}` : '–',
-    docs?.usdPer1000Jobs ? docs.usdPer1000Jobs.total! <= 0.35 : null,
-    on(docs, 'docstrings-1000'),
-  );
-  const idx = by('index-2000-files');
-  check(
-    'index + expansion of 2,000 files ≤ 5 s (the dry run inside the CLI: report durationMs)',
-    idx ? `${secs(idx.runMs)} s (index ${fmt(idx.indexMs)} ms; whole process with start-up ${secs(idx.wallMs)} s)` : '–',
-    idx && idx.runMs !== null ? idx.runMs <= 5000 : null,
-    '',
-  );
-  check('peak RSS of that run ≤ 1 GB', idx ? `${fmt(idx.peakRssMb)} MB` : '–', idx && idx.peakRssMb !== null ? idx.peakRssMb <= 1024 : null, '');
-  const math = by('mathts-4');
-  check('math.ts task ≤ 3,500 input tokens in total', math ? `${math.totalInputTokens} tokens` : '–', math ? math.totalInputTokens <= 3500 : null, '');
-  return out;
-}
 
 /** Warm-up: one small openai run with no latency, so the first measured run does not pay tsx's cold transpile cache. */
 async function warmup(opts: Options): Promise<void> {
