@@ -13,6 +13,7 @@ const SUITES = {
   'model-faults': 'test/faults/model-faults.test.ts',
   'client-faults': 'test/faults/openai-client-faults.test.ts',
   'hostile-repo': 'test/e2e/hostile-repo.test.ts',
+  'git-locks': 'test/e2e/git-locks.test.ts',
   'hostile-output': 'packages/jobs/test/hostile-output.test.ts',
   secrets: 'test/e2e/secrets.test.ts',
 };

@@ -1,84 +1,19 @@
 // End-to-end: hostile repository input through the real CLI — instructions planted in the code, CRLF and BOM, files
-// that must not be edited, symlinks out of the repository, submodules, git lock files and branch collisions. Every case
-// also proves the user's working tree, index, HEAD, branch and stash are unchanged byte for byte.
+// that must not be edited, symlinks out of the repository, submodules. Every case also proves the user's working tree,
+// index, HEAD, branch and stash are unchanged byte for byte. Git lock files and branch collisions: git-locks.test.ts.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { proveCommentOnly } from '@orchestrate/repo';
 import { startFakeOpenAI } from '../fake/openai-server.js';
-import { parseReport, runCli, type CliResult } from '../helpers/cli.js';
+import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
-import { bytesChanged, changedParts, hashFiles, snapshotUserTree, type UserTreeSnapshot } from '../helpers/user-tree.js';
+import { changedParts, hashFiles, snapshotUserTree } from '../helpers/user-tree.js';
 import { docStep, fakeEnv, requestText, scripted } from './openai-script.js';
-import { recordScenario } from '../faults/results.js';
+import { afterThisTest, changedOn, cleanUpAfterEach, expectUntouched, IDENTITY, OUTSIDE_MARKER, run, sandbox } from './sandbox.js';
 
-const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com'];
-const FIXED_RUN_ID = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'fixed-run-id.mjs');
-const OUTSIDE_MARKER = 'OUTSIDE-MARKER-7f3a';
-const OUTSIDE_TS = `export function outsideSecret(token: string): string {\n  return '${OUTSIDE_MARKER}' + token;\n}\n`;
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-/** A repository inside its own temporary directory, next to files that lie outside it (`../outside.ts`, `../outsidedir/`). */
-interface Sandbox {
-  repo: TempRepo;
-  /** The directory that holds the repository and the outside files. */
-  outer: string;
-  /** Hashes of everything outside the repository that a run could reach, plus /etc/passwd. */
-  outside(): Record<string, unknown>;
-}
-
-function sandbox(files: Record<string, string>, prepare?: (repo: TempRepo, outer: string) => void): Sandbox {
-  const outer = realpathSync(mkdtempSync(path.join(tmpdir(), 'orch-hostile-')));
-  cleanups.push(() => rmSync(outer, { recursive: true, force: true }));
-  writeFileSync(path.join(outer, 'outside.ts'), OUTSIDE_TS);
-  mkdirSync(path.join(outer, 'outsidedir'));
-  writeFileSync(path.join(outer, 'outsidedir', 'inner.ts'), OUTSIDE_TS.replace('outsideSecret', 'innerSecret'));
-  const repo = makeRepo(files, { parent: outer, commit: !prepare });
-  if (prepare) {
-    prepare(repo, outer);
-    repo.git('add', '-A');
-    repo.git(...IDENTITY, 'commit', '--quiet', '-m', 'initial');
-  }
-  const repoName = path.basename(repo.dir);
-  return {
-    repo,
-    outer,
-    outside: () => ({ ...hashFiles(outer, [repoName]), '/etc/passwd': sha256(readFileSync('/etc/passwd')) }),
-  };
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The user's tree is exactly as it was: every part, and not one byte. */
-function expectUntouched(repo: TempRepo, before: UserTreeSnapshot): void {
-  const after = snapshotUserTree(repo.dir);
-  const changed = bytesChanged(before, after);
-  recordScenario({ suite: 'hostile-repo', name: expect.getState().currentTestName ?? 'hostile repository', passed: changed === 0, bytesChanged: changed, paidTwice: null });
-  expect(changedParts(before, after)).toEqual([]);
-  expect(bytesChanged(before, after)).toBe(0);
-}
-
-/** Runs the CLI with --json and returns the result and the report (failing with stderr when there is none). */
-async function run(repo: TempRepo, task: string, env: Record<string, string | undefined> = {}): Promise<CliResult & { report: Record<string, any> }> {
-  const result = await runCli(['-C', repo.dir, '--json', task], env);
-  expect(result.stdout.trim(), result.stderr).not.toBe('');
-  return { ...result, report: parseReport(result.stdout) };
-}
-
-/** The files a branch changed relative to the base commit. */
-function changedOn(repo: TempRepo, branch: string): string[] {
-  return repo.git('diff', '--name-only', `HEAD..${branch}`).split('\n').filter(Boolean).sort();
-}
+cleanUpAfterEach();
 
 /** A file's committed bytes at `ref`. */
 function blob(repo: TempRepo, ref: string, file: string): Buffer {
@@ -154,7 +89,7 @@ describe('hostile repository input (offline engine, real CLI)', () => {
 
     const { exitCode, stderr, report } = await run(repo, 'add docstrings to src/app.ts');
     expect(exitCode, stderr).toBe(0);
-    expectUntouched(repo, before);
+    expectUntouched(repo, before, 'hostile-repo');
     expect(box.outside()).toEqual(outsideBefore);
     expect(readdirSync(box.outer).sort()).toEqual(['outside.ts', 'outsidedir', path.basename(repo.dir)].sort());
     expect(existsSync(path.join(repo.dir, '.git', 'orchestrate', 'etc'))).toBe(false);
@@ -181,7 +116,7 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     const before = snapshotUserTree(repo.dir);
     const { exitCode, stderr, report } = await run(repo, 'add docstrings');
     expect(exitCode, stderr).toBe(0);
-    expectUntouched(repo, before);
+    expectUntouched(repo, before, 'hostile-repo');
     expect(changedOn(repo, report.branch)).toEqual(['src/crlf-bom.ts', 'src/crlf.ts', 'src/lf-bom.ts']);
 
     for (const [file, original, eol] of [['src/crlf-bom.ts', crlfBom, '\r\n'], ['src/crlf.ts', crlf, '\r\n'], ['src/lf-bom.ts', lfBom, '\n']] as const) {
@@ -222,7 +157,7 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     const before = snapshotUserTree(repo.dir);
     const { exitCode, stderr, report } = await run(repo, 'add docstrings');
     expect(exitCode, stderr).toBe(0);
-    expectUntouched(repo, before);
+    expectUntouched(repo, before, 'hostile-repo');
 
     const skipped = skippedIn(report);
     expect(skipped).toEqual({
@@ -254,7 +189,7 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     const outsideBefore = box.outside();
     const { exitCode, stderr, report } = await run(repo, 'add docstrings');
     expect(exitCode, stderr).toBe(0);
-    expectUntouched(repo, before);
+    expectUntouched(repo, before, 'hostile-repo');
     expect(box.outside()).toEqual(outsideBefore);
 
     const skipped = skippedIn(report);
@@ -286,13 +221,13 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     const { repo } = box;
     const hostilePaths = ['../../outside.ts', '/etc/passwd', 'src/evil.ts', 'src/up.ts', 'src/linked/inner.ts', 'src/linked', '../outsidedir/**'];
     const server = await startFakeOpenAI(scripted({ steps: [docStep({ paths: hostilePaths })] }));
-    cleanups.push(() => server.close());
+    afterThisTest(() => server.close());
     const before = snapshotUserTree(repo.dir);
     const outsideBefore = box.outside();
     const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings'], fakeEnv(server));
     expect(result.exitCode, result.stderr).toBe(0);
     const report = parseReport(result.stdout);
-    expectUntouched(repo, before);
+    expectUntouched(repo, before, 'hostile-repo');
     expect(box.outside()).toEqual(outsideBefore);
 
     expect(server.log.length).toBeGreaterThan(1);
@@ -309,7 +244,7 @@ describe('hostile repository input (offline engine, real CLI)', () => {
 
   it('ignores submodules: a bare gitlink and a real submodule (with submodule.recurse on) are never entered', async () => {
     const sub = makeRepo({ 'src/inner.ts': 'export function inner(x: number): number {\n  return x;\n}\n' });
-    cleanups.push(() => sub.cleanup());
+    afterThisTest(() => sub.cleanup());
     const subBefore = snapshotUserTree(sub.dir);
     const subRefs = sub.git('for-each-ref');
     const box = sandbox({ 'src/main.ts': 'export function main(): void {}\n' });
@@ -325,7 +260,7 @@ describe('hostile repository input (offline engine, real CLI)', () => {
 
     const { exitCode, stderr, report } = await run(repo, 'add docstrings');
     expect(exitCode, stderr).toBe(0);
-    expectUntouched(repo, before);
+    expectUntouched(repo, before, 'hostile-repo');
     expect(report.items.map((i: any) => `${i.file}#${i.symbol}`)).toEqual(['src/main.ts#main']);
     expect(changedOn(repo, report.branch)).toEqual(['src/main.ts']);
     expect(repo.git('ls-tree', report.branch, 'vendor/lib', 'vendor/sub')).toMatch(/^160000 commit .*vendor\/lib\n160000 commit .*vendor\/sub\n$/);
@@ -337,88 +272,5 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     expect(execFileSync('git', ['for-each-ref'], { cwd: path.join(repo.dir, 'vendor/lib'), encoding: 'utf8' })).toBe(moduleRefs);
     expect(changedParts(subBefore, snapshotUserTree(sub.dir))).toEqual([]);
     expect(sub.git('for-each-ref')).toBe(subRefs);
-  });
-});
-
-describe('git locks and branch collisions', () => {
-  const SOURCE = { 'src/a.ts': 'export function area(width: number, height: number): number {\n  return width * height;\n}\n' };
-
-  it('a stale .git/index.lock does not stop a run or undo (they never use your index), and stays as it was', async () => {
-    const { repo } = sandbox(SOURCE);
-    repo.write('src/a.ts', `${SOURCE['src/a.ts']}// staged\n`);
-    repo.git('add', 'src/a.ts');
-    repo.write('notes.txt', 'untracked\n');
-    const lock = path.join(repo.dir, '.git', 'index.lock');
-    writeFileSync(lock, 'held by another git process\n');
-    const before = snapshotUserTree(repo.dir);
-
-    const { exitCode, stderr, report } = await run(repo, 'add docstrings');
-    expect(exitCode, stderr).toBe(0);
-    expect(report.status).toBe('completed');
-    expect(changedOn(repo, report.branch)).toEqual(['src/a.ts']);
-    expect(readFileSync(lock, 'utf8')).toBe('held by another git process\n');
-    expectUntouched(repo, before);
-
-    const undo = await runCli(['undo', report.id, '-C', repo.dir]);
-    expect(undo.exitCode, undo.stderr).toBe(0);
-    expect(repo.git('branch', '--list', report.branch).trim()).toBe('');
-    expect(readFileSync(lock, 'utf8')).toBe('held by another git process\n');
-    expectUntouched(repo, before);
-  });
-
-  it('a ref lock that does block git (packed-refs.lock on undo) is E_GIT_LOCKED, exit 2, and changes nothing', async () => {
-    const { repo } = sandbox(SOURCE);
-    const { exitCode, stderr, report } = await run(repo, 'add docstrings');
-    expect(exitCode, stderr).toBe(0);
-    const lock = path.join(repo.dir, '.git', 'packed-refs.lock');
-    writeFileSync(lock, '');
-    const tip = repo.git('rev-parse', report.branch).trim();
-    const before = snapshotUserTree(repo.dir);
-
-    const undo = await runCli(['undo', report.id, '-C', repo.dir]);
-    expect(undo.exitCode).toBe(2);
-    expect(undo.stderr).toContain('[E_GIT_LOCKED]');
-    expect(undo.stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
-    expect(undo.stderr).toContain(lock);
-    expect(undo.stderr).toMatch(/another git process/i);
-    expect(undo.stderr).toMatch(/delete /i);
-    expect(existsSync(lock)).toBe(true);
-    expect(readFileSync(lock, 'utf8')).toBe('');
-    expect(repo.git('rev-parse', report.branch).trim()).toBe(tip);
-    expectUntouched(repo, before);
-
-    rmSync(lock); // what the message says to do when no git process is running
-    const again = await runCli(['undo', report.id, '-C', repo.dir]);
-    expect(again.exitCode, again.stderr).toBe(0);
-    expect(repo.git('branch', '--list', report.branch).trim()).toBe('');
-  });
-
-  it('a branch orchestrate/<run-id> that already exists is E_BRANCH_EXISTS, exit 2, and nothing is created', async () => {
-    const { repo } = sandbox(SOURCE);
-    // Run ids are `<UTC second>-<2 random bytes>`: the preload fixes the random part, so taking the next two minutes of
-    // ids makes the collision certain.
-    const head = repo.git('rev-parse', 'HEAD').trim();
-    const now = Date.now();
-    const taken: string[] = [];
-    for (let s = -5; s <= 120; s++) {
-      const stamp = new Date(now + s * 1000).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-      taken.push(`orchestrate/${stamp}-beef`);
-    }
-    execFileSync('git', ['update-ref', '--stdin'], { cwd: repo.dir, input: taken.map((b) => `create refs/heads/${b} ${head}\n`).join('') });
-    const refsBefore = repo.git('for-each-ref');
-    const before = snapshotUserTree(repo.dir);
-
-    const result = await runCli(['-C', repo.dir, '--json', 'add docstrings'], { NODE_OPTIONS: `--import=${FIXED_RUN_ID}`, ORCHESTRATE_TEST_RUN_SUFFIX: 'beef' });
-    expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr).toContain('[E_BRANCH_EXISTS]');
-    const error = JSON.parse(result.stdout).error;
-    expect(error.code).toBe('E_BRANCH_EXISTS');
-    const branch = /(orchestrate\/\d{8}-\d{6}-beef)/.exec(error.message)?.[1];
-    expect(taken).toContain(branch);
-    expect(error.message).toMatch(/delete/i);
-    expect(repo.git('for-each-ref')).toBe(refsBefore);
-    expect(repo.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
-    expect(existsSync(path.join(repo.dir, '.git', 'orchestrate', 'worktrees'))).toBe(false);
-    expectUntouched(repo, before);
   });
 });
