@@ -40,11 +40,12 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
       }
       const survivors = stepJobs.filter((s) => s.phase === 'verified');
       if (survivors.length === 0) continue;
-      const text = survivors.length === stepJobs.length ? result.text : applyEdits(fileIndex.text, [...earlier, ...survivors].flatMap((s) => s.outcome!.edits)).text;
+      const edits = [...earlier, ...survivors].flatMap((s) => s.outcome!.edits);
+      const text = survivors.length === stepJobs.length ? result.text : applyEdits(fileIndex.text, edits).text;
       const absolute = path.join(worktree, file);
       const bom = fileIndex.bom ? '\uFEFF' : '';
       const current = (await readFile(absolute, 'utf8')).slice(bom.length);
-      const gate = jobKind(survivors[0]!.target.job.kind).gate(survivors[0]!.target, current, text);
+      const gate = jobKind(survivors[0]!.target.job.kind).gate(survivors[0]!.target, current, text, edits);
       if (!gate.ok) {
         survivors.forEach((s) => finish(s, 'failed', `${gate.gate} gate on the whole file: ${gate.reason}`));
         continue;

@@ -39,14 +39,14 @@ function gateGroup(group: JobState[], ctx: GateContext): void {
     if (s && s.phase === 'ready') reject(s, stale.reason, ctx);
   }
   let live = group.filter((s) => s.phase === 'ready');
-  if (combined.stale.length === 0 && kind.gate(first, before, combined.text).ok) return;
+  if (combined.stale.length === 0 && kind.gate(first, before, combined.text, editsOf(group)).ok) return;
   for (const s of live) {
-    const alone = kind.gate(s.target, before, applyEdits(before, s.outcome!.edits).text);
+    const alone = kind.gate(s.target, before, applyEdits(before, s.outcome!.edits).text, s.outcome!.edits);
     if (!alone.ok) reject(s, `${alone.gate} gate: ${alone.reason}`, ctx);
   }
   live = live.filter((s) => s.phase === 'ready');
   const together = applyEdits(before, editsOf(live));
-  const again = kind.gate(first, before, together.text);
+  const again = kind.gate(first, before, together.text, editsOf(live));
   if (!again.ok || together.stale.length) {
     const reason = again.ok ? 'edits of this file collide' : `${again.gate} gate (edits of this file together): ${again.reason}`;
     for (const s of live) reject(s, reason, ctx);

@@ -70,8 +70,11 @@ export interface JobKindModule<Output = unknown> {
   deterministic?(target: JobTarget, ctx: KindContext): boolean;
   /** Turns validated output into an outcome; throws JobRejected for output it will not write. */
   apply(target: JobTarget, output: Output, ctx: KindContext): JobOutcome | Promise<JobOutcome>;
-  /** Cheap deterministic gate on a file before/after this kind's edits (e.g. the comment-only proof). */
-  gate(target: JobTarget, before: string, after: string): GateResult;
+  /**
+   * Cheap deterministic gate on a file before/after this kind's edits (e.g. the comment-only proof). `edits`, when
+   * given, are the edits that make `after` from `before`: a gate may use them as a certificate it checks.
+   */
+  gate(target: JobTarget, before: string, after: string, edits?: readonly Edit[]): GateResult;
   /** Gates on the whole repository that this step needs, cheapest first. */
   heavyGates(step: PlanStep): HeavyGate[];
   /** Whether results go to the verifier model by default. */

@@ -4,6 +4,7 @@ export * from './declarations.js';
 export * from './code-index.js';
 export * from './edits.js';
 export * from './comment-only.js';
+export * from './trivia-proof.js';
 export * from './diff.js';
 export * from './typecheck.js';
 export * from './test-runner.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textMemo } from '@orchestrate/core';
-import { proveCommentOnly, type Declaration, type Edit } from '@orchestrate/repo';
+import { proveCommentOnly, triviaCertificate, type Declaration, type Edit } from '@orchestrate/repo';
 import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
 import { offlineDocContent } from './offline.js';
 import { renderDocComment, type DocContent } from './render.js';
@@ -116,7 +116,9 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
     const edit: Edit = { owner: target.job.id, start, end: d.start, text, expect: file.text.slice(start, d.start) + d.anchor };
     return { ...emptyOutcome(), edits: [edit] };
   },
-  gate(target, before, after) {
+  gate(target, before, after, edits) {
+    // A docstring edit rewrites the trivia before a declaration: shown without parsing `after` when it checks out.
+    if (edits && triviaCertificate(target.file.path, before, after, edits)) return { ok: true };
     const proof = provenBefore(target.file.path, before, after);
     return proof.ok ? { ok: true } : { ok: false, gate: 'comment-only', reason: proof.reason };
   },
