@@ -1,14 +1,16 @@
+// The Agents SDK's own packages, not its `@openai/agents` entry: that one also builds a default provider, installs the
+// OpenAI tracing exporter and loads the realtime client when imported, and a run uses none of them.
 import {
   MaxTurnsExceededError,
   ModelBehaviorError,
-  OpenAIProvider,
   setTracingDisabled,
   withTrace,
   type JsonSchemaDefinition,
   type Model,
   type ModelRequest,
   type ModelResponse,
-} from '@openai/agents';
+} from '@openai/agents-core';
+import { OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';

@@ -15,6 +15,15 @@ export function estimateParts(...parts: string[]): number {
   return parts.reduce((n, part) => n + estimateTokens(part) + 1, 0);
 }
 
+/**
+ * A strict upper bound of a text's o200k tokens, without counting them: every token is at least one UTF-8 byte. For a
+ * reservation of text that is new (a verifier batch's input) and is never sent over a token cap: counting it would cost
+ * more CPU than the call it reserves for.
+ */
+export function tokensAtMost(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
 /** Cuts a text to at most `maxTokens` o200k tokens (by lines, then characters), marking the cut. */
 export function capTokens(text: string, maxTokens: number): { text: string; cut: boolean } {
   if (estimateTokens(text) <= maxTokens) return { text, cut: false };

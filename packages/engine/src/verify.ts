@@ -4,7 +4,7 @@ import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
-import { estimateTokens } from './tokens.js';
+import { estimateTokens, tokensAtMost } from './tokens.js';
 import { reject } from './ladder.js';
 import { halted, record, shareUsage, verifies, type PhaseContext } from './work.js';
 
@@ -75,7 +75,11 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
   const maxOut = verifierMaxOutput(items.length, ctx);
   // The batch's holds (taken when its jobs started) become the reservation of the batch's call.
   batch.forEach((s) => releaseHold(s, ctx));
-  const reservation = ctx.ledger.reserve(model, Math.max(estimateTokens(VERIFIER_INSTRUCTIONS + input) + 100, 0), maxOut);
+  // The input is new text: its byte length bounds its tokens without counting them, and the batch's holds (each at
+  // least the worker's output cap) cover that bound unless the docs are unusually long for their bytes; then count.
+  const bound = tokensAtMost(input);
+  const inputTokens = bound <= items.length * ctx.config.maxOutputTokens.worker ? bound : estimateTokens(input);
+  const reservation = ctx.ledger.reserve(model, estimateTokens(VERIFIER_INSTRUCTIONS) + inputTokens + 100, maxOut);
   if (!reservation) return batch.forEach((s) => finish(s, 'skipped', 'budget reached before verification'));
   try {
     const result = await client.call({

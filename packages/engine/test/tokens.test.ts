@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capTokens, estimateTokens } from '../src/tokens.js';
+import { capTokens, estimateTokens, tokensAtMost } from '../src/tokens.js';
 
 describe('tokens', () => {
   it('counts with the o200k tokenizer', () => {
@@ -15,5 +15,20 @@ describe('tokens', () => {
     expect(capped.text).toContain('cut to fit the context budget');
     expect(text.startsWith(capped.text.split('\n/*')[0]!)).toBe(true);
     expect(capTokens('short', 300)).toEqual({ text: 'short', cut: false });
+  });
+
+  it('bounds a text\'s tokens from above without counting them, however the text is made', () => {
+    const texts = [
+      '',
+      'a',
+      'export function add(a: number, b: number): number { return a + b; }',
+      ' '.repeat(500),
+      '\n\n\t\r\n',
+      'Grüße, 世界! Καλημέρα — ☃ 🎉🎉🎉 👩‍👩‍👧‍👦',
+      '\u0000\u0001\u007f\u0080\uffff',
+      String.fromCodePoint(...Array.from({ length: 300 }, (_, i) => 0x4e00 + ((i * 7919) % 20000))),
+    ];
+    for (const text of texts) expect(tokensAtMost(text), JSON.stringify(text.slice(0, 20))).toBeGreaterThanOrEqual(estimateTokens(text));
+    expect(tokensAtMost('hello world')).toBe(11);
   });
 });
