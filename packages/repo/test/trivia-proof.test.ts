@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../test/bench/synthetic.js';
 import { applyEdits, proveCommentOnly, triviaCertificate, type Edit } from '../src/index.js';
 
 /** An edit of `[start, end)` of `before` into `text`. */
@@ -92,18 +93,6 @@ describe('triviaCertificate: anything else is left to the full proof', () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so a failure names its case. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TRICKY = [
   '#!/usr/bin/env node',
   '// @ts-expect-error the next line',
@@ -126,7 +115,7 @@ const PIECES = ['/** doc */\n', '/* c */', ' ', '\n', '// c\n', '// c', '/*\n*/'
 
 describe('triviaCertificate: whatever it shows, the full proof agrees', () => {
   it('holds for 3,000 random edits of a tricky file (strings, templates, regexes, JSX, `>>`, ASI, directives)', () => {
-    const next = random(7);
+    const next = mulberry32(7);
     let shown = 0;
     for (let n = 0; n < 3000; n++) {
       const start = Math.floor(next() * (TRICKY.length + 1));
