@@ -85,4 +85,27 @@ describe('packing small jobs into one worker call', () => {
       repo.cleanup();
     }
   });
+
+  it('spreads a small run over the concurrency: smaller packs and verifier batches than the configured most', async () => {
+    const TWELVE = Array.from({ length: 12 }, (_, i) => `export function g${i}(y${i}: number): number {\n  return y${i} * ${i};\n}\n`).join('\n');
+    const repo = makeRepo({ 'src/g.ts': TWELVE });
+    const server = await startFakeOpenAI(handler(new Set()));
+    try {
+      const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
+      const args = ['-C', repo.dir, '--json', '--engine', 'openai', '--concurrency', '2', 'add docstrings to src/g.ts'];
+      const dry = parseReport((await runCli([...args.slice(0, -1), '--dry-run', args.at(-1)!], env)).stdout);
+      const report = parseReport((await runCli(args, env)).stdout);
+      expect(report.jobs).toMatchObject({ total: 12, succeeded: 12 });
+      // 12 jobs over 2 slots: 6 a call (the defaults would take all 12 in one call, and one verifier batch).
+      const workers = server.log.filter((e) => e.request.schema?.properties?.items);
+      expect(workers.map((w) => Object.keys(w.request.schema.properties.items.properties).length)).toEqual([6, 6]);
+      const verifiers = server.log.filter((e) => e.request.schema?.properties?.verdicts);
+      expect(verifiers.map((v) => Object.keys(v.request.schema.properties.verdicts.properties).length)).toEqual([6, 6]);
+      expect(dry.estimate.perModel['gpt-5.4-nano'].calls).toBe(2);
+      expect(dry.estimate.perModel['gpt-5.4-mini'].calls).toBe(2);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
 });

@@ -52,7 +52,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Input-token cap of one worker job's context pack (o200k tokens; instructions not counted); longer packs are cut. @default 3000 */
   maxJobInputTokens: z.int().min(200).default(DEFAULTS.maxJobInputTokens),
-  /** Small jobs of one kind packed into one worker call (same file first), each item validated on its own. @default { maxJobs: 16, maxInputTokens: 2500 } */
+  /** Small jobs of one kind packed into one worker call (same file first), each item validated on its own; a small run packs fewer, to fill the concurrency. @default { maxJobs: 16, maxInputTokens: 2500 } */
   packing: z
     .strictObject({
       /** Most jobs in one call; 1 turns packing off. */
@@ -90,7 +90,7 @@ export const configSchema = z.strictObject({
   testCommand: z.array(z.string().min(1)).min(1).optional(),
   /** Most review annotations kept per run (after the verifier drops low-confidence and duplicate ones). @default 50 */
   maxAnnotations: z.int().min(1).default(50),
-  /** Jobs judged per verifier call. @default 16 */
+  /** Most jobs judged per verifier call (a small run batches fewer, to fill the concurrency). @default 16 */
   verifyBatchSize: z.int().min(1).max(64).default(DEFAULTS.verifyBatchSize),
   /** Globs of files to index. @default TypeScript sources */
   include: z.array(z.string().min(1)).default([...DEFAULTS.include]),

@@ -3,6 +3,7 @@ import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { verifierMaxOutput } from './budget.js';
 import { PACK_NOTE } from './packing.js';
+import { jobsPerCall } from './per-call.js';
 import { capTokens, estimateParts, estimateTokens } from './tokens.js';
 import { SCHEMA_OVERHEAD_TOKENS } from './work.js';
 
@@ -39,14 +40,15 @@ export function estimateRun(
   worker.costUsdHigh = price(config.models.worker, worker.inputTokens, targets.length * config.maxOutputTokens.worker);
   perModel[config.models.worker] = worker;
   const verified = targets.filter((t) => config.kinds[t.step.kind]?.verify ?? jobKind(t.step.kind).verifyByDefault(t.step));
-  const batches = Math.ceil(verified.length / config.verifyBatchSize);
+  const perBatch = jobsPerCall(verified.length, config.concurrency, config.verifyBatchSize);
+  const batches = Math.ceil(verified.length / perBatch);
   const vIn = batches * estimateTokens(VERIFIER_INSTRUCTIONS) + verified.length * 150;
   const verifier = {
     calls: batches,
     inputTokens: vIn,
     outputTokens: verified.length * LOW_VERDICT_TOKENS,
     costUsdLow: price(config.models.verifier, vIn, verified.length * LOW_VERDICT_TOKENS),
-    costUsdHigh: price(config.models.verifier, vIn, batches * verifierMaxOutput(config.verifyBatchSize, { config })),
+    costUsdHigh: price(config.models.verifier, vIn, batches * verifierMaxOutput(perBatch, { config })),
   };
   if (batches === 0) return finish(all.length, perModel);
   const prev = perModel[config.models.verifier];

@@ -4,6 +4,7 @@ import { jobKind } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { nextModel } from './ladder.js';
+import { jobsPerCall } from './per-call.js';
 import { capTokens, estimateParts, estimateTokens } from './tokens.js';
 import { applyOutput, halted, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
 
@@ -18,7 +19,8 @@ interface Packed {
 
 /**
  * Groups the pending jobs into worker calls: small jobs of a packable kind that go to the same model are packed (same
- * file first) up to `packing.maxJobs` jobs and `packing.maxInputTokens` context tokens; every other job is alone.
+ * file first) up to `packing.maxJobs` jobs (fewer when that spreads a small run over the concurrency: `jobsPerCall`)
+ * and `packing.maxInputTokens` context tokens; every other job is alone.
  */
 export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' | 'client' | 'kinds'>): JobState[][] {
   const { maxJobs, maxInputTokens } = ctx.config.packing;
@@ -36,12 +38,13 @@ export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' |
   }
   const packs: JobState[][] = [...singles];
   for (const group of groups.values()) {
+    const most = jobsPerCall(group.length, ctx.config.concurrency, maxJobs);
     group.sort((a, b) => (a.target.file.path < b.target.file.path ? -1 : a.target.file.path > b.target.file.path ? 1 : 0));
     let pack: JobState[] = [];
     let tokens = 0;
     for (const s of group) {
       const t = estimateTokens(jobKind(s.target.job.kind).contextPack(s.target, ctx.kinds));
-      if (pack.length && (pack.length >= maxJobs || tokens + t > maxInputTokens)) {
+      if (pack.length && (pack.length >= most || tokens + t > maxInputTokens)) {
         packs.push(pack);
         pack = [];
         tokens = 0;

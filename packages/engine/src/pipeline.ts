@@ -1,6 +1,7 @@
 import { jobKind } from '@orchestrate/jobs';
 import { groupKey, runGates } from './gates.js';
 import { runHeavyGates, type HeavyGateState } from './heavy-gates.js';
+import { jobsPerCall } from './per-call.js';
 import type { JobState } from './job-state.js';
 import { runVerifier } from './verify.js';
 import type { PhaseContext } from './work.js';
@@ -35,6 +36,7 @@ async function runRound(batch: JobState[], all: JobState[], ctx: PhaseContext, h
   const streamed = new Set<JobState>();
   const queue: JobState[] = [];
   const verifying: Promise<void>[] = [];
+  const perBatch = jobsPerCall(batch.length, ctx.config.concurrency, ctx.config.verifyBatchSize);
   const onWorked = (s: JobState) => {
     const key = groupKey(s);
     groups.set(key, [...(groups.get(key) ?? []), s]);
@@ -48,12 +50,12 @@ async function runRound(batch: JobState[], all: JobState[], ctx: PhaseContext, h
       streamed.add(g);
       queue.push(g);
     }
-    while (queue.length >= ctx.config.verifyBatchSize) verifying.push(runVerifier(queue.splice(0, ctx.config.verifyBatchSize), ctx));
+    while (queue.length >= perBatch) verifying.push(runVerifier(queue.splice(0, perBatch), ctx, perBatch));
   };
   await runWorkers(batch, ctx, onWorked);
   const rest = batch.filter((s) => !streamed.has(s));
   await runHeavyGates(rest, all, ctx, heavy);
   ctx.emit({ type: 'phase', phase: 'verify' });
-  verifying.push(runVerifier([...queue, ...rest], ctx));
+  verifying.push(runVerifier([...queue, ...rest], ctx, perBatch));
   await Promise.all(verifying);
 }

@@ -9,10 +9,11 @@ import { reject } from './ladder.js';
 import { halted, record, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /**
- * Sends the jobs that passed their gates to the verifier model in batches; only accepted jobs go on to the commit.
+ * Sends the jobs that passed their gates to the verifier model in batches of `perBatch`; only accepted jobs go on to the
+ * commit.
  * Offline there is no verifier model: the deterministic gates are the whole check, and the report says so.
  */
-export async function runVerifier(states: JobState[], ctx: PhaseContext): Promise<void> {
+export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatch = ctx.config.verifyBatchSize): Promise<void> {
   for (const s of states) if (s.phase !== 'ready') releaseHold(s, ctx);
   const ready = states.filter((s) => s.phase === 'ready');
   const toVerify: JobState[] = [];
@@ -40,7 +41,7 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext): Promis
     return false;
   });
   const batches: JobState[][] = [];
-  for (let i = 0; i < unknown.length; i += ctx.config.verifyBatchSize) batches.push(unknown.slice(i, i + ctx.config.verifyBatchSize));
+  for (let i = 0; i < unknown.length; i += perBatch) batches.push(unknown.slice(i, i + perBatch));
   await Promise.all(batches.map((batch) => ctx.limit(() => verifyBatch(batch, ctx))));
 }
 
