@@ -1,10 +1,21 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { capTokens, estimateTokens, tokensAtMost } from '../src/tokens.js';
 
 describe('tokens', () => {
-  it('counts with the o200k tokenizer', () => {
+  it('counts with the o200k tokenizer, as the library\'s own o200k module does', () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('hello world')).toBe(2);
+    for (const text of ['export function add(a: number, b: number): number {}', 'Grüße, 世界! 🎉', ' \n\t'.repeat(50)]) {
+      expect(estimateTokens(text)).toBe(countTokens(text));
+    }
+  });
+
+  it('counts special-token text as plain text, as the API bills it, instead of throwing', () => {
+    const text = 'const stop = "<|endoftext|>"; // <|im_start|>';
+    expect(() => countTokens(text)).toThrow(/special token/i);
+    expect(estimateTokens(text)).toBe(countTokens(text, { disallowedSpecial: new Set() }));
+    expect(estimateTokens(text)).toBeGreaterThan(estimateTokens('const stop = "";'));
   });
 
   it('cuts a context pack to the cap and marks the cut; leaves a short one alone', () => {
