@@ -223,4 +223,12 @@ describe.concurrent('openai engine end to end: docstrings', () => {
     expect(inputText(methodReq)).not.toContain('function parse');
     expect(requestText(methodReq)).not.toContain('Number(input)');
   });
+
+  it('documents code that holds special-token text (<|endoftext|>): it is counted as plain text, not refused', async ({ expect, onTestFinished }) => {
+    const source = ['export function stopAt(text: string): string {', "  return text.split('<|endoftext|>')[0] ?? '';", '}', ''].join('\n');
+    const run = await runScenario({ files: { 'src/stop.ts': source }, task: 'add docstrings to src/stop.ts', script: { steps: [docStep({ paths: ['src/stop.ts'] })] } }, onTestFinished);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report!.jobs.succeeded).toBe(1);
+    expect(withoutDocs(fileAt(run.repo, run.report!.branch, 'src/stop.ts'))).toBe(source);
+  });
 });
