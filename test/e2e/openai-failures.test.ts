@@ -1,6 +1,6 @@
 // End-to-end failure paths of the openai engine: bad model output, rejections, HTTP errors, hostile output, budgets.
 import { describe, it } from 'vitest';
-import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, served, servedUsage, withoutDocs, workerSymbol } from './openai-script.js';
+import { MATH_TS, MODELS, fileAt, inputText, priced, runBranches, runScenario, served, servedUsage, withoutDocs, workerSymbol } from './openai-script.js';
 
 /** The doc comment directly above `export function <name>(` on the branch, or null. */
 function docOf(text: string, name: string): string | null {
@@ -29,16 +29,18 @@ describe.concurrent('openai engine end to end: failures', () => {
   it.for([
     ['text that is not JSON', { text: 'not json' }],
     ['JSON without `summary`', { json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }],
-  ] as const)('worker output failing the schema for one function (%s) fails only that job', async ([, reply], { expect, onTestFinished }) => {
-    const run = await runScenario({ script: { worker: (symbol) => (symbol === 'divide' ? reply : undefined) } }, onTestFinished);
+  ] as const)('worker output failing the schema for one function (%s) is retried, then fails only that job', async ([, reply], { expect, onTestFinished }) => {
+    const run = await runScenario(
+      { config: 'export default { ladder: { escalate: false } };\n', script: { worker: (symbol) => (symbol === 'divide' ? reply : undefined) } },
+      onTestFinished,
+    );
     const { repo, server, report } = run;
     expect(run.exitCode, run.stderr).toBe(1);
     expect(report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 3, succeeded: 2, failed: 1, skipped: 0 });
     const divide = (report!.items as any[]).find((i) => i.symbol === 'divide');
     expect(divide.status).toBe('failed');
-    expect(divide.error).toEqual(expect.any(String));
-    expect(divide.error.length).toBeGreaterThan(0);
+    expect(divide.error).toMatch(/^worker: the model's output (was not valid JSON|failed its schema: .*) \(after 2 attempts\)$/);
     // The verifier only saw the two good jobs; the failed one is not applied, the others are committed.
     const [verifier] = served(server, 'verifier');
     expect(Object.keys(verifier!.request.schema.properties.verdicts.properties)).toEqual(['j1', 'j2']);
@@ -49,8 +51,12 @@ describe.concurrent('openai engine end to end: failures', () => {
     expect(docOf(math, 'clamp')).toContain('Documented clamp');
     expect(report!.commits).toHaveLength(1);
     expect(report!.commits[0].jobs).toBe(2);
-    // The failed call was still paid for, and is counted.
-    expect(served(server, 'worker')).toHaveLength(3);
+    // The refused answers were still paid for, and are counted: one call each for add and clamp, two for divide (the
+    // retry carries the reason).
+    expect(served(server, 'worker')).toHaveLength(4);
+    const divideCalls = served(server, 'worker').filter((e) => workerSymbol(e.request) === 'divide');
+    expect(divideCalls).toHaveLength(2);
+    expect(inputText(divideCalls[1]!.request)).toContain('A previous attempt was rejected: worker: the model');
     expectServedUsage(expect, report!, server);
     expect(repo.snapshot()).toBe(run.before);
   });

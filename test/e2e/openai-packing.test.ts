@@ -16,7 +16,6 @@ function handler(broken: Set<string>) {
       return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
     }
     const items = props.items?.properties as Record<string, any> | undefined;
-    if (!items) throw new Error('expected a packed worker call');
     const answer = (key: string, schema: any) => {
       const names = Object.keys(schema.properties?.params?.properties ?? {});
       const out: Record<string, unknown> = names.some((n) => broken.has(n)) ? {} : { summary: `Doc for ${key}.` };
@@ -24,13 +23,15 @@ function handler(broken: Set<string>) {
       if (schema.properties?.returns) out.returns = 'The sum.';
       return out;
     };
+    // A job retried alone is one unpacked call.
+    if (!items) return { json: answer('single', req.schema) };
     return { json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(k, s)])) } };
   };
 }
 
 describe('packing small jobs into one worker call', () => {
   it('packs jobs of one file into one call, validates each item on its own, and counts usage exactly', async () => {
-    const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n' });
+    const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { escalate: false } };\n' });
     const server = await startFakeOpenAI(handler(new Set(['x1'])));
     try {
       const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'], {
@@ -39,8 +40,13 @@ describe('packing small jobs into one worker call', () => {
       });
       const report = parseReport(result.stdout);
       const workers = server.log.filter((e) => e.request.schema?.properties?.items);
-      // 6 jobs, at most 4 per call: 2 calls in the first round; the one broken item is not retried (a schema failure).
+      // 6 jobs, at most 4 per call: 2 packed calls in the first round; the one broken item is retried alone with the
+      // reason (and is broken again: the ladder, here without escalation, is spent).
       expect(workers).toHaveLength(2);
+      const retry = server.log.filter((e) => e.request.model === 'gpt-5.4-nano' && !e.request.schema?.properties?.items);
+      expect(retry).toHaveLength(1);
+      expect(Object.keys(retry[0]!.request.schema.properties.params.properties)).toEqual(['x1']);
+      expect(inputText(retry[0]!.request)).toContain("A previous attempt was rejected: worker: this item's output failed its schema");
       const firstItems = Object.keys(workers[0]!.request.schema.properties.items.properties);
       expect(firstItems).toEqual(['item1', 'item2', 'item3', 'item4']);
       // Each item's schema names exactly its own function's parameter.
@@ -51,7 +57,7 @@ describe('packing small jobs into one worker call', () => {
       expect(report.jobs).toEqual({ total: 6, succeeded: 5, failed: 1, skipped: 0 });
       const failed = report.items.find((i: any) => i.status === 'failed');
       expect(failed.symbol).toBe('f1');
-      expect(failed.error).toMatch(/schema/);
+      expect(failed.error).toMatch(/schema.*\(after 2 attempts\)$/);
       const branchFile = repo.git('show', `${report.branch}:src/math.ts`);
       expect(branchFile.match(/\/\*\*/g)).toHaveLength(5);
       expect(branchFile).not.toMatch(/\*\/\nexport function f1\(/);

@@ -1,7 +1,7 @@
 // Faults from the model side, end to end: the real CLI against the fake server scripted to misbehave per request (429
 // storms, 5xx, reset sockets, hangs, answers that are not JSON, fail the schema, are cut off, empty or huge). Each ends in
-// a retry, a failed job with one clear line, or a clean stop; the report counts each fault; the branch holds only
-// verified work and the user's tree is never touched.
+// a retry (the SDK's for HTTP faults, the ladder's for bad answers), a failed job with one clear line, or a clean stop;
+// the report counts each fault; the branch holds only verified work and the user's tree is never touched.
 import ts from 'typescript';
 import { describe, it } from 'vitest';
 import { formatSummary } from '@orchestrate/engine';
@@ -158,32 +158,37 @@ const CASES: Case[] = [
     expected: { exitCode: 1, failed: { clamp: /^worker: the request timed out \(4000 ms per attempt, 1 retry\)$/ }, faults: { timeouts: 4 }, atLeast: true },
   },
   {
-    name: 'output that is not JSON fails its job',
-    options: { script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer' }] }) } },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model's output was not valid JSON$/ }, faults: { invalidJson: 1 } },
+    name: 'output that is not JSON: retried with the reason, and the job succeeds',
+    options: { script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer' }, undefined] }) } },
+    expected: { exitCode: 0, faults: { invalidJson: 1 } },
   },
   {
-    name: 'output that fails the schema fails its job',
-    options: { script: { worker: perAttempt({ divide: [{ json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }] }) } },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model's output failed its schema: / }, faults: { schemaFailures: 1 } },
+    name: 'output that is never JSON fails its job once the ladder is spent (here: one retry, no escalation)',
+    options: { config: 'export default { ladder: { escalate: false } };\n', script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer' }] }) } },
+    expected: { exitCode: 1, failed: { divide: /^worker: the model's output was not valid JSON \(after 2 attempts\)$/ }, faults: { invalidJson: 2 } },
   },
   {
-    name: 'a Responses answer cut off at max_output_tokens fails its job as cut off, not as invalid JSON',
-    options: { script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer', incomplete: 'max_output_tokens' }] }) } },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model's output was cut off \(max_output_tokens\)$/ }, faults: { incomplete: 1 } },
+    name: 'output that fails the schema: retried, and the job succeeds',
+    options: { script: { worker: perAttempt({ divide: [{ json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }, undefined] }) } },
+    expected: { exitCode: 0, faults: { schemaFailures: 1 } },
   },
   {
-    name: 'a chat completion cut off (finish_reason length) fails its job as cut off',
+    name: 'a Responses answer cut off at max_output_tokens counts as cut off, not as invalid JSON, and is retried',
+    options: { script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer', incomplete: 'max_output_tokens' }, undefined] }) } },
+    expected: { exitCode: 0, faults: { incomplete: 1 } },
+  },
+  {
+    name: 'a chat completion cut off (finish_reason length) counts as cut off; one that stays cut off fails its job',
     options: {
-      config: "export default { api: { wire: 'chat_completions' } };\n",
-      script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer', incomplete: 'length' }], clamp: [{ text: '', incomplete: 'length' }] }) },
+      config: "export default { api: { wire: 'chat_completions' }, ladder: { escalate: false } };\n",
+      script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer', incomplete: 'length' }, undefined], clamp: [{ text: '', incomplete: 'length' }] }) },
     },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model's output was cut off \(finish_reason: length\)$/, clamp: /^worker: the model's output was cut off/ }, faults: { incomplete: 2 } },
+    expected: { exitCode: 1, failed: { clamp: /^worker: the model's output was cut off \(finish_reason: length\) \(after 2 attempts\)$/ }, faults: { incomplete: 3 } },
   },
   {
-    name: 'empty output (no message, empty text) fails its job',
-    options: { script: { worker: perAttempt({ divide: [{ noOutput: true }], clamp: [{ text: '' }] }) } },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model returned no output$/, clamp: /^worker: the model returned no output$/ }, faults: { emptyOutput: 2 } },
+    name: 'empty output (no message, empty text): retried, and the jobs succeed',
+    options: { script: { worker: perAttempt({ divide: [{ noOutput: true }, undefined], clamp: [{ text: '' }, undefined] }) } },
+    expected: { exitCode: 0, faults: { emptyOutput: 2 } },
   },
   {
     name: 'huge output (megabytes of text) is refused before it is parsed',

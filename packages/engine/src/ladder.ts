@@ -1,3 +1,5 @@
+import type { CallFailed } from '@orchestrate/agents';
+import type { FaultKind } from '@orchestrate/core';
 import { releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import type { PhaseContext } from './work.js';
@@ -19,6 +21,20 @@ export function reject(state: JobState, reason: string, ctx: Pick<PhaseContext, 
   state.phase = 'pending';
   state.feedback = reason;
   state.outcome = null;
+}
+
+/**
+ * Answers the client refused that the ladder retries like a rejected result: a model's bad answer (not JSON, not its
+ * schema, cut off, empty) is often not repeated, and a retry costs a small call. Failed connections, 429s and 5xx
+ * were already retried by the SDK; an oversized answer is not asked for again.
+ */
+const RETRIED_FAULTS: ReadonlySet<FaultKind> = new Set(['invalidJson', 'schemaFailures', 'incomplete', 'emptyOutput']);
+
+/** A worker call failed: its jobs go down the ladder when the model's answer was the fault, else they fail. */
+export function callFailed(state: JobState, err: CallFailed, ctx: Pick<PhaseContext, 'client' | 'config' | 'ledger'>): void {
+  if (!err.fatal && err.fault && RETRIED_FAULTS.has(err.fault)) return reject(state, `worker: ${err.message}`, ctx);
+  releaseHold(state, ctx);
+  finish(state, 'failed', `worker: ${err.message}`);
 }
 
 /** The model for the next attempt, or null when the ladder is exhausted: worker, worker again, then the verifier's model. */

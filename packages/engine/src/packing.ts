@@ -3,7 +3,7 @@ import { CallFailed } from '@orchestrate/agents';
 import { jobKind } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
-import { nextModel } from './ladder.js';
+import { callFailed, nextModel, reject } from './ladder.js';
 import { jobsPerCall } from './per-call.js';
 import { capTokens, estimateParts, estimateTokens } from './tokens.js';
 import { applyOutput, halted, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
@@ -127,10 +127,7 @@ export async function workPack(pack: JobState[], ctx: PhaseContext): Promise<voi
     record(null, ctx, model, err.usage);
     shareUsage(held.map((p) => p.state), err.usage, ctx, model);
     if (err.fatal) ctx.fatal ??= { message: err.message };
-    for (const p of held) {
-      releaseHold(p.state, ctx);
-      finish(p.state, 'failed', `worker: ${err.message}`);
-    }
+    for (const p of held) callFailed(p.state, err, ctx);
     return;
   } finally {
     ctx.ledger.release(reservation);
@@ -140,8 +137,7 @@ export async function workPack(pack: JobState[], ctx: PhaseContext): Promise<voi
     const p = held[i]!;
     const parsed = schemas[i]!.safeParse(items[keys[i]!]);
     if (!parsed.success) {
-      releaseHold(p.state, ctx);
-      finish(p.state, 'failed', `worker: this item's output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      reject(p.state, `worker: this item's output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, ctx);
       continue;
     }
     await applyOutput(p.state, parsed.data, ctx);

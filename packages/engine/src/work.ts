@@ -4,7 +4,7 @@ import { isNeedsModel, JobRejected, jobKind, type KindContext } from '@orchestra
 import type { LimitFunction } from 'p-limit';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
-import { nextModel, reject } from './ladder.js';
+import { callFailed, nextModel, reject } from './ladder.js';
 import { capTokens, estimateParts } from './tokens.js';
 
 /** Tokens the output schema adds to a worker request's input. */
@@ -102,8 +102,7 @@ export async function workOne(state: JobState, ctx: PhaseContext): Promise<void>
       if (!(err instanceof CallFailed)) throw err;
       record(state, ctx, model, err.usage);
       if (err.fatal) ctx.fatal ??= { message: err.message };
-      releaseHold(state, ctx);
-      return finish(state, 'failed', `worker: ${err.message}`);
+      return callFailed(state, err, ctx);
     } finally {
       ctx.ledger.release(reservation);
     }
