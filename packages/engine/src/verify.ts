@@ -13,7 +13,7 @@ import { halted, record, shareUsage, verifies, type PhaseContext } from './work.
  * commit.
  * Offline there is no verifier model: the deterministic gates are the whole check, and the report says so.
  */
-export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatch = ctx.config.verifyBatchSize): Promise<void> {
+export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatch: number): Promise<void> {
   for (const s of states) if (s.phase !== 'ready') releaseHold(s, ctx);
   const ready = states.filter((s) => s.phase === 'ready');
   const toVerify: JobState[] = [];
