@@ -4,7 +4,8 @@ import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { verifierMaxOutput } from './budget.js';
 import { PACK_NOTE } from './packing.js';
 import { jobsPerCall } from './per-call.js';
-import { capTokens, estimateParts, estimateTokens } from './tokens.js';
+import { jobContext } from './context.js';
+import { estimateParts, estimateTokens } from './tokens.js';
 import { SCHEMA_OVERHEAD_TOKENS } from './work.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
@@ -29,7 +30,7 @@ export function estimateRun(
   for (const pack of packs.map((p) => p.filter(modelMade)).filter((p) => p.length > 0)) {
     const kind = jobKind(pack[0]!.job.kind);
     const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '');
-    const contexts = pack.map((t) => capTokens(kind.contextPack(t, kinds), config.maxJobInputTokens).text);
+    const contexts = pack.map((t) => jobContext(t, kinds, config.maxJobInputTokens));
     worker.calls++;
     worker.inputTokens += estimateParts(instructions, ...contexts) + SCHEMA_OVERHEAD_TOKENS * pack.length;
   }

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { CallFailed } from '@orchestrate/agents';
 import { jobKind } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
+import { jobContext } from './context.js';
 import { finish, type JobState } from './job-state.js';
 import { callFailed, nextModel, reject } from './ladder.js';
 import { jobsPerCall } from './per-call.js';
-import { capTokens, estimateParts, estimateTokens } from './tokens.js';
+import { estimateParts, estimateTokens } from './tokens.js';
 import { applyOutput, halted, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /** Told to a worker that gets several items in one call. */
@@ -34,7 +35,9 @@ export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' |
       continue;
     }
     const key = `${s.target.job.kind}\u0000${s.target.step.id}\u0000${nextModel(s, ctx)}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   const packs: JobState[][] = [...singles];
   for (const group of groups.values()) {
@@ -43,7 +46,7 @@ export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' |
     let pack: JobState[] = [];
     let tokens = 0;
     for (const s of group) {
-      const t = estimateTokens(jobKind(s.target.job.kind).contextPack(s.target, ctx.kinds));
+      const t = estimateTokens(jobContext(s.target, ctx.kinds, ctx.config.maxJobInputTokens));
       if (pack.length && (pack.length >= most || tokens + t > maxInputTokens)) {
         packs.push(pack);
         pack = [];
@@ -71,7 +74,7 @@ export async function workPack(pack: JobState[], ctx: PhaseContext): Promise<voi
     else if (halted(ctx)) finish(state, 'skipped', 'run interrupted');
     else {
       const feedback = state.feedback ? `\nA previous attempt was rejected: ${state.feedback}\nFix that.` : '';
-      const input = capTokens(kind.contextPack(state.target, ctx.kinds), ctx.config.maxJobInputTokens).text + feedback;
+      const input = jobContext(state.target, ctx.kinds, ctx.config.maxJobInputTokens) + feedback;
       live.push({ state, input });
     }
   }

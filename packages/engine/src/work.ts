@@ -5,7 +5,8 @@ import type { LimitFunction } from 'p-limit';
 import { holdVerification, releaseHold } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { callFailed, nextModel, reject } from './ladder.js';
-import { capTokens, estimateParts } from './tokens.js';
+import { jobContext } from './context.js';
+import { estimateParts } from './tokens.js';
 
 /** Tokens the output schema adds to a worker request's input. */
 export const SCHEMA_OVERHEAD_TOKENS = 200;
@@ -70,14 +71,14 @@ export async function workOne(state: JobState, ctx: PhaseContext): Promise<void>
   } else {
     const model = nextModel(state, ctx)!;
     const feedback = state.feedback ? `\n\nA previous attempt was rejected: ${state.feedback}\nFix that.` : '';
-    const pack = capTokens(kind.contextPack(target, ctx.kinds), ctx.config.maxJobInputTokens);
-    const input = pack.text + feedback;
+    const context = jobContext(target, ctx.kinds, ctx.config.maxJobInputTokens);
+    const input = context + feedback;
     const instructions = kind.workerInstructions(target.step);
     const maxOut = ctx.config.maxOutputTokens.worker;
     // A job starts only when the budget covers its whole path: its worker call and its share of a verifier call.
     const hold = verifies(target.step, ctx) ? holdVerification(target, ctx) : null;
     if (verifies(target.step, ctx) && !hold) return finish(state, 'skipped', 'budget reached before this job started');
-    const reservation = ctx.ledger.reserve(model, estimateParts(instructions, pack.text, feedback) + SCHEMA_OVERHEAD_TOKENS, maxOut);
+    const reservation = ctx.ledger.reserve(model, estimateParts(instructions, context, feedback) + SCHEMA_OVERHEAD_TOKENS, maxOut);
     if (!reservation) {
       if (hold) ctx.ledger.release(hold);
       return finish(state, 'skipped', 'budget reached before this job started');
