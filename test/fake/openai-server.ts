@@ -25,7 +25,7 @@ export interface FakeLogEntry {
   status: number;
   usage: { input_tokens: number; output_tokens: number; cached_tokens: number } | null;
   /** A reply that was not an HTTP answer: the socket was reset, or the request was left hanging. */
-  fault?: 'reset' | 'hang';
+  fault?: 'reset' | 'hang' | 'flood';
   /**
    * Only when the server has a `latency` hook: when the request body arrived and when the reply was sent
    * (`performance.now()` ms) and the delay the hook asked for (0 for error replies, which are never delayed).
@@ -44,7 +44,8 @@ export interface FakeUsage {
  * What a handler returns: structured JSON output or raw text output (`incomplete: <reason>` serves it cut off:
  * Responses `status: "incomplete"` with `incomplete_details.reason`, chat `finish_reason: "length"`), an answer with no
  * message at all, an HTTP error (status and headers, e.g. `retry-after-ms`), a reset socket (before the headers, or
- * after the headers and part of the body), or no answer at all (`hang`: before the headers, or after them).
+ * after the headers and part of the body), no answer at all (`hang`: before the headers, or after them), or a body
+ * without end (`flood`: `endless` streams until the client hangs up, `declared` only announces a terabyte).
  */
 export type FakeReply =
   | { json: unknown; usage?: FakeUsage; incomplete?: string }
@@ -52,6 +53,7 @@ export type FakeReply =
   | { noOutput: true; usage?: FakeUsage }
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { reset: 'before-headers' | 'mid-body' }
+  | { flood: 'endless' | 'declared' }
   | { hang: 'before-headers' | 'after-headers' };
 
 /** Decides the reply for a request; `n` is the 0-based index of this request on the server. */
@@ -126,7 +128,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
         } catch (err) {
           reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
         }
-        if ('reset' in reply || 'hang' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
+        if ('reset' in reply || 'hang' in reply || 'flood' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
         if ('status' in reply) {
           entry.status = reply.status;
           return { status: reply.status, body: reply.body ?? errorBody('fake error', 'server_error') };
@@ -188,6 +190,19 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(partial.length * 4), 'x-request-id': `req_${n}` });
         res.write(partial, () => res.socket?.destroy());
       }
+      return;
+    }
+    if ('flood' in reply) {
+      entry.fault = 'flood';
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${n}`, ...(reply.flood === 'declared' ? { 'content-length': String(2 ** 40) } : {}) });
+      res.write(`{"id":"resp_${n}","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"`);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
       return;
     }
     if ('hang' in reply) {

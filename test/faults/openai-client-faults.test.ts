@@ -88,6 +88,18 @@ describe.concurrent('openai client: model-side faults', () => {
     expect(client.faults!()).toEqual({ connectionErrors: 2 });
   });
 
+  it('an answer without end, or one announcing a terabyte, is cut at 64 MB: the call fails with one line, counted', async () => {
+    for (const flood of ['endless', 'declared'] as const) {
+      const { client, model, requests } = clientFor([{ flood }], { maxRetries: 1 });
+      const err = await failure(client, model);
+      expect(err.message).toBe("the API's answer was larger than 64 MB and was refused (after 1 retry)");
+      expect(err.fatal).toBe(false);
+      expect(err.fault).toBeUndefined();
+      expect(requests().map((e) => e.fault)).toEqual(['flood', 'flood']);
+      expect(client.faults!()).toEqual({ oversizedOutput: 2 });
+    }
+  });
+
   it('a hang before the headers or after them times out, is retried, and a hang that persists fails the call', async () => {
     // One retry to spare: on a loaded machine the good answer may time out too.
     const retried = clientFor([{ hang: 'before-headers' }, { hang: 'after-headers' }, OK], { timeoutMs: 1000, maxRetries: 3 });

@@ -2,7 +2,7 @@
 // an answer's text can be wrong with (empty, too large, not JSON), counted per kind for the run report.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FaultCounts, FaultKind, TokenUsage } from '@orchestrate/core';
-import { bufferedText, handledByLeanFetch, leanFetch } from './http-fetch.js';
+import { bufferedText, handledByLeanFetch, isAnswerTooLarge, leanFetch, MAX_ANSWER_BYTES } from './http-fetch.js';
 import { CallFailed } from './model-call.js';
 
 /** The most output text a call accepts (characters); a docstring or a test file is far below it. */
@@ -28,6 +28,8 @@ export interface CallWatch {
   signal: AbortSignal | undefined;
   /** Set when the last answer was cut off: why, and the usage it reported (its output is never handed over). */
   cutOff: { reason: string; usage: TokenUsage | null } | null;
+  /** Set when an answer was refused for its size (`AnswerTooLarge`): the SDK sees a failed fetch and retries it. */
+  tooLarge?: boolean;
 }
 
 /** The call a fetch belongs to (the fetches of a call run inside its async context). */
@@ -60,7 +62,10 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
     try {
       response = await (lean ? leanFetch : fetch)(input, { ...init, signal });
     } catch (err) {
-      if (!call?.signal?.aborted) faults.add(isAbort(err) ? 'timeouts' : 'connectionErrors');
+      if (isAnswerTooLarge(err)) {
+        faults.add('oversizedOutput');
+        if (call) call.tooLarge = true;
+      } else if (!call?.signal?.aborted) faults.add(isAbort(err) ? 'timeouts' : 'connectionErrors');
       throw err;
     }
     if (response.status === 429) {
@@ -134,6 +139,11 @@ function cutOffOf(text: string): CallWatch['cutOff'] {
     return { reason: 'finish_reason: length', usage };
   }
   return null;
+}
+
+/** The failure of a call whose answers were refused for their size (each attempt's; the SDK retried them). */
+export function tooLargeFailure(usage: TokenUsage, retries: string): CallFailed {
+  return new CallFailed(`the API's answer was larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB and was refused (after ${retries})`, usage, false);
 }
 
 /** The failure of a call whose answer was cut off. */

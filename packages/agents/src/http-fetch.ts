@@ -21,6 +21,27 @@ const agents = {
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
+/**
+ * The most bytes of one answer `leanFetch` reads, before and after decompression: model answers and batch result files
+ * are far below it. Past it the connection is cut and the fetch fails with `AnswerTooLarge`, so a faulty or hostile
+ * server (an endless body, a gzip bomb) cannot fill the memory or crash the run.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** Why a fetch failed when the answer was over `MAX_ANSWER_BYTES` (its `cause`). */
+export class AnswerTooLarge extends RangeError {
+  override name = 'AnswerTooLarge';
+  constructor() {
+    super(`the answer was larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; at most that much of an answer is read`);
+  }
+}
+
+/** Whether a failed fetch was refused for the size of its answer. */
+export function isAnswerTooLarge(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (e instanceof AnswerTooLarge) return true;
+  return false;
+}
+
 /** Whether `leanFetch` makes this request itself: an http(s) URL with a string, byte or empty body. */
 export function handledByLeanFetch(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): boolean {
   const body = init?.body;
@@ -60,7 +81,17 @@ function request(url: URL, init: RequestInit, body: string | Uint8Array | undefi
       { method: (init.method ?? 'GET').toUpperCase(), headers, agent: agents[url.protocol as 'http:' | 'https:'] },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const tooLarge = () => {
+          fail(fetchFailed(new AnswerTooLarge()));
+          req.destroy();
+        };
+        if (Number(res.headers['content-length'] ?? 0) > MAX_ANSWER_BYTES) return tooLarge();
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > MAX_ANSWER_BYTES) tooLarge();
+          else chunks.push(chunk);
+        });
         const cut = (err?: unknown) => fail(new TypeError('fetch failed: the connection was reset while the answer was read', { cause: err }));
         res.on('error', cut);
         res.on('aborted', cut);
@@ -71,18 +102,16 @@ function request(url: URL, init: RequestInit, body: string | Uint8Array | undefi
           try {
             bytes = decode(Buffer.concat(chunks), res.headers['content-encoding']);
           } catch (err) {
+            return fail(fetchFailed(isTooLargeBuffer(err) ? new AnswerTooLarge() : err));
+          }
+          // What a Response cannot hold (a status outside 200–599, a header value it refuses) fails the fetch; it must
+          // never throw out of this handler, where nothing would catch it.
+          let response: Response;
+          try {
+            response = toResponse(res, bytes.toString('utf8'), url);
+          } catch (err) {
             return fail(fetchFailed(err));
           }
-          const status = res.statusCode ?? 0;
-          const responseHeaders = new Headers();
-          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-            const name = res.rawHeaders[i]!.toLowerCase();
-            if (name !== 'content-encoding' && name !== 'content-length') responseHeaders.append(name, res.rawHeaders[i + 1]!);
-          }
-          const text = bytes.toString('utf8');
-          const response = new Response(NULL_BODY.has(status) ? null : text, { status, statusText: res.statusMessage ?? '', headers: responseHeaders });
-          Object.defineProperty(response, 'url', { value: url.href });
-          bodies.set(response, text);
           settled = true;
           signal?.removeEventListener('abort', onAbort);
           resolve(response);
@@ -95,19 +124,39 @@ function request(url: URL, init: RequestInit, body: string | Uint8Array | undefi
   });
 }
 
-/** The body as sent, decompressed when the server compressed it. */
+/** The Response of a whole answer (remembering its text for `bufferedText`). */
+function toResponse(res: http.IncomingMessage, text: string, url: URL): Response {
+  const status = res.statusCode ?? 0;
+  const headers = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+    const name = res.rawHeaders[i]!.toLowerCase();
+    if (name !== 'content-encoding' && name !== 'content-length') headers.append(name, res.rawHeaders[i + 1]!);
+  }
+  const response = new Response(NULL_BODY.has(status) ? null : text, { status, statusText: res.statusMessage ?? '', headers });
+  Object.defineProperty(response, 'url', { value: url.href });
+  bodies.set(response, text);
+  return response;
+}
+
+/** The body as sent, decompressed (to at most `MAX_ANSWER_BYTES`) when the server compressed it. */
 function decode(bytes: Buffer, encoding: string | undefined): Buffer {
+  const limit = { maxOutputLength: MAX_ANSWER_BYTES };
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return zlib.gunzipSync(bytes);
+      return zlib.gunzipSync(bytes, limit);
     case 'deflate':
-      return zlib.inflateSync(bytes);
+      return zlib.inflateSync(bytes, limit);
     case 'br':
-      return zlib.brotliDecompressSync(bytes);
+      return zlib.brotliDecompressSync(bytes, limit);
     default:
       return bytes;
   }
+}
+
+/** zlib's refusal to inflate past `maxOutputLength`. */
+function isTooLargeBuffer(err: unknown): boolean {
+  return err instanceof RangeError && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
 }
 
 /** A failed connection, shaped as the built-in fetch reports it (the SDK retries it as a connection error). */

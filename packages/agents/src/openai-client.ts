@@ -14,7 +14,7 @@ import { OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
-import { acceptedJson, callWatch, cutOffFailure, FaultCounter, oneLine, watchingFetch, type CallWatch } from './faults.js';
+import { acceptedJson, callWatch, cutOffFailure, FaultCounter, oneLine, tooLargeFailure, watchingFetch, type CallWatch } from './faults.js';
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
@@ -116,7 +116,7 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
         if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`, usage, false, 'schemaFailures');
         return { output: parsed.data, usage, model: request.model };
       } catch (err) {
-        const failed = toCallFailed(err, usage, request.model, config);
+        const failed = watch.tooLarge && !(err instanceof CallFailed) ? tooLargeFailure(usage, retriesText(config)) : toCallFailed(err, usage, request.model, config);
         if (failed.fault) faults.add(failed.fault);
         throw failed;
       } finally {
@@ -137,8 +137,8 @@ function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
  */
 function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: ResolvedConfig): CallFailed {
   if (err instanceof CallFailed) return err;
-  const { maxRetries, timeoutMs } = config.api;
-  const retries = `${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`;
+  const { timeoutMs } = config.api;
+  const retries = retriesText(config);
   if (err instanceof ModelBehaviorError) {
     const schema = /^Invalid output type:\s*(.*)$/s.exec(err.message);
     if (schema) return new CallFailed(`the model's output failed its schema: ${oneLine(schema[1]!)}`, usage, false, 'schemaFailures');
@@ -165,6 +165,12 @@ function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: Re
   if (err instanceof Error && err.name === 'AbortError') return new CallFailed('aborted', usage, false);
   const message = err instanceof Error ? err.message : String(err);
   return new CallFailed(`model call failed: ${oneLine(message)}`, usage, false);
+}
+
+/** The SDK's retries, as a call's failure names them (`2 retries`). */
+function retriesText(config: ResolvedConfig): string {
+  const n = config.api.maxRetries;
+  return `${n} ${n === 1 ? 'retry' : 'retries'}`;
 }
 
 /** An error's message and its causes', on one line (`fetch failed: other side closed`). */

@@ -2,9 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferedText, handledByLeanFetch, leanFetch } from '../src/http-fetch.js';
+import { bufferedText, handledByLeanFetch, isAnswerTooLarge, leanFetch, MAX_ANSWER_BYTES } from '../src/http-fetch.js';
 
 let server: http.Server;
+/** 80 MB of zeros, gzipped to some 80 KB. */
+const BOMB = zlib.gzipSync(Buffer.alloc(80 * 1024 * 1024));
 let base = '';
 const seen: { method: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
 
@@ -35,6 +37,13 @@ beforeAll(async () => {
         res.setHeader('content-length', '1000');
         res.write('{"partial":');
         setTimeout(() => res.socket?.destroy(), 20);
+      } else if (req.url === '/bomb') {
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('content-encoding', 'gzip');
+        res.end(BOMB);
+      } else if (req.url === '/status-600') {
+        res.writeHead(600, { 'content-type': 'application/json' });
+        res.end('{}');
       } else if (req.url === '/slow') {
         setTimeout(() => res.end('{}'), 2_000);
       } else {
@@ -85,6 +94,22 @@ describe('leanFetch', () => {
     const err = await leanFetch(`${base}/cut`, {}).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toMatch(/^fetch failed: the connection was reset while the answer was read/);
+  });
+
+  it('refuses to inflate a compressed answer past the answer limit (a gzip bomb) as a failed fetch', async () => {
+    expect(BOMB.length).toBeLessThan(1024 * 1024);
+    expect(80 * 1024 * 1024).toBeGreaterThan(MAX_ANSWER_BYTES);
+    const err = await leanFetch(`${base}/bomb`).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(isAnswerTooLarge(err)).toBe(true);
+    expect(String((err as Error).cause)).toMatch(/larger than 64 MB/);
+  });
+
+  it('rejects a status a Response cannot carry (600) as a failed fetch instead of throwing where nothing catches it', async () => {
+    const err = await leanFetch(`${base}/status-600`).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe('fetch failed');
+    expect(isAnswerTooLarge(err)).toBe(false);
   });
 
   it('rejects a refused connection as a failed fetch with its cause', async () => {
