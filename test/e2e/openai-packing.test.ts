@@ -58,6 +58,8 @@ describe('packing small jobs into one worker call', () => {
       const failed = report.items.find((i: any) => i.status === 'failed');
       expect(failed.symbol).toBe('f1');
       expect(failed.error).toMatch(/schema.*\(after 2 attempts\)$/);
+      // Both refusals are faults: the packed item (refused here, the call itself was fine) and the call retried alone.
+      expect(report.faults).toEqual({ schemaFailures: 2 });
       const branchFile = repo.git('show', `${report.branch}:src/math.ts`);
       expect(branchFile.match(/\/\*\*/g)).toHaveLength(5);
       expect(branchFile).not.toMatch(/\*\/\nexport function f1\(/);

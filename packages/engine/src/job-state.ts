@@ -1,4 +1,4 @@
-import { emptyUsage, type JobStatus, type Reservation, type TokenUsage } from '@orchestrate/core';
+import { emptyUsage, type FaultKind, type JobStatus, type Reservation, type TokenUsage } from '@orchestrate/core';
 import type { JobOutcome, JobTarget } from '@orchestrate/jobs';
 
 /** A job as it moves through the run: worked → gated → verified → committed, or failed/skipped with a reason. */
@@ -13,7 +13,11 @@ export interface JobState {
   /** The model that produced the current outcome (`offline` for rules). */
   model: string | null;
   /** Every attempt, in order, with the reason it was rejected. */
-  attempts: { model: string; rejected: string | null }[];
+  /**
+   * The model calls made for the job. `fault` marks an item of a packed call whose answer was refused here (the client
+   * counts only the faults of whole calls), for the report's `faults`.
+   */
+  attempts: { model: string; rejected: string | null; fault?: FaultKind }[];
   /** Why the previous attempt was rejected: told to the worker on the next attempt. */
   feedback: string | null;
   usage: TokenUsage;

@@ -140,6 +140,7 @@ export async function workPack(pack: JobState[], ctx: PhaseContext): Promise<voi
     const p = held[i]!;
     const parsed = schemas[i]!.safeParse(items[keys[i]!]);
     if (!parsed.success) {
+      p.state.attempts[p.state.attempts.length - 1]!.fault = 'schemaFailures';
       reject(p.state, `worker: this item's output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, ctx);
       continue;
     }

@@ -1,4 +1,4 @@
-import type { RunReport, UsageLedger } from '@orchestrate/core';
+import type { FaultCounts, RunReport, UsageLedger } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import { capAnnotations, dedupeAnnotations } from '@orchestrate/jobs';
 import type { JobState } from './job-state.js';
@@ -45,7 +45,7 @@ export function buildReport(
     durationMs: Date.now() - args.started,
     metrics: processMetrics(args.timing, args.cpuAtStart),
     throttling: args.client?.throttling?.() ?? {},
-    faults: args.client?.faults?.() ?? {},
+    faults: withItemFaults(args.client?.faults?.() ?? {}, args.states),
     batches: args.batches,
     startedAt: args.startedAt,
     items,
@@ -55,4 +55,11 @@ export function buildReport(
     ),
     warnings: [...args.warnings, ...redactionWarnings(args.client)],
   };
+}
+
+/** The client's fault counts plus the packed items this engine refused on their own (the client saw a good call). */
+function withItemFaults(faults: FaultCounts, states: JobState[]): FaultCounts {
+  const out = { ...faults };
+  for (const s of states) for (const a of s.attempts) if (a.fault) out[a.fault] = (out[a.fault] ?? 0) + 1;
+  return out;
 }
