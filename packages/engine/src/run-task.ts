@@ -177,7 +177,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
 
   emit({ type: 'phase', phase: 'index' });
   const t0 = Date.now();
-  const { files: repoFiles, skipped } = await readCommitFiles(root, baseCommit, config);
+  const { files: repoFiles, skipped, extras } = await readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
   const files = indexFiles(repoFiles);
   timing.indexMs = Date.now() - t0;
   emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: timing.indexMs });
@@ -210,12 +210,11 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   emit({ type: 'phase', phase: 'expand' });
   const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
   let session: TypecheckSession | undefined;
-  const atBase = (file: string) => git(root, ['show', `${baseCommit}:${file}`]).catch(() => null);
-  const runner = detectTestRunner(root, parseJson(await atBase('package.json')), repoFiles.map((f) => f.path));
+  const runner = detectTestRunner(root, parseJson(extras.get('package.json') ?? null), repoFiles.map((f) => f.path));
   const repoPaths = repoFiles.map((f) => f.path);
   const kinds: KindContext = {
     files,
-    agentsMd: await atBase('AGENTS.md'),
+    agentsMd: extras.get('AGENTS.md') ?? null,
     changed: await changedLinesFor(root, baseCommit, plan, warnings),
     tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
     typecheck: () => (session ??= TypecheckSession.create({ root, files: files.map((f) => ({ path: f.path, text: f.text })) })),

@@ -21,7 +21,15 @@ export interface ReadFilesOptions {
   maxFileBytes: number;
   /** More secret-file globs on top of the built-in ones (`.env*`, `*.pem`, `id_rsa*`, …). */
   secrets?: { files: readonly string[] };
+  /**
+   * Paths read as well, whatever `include` and `exclude` say (`package.json`, `AGENTS.md`), into `extras`: a regular
+   * file's text, read in the same pass as the sources; absent (or a symlink, or over 4 MB) it is not there.
+   */
+  extras?: readonly string[];
 }
+
+/** The most bytes of an `extras` file that are read. */
+const MAX_EXTRA_BYTES = 4 * 1024 * 1024;
 
 interface TreeEntry {
   mode: string;
@@ -41,7 +49,7 @@ export async function readCommitFiles(
   root: string,
   commit: string,
   options: ReadFilesOptions,
-): Promise<{ files: RepoFile[]; skipped: SkippedFile[] }> {
+): Promise<{ files: RepoFile[]; skipped: SkippedFile[]; extras: Map<string, string> }> {
   const isIncluded = picomatch(options.include, { dot: false });
   const isExcluded = picomatch(options.exclude, { dot: true });
   const isSecret = secretFileMatcher(options.secrets?.files);
@@ -53,7 +61,10 @@ export async function readCommitFiles(
   const listing = await gitBuffer(root, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
   const skipped: SkippedFile[] = [];
   const wanted: TreeEntry[] = [];
+  const extraPaths = new Set(options.extras ?? []);
+  const extraEntries: TreeEntry[] = [];
   for (const entry of parseTree(listing)) {
+    if (extraPaths.has(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES) extraEntries.push(entry);
     if (isExcluded(entry.path)) continue;
     if (isSecret(entry.path)) skipped.push({ path: entry.path, reason: SECRET_FILE_REASON });
     else if (!isIncluded(entry.path) && !mayBeIncludedDir(entry)) continue;
@@ -65,19 +76,25 @@ export async function readCommitFiles(
     } else wanted.push(entry);
   }
   const files: RepoFile[] = [];
-  if (wanted.length === 0) return { files, skipped };
-  const blobs = await gitBuffer(root, ['cat-file', '--batch'], wanted.map((e) => e.sha).join('\n') + '\n');
+  const extras = new Map<string, string>();
+  if (wanted.length + extraEntries.length === 0) return { files, skipped, extras };
+  const all = [...wanted, ...extraEntries];
+  const blobs = await gitBuffer(root, ['cat-file', '--batch'], all.map((e) => e.sha).join('\n') + '\n');
   let offset = 0;
-  for (const entry of wanted) {
+  for (const [i, entry] of all.entries()) {
     const headerEnd = blobs.indexOf(10, offset);
     const size = Number(blobs.toString('latin1', offset, headerEnd).split(' ')[2]);
     const bytes = blobs.subarray(headerEnd + 1, headerEnd + 1 + size);
     offset = headerEnd + 1 + size + 1;
+    if (i >= wanted.length) {
+      extras.set(entry.path, bytes.toString('utf8'));
+      continue;
+    }
     const reason = unreadableReason(bytes, entry.path);
     if (reason) skipped.push({ path: entry.path, reason });
     else files.push({ path: entry.path, text: bytes.toString('utf8') });
   }
-  return { files, skipped };
+  return { files, skipped, extras };
 }
 
 /** A file name that an include glob's last segment matches (`*.{ts,tsx}` → `x.ts`). */

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError, GitError, UsageError, WorkingTreeError } from '@orchestrate/core';
@@ -6,33 +6,63 @@ import { EnvironmentError, GitError, UsageError, WorkingTreeError } from '@orche
 /** Identity used for run commits when the repository has none configured. */
 const FALLBACK_IDENTITY = ['-c', 'user.name=orchestrate', '-c', 'user.email=orchestrate@localhost'];
 
+/** What one git process did. */
+interface GitResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** The most output one git command may print (file contents come through `gitBuffer`). */
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+
+/**
+ * Runs one git process (`--no-optional-locks`: a read never writes the index) with stdin from `input` or closed, and
+ * collects its output. A git that cannot be started, or prints more than `MAX_OUTPUT`, fails with exit code -1.
+ */
+function runGit(cwd: string, args: string[], input: string | undefined, env?: Record<string, string>): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['--no-optional-locks', ...args], {
+      cwd,
+      env: env ? { ...process.env, ...env } : process.env,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let failure: string | null = null;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT) {
+        failure ??= `git printed more than ${MAX_OUTPUT / 1024 / 1024} MB`;
+        child.kill();
+      } else out.push(chunk);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (e) => (failure ??= `git could not be run: ${e.message}`));
+    // A git that exits before reading all its input closes the pipe: that is its exit code's business, not an error.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      resolve({ exitCode: failure ? -1 : code ?? -1, stdout: Buffer.concat(out), stderr: failure ? `${failure}\n${stderr}` : stderr });
+    });
+  });
+}
+
 /** Runs git in `cwd`; the git layer's one failure convention: throw GitError with command, exit code, stderr. */
 export async function git(cwd: string, args: string[], input?: string): Promise<string> {
-  const result = await execa('git', ['--no-optional-locks', ...args], {
-    cwd,
-    input,
-    reject: false,
-    stripFinalNewline: false,
-    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-  });
-  if (result.exitCode !== 0 || result.failed) {
-    throw new GitError(args, result.exitCode, String(result.stderr || result.message || ''));
-  }
-  return String(result.stdout);
+  const result = await runGit(cwd, args, input, { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
+  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.stderr);
+  return result.stdout.toString('utf8');
 }
 
 /** Runs git and returns stdout as raw bytes (for file contents). */
 export async function gitBuffer(cwd: string, args: string[], input?: string): Promise<Buffer> {
-  const result = await execa('git', ['--no-optional-locks', ...args], {
-    cwd,
-    input,
-    reject: false,
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, Buffer.from(result.stderr).toString());
-  return Buffer.from(result.stdout);
+  const result = await runGit(cwd, args, input);
+  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.stderr);
+  return result.stdout;
 }
 
 /** Finds the repository's top-level directory, or explains that `cwd` is not in one. */
@@ -85,10 +115,17 @@ export async function branchExists(root: string, branch: string): Promise<boolea
   }
 }
 
-/** The repository's common git directory (shared by all worktrees). */
-export async function gitCommonDir(root: string): Promise<string> {
-  const dir = (await git(root, ['rev-parse', '--git-common-dir'])).trim();
-  return path.resolve(root, dir);
+const commonDirs = new Map<string, Promise<string>>();
+
+/** The repository's common git directory (shared by all worktrees); asked of git once per directory and process. */
+export function gitCommonDir(root: string): Promise<string> {
+  let dir = commonDirs.get(root);
+  if (!dir) {
+    dir = git(root, ['rev-parse', '--git-common-dir']).then((out) => path.resolve(root, out.trim()));
+    commonDirs.set(root, dir);
+    dir.catch(() => commonDirs.delete(root));
+  }
+  return dir;
 }
 
 /** Adds `.orchestrate/` to `.git/info/exclude` (never `.gitignore`) so run state never shows up as untracked. */
@@ -103,15 +140,18 @@ export async function ensureExcluded(root: string, entry = '/.orchestrate/'): Pr
 
 /** Creates a worktree at `dir` on a new branch `branch` from `base`; fails clearly when the branch exists. */
 export async function addWorktree(root: string, dir: string, branch: string, base: string): Promise<void> {
-  if (await branchExists(root, branch)) {
+  await mkdir(path.dirname(dir), { recursive: true });
+  try {
+    // No hooks: a user's post-checkout hook must not run (or fail) because orchestrate made a worktree.
+    await git(root, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '-b', branch, dir, base]);
+  } catch (err) {
+    // git refuses an existing branch before it creates anything; asked only then, so a run pays one git less.
+    if (!(err instanceof GitError && /already exists/.test(err.stderr) && (await branchExists(root, branch)))) throw err;
     throw new EnvironmentError(
       'E_BRANCH_EXISTS',
       `Branch ${branch} already exists. Delete it (\`git branch -D ${branch}\`) or run again to get a new run id.`,
     );
   }
-  await mkdir(path.dirname(dir), { recursive: true });
-  // No hooks: a user's post-checkout hook must not run (or fail) because orchestrate made a worktree.
-  await git(root, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', '-b', branch, dir, base]);
 }
 
 /** Removes a worktree directory (the branch stays). */

@@ -168,8 +168,19 @@ describe('readCommitFiles', () => {
     }
   });
 
+  it('reads `extras` in the same pass, whatever include and exclude say; an absent path or a symlink is not there', async () => {
+    const { files, extras } = await readCommitFiles(dir, head, { ...OPTIONS, extras: ['README.md', 'node_modules/pkg/index.ts', 'src/link.ts', 'src/a.ts', 'nope.json'] });
+    expect([...extras.keys()].sort()).toEqual(['README.md', 'node_modules/pkg/index.ts', 'src/a.ts']);
+    expect(extras.get('README.md')).toBe('# not source\n');
+    expect(extras.get('node_modules/pkg/index.ts')).toBe('export const n = 1;\n');
+    // An extra that is also a source file is read for both, and the sources are as without extras.
+    expect(extras.get('src/a.ts')).toBe('export const a = 2;\n');
+    expect(files).toEqual((await readCommitFiles(dir, head, OPTIONS)).files);
+    expect((await readCommitFiles(dir, head, { ...OPTIONS, include: ['nothing/**'], extras: ['README.md'] })).extras.get('README.md')).toBe('# not source\n');
+  });
+
   it('returns nothing (without reading blobs) when nothing matches', async () => {
-    expect(await readCommitFiles(dir, head, { ...OPTIONS, include: ['**/*.rs'] })).toEqual({ files: [], skipped: [] });
+    expect(await readCommitFiles(dir, head, { ...OPTIONS, include: ['**/*.rs'] })).toEqual({ files: [], skipped: [], extras: new Map() });
   });
 });
 

@@ -12,6 +12,7 @@ import {
   ensureExcluded,
   findRepoRoot,
   git,
+  gitBuffer,
   headCommit,
   isDirty,
   removeWorktree,
@@ -74,6 +75,31 @@ describe('findRepoRoot / headCommit', () => {
 
   it('reports a failed git command as E_GIT', async () => {
     expect(await codeOf(() => git(makeRepo().dir, ['rev-parse', '--verify', '--quiet', 'no-such-ref']))).toBe('E_GIT');
+  });
+
+  it('runs git with stdin closed unless given input, and hands input and binary output through unchanged', async () => {
+    const { dir } = makeRepo();
+    // A command that reads stdin gets end-of-file at once instead of waiting on the terminal.
+    expect((await git(dir, ['hash-object', '--stdin'])).trim()).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
+    const bytes = Buffer.from([0, 1, 2, 255, 254, 10, 13, 0]);
+    writeFileSync(path.join(dir, 'blob.bin'), bytes);
+    const sha = (await git(dir, ['hash-object', '-w', 'blob.bin'])).trim();
+    expect(await gitBuffer(dir, ['cat-file', 'blob', sha])).toEqual(bytes);
+    expect(await git(dir, ['hash-object', '--stdin'], 'héllo\n')).toBe(`${execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: 'héllo\n', encoding: 'utf8' })}`);
+  });
+
+  it('reports a git that cannot be started as E_GIT with the reason, not a crash', async () => {
+    const { dir } = makeRepo();
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(dir, 'no-such-bin');
+    try {
+      const err = await git(dir, ['status']).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(GitError);
+      expect((err as GitError).exitCode).toBe(-1);
+      expect((err as GitError).stderr).toMatch(/^git could not be run: .*ENOENT/);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('reports a lock file in the way as E_GIT_LOCKED, a user-facing error naming the lock and what to do', async () => {
