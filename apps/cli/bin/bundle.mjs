@@ -83,9 +83,10 @@ function saveCache(script, cacheFile, noteFile, cpuMs) {
   }
 }
 
-/** The newest modification time among the sources the bundle is made of (and the manifests that steer resolution). */
+/** The newest modification time among the sources the bundle is made of (and the manifests and script that build it). */
 function newestSource() {
-  let newest = statSync(path.join(ROOT, 'pnpm-lock.yaml'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  // This build script too: a bundle it built differently is stale.
+  let newest = Math.max(statSync(path.join(ROOT, 'pnpm-lock.yaml'), { throwIfNoEntry: false })?.mtimeMs ?? 0, statSync(fileURLToPath(import.meta.url)).mtimeMs);
   const dirs = [path.join(CLI_DIR, 'src'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src'))];
   for (const dir of dirs) {
     newest = Math.max(newest, statSync(path.join(dir, '..', 'package.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0);
@@ -130,7 +131,7 @@ async function build() {
     // OUTSIDE packages through `require` (each has a CommonJS entry).
     supported: { 'dynamic-import': false },
     banner: { js: 'var __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [outsidePackages],
+    plugins: [noMcpClient, outsidePackages],
   });
   asciiOnly(path.join(DIST, dir, 'main.cjs'));
   const tmp = `${META}.${process.pid}.tmp`;
@@ -153,6 +154,33 @@ function asciiOnly(file) {
   if (!/[^\x00-\x7f]/.test(text)) return;
   writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/**
+ * The CLI never connects an agent to an MCP server, so the MCP client that the Agents SDK imports for that (0.7 MB, run
+ * at every start) is left out: in its place, the few names the SDK imports eagerly, and a client that says why it
+ * cannot connect. The MCP server of `apps/mcp` uses the real package; it does not run from this bundle.
+ */
+const noMcpClient = {
+  name: 'no-mcp-client',
+  setup(b) {
+    b.onResolve({ filter: /^@modelcontextprotocol\/client(\/|$)/ }, (args) => ({ path: args.path, namespace: 'no-mcp-client' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-mcp-client' }, () => ({
+      loader: 'js',
+      contents: `
+        const unavailable = () => { throw new Error('MCP servers are not supported in the orchestrate CLI'); };
+        export const DEFAULT_REQUEST_TIMEOUT_MSEC = 60000;
+        export class ProtocolError extends Error {}
+        export class SdkError extends Error {}
+        export const ProtocolErrorCode = {};
+        export const SdkErrorCode = {};
+        export class Client { constructor() { unavailable(); } }
+        export class StdioClientTransport { constructor() { unavailable(); } }
+        export class SSEClientTransport { constructor() { unavailable(); } }
+        export class StreamableHTTPClientTransport { constructor() { unavailable(); } }
+      `,
+    }));
+  },
+};
 
 /**
  * Keeps Node's built-ins and the OUTSIDE packages out of the bundle; the latter are required from the absolute path of
