@@ -112,5 +112,21 @@ export function targets(rows: BenchResult[], opts: TargetSettings): string[] {
   check('peak RSS of that run ≤ 1 GB', idx ? `${fmt(idx.peakRssMb)} MB` : '–', idx && idx.peakRssMb !== null ? idx.peakRssMb <= 1024 : null, '');
   const math = by('mathts-4');
   check('math.ts task ≤ 3,500 input tokens in total', math ? `${math.totalInputTokens} tokens` : '–', math ? math.totalInputTokens <= 3500 : null, '');
+  const split = cpuSplit(rows);
+  if (split) out.push(`  (figure)      CPU split from ${split.from} and ${split.to}: ${fmt(split.perJobMs, 2)} ms per further job, ${fmt(split.fixedMs)} ms a run besides`);
   return out;
+}
+
+/**
+ * The CPU of a docstrings run as a fixed part and a part per job, from the two largest docstrings scenarios that ran
+ * (a straight line through them): what the whole-process figure per job is made of. Not a target; null with fewer
+ * than two such scenarios.
+ */
+export function cpuSplit(rows: BenchResult[]): { from: string; to: string; perJobMs: number; fixedMs: number } | null {
+  const docs = rows.filter((r) => r.name.startsWith('docstrings-') && !r.error && r.cpuMs !== null && r.jobs > 0).sort((a, b) => a.jobs - b.jobs);
+  if (docs.length < 2) return null;
+  const [a, b] = docs.slice(-2) as [BenchResult, BenchResult];
+  if (a.jobs === b.jobs) return null;
+  const perJobMs = (b.cpuMs! - a.cpuMs!) / (b.jobs - a.jobs);
+  return { from: a.name, to: b.name, perJobMs, fixedMs: a.cpuMs! - perJobMs * a.jobs };
 }
