@@ -1,5 +1,8 @@
 // End-to-end: every model-driven job kind but docstrings (boilerplate tests, custom, reformat conventions, review) through
 // the real CLI on real temp repositories, with the openai engine against the fake server (roles told apart by schema).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'vitest';
 import { commitAll, existsAt, fileAt, inputText, item, linkNodeModules, requests, runBranches, runKinds, step, verifierItems, workerRequestsFor } from './kinds-script.js';
 
@@ -161,6 +164,47 @@ describe.concurrent('openai engine end to end: job kinds', () => {
     expect(scaled).toBe(SCALE_TS.replace('scale(x: number): number {\n  return x * 2;', 'scale(value: number): number {\n  return value * 2;'));
     expect(scaled).not.toContain('moved');
     expect(report!.commits).toHaveLength(1);
+  });
+
+  it("custom with a test command: the tests run in the run's tree, which holds every file of the base commit, and a change they fail is rejected", async ({ expect, onTestFinished }) => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), 'tests-gate-')), 'runs.log');
+    onTestFinished(() => rmSync(path.dirname(log), { recursive: true, force: true }));
+    // The repository's tests: the untouched files must be there, and scale must still double.
+    const check = [
+      "import { appendFileSync, readFileSync } from 'node:fs';",
+      "const scale = readFileSync('src/scale.ts', 'utf8');",
+      "const other = readFileSync('lib/deep/other.ts', 'utf8');",
+      `appendFileSync(${JSON.stringify(log)}, scale.includes('* 3') ? 'triples\\n' : 'doubles\\n');`,
+      "if (!other.includes('OTHER')) process.exit(3);",
+      "if (scale.includes('* 3')) { console.error('scale must double'); process.exit(1); }",
+      '',
+    ].join('\n');
+    const instructions = 'rename the parameter x to value';
+    const run = await runKinds(
+      {
+        files: {
+          'src/scale.ts': SCALE_TS,
+          'lib/deep/other.ts': 'export const OTHER = 1;\n',
+          'check.mjs': check,
+          'agents.config.ts': "export default { testCommand: ['node', 'check.mjs'], ladder: { escalate: false } };\n",
+        },
+        script: {
+          steps: [step({ kind: 'custom', names: ['scale'], instructions })],
+          worker: () => ({ code: 'export function scale(value: number): number {\n  return value * 3;\n}' }),
+        },
+        args: [instructions],
+      },
+      onTestFinished,
+    );
+    const { report } = run;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(report!.warnings.filter((w: string) => /tests gate|tests fail at the base/.test(w))).toEqual([]);
+    const scale = item(report!, 'scale');
+    expect(scale.status).toBe('failed');
+    expect(scale.error).toMatch(/^tests fail with this change: .*scale must double/s);
+    // Run at the base (passing: every file was there), then once per attempt with the change.
+    expect(readFileSync(log, 'utf8')).toBe('doubles\ntriples\ntriples\n');
+    expect(report!.commits).toHaveLength(0);
   });
 
   it('reformat/conventions: only the declaration with `var` gets a job, with the AGENTS.md Style section and not the unrelated one', async ({ expect, onTestFinished }) => {

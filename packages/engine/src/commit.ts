@@ -44,13 +44,15 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
       const text = survivors.length === stepJobs.length ? result.text : applyEdits(fileIndex.text, edits).text;
       const absolute = path.join(worktree, file);
       const bom = fileIndex.bom ? '\uFEFF' : '';
-      const current = (await readFile(absolute, 'utf8')).slice(bom.length);
+      // The worktree holds the file once a step wrote it or a gate checked the tree out; else it is the base text.
+      const current = (await readFile(absolute, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? bom + fileIndex.text : Promise.reject(err)))).slice(bom.length);
       const gate = jobKind(survivors[0]!.target.job.kind).gate(survivors[0]!.target, current, text, edits);
       if (!gate.ok) {
         survivors.forEach((s) => finish(s, 'failed', `${gate.gate} gate on the whole file: ${gate.reason}`));
         continue;
       }
       if (text !== current) {
+        await mkdir(path.dirname(absolute), { recursive: true });
         await writeFile(absolute, bom + text, 'utf8');
         written.push(file);
       }

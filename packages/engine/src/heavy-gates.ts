@@ -3,6 +3,7 @@ import path from 'node:path';
 import { jobKind, type HeavyGate } from '@orchestrate/jobs';
 import {
   applyEdits,
+  checkOutWorktree,
   newDiagnostics,
   runTestCommand,
   runTestFile,
@@ -30,6 +31,13 @@ export interface HeavyGateState {
   baseline: Map<string, Diagnostic[]>;
   /** Whether the test suite passes at the base commit (null until run; gate skipped when it does not). */
   testsPassAtBase?: boolean;
+  /** The worktree is made without its files; they are written once, before the first gate that runs a command in it. */
+  checkedOut?: Promise<void>;
+}
+
+/** Writes the worktree's files (once) before a command runs in it. */
+function checkedOut(state: HeavyGateState): Promise<void> {
+  return (state.checkedOut ??= checkOutWorktree(state.worktree));
 }
 
 const needs = (s: JobState, gate: HeavyGate) => jobKind(s.target.job.kind).heavyGates(s.target.step).includes(gate);
@@ -111,6 +119,7 @@ async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: He
     warnOnce(state, `generated tests were typechecked but not run: ${state.runner?.name ?? 'the test runner'} is not installed in the repository`);
     return;
   }
+  await checkedOut(state);
   for (const s of jobs) {
     for (const f of s.outcome!.newFiles) {
       const absolute = path.join(state.worktree, f.path);
@@ -133,6 +142,7 @@ async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: He
 async function testSuiteGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
   const command = state.testCommand;
   if (!command) return warnOnce(state, 'no test command configured or detected: the tests gate was skipped');
+  await checkedOut(state);
   const run = () => runTestCommand(state.worktree, command, { timeoutMs: TEST_TIMEOUT_MS, nodeModulesFrom: state.root });
   if (state.testsPassAtBase === undefined) {
     const base = await run();

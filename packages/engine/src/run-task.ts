@@ -186,7 +186,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   // Without a confirmation to wait for, the worktree is checked out (by a git child process) while the planner thinks;
   // a run that then has nothing to do removes it again.
-  const early = options.dryRun || options.confirm ? null : settled(addWorktree(root, worktree, branch, baseCommit));
+  const early = options.dryRun || options.confirm ? null : settled(addWorktree(root, worktree, branch, baseCommit, { checkout: false }));
   let dropped = false;
   const dropEarly = async () => {
     if (!early || dropped || (await early).error) return;
@@ -246,7 +246,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
 
   await ensureExcluded(root);
   emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
-  if (!early) await addWorktree(root, worktree, branch, baseCommit);
+  if (!early) await addWorktree(root, worktree, branch, baseCommit, { checkout: false });
   else {
     const { error } = await early;
     if (error) throw error;

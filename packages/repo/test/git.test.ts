@@ -7,6 +7,7 @@ import { GitError } from '@orchestrate/core';
 import {
   addWorktree,
   branchExists,
+  checkOutWorktree,
   commitFiles,
   currentBranch,
   ensureExcluded,
@@ -215,6 +216,36 @@ describe('addWorktree / commitFiles', () => {
     expect(await codeOf(() => addWorktree(dir, wt, 'main', 'HEAD'))).toBe('E_BRANCH_EXISTS');
     expect(existsSync(wt)).toBe(false);
     expect(run('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('makes a worktree without its files (checkout: false): a commit is the base plus the staged files; checkOutWorktree writes them', async () => {
+    const { dir, run } = makeRepo();
+    mkdirSync(path.join(dir, 'lib/deep'), { recursive: true });
+    writeFileSync(path.join(dir, 'lib/deep/b.ts'), 'export const b = 2;\n');
+    writeFileSync(path.join(dir, 'README.md'), '# r\n');
+    run('add', '-A');
+    run('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-m', 'more');
+    const base = run('rev-parse', 'HEAD').trim();
+    const before = userState(dir, run);
+    const wt = path.join(dir, '.git', 'orchestrate', 'worktrees', 'r2');
+    await addWorktree(dir, wt, 'orchestrate/r2', base, { checkout: false });
+    expect(existsSync(path.join(wt, 'src'))).toBe(false);
+    expect(existsSync(path.join(wt, 'README.md'))).toBe(false);
+    mkdirSync(path.join(wt, 'lib/deep'), { recursive: true });
+    writeFileSync(path.join(wt, 'lib/deep/b.ts'), '/** B. */\nexport const b = 2;\n');
+    const sha = await commitFiles(wt, ['lib/deep/b.ts'], 'docs: b\n');
+    // Only the staged file changed; every other file of the base is in the commit as it was.
+    expect(run('diff', '--name-status', base, sha).trim()).toBe('M\tlib/deep/b.ts');
+    expect(run('ls-tree', '-r', '--name-only', sha).trim().split('\n').sort()).toEqual(['README.md', 'lib/deep/b.ts', 'src/a.ts']);
+    expect(run('show', `${sha}:lib/deep/b.ts`)).toBe('/** B. */\nexport const b = 2;\n');
+    expect(userState(dir, run)).toEqual(before);
+    // Checked out later, the tree holds every file of the index (the commit), with clean status.
+    await checkOutWorktree(wt);
+    expect(readFileSync(path.join(wt, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+    expect(readFileSync(path.join(wt, 'README.md'), 'utf8')).toBe('# r\n');
+    expect(readFileSync(path.join(wt, 'lib/deep/b.ts'), 'utf8')).toBe('/** B. */\nexport const b = 2;\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: wt, encoding: 'utf8' })).toBe('');
+    await removeWorktree(dir, wt);
   });
 
   it('removes a worktree but keeps its branch', async () => {
