@@ -1,25 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PlanStep } from '@orchestrate/core';
-import { indexFiles } from '@orchestrate/repo';
-import { docstringKind, kindContextFor } from '@orchestrate/jobs';
+import { docstringKind } from '@orchestrate/jobs';
 import { jobContext } from '../src/context.js';
 import { capTokens, estimateTokens } from '../src/tokens.js';
-
-const step: PlanStep = {
-  id: 'step-1',
-  kind: 'docstring',
-  variant: null,
-  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: true, changedSince: null },
-  instructions: '',
-};
+import { docstringTargets } from './fixtures.js';
 
 const body = Array.from({ length: 120 }, (_, i) => `  const v${i} = total + ${i} * factor; // step ${i}`).join('\n');
 const SOURCE = `export interface Totals { sum: number }\n\nexport function total(items: number[], factor: number): Totals {\n${body}\n  return { sum: 0 };\n}\n`;
 
 function setup() {
-  const kinds = kindContextFor(indexFiles([{ path: 'src/total.ts', text: SOURCE }]));
-  const target = docstringKind.select(step, kinds).find((t) => t.declaration!.symbol === 'total')!;
-  return { kinds, target };
+  const { kinds, targets } = docstringTargets('src/total.ts', SOURCE);
+  return { kinds, target: targets.find((t) => t.declaration!.symbol === 'total')! };
 }
 
 describe('jobContext', () => {

@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, UsageLedger, type PlanStep } from '@orchestrate/core';
-import { docstringKind, type JobOutcome, kindContextFor } from '@orchestrate/jobs';
-import { indexFiles, type Edit } from '@orchestrate/repo';
+import { resolveConfig, UsageLedger } from '@orchestrate/core';
+import { docstringKind, type JobOutcome } from '@orchestrate/jobs';
+import type { Edit } from '@orchestrate/repo';
 import { runGates } from '../src/gates.js';
 import { newJobState } from '../src/job-state.js';
+import { docstringTargets } from './fixtures.js';
 
 const SOURCE = `export function a(): number {\n  return 1;\n}\n\nexport function b(): number {\n  return 2;\n}\n\nexport function c(): number {\n  return 3;\n}\n`;
-const step: PlanStep = {
-  id: 'step-1',
-  kind: 'docstring',
-  variant: null,
-  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: true, changedSince: null },
-  instructions: '',
-};
 
 function readyStates() {
-  const files = indexFiles([{ path: 'src/x.ts', text: SOURCE }]);
-  const ctx = kindContextFor(files);
-  return docstringKind.select(step, ctx).map((target) => {
+  const { kinds: ctx, targets } = docstringTargets('src/x.ts', SOURCE);
+  return targets.map((target) => {
     const state = newJobState(target);
     state.outcome = docstringKind.apply(target, docstringKind.offline(target, ctx) as never, ctx) as JobOutcome;
     state.phase = 'ready';
