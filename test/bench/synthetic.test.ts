@@ -78,6 +78,15 @@ describe('ideal wall time', () => {
   });
 });
 
+describe('countTokens (the fake server\'s usage)', () => {
+  it('counts special-token text as plain text instead of throwing, as the API bills it', () => {
+    expect(countTokens('')).toBe(0);
+    expect(countTokens('hello world')).toBe(2);
+    const text = 'const stop = "<|endoftext|>";';
+    expect(countTokens(text)).toBeGreaterThan(countTokens('const stop = "";'));
+  });
+});
+
 describe('benchmark model on the fake server', () => {
   it('answers a packed worker request from its schema, serves o200k usage and records the latency it applied', async () => {
     const meta = new Map<number, ServedMeta>();

@@ -23,11 +23,14 @@ export function latencyHook(model: LatencyModel): (info: FakeLatencyInfo) => num
 
 // gpt-tokenizer is a dependency of @orchestrate/engine (its estimates use the same tokenizer): resolve it from there.
 const requireFromEngine = createRequire(new URL('../../packages/engine/package.json', import.meta.url));
-const o200k = requireFromEngine('gpt-tokenizer/encoding/o200k_base') as { countTokens(text: string): number };
+const o200k = requireFromEngine('gpt-tokenizer/encoding/o200k_base') as { countTokens(text: string, options?: { disallowedSpecial: Set<string> }): number };
+
+/** Special-token text (`<|endoftext|>`) is counted as plain text, as the API bills it; the library would throw. */
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
 /** Tokens of a text with the o200k tokenizer (gpt-4o / gpt-5 family). */
 export function countTokens(text: string): number {
-  return text ? o200k.countTokens(text) : 0;
+  return text ? o200k.countTokens(text, AS_TEXT) : 0;
 }
 
 /** Text of a message `content` (a string or an array of parts with `text`). */
