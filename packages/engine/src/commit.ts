@@ -44,8 +44,7 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
       const text = survivors.length === stepJobs.length ? result.text : applyEdits(fileIndex.text, edits).text;
       const absolute = path.join(worktree, file);
       const bom = fileIndex.bom ? '\uFEFF' : '';
-      // The worktree holds the file once a step wrote it or a gate checked the tree out; else it is the base text.
-      const current = (await readFile(absolute, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? bom + fileIndex.text : Promise.reject(err)))).slice(bom.length);
+      const current = await currentText(absolute, fileIndex.text, bom.length);
       const gate = jobKind(survivors[0]!.target.job.kind).gate(survivors[0]!.target, current, text, edits);
       if (!gate.ok) {
         survivors.forEach((s) => finish(s, 'failed', `${gate.gate} gate on the whole file: ${gate.reason}`));
@@ -115,4 +114,17 @@ function commitMessage(stepId: string, kind: string, jobs: JobState[], info: Com
     `Orchestrate-Cost-USD: ${cost.toFixed(6)}`,
     '',
   ].join('\n');
+}
+
+/**
+ * A file's text in the worktree without its byte-order mark: what an earlier step wrote or a gate checked out; the base
+ * text (`base`) while nothing has written it (the worktree starts without files).
+ */
+async function currentText(absolute: string, base: string, bomLength: number): Promise<string> {
+  try {
+    return (await readFile(absolute, 'utf8')).slice(bomLength);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return base;
+    throw err;
+  }
 }

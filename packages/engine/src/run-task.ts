@@ -184,8 +184,8 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
 
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
   const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
-  // Without a confirmation to wait for, the worktree is checked out (by a git child process) while the planner thinks;
-  // a run that then has nothing to do removes it again.
+  // Without a confirmation to wait for, the worktree is made (by a git child process) while the planner thinks; a run
+  // that then has nothing to do removes it again. It holds no files until a gate runs a command in it.
   const early = options.dryRun || options.confirm ? null : settled(addWorktree(root, worktree, branch, baseCommit, { checkout: false }));
   let dropped = false;
   const dropEarly = async () => {
