@@ -49,7 +49,60 @@ const FILES = {
   'certs/server.pem': `${BEGIN('EC')}\n${SECRET.pemOnly}\n${END('EC')}\n`,
 };
 
+// Formats the redactor once missed when the name around them was neutral (issue #12, section 7).
+const NEUTRAL = {
+  google: join('AIza', 'SyD4m9Xq2Lp7Vt0Bn3Kc8Rw5Hj1Ze6Ug_Yo'),
+  stripe: join('sk', '_live_', 'a1B2c3D4e5F6g7H8i9J0k1L2'),
+  npm: join('npm', '_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'),
+  gitlab: join('glpat', '-', 'xYz12AbC34dEf56GhI78'),
+  dbPassword: 'Hunter2-s3cr3t',
+  bearer: join('abc123', 'DEF456ghi789JKL0'),
+  shortPassword: 'hunter2',
+};
+const CLIENTS_TS = [
+  'export function mapsUrl(q: string): string {',
+  `  return \`https://maps.example.com/?q=\${q}&k=${NEUTRAL.google}\`;`,
+  '}',
+  '',
+  'export function billing(): { live: string; registry: string; gitlab: string } {',
+  `  return { live: '${NEUTRAL.stripe}', registry: '${NEUTRAL.npm}', gitlab: '${NEUTRAL.gitlab}' };`,
+  '}',
+  '',
+  'export function database(): string {',
+  `  return 'postgres://app:${NEUTRAL.dbPassword}@db.internal:5432/app';`,
+  '}',
+  '',
+  'export function headers(): Record<string, string> {',
+  `  return { authorization: 'Bearer ${NEUTRAL.bearer}' };`,
+  '}',
+  '',
+  'export function admin(): { user: string; password: string } {',
+  `  return { user: 'root', password: '${NEUTRAL.shortPassword}' };`,
+  '}',
+  '',
+].join('\n');
+
 describe('secrets end to end', () => {
+  it('keeps prefixed keys, URL passwords, Bearer tokens and short password literals out of every request, code intact', async ({ expect, onTestFinished }) => {
+    const run = await runScenario(
+      { files: { 'src/clients.ts': CLIENTS_TS }, task: 'add docstrings to src/clients.ts', script: { steps: [docStep({ paths: ['src/clients.ts'] })] } },
+      onTestFinished,
+    );
+    const { repo, server, report } = run;
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(report!.jobs).toEqual({ total: 5, succeeded: 5, failed: 0, skipped: 0 });
+    const bodies = server.log.map((e) => requestText(e.request));
+    for (const value of Object.values(NEUTRAL)) for (const body of bodies) expect(body).not.toContain(value);
+    const all = bodies.join('\n');
+    for (const id of ['google-api-key', 'stripe-key', 'npm-token', 'gitlab-token', 'url-password', 'bearer-token', 'password']) {
+      expect(all).toContain(`[REDACTED:${id}#`);
+    }
+    const committed = fileAt(repo, report!.branch, 'src/clients.ts');
+    expect(withoutDocs(committed)).toBe(CLIENTS_TS);
+    expect((report!.warnings as string[]).find((w) => w.startsWith('redacted '))).toBe('redacted 7 secret-looking strings from model requests');
+  });
+
+
   it('sends no secret in any request, still documents the file with its code intact, and reports the secret files', async ({ expect, onTestFinished }) => {
     const run = await runScenario(
       { files: FILES, task: 'add docstrings to src/config.ts', script: { steps: [docStep({ paths: ['src/config.ts'] })] } },

@@ -132,12 +132,16 @@ export function resolveConfig(user: unknown, source = 'config'): ResolvedConfig 
 
 /** Turns zod issues into lines that name the key and what is allowed. */
 function formatIssues(error: z.ZodError, source: string): string {
-  const lines = error.issues.map((issue) => {
+  const lines = error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.length ? ` in \`${issue.path.join('.')}\`` : '';
       const allowed = allowedKeys(issue.path.map(String));
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}${where}` +
-        (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
+      // One line per key, so each gets its own suggestion.
+      return issue.keys.map((k) => {
+        const closest = allowed && closestKey(k, allowed);
+        return `unknown key \`${k}\`${where}` + (closest ? ` — did you mean \`${closest}\`?` : '') +
+          (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
+      });
     }
     const key = issue.path.join('.') || '(root)';
     return `\`${key}\`: ${issue.message}`;
@@ -145,16 +149,49 @@ function formatIssues(error: z.ZodError, source: string): string {
   return `Invalid ${source}:\n  - ${lines.join('\n  - ')}\nFix the value(s) above; see the README's Configuration section for every key.`;
 }
 
+/** The allowed key nearest to a mistyped one (case ignored), when it is near enough to be what was meant. */
+export function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = levenshtein(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 function allowedKeys(path: string[]): string[] | undefined {
   let node: z.ZodType = configSchema;
   for (const key of path) {
-    const shape = objectShape(node);
-    const next = shape?.[key];
+    // A record (`prices`, `kinds`, `rateLimits`) takes any key: step into its value's schema.
+    const next = objectShape(node)?.[key] ?? recordValue(node);
     if (!next) return undefined;
     node = next;
   }
   const shape = objectShape(node);
   return shape ? Object.keys(shape) : undefined;
+}
+
+function recordValue(node: z.ZodType): z.ZodType | undefined {
+  let cur: unknown = node;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof z.ZodRecord) return cur.def.valueType as z.ZodType;
+    cur = (cur as { def?: { innerType?: unknown } }).def?.innerType;
+  }
+  return undefined;
 }
 
 function objectShape(node: z.ZodType): Record<string, z.ZodType> | undefined {

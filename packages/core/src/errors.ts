@@ -37,6 +37,12 @@ export class UsageError extends OrchestrateError {
 export class ConfigError extends OrchestrateError {
   readonly code = 'E_CONFIG';
   readonly userFacing = true;
+  /** Where in the config file the problem is (1-based line and column), when it is known. */
+  readonly location?: { file: string; line: number; column: number };
+  constructor(message: string, options?: { cause?: unknown; location?: { file: string; line: number; column: number } }) {
+    super(message, options);
+    if (options?.location) this.location = options.location;
+  }
 }
 
 /** The environment does not allow a run: not a repository, no commits, branch collision, missing key. */

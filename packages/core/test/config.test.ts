@@ -74,3 +74,25 @@ describe('config', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['engine', 'models', 'prices', 'api', 'budgetUsd']));
   });
 });
+
+describe('config: did you mean', () => {
+  it.each([
+    [{ concurency: 3 }, 'concurrency'],
+    [{ budgetUSD: 3 }, 'budgetUsd'],
+    [{ api: { baseUrl: 'http://x' } }, 'baseURL'],
+    [{ models: { worke: 'm' } }, 'worker'],
+    [{ secrets: { file: ['x'] } }, 'files'],
+    [{ packing: { maxJob: 2 } }, 'maxJobs'],
+    [{ kinds: { docstring: { verfy: false } } }, 'verify'],
+    [{ prices: { m: { inputt: 1, cachedInput: 0, output: 0 } } }, 'input'],
+    [{ rateLimits: { m: { rmp: 10 } } }, 'rpm'],
+  ])('suggests the closest key for %j', (input, closest) => {
+    const err = configError(input);
+    expect(err.code).toBe('E_CONFIG');
+    expect(err.message).toContain(`did you mean \`${closest}\`?`);
+  });
+
+  it('suggests nothing when no key is close', () => {
+    expect(configError({ zzzzzzzz: 1 }).message).not.toContain('did you mean');
+  });
+});

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from '@orchestrate/core';
@@ -33,8 +33,7 @@ export async function loadConfig(
     try {
       user = await jiti.import(file, { default: true });
     } catch (err) {
-      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      throw new ConfigError(`Could not load ${path.basename(file)}: ${message}. Fix the file so it runs, or remove it.`);
+      throw await loadFailure(file, err);
     }
     if (typeof user !== 'object' || user === null || Array.isArray(user)) {
       throw new ConfigError(`${path.basename(file)} must \`export default defineConfig({ ... })\` (an object).`);
@@ -46,4 +45,38 @@ export async function loadConfig(
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The error for a config file that does not load: `file:line:column`, what went wrong, and the line with a caret under
+ * the column. The position comes from the parser's message (a syntax error) or from the stack frame in the file (an
+ * error thrown while it runs).
+ */
+async function loadFailure(file: string, err: unknown): Promise<ConfigError> {
+  const name = path.basename(file);
+  const message = err instanceof Error ? err.message : String(err);
+  const what = message.split('\n')[0]!.trim().replace(/^(?:ParseError|SyntaxError):\s*/, '').replace(/\.$/, '');
+  // The parser's position (in the message) has a 0-based column; a stack frame's is 1-based, as editors count.
+  const parsed = positionIn(file, message);
+  const location = parsed ? { ...parsed, column: parsed.column + 1 } : positionIn(file, err instanceof Error ? (err.stack ?? '') : '');
+  const fix = 'Fix the file so it runs, or remove it.';
+  if (!location) return new ConfigError(`Could not load ${name}: ${what}. ${fix}`, { cause: err });
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const line = text.split(/\r?\n/)[location.line - 1];
+  const frame = line === undefined ? '' : `\n${codeFrame(line, location.line, location.column)}`;
+  return new ConfigError(`Could not load ${name}:${location.line}:${location.column}: ${what}.${frame}\n${fix}`, { cause: err, location });
+}
+
+/** The first `file:line:column` naming `file` in `text` (a message or a stack), if any. */
+function positionIn(file: string, text: string): { file: string; line: number; column: number } | undefined {
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`(?:file://)?${escaped}:(\\d+):(\\d+)`).exec(text);
+  return m ? { file, line: Number(m[1]), column: Number(m[2]) } : undefined;
+}
+
+/** One source line with its number, and a caret under `column` (1-based), as compilers print them. */
+function codeFrame(source: string, line: number, column: number): string {
+  const gutter = String(line);
+  const shown = source.replace(/\t/g, ' ');
+  return `  ${gutter} | ${shown}\n  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, column - 1))}^`;
 }

@@ -6,6 +6,8 @@ import { redactingClient, redactionCount, redactionWarnings } from '../src/redac
 // Credential-shaped fixtures are assembled at run time so the repository never holds one literally.
 const AWS = ['AKIA', 'Q3V7EXAMPLEZ2Y4W'].join('');
 const GITHUB = ['ghp', '_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'].join('');
+const STRIPE = ['sk', '_live_', 'a1B2c3D4e5F6g7H8i9J0k1L2'].join('');
+const GOOGLE = ['AIza', 'SyD4m9Xq2Lp7Vt0Bn3Kc8Rw5Hj1Ze6Ug_Yo'].join('');
 const USAGE = { requests: 1, inputTokens: 10, cachedInputTokens: 0, outputTokens: 5 };
 
 /** A client that records what it was sent and answers with `answer(request)`. */
@@ -74,6 +76,27 @@ describe('redactingClient', () => {
     expect(sent[0]!.input).toBe(AWS);
     expect(redactingClient(null, { redact: true })).toBeNull();
     expect(redactionWarnings(null)).toEqual([]);
+  });
+});
+
+describe('redactingClient: formats known by their prefix or their context', () => {
+  it('keeps Stripe and Google keys, a URL password, a Bearer token and a short password out, and puts them back', async () => {
+    const code = [
+      `const stripe = "${STRIPE}";`,
+      `const maps = '${GOOGLE}';`,
+      'const db = "postgres://app:Hunter2-s3cr3t@db:5432/app";',
+      "const headers = { authorization: 'Bearer abc123DEF456ghi789JKL0' };",
+      'const password = "hunter2";',
+    ].join('\n');
+    const { client, sent } = recorder((req) => ({ code: `/** Clients. */\n${req.input}` }));
+    const wrapped = redactingClient(client, { redact: true });
+    const result = await wrapped.call(request('', code));
+    for (const value of [STRIPE, GOOGLE, 'Hunter2-s3cr3t', 'abc123DEF456ghi789JKL0', 'hunter2']) {
+      expect(JSON.stringify(sent)).not.toContain(value);
+    }
+    expect(sent[0]!.input).toContain('postgres://app:[REDACTED:url-password#3]@db:5432/app');
+    expect(result.output).toEqual({ code: `/** Clients. */\n${code}` });
+    expect(redactionCount(wrapped)).toBe(5);
   });
 });
 

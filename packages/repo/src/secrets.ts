@@ -1,44 +1,10 @@
 import picomatch from 'picomatch';
 import { DEFAULTS } from '@orchestrate/core';
+import { SECRET_PATTERNS, isPlaceholderValue, type SecretPattern } from './secret-patterns.js';
 
 // The one secret detector: the review rule reports what it finds, the engine redacts it from every model request.
 
-/** A credential format that is a secret wherever it appears: code, comments, config files, prose. */
-export interface SecretPattern {
-  /** Short stable id, used in placeholders: `[REDACTED:<id>#n]`. */
-  id: string;
-  /** What it looks like, e.g. `a GitHub token` (findings name this, never the value). */
-  what: string;
-  /** Global regex; the `v` group, when present, is the secret part (the rest is context that stays). */
-  re: RegExp;
-}
-
-const KEY_HEADER = String.raw`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----`;
-const KEY_FOOTER = String.raw`-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----`;
-
-/** Credential formats in the order they are tried (earlier wins where matches overlap). */
-export const SECRET_PATTERNS: readonly SecretPattern[] = [
-  { id: 'private-key', what: 'a private key block', re: new RegExp(`${KEY_HEADER}[\\s\\S]*?${KEY_FOOTER}`, 'g') },
-  // A block cut short (e.g. a context pack cut at its token cap): the header and the base64 lines after it.
-  { id: 'private-key', what: 'a private key block', re: new RegExp(`${KEY_HEADER}(?:[A-Za-z0-9+/=:\\s"'\`,]|\\\\[nr])*`, 'g') },
-  { id: 'aws-key', what: 'an AWS access key id', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
-  {
-    id: 'aws-secret',
-    what: 'an AWS secret access key',
-    re: /(?:aws\w{0,30}?secret|secret_?access_?key)\w{0,20}["'`]?\s*(?:=>|:=|[:=])\s*["'`]?(?<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
-  },
-  { id: 'github-token', what: 'a GitHub token', re: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g },
-  { id: 'github-token', what: 'a GitHub fine-grained token', re: /\bgithub_pat_[A-Za-z0-9_]{22,}/g },
-  // The key part must mix digits and capitals, so kebab-case names such as `sk-button-primary-large` never match.
-  {
-    id: 'openai-key',
-    what: 'an OpenAI API key',
-    re: /\bsk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{20,}/g,
-  },
-  { id: 'slack-token', what: 'a Slack token', re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
-  { id: 'slack-webhook', what: 'a Slack webhook URL', re: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{8,}/g },
-  { id: 'jwt', what: 'a JSON web token', re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g },
-];
+export { SECRET_PATTERNS, isPlaceholderValue, type SecretPattern } from './secret-patterns.js';
 
 /** Entropy at or above which a string assigned to a secret-like name is taken for a credential. */
 export const ENTROPY_THRESHOLD = 3.5;
@@ -69,14 +35,40 @@ const SECRET_WORDS = new Set([
  * and `passwordField` do not.
  */
 export function isSecretName(name: string): boolean {
-  const words = name
+  const last = nameWords(name).at(-1)?.toLowerCase();
+  return last !== undefined && SECRET_WORDS.has(last);
+}
+
+/** The words of a camelCase, snake_case or kebab-case name, trailing digits dropped. */
+function nameWords(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
     .map((w) => w.replace(/[0-9]+$/, ''))
     .filter(Boolean);
-  const last = words.at(-1)?.toLowerCase();
-  return last !== undefined && SECRET_WORDS.has(last);
+}
+
+/** Last words of a name that holds a password, whose literal values are secrets however short they are. */
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret']);
+
+/**
+ * Whether a name says it holds a password (or a secret): its last word is `password`, `passwd`, `pwd`, `pass`,
+ * `passphrase` or `secret`, so `dbPassword`, `DB_PASS` and `clientSecret` count, `passwordField` does not.
+ */
+export function isPasswordName(name: string): boolean {
+  if (name === 'PWD') return false; // the shell's working directory
+  const last = nameWords(name).at(-1)?.toLowerCase();
+  return last !== undefined && PASSWORD_WORDS.has(last);
+}
+
+/**
+ * Whether a literal assigned to a password-like name is taken for a password: any non-empty value without spaces (a
+ * label such as "Enter your password" has them) that is not a template or variable reference. A short or well-known
+ * value ("changeme") counts too: a false positive costs only a placeholder that is put back, a miss leaks it.
+ */
+export function looksLikePassword(value: string): boolean {
+  return value.length > 0 && !/\s/.test(value) && !isPlaceholderValue(value);
 }
 
 /**
@@ -84,16 +76,43 @@ export function isSecretName(name: string): boolean {
  * placeholder: long, no spaces, high entropy, letters and digits mixed, and not a URL without credentials in it.
  */
 export function looksRandom(value: string): boolean {
+  // A template literal: only its literal pieces can hold a credential (`${…}` is code).
+  if (value.includes('${')) return value.split(/\$\{[^}]*\}/).some(looksRandom);
   if (value.length < ENTROPY_MIN_LENGTH || /\s/.test(value) || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^@]*$/i.test(value) || value.includes('[REDACTED:')) return false;
-  return shannonEntropy(value) >= ENTROPY_THRESHOLD;
+  return !isMadeOfWords(value) && shannonEntropy(value) >= ENTROPY_THRESHOLD;
+}
+
+/**
+ * Whether a value is words joined by separators or camelCase, with at most short numbers and versions between them
+ * (`orchestrate-planner-v1`, `userFingerprint/v2`, `cache_key_2024`): a name or a key, not a credential.
+ */
+function isMadeOfWords(value: string): boolean {
+  return value
+    .split(/[-_./:@]+/)
+    .filter(Boolean)
+    .every((part) => {
+      if (/^v?[0-9]{1,4}$/.test(part)) return true;
+      const tokens = part.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2').split(' ');
+      tokens.push(tokens.pop()!.replace(/[0-9]{1,4}$/, ''));
+      return tokens.every((t) => /^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(t));
+    });
 }
 
 /** `name = "value"`, `name: 'value'`, `"name": "value"`, `name: string = \`value\`` on one line. */
 const ASSIGNED_LITERAL =
-  /(?<![\w$])(?<q>["']?)(?<name>[A-Za-z_$][\w$-]*)\k<q>\s*(?:\??:\s*[\w$.<>[\]| ]{1,40}?\s*(?==))?(?:=>|:=|[:=])\s*(?<open>["'`])(?<v>(?:(?!\k<open>)[^\\\r\n]|\\.){20,}?)\k<open>/g;
+  /(?<![\w$])(?<q>["']?)(?<name>[A-Za-z_$][\w$-]*)\k<q>\s*(?:\??:\s*[\w$.<>[\]| ]{1,40}?\s*(?==))?(?:=>|:=|[:=])\s*(?<open>["'`])(?<v>(?:(?!\k<open>)[^\\\r\n]|\\.)+?)\k<open>/g;
 /** `NAME=value` at the start of a line (.env style, shell exports). */
-const ASSIGNED_BARE = /^[ \t]*(?:export[ \t]+)?(?<name>[A-Za-z_]\w*)[ \t]*=[ \t]*(?<v>[^\s"'`]{20,})/gm;
+const ASSIGNED_BARE = /^[ \t]*(?:export[ \t]+)?(?<name>[A-Za-z_]\w*)[ \t]*=[ \t]*(?<v>[^\s"'`]+)/gm;
+
+/**
+ * Whether an unquoted value is code rather than data: a call, an index, an object, or (unless the name is an
+ * environment-style `ALL_CAPS` one) a variable or property chain — `password = opts.password;` is code.
+ */
+function looksLikeCode(name: string, value: string): boolean {
+  if (/[()[\]{};,]/.test(value)) return true;
+  return !/^[A-Z][A-Z0-9_]*$/.test(name) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(value);
+}
 
 /** One secret found in a text: where it is (offsets into the text), what kind, and how to describe it. */
 export interface SecretMatch {
@@ -113,16 +132,23 @@ export function findSecrets(text: string): SecretMatch[] {
     found.push({ start: span[0], end: span[1], id, what });
   };
   for (const p of SECRET_PATTERNS) {
-    for (const m of text.matchAll(withIndices(p.re))) add(m, p.id, p.what);
+    for (const m of text.matchAll(withIndices(p.re))) if (passes(p, m)) add(m, p.id, p.what);
   }
   for (const re of [ASSIGNED_LITERAL, ASSIGNED_BARE]) {
     for (const m of text.matchAll(withIndices(re))) {
       const name = m.groups?.name ?? '';
       const value = m.groups?.v ?? '';
+      if (re === ASSIGNED_BARE && looksLikeCode(name, value)) continue;
       if (isSecretName(name) && looksRandom(value)) add(m, 'secret', `a random-looking string assigned to \`${name}\``);
+      else if (isPasswordName(name) && looksLikePassword(value)) add(m, 'password', `a literal assigned to \`${name}\``);
     }
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** Whether a match of `p` passes its further check (when it has one). */
+function passes(p: SecretPattern, m: RegExpExecArray): boolean {
+  return !p.valid || p.valid(m.groups?.v ?? m[0], m.groups ?? {});
 }
 
 const flagged = new Map<RegExp, RegExp>();
@@ -141,7 +167,9 @@ export interface SecretHit {
 
 /** Lines of `text` holding a known credential format, one hit per line (the leftmost format on the line a match starts on). */
 export function secretPatternHits(text: string): SecretHit[] {
-  const matches = SECRET_PATTERNS.flatMap((p) => [...text.matchAll(p.re)].map((m) => ({ at: m.index, what: p.what })));
+  const matches = SECRET_PATTERNS.flatMap((p) =>
+    [...text.matchAll(p.re)].filter((m) => passes(p, m)).map((m) => ({ at: m.index, what: p.what })),
+  );
   const hits: SecretHit[] = [];
   const seen = new Set<number>();
   for (const m of matches.sort((a, b) => a.at - b.at)) {
