@@ -97,6 +97,12 @@ describe('the packed orchestrate command', () => {
     // orchestrate's own prettier is a real package with its bin (the formatter runs it in a child process).
     const prettier = JSON.parse(readFileSync(path.join(pkgDir, 'node_modules', 'prettier', 'package.json'), 'utf8')) as { version: string; bin: string };
     expect(existsSync(path.join(pkgDir, 'node_modules', 'prettier', prettier.bin))).toBe(true);
+  });
+
+  it('ships a prettier whose bin runs', async () => {
+    const prettier = JSON.parse(readFileSync(path.join(pkgDir, 'node_modules', 'prettier', 'package.json'), 'utf8')) as { version: string; bin: string };
+    const version = await run('node', [path.join(pkgDir, 'node_modules', 'prettier', prettier.bin), '--version']);
+    expect(String(version.stdout).trim()).toBe(prettier.version);
     expect(existsSync(path.join(pkgDir, 'node_modules', 'jiti', 'package.json'))).toBe(true);
   });
 
@@ -105,6 +111,7 @@ describe('the packed orchestrate command', () => {
     expect(version.exitCode, String(version.stderr)).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(CLI_DIR, 'package.json'), 'utf8')) as { version: string };
     expect(String(version.stdout).trim()).toBe(manifest.version);
+    expect(String(version.stderr)).toBe('');
     const help = await run(bin, ['--help']);
     expect(help.exitCode, String(help.stderr)).toBe(0);
     expect(String(help.stdout)).toMatch(/^Usage: orchestrate/);
@@ -118,6 +125,15 @@ describe('the packed orchestrate command', () => {
     expect(branch).toMatch(/^orchestrate\//);
     expect(repo.git('rev-list', '--count', `main..${branch}`).trim()).toBe('1');
     expect(repo.git('show', `${branch}:src/math.ts`)).toMatch(/\/\*\*[\s\S]*export function add/);
+  });
+
+  it('formats a repository without a formatter config with its own prettier', async () => {
+    repo?.cleanup();
+    repo = makeRepo({ 'src/ugly.ts': 'export const x = {a:1,b:2}\n' });
+    const result = await run(bin, ['--engine', 'offline', '--yes', 'format the code'], { cwd: repo.dir });
+    expect(result.exitCode, `${String(result.stdout)}\n${String(result.stderr)}`).toBe(0);
+    const branch = repo.git('branch', '--list', 'orchestrate/*', '--format=%(refname:short)').trim();
+    expect(repo.git('show', `${branch}:src/ugly.ts`)).toContain('{ a: 1, b: 2 }');
   });
 
   it('runs from a read-only install, keeping its code cache in the user cache folder', async () => {
