@@ -62,14 +62,15 @@ function shippedBundle() {
  * so one cache never meets another bundle or another V8.
  */
 function shippedCaches() {
-  let id = 'unknown';
+  let id;
   try {
     id = JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'build.json'), 'utf8')).id;
   } catch {
-    // a bundle without its build note: the caches beside it are still its own
+    // a bundle without its build note: only a cache beside it is surely its own
   }
-  const name = `main-${id}-${process.version}.cjs`;
+  const name = `main-${id ?? 'unknown'}-${process.version}.cjs`;
   const bases = [SHIPPED_DIR];
+  if (typeof id !== 'string' || !/^[0-9a-f]+$/.test(id)) return bases.map((base) => path.join(base, name));
   const xdg = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : '');
   if (xdg && path.isAbsolute(xdg)) bases.push(path.join(xdg, 'orchestrate'));
   bases.push(path.join(tmpdir(), `orchestrate-${process.getuid?.() ?? 'user'}`));
