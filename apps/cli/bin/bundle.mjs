@@ -1,11 +1,17 @@
-// Loads the CLI from one esbuild bundle of its sources and their dependencies, rebuilt whenever a source is newer than
-// it, and compiled from a V8 code cache kept next to it. Start-up then pays neither tsx's loader hooks, nor a transpile
-// per file, nor resolving and compiling some hundred modules (TypeScript alone is 9 MB of JavaScript): Node 20 has no
-// compile cache of its own, so the bundle is one CommonJS script run through `vm.Script` with `cachedData`. Packages
-// that find files of their own at run time (prettier's plugins, jiti's transformer, esbuild's binary) stay outside,
-// required from where the workspace resolves them. Where the bundle cannot be built or written (a read-only install),
-// the CLI runs from source through tsx, as before.
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Loads the CLI from one esbuild bundle of its sources and their dependencies, compiled from a V8 code cache. Start-up
+// then pays neither tsx's loader hooks, nor a transpile per file, nor resolving and compiling some hundred modules
+// (TypeScript alone is 9 MB of JavaScript): Node 20 has no compile cache of its own, so the bundle is one CommonJS script
+// run through `vm.Script` with `cachedData`. Packages that find files of their own at run time (prettier's plugins,
+// jiti's transformer, esbuild's binary) stay outside it.
+// Two ways it runs:
+// - from a checkout (src/ is here): the bundle lives in dist/b-*, is rebuilt whenever a source is newer than it, and
+//   requires the outside packages from where the workspace resolves them; where it cannot be built or written, the CLI
+//   runs from source through tsx, as before;
+// - installed from the tarball of `npm pack` (no src/): the bundle that scripts/prepack.mjs built into dist/pack is
+//   loaded as it is, with neither esbuild nor tsx; the outside packages are the tarball's own node_modules.
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +22,8 @@ const ROOT = path.resolve(CLI_DIR, '..', '..');
 const ENTRY = path.join(CLI_DIR, 'src', 'main.ts');
 const DIST = path.join(CLI_DIR, 'dist');
 const META = path.join(DIST, 'current.json');
+/** Where `npm pack` puts the bundle it ships (see scripts/prepack.mjs). */
+export const SHIPPED_DIR = path.join(DIST, 'pack');
 const BUILTINS = new Set(builtinModules);
 /** Packages kept out of the bundle: they load files of their own, relative to where they are installed. */
 const OUTSIDE = new Set(['prettier', 'jiti', 'esbuild', 'tsx']);
@@ -24,11 +32,13 @@ const FORMAT = 2;
 /** CPU (ms) below which a command counts as short (`--version`, `runs`) for the code cache. */
 const SHORT_MS = 1000;
 
-/** The CLI's `main`, from a fresh bundle when one can be had, else from source. */
+/** The CLI's `main`: from the shipped bundle when installed, else from a fresh bundle when one can be had, else from source. */
 export async function loadCli() {
+  if (!existsSync(ENTRY)) return runBundle(shippedBundle(), shippedCaches());
   try {
     const dir = fresh() ?? (await build());
-    return runBundle(path.join(DIST, dir, 'main.cjs'));
+    const file = path.join(DIST, dir, 'main.cjs');
+    return runBundle(file, [file]);
   } catch (err) {
     if (process.env.ORCHESTRATE_DEBUG) console.error(`orchestrate: running from source (${err instanceof Error ? err.message : err})`);
     const { register } = await import('tsx/esm/api');
@@ -37,22 +47,59 @@ export async function loadCli() {
   }
 }
 
+/** The bundle an installed copy ships; its absence means the tarball was packed without its prepack script. */
+function shippedBundle() {
+  const file = path.join(SHIPPED_DIR, 'main.cjs');
+  if (!existsSync(file)) {
+    throw new Error(`orchestrate: ${file} is missing (the package was packed without running its prepack script, e.g. with --ignore-scripts). Reinstall from a tarball made by \`npm pack\` in apps/cli.`);
+  }
+  return file;
+}
+
 /**
- * Runs the bundle as a CommonJS module compiled with the code cache beside it, and returns its `main`. After `main` has
- * run, the cache is written again when there was none, V8 refused it (another Node), or a short command wrote it and
- * this process did real work (a run after `--version`): V8 caches the functions compiled so far, so the cache settles
- * after the first run instead of being rewritten (about 0.1 s) by every one.
+ * Where an installed copy keeps its code cache, best first: beside the bundle (an install the user owns), else a
+ * folder of the user's own (a root-owned global prefix). Each name carries the bundle's build id and the Node version,
+ * so one cache never meets another bundle or another V8.
  */
-function runBundle(file) {
-  const cacheFile = `${file}.cache`;
-  const noteFile = `${cacheFile}.json`;
+function shippedCaches() {
+  let id;
+  try {
+    id = JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'build.json'), 'utf8')).id;
+  } catch {
+    // a bundle without its build note: only a cache beside it is surely its own
+  }
+  const name = `main-${id ?? 'unknown'}-${process.version}.cjs`;
+  const bases = [SHIPPED_DIR];
+  if (typeof id !== 'string' || !/^[0-9a-f]+$/.test(id)) return bases.map((base) => path.join(base, name));
+  const xdg = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : '');
+  if (xdg && path.isAbsolute(xdg)) bases.push(path.join(xdg, 'orchestrate'));
+  bases.push(path.join(tmpdir(), `orchestrate-${process.getuid?.() ?? 'user'}`));
+  return bases.map((base) => path.join(base, name));
+}
+
+/**
+ * Runs the bundle as a CommonJS module compiled with a code cache, and returns its `main`. `caches` are the places its
+ * cache may be (each `<place>.cache`): the first that holds one is read. After `main` has run, the cache is written
+ * again (to the first place that takes it) when there was none, V8 refused it (another Node), or a short command wrote
+ * it and this process did real work (a run after `--version`): V8 caches the functions compiled so far, so the cache
+ * settles after the first run instead of being rewritten (about 0.1 s) by every one.
+ */
+function runBundle(file, caches) {
   let cachedData;
   let note = { cpuMs: 0 };
-  try {
-    cachedData = readFileSync(cacheFile);
-    note = JSON.parse(readFileSync(noteFile, 'utf8'));
-  } catch {
-    // no cache yet
+  for (const base of caches) {
+    try {
+      if (!trusted(path.dirname(base), false)) continue;
+      cachedData = readFileSync(`${base}.cache`);
+    } catch {
+      continue;
+    }
+    try {
+      note = JSON.parse(readFileSync(`${base}.cache.json`, 'utf8'));
+    } catch {
+      // a cache without its note counts as written by a short command
+    }
+    break;
   }
   const started = process.cpuUsage();
   // The bundle is ASCII (see build): read as latin1, it is a one-byte string, decoded four times faster than as UTF-8.
@@ -67,20 +114,41 @@ function runBundle(file) {
     } finally {
       const used = process.cpuUsage(started);
       const cpuMs = (used.user + used.system) / 1000;
-      if (!cachedData || script.cachedDataRejected || ((note.cpuMs ?? 0) < SHORT_MS && cpuMs >= SHORT_MS)) saveCache(script, cacheFile, noteFile, cpuMs);
+      if (!cachedData || script.cachedDataRejected || ((note.cpuMs ?? 0) < SHORT_MS && cpuMs >= SHORT_MS)) saveCache(script, caches, cpuMs);
     }
   };
 }
 
-function saveCache(script, cacheFile, noteFile, cpuMs) {
-  try {
+/** Writes the code cache to the first of `caches` that takes it; where none does, start-up just compiles the bundle. */
+function saveCache(script, caches, cpuMs) {
+  let data;
+  for (const base of caches) {
+    const cacheFile = `${base}.cache`;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData());
-    writeFileSync(noteFile, `${JSON.stringify({ cpuMs: Math.round(cpuMs) })}\n`);
-    renameSync(tmp, cacheFile);
-  } catch {
-    // a read-only install: start-up just compiles the bundle each time
+    try {
+      if (!trusted(path.dirname(base), true)) continue;
+      data ??= script.createCachedData();
+      writeFileSync(tmp, data);
+      writeFileSync(`${cacheFile}.json`, `${JSON.stringify({ cpuMs: Math.round(cpuMs) })}\n`);
+      renameSync(tmp, cacheFile);
+      return;
+    } catch {
+      rmSync(tmp, { force: true });
+    }
   }
+}
+
+/**
+ * Whether the folder of a cache may be used (with `create`, made when missing). V8 runs what a cache holds, so outside
+ * the CLI's own folder it must be a real folder of this user that nobody else can write: in a shared tmpdir anyone
+ * could plant one.
+ */
+function trusted(dir, create) {
+  if (!path.relative(CLI_DIR, dir).startsWith('..')) return true;
+  if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  const uid = process.getuid?.();
+  return !!st && st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
 }
 
 /** The newest modification time among the sources the bundle is made of (and the manifests and script that build it). */
@@ -113,12 +181,46 @@ function fresh() {
  * half-written bundle, and folders are removed only an hour after they were replaced.
  */
 async function build() {
-  const { build: esbuild } = await import('esbuild');
   const builtMs = Date.now();
   const dir = `b-${builtMs}-${process.pid}`;
+  await bundle(path.join(DIST, dir, 'main.cjs'), false);
+  const tmp = `${META}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, root: ROOT, node: process.version, builtMs, dir })}\n`);
+  renameSync(tmp, META);
+  for (const old of readdirSync(DIST)) {
+    if (!old.startsWith('b-') || old === dir) continue;
+    if (statSync(path.join(DIST, old)).mtimeMs < builtMs - 3_600_000) rmSync(path.join(DIST, old), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * Builds the bundle an installed copy runs (scripts/prepack.mjs calls it): dist/pack/main.cjs, whose outside packages
+ * are required by name (the tarball carries them in its node_modules); build.json with its id; and beside it
+ * node_modules/@orchestrate/core, the package a config file's `import ... from 'orchestrate'` is loaded from (the
+ * engine resolves `@orchestrate/core` from the bundle's folder). Returns the bundle's path and id.
+ */
+export async function buildShipped() {
+  rmSync(SHIPPED_DIR, { recursive: true, force: true });
+  const file = path.join(SHIPPED_DIR, 'main.cjs');
+  await bundle(file, true);
+  const coreDir = path.join(SHIPPED_DIR, 'node_modules', '@orchestrate', 'core');
+  const coreEntry = createRequire(path.join(CLI_DIR, 'package.json')).resolve('@orchestrate/core');
+  const { build: esbuild } = await import('esbuild');
+  await esbuild({ entryPoints: [coreEntry], outfile: path.join(coreDir, 'index.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
+  const coreManifest = JSON.parse(readFileSync(path.join(path.dirname(coreEntry), '..', 'package.json'), 'utf8'));
+  writeFileSync(path.join(coreDir, 'package.json'), `${JSON.stringify({ name: '@orchestrate/core', version: coreManifest.version, main: 'index.cjs' }, null, 2)}\n`);
+  const id = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  writeFileSync(path.join(SHIPPED_DIR, 'build.json'), `${JSON.stringify({ format: FORMAT, id, builtWith: process.version }, null, 2)}\n`);
+  return { file, id };
+}
+
+/** Bundles the CLI into `outfile`; `shipped` requires the outside packages by name instead of by workspace path. */
+async function bundle(outfile, shipped) {
+  const { build: esbuild } = await import('esbuild');
   await esbuild({
     entryPoints: { main: ENTRY },
-    outfile: path.join(DIST, dir, 'main.cjs'),
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -131,17 +233,9 @@ async function build() {
     // OUTSIDE packages through `require` (each has a CommonJS entry).
     supported: { 'dynamic-import': false },
     banner: { js: 'var __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [noMcpClient, outsidePackages],
+    plugins: [noMcpClient, outsidePackages(shipped)],
   });
-  asciiOnly(path.join(DIST, dir, 'main.cjs'));
-  const tmp = `${META}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, root: ROOT, node: process.version, builtMs, dir })}\n`);
-  renameSync(tmp, META);
-  for (const old of readdirSync(DIST)) {
-    if (!old.startsWith('b-') || old === dir) continue;
-    if (statSync(path.join(DIST, old)).mtimeMs < builtMs - 3_600_000) rmSync(path.join(DIST, old), { recursive: true, force: true });
-  }
-  return dir;
+  asciiOnly(outfile);
 }
 
 /**
@@ -183,20 +277,25 @@ const noMcpClient = {
 };
 
 /**
- * Keeps Node's built-ins and the OUTSIDE packages out of the bundle; the latter are required from the absolute path of
- * the CommonJS entry their workspace package resolves them to.
+ * Keeps Node's built-ins and the OUTSIDE packages out of the bundle. From a checkout the latter are required from the
+ * absolute path of the CommonJS entry their workspace package resolves them to; `shipped`, by name (and checked to
+ * resolve here and to be one the tarball carries, so a missing one fails the pack, not the user's run).
  */
-const outsidePackages = {
-  name: 'outside-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === 'inner') return undefined;
-      if (args.path.startsWith('node:') || BUILTINS.has(args.path)) return { path: args.path, external: true };
-      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-      if (!OUTSIDE.has(name)) return undefined;
-      const resolved = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, pluginData: 'inner' });
-      if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return { path: resolved.path, external: true };
-    });
-  },
-};
+function outsidePackages(shipped) {
+  const carried = shipped ? new Set(JSON.parse(readFileSync(path.join(CLI_DIR, 'package.json'), 'utf8')).bundleDependencies ?? []) : null;
+  return {
+    name: 'outside-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'inner') return undefined;
+        if (args.path.startsWith('node:') || BUILTINS.has(args.path)) return { path: args.path, external: true };
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        if (!OUTSIDE.has(name)) return undefined;
+        const resolved = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, pluginData: 'inner' });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        if (carried && !carried.has(name)) return { errors: [{ text: `${name} stays outside the bundle but apps/cli/package.json does not bundle it (bundleDependencies)` }] };
+        return { path: shipped ? args.path : resolved.path, external: true };
+      });
+    },
+  };
+}

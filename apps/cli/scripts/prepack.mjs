@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// `npm pack` (and `npm publish`) run this first: it builds the bundle the installed command runs (dist/pack, see
+// bin/bundle.mjs), so the tarball needs neither esbuild, tsx nor the workspace's TypeScript sources. prettier and jiti
+// go into the tarball as real packages through package.json's bundleDependencies.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { buildShipped } from '../bin/bundle.mjs';
+
+const { file, id } = await buildShipped();
+const mb = (statSync(file).size / 1e6).toFixed(1);
+console.error(`orchestrate: built ${path.relative(process.cwd(), file)} (${mb} MB, build ${id})`);
