@@ -48,9 +48,10 @@ export function matchesSomething(files: readonly FileIndex[], p: string): boolea
  */
 export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex[], source: string): Plan {
   const warnings: string[] = [];
+  const seen = new Map<string, boolean>();
   const checks: Checks = {
     task,
-    known: (p) => matchesSomething(files, p),
+    known: (p) => seen.get(p) ?? (seen.set(p, matchesSomething(files, p)), seen.get(p)!),
     names: new Set(files.flatMap((f) => f.declarations.flatMap((d) => [d.symbol, d.symbol.split('.').pop() ?? '']))),
     warnings,
   };
