@@ -220,7 +220,8 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     });
     const { repo } = box;
     const hostilePaths = ['../../outside.ts', '/etc/passwd', 'src/evil.ts', 'src/up.ts', 'src/linked/inner.ts', 'src/linked', '../outsidedir/**'];
-    const server = await startFakeOpenAI(scripted({ steps: [docStep({ paths: hostilePaths })] }));
+    // src/app.ts is the one real path: the step keeps it and drops the rest (a step naming only these would be dropped).
+    const server = await startFakeOpenAI(scripted({ steps: [docStep({ paths: [...hostilePaths, 'src/app.ts'] })] }));
     afterThisTest(() => server.close());
     const before = snapshotUserTree(repo.dir);
     const outsideBefore = box.outside();

@@ -85,12 +85,12 @@ describe('offline unit-test skeletons', () => {
     expect(importOf(repo.git('show', `${report.branch}:test/math.test.ts`))?.[2]).toBe('../src/math.js');
   });
 
-  it('warns when the task names a file the repository does not have (the run widens to the whole repository)', async () => {
+  it('stops when the task names a file the repository does not have (never widens to the whole repository)', async () => {
     repo = makeRepo({ 'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' });
     const { exitCode, report } = await run(repo, 'add unit tests for src/mathh.ts');
-    expect(exitCode).toBe(0);
-    expect(report.warnings.some((w: string) => w.includes('src/mathh.ts'))).toBe(true);
-    expect(report.plan.steps[0].selector.paths).toEqual([]);
+    expect(exitCode).toBe(2);
+    expect(report.error.code).toBe('E_PATH_NOT_FOUND');
+    expect(report.error.message).toContain('did you mean src/math.ts?');
   });
 
   it('runs the generated tests when the runner is installed (no warning)', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planOffline } from '../src/index.js';
 
 const PATHS = ['src', 'src/x.ts', 'src/parser', 'lib', 'lib/util.ts'];
-const known = (p: string) => PATHS.includes(p);
+const known = (p: string) => PATHS.includes(p) || (p === '**/util.ts');
 
 /** The plan's steps as `kind/variant`, with their paths and changedSince. */
 function steps(task: string) {
@@ -79,7 +79,12 @@ describe('offline planner: mixed and refused tasks', () => {
     },
   );
 
-  it('paths the repository does not have are not used', () => {
-    expect(steps('add unit tests for src/missing.ts')).toEqual([{ kind: 'boilerplate/tests', paths: [], changedSince: null }]);
+  it('a path the repository does not have is kept, so code drops the step instead of widening it to everything', () => {
+    expect(steps('add unit tests for src/missing.ts')).toEqual([{ kind: 'boilerplate/tests', paths: ['src/missing.ts'], changedSince: null }]);
+    expect(steps('convert var to let/const')).toEqual([{ kind: 'reformat/conventions', paths: [], changedSince: null }]);
+  });
+
+  it('a bare file name names that file wherever it lies', () => {
+    expect(steps('add unit tests for util.ts')).toEqual([{ kind: 'boilerplate/tests', paths: ['**/util.ts'], changedSince: null }]);
   });
 });

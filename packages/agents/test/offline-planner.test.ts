@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathsInTask, planOffline } from '../src/index.js';
+import { pathWordsInTask, pathsInTask, planOffline } from '../src/index.js';
 
 const known = (p: string) => ['src', 'src/math.ts', 'src/api', 'lib/util.ts'].includes(p);
 
@@ -45,5 +45,33 @@ describe('rewriting existing docs', () => {
     ['document everything', false],
   ])('%j asks to rewrite: %s', (task, expected) => {
     expect(planOffline(task, known).steps[0]!.includeDocumented).toBe(expected);
+  });
+});
+
+describe('words of a task that name paths', () => {
+  const words = (task: string) => pathWordsInTask(task).map((w) => `${w.path}${w.certain ? '' : '?'}`);
+
+  it('finds files, directories and globs, without punctuation, ./ or :line suffixes', () => {
+    expect(words('document src/api/, ./lib/util.ts:12 and (test/x.test.ts). Also `src/**/*.ts` and math.ts')).toEqual([
+      'src/api',
+      'lib/util.ts',
+      'test/x.test.ts',
+      'src/**/*.ts',
+      'math.ts',
+    ]);
+  });
+
+  it('a slash word without a sign of a path is only a maybe (origin/main, foo/bar)', () => {
+    expect(words('review since origin/main in foo/bar')).toEqual(['origin/main?', 'foo/bar?']);
+  });
+
+  it.each([
+    'add docstrings, e.g. to the parser (v1.2 style, like node.js and next.js)',
+    'convert var to let/const and promise chains to async/await, and/or CommonJS/ESM',
+    'see https://example.com/docs/guide.ts and www.example.com/a.ts',
+    'use the types of @types/node and ~/notes.ts',
+    'review HEAD~1 and write tests/specs',
+  ])('%j names no path', (task) => {
+    expect(words(task)).toEqual([]);
   });
 });

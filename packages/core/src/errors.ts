@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_OFFLINE_UNSUPPORTED'
   | 'E_NO_API_KEY'
   | 'E_NOTHING_TO_DO'
+  | 'E_PATH_NOT_FOUND'
   | 'E_MODEL'
   | 'E_BUDGET'
   | 'E_DIRTY_TREE'
@@ -62,6 +63,19 @@ export class UnsupportedTaskError extends OrchestrateError {
   constructor(
     readonly code: 'E_OFFLINE_UNSUPPORTED' | 'E_NOTHING_TO_DO',
     message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The task names a path the repository does not have (checked before any model call, so nothing is paid for a typo). */
+export class PathNotFoundError extends OrchestrateError {
+  readonly code = 'E_PATH_NOT_FOUND';
+  readonly userFacing = true;
+  constructor(
+    message: string,
+    /** The paths of the task that match nothing in the repository. */
+    readonly paths: readonly string[],
   ) {
     super(message);
   }

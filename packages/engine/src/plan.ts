@@ -1,56 +1,72 @@
-import type { Plan, PlanStep, ResolvedConfig, StepVariant, UsageLedger } from '@orchestrate/core';
+import type { Plan, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { BudgetExceededError, ModelError, UnsupportedTaskError } from '@orchestrate/core';
 import {
   CallFailed,
   OFFLINE_CAPABILITIES,
   PLANNER_INSTRUCTIONS,
-  pathsInTask,
-  taskAsksToRewriteDocs,
   planOffline,
   plannerInput,
   plannerOutputSchema,
   type ModelClient,
   type PlannerOutput,
 } from '@orchestrate/agents';
-import { jobKind, pathMatcher, type JobTarget, type KindContext } from '@orchestrate/jobs';
-import type { FileIndex } from '@orchestrate/repo';
+import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
+import { git, type FileIndex } from '@orchestrate/repo';
+import { matchesSomething, normalizePlan, resolvePlanRefs } from './plan-check.js';
 import { repoSummary } from './repo-summary.js';
+import { checkTaskPaths } from './task-paths.js';
 import { estimateTokens } from './tokens.js';
 
-/** Whether a path or glob matches at least one indexed file. */
-function matchesSomething(files: FileIndex[], p: string): boolean {
-  const match = pathMatcher([p]);
-  return files.some((f) => match(f.path));
-}
+export { mergeDuplicateSteps, normalizePlan, resolvePlanRefs } from './plan-check.js';
+export { checkTaskPaths, type TaskPathLookup } from './task-paths.js';
 
-/** Asks the planner (model or offline rules) for a plan and checks it against the repository. */
+/**
+ * Asks the planner (model or offline rules) for a plan and checks it against the repository. A task naming a path
+ * the repository lacks stops before any call; with `root`, the plan's refs are asked of git and dropped when they name
+ * no commit; a plan left with no step has nothing to do.
+ */
 export async function makePlan(args: {
   task: string;
   files: FileIndex[];
   config: ResolvedConfig;
   client: ModelClient | null;
   ledger: UsageLedger;
+  /** The repository root; without it paths are checked against the index only and refs by their shape only. */
+  root?: string;
+  /** The commit the run works on. @default 'HEAD' */
+  commit?: string;
+  /** Every path of that commit, when the caller has them (else listed from git). */
+  allPaths?: readonly string[];
 }): Promise<Plan> {
-  const { task, files, config, client, ledger } = args;
-  const known = (p: string) => matchesSomething(files, p);
-  if (!client) {
-    const out = planOffline(task, known);
-    if (out.steps.length === 0) {
-      throw new UnsupportedTaskError(
-        'E_OFFLINE_UNSUPPORTED',
-        `The offline engine cannot do this task (${out.unsupported}). It is rule-based and can:\n` +
-          OFFLINE_CAPABILITIES.map((c) => `  - ${c}`).join('\n') +
-          '\nFor anything else, enable a model: set OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server) and run with --engine openai.',
-      );
-    }
-    const plan = normalizePlan(out, task, files, 'offline');
-    // The rules keep only paths the repository has: say so when the task named others (a typo widens the run).
-    const unknown = pathsInTask(task, () => true).filter((p) => !known(p) && (/\.[cm]?[jt]sx?$/.test(p) || (p.includes('/') && known(p.split('/')[0]!))));
-    if (unknown.length) {
-      plan.warnings.push(`ignored paths that match no file: ${unknown.join(', ')}${plan.steps.some((st) => st.selector.paths.length === 0) ? ' (using the whole repository)' : ''}`);
-    }
-    return plan;
+  const { task, files, client, root } = args;
+  await checkTaskPaths(task, files, args);
+  const out = client ? await askPlanner(args, client) : offlineAnswer(task, files);
+  const plan = normalizePlan(out, task, files, client ? args.config.models.planner : 'offline');
+  if (root) await resolvePlanRefs(plan, task, (ref) => isCommit(root, ref));
+  if (plan.steps.length === 0) {
+    throw new UnsupportedTaskError(
+      'E_NOTHING_TO_DO',
+      `Nothing to do: every step of the plan named something the repository does not have:\n${plan.warnings.map((w) => `  - ${w}`).join('\n')}\nName files, directories or declarations the repository has.`,
+    );
   }
+  return plan;
+}
+
+function offlineAnswer(task: string, files: FileIndex[]): PlannerOutput {
+  const out = planOffline(task, (p) => matchesSomething(files, p));
+  if (out.steps.length === 0) {
+    throw new UnsupportedTaskError(
+      'E_OFFLINE_UNSUPPORTED',
+      `The offline engine cannot do this task (${out.unsupported}). It is rule-based and can:\n` +
+        OFFLINE_CAPABILITIES.map((c) => `  - ${c}`).join('\n') +
+        '\nFor anything else, enable a model: set OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server) and run with --engine openai.',
+    );
+  }
+  return out;
+}
+
+async function askPlanner(args: { task: string; files: FileIndex[]; config: ResolvedConfig; ledger: UsageLedger }, client: ModelClient): Promise<PlannerOutput> {
+  const { task, files, config, ledger } = args;
   const input = plannerInput(task, repoSummary(files));
   const model = config.models.planner;
   const maxOut = config.maxOutputTokens.planner;
@@ -77,7 +93,7 @@ export async function makePlan(args: {
         `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. orchestrate's job kinds: docstrings, boilerplate (stub bodies, unit tests, type annotations), reformatting and conventions, review annotations, and custom bounded changes.`,
       );
     }
-    return normalizePlan(result.output, task, files, model);
+    return result.output;
   } catch (err) {
     if (err instanceof CallFailed) {
       ledger.record(model, err.usage);
@@ -89,46 +105,12 @@ export async function makePlan(args: {
   }
 }
 
-/**
- * Turns planner output into plan steps. Paths the repository does not have are dropped with a warning; when a step
- * named only such paths, the paths written in the task are used, else the whole repository.
- */
-export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex[], source: string): Plan {
-  const warnings: string[] = [];
-  const known = (p: string) => matchesSomething(files, p);
-  const allNames = new Set(files.flatMap((f) => f.declarations.flatMap((d) => [d.symbol, d.symbol.split('.').pop() ?? ''])));
-  const steps: PlanStep[] = out.steps.map((s, i) => {
-    let paths = s.paths.filter((p) => p.trim() && p.trim() !== '.' && p.trim() !== '**');
-    const unknown = paths.filter((p) => !known(p));
-    if (unknown.length) warnings.push(`step-${i + 1}: ignored paths that match no file: ${unknown.join(', ')}`);
-    paths = paths.filter(known);
-    if (s.paths.length && paths.length === 0 && unknown.length) {
-      paths = pathsInTask(task, known);
-      warnings.push(`step-${i + 1}: using ${paths.length ? `the paths named in the task (${paths.join(', ')})` : 'the whole repository'}`);
-    }
-    let names = s.names.filter((n) => allNames.has(n));
-    if (names.length < s.names.length) {
-      warnings.push(`step-${i + 1}: ignored names not in the repository: ${s.names.filter((n) => !allNames.has(n)).join(', ')}`);
-      if (names.length === 0) names = [];
-    }
-    const includeDocumented = s.includeDocumented && taskAsksToRewriteDocs(task);
-    if (s.includeDocumented && !includeDocumented) warnings.push(`step-${i + 1}: existing docs are kept (the task does not ask to rewrite them)`);
-    return {
-      id: `step-${i + 1}`,
-      kind: s.kind,
-      variant: variantFor(s.kind, s.variant, task),
-      selector: {
-        paths,
-        declarationKinds: [...new Set(s.declarationKinds)],
-        names,
-        exportedOnly: s.exportedOnly,
-        missingDocsOnly: !includeDocumented,
-        changedSince: s.changedSince?.trim() || null,
-      },
-      instructions: s.instructions.slice(0, 2_000),
-    };
-  });
-  return { steps, source, warnings };
+/** Whether a ref names a commit (a leading dash was refused before, so git never reads it as an option). */
+async function isCommit(root: string, ref: string): Promise<boolean> {
+  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(
+    (s) => s.trim() !== '',
+    () => false,
+  );
 }
 
 /** Expands plan steps into jobs, deterministically; a target claimed by an earlier step of the same work is not repeated. */
@@ -144,17 +126,4 @@ export function expandPlan(plan: Plan, ctx: KindContext): JobTarget[] {
     }
   }
   return out;
-}
-
-/** A valid variant for the kind: the planner's when it fits, else what the task's words say, else the kind's default. */
-function variantFor(kind: PlanStep['kind'], variant: StepVariant | null, task: string): StepVariant | null {
-  const allowed: Partial<Record<PlanStep['kind'], StepVariant[]>> = {
-    boilerplate: ['bodies', 'tests', 'types'],
-    reformat: ['format', 'conventions'],
-  };
-  const options = allowed[kind];
-  if (!options) return null;
-  if (variant && options.includes(variant)) return variant;
-  const fromTask = planOffline(task, () => false).steps.find((st) => st.kind === kind)?.variant;
-  return fromTask && options.includes(fromTask) ? fromTask : options[0]!;
 }

@@ -22,9 +22,9 @@ describe('plan normalisation and expansion', () => {
     ]);
   });
 
-  it('drops paths that match nothing, with a warning, and falls back to the paths in the task', () => {
-    const plan = normalizePlan({ steps: [{ ...step, paths: ['lib/nowhere'] }], unsupported: null }, 'document src/api', files, 'test');
-    expect(plan.steps[0]!.selector.paths).toEqual(['src/api']);
+  it('drops paths that match nothing, with a warning; a step left with none is dropped, not widened', () => {
+    const plan = normalizePlan({ steps: [{ ...step, paths: ['lib/nowhere', 'src/api'] }, { ...step, paths: ['lib/nowhere'] }], unsupported: null }, 'document src/api', files, 'test');
+    expect(plan.steps.map((s) => [s.id, s.selector.paths])).toEqual([['step-1', ['src/api']]]);
     expect(plan.warnings.join('\n')).toContain('lib/nowhere');
     expect(expandPlan(plan, kinds).every((t) => t.job.file === 'src/api/users.ts')).toBe(true);
   });
