@@ -202,7 +202,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     ? planOf(detached.report)
     : options.review
     ? reviewPlan(options.review.base)
-    : await makePlan({ task, files, config, client, ledger });
+    : await makePlan({ task, files, config, client, ledger, root, commit: baseCommit });
   timing.planMs = Date.now() - t1;
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
