@@ -7,7 +7,7 @@ import { startFakeOpenAI, type FakeServer } from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
 import { repoWithRun, SOURCE } from '../helpers/run-repo.js';
-import { fakeEnv, MATH_TS, scripted } from './openai-script.js';
+import { fakeEnv, MATH_TS, onePerCall, scripted } from './openai-script.js';
 
 let repo: TempRepo | undefined;
 let server: FakeServer | undefined;
@@ -82,13 +82,13 @@ describe('--json argument errors print one JSON error on stdout', () => {
 
 describe('model flags and --config', () => {
   it('--planner/--worker/--verifier pick the models; the journal keeps them for resume', async () => {
-    repo = makeRepo({ 'src/math.ts': MATH_TS });
+    repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }));
     const seen = new Set<string>();
     const script = scripted();
     const rename: Record<string, string> = { 'p-model': 'gpt-5.4', 'w-model': 'gpt-5.4-nano', 'v-model': 'gpt-5.4-mini' };
-    server = await startFakeOpenAI((req, n) => {
+    server = await startFakeOpenAI((req) => {
       seen.add(req.model);
-      return script({ ...req, model: rename[req.model] ?? req.model }, n);
+      return script({ ...req, model: rename[req.model] ?? req.model });
     });
     const r = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--planner', 'p-model', '--worker', 'w-model', '--verifier', 'v-model', 'add docstrings to src/math.ts'], fakeEnv(server));
     expect(r.exitCode, r.stderr).toBe(0);
