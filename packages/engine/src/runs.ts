@@ -234,7 +234,7 @@ export function formatRun(run: RunDetail, now = new Date()): string {
     const text = formatSummary(run.report);
     if (!run.branch || run.branchExists) return text;
     const how = run.status === 'undone' ? 'undone' : 'undone or deleted';
-    const kept = text.split('\n').filter((l) => l.trim() !== '' && !BRANCH_ADVICE.test(l));
+    const kept = text.split('\n').filter((l) => l.trim() !== '' && !BRANCH_ADVICE.test(l)).map((l) => l.replace(/^  branch: /, '  branch (gone): '));
     kept[0] = `${kept[0]} — ${how}: ${run.branch} no longer exists`;
     return [...kept, `  note: the run was ${how}; there is nothing to merge or delete (its report is kept).`].join('\n');
   }
