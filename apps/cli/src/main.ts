@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { UsageError, type RunReport } from '@orchestrate/core';
+import { DEFAULTS, UsageError, type RunReport } from '@orchestrate/core';
 import { applyRun, formatReview, formatRun, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { formatDryRun } from './dry-run.js';
 import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
 import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
-import { createProgress, type Progress } from './progress.js';
+import { ask, interruptions } from './interrupt.js';
+import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
 // Each job's output schema is new and parsed once: zod's JIT would compile code for every one of them and never reuse it.
@@ -61,11 +61,11 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     cmd
       .option('-C, --cwd <dir>', 'run in this repository (default: the current directory)')
       .addOption(new Option('--engine <engine>', 'auto = openai when an API key is configured, else offline').choices(['auto', 'openai', 'offline']))
-      .option('--concurrency <n>', 'model calls in flight at once (default: 8, or the config\'s)', concurrency)
+      .option('--concurrency <n>', `model calls in flight at once (default: ${DEFAULTS.concurrency}, or the config's)`, concurrency)
       .option('--budget <usd>', 'hard cap on spend in USD (default: none, or the config\'s budgetUsd)', positiveNumber('--budget'))
-      .option('--planner <model>', 'the planner model (default: gpt-5.4, or the config\'s models.planner)')
-      .option('--worker <model>', 'the worker model (default: gpt-5.4-nano, or the config\'s models.worker)')
-      .option('--verifier <model>', 'the verifier model (default: gpt-5.4-mini, or the config\'s models.verifier)')
+      .option('--planner <model>', `the planner model (default: ${DEFAULTS.models.planner}, or the config's models.planner)`)
+      .option('--worker <model>', `the worker model (default: ${DEFAULTS.models.worker}, or the config's models.worker)`)
+      .option('--verifier <model>', `the verifier model (default: ${DEFAULTS.models.verifier}, or the config's models.verifier)`)
       .option('--config <file>', 'use this config file instead of agents.config.ts at the repository root')
       .option('--json', 'print the final report as JSON on stdout (progress goes to stderr); errors too');
   const program = common(
@@ -209,44 +209,6 @@ function exitFor(report: RunReport): number {
   return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
 }
 
-/** How long calls in flight may finish after the first Ctrl-C before they are aborted. */
-const GRACE_MS = 20_000;
-
-/**
- * Ctrl-C: the first press stops scheduling (calls in flight finish, aborted after a grace period), verified work is
- * committed and the report says how to resume; a second press aborts at once, and the journal still resumes the run.
- * With --json the second press still ends stdout with one JSON document: the E_INTERRUPTED error naming the run.
- */
-function interruptions(io: IO, progress: Progress, json: boolean, runId: () => string | null): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const hint = () => (runId() ? `orchestrate resume ${runId()}` : 'orchestrate resume');
-  const onSigint = () => {
-    if (!stop.signal.aborted) {
-      stop.abort();
-      progress.note(`orchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.`);
-      timer = setTimeout(() => abort.abort(), GRACE_MS);
-      timer.unref();
-      return;
-    }
-    abort.abort();
-    progress.note(`orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`);
-    progress.stop();
-    if (json) printJsonError(io, 'E_INTERRUPTED', 'Aborted by a second Ctrl-C; answers received so far are kept in the run\'s journal.', { runId: runId(), resume: hint() });
-    process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', onSigint);
-  return {
-    stop: stop.signal,
-    abort: abort.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      process.off('SIGINT', onSigint);
-    },
-  };
-}
-
 /** Whether progress is one live line: stderr is a terminal and not a CI log. */
 function liveProgress(io: IO): boolean {
   return Boolean(io.stderr.isTTY) && !process.env.CI;
@@ -327,15 +289,3 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
   if (failOn && report.annotations.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT.failures;
   return exitFor(report);
 }
-
-async function ask(jobs: number, maxUsd: number, io: IO): Promise<boolean> {
-  const rl = createInterface({ input: io.stdin, output: io.stderr });
-  try {
-    const cost = maxUsd > 0 ? `at most $${maxUsd.toFixed(4)}` : 'no model calls';
-    const answer = await rl.question(`Run ${jobs} jobs (${cost})? [Y/n] `);
-    return !/^n/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
-
