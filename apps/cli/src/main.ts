@@ -85,12 +85,8 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .action(async (words: string[], opts: CliOptions) => {
       const task = words.join(' ').trim();
-      if (!task && !opts.json) {
-        // No task: the usage, on stderr (stdout stays for results), and exit 2.
-        io.stderr.write(program.helpInformation());
-        exit = EXIT.usage;
-        return;
-      }
+      // No task: the usage on stderr (stdout stays for results), then the E_USAGE error, exit 2.
+      if (!task && !opts.json) io.stderr.write(`${program.helpInformation()}\n`);
       exit = await guarded(io, opts.json, async () => {
         commandWord(program, task);
         return runCommand(task, opts, io);
