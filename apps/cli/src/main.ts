@@ -1,16 +1,19 @@
-import { createInterface } from 'node:readline/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
+import { DEFAULTS, UsageError, type RunReport } from '@orchestrate/core';
 import { applyRun, formatReview, formatRun, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
+import { formatDryRun } from './dry-run.js';
+import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
+import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
+import { ask, interruptions } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
 // Each job's output schema is new and parsed once: zod's JIT would compile code for every one of them and never reuse it.
 z.config({ jitless: true });
 
-/** Exit codes: 0 all jobs succeeded; 1 some failed or the budget stopped the run; 2 usage, config or environment error. */
-export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
+export { EXIT } from './help.js';
 
 interface CliOptions {
   cwd?: string;
@@ -22,6 +25,10 @@ interface CliOptions {
   concurrency?: number;
   budget?: number;
   json?: boolean;
+  planner?: string;
+  worker?: string;
+  verifier?: string;
+  config?: string;
 }
 
 function positiveNumber(flag: string) {
@@ -46,18 +53,21 @@ interface ReviewOptions extends Omit<CliOptions, 'dryRun' | 'yes'> {
 
 const SEVERITY_RANK = { note: 0, warning: 1, error: 2 } as const;
 
-type IO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
-
 /** The command line, declared here and handed to the engine; returns the exit code. */
 export async function main(argv: string[], io: IO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   let exit: number = EXIT.ok;
+  const json = wantsJson(argv);
   const common = (cmd: Command) =>
     cmd
-      .option('-C, --cwd <dir>', 'run in this repository')
+      .option('-C, --cwd <dir>', 'run in this repository (default: the current directory)')
       .addOption(new Option('--engine <engine>', 'auto = openai when an API key is configured, else offline').choices(['auto', 'openai', 'offline']))
-      .option('--concurrency <n>', 'model calls in flight at once', concurrency)
-      .option('--budget <usd>', 'hard cap on spend in USD', positiveNumber('--budget'))
-      .option('--json', 'print the final report as JSON on stdout (progress goes to stderr)');
+      .option('--concurrency <n>', `model calls in flight at once (default: ${DEFAULTS.concurrency}, or the config's)`, concurrency)
+      .option('--budget <usd>', 'hard cap on spend in USD (default: none, or the config\'s budgetUsd)', positiveNumber('--budget'))
+      .option('--planner <model>', `the planner model (default: ${DEFAULTS.models.planner}, or the config's models.planner)`)
+      .option('--worker <model>', `the worker model (default: ${DEFAULTS.models.worker}, or the config's models.worker)`)
+      .option('--verifier <model>', `the verifier model (default: ${DEFAULTS.models.verifier}, or the config's models.verifier)`)
+      .option('--config <file>', 'use this config file instead of agents.config.ts at the repository root')
+      .option('--json', 'print the final report as JSON on stdout (progress goes to stderr); errors too');
   const program = common(
     new Command('orchestrate')
       .description('Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.')
@@ -68,17 +78,26 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       .option('-y, --yes', 'do not ask for confirmation (implied when stdin is not a TTY)'),
   )
     .version(VERSION, '-V, --version')
+    .helpCommand('help [command]', 'show help for a command (or for orchestrate)')
+    .addHelpText('after', MAIN_HELP)
     .showHelpAfterError('(run orchestrate --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .action(async (words: string[], opts: CliOptions) => {
-      exit = await guarded(io, opts.json, () => runCommand(words.join(' ').trim(), opts, io));
+      const task = words.join(' ').trim();
+      // No task: the usage on stderr (stdout stays for results), then the E_USAGE error, exit 2.
+      if (!task && !opts.json) io.stderr.write(`${program.helpInformation()}\n`);
+      exit = await guarded(io, opts.json, async () => {
+        commandWord(program, task);
+        return runCommand(task, opts, io);
+      });
     });
   common(program.command('review').argument('[range]', '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch'))
     .description('Annotate the changed lines of a range (no edits): terminal, --sarif, --markdown, --json')
     .option('--sarif <file>', 'write SARIF 2.1.0 (GitHub code scanning)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse (for CI)').choices(['error', 'warning', 'note']))
     .option('--markdown <file>', 'write a Markdown summary')
+    .addHelpText('after', REVIEW_HELP)
     .action(async (range: string | undefined, own: ReviewOptions) => {
       const opts = withProgramOptions<ReviewOptions>(program, own);
       exit = await guarded(io, opts.json, () => reviewCommand(range, opts, io));
@@ -86,6 +105,7 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   common(program.command('resume').argument('[run-id]', 'an interrupted or detached run (default: the newest one)'))
     .description('Finish an interrupted run (killed, or stopped with Ctrl-C) or collect a detached run\'s batches: answers already received are not paid again')
     .option('--detach', 'submit the next batch and exit again instead of waiting')
+    .addHelpText('after', RESUME_HELP)
     .action(async (runId: string | undefined, own: CliOptions) => {
       const opts = withProgramOptions<CliOptions>(program, own);
       exit = await guarded(io, opts.json, () => runCommand('', { ...opts, yes: true, resume: runId ?? '' }, io));
@@ -149,10 +169,25 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    throw err;
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.exitCode === 0) return EXIT.ok;
+    // Commander already printed the error on stderr; with --json, stdout gets it as JSON too.
+    if (json) printJsonError(io, 'E_USAGE', err.message.replace(/^error: /, ''));
+    return EXIT.usage;
   }
   return exit;
+}
+
+/**
+ * Refuses a task that is one word naming a command (`Help`, `RUNS`, `-- review`): it is a mistyped command, not a
+ * task, and running it would plan (and pay for) a task nobody meant.
+ */
+function commandWord(program: Command, task: string): void {
+  const word = task.toLowerCase();
+  if (/\s/.test(word)) return;
+  const names = new Set(['help', ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])]);
+  if (!names.has(word)) return;
+  throw new UsageError(`"${task}" is a command, not a task: run \`orchestrate ${word}\`. A task says what to do, e.g. orchestrate "add docstrings to src/".`);
 }
 
 /**
@@ -165,68 +200,31 @@ function withProgramOptions<T extends object>(program: Command, own: T): T {
   return merged as T;
 }
 
-/** Maps errors to exit codes: user errors print their code and message (and JSON with --json), bugs say so. */
-async function guarded(io: IO, json: boolean | undefined, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (err) {
-    if (isOrchestrateError(err) && err.userFacing) {
-      io.stderr.write(`orchestrate: error [${err.code}]: ${err.message}\n`);
-      if (json) io.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2)}\n`);
-      return err.code === 'E_BUDGET' ? EXIT.failures : EXIT.usage;
-    }
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    io.stderr.write(`orchestrate: internal error — this is a bug, please report it with the output below.\n${detail}\n`);
-    return EXIT.failures;
-  }
-}
-
 function exitFor(report: RunReport): number {
   if (report.status === 'interrupted') return EXIT.interrupted;
   return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
 }
 
-/** How long calls in flight may finish after the first Ctrl-C before they are aborted. */
-const GRACE_MS = 20_000;
+/** Whether progress is one live line: stderr is a terminal and not a CI log. */
+function liveProgress(io: IO): boolean {
+  return Boolean(io.stderr.isTTY) && !process.env.CI;
+}
 
-/**
- * Ctrl-C: the first press stops scheduling (calls in flight finish, aborted after a grace period), verified work is
- * committed and the report says how to resume; a second press aborts at once, and the journal still resumes the run.
- */
-function interruptions(io: IO, runId: () => string | null): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const hint = () => (runId() ? `orchestrate resume ${runId()}` : 'orchestrate resume');
-  const onSigint = () => {
-    if (!stop.signal.aborted) {
-      stop.abort();
-      io.stderr.write(`\norchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.\n`);
-      timer = setTimeout(() => abort.abort(), GRACE_MS);
-      timer.unref();
-      return;
-    }
-    abort.abort();
-    io.stderr.write(`\norchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.\n`);
-    process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', onSigint);
+/** The model flags and the config file as run options; the file is relative to where orchestrate was started. */
+function modelOptions(opts: CliOptions): { models?: { planner?: string; worker?: string; verifier?: string }; configFile?: string } {
+  const models = { planner: opts.planner, worker: opts.worker, verifier: opts.verifier };
   return {
-    stop: stop.signal,
-    abort: abort.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      process.off('SIGINT', onSigint);
-    },
+    ...(Object.values(models).some((m) => m !== undefined) ? { models } : {}),
+    ...(opts.config !== undefined ? { configFile: path.resolve(opts.config) } : {}),
   };
 }
 
 async function runCommand(task: string, opts: CliOptions & { resume?: string }, io: IO): Promise<number> {
   if (!task && opts.resume === undefined) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
-  const progress = createProgress(io.stderr, Boolean(io.stderr.isTTY) && !process.env.CI);
+  const progress = createProgress(io.stderr, { live: liveProgress(io), dryRun: opts.dryRun });
   const interactive = Boolean(io.stdin.isTTY) && !opts.yes && !opts.json;
   let runId: string | null = null;
-  const signals = interruptions(io, () => runId);
+  const signals = interruptions(io, progress, Boolean(opts.json), () => runId);
   let report: RunReport;
   try {
     report = await runTask({
@@ -241,6 +239,7 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
       resume: opts.resume,
       concurrency: opts.concurrency,
       budgetUsd: opts.budget,
+      ...modelOptions(opts),
       onEvent: (event) => {
         if (event.type === 'run-start') runId = event.runId;
         progress.onEvent(event);
@@ -263,7 +262,7 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
 
 async function reviewCommand(range: string | undefined, opts: ReviewOptions, io: IO): Promise<number> {
   const [base, head] = range ? (range.includes('..') ? range.split(/\.\.\.?/) : [range, '']) : ['', ''];
-  const progress = createProgress(io.stderr, Boolean(io.stderr.isTTY) && !process.env.CI);
+  const progress = createProgress(io.stderr, { live: liveProgress(io) });
   let report: RunReport;
   try {
     report = await runTask({
@@ -272,6 +271,7 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
       engine: opts.engine,
       concurrency: opts.concurrency,
       budgetUsd: opts.budget,
+      ...modelOptions(opts),
       onEvent: progress.onEvent,
       review: { base: base || null, head: head || null },
     });
@@ -284,33 +284,4 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
   const failOn = opts.failOn;
   if (failOn && report.annotations.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT.failures;
   return exitFor(report);
-}
-
-async function ask(jobs: number, maxUsd: number, io: IO): Promise<boolean> {
-  const rl = createInterface({ input: io.stdin, output: io.stderr });
-  try {
-    const cost = maxUsd > 0 ? `at most $${maxUsd.toFixed(4)}` : 'no model calls';
-    const answer = await rl.question(`Run ${jobs} jobs (${cost})? [Y/n] `);
-    return !/^n/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
-
-function formatDryRun(report: RunReport): string {
-  const lines = [`orchestrate dry run (${report.engine} engine): nothing was created${report.engine === 'openai' ? ' and no worker was called' : ''}.`];
-  for (const step of report.plan.steps) lines.push(`  ${step.id}: ${step.kind}${step.selector.paths.length ? ` in ${step.selector.paths.join(', ')}` : ''}`);
-  lines.push(`  jobs: ${report.jobs.total}`);
-  for (const item of report.items.slice(0, 50)) lines.push(`    ${item.file} ${item.symbol}`);
-  if (report.items.length > 50) lines.push(`    … ${report.items.length - 50} more`);
-  const est = report.estimate;
-  if (est && Object.keys(est.perModel).length) {
-    lines.push('  estimate per model (calls, input tokens, output tokens low, $ low–high):');
-    for (const [model, m] of Object.entries(est.perModel)) {
-      lines.push(`    ${model}: ${m.calls} calls, ${m.inputTokens} in, ${m.outputTokens} out, $${m.costUsdLow.toFixed(4)}–$${m.costUsdHigh.toFixed(4)}`);
-    }
-    lines.push(`  total: $${est.costUsdLow.toFixed(4)}–$${est.costUsdHigh.toFixed(4)}`);
-  } else lines.push('  estimate: $0 (offline engine, no model calls)');
-  for (const [model, u] of Object.entries(report.usage)) lines.push(`  spent on planning: ${model} ${u.inputTokens} in, ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`);
-  return lines.join('\n');
 }

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'E_BUDGET'
   | 'E_DIRTY_TREE'
   | 'E_MERGE_CONFLICT'
+  /** A run aborted by a second Ctrl-C (exit 130); `orchestrate resume <id>` finishes it. */
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
 /** Base of every error orchestrate raises on purpose; `code` is stable, `message` says what to do next. */

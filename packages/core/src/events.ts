@@ -14,6 +14,8 @@ export type RunEvent =
   | { type: 'expanded'; jobs: Job[]; estimate: Estimate }
   | { type: 'job-start'; job: Job }
   | { type: 'job-worked'; job: Job }
+  /** The job passed its gates and the verifier (or needs no verifier): it waits only for its step's commit. */
+  | { type: 'job-verified'; job: Job }
   | { type: 'job-end'; job: Job; status: JobStatus; error: string | null }
   | { type: 'usage'; model: string; total: PricedUsage; costUsd: number; budgetUsd: number | null }
   | { type: 'commit'; sha: string; stepId: string; jobs: number }

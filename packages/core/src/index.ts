@@ -7,3 +7,4 @@ export * from './report.js';
 export * from './events.js';
 export * from './ledger.js';
 export { textMemo } from './memo.js';
+export { safeText, type SafeTextOptions } from './text.js';

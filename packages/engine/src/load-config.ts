@@ -9,13 +9,21 @@ export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.co
 // Resolved through the package (not a path relative to this file), so it holds in the CLI's bundle too.
 const corePath = createRequire(import.meta.url).resolve('@orchestrate/core');
 
-/** Finds and loads the repository's config file (if any), merges `overrides` and validates the whole. */
+/**
+ * Finds and loads the repository's config file (if any; `explicit` names one, which must exist), merges `overrides`
+ * (`models` role by role) and validates the whole.
+ */
 export async function loadConfig(
   root: string,
   overrides: Partial<UserConfig> = {},
+  explicit?: string,
 ): Promise<{ config: ResolvedConfig; file: string | null }> {
   let file: string | null = null;
-  for (const name of CONFIG_FILES) {
+  if (explicit && !(await access(explicit).then(() => true, () => false))) {
+    throw new ConfigError(`Config file ${explicit} does not exist: check the path given to --config (relative paths start where orchestrate runs).`);
+  }
+  if (explicit) file = explicit;
+  else for (const name of CONFIG_FILES) {
     const candidate = path.join(root, name);
     if (await access(candidate).then(() => true, () => false)) {
       file = candidate;
@@ -39,11 +47,14 @@ export async function loadConfig(
       throw new ConfigError(`${path.basename(file)} must \`export default defineConfig({ ... })\` (an object).`);
     }
   }
-  const merged = { ...(user as object), ...stripUndefined(overrides) };
+  const merged: Record<string, unknown> = { ...(user as object), ...stripUndefined(overrides) };
+  const userModels = (user as { models?: unknown }).models;
+  if (overrides.models) merged.models = { ...(typeof userModels === 'object' ? userModels : {}), ...stripUndefined(overrides.models) };
   return { config: resolveConfig(merged, file ? path.basename(file) : 'options'), file };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
+/** `value` without its undefined entries (so an option not given keeps the config's value). */
+export function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 

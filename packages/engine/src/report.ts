@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FaultCounts, FaultKind, ReportItem, RunReport } from '@orchestrate/core';
+import { safeText, type FaultCounts, type FaultKind, type ReportItem, type RunReport } from '@orchestrate/core';
 import type { JobState } from './job-state.js';
 
 /** Where a run's state lives in the target repository. */
@@ -67,7 +67,8 @@ export function formatSummary(report: RunReport): string {
     lines.push('  nothing was committed; no branch was kept.');
   } else if (report.annotations.length || report.items.length) lines.push(`  review: ${report.annotations.length} finding(s); no edits were made.`);
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
-  return lines.join('\n');
+  // Warnings, errors, paths, symbols and commit subjects come from models and the repository: escaped for the terminal.
+  return safeText(lines.join('\n'), { multiline: true });
 }
 
 const FAULT_LABELS: Record<FaultKind, string> = {

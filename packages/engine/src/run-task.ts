@@ -41,7 +41,7 @@ import { buildReport } from './run-report.js';
 import { clearInterrupted, findResumeTarget } from './resume.js';
 import { estimateRun } from './estimate.js';
 import { finish, newJobState, type JobState } from './job-state.js';
-import { loadConfig } from './load-config.js';
+import { loadConfig, stripUndefined } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
 import { writeReport } from './report.js';
 import type { HeavyGateState } from './heavy-gates.js';
@@ -60,6 +60,10 @@ export interface RunTaskOptions {
   dryRun?: boolean;
   concurrency?: number;
   budgetUsd?: number;
+  /** Models per role, over the config file's (`--planner`, `--worker`, `--verifier`). */
+  models?: { planner?: string; worker?: string; verifier?: string };
+  /** An explicit config file (absolute) instead of `agents.config.ts` at the repository root; missing: E_CONFIG. */
+  configFile?: string;
   /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL from. @default process.env */
   env?: Record<string, string | undefined>;
   onEvent?: RunEventListener;
@@ -82,6 +86,12 @@ export interface RunTaskOptions {
   stop?: AbortSignal;
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
   confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
+}
+
+/** The model flags over those a resumed run was started with; undefined when neither names one. */
+function modelOverrides(...layers: Array<RunTaskOptions['models']>): RunTaskOptions['models'] {
+  const models = Object.assign({}, ...layers.map((m) => stripUndefined(m ?? {})));
+  return Object.keys(models).length ? models : undefined;
 }
 
 /** A new run id: sortable by time, unique enough for branch names. */
@@ -132,8 +142,9 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     engine: options.engine ?? (first.engine as UserConfig['engine']),
     concurrency: options.concurrency ?? first.concurrency,
     budgetUsd: options.budgetUsd ?? first.budgetUsd,
+    models: modelOverrides(first.models, options.models),
   };
-  const { config } = await loadConfig(root, overrides);
+  const { config } = await loadConfig(root, overrides, options.configFile ?? first.configFile);
   const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
   const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
   // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
@@ -157,7 +168,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const journal = options.dryRun ? null : await openJournal(root, runId);
   if (journal && !interrupted) {
     journal.append(
-      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch } },
+      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch, models: options.models, configFile: options.configFile } },
       true,
     );
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);

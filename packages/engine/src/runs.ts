@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError, WorkingTreeError, type RunReport, type RunStatus } from '@orchestrate/core';
+import { safeText, UsageError, WorkingTreeError, type RunReport, type RunStatus } from '@orchestrate/core';
 import { branchExists, currentBranch, findRepoRoot, isAncestor, listBranches, mergeBranch, workingTreeChanges } from '@orchestrate/repo';
 import { JOURNAL_FILE, parseJournal, type JournalRecord, type StartRecord } from './journal-format.js';
 import { formatSummary, runDir } from './report.js';
@@ -210,7 +210,7 @@ export function formatRuns(runs: RunInfo[], now = new Date()): string {
     ['ID', 'TASK', 'STATUS', 'JOBS', 'COST', 'AGE'],
     ...runs.map((r) => [
       r.id,
-      cut(r.task, 40),
+      cut(safeText(r.task), 40),
       statusLabel(r),
       `${r.jobs.succeeded}/${r.jobs.total}`,
       `$${r.costUsd.toFixed(4)}`,
@@ -221,23 +221,33 @@ export function formatRuns(runs: RunInfo[], now = new Date()): string {
   return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')).join('\n');
 }
 
-/** `show`: a finished run's summary (formatSummary), or an unfinished run's task, base, progress and next step. */
+/** Lines of a finished run's summary that tell how to look at, merge or delete its branch (wrong once it is gone). */
+const BRANCH_ADVICE = /^(Your working tree, index and current branch were not touched\. Next:|\s+(look|merge|delete):\s)/;
+
+/**
+ * `show`: a finished run's summary (formatSummary), or an unfinished run's task, base, progress and next step. A run
+ * whose branch is gone (undone, or deleted by hand) says so instead of telling how to merge it. The task and the
+ * commit subjects are escaped: they come from the user, a model and the repository.
+ */
 export function formatRun(run: RunDetail, now = new Date()): string {
   if (run.report) {
     const text = formatSummary(run.report);
     if (!run.branch || run.branchExists) return text;
-    return `${text}\n  note: ${run.branch} no longer exists (undone or deleted); there is nothing to merge.`;
+    const how = run.status === 'undone' ? 'undone' : 'undone or deleted';
+    const kept = text.split('\n').filter((l) => l.trim() !== '' && !BRANCH_ADVICE.test(l)).map((l) => l.replace(/^  branch: /, '  branch (gone): '));
+    kept[0] = `${kept[0]} — ${how}: ${run.branch} no longer exists`;
+    return [...kept, `  note: the run was ${how}; there is nothing to merge or delete (its report is kept).`].join('\n');
   }
   const age = run.startedAt ? ` (${formatAge(now.getTime() - Date.parse(run.startedAt))} ago)` : '';
   const lines = [`orchestrate run ${run.id}${run.engine ? ` (${run.engine} engine)` : ''}: ${run.status}`];
-  lines.push(`  task: ${run.task || '(unknown: the journal has no start record)'}`);
+  lines.push(`  task: ${run.task ? safeText(run.task) : '(unknown: the journal has no start record)'}`);
   if (run.baseCommit) lines.push(`  base commit: ${run.baseCommit.slice(0, 8)}`);
   if (run.startedAt) lines.push(`  started: ${run.startedAt}${age}${run.pid ? `, process ${run.pid}${run.status === 'running' ? ' is still running' : ''}` : ''}`);
   const { jobs } = run;
   lines.push(`  so far: ${jobs.total} jobs seen, ${jobs.succeeded} succeeded, ${jobs.failed} failed, ${jobs.skipped} skipped; ${run.answers} model answers, $${run.costUsd.toFixed(4)}`);
   if (run.commits.length) {
     lines.push(`  committed on ${run.branch}:`);
-    for (const c of run.commits) lines.push(`    ${c.sha.slice(0, 8)}${c.detail ? ` ${c.detail}` : ''}`);
+    for (const c of run.commits) lines.push(`    ${c.sha.slice(0, 8)}${c.detail ? ` ${safeText(c.detail)}` : ''}`);
   } else lines.push(`  nothing committed yet${run.branchExists ? ` (branch ${run.branch} exists)` : ''}.`);
   if (run.status === 'interrupted') {
     lines.push('');

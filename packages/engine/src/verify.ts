@@ -24,6 +24,7 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatc
     else {
       releaseHold(s, ctx);
       s.phase = 'verified';
+      ctx.emit({ type: 'job-verified', job: s.target.job });
       s.verdict = empty
         ? 'nothing to verify'
         : ctx.client
@@ -53,8 +54,10 @@ function verdictKey(s: JobState): string {
 
 function applyVerdict(s: JobState, verdict: { accept: boolean; reason: string }, ctx: PhaseContext): void {
   s.verdict = verdict.reason.slice(0, 500);
-  if (verdict.accept) s.phase = 'verified';
-  else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
+  if (verdict.accept) {
+    s.phase = 'verified';
+    ctx.emit({ type: 'job-verified', job: s.target.job });
+  } else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
 }
 
 async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {

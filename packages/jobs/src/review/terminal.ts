@@ -1,3 +1,4 @@
+import { safeText } from '@orchestrate/core';
 import type { Annotation, Severity } from './annotation.js';
 import { countBySeverity, groupByFile, SEVERITIES } from './group.js';
 
@@ -45,8 +46,5 @@ export function formatForTerminal(
 
 /** Text with newlines folded and control/bidi characters escaped, so nothing can move the cursor or recolour output. */
 function safe(text: string): string {
-  return text
-    .replace(/\t/g, '  ')
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return safeText(text.replace(/\t/g, '  ').replace(/\s*[\r\n]+\s*/g, ' '));
 }

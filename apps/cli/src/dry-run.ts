@@ -1,0 +1,25 @@
+import { safeText, type RunReport } from '@orchestrate/core';
+
+/**
+ * What a dry run prints: the plan's steps, the jobs (at most 50) and the estimate per model. File names, symbols and
+ * paths come from the repository and the planner, so the whole text is escaped.
+ */
+export function formatDryRun(report: RunReport): string {
+  const lines = [`orchestrate dry run (${report.engine} engine): nothing was created (no branch, no worktree, no commit)${report.engine === 'openai' ? ' and no worker was called' : ''}.`];
+  for (const step of report.plan.steps) lines.push(`  ${step.id}: ${step.kind}${step.selector.paths.length ? ` in ${step.selector.paths.join(', ')}` : ''}`);
+  lines.push(`  jobs: ${report.jobs.total}`);
+  for (const item of report.items.slice(0, 50)) lines.push(`    ${safeText(item.file)} ${safeText(item.symbol)}`);
+  if (report.items.length > 50) lines.push(`    … ${report.items.length - 50} more`);
+  const est = report.estimate;
+  if (est && Object.keys(est.perModel).length) {
+    lines.push('  estimate per model (calls, input tokens, output tokens low, $ low–high):');
+    for (const [model, m] of Object.entries(est.perModel)) {
+      lines.push(`    ${model}: ${m.calls} calls, ${m.inputTokens} in, ${m.outputTokens} out, $${m.costUsdLow.toFixed(4)}–$${m.costUsdHigh.toFixed(4)}`);
+    }
+    lines.push(`  total: $${est.costUsdLow.toFixed(4)}–$${est.costUsdHigh.toFixed(4)}`);
+  } else lines.push('  estimate: $0 (offline engine, no model calls)');
+  for (const [model, u] of Object.entries(report.usage)) lines.push(`  spent on planning: ${model} ${u.inputTokens} in, ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`);
+  for (const w of report.warnings.slice(0, 5)) lines.push(`  warning: ${safeText(w)}`);
+  if (report.warnings.length > 5) lines.push(`  … ${report.warnings.length - 5} more warnings in the report`);
+  return safeText(lines.join('\n'), { multiline: true });
+}

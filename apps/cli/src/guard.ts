@@ -1,0 +1,36 @@
+import { isOrchestrateError, safeText, type ErrorCode } from '@orchestrate/core';
+import { EXIT } from './help.js';
+
+/** The CLI's output streams. */
+export type IO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
+
+/** Whether `--json` was asked for anywhere before `--` (known before commander parses, so its own errors are JSON too). */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** Prints `{ "error": { code, message, ... } }` on stdout: a `--json` run always ends with one JSON document. */
+export function printJsonError(io: Pick<IO, 'stdout'>, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
+  io.stdout.write(`${JSON.stringify({ error: { code, message, ...extra } }, null, 2)}\n`);
+}
+
+/**
+ * Maps errors to exit codes: user errors print their code and message (and JSON with --json), bugs say so. Messages
+ * can embed repository or model text (a path, a ref, a planner's words), so they are escaped before the terminal.
+ */
+export async function guarded(io: IO, json: boolean | undefined, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (isOrchestrateError(err) && err.userFacing) {
+      io.stderr.write(`orchestrate: error [${err.code}]: ${safeText(err.message, { multiline: true })}\n`);
+      if (json) printJsonError(io, err.code, err.message);
+      return err.code === 'E_BUDGET' ? EXIT.failures : EXIT.usage;
+    }
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    io.stderr.write(`orchestrate: internal error — this is a bug, please report it with the output below.\n${safeText(detail, { multiline: true })}\n`);
+    if (json) printJsonError(io, 'E_INTERNAL', err instanceof Error ? err.message : String(err));
+    return EXIT.failures;
+  }
+}

@@ -1,0 +1,53 @@
+import { DEFAULTS } from '@orchestrate/core';
+
+/** Exit codes: 0 all jobs succeeded; 1 some failed or the budget stopped the run; 2 usage, config or environment error; 130 interrupted. */
+export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
+
+/** The part of `orchestrate --help` after the options: examples, defaults, environment variables and exit codes. */
+export const MAIN_HELP = `
+Examples:
+  orchestrate "add docstrings to the public API of src/"     plan, work, verify; commit on a new branch
+  orchestrate --dry-run "add unit tests for src/math.ts"     show the plan, the jobs and the estimate; spend nothing on jobs
+  orchestrate --budget 0.50 --worker gpt-5.4-mini "format the code"
+  orchestrate review main..HEAD --fail-on error             annotate the changed lines (no edits)
+  orchestrate runs                                          list runs; then: show <id>, apply <id>, undo <id>, resume <id>
+  orchestrate help review                                   help for one command
+
+Defaults (set in agents.config.ts at the repository root, or the file given with --config):
+  engine ${DEFAULTS.engine} (openai when OPENAI_API_KEY is set, else the offline rules)
+  models: planner ${DEFAULTS.models.planner}, worker ${DEFAULTS.models.worker}, verifier ${DEFAULTS.models.verifier}
+  concurrency ${DEFAULTS.concurrency} calls in flight; no budget cap unless --budget or budgetUsd is set
+
+Environment:
+  OPENAI_API_KEY     the key of the openai engine (without it, auto = offline)
+  OPENAI_BASE_URL    an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1)
+  CI                 when set, progress is printed as plain lines, never as a live line
+  ORCHESTRATE_DEBUG  when set, say why the CLI runs from source instead of its bundle
+
+Exit codes:
+  ${EXIT.ok}    every job succeeded (or nothing needed doing)
+  ${EXIT.failures}    some jobs failed, the budget stopped the run, or review --fail-on matched
+  ${EXIT.usage}    usage, config or environment error (the message says what to do)
+  ${EXIT.interrupted}  interrupted (Ctrl-C): \`orchestrate resume <run-id>\` finishes it without paying twice
+
+Your working tree, index and current branch are never touched: the work lands on a branch orchestrate/<run-id>.
+`;
+
+/** Examples for `orchestrate review --help`. */
+export const REVIEW_HELP = `
+Examples:
+  orchestrate review                      the current branch against the merge base with the default branch
+  orchestrate review main..feature        a range
+  orchestrate review HEAD~3 --sarif review.sarif --markdown review.md --fail-on warning
+
+Exit codes: 0 done (no finding at --fail-on severity), 1 a finding at or above --fail-on, 2 usage or environment error.
+`;
+
+/** Examples for `orchestrate resume --help`. */
+export const RESUME_HELP = `
+Examples:
+  orchestrate resume                      the newest interrupted or detached run
+  orchestrate resume 20250101-120000-ab12 --budget 1
+
+A resumed run keeps the engine, models, concurrency and budget it was started with unless they are given again.
+`;

@@ -1,0 +1,55 @@
+import { createInterface } from 'node:readline/promises';
+import { EXIT } from './help.js';
+import { printJsonError, type IO } from './guard.js';
+import type { Progress } from './progress.js';
+
+/** How long calls in flight may finish after the first Ctrl-C before they are aborted. */
+const GRACE_MS = 20_000;
+
+/**
+ * Ctrl-C: the first press stops scheduling (calls in flight finish, aborted after a grace period), verified work is
+ * committed and the report says how to resume; a second press aborts at once, and the journal still resumes the run.
+ * With --json the second press still ends stdout with one JSON document: the E_INTERRUPTED error naming the run.
+ */
+export function interruptions(io: IO, progress: Progress, json: boolean, runId: () => string | null): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const hint = () => (runId() ? `orchestrate resume ${runId()}` : 'orchestrate resume');
+  const onSigint = () => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      progress.note(`orchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.`);
+      timer = setTimeout(() => abort.abort(), GRACE_MS);
+      timer.unref();
+      return;
+    }
+    abort.abort();
+    progress.note(`orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`);
+    progress.stop();
+    if (json) printJsonError(io, 'E_INTERRUPTED', 'Aborted by a second Ctrl-C; answers received so far are kept in the run\'s journal.', { runId: runId(), resume: hint() });
+    process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    stop: stop.signal,
+    abort: abort.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      process.off('SIGINT', onSigint);
+    },
+  };
+}
+
+/** Asks whether to run `jobs` jobs costing at most `maxUsd` (Enter = yes). */
+export async function ask(jobs: number, maxUsd: number, io: IO): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const cost = maxUsd > 0 ? `at most $${maxUsd.toFixed(4)}` : 'no model calls';
+    const answer = await rl.question(`Run ${jobs} jobs (${cost})? [Y/n] `);
+    return !/^n/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
