@@ -220,7 +220,7 @@ function render(target: JobTarget, ctx: KindContext, blocks: Block[]): JobOutcom
   const { def, named } = importParts(target.file, names);
   const lines = [...runnerImports(frame, body.join('\n')), importLine(frame, importPath(testPath, target.file, ctx.files), def, named, true), '', ...body];
   const text = capWritten(`${lines.join('\n').trimEnd()}\n`.replace(/\n/g, eol), 'the test file');
-  return { ...emptyOutcome(), newFiles: [{ path: testPath, text }] };
+  return { ...emptyOutcome(), newFiles: [{ path: testPath, text }], covers: blocks.map((b) => b.name) };
 }
 
 /** How the repository's style reads, for the worker. */
