@@ -33,6 +33,23 @@ describe('generated tests in the repository runner and style', () => {
     expect(report.commits.map((c: { message: string }) => c.message)).toEqual(['test: add unit tests for 2 functions in src/math.ts']);
     expect(report.warnings.some((w: string) => /ava is not installed/.test(w))).toBe(true);
   });
+
+  it("a model-written ava case passes the typecheck gate while ava is not installed (its `t` is the runner's, not the test's fault)", { timeout: 150_000 }, async ({ onTestFinished }) => {
+    const run = await runKinds(
+      {
+        files: { 'package.json': AVA_PKG, 'src/math.ts': TAB_MATH, 'src/round.ts': TAB_ROUND, 'test/round.ts': "import test from 'ava'\n\ntest('x', (t) => {\n\tt.pass()\n})\n" },
+        script: {
+          steps: [step({ kind: 'boilerplate', variant: 'tests', paths: ['src/math.ts'] })],
+          worker: () => ({ tests: [{ functionName: 'add', cases: [{ name: 'adds', code: 't.is(add(1, 2), 3)' }] }] }),
+        },
+        args: ['write unit tests for src/math.ts'],
+      },
+      onTestFinished,
+    );
+    expect(item(run.report!, '(file)', 'src/math.ts').attempts.map((a: { rejected: string | null }) => a.rejected)).toEqual([null]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(fileAt(run.repo, run.report!.branch, 'test/math.ts')).toContain("test('add: adds', async (t) => {\n\tt.is(add(1, 2), 3)\n})\n");
+  });
 });
 
 describe("the typecheck gate sees the repository's types", () => {
