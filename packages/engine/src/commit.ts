@@ -85,12 +85,37 @@ function succeed(s: JobState): void {
   s.status = 'succeeded';
 }
 
-const SUBJECTS: Record<string, (n: number, files: number) => string> = {
-  docstring: (n, f) => `docs: add doc comments to ${n} declaration${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
-  boilerplate: (n, f) => `feat: fill in ${n} boilerplate job${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
-  reformat: (n, f) => `style: reformat ${f} file${f === 1 ? '' : 's'} (${n} job${n === 1 ? '' : 's'})`,
-  custom: (n, f) => `chore: ${n} change${n === 1 ? '' : 's'} in ${f} file${f === 1 ? '' : 's'}`,
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Where a commit's jobs worked: the one source file by name, else how many files. */
+function where(jobs: JobState[]): string {
+  const sources = new Set(jobs.map((j) => j.target.file.path));
+  return sources.size === 1 ? [...sources][0]! : plural(sources.size, 'file');
+}
+
+/** A commit subject by kind (and variant): a conventional-commit type, then what was done and where. */
+const SUBJECTS: Record<string, (jobs: JobState[], files: number) => string> = {
+  docstring: (jobs) => `docs: add doc comments to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`,
+  boilerplate: (jobs) => {
+    const variant = jobs[0]?.target.step.variant ?? 'bodies';
+    if (variant === 'tests') {
+      const functions = jobs.reduce((n, j) => n + (j.outcome?.covers?.length ?? 0), 0);
+      return `test: add unit tests for ${functions ? plural(functions, 'function') : plural(jobs.length, 'file')} in ${where(jobs)}`;
+    }
+    if (variant === 'types') return `refactor: add type annotations to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`;
+    return `feat: implement ${jobs.length} function ${jobs.length === 1 ? 'body' : 'bodies'} in ${where(jobs)}`;
+  },
+  reformat: (jobs, files) =>
+    jobs[0]?.target.step.variant === 'conventions'
+      ? `style: apply the code conventions to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`
+      : `style: format ${files === 1 ? where(jobs) : plural(files, 'file')}`,
+  custom: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
 };
+
+/** The first line of a step's commit: what was done, to how many, where (`files` is how many files the commit writes). */
+export function commitSubject(kind: string, jobs: JobState[], files: number): string {
+  return (SUBJECTS[kind] ?? SUBJECTS.custom!)(jobs, files);
+}
 
 /** `files` is how many files the commit writes (a test job's source file is read, not written). */
 function commitMessage(stepId: string, kind: string, jobs: JobState[], info: CommitInfo, files: number): string {
@@ -98,7 +123,7 @@ function commitMessage(stepId: string, kind: string, jobs: JobState[], info: Com
   const cached = jobs.reduce((n, j) => n + j.usage.cachedInputTokens, 0);
   const output = jobs.reduce((n, j) => n + j.usage.outputTokens, 0);
   const cost = jobs.reduce((n, j) => n + j.costUsd, 0);
-  const subject = (SUBJECTS[kind] ?? SUBJECTS.custom!)(jobs.length, files);
+  const subject = commitSubject(kind, jobs, files);
   const models = info.engine === 'offline' ? 'offline (rule-based)' : `worker=${info.models.worker}, verifier=${info.models.verifier}`;
   return [
     subject,

@@ -88,7 +88,9 @@ function typecheckGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, sta
   for (const s of jobs.filter((x) => x.phase === 'ready')) {
     for (const f of s.outcome!.newFiles) {
       session.addFile(f.path, f.text);
-      const errors = session.diagnostics([f.path]).filter((d) => !missingTestTooling(d));
+      const found = session.diagnostics([f.path]);
+      const runnerMissing = found.some((d) => missingModule(d));
+      const errors = found.filter((d) => !missingTestTooling(d) && !(runnerMissing && untypedRunnerParameter(d)));
       session.removeFile(f.path);
       if (errors.length) {
         reject(s, `typecheck gate (${f.path}): ${describe(errors)}`, ctx);
@@ -105,8 +107,18 @@ const TEST_GLOBALS = /'(describe|it|test|expect|beforeEach|afterEach|beforeAll|a
  * module 'vitest'" or "cannot find name 'describe'" say nothing about the test, so they do not fail it.
  */
 function missingTestTooling(d: Diagnostic): boolean {
-  if ((d.code === 2307 || d.code === 7016) && /'[^./][^']*'/.test(d.message)) return true;
+  if (missingModule(d)) return true;
   return (d.code === 2582 || d.code === 2304 || d.code === 2593) && TEST_GLOBALS.test(d.message);
+}
+
+/** "Cannot find module 'x'" (or its declarations) for a package, not a relative file. */
+function missingModule(d: Diagnostic): boolean {
+  return (d.code === 2307 || d.code === 7016) && /'[^./][^']*'/.test(d.message);
+}
+
+/** ava's `t` (the runner's context parameter) is untyped while the runner's package is missing. */
+function untypedRunnerParameter(d: Diagnostic): boolean {
+  return d.code === 7006 && /^Parameter 't' /.test(d.message);
 }
 
 function describe(errors: Diagnostic[]): string {

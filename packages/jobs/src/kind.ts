@@ -35,6 +35,8 @@ export interface JobOutcome {
   /** Files the job creates (paths chosen by code, never by the model). */
   newFiles: { path: string; text: string }[];
   annotations: ReviewAnnotation[];
+  /** The declarations the new files are about (the functions a test file tests): what the commit subject counts. */
+  covers?: string[];
 }
 
 /** What a gate concluded about one job's change. */

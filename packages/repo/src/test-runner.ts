@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The test runners orchestrate can run a generated test with. */
-export type TestRunnerName = 'vitest' | 'jest' | 'node' | 'mocha';
+export type TestRunnerName = 'vitest' | 'jest' | 'node' | 'mocha' | 'ava';
 
 /** How a repository runs its tests, detected from package.json, config files and where its tests live. */
 export interface TestRunnerInfo {
@@ -13,7 +13,8 @@ export interface TestRunnerInfo {
   testCommand: string[] | null;
   /** Where tests live: a `test`, `tests`, `spec` or `__tests__` folder, or `''` for next to their sources. */
   testDir: string;
-  fileSuffix: '.test.ts' | '.spec.ts';
+  /** `.ts` when the tests are plain files in the test folder (`test/math.ts`), as ava runs them. */
+  fileSuffix: '.test.ts' | '.spec.ts' | '.ts';
   /** Whether the runner is in `<root>/node_modules` (always true for node's own runner). */
   installed: boolean;
 }
@@ -51,7 +52,13 @@ const CONFIGS: [TestRunnerName, RegExp][] = [
   ['vitest', /^vitest\.(config|workspace)\.[cm]?[jt]s$/],
   ['jest', /^jest\.config\.([cm]?[jt]s|json)$/],
   ['mocha', /^\.mocharc(\.(c?js|ya?ml|jsonc?))?$/],
+  ['ava', /^ava\.config\.[cm]?js$/],
 ];
+/** Runners that run every file of a test folder, so a plain `test/math.ts` is a test (ava's default globs). */
+const RUNS_PLAIN_FILES = new Set<TestRunnerName>(['ava']);
+/** A plain file in a test folder that is not a test: helpers, fixtures, `_`-prefixed files (as ava leaves them out). */
+const NOT_A_TEST = /(^|\/)(_[^/]*|__?(helpers?|fixtures?)__|helpers?|fixtures?)(\/|$)/;
+const PLAIN_TEST = /(^|\/)(test|tests|__tests__)\/(.+\/)?[^/]+\.[cm]?[jt]sx?$/;
 const OUTPUT_TAIL = 4096;
 /** Cache folders tools write under node_modules: kept out of the mirror, so those writes land in the worktree. */
 const CACHE_ENTRIES = new Set(['.vite', '.vite-temp', '.vitest', '.cache']);
@@ -63,15 +70,20 @@ export function detectTestRunner(root: string, packageJson: PackageJsonLike | nu
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
   const rootEntries = safeReaddir(root);
   const fromScript = script ? runnerInScript(script) : null;
-  const fromConfig = CONFIGS.find(([, re]) => rootEntries.some((e) => re.test(e)))?.[0] ?? (pkg.jest ? 'jest' : pkg.mocha ? 'mocha' : null);
-  const fromDeps = (['vitest', 'jest', 'mocha'] as const).find((n) => n in deps) ?? null;
+  const fromConfig =
+    CONFIGS.find(([, re]) => rootEntries.some((e) => re.test(e)))?.[0] ?? (pkg.jest ? 'jest' : pkg.mocha ? 'mocha' : pkg.ava ? 'ava' : null);
+  const fromDeps = (['vitest', 'jest', 'mocha', 'ava'] as const).find((n) => n in deps) ?? null;
   const name: TestRunnerName = fromScript ?? fromConfig ?? fromDeps ?? 'vitest';
-  const tests = (files ?? listFiles(root)).filter((f) => TEST_FILE.test(f) && !f.split('/').includes('node_modules'));
+  const all = (files ?? listFiles(root)).filter((f) => !f.split('/').includes('node_modules'));
+  const suffixed = all.filter((f) => TEST_FILE.test(f));
+  const plain = RUNS_PLAIN_FILES.has(name) ? all.filter((f) => PLAIN_TEST.test(f) && !TEST_FILE.test(f) && !NOT_A_TEST.test(f)) : [];
+  const tests = [...suffixed, ...plain];
+  const spec = suffixed.filter((f) => /\.spec\./.test(f)).length;
   return {
     name,
     testCommand: script ? ['npm', 'test', '--'] : null,
     testDir: testDirOf(tests),
-    fileSuffix: tests.filter((f) => /\.spec\./.test(f)).length > tests.length / 2 ? '.spec.ts' : '.test.ts',
+    fileSuffix: plain.length > suffixed.length ? '.ts' : spec > suffixed.length / 2 ? '.spec.ts' : '.test.ts',
     installed: name === 'node' || existsSync(path.join(root, 'node_modules', name, 'package.json')),
   };
 }
@@ -80,6 +92,7 @@ function runnerInScript(script: string): TestRunnerName | null {
   if (/\bvitest\b/.test(script)) return 'vitest';
   if (/\bjest\b/.test(script)) return 'jest';
   if (/\bmocha\b/.test(script)) return 'mocha';
+  if (/(^|[\s;&|/])ava\b/.test(script)) return 'ava';
   if (/(^|[\s;&|])(node|tsx)\b[^;&|]*\s--test\b/.test(script)) return 'node';
   return null;
 }
@@ -109,8 +122,10 @@ export function testFilePathFor(sourcePath: string, info: TestRunnerInfo, existi
   const p = path.posix;
   const ext = p.extname(sourcePath);
   const base = p.basename(sourcePath, ext);
-  const suffix = ext === '.tsx' ? `${info.fileSuffix}x` : info.fileSuffix;
   const sourceDir = p.dirname(sourcePath) === '.' ? '' : p.dirname(sourcePath);
+  // A plain name is only a test inside a test folder: next to its source it would be the source itself.
+  const fileSuffix = info.fileSuffix === '.ts' && info.testDir === '' ? '.test.ts' : info.fileSuffix;
+  const suffix = ext === '.tsx' ? `${fileSuffix}x` : fileSuffix;
   const tests = existingFiles.filter((f) => TEST_FILE.test(f));
   let dir: string;
   if (info.testDir === '') dir = sourceDir;
@@ -151,6 +166,7 @@ export async function runTestFile(runner: TestRunnerName, cwd: string, testFile:
       }
       return run(process.execPath, ['--import', 'tsx', '--test', testFile], cwd, options, false);
     }
+    // ava and mocha take the file as their only argument; their config (TypeScript loader, extensions) is the repository's.
     const args = runner === 'vitest' ? ['run', testFile] : runner === 'jest' ? ['--ci', '--no-watchman', '--runTestsByPath', testFile] : [testFile];
     if (!existsSync(bin(runner))) return notRunnable(`${runner} is not installed (no node_modules/.bin/${runner}): run the package manager's install`);
     return run(bin(runner), args, cwd, options, false);

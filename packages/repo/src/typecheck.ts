@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { RepoFile } from './files.js';
@@ -52,14 +52,22 @@ export class TypecheckSession {
     this.project = project;
   }
 
-  /** Creates a session: `<root>/tsconfig.json`'s compiler options when it exists (its file list is ignored), else strict defaults. */
+  /**
+   * Creates a session that sees the types the repository's own `tsc` sees: `<root>/tsconfig.json`'s compiler options
+   * (types, typeRoots, lib, module resolution, resolved relative to the config) and the declaration files it includes,
+   * read from disk; the rest of its file list is ignored. Without a tsconfig.json: strict defaults, with the
+   * `node_modules/@types` folders of the root and its ancestors (where `tsc` would look).
+   */
   static create(options: TypecheckSessionOptions): TypecheckSession {
     const root = path.resolve(options.root);
     const tsConfigFilePath = path.join(root, 'tsconfig.json');
-    const project = existsSync(tsConfigFilePath)
-      ? new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true } })
-      : new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: DEFAULT_OPTIONS });
+    const config = existsSync(tsConfigFilePath) ? parseConfig(tsConfigFilePath) : null;
+    const project = config
+      ? new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ...automaticTypes(config.options, root) } })
+      : new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { ...DEFAULT_OPTIONS, ...automaticTypes({}, root) } });
     const session = new TypecheckSession(root, project);
+    // Before the given files, so a declaration file the run also indexed is served from memory like the rest.
+    for (const file of config ? declarationFilesOf(config) : []) project.addSourceFileAtPathIfExists(file);
     for (const file of options.files) session.put(file.path, file.text);
     return session;
   }
@@ -149,6 +157,72 @@ export function newDiagnostics(baseline: Diagnostic[], now: Diagnostic[]): Diagn
     else added.push(d);
   }
   return added;
+}
+
+/** The parsed tsconfig (options resolved through `extends`, its file list); null when it cannot be read. */
+function parseConfig(tsConfigFilePath: string): ts.ParsedCommandLine | null {
+  const ignore = () => undefined;
+  return ts.getParsedCommandLineOfConfigFile(tsConfigFilePath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: ignore }) ?? null;
+}
+
+/**
+ * The automatic types `tsc` would include when the options name none: every package in the type roots (the options'
+ * `typeRoots`, else the `node_modules/@types` of the root and its ancestors). Named explicitly because the in-memory
+ * host skips symlinked folders (pnpm links every `@types/*`) and, without a config file, looks from the process's
+ * current directory instead of the repository.
+ */
+function automaticTypes(options: ts.CompilerOptions, root: string): { types?: string[] } {
+  if (options.types) return {};
+  const roots = options.typeRoots ?? ancestorsOf(root).map((dir) => path.join(dir, 'node_modules', '@types'));
+  const names = new Set<string>();
+  for (const dir of roots) {
+    for (const name of safeReaddir(dir)) {
+      const pkg = path.join(dir, name);
+      if (name.startsWith('.') || !isDirectory(pkg)) continue;
+      // As tsc does: a package.json that sets `typings: null` opts out of automatic inclusion.
+      if (readJson(path.join(pkg, 'package.json'))?.typings === null) continue;
+      names.add(name);
+    }
+  }
+  return names.size ? { types: [...names].sort() } : {};
+}
+
+/** `dir` and every folder above it, innermost first. */
+function ancestorsOf(dir: string): string[] {
+  const out = [dir];
+  while (path.dirname(out[out.length - 1]!) !== out[out.length - 1]) out.push(path.dirname(out[out.length - 1]!));
+  return out;
+}
+
+const MAX_DECLARATION_FILES = 500;
+
+/** The repository's own declaration files its tsconfig includes (ambient globals, module shims): outside node_modules, at most 500. */
+function declarationFilesOf(config: ts.ParsedCommandLine): string[] {
+  return config.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f) && !f.split(/[\\/]/).includes('node_modules')).slice(0, MAX_DECLARATION_FILES);
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory(); // follows symlinks, unlike a dirent
+  } catch {
+    return false;
+  }
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }
 
 function toDiagnostic(file: string, d: ts.Diagnostic): Diagnostic {

@@ -75,6 +75,21 @@ describe('detectTestRunner', () => {
     expect(detect(['packages/x/test/a.test.ts', 'node_modules/y/a.spec.ts', 'node_modules/y/b.spec.ts'])).toMatchObject({ testDir: 'test', fileSuffix: '.test.ts' });
   });
 
+  it('knows ava: from the test script, its config file, package.json or the dependencies', () => {
+    expect(detectTestRunner(makeDir(), { scripts: { test: 'tsc && ava --verbose' }, devDependencies: { vitest: '4' } }, []).name).toBe('ava');
+    expect(detectTestRunner(makeDir({ 'ava.config.mjs': '' }), { devDependencies: { vitest: '4' } }, []).name).toBe('ava');
+    expect(detectTestRunner(makeDir(), { ava: { extensions: { ts: 'module' } } }, []).name).toBe('ava');
+    expect(detectTestRunner(makeDir(), { devDependencies: { ava: '6' } }, []).name).toBe('ava');
+    expect(detectTestRunner(makeDir({ 'node_modules/ava/package.json': '{}' }), { devDependencies: { ava: '6' } }, []).installed).toBe(true);
+  });
+
+  it("follows ava's plain test names (test/math.ts), leaving helpers and fixtures out", () => {
+    const files = ['src/math.ts', 'test/parse.ts', 'test/format.ts', 'test/helpers/setup.ts', 'test/fixtures/a.ts', 'test/_util.ts', 'test/one.test.ts'];
+    expect(detectTestRunner(makeDir(), { devDependencies: { ava: '6' } }, files)).toMatchObject({ name: 'ava', testDir: 'test', fileSuffix: '.ts' });
+    // vitest and jest do not run a plain `test/x.ts`: their tests keep a suffix whatever the folder holds.
+    expect(detectTestRunner(makeDir(), { devDependencies: { vitest: '4' } }, files)).toMatchObject({ testDir: 'test', fileSuffix: '.test.ts' });
+  });
+
   it('walks the disk for tests when no file list is given, skipping node_modules', () => {
     const root = makeDir({ 'spec/a.spec.ts': '', 'src/a.ts': '', 'node_modules/z/test/x.test.ts': '', 'node_modules/z/test/y.test.ts': '' });
     expect(detectTestRunner(root, {})).toMatchObject({ testDir: 'spec', fileSuffix: '.spec.ts' });
@@ -102,6 +117,13 @@ describe('testFilePathFor', () => {
     expect(testFilePathFor('index.ts', info(''), [])).toBe('index.test.ts');
     expect(testFilePathFor('src/a/b.ts', info('__tests__'), ['src/x/__tests__/y.test.ts'])).toBe('src/a/__tests__/b.test.ts');
     expect(testFilePathFor('src/a/b.ts', info('__tests__'), ['src/__tests__/y.test.ts'])).toBe('src/__tests__/a/b.test.ts');
+  });
+
+  it("names a test like ava's plain test files, never as the source itself", () => {
+    const ava = { ...info('test', '.ts'), name: 'ava' as const };
+    expect(testFilePathFor('src/math.ts', ava, ['src/math.ts', 'test/parse.ts'])).toBe('test/math.ts');
+    expect(testFilePathFor('src/math.ts', ava, ['src/math.ts', 'test/parse.ts', 'test/math.ts'])).toBe('test/math.generated.ts');
+    expect(testFilePathFor('src/math.ts', { ...ava, testDir: '' }, ['src/math.ts'])).toBe('src/math.test.ts');
   });
 
   it('never returns an existing file', () => {
@@ -146,6 +168,7 @@ describe('runTestFile / runTestCommand', () => {
     const cwd = makeDir({ 'a.test.ts': '' });
     expect((await runTestFile('node', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/tsx/);
     expect((await runTestFile('vitest', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/vitest is not installed/);
+    expect((await runTestFile('ava', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/ava is not installed/);
     const missing = await runTestCommand(cwd, ['no-such-command-for-orchestrate'], { timeoutMs: 5_000 });
     expect(missing).toMatchObject({ passed: false, notRunnable: expect.stringContaining('ENOENT') });
   });

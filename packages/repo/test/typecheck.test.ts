@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -107,6 +107,71 @@ describe('TypecheckSession', () => {
     session.update('a.ts', 'export const a = (1;\n');
     expect(session.diagnostics(['a.ts']).map((d) => d.code)).toContain(1005);
     expect(() => session.update('b.ts', '')).toThrow(/not in the session/);
+  });
+});
+
+/** A root whose node_modules/@types/node is ours (a symlink, as pnpm lays it out), so `node:*` modules have types. */
+function rootWithNodeTypes(files: Record<string, string>, typesDir = 'node_modules/@types'): string {
+  const root = makeRoot(files);
+  mkdirSync(path.join(root, typesDir), { recursive: true });
+  symlinkSync(realpathSync(path.join(import.meta.dirname, '../../../node_modules/@types/node')), path.join(root, typesDir, 'node'));
+  return root;
+}
+
+const NODE_TEST = [
+  "import { describe, it } from 'node:test';",
+  "import assert from 'node:assert/strict';",
+  "import { add } from '../src/math.js';",
+  '',
+  "describe('add', () => {",
+  "  it('adds', () => {",
+  '    assert.equal(add(1, 2), 3);',
+  '  });',
+  '});',
+  '',
+].join('\n');
+const NODE_TEST_WRONG = NODE_TEST.replace('add(1, 2)', "add(1, '2')");
+const MATH = [HEAD[0]!];
+
+describe('TypecheckSession sees the types the repository sees', () => {
+  const check = (root: string, text: string) => {
+    const session = TypecheckSession.create({ root, files: MATH });
+    session.addFile('test/math.test.ts', text);
+    return session.diagnostics(['test/math.test.ts']).map((d) => d.code);
+  };
+
+  it("resolves node:test from the repository's @types/node when it has no tsconfig.json; a real type error still counts", () => {
+    const root = rootWithNodeTypes({});
+    expect(check(root, NODE_TEST)).toEqual([]);
+    expect(check(root, NODE_TEST_WRONG)).toEqual([2345]);
+  });
+
+  it('finds @types in an enclosing folder (a package inside a workspace) when there is no tsconfig.json', () => {
+    const workspace = rootWithNodeTypes({ 'packages/a/package.json': '{}' });
+    expect(check(path.join(workspace, 'packages/a'), NODE_TEST)).toEqual([]);
+  });
+
+  it('includes symlinked @types packages (a pnpm layout) automatically when the tsconfig names no types', () => {
+    const root = rootWithNodeTypes({ 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', noEmit: true } }) });
+    expect(check(root, NODE_TEST)).toEqual([]);
+    expect(check(root, NODE_TEST_WRONG)).toEqual([2345]);
+  });
+
+  it('follows tsconfig types and typeRoots (relative to the config), and a real type error still counts', () => {
+    const tsconfig = { compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], typeRoots: ['./typings'], noEmit: true } };
+    const root = rootWithNodeTypes({ 'tsconfig.json': JSON.stringify(tsconfig) }, 'typings');
+    expect(check(root, NODE_TEST)).toEqual([]);
+    expect(check(root, NODE_TEST_WRONG)).toEqual([2345]);
+  });
+
+  it("sees the repository's own declaration files (ambient globals its tsconfig includes), read from disk", () => {
+    const root = makeRoot({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, include: ['src', 'types'] }),
+      'types/globals.d.ts': 'declare const APP_VERSION: string;\n',
+    });
+    const text = "import { add } from '../src/math.js';\nexport const v: string = APP_VERSION + add(1, 2);\n";
+    expect(check(root, text)).toEqual([]);
+    expect(check(root, text.replace('APP_VERSION', 'APP_VERSON'))).toEqual([2552]);
   });
 });
 
