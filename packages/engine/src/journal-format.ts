@@ -19,6 +19,8 @@ export interface StartRecord {
   engine: 'openai' | 'offline';
   /** The process that ran it: a run whose process is gone without an `end` record was interrupted. */
   pid: number;
+  /** When that process started (Linux: /proc/<pid>/stat field 22), so a later process with the same pid is not taken for it. */
+  pidStart?: string;
   at: string;
   /** The options to run it again with (budget, concurrency, engine, batch). */
   options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean };
@@ -64,6 +66,8 @@ export interface PhaseRecord {
   sha?: string;
   /** For `resumed`: the process that continues the run. */
   pid?: number;
+  /** For `resumed`: when that process started (see `StartRecord.pidStart`). */
+  pidStart?: string;
 }
 
 /** The last record: the run ended (its report.json is written). */

@@ -5,6 +5,7 @@ import { CallFailed, type ModelClient, type StructuredCall, type StructuredResul
 import type { RunEvent } from '@orchestrate/core';
 import { ensureExcluded } from '@orchestrate/repo';
 import type { PhaseContext } from './work.js';
+import { processStartTime } from './liveness.js';
 import { journalPath, parseJournal, type AnswerRecord, type JobRecord, type JournalRecord } from './journal-format.js';
 
 /**
@@ -25,10 +26,13 @@ export class Journal {
     return new Journal(journalPath(root, runId));
   }
 
-  /** Appends one record; `durable` also flushes it to the disk. */
+  /**
+   * Appends one record; `durable` also flushes it to the disk. A record naming this process as the run's (`start`,
+   * `resumed`) gets its start time too, so liveness checks can tell it from a later process with the same pid.
+   */
   append(record: JournalRecord, durable = false): void {
     if (this.fd === null) return;
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    writeSync(this.fd, `${JSON.stringify(withStartTime(record))}\n`);
     if (durable) fsyncSync(this.fd);
   }
 
@@ -39,6 +43,21 @@ export class Journal {
     closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** The record, with this process's start time when it names this process as the run's and has none. */
+function withStartTime(record: JournalRecord): JournalRecord {
+  const names = record.t === 'start' || (record.t === 'phase' && record.phase === 'resumed');
+  if (!names || record.pid !== process.pid || record.pidStart !== undefined) return record;
+  const pidStart = ownStartTime();
+  return pidStart === undefined ? record : { ...record, pidStart };
+}
+
+let ownStart: { value: string | undefined } | null = null;
+/** This process's start time, read once. */
+function ownStartTime(): string | undefined {
+  ownStart ??= { value: processStartTime() };
+  return ownStart.value;
 }
 
 /** The records of a run's journal, or null when it has none. */
