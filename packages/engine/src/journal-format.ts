@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TokenUsage } from '@orchestrate/core';
+import type { FaultKind, TokenUsage } from '@orchestrate/core';
 
 /** The journal of a run: one JSON record per line, appended before the action it enables. */
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -38,6 +38,8 @@ export interface AnswerRecord {
   costUsd: number;
   /** Set when the answer was refused (invalid output): the failure is replayed, since it was paid for. */
   error?: string;
+  /** The kind of a refused answer's fault (`invalidJson`, …), replayed with it so the ladder retries it again. */
+  fault?: FaultKind;
 }
 
 /** One job's verdict from a verifier call, kept apart from the call: a resumed run may batch the jobs differently. */
