@@ -25,7 +25,7 @@ export interface FakeLogEntry {
   status: number;
   usage: { input_tokens: number; output_tokens: number; cached_tokens: number } | null;
   /** A reply that was not an HTTP answer: the socket was reset, or the request was left hanging. */
-  fault?: 'reset' | 'hang' | 'flood';
+  fault?: 'reset' | 'hang' | 'flood' | 'truncated';
   /**
    * Only when the server has a `latency` hook: when the request body arrived and when the reply was sent
    * (`performance.now()` ms) and the delay the hook asked for (0 for error replies, which are never delayed).
@@ -45,7 +45,8 @@ export interface FakeUsage {
  * Responses `status: "incomplete"` with `incomplete_details.reason`, chat `finish_reason: "length"`), an answer with no
  * message at all, an HTTP error (status and headers, e.g. `retry-after-ms`), a reset socket (before the headers, or
  * after the headers and part of the body), no answer at all (`hang`: before the headers, or after them), or a body
- * without end (`flood`: `endless` streams until the client hangs up, `declared` only announces a terabyte).
+ * without end (`flood`: `endless` streams until the client hangs up, `declared` only announces a terabyte), or a whole
+ * 200 answer whose JSON body stops short (`truncated`: `{"id": "broken", "output": [`, its length declared as sent).
  */
 export type FakeReply =
   | { json: unknown; usage?: FakeUsage; incomplete?: string }
@@ -54,7 +55,8 @@ export type FakeReply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { reset: 'before-headers' | 'mid-body' }
   | { flood: 'endless' | 'declared' }
-  | { hang: 'before-headers' | 'after-headers' };
+  | { hang: 'before-headers' | 'after-headers' }
+  | { truncated: true };
 
 /** Decides the reply for a request; `n` is the 0-based index of this request on the server. */
 export type FakeHandler = (req: FakeRequest, n: number) => FakeReply | Promise<FakeReply>;
@@ -128,7 +130,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
         } catch (err) {
           reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
         }
-        if ('reset' in reply || 'hang' in reply || 'flood' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
+        if ('reset' in reply || 'hang' in reply || 'flood' in reply || 'truncated' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
         if ('status' in reply) {
           entry.status = reply.status;
           return { status: reply.status, body: reply.body ?? errorBody('fake error', 'server_error') };
@@ -205,6 +207,13 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       pump();
       return;
     }
+    if ('truncated' in reply) {
+      // A complete HTTP answer (status, headers, every declared byte) whose JSON ends early: not a reset, a broken body.
+      entry.fault = 'truncated';
+      entry.status = 200;
+      sendRaw(res, 200, TRUNCATED_BODY, n);
+      return;
+    }
     if ('hang' in reply) {
       entry.fault = 'hang';
       if (reply.hang === 'after-headers') {
@@ -262,6 +271,15 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       });
     },
   };
+}
+
+/** The body of a `truncated` reply, as a faulty proxy or server cut it. */
+export const TRUNCATED_BODY = '{"id": "broken", "output": [';
+
+/** Sends `text` as a JSON answer with its exact length. */
+function sendRaw(res: http.ServerResponse, status: number, text: string, n: number): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'x-request-id': `req_${n}` });
+  res.end(text);
 }
 
 function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): FakeRequest {

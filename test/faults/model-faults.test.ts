@@ -5,7 +5,7 @@
 import ts from 'typescript';
 import { describe, it } from 'vitest';
 import { formatSummary } from '@orchestrate/engine';
-import type { FakeReply } from '../fake/openai-server.js';
+import type { FakeReply, FakeRequest } from '../fake/openai-server.js';
 import { bytesChanged, snapshotUserTree } from '../helpers/user-tree.js';
 import { recordScenario } from './results.js';
 import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, servedUsage, type Scenario, type ScenarioOptions } from '../e2e/openai-script.js';
@@ -116,6 +116,15 @@ const rateLimited = (headers: Record<string, string>): FakeReply => ({ status: 4
 const serverError = (status: number, headers: Record<string, string> = {}): FakeReply => ({ status, headers, body: { error: { message: 'The server had an error', type: 'server_error', param: null, code: null } } });
 const huge = `{"summary": "${'Divides. '.repeat(350_000)}"}`; // ~3 MB of text
 
+/** A `before` script: verifier requests judging more than `max` jobs get text that is not JSON. */
+function verifierNotJsonOver(max: number): (req: FakeRequest) => FakeReply | undefined {
+  return (req) => {
+    if (req.model !== MODELS.verifier) return undefined;
+    const keys = Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
+    return keys.length > max ? { text: 'Looks good to me!' } : undefined;
+  };
+}
+
 interface Case {
   name: string;
   options: ScenarioOptions;
@@ -148,6 +157,11 @@ const CASES: Case[] = [
     name: 'connection resets (before the headers, mid-body): retried; resets that persist fail the job',
     options: { script: { worker: perAttempt({ add: [{ reset: 'before-headers' }, undefined], divide: [{ reset: 'mid-body' }, undefined], clamp: [{ reset: 'mid-body' }] }) } },
     expected: { exitCode: 1, failed: { clamp: /^worker: could not reach the API \(after 2 retries\): / }, faults: { connectionErrors: 5 } },
+  },
+  {
+    name: 'a 200 answer whose JSON body is truncated: retried like a 5xx; one that persists fails its job, counted',
+    options: { script: { worker: perAttempt({ divide: [{ truncated: true }, undefined], add: [{ truncated: true }] }) } },
+    expected: { exitCode: 1, failed: { add: /^worker: the API's answer was cut off \(its JSON body ended early\) after 2 retries$/ }, faults: { truncatedBody: 4 } },
   },
   {
     name: 'hangs past api.timeoutMs (before and after the headers): retried; a hang that persists fails the job',
@@ -189,6 +203,22 @@ const CASES: Case[] = [
     name: 'empty output (no message, empty text): retried, and the jobs succeed',
     options: { script: { worker: perAttempt({ divide: [{ noOutput: true }, undefined], clamp: [{ text: '' }, undefined] }) } },
     expected: { exitCode: 0, faults: { emptyOutput: 2 } },
+  },
+  {
+    name: 'a verifier answer that is not JSON: the batch is retried, then split in halves; every job is verified',
+    options: { script: { before: verifierNotJsonOver(1) } },
+    // One batch of 3: its call and its retry, then the half of 2 (split again) are refused; single jobs are answered.
+    expected: { exitCode: 0, faults: { invalidJson: 3 } },
+  },
+  {
+    name: 'a verifier that never answers JSON fails each job on its own, once split down to single jobs',
+    options: { script: { before: verifierNotJsonOver(0) } },
+    expected: {
+      exitCode: 1,
+      failed: { add: /^verifier call failed: the model's output was not valid JSON$/, divide: /^verifier call failed: the model's output was not valid JSON$/, clamp: /^verifier call failed: the model's output was not valid JSON$/ },
+      // 3 jobs, retried (2), halves of 2 and 1, the 2 split into 1 and 1.
+      faults: { invalidJson: 6 },
+    },
   },
   {
     name: 'huge output (megabytes of text) is refused before it is parsed',

@@ -100,6 +100,23 @@ describe.concurrent('openai client: model-side faults', () => {
     }
   });
 
+  it.for(['responses', 'chat_completions'] as const)('a 200 answer with a truncated JSON body is retried like a 5xx and counted (%s)', async (wire) => {
+    const retried = clientFor([{ truncated: true }, OK], { wire });
+    expect(await call(retried.client, retried.model)).toEqual({ summary: 'fine' });
+    expect(retried.requests().map((e) => e.fault ?? e.status)).toEqual(['truncated', 200]);
+    expect(retried.client.faults!()).toEqual({ truncatedBody: 1 });
+  });
+
+  it('a truncated body that persists fails the call with one line, after the retries, counted each time', async () => {
+    const { client, model, requests } = clientFor([{ truncated: true }], { maxRetries: 1 });
+    const err = await failure(client, model);
+    expect(err.message).toBe("the API's answer was cut off (its JSON body ended early) after 1 retry");
+    expect(err.fatal).toBe(false);
+    expect(err.fault).toBeUndefined(); // counted per attempt by the fetch, like a 5xx
+    expect(requests()).toHaveLength(2);
+    expect(client.faults!()).toEqual({ truncatedBody: 2 });
+  });
+
   it('a hang before the headers or after them times out, is retried, and a hang that persists fails the call', async () => {
     // One retry to spare: on a loaded machine the good answer may time out too.
     const retried = clientFor([{ hang: 'before-headers' }, { hang: 'after-headers' }, OK], { timeoutMs: 1000, maxRetries: 3 });

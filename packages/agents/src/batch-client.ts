@@ -3,6 +3,7 @@ import OpenAI, { toFile } from 'openai';
 import type { z } from 'zod';
 import { outputJsonSchema } from './json-schema.js';
 import { emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
+import { acceptedJson, cutOffFailure, FaultCounter, oneLine } from './faults.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 
 /** Options of the Batch API client. */
@@ -32,7 +33,8 @@ const DONE = new Set(['completed', 'failed', 'expired', 'cancelled']);
 /**
  * The OpenAI engine through the Batch API (`/v1/files`, `/v1/batches`, endpoint `/v1/responses`) at its lower price:
  * calls made together are collected into one JSONL batch, submitted, polled, and each call resolves with its own line's
- * answer, validated like a live call. Usage is what each line's response reports.
+ * answer, validated like a live call (refused answers carry the same fault kinds, counted in `faults()`). Usage is what
+ * each line's response reports.
  */
 export function createBatchClient({ apiKey, baseURL, config, onBatch, known: knownBatches, detach = false }: BatchClientOptions): ModelClient & { priceMultiplier: number; readonly detached: boolean } {
   const openai = new OpenAI({ apiKey, baseURL, timeout: config.api.timeoutMs, maxRetries: config.api.maxRetries });
@@ -40,6 +42,7 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
   let timer: NodeJS.Timeout | null = null;
   const resumed = new Map<string, Pending[]>();
   const state = { detached: false };
+  const faults = new FaultCounter();
 
   const flush = () => {
     timer = null;
@@ -85,6 +88,7 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
       try {
         p.resolve(resultOf(p.request, line, info.status));
       } catch (err) {
+        if (err instanceof CallFailed && err.fault) faults.add(err.fault);
         p.reject(err);
       }
     }
@@ -99,6 +103,7 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
 
   return {
     priceMultiplier: 0.5,
+    faults: () => faults.snapshot(),
     get detached() {
       return state.detached;
     },
@@ -152,20 +157,12 @@ function resultOf(request: StructuredCall<unknown>, line: { response?: { status_
     throw new CallFailed(`batch request failed: ${message}`, emptyUsage(), response?.status_code === 401);
   }
   const usage = usageOf(response.body);
-  const text = (response.body.output ?? [])
-    .flatMap((o: any) => (o.type === 'message' ? o.content : []))
-    .filter((c: any) => c.type === 'output_text')
-    .map((c: any) => c.text)
-    .join('');
-  if (response.body.status === 'incomplete') throw new CallFailed('the model output was cut off (incomplete)', usage, false);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CallFailed('model output was not valid JSON', usage, false);
-  }
+  const body = response.body;
+  if (body?.status === 'incomplete') throw cutOffFailure(String(body.incomplete_details?.reason ?? 'incomplete'), usage);
+  // Refused as a live answer is (empty, too large, not JSON), with the same fault kinds.
+  const json = acceptedJson(Array.isArray(body?.output) ? body.output : [], usage);
   if (request.validate === 'parts') return { output: json, usage, model: request.model };
   const parsed = request.schema.safeParse(json);
-  if (!parsed.success) throw new CallFailed(`model output failed its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`, usage, false);
+  if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`, usage, false, 'schemaFailures');
   return { output: parsed.data, usage, model: request.model };
 }

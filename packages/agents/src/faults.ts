@@ -1,5 +1,6 @@
-// Model-side faults of the OpenAI engine: what the wire shows (status codes, resets, hangs, cut-off answers) and what
-// an answer's text can be wrong with (empty, too large, not JSON), counted per kind for the run report.
+// Model-side faults of the OpenAI engine: what the wire shows (status codes, resets, hangs, cut-off answers, bodies
+// whose JSON ends early) and what an answer's text can be wrong with (empty, too large, not JSON), counted per kind for
+// the run report.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FaultCounts, FaultKind, TokenUsage } from '@orchestrate/core';
 import { bufferedText, handledByLeanFetch, isAnswerTooLarge, leanFetch, MAX_ANSWER_BYTES } from './http-fetch.js';
@@ -45,8 +46,8 @@ export interface WatchOptions {
 }
 
 /**
- * A fetch for the `openai` SDK that watches every attempt: counts 429s, 5xx, failed connections and timeouts (the SDK
- * retries them) and notes answers that were cut off (`status: "incomplete"`, `finish_reason: "length"`) for the call.
+ * A fetch for the `openai` SDK that watches every attempt: counts 429s, 5xx, failed connections, timeouts and 2xx
+ * answers whose JSON body ended early (the SDK retries them all) and notes answers that were cut off (`status: "incomplete"`, `finish_reason: "length"`) for the call.
  * JSON requests go over `leanFetch`, which reads the whole answer under the SDK's own timeout (a reset or a stall while
  * reading is a failed fetch, so the SDK retries it instead of failing the call). Other requests (file uploads) go to
  * the built-in fetch, and their JSON bodies are read here under the same timeout.
@@ -72,9 +73,11 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
       faults.add('rateLimited');
       onRateLimited(modelOf(init?.body));
     } else if (response.status >= 500) faults.add('serverErrors');
-    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || !type.includes('json')) return response;
     const buffered = bufferedText(response);
     if (buffered !== undefined || !own) {
+      refuseTruncated(response.status, type, buffered ?? '', faults);
       if (call) call.cutOff = cutOffOf(buffered ?? '');
       return response;
     }
@@ -95,11 +98,44 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
     } finally {
       clearTimeout(timer);
     }
+    refuseTruncated(response.status, type, text, faults);
     if (call) call.cutOff = cutOffOf(text);
     const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
     Object.defineProperty(copy, 'url', { value: response.url });
     return copy;
   };
+}
+
+/** Why a fetch failed when a whole 2xx answer's JSON body ended early (its `cause`). */
+export class TruncatedBody extends SyntaxError {
+  override name = 'TruncatedBody';
+  constructor() {
+    super("the answer's JSON body ended early");
+  }
+}
+
+/** Whether a failed call's last attempt got an answer whose JSON body ended early. */
+export function isTruncatedBody(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (e instanceof TruncatedBody) return true;
+  return false;
+}
+
+/**
+ * Refuses a whole answer whose JSON body the SDK would fail to parse (a proxy or server cut it, e.g.
+ * `{"id": "broken", "output": [`): counted, and thrown as a failed fetch so the SDK retries it like a 5xx instead of
+ * failing the call (and every job it carries) on its first `Unexpected end of JSON input`. Only the media types the
+ * SDK parses are checked; an answer without a body (204, 205) has nothing to parse.
+ */
+function refuseTruncated(status: number, type: string, text: string, faults: FaultCounter): void {
+  const media = type.split(';')[0]!.trim().toLowerCase();
+  if (status === 204 || status === 205 || !(media.includes('application/json') || media.endsWith('+json'))) return;
+  try {
+    JSON.parse(text);
+    return;
+  } catch {
+    faults.add('truncatedBody');
+  }
+  throw new TypeError('fetch failed: the answer ended before its JSON body did', { cause: new TruncatedBody() });
 }
 
 function isAbort(err: unknown): boolean {

@@ -14,7 +14,7 @@ import { OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
-import { acceptedJson, callWatch, cutOffFailure, FaultCounter, oneLine, tooLargeFailure, watchingFetch, type CallWatch } from './faults.js';
+import { acceptedJson, callWatch, cutOffFailure, FaultCounter, isTruncatedBody, oneLine, tooLargeFailure, watchingFetch, type CallWatch } from './faults.js';
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
@@ -157,6 +157,10 @@ function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: Re
     return new CallFailed(`model \`${model}\` was not found (404). Set models.* in agents.config.ts to a model the API serves.`, usage, true);
   }
   if (err instanceof OpenAI.APIUserAbortError) return new CallFailed('aborted', usage, false);
+  // The fetch refused a whole answer whose JSON ended early (a failed fetch to the SDK, so it was retried).
+  if (err instanceof OpenAI.APIConnectionError && isTruncatedBody(err)) {
+    return new CallFailed(`the API's answer was cut off (its JSON body ended early) after ${retries}`, usage, false);
+  }
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new CallFailed(`the request timed out (${timeoutMs} ms per attempt, ${retries})`, usage, false);
   if (err instanceof OpenAI.APIConnectionError) return new CallFailed(`could not reach the API (after ${retries}): ${causes(err)}`, usage, false);
   if (err instanceof OpenAI.RateLimitError) return new CallFailed(`the API kept answering 429 (rate limited) after ${retries}`, usage, false);

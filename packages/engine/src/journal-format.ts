@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TokenUsage } from '@orchestrate/core';
+import type { FaultKind, TokenUsage } from '@orchestrate/core';
 
 /** The journal of a run: one JSON record per line, appended before the action it enables. */
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -19,6 +19,8 @@ export interface StartRecord {
   engine: 'openai' | 'offline';
   /** The process that ran it: a run whose process is gone without an `end` record was interrupted. */
   pid: number;
+  /** When that process started (Linux: /proc/<pid>/stat field 22), so a later process with the same pid is not taken for it. */
+  pidStart?: string;
   at: string;
   /** The options to run it again with (budget, concurrency, engine, batch, model flags, config file). */
   options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean; models?: { planner?: string; worker?: string; verifier?: string }; configFile?: string };
@@ -36,6 +38,8 @@ export interface AnswerRecord {
   costUsd: number;
   /** Set when the answer was refused (invalid output): the failure is replayed, since it was paid for. */
   error?: string;
+  /** The kind of a refused answer's fault (`invalidJson`, …), replayed with it so the ladder retries it again. */
+  fault?: FaultKind;
 }
 
 /** One job's verdict from a verifier call, kept apart from the call: a resumed run may batch the jobs differently. */
@@ -64,6 +68,8 @@ export interface PhaseRecord {
   sha?: string;
   /** For `resumed`: the process that continues the run. */
   pid?: number;
+  /** For `resumed`: when that process started (see `StartRecord.pidStart`). */
+  pidStart?: string;
 }
 
 /** The last record: the run ended (its report.json is written). */

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from '@orchestrate/agents';
-import type { RunEvent } from '@orchestrate/core';
+import type { FaultKind, RunEvent } from '@orchestrate/core';
 import { ensureExcluded } from '@orchestrate/repo';
 import type { PhaseContext } from './work.js';
+import { processStartTime } from './liveness.js';
 import { journalPath, parseJournal, type AnswerRecord, type JobRecord, type JournalRecord } from './journal-format.js';
 
 /**
@@ -25,10 +26,13 @@ export class Journal {
     return new Journal(journalPath(root, runId));
   }
 
-  /** Appends one record; `durable` also flushes it to the disk. */
+  /**
+   * Appends one record; `durable` also flushes it to the disk. A record naming this process as the run's (`start`,
+   * `resumed`) gets its start time too, so liveness checks can tell it from a later process with the same pid.
+   */
   append(record: JournalRecord, durable = false): void {
     if (this.fd === null) return;
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    writeSync(this.fd, `${JSON.stringify(withStartTime(record))}\n`);
     if (durable) fsyncSync(this.fd);
   }
 
@@ -39,6 +43,21 @@ export class Journal {
     closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** The record, with this process's start time when it names this process as the run's and has none. */
+function withStartTime(record: JournalRecord): JournalRecord {
+  const names = record.t === 'start' || (record.t === 'phase' && record.phase === 'resumed');
+  if (!names || record.pid !== process.pid || record.pidStart !== undefined) return record;
+  const pidStart = ownStartTime();
+  return pidStart === undefined ? record : { ...record, pidStart };
+}
+
+let ownStart: { value: string | undefined } | null = null;
+/** This process's start time, read once. */
+function ownStartTime(): string | undefined {
+  ownStart ??= { value: processStartTime() };
+  return ownStart.value;
 }
 
 /** The records of a run's journal, or null when it has none. */
@@ -116,13 +135,14 @@ export function journaledClient(
       const known = answers.get(key);
       if (known) {
         stats.replayed++;
-        if (known.error !== undefined) throw new CallFailed(known.error, known.usage, false);
+        // A refused answer comes back as the same fault, so the ladder treats it as the first process did.
+        if (known.error !== undefined) throw new CallFailed(known.error, known.usage, false, known.fault);
         if (request.validate === 'parts') return { output: known.output as T, usage: known.usage, model: known.model };
         const parsed = request.schema.safeParse(known.output);
         if (parsed.success) return { output: parsed.data, usage: known.usage, model: known.model };
         throw new CallFailed('a journaled answer no longer fits its schema', known.usage, false);
       }
-      const rec = (output: unknown, usage: AnswerRecord['usage'], error?: string): AnswerRecord => ({
+      const rec = (output: unknown, usage: AnswerRecord['usage'], error?: string, fault?: FaultKind): AnswerRecord => ({
         t: 'answer',
         key,
         role: request.role,
@@ -131,6 +151,7 @@ export function journaledClient(
         usage,
         costUsd: price(request.model, usage) * (inner.priceMultiplier ?? 1),
         ...(error !== undefined ? { error } : {}),
+        ...(fault !== undefined ? { fault } : {}),
       });
       try {
         const result = await inner.call(request);
@@ -139,7 +160,7 @@ export function journaledClient(
       } catch (err) {
         // A failure that was paid for (an answer came back and was refused) is kept too; one that cost nothing is not.
         if (err instanceof CallFailed && !err.fatal && err.usage.requests > 0 && err.usage.inputTokens + err.usage.outputTokens > 0) {
-          journal.append(rec(null, err.usage, err.message));
+          journal.append(rec(null, err.usage, err.message, err.fault));
         }
         throw err;
       }

@@ -76,6 +76,7 @@ const FAULT_LABELS: Record<FaultKind, string> = {
   serverErrors: 'server errors (5xx)',
   connectionErrors: 'connection errors',
   timeouts: 'timeouts',
+  truncatedBody: 'truncated bodies',
   invalidJson: 'not JSON',
   schemaFailures: 'schema failures',
   incomplete: 'cut off',

@@ -51,9 +51,16 @@ export async function findResumeTarget(root: string, runId: string | undefined):
     throw new UsageError(`Run ${runId} cannot be resumed: ${found.reason}.`);
   }
   const ids = (await readdir(path.join(root, '.orchestrate', 'runs')).catch(() => [] as string[])).filter(isRunId).sort().reverse();
+  const running: string[] = [];
   for (const id of ids) {
     const found = await resumable(root, id);
     if ('target' in found) return found.target;
+    const live = /^it is still running \((process \d+)\)$/.exec(found.reason);
+    if (live) running.push(`${id} (${live[1]})`);
+  }
+  if (running.length) {
+    const which = running.length === 1 ? `run ${running[0]} is` : `runs ${running.join(', ')} are`;
+    throw new UsageError(`No run to resume: ${which} still running; no other run can be resumed. Wait for it to end (or stop its process), then resume. List the runs with \`orchestrate runs\`.`);
   }
   throw new UsageError('No run to resume: every run in .orchestrate/runs/ has ended. List them with `orchestrate runs`.');
 }

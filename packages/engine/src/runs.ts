@@ -3,7 +3,10 @@ import path from 'node:path';
 import { safeText, UsageError, WorkingTreeError, type RunReport, type RunStatus } from '@orchestrate/core';
 import { branchExists, currentBranch, findRepoRoot, isAncestor, listBranches, mergeBranch, workingTreeChanges } from '@orchestrate/repo';
 import { JOURNAL_FILE, parseJournal, type JournalRecord, type StartRecord } from './journal-format.js';
+import { isProcessAlive } from './liveness.js';
 import { formatSummary, runDir } from './report.js';
+
+export { isProcessAlive };
 
 /** A run's state as `runs` shows it: a finished run's report status, or what its journal says of an unfinished one. */
 export type RunState = RunStatus | 'interrupted' | 'running' | 'undone' | 'failed';
@@ -45,17 +48,6 @@ const STATE_DIR = '.orchestrate/';
 export function assertRunId(runId: string): void {
   if (!RUN_ID.test(runId) || runId.includes('..')) {
     throw new UsageError(`Not a run id: ${JSON.stringify(runId)}. List the runs with \`orchestrate runs\`.`);
-  }
-}
-
-/** Whether process `pid` is alive (EPERM: alive, but someone else's). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -136,9 +128,10 @@ export async function loadRun(root: string, runId: string, branches?: Set<string
 /**
  * What a journal says: its start record, its status (the `end` record's, else `running` while the process lives,
  * else `interrupted`), the jobs by their latest record (succeeded: `verified` or `committed`, or `gated` on the offline
- * engine, which has no verifier), the cost of its answers and the commits made.
+ * engine, which has no verifier), the cost of its answers and the commits made. The process that runs it is the one
+ * the last `start` or `resumed` record names, with its start time when recorded (a zombie or a reused pid is not it).
  */
-export function journalProgress(records: JournalRecord[]) {
+export function journalProgress(records: JournalRecord[], alive: (pid: number, startTime?: string) => boolean = isProcessAlive) {
   let start: StartRecord | null = null;
   let end: string | null = null;
   let costUsd = 0;
@@ -146,15 +139,19 @@ export function journalProgress(records: JournalRecord[]) {
   const latest = new Map<string, string>();
   const commits: { sha: string; detail: string | null }[] = [];
   let pid: number | null = null;
+  let pidStart: string | undefined;
   for (const r of records) {
     if (r.t === 'start') {
-      start ??= r;
-      pid ??= r.pid;
+      if (!start) {
+        start = r;
+        pid = r.pid;
+        pidStart = r.pidStart;
+      }
     } else if (r.t === 'end') end = r.status;
     else if (r.t === 'phase' && r.phase === 'resumed') {
       // A resume continues the run in another process: it is running again until that process ends it.
       end = null;
-      pid = r.pid ?? pid;
+      if (r.pid !== undefined) [pid, pidStart] = [r.pid, r.pidStart];
     }
     else if (r.t === 'answer') {
       costUsd += Number(r.costUsd) || 0;
@@ -170,7 +167,7 @@ export function journalProgress(records: JournalRecord[]) {
     failed: events.filter((e) => e === 'failed').length,
     skipped: events.filter((e) => e === 'skipped').length,
   };
-  const status: RunState = end !== null ? (end as RunState) : pid !== null && isProcessAlive(pid) ? 'running' : 'interrupted';
+  const status: RunState = end !== null ? (end as RunState) : pid !== null && alive(pid, pidStart) ? 'running' : 'interrupted';
   return { start, status, pid, jobs, costUsd, answers, commits };
 }
 

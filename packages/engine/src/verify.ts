@@ -5,7 +5,7 @@ import { jobKind } from '@orchestrate/jobs';
 import { releaseHold, verifierMaxOutput } from './budget.js';
 import { finish, type JobState } from './job-state.js';
 import { estimateTokens, tokensAtMost } from './tokens.js';
-import { reject } from './ladder.js';
+import { reject, RETRIED_FAULTS } from './ladder.js';
 import { halted, record, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /**
@@ -60,13 +60,37 @@ function applyVerdict(s: JobState, verdict: { accept: boolean; reason: string },
   } else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
 }
 
-async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> {
+/**
+ * One verifier call for a batch. When the model's answer is refused (not JSON, not its schema, cut off, empty), the
+ * batch is asked once more; if that fails too, it is split in halves, each asked on its own and split again, down to
+ * single jobs, so one bad answer never fails a whole batch. Halves run one after the other inside the batch's slot of
+ * `ctx.limit` (taking another slot from inside one could wait forever).
+ */
+async function verifyBatch(batch: JobState[], ctx: PhaseContext, retried = false): Promise<void> {
+  const refused = await askVerifier(batch, ctx, retried);
+  if (!refused) return;
+  if (!retried) return verifyBatch(batch, ctx, true);
+  const middle = Math.ceil(batch.length / 2);
+  for (const half of [batch.slice(0, middle), batch.slice(middle)]) await verifyBatch(half, ctx, true);
+}
+
+/** Whether the ladder of `verifyBatch` asks again after an answer refused for this fault. */
+function askAgain(err: CallFailed, batch: JobState[], retried: boolean): boolean {
+  return !err.fatal && err.fault !== undefined && RETRIED_FAULTS.has(err.fault) && (batch.length > 1 || !retried);
+}
+
+/**
+ * Asks the verifier about a batch and applies its verdicts; returns true when its answer was refused and the batch is
+ * to be asked again (see `verifyBatch`), after failing nothing.
+ */
+async function askVerifier(batch: JobState[], ctx: PhaseContext, retried: boolean): Promise<boolean> {
   if (ctx.fatal || halted(ctx)) {
     const reason = ctx.fatal ? `run stopped: ${ctx.fatal.message}` : 'run interrupted before verification';
-    return batch.forEach((s) => {
+    batch.forEach((s) => {
       releaseHold(s, ctx);
       finish(s, 'skipped', reason);
     });
+    return false;
   }
   const client = ctx.client!;
   const model = ctx.config.models.verifier;
@@ -84,7 +108,10 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
   const bound = tokensAtMost(input);
   const inputTokens = bound <= items.length * ctx.config.maxOutputTokens.worker ? bound : estimateTokens(input);
   const reservation = ctx.ledger.reserve(model, estimateTokens(VERIFIER_INSTRUCTIONS) + inputTokens + 100, maxOut);
-  if (!reservation) return batch.forEach((s) => finish(s, 'skipped', 'budget reached before verification'));
+  if (!reservation) {
+    batch.forEach((s) => finish(s, 'skipped', 'budget reached before verification'));
+    return false;
+  }
   try {
     const result = await client.call({
       role: 'verifier',
@@ -109,8 +136,10 @@ async function verifyBatch(batch: JobState[], ctx: PhaseContext): Promise<void> 
     record(null, ctx, model, err.usage ?? emptyUsage());
     shareUsage(batch, err.usage ?? emptyUsage(), ctx, model);
     if (err.fatal) ctx.fatal ??= { message: err.message };
+    if (askAgain(err, batch, retried)) return true;
     batch.forEach((s) => finish(s, 'failed', `verifier call failed: ${err.message}`));
   } finally {
     ctx.ledger.release(reservation);
   }
+  return false;
 }
