@@ -2,7 +2,7 @@ import type http from 'node:http';
 
 /** What the batch routes need from the server: answer one Responses request body as the live endpoint would. */
 export interface BatchHost {
-  answer(body: unknown): Promise<{ status: number; body: unknown }>;
+  answer(body: unknown): Promise<{ status: number; body: unknown; brokenLine?: boolean }>;
 }
 
 interface StoredFile {
@@ -40,6 +40,11 @@ export function batchRoutes(host: BatchHost, pollsToComplete = 1) {
     for (const line of input.text.split('\n').filter((l) => l.trim())) {
       const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: unknown };
       const answer = await host.answer(body);
+      // A line of the result file cut off mid-JSON, as a faulty server might write it.
+      if (answer.brokenLine) {
+        out.push(`{"id": "batch_req_${next++}", "custom_id": "${custom_id}", "response": {`);
+        continue;
+      }
       out.push(JSON.stringify({ id: `batch_req_${next++}`, custom_id, response: { status_code: answer.status, request_id: `req_b${next}`, body: answer.body }, error: null }));
     }
     const id = `file-out-${next++}`;

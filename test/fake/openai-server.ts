@@ -130,7 +130,8 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
         } catch (err) {
           reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
         }
-        if ('reset' in reply || 'hang' in reply || 'flood' in reply || 'truncated' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
+        if ('truncated' in reply) return { status: 200, body: null, brokenLine: true };
+        if ('reset' in reply || 'hang' in reply || 'flood' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
         if ('status' in reply) {
           entry.status = reply.status;
           return { status: reply.status, body: reply.body ?? errorBody('fake error', 'server_error') };

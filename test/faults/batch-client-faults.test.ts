@@ -12,6 +12,7 @@ const replies: Record<string, FakeReply> = {
   'not-json': { text: '{"summary": "unterminated' },
   schema: { json: { nope: 1 } },
   'cut-off': { text: '{"summary": "trunc', incomplete: 'max_output_tokens' },
+  'broken-line': { truncated: true },
 };
 
 let server: FakeServer;
@@ -36,5 +37,19 @@ describe('batch client: refused answers', () => {
     expect([notJson?.fault, schema?.fault, cut?.fault]).toEqual(['invalidJson', 'schemaFailures', 'incomplete']);
     expect(notJson?.usage.requests).toBe(1); // paid for, so counted
     expect(client.faults?.()).toEqual({ invalidJson: 1, schemaFailures: 1, incomplete: 1 });
+  });
+
+  it('a result line that is not JSON fails only its own call, as a refused answer the ladder retries', async () => {
+    const client = createBatchClient({ apiKey: 'k', baseURL: server.url, config: resolveConfig({ api: { batchPollMs: 10 } }) });
+    const call = (model: string) =>
+      client.call({ role: 'worker', model, instructions: 'i', input: 'x', schema: Out, maxOutputTokens: 100, cacheKey: 'k' }).then(
+        (r) => r.output,
+        (e: unknown) => e as CallFailed,
+      );
+    const [broken, fine] = await Promise.all([call('broken-line'), call('ok')]);
+    expect(fine).toEqual({ summary: 'fine' });
+    expect(broken).toBeInstanceOf(CallFailed);
+    expect((broken as CallFailed).fault).toBe('invalidJson');
+    expect((broken as CallFailed).fatal).toBe(false);
   });
 });

@@ -75,17 +75,22 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
     }
     onBatch?.({ batchId: info.id, requests: batch.length, status: info.status, customIds: [] });
     const lines = new Map<string, { response?: { status_code: number; body: any }; error?: { message?: string } | null }>();
+    let broken = 0;
     for (const id of [info.output_file_id, info.error_file_id]) {
       if (!id) continue;
       const text = await (await openai.files.content(id)).text();
       for (const line of text.split('\n').filter((l) => l.trim())) {
-        const parsed = JSON.parse(line) as { custom_id: string };
-        lines.set(parsed.custom_id, parsed as never);
+        const parsed = parseLine(line);
+        if (parsed) lines.set(parsed.custom_id, parsed as never);
+        else broken++;
       }
     }
     for (const p of batch) {
       const line = lines.get(p.customId);
       try {
+        // A result line that is not JSON belongs to a call whose line is then missing: refused as a bad answer, so
+        // the ladder retries it in the next batch instead of failing the whole batch.
+        if (!line && broken > 0) throw new CallFailed("the batch's result line for this call was not valid JSON", emptyUsage(), false, 'invalidJson');
         p.resolve(resultOf(p.request, line, info.status));
       } catch (err) {
         if (err instanceof CallFailed && err.fault) faults.add(err.fault);
@@ -147,6 +152,16 @@ function usageOf(body: any): TokenUsage {
   const u = body?.usage;
   if (!u) return emptyUsage();
   return { requests: 1, inputTokens: u.input_tokens ?? 0, cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0, outputTokens: u.output_tokens ?? 0 };
+}
+
+/** One line of a batch result file, or null when it is not a JSON object with a `custom_id`. */
+function parseLine(line: string): { custom_id: string } | null {
+  try {
+    const parsed = JSON.parse(line) as unknown;
+    return parsed && typeof parsed === 'object' && typeof (parsed as { custom_id?: unknown }).custom_id === 'string' ? (parsed as { custom_id: string }) : null;
+  } catch {
+    return null;
+  }
 }
 
 function resultOf(request: StructuredCall<unknown>, line: { response?: { status_code: number; body: any }; error?: { message?: string } | null } | undefined, status: string): StructuredResult<unknown> {
