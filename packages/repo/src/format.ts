@@ -211,7 +211,7 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => (input += d));
 process.stdin.on('end', async () => {
   const req = JSON.parse(input);
-  const message = (e) => String((e && (e.message || e.stack)) || e);
+  const message = (e) => (e && e.name && e.name !== 'Error' ? e.name + ': ' : '') + String((e && (e.message || e.stack)) || e);
   let prettier;
   try {
     const ns = await import(pathToFileURL(req.entry).href);
@@ -285,7 +285,7 @@ async function prettierBatch(
     const hint = /ERR_UNKNOWN_FILE_EXTENSION|Unknown file extension "\.[cm]?ts"/.test(r.error) && !nodeLoadsTypeScript()
       ? ` (a TypeScript prettier config needs Node 22.6 or later; this is Node ${process.versions.node})`
       : '';
-    return { ok: false, reason: `\`prettier --stdin-filepath ${relative(repoRoot, file.absolute)}\` (${whose} prettier ${info.version}) failed: ${firstLines(r.error)}${hint}` };
+    return { ok: false, reason: `\`prettier --stdin-filepath ${relative(repoRoot, file.absolute)}\` (${whose} prettier ${info.version}) failed: ${firstLines(r.error, 2)}${hint}` };
   });
 }
 
