@@ -113,8 +113,14 @@ export function detectFormatter(repoRoot: string, files: readonly { path: string
     const problem = `This repository formats with prettier (${chosenBy}) but its prettier is not installed (node_modules/prettier): run the repository's install (\`${install}\`) first.`;
     return { name: 'prettier', source: 'repository', configFile: prettierConfig, version: 'not installed', executable: null, problem, chosenBy, derived: null };
   }
-  const bundled = ownPrettier();
   const derived = prettierConfig ? null : deriveStyle(repoRoot, files);
+  let bundled: { version: string; entry: string } | null = null;
+  try {
+    bundled = ownPrettier();
+  } catch {
+    const problem = "orchestrate's own prettier (for a repository without a formatter) is missing: reinstall orchestrate, or install prettier in the repository.";
+    return { name: 'prettier', source: 'bundled', configFile: prettierConfig, version: 'missing', executable: null, problem, chosenBy, derived };
+  }
   return { name: 'prettier', source: 'bundled', configFile: prettierConfig, version: bundled.version, executable: bundled.entry, problem: tsProblem, chosenBy, derived };
 }
 
@@ -129,16 +135,26 @@ export function describeFormatter(info: FormatterInfo): string {
 }
 
 /**
- * Orchestrate's own prettier (the no-config fallback): its folder, version and module entry. The one place that
- * locates it, so a packaged CLI can point it elsewhere. The CLI's bundle is CommonJS with `require`; sources are ESM.
+ * Orchestrate's own prettier (the no-config fallback): its folder, version, module entry and bin. The one place that
+ * locates it, so a packaged CLI can point it elsewhere. In the CLI's CommonJS bundle the literal `require.resolve`
+ * calls below are rewritten by esbuild to prettier's absolute paths (apps/cli/bin/bundle.mjs keeps prettier outside
+ * the bundle), so they must stay literal; from sources (ESM) prettier resolves from this package.
  */
 export function ownPrettier(): { dir: string; version: string; entry: string; bin: string } {
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-  const manifestPath = req.resolve('prettier/package.json');
+  let manifestPath: string;
+  let entry: string;
+  if (typeof require === 'function') {
+    manifestPath = require.resolve('prettier/package.json');
+    entry = require.resolve('prettier');
+  } else {
+    const req = createRequire(import.meta.url);
+    manifestPath = req.resolve('prettier/package.json');
+    entry = req.resolve('prettier');
+  }
   const manifest = JSON.parse(readText(manifestPath)) as { version: string; bin: string | Record<string, string> };
   const dir = path.dirname(manifestPath);
   const bin = typeof manifest.bin === 'string' ? manifest.bin : (manifest.bin.prettier ?? 'bin/prettier.cjs');
-  return { dir, version: manifest.version, entry: req.resolve('prettier'), bin: path.join(dir, bin) };
+  return { dir, version: manifest.version, entry, bin: path.join(dir, bin) };
 }
 
 /**
