@@ -24,7 +24,8 @@ function installPrettier(r: TempRepo): void {
 /** Runs the real CLI offline with --json; checks the user's tree is untouched; returns exit code, report and stderr. */
 async function run(r: TempRepo, task = 'format the code'): Promise<{ exitCode: number; report: Record<string, any>; stderr: string }> {
   const before = r.snapshot();
-  const result = await runCli(['-C', r.dir, '--json', task]);
+  // As a user runs it: no NODE_PATH (the test runner's package manager sets one to its own store, prettier included).
+  const result = await runCli(['-C', r.dir, '--json', task], { NODE_PATH: undefined });
   expect(result.stderr).not.toMatch(/internal error/);
   expect(r.snapshot()).toBe(before);
   return { exitCode: result.exitCode, report: parseReport(result.stdout), stderr: result.stderr };
