@@ -19,6 +19,8 @@ export interface ReportItem {
   verdict: string | null;
   /** Every attempt: which model worked it and why it was rejected (the ladder: worker, retry, escalation). */
   attempts: { model: string; rejected: string | null }[];
+  /** Succeeded with nothing to change (a file already formatted): counted as succeeded, committed nothing. */
+  unchanged?: boolean;
 }
 
 /** A review annotation on a changed line. */
@@ -65,7 +67,8 @@ export interface RunReport {
   worktree: string | null;
   plan: { source: string; steps: PlanStep[]; warnings: string[] };
   commits: ReportCommit[];
-  jobs: { total: number; succeeded: number; failed: number; skipped: number };
+  /** `unchanged` (present when not 0): succeeded jobs that had nothing to change, so no commit holds them. */
+  jobs: { total: number; succeeded: number; failed: number; skipped: number; unchanged?: number };
   usage: Record<string, PricedUsage>;
   costUsd: number;
   budgetUsd: number | null;

@@ -23,7 +23,14 @@ export function reportItem(s: JobState): ReportItem {
     error: s.error,
     verdict: s.verdict,
     attempts: s.attempts,
+    ...(unchanged(s) ? { unchanged: true } : {}),
   };
+}
+
+/** A job that succeeded with nothing to write: no edit, no new file and (not a review) no annotation. */
+function unchanged(s: JobState): boolean {
+  const o = s.outcome;
+  return s.status === 'succeeded' && s.target.job.kind !== 'review' && o !== null && !o.edits.length && !o.newFiles.length && !o.annotations.length;
 }
 
 /** Writes `report.json` atomically enough for readers (whole file, one write). */
@@ -40,7 +47,7 @@ export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   const { jobs } = report;
   lines.push(`orchestrate run ${report.id} (${report.engine} engine): ${report.status}`);
-  lines.push(`  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded, ${jobs.failed} failed, ${jobs.skipped} skipped`);
+  lines.push(`  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded${unchangedNote(report)}, ${jobs.failed} failed, ${jobs.skipped} skipped`);
   const models = Object.entries(report.usage);
   if (models.length) {
     lines.push(`  cost: $${report.costUsd.toFixed(4)}${report.budgetUsd !== null ? ` of $${report.budgetUsd} budget` : ''}`);
@@ -69,6 +76,16 @@ export function formatSummary(report: RunReport): string {
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
   // Warnings, errors, paths, symbols and commit subjects come from models and the repository: escaped for the terminal.
   return safeText(lines.join('\n'), { multiline: true });
+}
+
+/**
+ * ` (3 already formatted or ignored, no change)`: succeeded jobs that wrote nothing, so the counts agree with what the commits hold.
+ */
+function unchangedNote(report: RunReport): string {
+  const items = report.items.filter((i) => i.unchanged);
+  if (!items.length) return '';
+  const what = items.every((i) => i.kind === 'reformat') ? 'already formatted or ignored, no change' : 'with no change';
+  return ` (${items.length} ${what})`;
 }
 
 const FAULT_LABELS: Record<FaultKind, string> = {

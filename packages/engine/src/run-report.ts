@@ -1,6 +1,6 @@
 import type { FaultCounts, RunReport, UsageLedger } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
-import { capAnnotations, dedupeAnnotations } from '@orchestrate/jobs';
+import { capAnnotations, dedupeAnnotations, formatPlanNote } from '@orchestrate/jobs';
 import type { JobState } from './job-state.js';
 import { redactionWarnings } from './redacting-client.js';
 import { reportItem } from './report.js';
@@ -26,6 +26,10 @@ export function buildReport(
 ): RunReport {
   const items = args.states.map(reportItem);
   const count = (status: string) => items.filter((i) => i.status === status).length;
+  const unchanged = items.filter((i) => i.unchanged).length;
+  // What a step's tool decided when it expanded (which formatter, which derived options): part of the plan.
+  const notes = args.plan.steps.map(formatPlanNote).filter((n): n is string => n !== null);
+  const planWarnings = [...args.plan.warnings, ...notes.filter((n) => !args.plan.warnings.includes(n))];
   return {
     id: args.id,
     task: args.task,
@@ -35,9 +39,9 @@ export function buildReport(
     baseCommit: args.baseCommit,
     branch: args.branch,
     worktree: args.worktree,
-    plan: { source: args.plan.source, steps: args.plan.steps, warnings: args.plan.warnings },
+    plan: { source: args.plan.source, steps: args.plan.steps, warnings: planWarnings },
     commits: args.commits,
-    jobs: { total: items.length, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') },
+    jobs: { total: items.length, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped'), ...(unchanged ? { unchanged } : {}) },
     usage: args.ledger.byModel(),
     costUsd: args.ledger.spentUsd(),
     budgetUsd: args.config.budgetUsd ?? null,
@@ -53,7 +57,7 @@ export function buildReport(
       dedupeAnnotations(args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? [])),
       args.maxAnnotations,
     ),
-    warnings: [...args.warnings, ...redactionWarnings(args.client)],
+    warnings: [...args.warnings, ...notes.filter((n) => !args.warnings.includes(n)), ...redactionWarnings(args.client)],
   };
 }
 

@@ -7,3 +7,4 @@ export { pathMatcher, declarationSelected } from './docstring/select.js';
 export * from './review/index.js';
 export { reviewKind, MIN_CONFIDENCE } from './review/kind.js';
 export { customKind } from './custom/index.js';
+export { formatPlanNote } from './reformat/format.js';

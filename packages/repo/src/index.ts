@@ -10,6 +10,8 @@ export * from './typecheck.js';
 export * from './test-runner.js';
 export * from './infer-types.js';
 export * from './format.js';
+export * from './format-style.js';
+export * from './tool-process.js';
 export * from './format-proof.js';
 export * from './agents-md.js';
 export * from './ts-internals.js';

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectFormatter, formatText } from '../src/index.js';
+import { detectFormatter, formatFiles, formatText } from '../src/index.js';
 
 const BUNDLED_VERSION = (JSON.parse(readFileSync(new URL('../node_modules/prettier/package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -30,7 +30,7 @@ describe('detectFormatter / formatText with prettier', () => {
   it("uses the repository's .prettierrc", async () => {
     const root = makeRepo({ '.prettierrc': '{ "singleQuote": true, "semi": false }' });
     const info = await detectFormatter(root);
-    expect(info).toEqual({ name: 'prettier', source: 'bundled', configFile: '.prettierrc', version: BUNDLED_VERSION });
+    expect(info).toMatchObject({ name: 'prettier', source: 'bundled', configFile: '.prettierrc', version: BUNDLED_VERSION, problem: null, derived: null });
     expect(await formatText(info, root, 'src/a.ts', MESSY)).toBe(
       `const a = 'x'\nconst b = { c: 1, d: [1, 2, 3] }\nexport function f(x: number) {\n  return x * 2\n}\n`,
     );
@@ -51,7 +51,7 @@ describe('detectFormatter / formatText with prettier', () => {
   it("uses prettier's defaults when the repository has no formatter config", async () => {
     const root = makeRepo({ 'package.json': '{ "name": "x" }' });
     const info = await detectFormatter(root);
-    expect(info).toEqual({ name: 'prettier', source: 'bundled', configFile: null, version: BUNDLED_VERSION });
+    expect(info).toMatchObject({ name: 'prettier', source: 'bundled', configFile: null, version: BUNDLED_VERSION, derived: { options: {}, sources: [] } });
     expect(await formatText(info, root, 'src/a.ts', MESSY)).toBe(
       `const a = "x";\nconst b = { c: 1, d: [1, 2, 3] };\nexport function f(x: number) {\n  return x * 2;\n}\n`,
     );
@@ -75,12 +75,15 @@ describe('detectFormatter / formatText with prettier', () => {
     expect(await formatText(await detectFormatter(lfRoot), lfRoot, 'a.ts', crlf)).toBe('\uFEFFconst a = 1;\nconst b = { c: 2 };\n');
   });
 
-  it('refuses a TypeScript prettier config on a Node without TypeScript support', async () => {
+  it('a TypeScript prettier config on a Node that cannot load it is a problem every file fails with, not a throw', async () => {
     const root = makeRepo({ 'prettier.config.ts': 'export default { semi: false };\n' });
-    if ((process.features as { typescript?: unknown }).typescript) {
-      expect(await detectFormatter(root)).toMatchObject({ configFile: 'prettier.config.ts' });
-    } else {
-      await expect(detectFormatter(root)).rejects.toMatchObject({ code: 'E_CONFIG' });
+    const info = detectFormatter(root);
+    expect(info.configFile).toBe('prettier.config.ts');
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+    if (major > 22 || (major === 22 && minor >= 6)) expect(info.problem).toBeNull();
+    else {
+      expect(info.problem).toMatch(/prettier\.config\.ts/);
+      expect(await formatFiles(info, root, [{ path: 'a.ts', text: 'x' }])).toEqual([{ ok: false, reason: info.problem }]);
     }
   });
 
@@ -102,7 +105,7 @@ describe('detectFormatter / formatText with prettier', () => {
       ].join('\n'),
     });
     const info = await detectFormatter(root);
-    expect(info).toEqual({ name: 'prettier', source: 'repository', configFile: null, version: '9.9.9' });
+    expect(info).toMatchObject({ name: 'prettier', source: 'repository', configFile: null, version: '9.9.9', problem: null });
     expect(await formatText(info, root, 'a.ts', 'x')).toBe('// own prettier 3 auto\nx');
   });
 });
@@ -132,13 +135,13 @@ describe('detectFormatter / formatText with Biome', () => {
   it("runs the repository's biome on stdin with the file's path, adding --line-ending=crlf for a CRLF file", async () => {
     const root = biomeRepo();
     const info = await detectFormatter(root);
-    expect(info).toEqual({ name: 'biome', source: 'repository', configFile: 'biome.json', version: '2.6.8' });
+    expect(info).toMatchObject({ name: 'biome', source: 'repository', configFile: 'biome.json', version: '2.6.8', problem: null });
     const [header, body] = (await formatText(info, root, 'src/a.ts', 'const a = 1\n')).split('\n');
     expect(JSON.parse(header!)).toEqual({ args: ['format', '--stdin-file-path=src/a.ts'], cwd: root });
     expect(body).toBe('CONST A = 1');
     const crlf = await formatText(info, root, path.join(root, 'src/b.ts'), 'const a = 1\r\n');
     expect(JSON.parse(crlf.split('\n')[0]!).args).toEqual(['format', '--stdin-file-path=src/b.ts', '--line-ending=crlf']);
-    await expect(formatText(info, root, 'src/a.ts', 'syntax error')).rejects.toThrow(/biome format failed on src\/a\.ts.*parse error/);
+    await expect(formatText(info, root, 'src/a.ts', 'syntax error')).rejects.toThrow(/`biome format --stdin-file-path=src\/a\.ts` exited with code 1: parse error/);
   });
 
   it('leaves line endings to a Biome config that sets them', async () => {
@@ -147,8 +150,9 @@ describe('detectFormatter / formatText with Biome', () => {
     expect(JSON.parse(out.split('\n')[0]!).args).toEqual(['format', '--stdin-file-path=a.ts']);
   });
 
-  it('refuses a Biome repository whose dependencies are not installed, and ignores a disabled Biome formatter', async () => {
-    await expect(detectFormatter(makeRepo({ 'biome.jsonc': '{}' }))).rejects.toMatchObject({ code: 'E_CONFIG' });
+  it('a Biome repository whose dependencies are not installed: a problem saying to install them; a disabled Biome formatter is ignored', async () => {
+    const missing = detectFormatter(makeRepo({ 'biome.jsonc': '{}', 'yarn.lock': '' }));
+    expect(missing).toMatchObject({ name: 'biome', executable: null, problem: expect.stringContaining('yarn install') });
     const off = await detectFormatter(makeRepo({ 'biome.json': '{ "formatter": { "enabled": false } }' }));
     expect(off).toMatchObject({ name: 'prettier', configFile: null });
     const both = await detectFormatter(biomeRepo({ '.prettierrc.yaml': 'semi: false\n' }));

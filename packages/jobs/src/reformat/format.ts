@@ -1,17 +1,25 @@
-import path from 'node:path';
 import type { Job, PlanStep } from '@orchestrate/core';
-import { detectFormatter, formatText, proveFormattingOnly, type FormatterInfo } from '@orchestrate/repo';
+import { describeFormatter, detectFormatter, formatEach, proveFormattingOnly, type FormatFileResult, type FormatterInfo } from '@orchestrate/repo';
 import { pathMatcher } from '../docstring/select.js';
-import { emptyOutcome, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
+import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
 
-const formatters = new Map<string, Promise<FormatterInfo>>();
+/** A formatted file, or why the formatter could not format it (that job fails; the others go on). */
+export type FormatOutput = { text: string } | { error: string };
 
-/** The repository's formatter, detected once per root. */
-function formatterFor(root: string): Promise<FormatterInfo> {
-  let info = formatters.get(root);
+/** Per run (a KindContext is made once per run): the repository's formatter, detected once. */
+const formatters = new WeakMap<KindContext, FormatterInfo>();
+/** Per step: the files it formats (so the first job starts the batches for all) and their results as they come. */
+const stepFiles = new WeakMap<PlanStep, JobTarget[]>();
+const batches = new WeakMap<PlanStep, Map<string, Promise<FormatFileResult>>>();
+/** Per step: the plan's line saying which formatter runs and with which options. */
+const notes = new WeakMap<PlanStep, string>();
+
+/** The repository's formatter, detected once per run from its files and the indexed code. */
+function formatterFor(ctx: KindContext): FormatterInfo {
+  let info = formatters.get(ctx);
   if (!info) {
-    info = detectFormatter(root);
-    formatters.set(root, info);
+    info = detectFormatter(ctx.root, ctx.files);
+    formatters.set(ctx, info);
   }
   return info;
 }
@@ -28,11 +36,44 @@ export function selectFiles(step: PlanStep, ctx: KindContext, suffix: string): J
 }
 
 /**
- * reformat/format: formatting is a formatter's job, not a model's. The repository's own prettier or biome and its config
- * (else prettier's defaults) format each file; the gate proves the change is formatting only. No model call on any engine.
+ * The plan's note for a formatting step (which formatter runs, why, and the options derived for a repository without
+ * a formatter config), once the step was expanded; null for other steps.
  */
-export const formatKind: Omit<JobKindModule<{ text: string }>, 'kind'> = {
-  select: (step, ctx) => selectFiles(step, ctx, 'format'),
+export function formatPlanNote(step: PlanStep): string | null {
+  return notes.get(step) ?? null;
+}
+
+/**
+ * The formatter's result for one job's file. The first job of a step starts the batches for every file of the step
+ * (one prettier process formats many files); later jobs wait for theirs.
+ */
+function resultFor(target: JobTarget, ctx: KindContext): Promise<FormatFileResult> {
+  const info = formatterFor(ctx);
+  let results = batches.get(target.step);
+  if (!results || !results.has(target.file.path)) {
+    const pending = (stepFiles.get(target.step) ?? [target]).filter((t) => !results?.has(t.file.path));
+    if (!pending.some((t) => t.file.path === target.file.path)) pending.push(target);
+    const promises = formatEach(info, ctx.root, pending.map((t) => ({ path: t.file.path, text: t.file.text })));
+    results ??= new Map();
+    pending.forEach((t, i) => results!.set(t.file.path, promises[i]!));
+    batches.set(target.step, results);
+  }
+  return results.get(target.file.path)!;
+}
+
+/**
+ * reformat/format: formatting is a formatter's job, not a model's. The repository's own formatter (prettier, biome or
+ * dprint, as its scripts run it) formats each file in a child process; without one, orchestrate's prettier does, with
+ * the repository's config or, lacking that, options derived from its style. A file the formatter cannot format fails
+ * its own job with the formatter's reason; the gate proves each change is formatting only. No model call on any engine.
+ */
+export const formatKind: Omit<JobKindModule<FormatOutput>, 'kind'> = {
+  select(step, ctx) {
+    const targets = selectFiles(step, ctx, 'format');
+    stepFiles.set(step, targets);
+    if (targets.length) notes.set(step, `${step.id}: ${describeFormatter(formatterFor(ctx))}`);
+    return targets;
+  },
   deterministic: () => true,
   workerInstructions: () => '',
   contextPack: () => '',
@@ -40,10 +81,15 @@ export const formatKind: Omit<JobKindModule<{ text: string }>, 'kind'> = {
     throw new Error('internal: formatting never calls a model');
   },
   async offline(target, ctx) {
-    const info = await formatterFor(ctx.root);
-    return { text: await formatText(info, ctx.root, path.join(ctx.root, target.file.path), target.file.text) };
+    try {
+      const result = await resultFor(target, ctx);
+      return result.ok ? { text: result.text } : { error: result.reason };
+    } catch (err) {
+      return { error: `the formatter could not be run: ${err instanceof Error ? err.message : String(err)}` };
+    }
   },
   apply(target, output) {
+    if ('error' in output) throw new JobRejected(output.error);
     const before = target.file.text;
     if (output.text === before) return emptyOutcome();
     return { ...emptyOutcome(), edits: [{ owner: target.job.id, start: 0, end: before.length, text: output.text, expect: before }] };
