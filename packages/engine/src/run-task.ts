@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import path from 'node:path';
 import {
-  EnvironmentError,
   ModelError,
   UsageError,
   type Plan,
@@ -21,18 +20,18 @@ import {
   detectTestRunner,
   testFilePathFor,
   TypecheckSession,
-  branchExists,
   ensureExcluded,
   findRepoRoot,
   git,
-  gitCommonDir,
   headCommit,
   indexFiles,
   isDirty,
   readCommitFiles,
+  preflightRun,
   removeWorktree,
+  runWorktreeDir,
 } from '@orchestrate/repo';
-import { changedLinesFor } from './changes.js';
+import { changedLinesFor, missingRef } from './changes.js';
 import { commitSteps } from './commit.js';
 import { loadBatches, planOf, saveBatches, saveBatchesNow } from './run-state.js';
 import { endJournal, journaledClient, openJournal, recordOf, verdictsOf, type ReplayStats } from './journal.js';
@@ -150,9 +149,10 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const engine = direct ? 'openai' : 'offline';
   const branch = `orchestrate/${runId}`;
   if (interrupted) await clearInterrupted(root, runId, baseCommit);
-  if (await branchExists(root, branch)) {
-    throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Run again to get a new run id, or delete the branch.`);
-  }
+  // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see it).
+  const worktree = await runWorktreeDir(root, runId);
+  // What the branch and worktree need is checked before any model call: a run git cannot branch must not pay the planner.
+  await preflightRun(root, { branch, worktree });
   // The journal: every answer is kept before it is used, so a run killed at any point resumes without paying twice.
   const journal = options.dryRun ? null : await openJournal(root, runId);
   if (journal && !interrupted) {
@@ -183,7 +183,6 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: timing.indexMs });
 
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
-  const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   // Without a confirmation to wait for, the worktree is made (by a git child process) while the planner thinks; a run
   // that then has nothing to do removes it again. It holds no files until a gate runs a command in it.
   const early = options.dryRun || options.confirm ? null : settled(addWorktree(root, worktree, branch, baseCommit, { checkout: false }));
@@ -362,7 +361,7 @@ function reviewPlan(base: string | null): Plan {
 
 async function resolveRef(root: string, ref: string): Promise<string> {
   const sha = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((s) => s.trim(), () => '');
-  if (!sha) throw new UsageError(`Unknown git ref \`${ref}\`: name a commit, branch or tag that exists.`);
+  if (!sha) throw await missingRef(root, ref);
   return sha;
 }
 
