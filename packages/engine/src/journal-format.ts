@@ -20,8 +20,8 @@ export interface StartRecord {
   /** The process that ran it: a run whose process is gone without an `end` record was interrupted. */
   pid: number;
   at: string;
-  /** The options to run it again with (budget, concurrency, engine, batch). */
-  options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean };
+  /** The options to run it again with (budget, concurrency, engine, batch, the folder `-C` scoped it to). */
+  options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean; scope?: string };
 }
 
 /** A model call's answer, written before the answer is used: on resume the same call is answered from here, not paid again. */

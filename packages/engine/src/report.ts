@@ -40,6 +40,7 @@ export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   const { jobs } = report;
   lines.push(`orchestrate run ${report.id} (${report.engine} engine): ${report.status}`);
+  if (report.scope) lines.push(`  scope: ${report.scope}/ (-C: files outside it were not looked at)`);
   lines.push(`  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded, ${jobs.failed} failed, ${jobs.skipped} skipped`);
   const models = Object.entries(report.usage);
   if (models.length) {

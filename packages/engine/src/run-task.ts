@@ -13,7 +13,6 @@ import {
   type RunStatus,
   type UserConfig,
 } from '@orchestrate/core';
-import type { ModelClient } from '@orchestrate/agents';
 import type { KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
@@ -28,9 +27,13 @@ import {
   isDirty,
   readCommitFiles,
   preflightRun,
+  inScope,
   removeWorktree,
+  runScope,
   runWorktreeDir,
+  type FileIndex,
 } from '@orchestrate/repo';
+import { pathsInTask, type ModelClient } from '@orchestrate/agents';
 import { changedLinesFor, missingRef } from './changes.js';
 import { commitSteps } from './commit.js';
 import { loadBatches, planOf, saveBatches, saveBatchesNow } from './run-state.js';
@@ -112,11 +115,14 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const outer: RunEventListener = options.onEvent ?? (() => {});
   const env = options.env ?? process.env;
   outer({ type: 'phase', phase: 'setup' });
-  const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const root = await findRepoRoot(cwd);
   const head = await headCommit(root);
   const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
   const detached = resuming?.kind === 'detached' ? resuming.detached : null;
   const interrupted = resuming?.kind === 'journal' ? resuming : null;
+  // `-C <dir>` inside the repository scopes the run to <dir>; a resumed run keeps the scope it started with.
+  const scope = detached ? (detached.report.scope ?? '') : interrupted ? (interrupted.start.options.scope ?? '') : await runScope(root, cwd);
   const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
   const baseCommit = detached
     ? detached.report.baseCommit
@@ -157,7 +163,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const journal = options.dryRun ? null : await openJournal(root, runId);
   if (journal && !interrupted) {
     journal.append(
-      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch } },
+      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch, ...(scope ? { scope } : {}) } },
       true,
     );
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
@@ -177,7 +183,11 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
 
   emit({ type: 'phase', phase: 'index' });
   const t0 = Date.now();
-  const { files: repoFiles, skipped, extras } = await readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+  const read = await readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+  const { extras } = read;
+  // Paths stay repository-relative (git's); only the files under the scope are indexed, planned and expanded.
+  const repoFiles = read.files.filter((f) => inScope(scope, f.path));
+  const skipped = read.skipped.filter((f) => inScope(scope, f.path));
   const files = indexFiles(repoFiles);
   timing.indexMs = Date.now() - t0;
   emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: timing.indexMs });
@@ -201,7 +211,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     ? planOf(detached.report)
     : options.review
     ? reviewPlan(options.review.base)
-    : await makePlan({ task, files, config, client, ledger });
+    : await makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger });
   timing.planMs = Date.now() - t1;
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
@@ -225,6 +235,11 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const estimate = estimateRun(targets, config, ledger, !client, kinds, packs);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
+  // What every report of this run adds to buildReport's: the scope, and what a review reviewed.
+  const decorate = (report: RunReport): RunReport => {
+    if (scope) report.scope = scope;
+    return report;
+  };
   const base = { id: runId, task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
@@ -232,7 +247,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     const status: RunStatus = options.dryRun ? 'dry-run' : cancelled ? 'cancelled' : 'nothing-to-do';
     const reason = options.dryRun ? 'dry run: planned, not run' : 'cancelled at the confirmation prompt';
     if (options.dryRun || cancelled) states.forEach((s) => finish(s, 'skipped', reason));
-    const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started });
+    const report = decorate(buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }));
     await dropEarly();
     if (!options.dryRun) {
       await ensureExcluded(root);
@@ -284,7 +299,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     timing.workMs = Date.now() - t2;
     if (workers?.detached) {
       const report = await detach(root, runId, submitted, states, (status) =>
-        buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }), emit);
+        decorate(buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started })), emit);
       endJournal(journal, report.status);
       return report;
     }
@@ -317,7 +332,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const stopped = Boolean(options.stop?.aborted || options.signal?.aborted) && failed;
   const status: RunStatus = ledger.budgetReached ? 'budget-exceeded' : stopped ? 'interrupted' : failed ? 'completed-with-failures' : 'completed';
   emit({ type: 'phase', phase: 'report' });
-  const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started });
+  const report = decorate(buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started }));
   report.replayedCalls = replay.replayed;
   report.replayedVerdicts = replay.verdicts;
   await writeReport(root, report);
@@ -351,6 +366,23 @@ async function detach(
   await writeReport(root, report);
   emit({ type: 'done', report });
   return report;
+}
+
+/**
+ * The task as the planner reads it in a scoped run: a path written relative to the scope (`src/` in `-C packages/api`)
+ * that names no repository path but names one under the scope becomes repository-relative (`packages/api/src/`).
+ */
+export function scopedTask(task: string, scope: string, files: readonly FileIndex[]): string {
+  if (!scope) return task;
+  const known = (p: string) => files.some((f) => f.path === p || f.path.startsWith(`${p.replace(/\/+$/, '')}/`));
+  const relative = pathsInTask(task, (p) => !known(p) && known(`${scope}/${p}`));
+  if (relative.length === 0) return task;
+  const pattern = new RegExp(`(^|[\\s'"\`(])(?:\\./)?(${relative.map(escapeRegExp).join('|')})(?=[/\\s'"\`),.;:]|$)`, 'g');
+  return task.replace(pattern, (_, lead: string, p: string) => `${lead}${scope}/${p}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The plan of `orchestrate review`: code decides, no planner call. */

@@ -16,3 +16,4 @@ export * from './ts-internals.js';
 export * from './secrets.js';
 export * from './preflight.js';
 export * from './run-worktree.js';
+export * from './scope.js';
