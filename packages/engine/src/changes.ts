@@ -18,9 +18,16 @@ async function resolve(root: string, ref: string): Promise<string | null> {
 
 /**
  * Lines changed between the plan's ref and `head`, by file, for review steps and `changedSince` selectors; null when no
- * step needs them. A ref that does not exist is a usage error that names it.
+ * step needs them. A ref that does not exist is a usage error that names it (E_SHALLOW_CLONE when the clone lacks it).
+ * `range.base` gets the commit compared against.
  */
-export async function changedLinesFor(root: string, head: string, plan: Plan, warnings: string[]): Promise<Map<string, LineRange[]> | null> {
+export async function changedLinesFor(
+  root: string,
+  head: string,
+  plan: Plan,
+  warnings: string[],
+  range: { base?: string } = {},
+): Promise<Map<string, LineRange[]> | null> {
   let ref: string | null = null;
   for (const step of plan.steps) {
     const r = await refFor(root, head, step);
@@ -30,6 +37,7 @@ export async function changedLinesFor(root: string, head: string, plan: Plan, wa
   if (!ref) return null;
   const base = await resolve(root, ref);
   if (!base) throw await missingRef(root, ref);
+  range.base = base;
   return changedLines(root, base, head);
 }
 

@@ -66,7 +66,10 @@ export function formatSummary(report: RunReport): string {
     lines.push(`  delete: git branch -D ${report.branch}`);
   } else if (report.status !== 'dry-run' && report.items.some((i) => i.kind !== 'review')) {
     lines.push('  nothing was committed; no branch was kept.');
-  } else if (report.annotations.length || report.items.length) lines.push(`  review: ${report.annotations.length} finding(s); no edits were made.`);
+  } else if (report.annotations.length || report.items.length || report.reviewed) {
+    const range = report.reviewed ? ` reviewed ${report.reviewed.label} (${report.reviewed.files} file${report.reviewed.files === 1 ? '' : 's'}):` : '';
+    lines.push(`  review:${range} ${report.annotations.length} finding(s); no edits were made.`);
+  }
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
   return lines.join('\n');
 }

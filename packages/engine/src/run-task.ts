@@ -9,6 +9,7 @@ import {
   priceUsage,
   type Estimate,
   type RunEventListener,
+  type ReviewedRange,
   type RunReport,
   type RunStatus,
   type UserConfig,
@@ -31,6 +32,8 @@ import {
   removeWorktree,
   runScope,
   runWorktreeDir,
+  asksForWorkingTree,
+  snapshotWorkingTree,
   type FileIndex,
 } from '@orchestrate/repo';
 import { pathsInTask, type ModelClient } from '@orchestrate/agents';
@@ -70,7 +73,16 @@ export interface RunTaskOptions {
    * Review a range instead of planning: `base` (default: the merge base with the default branch) to `head` (default
    * HEAD). No planner call; one review step over the changed lines.
    */
-  review?: { base: string | null; head: string | null };
+  review?: {
+    base: string | null;
+    head: string | null;
+    /**
+     * Review the working tree's uncommitted changes (staged, unstaged, untracked files that are not ignored) on top of
+     * `head`: read-only, through a temporary index. @default true when `head` is null, as `git diff <base>` compares
+     * with the working tree
+     */
+    workingTree?: boolean;
+  };
   /** Send worker and verifier calls through the OpenAI Batch API (half price; the run waits for each batch). */
   batch?: boolean;
   /** With `batch`: submit the first batch and stop; `resume` collects it later. */
@@ -124,13 +136,15 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   // `-C <dir>` inside the repository scopes the run to <dir>; a resumed run keeps the scope it started with.
   const scope = detached ? (detached.report.scope ?? '') : interrupted ? (interrupted.start.options.scope ?? '') : await runScope(root, cwd);
   const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
+  // A review of the working tree reviews a snapshot commit of it (made through a temporary index: read-only for the user).
+  const reviewHead = options.review?.head ? await resolveRef(root, options.review.head) : head;
+  const wantsWorkingTree = !resuming && (options.review ? (options.review.workingTree ?? !options.review.head) : asksForWorkingTree(task));
+  const snapshot = wantsWorkingTree && !options.dryRun ? await snapshotWorkingTree(root, head) : null;
   const baseCommit = detached
     ? detached.report.baseCommit
     : interrupted
     ? interrupted.start.baseCommit
-    : options.review?.head
-    ? await resolveRef(root, options.review.head)
-    : head;
+    : snapshot ?? reviewHead;
   // A resumed run keeps the engine, concurrency and budget it was started with, unless given again.
   const first = interrupted?.start.options ?? {};
   const overrides: Partial<UserConfig> = {
@@ -213,18 +227,20 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     ? reviewPlan(options.review.base)
     : await makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger });
   timing.planMs = Date.now() - t1;
+  if (snapshot) keepReviewSteps(plan);
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
 
   emit({ type: 'phase', phase: 'expand' });
   const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
   let session: TypecheckSession | undefined;
+  const range: { base?: string } = {};
   const runner = detectTestRunner(root, parseJson(extras.get('package.json') ?? null), repoFiles.map((f) => f.path));
   const repoPaths = repoFiles.map((f) => f.path);
   const kinds: KindContext = {
     files,
     agentsMd: extras.get('AGENTS.md') ?? null,
-    changed: await changedLinesFor(root, baseCommit, plan, warnings),
+    changed: await changedLinesFor(root, baseCommit, plan, warnings, range),
     tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
     typecheck: () => (session ??= TypecheckSession.create({ root, files: files.map((f) => ({ path: f.path, text: f.text })) })),
     root,
@@ -236,8 +252,19 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
   // What every report of this run adds to buildReport's: the scope, and what a review reviewed.
+  const reviewed: ReviewedRange | undefined =
+    range.base && plan.steps.some((st) => st.kind === 'review')
+      ? {
+          base: range.base,
+          head: snapshot ? head : baseCommit,
+          workingTree: Boolean(snapshot),
+          files: kinds.changed?.size ?? 0,
+          label: `${range.base.slice(0, 7)}..${snapshot ? 'working tree' : baseCommit.slice(0, 7)}`,
+        }
+      : undefined;
   const decorate = (report: RunReport): RunReport => {
     if (scope) report.scope = scope;
+    if (reviewed) report.reviewed = reviewed;
     return report;
   };
   const base = { id: runId, task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;
@@ -383,6 +410,17 @@ export function scopedTask(task: string, scope: string, files: readonly FileInde
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A run that reviews the working tree starts from a snapshot commit holding the user's uncommitted changes: a step that
+ * edits would commit those changes on the run branch, so only review steps are kept, with a warning naming the others.
+ */
+function keepReviewSteps(plan: Plan): void {
+  const others = plan.steps.filter((st) => st.kind !== 'review');
+  if (!others.length) return;
+  plan.steps = plan.steps.filter((st) => st.kind === 'review');
+  plan.warnings.push(`reviewing the working tree, so only review steps run; run the rest (${others.map((st) => `${st.id}: ${st.kind}`).join(', ')}) as a task of its own`);
 }
 
 /** The plan of `orchestrate review`: code decides, no planner call. */

@@ -17,3 +17,4 @@ export * from './secrets.js';
 export * from './preflight.js';
 export * from './run-worktree.js';
 export * from './scope.js';
+export * from './working-tree.js';
