@@ -5,6 +5,10 @@ export type ErrorCode =
   | 'E_NOT_GIT_REPO'
   | 'E_NO_COMMITS'
   | 'E_BRANCH_EXISTS'
+  | 'E_BRANCH_BLOCKED'
+  | 'E_WORKTREE_BLOCKED'
+  | 'E_UNSAFE_REPO'
+  | 'E_SHALLOW_CLONE'
   | 'E_GIT'
   | 'E_GIT_LOCKED'
   | 'E_OFFLINE_UNSUPPORTED'
@@ -48,11 +52,23 @@ export class ConfigError extends OrchestrateError {
   }
 }
 
-/** The environment does not allow a run: not a repository, no commits, branch collision, missing key. */
+/**
+ * The environment does not allow a run: not a repository, no commits, a branch collision, a run branch git cannot create
+ * (E_BRANCH_BLOCKED) or a worktree it cannot add (E_WORKTREE_BLOCKED), a repository git refuses as owned by someone else
+ * (E_UNSAFE_REPO), history a shallow clone lacks (E_SHALLOW_CLONE), a missing key.
+ */
 export class EnvironmentError extends OrchestrateError {
   readonly userFacing = true;
   constructor(
-    readonly code: 'E_NOT_GIT_REPO' | 'E_NO_COMMITS' | 'E_BRANCH_EXISTS' | 'E_NO_API_KEY',
+    readonly code:
+      | 'E_NOT_GIT_REPO'
+      | 'E_NO_COMMITS'
+      | 'E_BRANCH_EXISTS'
+      | 'E_BRANCH_BLOCKED'
+      | 'E_WORKTREE_BLOCKED'
+      | 'E_UNSAFE_REPO'
+      | 'E_SHALLOW_CLONE'
+      | 'E_NO_API_KEY',
     message: string,
   ) {
     super(message);

@@ -36,6 +36,20 @@ export interface ReviewAnnotation {
   confidence?: number;
 }
 
+/** What a review looked at: from `base` to `head`, or to the working tree (uncommitted changes, untracked files too). */
+export interface ReviewedRange {
+  /** The commit compared against. */
+  base: string;
+  /** The commit reviewed up to; with `workingTree`, the commit HEAD was at. */
+  head: string;
+  /** Whether the working tree's uncommitted changes were reviewed (read-only: the user's index and files are not touched). */
+  workingTree: boolean;
+  /** Files with changed lines in the range. */
+  files: number;
+  /** For people: `abc1234..working tree`, `abc1234..def5678`. */
+  label: string;
+}
+
 /** One commit the run made. */
 export interface ReportCommit {
   sha: string;
@@ -90,6 +104,10 @@ export interface RunReport {
   items: ReportItem[];
   /** Review annotations (review steps only). */
   annotations: ReviewAnnotation[];
+  /** What a review reviewed (review runs only). */
+  reviewed?: ReviewedRange;
+  /** The folder `-C` scoped the run to, repository-relative (absent when the run covered the whole repository). */
+  scope?: string;
   warnings: string[];
 }
 

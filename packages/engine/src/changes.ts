@@ -1,5 +1,5 @@
 import type { Plan } from '@orchestrate/core';
-import { UsageError } from '@orchestrate/core';
+import { EnvironmentError, UsageError } from '@orchestrate/core';
 import { changedLines, defaultBranch, git, mergeBase, type LineRange } from '@orchestrate/repo';
 
 /** The ref a step compares against: its `changedSince`, or for a review the merge base with the default branch. */
@@ -18,9 +18,16 @@ async function resolve(root: string, ref: string): Promise<string | null> {
 
 /**
  * Lines changed between the plan's ref and `head`, by file, for review steps and `changedSince` selectors; null when no
- * step needs them. A ref that does not exist is a usage error that names it.
+ * step needs them. A ref that does not exist is a usage error that names it (E_SHALLOW_CLONE when the clone lacks it).
+ * `range.base` gets the commit compared against.
  */
-export async function changedLinesFor(root: string, head: string, plan: Plan, warnings: string[]): Promise<Map<string, LineRange[]> | null> {
+export async function changedLinesFor(
+  root: string,
+  head: string,
+  plan: Plan,
+  warnings: string[],
+  range: { base?: string } = {},
+): Promise<Map<string, LineRange[]> | null> {
   let ref: string | null = null;
   for (const step of plan.steps) {
     const r = await refFor(root, head, step);
@@ -29,6 +36,22 @@ export async function changedLinesFor(root: string, head: string, plan: Plan, wa
   }
   if (!ref) return null;
   const base = await resolve(root, ref);
-  if (!base) throw new UsageError(`Unknown git ref \`${ref}\`: name a commit, branch or tag that exists (e.g. HEAD~1 or main).`);
+  if (!base) throw await missingRef(root, ref);
+  range.base = base;
   return changedLines(root, base, head);
+}
+
+/**
+ * The error for a ref that does not resolve: in a shallow clone the history is missing, not the user's word wrong
+ * (E_SHALLOW_CLONE says how to fetch it); else E_USAGE naming the ref.
+ */
+export async function missingRef(root: string, ref: string): Promise<EnvironmentError | UsageError> {
+  const shallow = await git(root, ['rev-parse', '--is-shallow-repository']).then((s) => s.trim() === 'true', () => false);
+  if (shallow) {
+    return new EnvironmentError(
+      'E_SHALLOW_CLONE',
+      `This is a shallow clone and \`${ref}\` is not in its history. Fetch more of it (\`git fetch --deepen=50\`, or \`git fetch --unshallow\` for all of it) and run again, or name a base the clone has.`,
+    );
+  }
+  return new UsageError(`Unknown git ref \`${ref}\`: name a commit, branch or tag that exists (e.g. HEAD~1 or main).`);
 }

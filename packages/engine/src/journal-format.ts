@@ -22,8 +22,8 @@ export interface StartRecord {
   /** When that process started (Linux: /proc/<pid>/stat field 22), so a later process with the same pid is not taken for it. */
   pidStart?: string;
   at: string;
-  /** The options to run it again with (budget, concurrency, engine, batch, model flags, config file). */
-  options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean; models?: { planner?: string; worker?: string; verifier?: string }; configFile?: string };
+  /** The options to run it again with (budget, concurrency, engine, batch, model flags, config file, the folder `-C` scoped it to). */
+  options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean; models?: { planner?: string; worker?: string; verifier?: string }; configFile?: string; scope?: string };
 }
 
 /** A model call's answer, written before the answer is used: on resume the same call is answered from here, not paid again. */

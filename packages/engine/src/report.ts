@@ -47,6 +47,7 @@ export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   const { jobs } = report;
   lines.push(`orchestrate run ${report.id} (${report.engine} engine): ${report.status}`);
+  if (report.scope) lines.push(`  scope: ${report.scope}/ (-C: files outside it were not looked at)`);
   lines.push(`  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded${unchangedNote(report)}, ${jobs.failed} failed, ${jobs.skipped} skipped`);
   const models = Object.entries(report.usage);
   if (models.length) {
@@ -72,7 +73,10 @@ export function formatSummary(report: RunReport): string {
     lines.push(`  delete: git branch -D ${report.branch}`);
   } else if (report.status !== 'dry-run' && report.items.some((i) => i.kind !== 'review')) {
     lines.push('  nothing was committed; no branch was kept.');
-  } else if (report.annotations.length || report.items.length) lines.push(`  review: ${report.annotations.length} finding(s); no edits were made.`);
+  } else if (report.annotations.length || report.items.length || report.reviewed) {
+    const range = report.reviewed ? ` reviewed ${report.reviewed.label} (${report.reviewed.files} file${report.reviewed.files === 1 ? '' : 's'}):` : '';
+    lines.push(`  review:${range} ${report.annotations.length} finding(s); no edits were made.`);
+  }
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);
   // Warnings, errors, paths, symbols and commit subjects come from models and the repository: escaped for the terminal.
   return safeText(lines.join('\n'), { multiline: true });

@@ -3,9 +3,34 @@ import path from 'node:path';
 import type { RunReport } from '@orchestrate/core';
 import { formatForTerminal, RULES, toMarkdown, toSarif } from '@orchestrate/jobs';
 import { git } from '@orchestrate/repo';
+import { formatSummary } from './report.js';
 
-/** The review annotations of a report for the terminal, grouped by file, with each code line. */
+/** `reviewed abc1234..working tree (3 files)`: the range a review looked at, or null for a run that reviewed nothing. */
+export function reviewedLine(report: RunReport): string | null {
+  const r = report.reviewed;
+  return r ? `reviewed ${r.label} (${r.files} file${r.files === 1 ? '' : 's'})` : null;
+}
+
+/**
+ * The review annotations of a report for the terminal, grouped by file, with each code line, under the range that was
+ * reviewed. Code lines come from the reviewed commit (for a working-tree review, its snapshot: the user's current text).
+ */
 export async function formatReview(report: RunReport, color = false): Promise<string> {
+  const range = reviewedLine(report);
+  const body = await formatFindings(report, color);
+  return range ? `${range}\n${body}` : body;
+}
+
+/**
+ * What a finished run prints: for a run that reviewed (the `review` command or a task such as "review my changes") the
+ * range, the findings and then the summary; for any other run the summary alone.
+ */
+export async function formatRunOutput(report: RunReport, color = false): Promise<string> {
+  if (!report.reviewed) return formatSummary(report);
+  return `${await formatReview(report, color)}\n\n${formatSummary(report)}`;
+}
+
+async function formatFindings(report: RunReport, color: boolean): Promise<string> {
   const files = new Map<string, string[]>();
   for (const file of new Set(report.annotations.map((a) => a.file))) {
     const text = await git(report.repo, ['show', `${report.baseCommit}:${file}`]).catch(() => '');

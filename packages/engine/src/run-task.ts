@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import path from 'node:path';
 import {
-  EnvironmentError,
   ModelError,
   UsageError,
   type Plan,
@@ -10,29 +9,35 @@ import {
   priceUsage,
   type Estimate,
   type RunEventListener,
+  type ReviewedRange,
   type RunReport,
   type RunStatus,
   type UserConfig,
 } from '@orchestrate/core';
-import type { ModelClient } from '@orchestrate/agents';
 import type { KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
   detectTestRunner,
   testFilePathFor,
   TypecheckSession,
-  branchExists,
   ensureExcluded,
   findRepoRoot,
   git,
-  gitCommonDir,
   headCommit,
   indexFiles,
   isDirty,
   readCommitFiles,
+  preflightRun,
+  inScope,
   removeWorktree,
+  runScope,
+  runWorktreeDir,
+  asksForWorkingTree,
+  snapshotWorkingTree,
+  type FileIndex,
 } from '@orchestrate/repo';
-import { changedLinesFor } from './changes.js';
+import { pathsInTask, type ModelClient } from '@orchestrate/agents';
+import { changedLinesFor, missingRef } from './changes.js';
 import { commitSteps } from './commit.js';
 import { loadBatches, planOf, saveBatches, saveBatchesNow } from './run-state.js';
 import { endJournal, journaledClient, openJournal, recordOf, verdictsOf, type ReplayStats } from './journal.js';
@@ -72,7 +77,16 @@ export interface RunTaskOptions {
    * Review a range instead of planning: `base` (default: the merge base with the default branch) to `head` (default
    * HEAD). No planner call; one review step over the changed lines.
    */
-  review?: { base: string | null; head: string | null };
+  review?: {
+    base: string | null;
+    head: string | null;
+    /**
+     * Review the working tree's uncommitted changes (staged, unstaged, untracked files that are not ignored) on top of
+     * `head`: read-only, through a temporary index. @default true when `head` is null, as `git diff <base>` compares
+     * with the working tree
+     */
+    workingTree?: boolean;
+  };
   /** Send worker and verifier calls through the OpenAI Batch API (half price; the run waits for each batch). */
   batch?: boolean;
   /** With `batch`: submit the first batch and stop; `resume` collects it later. */
@@ -123,19 +137,24 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const outer: RunEventListener = options.onEvent ?? (() => {});
   const env = options.env ?? process.env;
   outer({ type: 'phase', phase: 'setup' });
-  const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const root = await findRepoRoot(cwd);
   const head = await headCommit(root);
   const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
   const detached = resuming?.kind === 'detached' ? resuming.detached : null;
   const interrupted = resuming?.kind === 'journal' ? resuming : null;
+  // `-C <dir>` inside the repository scopes the run to <dir>; a resumed run keeps the scope it started with.
+  const scope = detached ? (detached.report.scope ?? '') : interrupted ? (interrupted.start.options.scope ?? '') : await runScope(root, cwd);
   const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
+  // A review of the working tree reviews a snapshot commit of it (made through a temporary index: read-only for the user).
+  const reviewHead = options.review?.head ? await resolveRef(root, options.review.head) : head;
+  const wantsWorkingTree = !resuming && (options.review ? (options.review.workingTree ?? !options.review.head) : asksForWorkingTree(task));
+  const snapshot = wantsWorkingTree && !options.dryRun ? await snapshotWorkingTree(root, head) : null;
   const baseCommit = detached
     ? detached.report.baseCommit
     : interrupted
     ? interrupted.start.baseCommit
-    : options.review?.head
-    ? await resolveRef(root, options.review.head)
-    : head;
+    : snapshot ?? reviewHead;
   // A resumed run keeps the engine, concurrency and budget it was started with, unless given again.
   const first = interrupted?.start.options ?? {};
   const overrides: Partial<UserConfig> = {
@@ -161,14 +180,15 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const engine = direct ? 'openai' : 'offline';
   const branch = `orchestrate/${runId}`;
   if (interrupted) await clearInterrupted(root, runId, baseCommit);
-  if (await branchExists(root, branch)) {
-    throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Run again to get a new run id, or delete the branch.`);
-  }
+  // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see it).
+  const worktree = await runWorktreeDir(root, runId);
+  // What the branch and worktree need is checked before any model call: a run git cannot branch must not pay the planner.
+  await preflightRun(root, { branch, worktree });
   // The journal: every answer is kept before it is used, so a run killed at any point resumes without paying twice.
   const journal = options.dryRun ? null : await openJournal(root, runId);
   if (journal && !interrupted) {
     journal.append(
-      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch, models: options.models, configFile: options.configFile } },
+      { t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at: new Date(started).toISOString(), options: { engine: options.engine, concurrency: options.concurrency, budgetUsd: options.budgetUsd, batch: options.batch, models: options.models, configFile: options.configFile, ...(scope ? { scope } : {}) } },
       true,
     );
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
@@ -188,13 +208,16 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
 
   emit({ type: 'phase', phase: 'index' });
   const t0 = Date.now();
-  const { files: repoFiles, skipped, extras } = await readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+  const read = await readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+  const { extras } = read;
+  // Paths stay repository-relative (git's); only the files under the scope are indexed, planned and expanded.
+  const repoFiles = read.files.filter((f) => inScope(scope, f.path));
+  const skipped = read.skipped.filter((f) => inScope(scope, f.path));
   const files = indexFiles(repoFiles);
   timing.indexMs = Date.now() - t0;
   emit({ type: 'indexed', files: files.length, declarations: files.reduce((n, f) => n + f.declarations.length, 0), skipped: skipped.length, ms: timing.indexMs });
 
   const ledger = new UsageLedger(config.prices, config.budgetUsd ?? null);
-  const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', runId);
   // Without a confirmation to wait for, the worktree is made (by a git child process) while the planner thinks; a run
   // that then has nothing to do removes it again. It holds no files until a gate runs a command in it.
   const early = options.dryRun || options.confirm ? null : settled(addWorktree(root, worktree, branch, baseCommit, { checkout: false }));
@@ -213,20 +236,22 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     ? planOf(detached.report)
     : options.review
     ? reviewPlan(options.review.base)
-    : await makePlan({ task, files, config, client, ledger, root, commit: baseCommit });
+    : await makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger, root, commit: baseCommit });
   timing.planMs = Date.now() - t1;
+  if (snapshot) keepReviewSteps(plan);
   emit({ type: 'planned', plan });
   plan.warnings.forEach((message) => emit({ type: 'warning', message }));
 
   emit({ type: 'phase', phase: 'expand' });
   const warnings = [...plan.warnings, ...skipped.map((s) => `skipped ${s.path}: ${s.reason}`)];
   let session: TypecheckSession | undefined;
+  const range: { base?: string } = {};
   const runner = detectTestRunner(root, parseJson(extras.get('package.json') ?? null), repoFiles.map((f) => f.path));
   const repoPaths = repoFiles.map((f) => f.path);
   const kinds: KindContext = {
     files,
     agentsMd: extras.get('AGENTS.md') ?? null,
-    changed: await changedLinesFor(root, baseCommit, plan, warnings),
+    changed: await changedLinesFor(root, baseCommit, plan, warnings, range),
     tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
     typecheck: () => (session ??= TypecheckSession.create({ root, files: files.map((f) => ({ path: f.path, text: f.text })) })),
     root,
@@ -237,6 +262,22 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const estimate = estimateRun(targets, config, ledger, !client, kinds, packs);
   emit({ type: 'expanded', jobs: targets.map((t) => t.job), estimate });
   const states = targets.map(newJobState);
+  // What every report of this run adds to buildReport's: the scope, and what a review reviewed.
+  const reviewed: ReviewedRange | undefined =
+    range.base && plan.steps.some((st) => st.kind === 'review')
+      ? {
+          base: range.base,
+          head: snapshot ? head : baseCommit,
+          workingTree: Boolean(snapshot),
+          files: kinds.changed?.size ?? 0,
+          label: `${range.base.slice(0, 7)}..${snapshot ? 'working tree' : baseCommit.slice(0, 7)}`,
+        }
+      : undefined;
+  const decorate = (report: RunReport): RunReport => {
+    if (scope) report.scope = scope;
+    if (reviewed) report.reviewed = reviewed;
+    return report;
+  };
   const base = { id: runId, task, engine, repo: root, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches, startedAt: new Date(started).toISOString() } as const;
 
   const cancelled = !options.dryRun && states.length > 0 && options.confirm ? !(await options.confirm({ jobs: states.length, estimate })) : false;
@@ -244,7 +285,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     const status: RunStatus = options.dryRun ? 'dry-run' : cancelled ? 'cancelled' : 'nothing-to-do';
     const reason = options.dryRun ? 'dry run: planned, not run' : 'cancelled at the confirmation prompt';
     if (options.dryRun || cancelled) states.forEach((s) => finish(s, 'skipped', reason));
-    const report = buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started });
+    const report = decorate(buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }));
     await dropEarly();
     if (!options.dryRun) {
       await ensureExcluded(root);
@@ -296,7 +337,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     timing.workMs = Date.now() - t2;
     if (workers?.detached) {
       const report = await detach(root, runId, submitted, states, (status) =>
-        buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started }), emit);
+        decorate(buildReport({ ...base, status, branch: null, worktree: null, commits: [], states, ledger, config, maxAnnotations: config.maxAnnotations, started })), emit);
       endJournal(journal, report.status);
       return report;
     }
@@ -329,7 +370,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const stopped = Boolean(options.stop?.aborted || options.signal?.aborted) && failed;
   const status: RunStatus = ledger.budgetReached ? 'budget-exceeded' : stopped ? 'interrupted' : failed ? 'completed-with-failures' : 'completed';
   emit({ type: 'phase', phase: 'report' });
-  const report = buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started });
+  const report = decorate(buildReport({ ...base, status, branch: commits.length ? branch : null, worktree: null, commits, states, ledger, config, maxAnnotations: config.maxAnnotations, started }));
   report.replayedCalls = replay.replayed;
   report.replayedVerdicts = replay.verdicts;
   await writeReport(root, report);
@@ -365,6 +406,34 @@ async function detach(
   return report;
 }
 
+/**
+ * The task as the planner reads it in a scoped run: a path written relative to the scope (`src/` in `-C packages/api`)
+ * that names no repository path but names one under the scope becomes repository-relative (`packages/api/src/`).
+ */
+export function scopedTask(task: string, scope: string, files: readonly FileIndex[]): string {
+  if (!scope) return task;
+  const known = (p: string) => files.some((f) => f.path === p || f.path.startsWith(`${p.replace(/\/+$/, '')}/`));
+  const relative = pathsInTask(task, (p) => !known(p) && known(`${scope}/${p}`));
+  if (relative.length === 0) return task;
+  const pattern = new RegExp(`(^|[\\s'"\`(])(?:\\./)?(${relative.map(escapeRegExp).join('|')})(?=[/\\s'"\`),.;:]|$)`, 'g');
+  return task.replace(pattern, (_, lead: string, p: string) => `${lead}${scope}/${p}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A run that reviews the working tree starts from a snapshot commit holding the user's uncommitted changes: a step that
+ * edits would commit those changes on the run branch, so only review steps are kept, with a warning naming the others.
+ */
+function keepReviewSteps(plan: Plan): void {
+  const others = plan.steps.filter((st) => st.kind !== 'review');
+  if (!others.length) return;
+  plan.steps = plan.steps.filter((st) => st.kind === 'review');
+  plan.warnings.push(`reviewing the working tree, so only review steps run; run the rest (${others.map((st) => `${st.id}: ${st.kind}`).join(', ')}) as a task of its own`);
+}
+
 /** The plan of `orchestrate review`: code decides, no planner call. */
 function reviewPlan(base: string | null): Plan {
   const selector = { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: false, changedSince: base };
@@ -373,7 +442,7 @@ function reviewPlan(base: string | null): Plan {
 
 async function resolveRef(root: string, ref: string): Promise<string> {
   const sha = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((s) => s.trim(), () => '');
-  if (!sha) throw new UsageError(`Unknown git ref \`${ref}\`: name a commit, branch or tag that exists.`);
+  if (!sha) throw await missingRef(root, ref);
   return sha;
 }
 

@@ -1,7 +1,7 @@
 import { access, appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '@orchestrate/core';
-import { branchExists, findRepoRoot, git, gitCommonDir, pruneWorktrees, removeWorktree } from '@orchestrate/repo';
+import { branchExists, findRepoRoot, git, isRunWorktree, pruneWorktrees, removeWorktree, runWorktreeCandidates } from '@orchestrate/repo';
 import { journalPath, type EndRecord } from './journal-format.js';
 import { assertRunId, loadRun } from './runs.js';
 
@@ -36,8 +36,11 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
     throw new UsageError(`Run ${options.runId} is still running (process ${run.pid}): stop it first (Ctrl-C, or \`kill ${run.pid}\`), then undo it.`);
   }
   const unfinished = run?.status === 'interrupted';
-  const worktree = path.join(await gitCommonDir(root), 'orchestrate', 'worktrees', options.runId);
-  const hasWorktree = await access(worktree).then(() => true, () => false);
+  // Where the run keeps its worktree (and where older versions kept it, under .git/orchestrate/worktrees/).
+  const candidates = await runWorktreeCandidates(root, options.runId);
+  const worktrees: string[] = [];
+  for (const dir of candidates) if (await access(dir).then(() => true, () => false)) worktrees.push(dir);
+  const hasWorktree = worktrees.length > 0;
   // A worktree whose directory is gone still holds its branch until pruned.
   await pruneWorktrees(root);
   const hasBranch = await branchExists(root, branch);
@@ -50,12 +53,12 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   }
   if (hasBranch) {
     // git cannot delete a branch that a working tree has checked out (yours, or another worktree than the run's own).
-    const own = path.join('orchestrate', 'worktrees', options.runId);
-    const checkedOut = (await git(root, ['worktree', 'list', '--porcelain']))
+    const listed = (await git(root, ['worktree', 'list', '--porcelain']))
       .split('\n\n')
       .filter((entry) => entry.split('\n').includes(`branch refs/heads/${branch}`))
-      .map((entry) => entry.split('\n')[0]!.replace(/^worktree /, ''))
-      .filter((dir) => !path.normalize(dir).endsWith(own));
+      .map((entry) => entry.split('\n')[0]!.replace(/^worktree /, ''));
+    const checkedOut: string[] = [];
+    for (const dir of listed) if (!(await isRunWorktree(root, options.runId, dir))) checkedOut.push(dir);
     if (checkedOut.length) {
       throw new UsageError(`${branch} is checked out in ${checkedOut[0]}: switch that working tree to another branch (e.g. \`git switch main\`), then run undo again.`);
     }
@@ -76,7 +79,7 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   }
   if (hasWorktree) {
     // A directory git no longer knows as a worktree cannot be removed by git: it is ours (named by a checked id), delete it.
-    await removeWorktree(root, worktree).catch(() => rm(worktree, { recursive: true, force: true }));
+    for (const worktree of worktrees) await removeWorktree(root, worktree).catch(() => rm(worktree, { recursive: true, force: true }));
     await pruneWorktrees(root);
   }
   if (hasBranch) await git(root, ['branch', '-D', branch]);

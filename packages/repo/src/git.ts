@@ -51,17 +51,33 @@ function runGit(cwd: string, args: string[], input: string | undefined, env?: Re
   });
 }
 
-/** Runs git in `cwd`; the git layer's one failure convention: throw GitError with command, exit code, stderr. */
-export async function git(cwd: string, args: string[], input?: string): Promise<string> {
-  const result = await runGit(cwd, args, input, { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
-  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.stderr);
+/**
+ * The error for a failed git command: GitError with command, exit code and stderr, except when git refuses the
+ * repository as owned by another user ("dubious ownership", safe.directory): the user fixes that, so it is
+ * E_UNSAFE_REPO with the command that marks the directory safe.
+ */
+export function gitFailure(args: readonly string[], exitCode: number | undefined, stderr: string): GitError | EnvironmentError {
+  const dubious = /detected dubious ownership in repository at '([^'\n]+)'/.exec(stderr);
+  if (!dubious) return new GitError(args, exitCode, stderr);
+  const dir = dubious[1]!;
+  return new EnvironmentError(
+    'E_UNSAFE_REPO',
+    `git refuses to work in ${dir}: it belongs to another user than the one running orchestrate ("dubious ownership"). ` +
+      `If you trust it, mark it safe with \`git config --global --add safe.directory ${dir}\` (or run orchestrate as its owner), then run again.`,
+  );
+}
+
+/** Runs git in `cwd`; the git layer's one failure convention: throw `gitFailure` (GitError with command, exit code, stderr). */
+export async function git(cwd: string, args: string[], input?: string, env?: Record<string, string>): Promise<string> {
+  const result = await runGit(cwd, args, input, { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env });
+  if (result.exitCode !== 0) throw gitFailure(args, result.exitCode, result.stderr);
   return result.stdout.toString('utf8');
 }
 
 /** Runs git and returns stdout as raw bytes (for file contents). */
 export async function gitBuffer(cwd: string, args: string[], input?: string): Promise<Buffer> {
-  const result = await runGit(cwd, args, input);
-  if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.stderr);
+  const result = await runGit(cwd, args, input, { LC_ALL: 'C' });
+  if (result.exitCode !== 0) throw gitFailure(args, result.exitCode, result.stderr);
   return result.stdout;
 }
 
@@ -74,7 +90,8 @@ export async function findRepoRoot(cwd: string): Promise<string> {
   }
   try {
     return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  } catch {
+  } catch (err) {
+    if (err instanceof EnvironmentError) throw err;
     throw new EnvironmentError(
       'E_NOT_GIT_REPO',
       `${cwd} is not inside a git repository. Run orchestrate in a repository (or create one with \`git init\` and commit your code).`,
@@ -86,7 +103,8 @@ export async function findRepoRoot(cwd: string): Promise<string> {
 export async function headCommit(root: string): Promise<string> {
   try {
     return (await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim();
-  } catch {
+  } catch (err) {
+    if (err instanceof EnvironmentError) throw err;
     throw new EnvironmentError(
       'E_NO_COMMITS',
       'This repository has no commits yet. orchestrate starts every run from HEAD: commit your code first (`git add -A && git commit -m init`).',
@@ -174,9 +192,14 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
   await git(root, ['worktree', 'remove', '--force', dir]);
 }
 
-/** Stages `files` and commits them in `worktree`; returns the new commit's sha. Hooks are skipped: our gates ran. */
+/**
+ * Stages `files` and commits them in `worktree`; returns the new commit's sha. Hooks are skipped: our gates ran. The
+ * files hold the text of the base commit's blobs plus the edits, so they are stored byte for byte (`--no-filters`):
+ * `core.autocrlf`, `core.safecrlf` and `text`/`eol` attributes must not renormalize every line of a file the run
+ * touched (or refuse it), and the commit then holds only the edit.
+ */
 export async function commitFiles(worktree: string, files: string[], message: string): Promise<string> {
-  await git(worktree, ['add', '--', ...files]);
+  await stageVerbatim(worktree, files);
   await git(worktree, [
     ...(await identityArgs(worktree)),
     '-c',
@@ -188,6 +211,22 @@ export async function commitFiles(worktree: string, files: string[], message: st
     '-',
   ], message);
   return (await git(worktree, ['rev-parse', 'HEAD'])).trim();
+}
+
+/** Stores `files` of `worktree` as blobs without any conversion and points the worktree's index at them. */
+async function stageVerbatim(worktree: string, files: string[]): Promise<void> {
+  const shas = (await git(worktree, ['hash-object', '-w', '--no-filters', '--stdin-paths'], files.map((f) => `${f}\n`).join('')))
+    .trim()
+    .split('\n');
+  // Keep each file's mode (an executable script stays executable); a new file is a plain file.
+  const modes = new Map<string, string>();
+  const staged = await git(worktree, ['ls-files', '--stage', '-z', '--', ...files]);
+  for (const entry of staged.split('\0').filter(Boolean)) {
+    const tab = entry.indexOf('\t');
+    modes.set(entry.slice(tab + 1), entry.split(' ')[0]!);
+  }
+  const lines = files.map((f, i) => `${modes.get(f) ?? '100644'} ${shas[i]}\t${f}\0`).join('');
+  await git(worktree, ['update-index', '--add', '-z', '--index-info'], lines);
 }
 
 /** `-c` options giving commits an identity when the repository has none configured (else nothing). */

@@ -16,3 +16,7 @@ export * from './format-proof.js';
 export * from './agents-md.js';
 export * from './ts-internals.js';
 export * from './secrets.js';
+export * from './preflight.js';
+export * from './run-worktree.js';
+export * from './scope.js';
+export * from './working-tree.js';
