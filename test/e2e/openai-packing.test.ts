@@ -10,7 +10,7 @@ const SIX = Array.from({ length: 6 }, (_, i) => `export function f${i}(x${i}: nu
 function handler(broken: Set<string>) {
   return (req: FakeRequest): FakeReply => {
     const props = (req.schema?.properties ?? {}) as Record<string, any>;
-    if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
+    if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
     if (props.verdicts) {
       const keys = Object.keys(props.verdicts.properties ?? {});
       return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };

@@ -7,7 +7,7 @@ import { callKey } from '../../packages/engine/src/journal.js';
 import { startFakeOpenAI, type FakeLogEntry, type FakeServer } from '../fake/openai-server.js';
 import { CLI, parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
-import { fakeEnv, inputText, roleOf, scripted, verifierSymbols } from '../e2e/openai-script.js';
+import { docStep, fakeEnv, inputText, roleOf, scripted, verifierSymbols } from '../e2e/openai-script.js';
 import { bytesChanged, snapshotUserTree } from '../helpers/user-tree.js';
 import { recordScenario } from './results.js';
 
@@ -59,7 +59,7 @@ let arrivals = 0;
  * so the SDK's retry of it gets through (a fault never hits the same call twice: the outcome stays deterministic).
  */
 async function startServer(faulty = false): Promise<FakeServer> {
-  const answer = scripted();
+  const answer = scripted({ steps: [docStep({ paths: ['src/'] })] });
   const tried = new Set<string>();
   arrivals = 0;
   return startFakeOpenAI(

@@ -36,7 +36,9 @@ Your working tree, index and current branch are never touched: the work lands on
 /** Examples for `orchestrate review --help`. */
 export const REVIEW_HELP = `
 Examples:
-  orchestrate review                      the current branch against the merge base with the default branch
+  orchestrate review                      the current branch and its uncommitted changes, against the merge base
+                                          with the default branch
+  orchestrate review --no-working-tree    committed changes only
   orchestrate review main..feature        a range
   orchestrate review HEAD~3 --sarif review.sarif --markdown review.md --fail-on warning
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, UsageError, type RunReport } from '@orchestrate/core';
-import { applyRun, formatReview, formatRun, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
+import { applyRun, formatReview, formatRun, formatRunOutput, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { formatDryRun } from './dry-run.js';
 import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
 import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
@@ -49,6 +49,7 @@ interface ReviewOptions extends Omit<CliOptions, 'dryRun' | 'yes'> {
   sarif?: string;
   markdown?: string;
   failOn?: 'error' | 'warning' | 'note';
+  workingTree?: boolean;
 }
 
 const SEVERITY_RANK = { note: 0, warning: 1, error: 2 } as const;
@@ -97,6 +98,8 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .option('--sarif <file>', 'write SARIF 2.1.0 (GitHub code scanning)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse (for CI)').choices(['error', 'warning', 'note']))
     .option('--markdown <file>', 'write a Markdown summary')
+    .option('--working-tree', 'include uncommitted changes (read only; the default when no <head> is given)')
+    .option('--no-working-tree', 'review committed changes only')
     .addHelpText('after', REVIEW_HELP)
     .action(async (range: string | undefined, own: ReviewOptions) => {
       const opts = withProgramOptions<ReviewOptions>(program, own);
@@ -256,7 +259,7 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
     progress.stop();
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : formatSummary(report)}\n`);
+  else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : await formatRunOutput(report, Boolean(io.stdout.isTTY))}\n`);
   return exitFor(report);
 }
 
@@ -273,7 +276,7 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
       budgetUsd: opts.budget,
       ...modelOptions(opts),
       onEvent: progress.onEvent,
-      review: { base: base || null, head: head || null },
+      review: { base: base || null, head: head || null, workingTree: opts.workingTree },
     });
   } finally {
     progress.stop();

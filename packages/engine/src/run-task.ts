@@ -14,7 +14,7 @@ import {
   type RunStatus,
   type UserConfig,
 } from '@orchestrate/core';
-import type { KindContext } from '@orchestrate/jobs';
+import { formatPlanNote, type KindContext } from '@orchestrate/jobs';
 import {
   addWorktree,
   detectTestRunner,
@@ -257,6 +257,12 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     root,
   };
   const targets = expandPlan(plan, kinds);
+  // What a step's tool decided while expanding (which formatter runs, the options derived for it) is shown before any work.
+  for (const note of plan.steps.map(formatPlanNote)) {
+    if (!note || warnings.includes(note)) continue;
+    warnings.push(note);
+    emit({ type: 'warning', message: note });
+  }
   // Packed as the run will pack them, so the estimate counts the calls that will be made.
   const packs = formPacks(targets.map(newJobState), { config, client, kinds }).map((pack) => pack.map((s) => s.target));
   const estimate = estimateRun(targets, config, ledger, !client, kinds, packs);
