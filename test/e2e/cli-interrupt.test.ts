@@ -18,7 +18,51 @@ afterEach(async () => {
   repo = undefined;
 });
 
+/** Runs the CLI with `args`, sends Ctrl-C twice once a held worker call is in flight; its exit code and stdout. */
+async function interruptTwice(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const answer = scripted();
+  let workerCalls = 0;
+  server = await startFakeOpenAI(async (req) => {
+    if (roleOf(req) === 'worker') {
+      workerCalls++;
+      await held;
+    }
+    return answer(req);
+  });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...fakeEnv(server), OPENAI_AGENTS_DISABLE_TRACING: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let sent = 0;
+  const poll = setInterval(() => {
+    if (sent === 0 && workerCalls > 0) {
+      sent = 1;
+      child.kill('SIGINT');
+    } else if (sent === 1 && stderr.includes('orchestrate: stopping')) {
+      sent = 2;
+      child.kill('SIGINT');
+    }
+  }, 20);
+  const code = await exited;
+  clearInterval(poll);
+  return { code, stdout, stderr };
+}
+
 describe('Ctrl-C twice with --json', () => {
+  it('`orchestrate review --json` too ends with the E_INTERRUPTED document and exits 130', async () => {
+    repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }));
+    repo.write('src/math.ts', `${MATH_TS}export const same = (v: number): boolean => v == 1;\n`);
+    const { code, stdout, stderr } = await interruptTwice(['review', '-C', repo.dir, '--json', '--engine', 'openai']);
+    expect(code, stderr).toBe(130);
+    expect((JSON.parse(stdout) as { error: { code: string } }).error.code).toBe('E_INTERRUPTED');
+  });
+
   it('prints the E_INTERRUPTED error naming the run and how to resume it, and exits 130', async () => {
     repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }));
     const held = new Promise<void>((resolve) => (release = resolve));

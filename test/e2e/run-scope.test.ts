@@ -48,3 +48,16 @@ describe('-C <dir> inside a repository', () => {
     expect(changed(repo, report.branch)).toEqual(['packages/api/src/a.ts', 'src/root.ts']);
   });
 });
+
+describe('-C <dir> with a review', () => {
+  it('reviews and counts only the changed files under <dir>', async () => {
+    repo = makeRepo({ 'src/root.ts': fn('root'), 'packages/api/src/a.ts': fn('a') });
+    repo.write('src/root.ts', `${fn('root')}export const r = (v: number): boolean => v == 1;\n`);
+    repo.write('packages/api/src/a.ts', `${fn('a')}export const s = (v: number): boolean => v == 2;\n`);
+    const result = await runCli(['review', '-C', path.join(repo.dir, 'packages', 'api'), '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = parseReport(result.stdout);
+    expect([...new Set(report.annotations.map((a: { file: string }) => a.file))]).toEqual(['packages/api/src/a.ts']);
+    expect(report.reviewed).toMatchObject({ workingTree: true, files: 1 });
+  });
+});

@@ -266,19 +266,28 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
 async function reviewCommand(range: string | undefined, opts: ReviewOptions, io: IO): Promise<number> {
   const [base, head] = range ? (range.includes('..') ? range.split(/\.\.\.?/) : [range, '']) : ['', ''];
   const progress = createProgress(io.stderr, { live: liveProgress(io) });
+  let runId: string | null = null;
+  // Ctrl-C as for a task (stop, then abort); with --json a second press still ends stdout with one JSON document.
+  const signals = interruptions(io, progress, Boolean(opts.json), () => runId);
   let report: RunReport;
   try {
     report = await runTask({
+      stop: signals.stop,
+      signal: signals.abort,
       task: `review ${range ?? 'the current branch'}`,
       cwd: opts.cwd,
       engine: opts.engine,
       concurrency: opts.concurrency,
       budgetUsd: opts.budget,
       ...modelOptions(opts),
-      onEvent: progress.onEvent,
+      onEvent: (event) => {
+        if (event.type === 'run-start') runId = event.runId;
+        progress.onEvent(event);
+      },
       review: { base: base || null, head: head || null, workingTree: opts.workingTree },
     });
   } finally {
+    signals.dispose();
     progress.stop();
   }
   await writeReviewFiles(report, { sarif: opts.sarif, markdown: opts.markdown, cwd: process.cwd(), version: VERSION });

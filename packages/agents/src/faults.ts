@@ -77,7 +77,7 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
     if (!response.ok || !type.includes('json')) return response;
     const buffered = bufferedText(response);
     if (buffered !== undefined || !own) {
-      refuseTruncated(response.status, type, buffered ?? '', faults);
+      refuseTruncated(input, response.status, type, buffered ?? '', faults);
       if (call) call.cutOff = cutOffOf(buffered ?? '');
       return response;
     }
@@ -98,7 +98,7 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
     } finally {
       clearTimeout(timer);
     }
-    refuseTruncated(response.status, type, text, faults);
+    refuseTruncated(input, response.status, type, text, faults);
     if (call) call.cutOff = cutOffOf(text);
     const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
     Object.defineProperty(copy, 'url', { value: response.url });
@@ -126,9 +126,13 @@ export function isTruncatedBody(err: unknown): boolean {
  * failing the call (and every job it carries) on its first `Unexpected end of JSON input`. Only the media types the
  * SDK parses are checked; an answer without a body (204, 205) has nothing to parse.
  */
-function refuseTruncated(status: number, type: string, text: string, faults: FaultCounter): void {
+function refuseTruncated(input: Parameters<typeof fetch>[0], status: number, type: string, text: string, faults: FaultCounter): void {
   const media = type.split(';')[0]!.trim().toLowerCase();
-  if (status === 204 || status === 205 || !(media.includes('application/json') || media.endsWith('+json'))) return;
+  // The SDK's own test for a JSON body (`application/jsonl`, a batch's results, is not one).
+  if (status === 204 || status === 205 || !/^application\/(?:[\w.+-]+\+)?json$/.test(media)) return;
+  // A file's content (`/files/<id>/content`, JSON Lines for a batch) is read as bytes by the SDK, whatever its type.
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (/\/files\/[^/?#]+\/content(?:[?#]|$)/.test(url)) return;
   try {
     JSON.parse(text);
     return;

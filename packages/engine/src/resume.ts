@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, type RunReport } from '@orchestrate/core';
-import { branchExists, git, runWorktreeCandidates } from '@orchestrate/repo';
+import { branchExists, git, removeWorktree, runWorktreeCandidates } from '@orchestrate/repo';
 import type { JournalRecord, StartRecord } from './journal-format.js';
 import { assertRunId, journalProgress } from './runs.js';
 import { readJournal } from './journal.js';
@@ -70,7 +70,7 @@ export async function findResumeTarget(root: string, runId: string | undefined):
  * process may have died inside it) and its branch (rebuilt commit by commit; every answer it needs is in the journal).
  */
 export async function clearInterrupted(root: string, runId: string, baseCommit: string): Promise<void> {
-  for (const worktree of await runWorktreeCandidates(root, runId)) await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
+  for (const worktree of await runWorktreeCandidates(root, runId)) await removeWorktree(root, worktree).catch(() => undefined);
   await git(root, ['worktree', 'prune']).catch(() => undefined);
   const branch = `orchestrate/${runId}`;
   if (await branchExists(root, branch)) {

@@ -251,7 +251,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const kinds: KindContext = {
     files,
     agentsMd: extras.get('AGENTS.md') ?? null,
-    changed: await changedLinesFor(root, baseCommit, plan, warnings, range),
+    changed: inScopeOnly(await changedLinesFor(root, baseCommit, plan, warnings, range), scope),
     tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
     typecheck: () => (session ??= TypecheckSession.create({ root, files: files.map((f) => ({ path: f.path, text: f.text })) })),
     root,
@@ -423,6 +423,12 @@ export function scopedTask(task: string, scope: string, files: readonly FileInde
   if (relative.length === 0) return task;
   const pattern = new RegExp(`(^|[\\s'"\`(])(?:\\./)?(${relative.map(escapeRegExp).join('|')})(?=[/\\s'"\`),.;:]|$)`, 'g');
   return task.replace(pattern, (_, lead: string, p: string) => `${lead}${scope}/${p}`);
+}
+
+/** The changed lines of the files under the scope only: a scoped review reviews (and counts) nothing outside it. */
+function inScopeOnly<T>(changed: Map<string, T> | null, scope: string): Map<string, T> | null {
+  if (!changed || !scope) return changed;
+  return new Map([...changed].filter(([file]) => inScope(scope, file)));
 }
 
 function escapeRegExp(text: string): string {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, appendFile, mkdir, readFile } from 'node:fs/promises';
+import { access, appendFile, mkdir, readFile, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError, GitError, UsageError, WorkingTreeError } from '@orchestrate/core';
 
@@ -187,9 +187,14 @@ export async function checkOutWorktree(dir: string): Promise<void> {
   await git(dir, ['-c', 'core.hooksPath=/dev/null', 'checkout-index', '--all', '--force', '--index']);
 }
 
-/** Removes a worktree directory (the branch stays). */
+/**
+ * Removes a worktree directory (the branch stays), and the folder that held it when that is now empty: addWorktree
+ * made it (`<worktrees home>/<repo key>/`), and a run must not leave one behind per repository.
+ */
 export async function removeWorktree(root: string, dir: string): Promise<void> {
   await git(root, ['worktree', 'remove', '--force', dir]);
+  // rmdir removes only an empty folder: one another run's worktree is in stays.
+  await rmdir(path.dirname(dir)).catch(() => undefined);
 }
 
 /**

@@ -2,7 +2,7 @@
 // taken, a repository git refuses as someone else's, line-ending settings that would rewrite a file, and where run
 // worktrees live.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -166,5 +166,22 @@ describe('where run worktrees live', () => {
     const users = path.join(tempDir(), 'mine');
     run('worktree', 'add', '--quiet', users, 'orchestrate/r1');
     expect(await runWorktreeCandidates(dir, 'r1')).not.toContain(users);
+  });
+});
+
+describe('removeWorktree: nothing is left in the worktrees folder', () => {
+  it("removes the repository's folder once its last run worktree is gone, and keeps it while another is there", async () => {
+    const { dir } = makeRepo();
+    const env = { ORCHESTRATE_WORKTREES: tempDir() };
+    const first = await runWorktreeDir(dir, 'r1', env);
+    const second = await runWorktreeDir(dir, 'r2', env);
+    await addWorktree(dir, first, 'orchestrate/r1', 'HEAD', { checkout: false });
+    await addWorktree(dir, second, 'orchestrate/r2', 'HEAD', { checkout: false });
+    await removeWorktree(dir, first);
+    expect(existsSync(first)).toBe(false);
+    expect(existsSync(second)).toBe(true);
+    await removeWorktree(dir, second);
+    expect(existsSync(path.dirname(second))).toBe(false);
+    expect(readdirSync(env.ORCHESTRATE_WORKTREES)).toEqual([]);
   });
 });
