@@ -45,7 +45,26 @@ function repoKey(commonDir: string): string {
 
 /** Where run `runId` of the repository at `root` keeps its worktree. */
 export async function runWorktreeDir(root: string, runId: string, env?: Record<string, string | undefined>): Promise<string> {
-  return path.join(worktreesHome(env), repoKey(await gitCommonDir(root)), runId);
+  const key = repoKey(await gitCommonDir(root));
+  const home = worktreesHome(env);
+  // A cache folder inside the repository (a dotfiles repository, or HOME set to the checkout in a container) would put
+  // the run's files in the user's tree: the system's temporary folder is used instead.
+  const inside = (dir: string) => {
+    const rel = path.relative(realOrSelf(root), realOrSelf(dir));
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  const base = inside(home) ? path.join(tmpdir(), 'orchestrate-worktrees') : home;
+  return path.join(base, key, runId);
+}
+
+/** The real path of a folder, or of its nearest existing parent joined with the rest. */
+function realOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    const parent = path.dirname(dir);
+    return parent === dir ? dir : path.join(realOrSelf(parent), path.basename(dir));
+  }
 }
 
 /** Where runs made before worktrees moved out of `.git/` kept theirs (resume and undo still clear those). */

@@ -158,6 +158,9 @@ describe('where run worktrees live', () => {
     expect(path.basename(wt)).toBe('r1');
     const other = makeRepo();
     expect(path.dirname(await runWorktreeDir(other.dir, 'r1'))).not.toBe(path.dirname(wt));
+    // A cache folder inside the repository (HOME is the checkout) never puts the worktree in the user's tree.
+    const inRepo = await runWorktreeDir(dir, 'r1', { XDG_CACHE_HOME: path.join(dir, '.cache') });
+    expect(path.relative(dir, inRepo).startsWith('..')).toBe(true);
     // A worktree made under another home is still found by its branch; the user's own worktree on the branch is not.
     const elsewhere = path.join(await runWorktreeDir(dir, 'r1', env));
     await addWorktree(dir, elsewhere, 'orchestrate/r1', 'HEAD', { checkout: false });
