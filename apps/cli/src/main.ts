@@ -118,11 +118,16 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .argument('<run-id>', 'the run to undo')
     .option('-C, --cwd <dir>', 'run in this repository')
     .option('--force', 'delete even if the branch was merged or holds commits the run did not make')
+    .option('--json', 'print the result as JSON (errors too)')
     .description("Delete a run's branch and worktree")
-    .action(async (runId: string, own: { cwd?: string; force?: boolean }) => {
-      const opts = withProgramOptions<{ cwd?: string; force?: boolean }>(program, own);
-      exit = await guarded(io, false, async () => {
+    .action(async (runId: string, own: { cwd?: string; force?: boolean; json?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; force?: boolean; json?: boolean }>(program, own);
+      exit = await guarded(io, opts.json, async () => {
         const result = await undoRun({ cwd: opts.cwd, runId, force: opts.force });
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return EXIT.ok;
+        }
         const deleted = [result.deletedBranch ? `branch ${result.branch}` : '', result.removedWorktree ? 'its worktree' : ''].filter(Boolean);
         io.stdout.write(`${deleted.length ? `deleted ${deleted.join(' and ')}` : 'nothing to delete'}${result.markedUndone ? `; run ${runId} is marked undone (no longer resumable)` : ''}\n`);
         return EXIT.ok;
@@ -159,11 +164,16 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .command('apply')
     .argument('<run-id>', 'the run whose branch to merge (see `orchestrate runs`)')
     .option('-C, --cwd <dir>', 'run in this repository')
+    .option('--json', 'print the result as JSON (errors too)')
     .description("Merge a run's branch into the current branch (fast-forward when possible); needs a clean working tree")
-    .action(async (runId: string, own: { cwd?: string }) => {
-      const opts = withProgramOptions<{ cwd?: string }>(program, own);
-      exit = await guarded(io, false, async () => {
+    .action(async (runId: string, own: { cwd?: string; json?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; json?: boolean }>(program, own);
+      exit = await guarded(io, opts.json, async () => {
         const r = await applyRun({ cwd: opts.cwd, runId });
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return EXIT.ok;
+        }
         const how = r.fastForward ? 'fast-forward' : `merge commit ${r.head.slice(0, 8)}`;
         io.stdout.write(`merged ${r.branch} into ${r.into} (${how}, ${r.commits} commit${r.commits === 1 ? '' : 's'})\n`);
         return EXIT.ok;
