@@ -83,7 +83,12 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .addHelpText('after', MAIN_HELP)
     .showHelpAfterError('(run orchestrate --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // The parser's errors carry their code like every other error (`orchestrate: error [E_USAGE]: …`).
+      outputError: (s, write) => write(s.replace(/^error: /, 'orchestrate: error [E_USAGE]: ')),
+    })
     .action(async (words: string[], opts: CliOptions) => {
       const task = words.join(' ').trim();
       // No task: the usage on stderr (stdout stays for results), then the E_USAGE error, exit 2.
