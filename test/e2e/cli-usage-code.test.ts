@@ -17,3 +17,16 @@ describe('argument errors without --json', () => {
     expect(r.stderr).toContain('orchestrate --help');
   });
 });
+
+describe('help for a command that does not exist', () => {
+  it('names the word and the commands, E_USAGE, exit 2, with and without --json', async () => {
+    const text = await runCli(['help', 'reveiw']);
+    expect(text.exitCode).toBe(2);
+    expect(text.stderr).toMatch(/orchestrate: error \[E_USAGE\]: .*reveiw.*review/);
+    const json = await runCli(['help', 'reveiw', '--json']);
+    expect(json.exitCode).toBe(2);
+    const doc = JSON.parse(json.stdout) as { error: { code: string; message: string } };
+    expect(doc.error.code).toBe('E_USAGE');
+    expect(doc.error.message).toContain('reveiw');
+  });
+});

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS, UsageError, type RunReport } from '@orchestrate/core';
+import { DEFAULTS, safeText, UsageError, type RunReport } from '@orchestrate/core';
 import { applyRun, formatReview, formatRun, formatRunOutput, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { formatDryRun } from './dry-run.js';
 import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
@@ -189,6 +189,15 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) return EXIT.ok;
+    // `help <word>` for a word that is no command: commander prints the usage with only "(outputHelp)" as its message.
+    if (err.code === 'commander.help') {
+      const word = argv[argv.indexOf('help') + 1] ?? '';
+      const names = program.commands.map((c) => c.name()).join(', ');
+      const message = `"${word}" is not a command; the commands are ${names}. Run \`orchestrate help <command>\`.`;
+      io.stderr.write(`orchestrate: error [E_USAGE]: ${safeText(message)}\n`);
+      if (json) printJsonError(io, 'E_USAGE', message);
+      return EXIT.usage;
+    }
     // Commander already printed the error on stderr; with --json, stdout gets it as JSON too.
     if (json) printJsonError(io, 'E_USAGE', err.message.replace(/^error: /, ''));
     return EXIT.usage;
