@@ -13,5 +13,14 @@ if (V8_MAJOR <= 11 && ![...process.execArgv, process.env.NODE_OPTIONS ?? ''].som
   setFlagsFromString('--interrupt-budget=300000');
 }
 
+// A reader that stops early (`orchestrate --help | head`) closes the pipe: stop quietly, as `git log | head` does,
+// instead of an unhandled EPIPE with a stack trace. A run cut off this way is resumable like any interrupted run.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const main = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS, UsageError, type RunReport } from '@orchestrate/core';
+import { DEFAULTS, safeText, UsageError, type RunReport } from '@orchestrate/core';
 import { applyRun, formatReview, formatRun, formatRunOutput, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
 import { formatDryRun } from './dry-run.js';
 import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
@@ -83,7 +83,12 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .addHelpText('after', MAIN_HELP)
     .showHelpAfterError('(run orchestrate --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // The parser's errors carry their code like every other error (`orchestrate: error [E_USAGE]: …`).
+      outputError: (s, write) => write(s.replace(/^error: /, 'orchestrate: error [E_USAGE]: ')),
+    })
     .action(async (words: string[], opts: CliOptions) => {
       const task = words.join(' ').trim();
       // No task: the usage on stderr (stdout stays for results), then the E_USAGE error, exit 2.
@@ -118,11 +123,16 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .argument('<run-id>', 'the run to undo')
     .option('-C, --cwd <dir>', 'run in this repository')
     .option('--force', 'delete even if the branch was merged or holds commits the run did not make')
+    .option('--json', 'print the result as JSON (errors too)')
     .description("Delete a run's branch and worktree")
-    .action(async (runId: string, own: { cwd?: string; force?: boolean }) => {
-      const opts = withProgramOptions<{ cwd?: string; force?: boolean }>(program, own);
-      exit = await guarded(io, false, async () => {
+    .action(async (runId: string, own: { cwd?: string; force?: boolean; json?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; force?: boolean; json?: boolean }>(program, own);
+      exit = await guarded(io, opts.json, async () => {
         const result = await undoRun({ cwd: opts.cwd, runId, force: opts.force });
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return EXIT.ok;
+        }
         const deleted = [result.deletedBranch ? `branch ${result.branch}` : '', result.removedWorktree ? 'its worktree' : ''].filter(Boolean);
         io.stdout.write(`${deleted.length ? `deleted ${deleted.join(' and ')}` : 'nothing to delete'}${result.markedUndone ? `; run ${runId} is marked undone (no longer resumable)` : ''}\n`);
         return EXIT.ok;
@@ -159,11 +169,16 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .command('apply')
     .argument('<run-id>', 'the run whose branch to merge (see `orchestrate runs`)')
     .option('-C, --cwd <dir>', 'run in this repository')
+    .option('--json', 'print the result as JSON (errors too)')
     .description("Merge a run's branch into the current branch (fast-forward when possible); needs a clean working tree")
-    .action(async (runId: string, own: { cwd?: string }) => {
-      const opts = withProgramOptions<{ cwd?: string }>(program, own);
-      exit = await guarded(io, false, async () => {
+    .action(async (runId: string, own: { cwd?: string; json?: boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; json?: boolean }>(program, own);
+      exit = await guarded(io, opts.json, async () => {
         const r = await applyRun({ cwd: opts.cwd, runId });
+        if (opts.json) {
+          io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return EXIT.ok;
+        }
         const how = r.fastForward ? 'fast-forward' : `merge commit ${r.head.slice(0, 8)}`;
         io.stdout.write(`merged ${r.branch} into ${r.into} (${how}, ${r.commits} commit${r.commits === 1 ? '' : 's'})\n`);
         return EXIT.ok;
@@ -174,6 +189,15 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) return EXIT.ok;
+    // `help <word>` for a word that is no command: commander prints the usage with only "(outputHelp)" as its message.
+    if (err.code === 'commander.help') {
+      const word = argv[argv.indexOf('help') + 1] ?? '';
+      const names = program.commands.map((c) => c.name()).join(', ');
+      const message = `"${word}" is not a command; the commands are ${names}. Run \`orchestrate help <command>\`.`;
+      io.stderr.write(`orchestrate: error [E_USAGE]: ${safeText(message)}\n`);
+      if (json) printJsonError(io, 'E_USAGE', message);
+      return EXIT.usage;
+    }
     // Commander already printed the error on stderr; with --json, stdout gets it as JSON too.
     if (json) printJsonError(io, 'E_USAGE', err.message.replace(/^error: /, ''));
     return EXIT.usage;

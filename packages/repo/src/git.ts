@@ -27,6 +27,9 @@ function runGit(cwd: string, args: string[], input: string | undefined, env?: Re
       env: env ? { ...process.env, ...env } : process.env,
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
+      // Its own process group: a terminal's Ctrl-C signals the whole foreground group, and a git killed by it would turn
+      // the graceful stop (calls in flight finish, verified work is committed) into a failed git command.
+      detached: process.platform !== 'win32',
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
