@@ -153,6 +153,13 @@ describe('orchestrate review', () => {
     expect(result.stdout).toContain('no-console-log');
   });
 
+  it('in a repository of one commit, reviews all of it (against the empty tree), not a ref the user never typed', async () => {
+    repo = makeRepo({ 'src/a.ts': 'export const a = 1;\nconsole.log(a);\n' });
+    const result = await runCli(['review', '-C', repo.dir, '--no-working-tree', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(keys(parseReport(result.stdout))).toContain('src/a.ts:2 no-console-log');
+  });
+
   it.each([['nope'], ['HEAD~1..nope'], ['HEAD~5']])('an unknown ref (%s) is a usage error, exit 2', async (range) => {
     repo = makeRepo({ 'src/a.ts': 'export const a = 1;\n' });
     repo.write('src/a.ts', 'export const a = 2;\n');

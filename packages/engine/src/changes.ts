@@ -9,7 +9,14 @@ async function refFor(root: string, head: string, step: Plan['steps'][number]): 
   const branch = await defaultBranch(root);
   const base = branch ? await mergeBase(root, branch, head) : null;
   if (base && base !== (await resolve(root, head))) return base;
+  // The first commit has no parent: it is compared with the empty tree, so all of it is reviewed.
+  if (!(await resolve(root, `${head}~1`)) && (await resolve(root, head))) return emptyTree(root);
   return `${head}~1`;
+}
+
+/** The empty tree's id in this repository's hash (SHA-1 or SHA-256). */
+async function emptyTree(root: string): Promise<string> {
+  return (await git(root, ['hash-object', '-t', 'tree', '--stdin'], '')).trim();
 }
 
 async function resolve(root: string, ref: string): Promise<string | null> {
@@ -35,7 +42,7 @@ export async function changedLinesFor(
     ref ??= r;
   }
   if (!ref) return null;
-  const base = await resolve(root, ref);
+  const base = (await resolve(root, ref)) ?? (ref === (await emptyTree(root)) ? ref : null);
   if (!base) throw await missingRef(root, ref);
   range.base = base;
   return changedLines(root, base, head);
