@@ -2,8 +2,9 @@ import type { PlanStep } from '@orchestrate/core';
 import type { Declaration } from '@orchestrate/repo';
 import { conventionsFor } from '../conventions.js';
 import { declarationContext } from '../custom/index.js';
-import { declarationSelected, selectDeclarations } from '../docstring/select.js';
-import type { JobKindModule, JobTarget, KindContext } from '../kind.js';
+import { declarationSelected, selectDeclarations } from '../select/index.js';
+import type { JobTarget, KindContext } from '../kind.js';
+import type { KindPart } from '../variants.js';
 import { applyReplacement, gateReplacement, replacementSchema, type Replacement } from '../replace.js';
 
 const AGENTS_MD_TOKENS = 400;
@@ -27,7 +28,7 @@ function touchable(step: PlanStep): (d: Declaration, text: string) => boolean {
 }
 
 /** reformat/conventions: a convention the task names and formatters do not do, applied per declaration by a worker. */
-export const conventionsKind: Omit<JobKindModule<Replacement>, 'kind'> = {
+export const conventionsKind: KindPart<Replacement> = {
   select(step, ctx) {
     const can = touchable(step);
     return selectDeclarations(step, ctx, (d) => {
