@@ -61,6 +61,8 @@ export interface KindDeclaration {
   kind: JobKind;
   /** The planner's view of the kind: its lines in the instructions, its variants, its offline rules. */
   planning: Omit<KindPlanning, 'kind'>;
+  /** Words that make a section of the repository's AGENTS.md relevant to this kind's jobs, beyond its name. */
+  conventionWords: readonly string[];
   /** The first line of a step's commit: what was done, to how many, where (`files`: how many files it writes). */
   commitSubject(jobs: readonly CommittedJob[], files: number): string;
 }

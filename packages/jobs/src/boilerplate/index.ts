@@ -37,6 +37,7 @@ export const boilerplateKind = byVariant(
         { variant: 'bodies', test: /\bimplement\b|\bstubs?\b|\bfill in\b|\bnot implemented\b/i, order: 40 },
       ],
     },
+    conventionWords: ['boilerplate', 'scaffold', 'template', 'structure', 'layout', 'naming', 'files'],
     commitSubject(jobs) {
       const variant = jobs[0]?.target.step.variant ?? 'bodies';
       if (variant === 'tests') {

@@ -44,6 +44,7 @@ export const customKind: JobKindModule<Replacement> = {
     variants: [],
     offline: [],
   },
+  conventionWords: [],
   commitSubject: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
   select: (step, ctx) => selectDeclarations(step, ctx, (d) => d.kind !== 'accessor' && declarationSelected(d, { ...step.selector, missingDocsOnly: false })),
   workerInstructions: () => INSTRUCTIONS,

@@ -108,6 +108,7 @@ const declaration: KindDeclaration = {
       },
     ],
   },
+  conventionWords: ['doc', 'docs', 'docstring', 'docstrings', 'documentation', 'document', 'comment', 'comments', 'tsdoc', 'jsdoc'],
   commitSubject: (jobs) => `docs: add doc comments to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`,
 };
 

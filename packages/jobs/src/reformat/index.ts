@@ -1,6 +1,6 @@
 import { plural, where } from '../subject.js';
 import { byVariant, type KindPart } from '../variants.js';
-import { conventionsKind } from './conventions.js';
+import { conventionsKind, REFORMAT_WORDS } from './conventions.js';
 import { formatKind } from './format.js';
 
 const CONVENTIONS = /\bvar\b.*\b(?:let|const)\b|\basync\/await\b|\bcommonjs\b|\besm imports?\b|\brename\b.*\bcase\b/i;
@@ -27,6 +27,7 @@ export const reformatKind = byVariant(
         { variant: 'conventions', test: CONVENTIONS, order: 60, fields: (task) => ({ instructions: task }) },
       ],
     },
+    conventionWords: REFORMAT_WORDS,
     commitSubject: (jobs, files) =>
       jobs[0]?.target.step.variant === 'conventions'
         ? `style: apply the code conventions to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`

@@ -133,6 +133,7 @@ export const reviewKind: JobKindModule<ReviewOutput> = {
       },
     ],
   },
+  conventionWords: ['review', 'reviews', 'pitfalls', 'bugs', 'security'],
   // Annotations write nothing, so a review step never commits; the subject is the generic one.
   commitSubject: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
   select,
