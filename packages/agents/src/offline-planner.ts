@@ -24,10 +24,14 @@ const KIND_WORDS: [RegExp, DeclarationKind[]][] = [
  * that name a file or directory (`knownPath` says which the repository has; a step naming only paths it lacks keeps
  * them, for code to drop the step).
  */
-export function planOffline(task: string, knownPath: (p: string) => boolean, kinds: readonly KindPlanning[]): PlannerOutput {
+export function planOffline(
+  task: string,
+  knownPath: (p: string) => boolean,
+  kinds: readonly KindPlanning[],
+): PlannerOutput {
   const all = kinds.flatMap((k) => k.offline.map((rule) => ({ kind: k.kind, rule })));
   const matched = all.filter((r) => r.rule.test.test(task)).sort((a, b) => a.rule.order - b.rule.order);
-  // A rule that wins alone (review: it makes no edits, so mixing it with edit kinds is never what a plain phrase means).
+  // A rule that wins alone (review: it makes no edits, so mixing it with edits is never what a plain phrase means).
   const rules = matched.some((r) => r.rule.alone) ? matched.filter((r) => r.rule.alone) : matched;
   if (rules.length === 0) return { steps: [], unsupported: 'the offline engine maps only plain phrasings of its job kinds' };
   const paths = stepPaths(task, knownPath);
@@ -36,8 +40,8 @@ export function planOffline(task: string, knownPath: (p: string) => boolean, kin
   return { steps, unsupported: null };
 }
 
-function stepOf(kind: string, rule: OfflineRule, task: string, paths: string[], declarationKinds: DeclarationKind[]): Step {
-  const fields = rule.fields?.(task, { declarationKinds }) ?? {};
+function stepOf(kind: string, rule: OfflineRule, task: string, paths: string[], kinds: DeclarationKind[]): Step {
+  const fields = rule.fields?.(task, { declarationKinds: kinds }) ?? {};
   return {
     kind,
     variant: rule.variant,

@@ -137,9 +137,11 @@ export function resolveConfig(user: unknown, source = 'config', kinds?: readonly
   if (unknownKinds.length) {
     const lines = unknownKinds.map((k) => {
       const closest = closestKey(k, kinds!);
-      return `unknown key \`${k}\` in \`kinds\`${closest ? ` — did you mean \`${closest}\`?` : ''} (allowed: ${kinds!.join(', ')})`;
+      const hint = closest ? ` — did you mean \`${closest}\`?` : '';
+      return `unknown key \`${k}\` in \`kinds\`${hint} (allowed: ${kinds!.join(', ')})`;
     });
-    throw new ConfigError(`Invalid ${source}:\n  - ${lines.join('\n  - ')}\nFix the value(s) above; see the README's Configuration section for every key.`);
+    const fix = "Fix the value(s) above; see the README's Configuration section for every key.";
+    throw new ConfigError(`Invalid ${source}:\n  - ${lines.join('\n  - ')}\n${fix}`);
   }
   return { ...parsed.data, prices: { ...DEFAULTS.prices, ...parsed.data.prices } };
 }

@@ -95,7 +95,8 @@ async function askPlanner(args: { task: string; files: FileIndex[]; config: Reso
     if (result.output.steps.length === 0) {
       throw new UnsupportedTaskError(
         'E_NOTHING_TO_DO',
-        `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. orchestrate's job kinds: ${kindSummaries()}.`,
+        `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. ` +
+          `orchestrate's job kinds: ${kindSummaries()}.`,
       );
     }
     return result.output;

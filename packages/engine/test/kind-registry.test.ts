@@ -31,10 +31,12 @@ function sources(dir: string): string[] {
   });
 }
 
+type EnumNode = { enum?: unknown[]; anyOf?: { enum?: unknown[] }[] };
+
 /** The enum values of a property of the planner schema's step, as the wire sees them. */
 function stepEnum(schema: unknown, field: 'kind' | 'variant'): unknown[] {
   const json = toJSONSchema(schema as Parameters<typeof toJSONSchema>[0]) as unknown as {
-    properties: { steps: { items: { properties: Record<string, { enum?: unknown[]; anyOf?: { enum?: unknown[] }[] }> } } };
+    properties: { steps: { items: { properties: Record<string, EnumNode> } } };
   };
   const prop = json.properties.steps.items.properties[field]!;
   return prop.enum ?? prop.anyOf?.find((a) => a.enum)?.enum ?? [];
@@ -52,6 +54,23 @@ describe('the jobs registry is the only list of kinds', () => {
     // core knows no kind by name: it has the types, not a list.
     expect('JOB_KINDS' in core).toBe(false);
     expect('STEP_VARIANTS' in core).toBe(false);
+  });
+
+  it("the config's per-kind settings name the registry's kinds (core checks them against the list it is given)", () => {
+    expect(core.resolveConfig({ kinds: { reformat: { verify: true } } }, 'config', JOB_KINDS).kinds).toEqual({
+      reformat: { verify: true },
+    });
+    expect(() => core.resolveConfig({ kinds: { docstrng: { verify: false } } }, 'config', JOB_KINDS)).toThrow(
+      /unknown key `docstrng` in `kinds` — did you mean `docstring`\?/,
+    );
+    let err: unknown = null;
+    try {
+      core.resolveConfig({ kinds: { nope: {} } }, 'config', JOB_KINDS);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(core.ConfigError);
+    expect((err as core.ConfigError).code).toBe('E_CONFIG');
   });
 
   it("the planner's instructions, kind enum and variant enum derive from the registry", () => {

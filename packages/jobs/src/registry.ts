@@ -28,8 +28,8 @@ export function createRegistry(modules: readonly JobKindModule<never>[]): KindRe
     planning: modules.map((m) => ({ kind: m.kind, ...m.planning })),
     module(kind) {
       const module = byKind.get(kind);
-      if (!module) throw new UnsupportedTaskError('E_NOTHING_TO_DO', `The job kind \`${kind}\` is not available in this version.`);
-      return module;
+      if (module) return module;
+      throw new UnsupportedTaskError('E_NOTHING_TO_DO', `The job kind \`${kind}\` is not available in this version.`);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { JobKind, StepVariant } from '@orchestrate/core';
-import { JOB_KINDS, STEP_VARIANTS, jobKind, variantsOf, JobRejected, type JobKindModule, type JobOutcome, type JobTarget, type KindContext } from '../src/index.js';
+import { JOB_KINDS, STEP_VARIANTS, jobKind, variantsOf, JobRejected } from '../src/index.js';
+import type { JobKindModule, JobOutcome, JobTarget, KindContext } from '../src/index.js';
 import {
   bulky,
   CATEGORIES,

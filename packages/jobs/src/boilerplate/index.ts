@@ -7,7 +7,11 @@ import { typesKind } from './types.js';
 const PARTS: Record<string, KindPart> = { bodies: bodiesKind as KindPart, tests: testsKind as KindPart, types: typesKind as KindPart };
 
 // Tests to fix ("fix the failing tests", "repair broken specs") are not tests to write.
-const TESTS = /(?<!\b(?:fix|repair|failing|broken|flaky)(?: the)?(?: unit)? )\b(?:unit )?(?:tests?|specs?)\b(?! (?:pass|fail))/i;
+const TESTS = new RegExp(
+  String.raw`(?<!\b(?:fix|repair|failing|broken|flaky)(?: the)?(?: unit)? )` +
+    String.raw`\b(?:unit )?(?:tests?|specs?)\b(?! (?:pass|fail))`,
+  'i',
+);
 
 /** The boilerplate kind: stub bodies, unit tests or type annotations, by the step's variant. */
 export const boilerplateKind = byVariant(
@@ -45,7 +49,8 @@ export const boilerplateKind = byVariant(
         const what = functions ? plural(functions, 'function') : plural(jobs.length, 'file');
         return `test: add unit tests for ${what} in ${where(jobs)}`;
       }
-      if (variant === 'types') return `refactor: add type annotations to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`;
+      const declarations = plural(jobs.length, 'declaration');
+      if (variant === 'types') return `refactor: add type annotations to ${declarations} in ${where(jobs)}`;
       return `feat: implement ${jobs.length} function ${jobs.length === 1 ? 'body' : 'bodies'} in ${where(jobs)}`;
     },
   },

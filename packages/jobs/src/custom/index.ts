@@ -38,7 +38,8 @@ export const customKind: JobKindModule<Replacement> = {
   kind: 'custom',
   planning: {
     description: [
-      '- custom: a bounded instruction applied to each selected declaration when no other kind fits; instructions say what.',
+      '- custom: a bounded instruction applied to each selected declaration when no other kind fits; ' +
+        'instructions say what.',
     ],
     summary: 'custom bounded changes',
     variants: [],

@@ -84,10 +84,15 @@ function contextPack({ declaration, file, step }: JobTarget): string {
   return lines.join('\n');
 }
 
+const REWRITE = new RegExp(
+  String.raw`\b(rewrite|redo|replace|regenerate|update|improve|fix)\b(?: \w+){0,3} ` +
+    String.raw`(?:docs?|docstrings?|comments?|jsdoc|tsdoc)\b`,
+  'i',
+);
+
 /** Whether the task's own words ask to rewrite existing docs (code decides this, not the planner model). */
 export function taskAsksToRewriteDocs(task: string): boolean {
-  const rewrite = /\b(rewrite|redo|replace|regenerate|update|improve|fix)\b(?: \w+){0,3} (?:docs?|docstrings?|comments?|jsdoc|tsdoc)\b/i;
-  return rewrite.test(task);
+  return REWRITE.test(task);
 }
 
 /** What the docstring kind tells the planner, and how its commits read. */
@@ -103,12 +108,19 @@ const declaration: KindDeclaration = {
         test: /\b(?:doc(?:string)?s?|jsdoc|tsdoc|document(?:ation|ed|s)?|doc comments?)\b/i,
         order: 50,
         capability:
-          'add docstrings / JSDoc / TSDoc comments ("add docstrings to src/api", "document the exported functions in src/math.ts")',
-        fields: (task, found) => ({ declarationKinds: found.declarationKinds, includeDocumented: taskAsksToRewriteDocs(task) }),
+          'add docstrings / JSDoc / TSDoc comments ("add docstrings to src/api", ' +
+          '"document the exported functions in src/math.ts")',
+        fields: (task, found) => ({
+          declarationKinds: found.declarationKinds,
+          includeDocumented: taskAsksToRewriteDocs(task),
+        }),
       },
     ],
   },
-  conventionWords: ['doc', 'docs', 'docstring', 'docstrings', 'documentation', 'document', 'comment', 'comments', 'tsdoc', 'jsdoc'],
+  conventionWords: [
+    ...['doc', 'docs', 'docstring', 'docstrings', 'documentation', 'document'],
+    ...['comment', 'comments', 'tsdoc', 'jsdoc'],
+  ],
   commitSubject: (jobs) => `docs: add doc comments to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`,
 };
 

@@ -8,7 +8,10 @@ import type { KindPart } from '../variants.js';
 import { applyReplacement, gateReplacement, replacementSchema, type Replacement } from '../replace.js';
 
 /** Words that make a section of AGENTS.md relevant to reformatting (the reformat kind's `conventionWords`). */
-export const REFORMAT_WORDS = ['format', 'formatting', 'formatter', 'prettier', 'biome', 'whitespace', 'indentation', 'indent', 'lint', 'linting'];
+export const REFORMAT_WORDS = [
+  ...['format', 'formatting', 'formatter', 'prettier', 'biome'],
+  ...['whitespace', 'indentation', 'indent', 'lint', 'linting'],
+];
 
 const AGENTS_MD_TOKENS = 400;
 
@@ -43,7 +46,8 @@ export const conventionsKind: KindPart<Replacement> = {
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target: JobTarget, ctx: KindContext) {
     const keywords = target.step.instructions.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? [];
-    const agents = ctx.agentsMd ? conventionsFor(ctx.agentsMd, { kind: 'reformat', kindWords: REFORMAT_WORDS, file: target.file.path, keywords }, AGENTS_MD_TOKENS) : '';
+    const topic = { kind: 'reformat', kindWords: REFORMAT_WORDS, file: target.file.path, keywords };
+    const agents = ctx.agentsMd ? conventionsFor(ctx.agentsMd, topic, AGENTS_MD_TOKENS) : '';
     const extra = [`Convention: ${target.step.instructions || '(see the repository conventions)'}`, agents ? `Repository conventions (AGENTS.md):\n${agents}` : '']
       .filter(Boolean)
       .join('\n');

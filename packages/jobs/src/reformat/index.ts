@@ -12,7 +12,8 @@ export const reformatKind = byVariant(
     planning: {
       description: [
         '- reformat, variant format: run the formatter. variant conventions: apply a coding convention the task names',
-        '  (e.g. var to let/const, promise chains to async/await, CommonJS to ESM) per function; put the convention in instructions.',
+        '  (e.g. var to let/const, promise chains to async/await, CommonJS to ESM) per function; ' +
+          'put the convention in instructions.',
       ],
       summary: 'reformatting and conventions',
       variants: ['format', 'conventions'],

@@ -118,7 +118,9 @@ function clean(text: string, field: string): string {
 export const reviewKind: JobKindModule<ReviewOutput> = {
   kind: 'review',
   planning: {
-    description: ['- review: annotate changed lines with problems (no edits); set changedSince to the ref to review against.'],
+    description: [
+      '- review: annotate changed lines with problems (no edits); set changedSince to the ref to review against.',
+    ],
     summary: 'review annotations',
     variants: [],
     offline: [
