@@ -1,33 +1,12 @@
-import type { DeclarationKind, JobKind, StepVariant } from '@orchestrate/core';
+import type { DeclarationKind, KindPlanning, OfflineRule } from '@orchestrate/core';
 import type { PlannerOutput } from './planner.js';
 
-/** What the offline engine can do, for error messages and --help. */
-export const OFFLINE_CAPABILITIES = [
-  'add docstrings / JSDoc / TSDoc comments ("add docstrings to src/api", "document the exported functions in src/math.ts")',
-  'format the code with the repository\'s formatter ("format the code", "reformat src/")',
-  'add unit test skeletons ("add unit tests for src/x.ts": it.todo per exported function)',
-  'add return types from inference ("add return types to src/")',
-  'review changed lines with deterministic rules ("review the last commit", "review my changes")',
-];
-
-type Step = PlannerOutput['steps'][number];
-
-interface Rule {
-  kind: JobKind;
-  variant: StepVariant | null;
-  test: RegExp;
+/** What the offline engine can do with these kinds, for error messages and --help. */
+export function offlineCapabilities(kinds: readonly KindPlanning[]): string[] {
+  return kinds.flatMap((k) => k.offline.flatMap((r) => (r.capability ? [r.capability] : [])));
 }
 
-const RULES: Rule[] = [
-  { kind: 'review', variant: null, test: /\breview\b|\baudit\b|\blint (?:the )?(?:changes|diff)/i },
-  { kind: 'reformat', variant: 'format', test: /\b(?:re)?format(?:ting)?\b|\bprettier\b|\bbiome\b/i },
-  // Tests to fix ("fix the failing tests", "repair broken specs") are not tests to write.
-  { kind: 'boilerplate', variant: 'tests', test: /(?<!\b(?:fix|repair|failing|broken|flaky)(?: the)?(?: unit)? )\b(?:unit )?(?:tests?|specs?)\b(?! (?:pass|fail))/i },
-  { kind: 'boilerplate', variant: 'types', test: /\b(?:return|param(?:eter)?) types?\b|\btype annotations?\b|\bexplicit types?\b/i },
-  { kind: 'boilerplate', variant: 'bodies', test: /\bimplement\b|\bstubs?\b|\bfill in\b|\bnot implemented\b/i },
-  { kind: 'docstring', variant: null, test: /\b(?:doc(?:string)?s?|jsdoc|tsdoc|document(?:ation|ed|s)?|doc comments?)\b/i },
-  { kind: 'reformat', variant: 'conventions', test: /\bvar\b.*\b(?:let|const)\b|\basync\/await\b|\bcommonjs\b|\besm imports?\b|\brename\b.*\bcase\b/i },
-];
+type Step = PlannerOutput['steps'][number];
 
 const KIND_WORDS: [RegExp, DeclarationKind[]][] = [
   [/\bfunctions?\b/i, ['function', 'arrow-function']],
@@ -40,37 +19,40 @@ const KIND_WORDS: [RegExp, DeclarationKind[]][] = [
 ];
 
 /**
- * The offline planner: plain rules over the task's words, no model. Each kind the task names becomes one step; paths
- * are the words of the task that name a file or directory (`knownPath` says which the repository has; a step naming
- * only paths it lacks keeps them, for code to drop the step).
+ * The offline planner: plain rules over the task's words, no model; the rules are the kinds' own (`kinds`, from the
+ * jobs registry). Each rule the task matches becomes one step, in the rules' order; paths are the words of the task
+ * that name a file or directory (`knownPath` says which the repository has; a step naming only paths it lacks keeps
+ * them, for code to drop the step).
  */
-export function planOffline(task: string, knownPath: (p: string) => boolean): PlannerOutput {
-  const matched = RULES.filter((r) => r.test.test(task));
-  // "review" wins alone: a review makes no edits, so mixing it with edit kinds is never what a plain phrase means.
-  const rules = matched.some((r) => r.kind === 'review') ? matched.filter((r) => r.kind === 'review') : matched;
+export function planOffline(
+  task: string,
+  knownPath: (p: string) => boolean,
+  kinds: readonly KindPlanning[],
+): PlannerOutput {
+  const all = kinds.flatMap((k) => k.offline.map((rule) => ({ kind: k.kind, rule })));
+  const matched = all.filter((r) => r.rule.test.test(task)).sort((a, b) => a.rule.order - b.rule.order);
+  // A rule that wins alone (review: it makes no edits, so mixing it with edits is never what a plain phrase means).
+  const rules = matched.some((r) => r.rule.alone) ? matched.filter((r) => r.rule.alone) : matched;
   if (rules.length === 0) return { steps: [], unsupported: 'the offline engine maps only plain phrasings of its job kinds' };
   const paths = stepPaths(task, knownPath);
-  const kinds = [...new Set(KIND_WORDS.filter(([re]) => re.test(task)).flatMap(([, k]) => k))];
-  const steps: Step[] = rules.map((r) => ({
-    kind: r.kind,
-    variant: r.variant,
-    paths,
-    declarationKinds: r.kind === 'docstring' ? kinds : [],
-    names: [],
-    exportedOnly: /\b(exported|public|api|exports?)\b/i.test(task),
-    includeDocumented: r.kind === 'docstring' && taskAsksToRewriteDocs(task),
-    changedSince: r.kind === 'review' ? reviewRef(task) : null,
-    instructions: r.variant === 'conventions' ? task : '',
-  }));
+  const declarationKinds = [...new Set(KIND_WORDS.filter(([re]) => re.test(task)).flatMap(([, k]) => k))];
+  const steps: Step[] = rules.map(({ kind, rule }) => stepOf(kind, rule, task, paths, declarationKinds));
   return { steps, unsupported: null };
 }
 
-/** The ref a review phrase points at: the last commit, the last N commits, or null (the engine uses the merge base). */
-function reviewRef(task: string): string | null {
-  const n = /\blast (\d+) commits\b/i.exec(task);
-  if (n) return `HEAD~${n[1]}`;
-  if (/\blast commit\b|\bHEAD\b/i.test(task)) return 'HEAD~1';
-  return null;
+function stepOf(kind: string, rule: OfflineRule, task: string, paths: string[], kinds: DeclarationKind[]): Step {
+  const fields = rule.fields?.(task, { declarationKinds: kinds }) ?? {};
+  return {
+    kind,
+    variant: rule.variant,
+    paths,
+    declarationKinds: fields.declarationKinds ?? [],
+    names: [],
+    exportedOnly: /\b(exported|public|api|exports?)\b/i.test(task),
+    includeDocumented: fields.includeDocumented ?? false,
+    changedSince: fields.changedSince ?? null,
+    instructions: fields.instructions ?? '',
+  };
 }
 
 /** A word of a task that may name a repository path. */
@@ -134,9 +116,4 @@ function stepPaths(task: string, knownPath: (p: string) => boolean): string[] {
     else if (knownPath(path) || certain || knownPath(path.split('/')[0]!)) out.add(path);
   }
   return [...out];
-}
-
-/** Whether the task's own words ask to rewrite existing docs (code decides this, not the planner model). */
-export function taskAsksToRewriteDocs(task: string): boolean {
-  return /\b(rewrite|redo|replace|regenerate|update|improve|fix)\b(?: \w+){0,3} (?:docs?|docstrings?|comments?|jsdoc|tsdoc)\b/i.test(task);
 }

@@ -2,7 +2,13 @@ import { toJSONSchema, z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { directJsonSchema, outputJsonSchema } from '../src/json-schema.js';
 import { verifierSchema } from '../src/verifier.js';
-import { plannerOutputSchema as plannerSchema } from '../src/planner.js';
+import { plannerOutputSchemaFor } from '../src/planner.js';
+
+// A planner schema over two kinds, one with variants (the product's kinds come from the jobs registry).
+const plannerSchema = plannerOutputSchemaFor([
+  { kind: 'docstring', description: [], summary: '', variants: [], offline: [] },
+  { kind: 'boilerplate', description: [], summary: '', variants: ['bodies', 'tests'], offline: [] },
+]);
 
 /** What zod itself writes, without `$schema`. */
 function zods(schema: z.ZodType): Record<string, unknown> {

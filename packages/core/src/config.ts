@@ -76,10 +76,13 @@ export const configSchema = z.strictObject({
       escalate: z.boolean().default(true),
     })
     .prefault({}),
-  /** Per-kind settings, e.g. `{ reformat: { verify: false } }`. @default verifier on for every kind but formatting */
+  /**
+   * Per-kind settings, e.g. `{ reformat: { verify: false } }`; the keys are the jobs registry's kinds (checked by
+   * `resolveConfig`'s caller, which knows them). @default verifier on for every kind but formatting
+   */
   kinds: z
-    .partialRecord(
-      z.enum(['docstring', 'boilerplate', 'reformat', 'review', 'custom']),
+    .record(
+      z.string(),
       z.strictObject({
         /** Send this kind's results to the verifier model. */
         verify: z.boolean().optional(),
@@ -123,10 +126,23 @@ export function defineConfig(config: UserConfig): UserConfig {
   return config;
 }
 
-/** Validates a user config (and overrides) and applies defaults; throws ConfigError naming the bad key. */
-export function resolveConfig(user: unknown, source = 'config'): ResolvedConfig {
+/**
+ * Validates a user config (and overrides) and applies defaults; throws ConfigError naming the bad key. `kinds` are
+ * the job kinds the `kinds` settings may name (the jobs registry's; core knows no kind).
+ */
+export function resolveConfig(user: unknown, source = 'config', kinds?: readonly string[]): ResolvedConfig {
   const parsed = configSchema.safeParse(user ?? {});
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source));
+  const unknownKinds = kinds ? Object.keys(parsed.data.kinds).filter((k) => !kinds.includes(k)) : [];
+  if (unknownKinds.length) {
+    const lines = unknownKinds.map((k) => {
+      const closest = closestKey(k, kinds!);
+      const hint = closest ? ` — did you mean \`${closest}\`?` : '';
+      return `unknown key \`${k}\` in \`kinds\`${hint} (allowed: ${kinds!.join(', ')})`;
+    });
+    const fix = "Fix the value(s) above; see the README's Configuration section for every key.";
+    throw new ConfigError(`Invalid ${source}:\n  - ${lines.join('\n  - ')}\n${fix}`);
+  }
   return { ...parsed.data, prices: { ...DEFAULTS.prices, ...parsed.data.prices } };
 }
 

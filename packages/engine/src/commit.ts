@@ -85,36 +85,9 @@ function succeed(s: JobState): void {
   s.status = 'succeeded';
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** Where a commit's jobs worked: the one source file by name, else how many files. */
-function where(jobs: JobState[]): string {
-  const sources = new Set(jobs.map((j) => j.target.file.path));
-  return sources.size === 1 ? [...sources][0]! : plural(sources.size, 'file');
-}
-
-/** A commit subject by kind (and variant): a conventional-commit type, then what was done and where. */
-const SUBJECTS: Record<string, (jobs: JobState[], files: number) => string> = {
-  docstring: (jobs) => `docs: add doc comments to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`,
-  boilerplate: (jobs) => {
-    const variant = jobs[0]?.target.step.variant ?? 'bodies';
-    if (variant === 'tests') {
-      const functions = jobs.reduce((n, j) => n + (j.outcome?.covers?.length ?? 0), 0);
-      return `test: add unit tests for ${functions ? plural(functions, 'function') : plural(jobs.length, 'file')} in ${where(jobs)}`;
-    }
-    if (variant === 'types') return `refactor: add type annotations to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`;
-    return `feat: implement ${jobs.length} function ${jobs.length === 1 ? 'body' : 'bodies'} in ${where(jobs)}`;
-  },
-  reformat: (jobs, files) =>
-    jobs[0]?.target.step.variant === 'conventions'
-      ? `style: apply the code conventions to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`
-      : `style: format ${files === 1 ? where(jobs) : plural(files, 'file')}`,
-  custom: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
-};
-
-/** The first line of a step's commit: what was done, to how many, where (`files` is how many files the commit writes). */
+/** The first line of a step's commit: the kind's own subject (`files` is how many files the commit writes). */
 export function commitSubject(kind: string, jobs: JobState[], files: number): string {
-  return (SUBJECTS[kind] ?? SUBJECTS.custom!)(jobs, files);
+  return jobKind(kind).commitSubject(jobs, files);
 }
 
 /** `files` is how many files the commit writes (a test job's source file is read, not written). */

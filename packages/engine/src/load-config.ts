@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from '@orchestrate/core';
+import { JOB_KINDS } from '@orchestrate/jobs';
 
 /** Config file names looked up at the repository root, in order. */
 export const CONFIG_FILES = ['agents.config.ts', 'agents.config.mts', 'agents.config.js', 'agents.config.mjs'];
@@ -50,7 +51,7 @@ export async function loadConfig(
   const merged: Record<string, unknown> = { ...(user as object), ...stripUndefined(overrides) };
   const userModels = (user as { models?: unknown }).models;
   if (overrides.models) merged.models = { ...(typeof userModels === 'object' ? userModels : {}), ...stripUndefined(overrides.models) };
-  return { config: resolveConfig(merged, file ? path.basename(file) : 'options'), file };
+  return { config: resolveConfig(merged, file ? path.basename(file) : 'options', JOB_KINDS), file };
 }
 
 /** `value` without its undefined entries (so an option not given keeps the config's value). */

@@ -1,7 +1,7 @@
 import type { DeclarationKind, JobKind, Plan, PlanStep, StepVariant } from '@orchestrate/core';
-import { DECLARATION_KINDS, JOB_KINDS, UsageError } from '@orchestrate/core';
-import { planOffline, taskAsksToRewriteDocs, type PlannerOutput } from '@orchestrate/agents';
-import { pathMatcher } from '@orchestrate/jobs';
+import { DECLARATION_KINDS, UsageError } from '@orchestrate/core';
+import { planOffline, type PlannerOutput } from '@orchestrate/agents';
+import { JOB_KINDS, KIND_PLANNING, pathMatcher, taskAsksToRewriteDocs, variantsOf } from '@orchestrate/jobs';
 import type { FileIndex } from '@orchestrate/repo';
 
 // Bounds on what one answer may hold: the schema caps steps at 8; the rest keeps a hostile answer from costing time.
@@ -168,17 +168,13 @@ function flag(value: unknown, field: string, warn: (m: string) => void): boolean
 
 /** A valid variant for the kind: the planner's when it fits, else what the task's words say, else the kind's default. */
 function checkVariant(kind: JobKind, variant: unknown, task: string, warn: (m: string) => void): StepVariant | null {
-  const allowed: Partial<Record<JobKind, StepVariant[]>> = {
-    boilerplate: ['bodies', 'tests', 'types'],
-    reformat: ['format', 'conventions'],
-  };
-  const options = allowed[kind];
-  if (!options) {
+  const options = variantsOf(kind);
+  if (!options.length) {
     if (variant !== null && variant !== undefined) warn(`ignored variant ${shown(variant)}: ${kind} has no variants`);
     return null;
   }
   if (options.includes(variant as StepVariant)) return variant as StepVariant;
-  const fromTask = planOffline(task, () => false).steps.find((st) => st.kind === kind)?.variant;
+  const fromTask = planOffline(task, () => false, KIND_PLANNING).steps.find((st) => st.kind === kind)?.variant;
   const chosen = fromTask && options.includes(fromTask) ? fromTask : options[0]!;
   if (variant !== null && variant !== undefined) warn(`ignored variant ${shown(variant)}: ${kind} has ${options.join(', ')}; using ${chosen}`);
   return chosen;

@@ -2,15 +2,15 @@ import type { Plan, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { BudgetExceededError, ModelError, UnsupportedTaskError } from '@orchestrate/core';
 import {
   CallFailed,
-  OFFLINE_CAPABILITIES,
-  PLANNER_INSTRUCTIONS,
+  offlineCapabilities,
   planOffline,
   plannerInput,
-  plannerOutputSchema,
+  plannerInstructionsFor,
+  plannerOutputSchemaFor,
   type ModelClient,
   type PlannerOutput,
 } from '@orchestrate/agents';
-import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
+import { jobKind, KIND_PLANNING, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { git, type FileIndex } from '@orchestrate/repo';
 import { matchesSomething, normalizePlan, resolvePlanRefs } from './plan-check.js';
 import { repoSummary } from './repo-summary.js';
@@ -19,6 +19,11 @@ import { estimateTokens } from './tokens.js';
 
 export { mergeDuplicateSteps, normalizePlan, resolvePlanRefs } from './plan-check.js';
 export { checkTaskPaths, type TaskPathLookup } from './task-paths.js';
+
+/** The planner's instructions, assembled from the kinds' declarations in the jobs registry. */
+export const PLANNER_INSTRUCTIONS = plannerInstructionsFor(KIND_PLANNING);
+/** The planner's output schema; its kind and variant enums come from the jobs registry. */
+export const plannerOutputSchema = plannerOutputSchemaFor(KIND_PLANNING);
 
 /**
  * Asks the planner (model or offline rules) for a plan and checks it against the repository. A task naming a path
@@ -53,12 +58,12 @@ export async function makePlan(args: {
 }
 
 function offlineAnswer(task: string, files: FileIndex[]): PlannerOutput {
-  const out = planOffline(task, (p) => matchesSomething(files, p));
+  const out = planOffline(task, (p) => matchesSomething(files, p), KIND_PLANNING);
   if (out.steps.length === 0) {
     throw new UnsupportedTaskError(
       'E_OFFLINE_UNSUPPORTED',
       `The offline engine cannot do this task (${out.unsupported}). It is rule-based and can:\n` +
-        OFFLINE_CAPABILITIES.map((c) => `  - ${c}`).join('\n') +
+        offlineCapabilities(KIND_PLANNING).map((c) => `  - ${c}`).join('\n') +
         '\nFor anything else, enable a model: set OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server) and run with --engine openai.',
     );
   }
@@ -90,7 +95,8 @@ async function askPlanner(args: { task: string; files: FileIndex[]; config: Reso
     if (result.output.steps.length === 0) {
       throw new UnsupportedTaskError(
         'E_NOTHING_TO_DO',
-        `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. orchestrate's job kinds: docstrings, boilerplate (stub bodies, unit tests, type annotations), reformatting and conventions, review annotations, and custom bounded changes.`,
+        `The planner found no job for this task${result.output.unsupported ? `: ${result.output.unsupported}` : ''}. ` +
+          `orchestrate's job kinds: ${kindSummaries()}.`,
       );
     }
     return result.output;
@@ -103,6 +109,12 @@ async function askPlanner(args: { task: string; files: FileIndex[]; config: Reso
   } finally {
     ledger.release(reservation);
   }
+}
+
+/** "a, b, and c": what the kinds do, for messages that name them all. */
+function kindSummaries(): string {
+  const all = KIND_PLANNING.map((k) => k.summary);
+  return all.length > 1 ? `${all.slice(0, -1).join(', ')}, and ${all.at(-1)}` : (all[0] ?? '');
 }
 
 /** Whether a ref names a commit (a leading dash was refused before, so git never reads it as an option). */

@@ -2,12 +2,12 @@
 // empty and oversized arrays, control characters, unicode, nulls where allowed) go through normalizePlan,
 // resolvePlanRefs and expandPlan without a throw, and the plan left holds only what resolves. Seeded: deterministic.
 import { describe, expect, it } from 'vitest';
-import { DECLARATION_KINDS, JOB_KINDS, type Plan } from '@orchestrate/core';
-import { plannerOutputSchema, type PlannerOutput } from '@orchestrate/agents';
-import { kindContextFor, pathMatcher } from '@orchestrate/jobs';
+import { DECLARATION_KINDS, type Plan } from '@orchestrate/core';
+import type { PlannerOutput } from '@orchestrate/agents';
+import { JOB_KINDS, kindContextFor, pathMatcher } from '@orchestrate/jobs';
 import { indexFiles } from '@orchestrate/repo';
 import { outputJsonSchema } from '../../agents/src/json-schema.js';
-import { expandPlan, normalizePlan, resolvePlanRefs } from '../src/plan.js';
+import { expandPlan, normalizePlan, plannerOutputSchema, resolvePlanRefs } from '../src/plan.js';
 
 const files = indexFiles([
   { path: 'src/math.ts', text: 'export function add(a: number, b: number): number {\n  return a + b;\n}\nfunction hidden(): void {}\n' },

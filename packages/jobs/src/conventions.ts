@@ -1,7 +1,9 @@
 /** What a job is about, for picking the parts of a repository's AGENTS.md that apply to it. */
 export interface ConventionsTopic {
-  /** The job kind (`docstring`, `reformat`, …). */
+  /** The job kind. */
   kind: string;
+  /** Words that make a section relevant to the kind, beyond its name (the kind's `conventionWords`). */
+  kindWords?: readonly string[];
   /** The file the job edits, relative to the repository root. */
   file: string;
   /** Words from the job (symbol names, the task's words) that make a section relevant. */
@@ -11,14 +13,8 @@ export interface ConventionsTopic {
 /** Rough token count used for every prompt-size cap in this module: one token per 3.5 characters. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 3.5);
 
-/** Words that make a section relevant to a job kind, beyond the kind's own name. */
-const KIND_WORDS: Record<string, string[]> = {
-  docstring: ['doc', 'docs', 'docstring', 'docstrings', 'documentation', 'document', 'comment', 'comments', 'tsdoc', 'jsdoc'],
-  reformat: ['format', 'formatting', 'formatter', 'prettier', 'biome', 'whitespace', 'indentation', 'indent', 'lint', 'linting'],
-  boilerplate: ['boilerplate', 'scaffold', 'template', 'structure', 'layout', 'naming', 'files'],
-  review: ['review', 'reviews', 'pitfalls', 'bugs', 'security'],
-  test: ['test', 'tests', 'testing', 'vitest', 'jest', 'spec'],
-};
+/** Words that make a section relevant to a job on a test file. */
+const TEST_WORDS = ['test', 'tests', 'testing', 'vitest', 'jest', 'spec'];
 
 /** Headings that hold repository-wide coding rules: these apply to every job. */
 const GENERIC_HEADING = /\b(style|styles|conventions?|code|coding|guidelines?|rules|standards?|best practices)\b/i;
@@ -101,7 +97,7 @@ function topicTerms(topic: ConventionsTopic): Terms {
   };
   for (const k of topic.keywords) add(k, 3);
   add(topic.kind, 3);
-  for (const k of KIND_WORDS[topic.kind] ?? []) add(k, 2);
+  for (const k of topic.kindWords ?? []) add(k, 2);
   const file = topic.file.replace(/\\/g, '/');
   const dirs = file.split('/').slice(0, -1);
   if (dirs.length) add(dirs.join('/'), 4);
@@ -112,7 +108,7 @@ function topicTerms(topic: ConventionsTopic): Terms {
   if (ext && /^[cm]?tsx?$/.test(ext)) add('typescript', 1);
   if (ext && /^[cm]?jsx?$/.test(ext)) add('javascript', 1);
   if (ext && /x$/.test(ext)) for (const w of ['react', 'jsx', 'components']) add(w, 1);
-  if (/(\.|\/|^)(test|spec)s?(\.|\/)|__tests__\//.test(file)) for (const w of KIND_WORDS.test!) add(w, 2);
+  if (/(\.|\/|^)(test|spec)s?(\.|\/)|__tests__\//.test(file)) for (const w of TEST_WORDS) add(w, 2);
   return { words };
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Job, JobKind, PlanStep, ReviewAnnotation } from '@orchestrate/core';
+import type { Job, JobKind, KindPlanning, PlanStep, ReviewAnnotation } from '@orchestrate/core';
 import type { Declaration, Edit, FileIndex, TypecheckSession } from '@orchestrate/repo';
 
 /** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */
@@ -50,12 +50,28 @@ export interface NeedsModel {
   needsModel: string;
 }
 
+/** A job as its step's commit sees it: the target and what applying its output produced. */
+export interface CommittedJob {
+  target: JobTarget;
+  outcome: JobOutcome | null;
+}
+
+/** What a kind declares about itself beyond its worker parts: how the planner sees it, and how its commits read. */
+export interface KindDeclaration {
+  kind: JobKind;
+  /** The planner's view of the kind: its lines in the instructions, its variants, its offline rules. */
+  planning: Omit<KindPlanning, 'kind'>;
+  /** Words that make a section of the repository's AGENTS.md relevant to this kind's jobs, beyond its name. */
+  conventionWords: readonly string[];
+  /** The first line of a step's commit: what was done, to how many, where (`files`: how many files it writes). */
+  commitSubject(jobs: readonly CommittedJob[], files: number): string;
+}
+
 /**
- * One job kind: every kind has the same parts, so a new kind is one new module registered in `registry.ts`.
+ * One job kind: every kind has the same parts, so a new kind is one folder and one line in `registry.ts`.
  * Output is data: `apply` turns it into edits of the job's own span (or files whose paths code chose), nothing else.
  */
-export interface JobKindModule<Output = unknown> {
-  kind: JobKind;
+export interface JobKindModule<Output = unknown> extends KindDeclaration {
   /** Turns a plan step into jobs over the index (deterministic). */
   select(step: PlanStep, ctx: KindContext): JobTarget[];
   /** Stable instructions for the worker model (sent first, so prompt caching can hit). */

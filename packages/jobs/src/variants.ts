@@ -1,13 +1,16 @@
-import type { JobKind, PlanStep } from '@orchestrate/core';
-import type { JobKindModule } from './kind.js';
+import type { PlanStep } from '@orchestrate/core';
+import type { JobKindModule, KindDeclaration } from './kind.js';
 
-/** A kind's module for one of its variants. */
-export type KindPart = Omit<JobKindModule<unknown>, 'kind'>;
+/** A kind's module for one of its variants: the worker parts (what the kind declares about itself is the kind's). */
+export type KindPart<Output = unknown> = Omit<JobKindModule<Output>, keyof KindDeclaration>;
 
-/** A kind whose every part is delegated to the module of the step's variant (boilerplate, reformat). */
-export function byVariant(kind: JobKind, pick: (step: PlanStep) => KindPart): JobKindModule<unknown> {
+/**
+ * A kind whose every worker part is delegated to the module of the step's variant (boilerplate, reformat); what it
+ * declares about itself (planner text, variants, commit subject) is the kind's own.
+ */
+export function byVariant(declaration: KindDeclaration, pick: (step: PlanStep) => KindPart): JobKindModule<unknown> {
   return {
-    kind,
+    ...declaration,
     select: (step, ctx) => pick(step).select(step, ctx),
     workerInstructions: (step) => pick(step).workerInstructions(step),
     contextPack: (t, ctx) => pick(t.step).contextPack(t, ctx),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readAgentsMd } from '@orchestrate/repo';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conventionsFor, estimateTokens } from '../src/conventions.js';
+import { jobKind } from '../src/registry.js';
 
 const AGENTS_MD = `# Project guide
 
@@ -42,8 +43,10 @@ React components use function components and hooks only.
 Bump the version with changesets and publish from CI.
 `;
 
+/** A job's topic; the kind's words come from its declaration, as a kind's own call passes them. */
 const topic = (over: Partial<Parameters<typeof conventionsFor>[1]> = {}) => ({
   kind: 'docstring',
+  kindWords: jobKind(over.kind ?? 'docstring').conventionWords,
   file: 'packages/billing/src/invoice.ts',
   keywords: ['createInvoice'],
   ...over,

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { JOB_KINDS, STEP_VARIANTS, type JobKind, type StepVariant } from '@orchestrate/core';
-import { jobKind, JobRejected, type JobKindModule, type JobOutcome, type JobTarget, type KindContext } from '../src/index.js';
+import type { JobKind, StepVariant } from '@orchestrate/core';
+import { JOB_KINDS, STEP_VARIANTS, jobKind, variantsOf, JobRejected } from '../src/index.js';
+import type { JobKindModule, JobOutcome, JobTarget, KindContext } from '../src/index.js';
 import {
   bulky,
   CATEGORIES,
@@ -88,8 +89,7 @@ const VARIANTS: Record<string, Variant> = {
   },
 };
 
-/** Kinds with variants, and the variants that never take model output (checked separately). */
-const VARIANTS_OF: Partial<Record<JobKind, StepVariant[]>> = { boilerplate: ['bodies', 'tests', 'types'], reformat: ['format', 'conventions'] };
+/** The variants that never take model output (checked separately); every kind's variants come from the registry. */
 const NO_MODEL = new Set(['reformat/format']);
 
 type Apply = (target: JobTarget, output: unknown, ctx: KindContext) => JobOutcome | Promise<JobOutcome>;
@@ -191,12 +191,12 @@ describe('hostile model output: every kind refuses it or writes only what is saf
   it('covers every registered kind and variant', () => {
     for (const kind of JOB_KINDS) {
       expect(() => jobKind(kind)).not.toThrow();
-      for (const variant of VARIANTS_OF[kind] ?? [null]) {
+      for (const variant of variantsOf(kind).length ? variantsOf(kind) : [null]) {
         const name = variant ? `${kind}/${variant}` : kind;
         expect(name in VARIANTS || NO_MODEL.has(name), `${name} has no fuzz entry`).toBe(true);
       }
     }
-    expect(STEP_VARIANTS.filter((s) => !Object.values(VARIANTS_OF).some((list) => list.includes(s)))).toEqual([]);
+    expect(STEP_VARIANTS.filter((s) => !JOB_KINDS.some((k) => variantsOf(k).includes(s)))).toEqual([]);
   });
 
   it('reformat/format never takes model output: its schema refuses to exist and it is deterministic', () => {

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Edit } from '@orchestrate/repo';
 import { blockProblem, cleanCode, indentUnit, reindent, syntaxErrors } from '../code-text.js';
 import { declarationContext } from '../custom/index.js';
-import { declarationSelected, selectDeclarations } from '../docstring/select.js';
-import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget } from '../kind.js';
+import { declarationSelected, selectDeclarations } from '../select/index.js';
+import { emptyOutcome, JobRejected, type JobTarget } from '../kind.js';
+import type { KindPart } from '../variants.js';
 import { capWritten } from '../sanitize.js';
 
 const bodySchema = z.strictObject({
@@ -29,7 +30,7 @@ function typesUsed(target: JobTarget): string {
 }
 
 /** boilerplate/bodies: implement stub bodies; gated by syntax, typecheck against the baseline and the tests. */
-export const bodiesKind: Omit<JobKindModule<BodyOutput>, 'kind'> = {
+export const bodiesKind: KindPart<BodyOutput> = {
   select: (step, ctx) => selectDeclarations(step, ctx, (d) => d.body?.stub === true && declarationSelected(d, { ...step.selector, missingDocsOnly: false })),
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target) {

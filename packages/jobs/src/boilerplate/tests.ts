@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Job, PlanStep } from '@orchestrate/core';
 import type { Declaration, FileIndex } from '@orchestrate/repo';
 import { blockProblem, cleanCode, reindent, syntaxErrors } from '../code-text.js';
-import { pathMatcher } from '../docstring/select.js';
-import { emptyOutcome, JobRejected, type JobKindModule, type JobOutcome, type JobTarget, type KindContext } from '../kind.js';
+import { pathMatcher } from '../select/index.js';
+import { emptyOutcome, JobRejected, type JobOutcome, type JobTarget, type KindContext } from '../kind.js';
+import type { KindPart } from '../variants.js';
 import { capWritten, MAX_WRITTEN_CHARS, refuseUnsafeText } from '../sanitize.js';
 import { testFrameOf, type TestFrame } from './test-frame.js';
 
@@ -230,7 +231,7 @@ function describeStyle(frame: TestFrame): string {
 }
 
 /** boilerplate/tests: one test file per source file, in the repository's own runner; offline: `it.todo` skeletons. */
-export const testsKind: Omit<JobKindModule<TestsOutput>, 'kind'> = {
+export const testsKind: KindPart<TestsOutput> = {
   select,
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target, ctx) {

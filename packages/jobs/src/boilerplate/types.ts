@@ -2,8 +2,9 @@ import { ts } from 'ts-morph';
 import { z } from 'zod';
 import { annotationEdits, missingAnnotations, parseErrorCount, type FileIndex, type MissingAnnotation } from '@orchestrate/repo';
 import { syntaxErrors } from '../code-text.js';
-import { declarationSelected, selectDeclarations } from '../docstring/select.js';
-import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
+import { declarationSelected, selectDeclarations } from '../select/index.js';
+import { emptyOutcome, JobRejected, type JobTarget, type KindContext } from '../kind.js';
+import type { KindPart } from '../variants.js';
 import { refuseUnsafeText } from '../sanitize.js';
 
 const CALLABLE = new Set(['function', 'arrow-function', 'method', 'accessor']);
@@ -32,7 +33,7 @@ const INSTRUCTIONS = [
 ].join('\n');
 
 /** boilerplate/types: explicit parameter and return types from inference; a model only where inference gives `any`. */
-export const typesKind: Omit<JobKindModule<{ types: Record<string, string> }>, 'kind'> = {
+export const typesKind: KindPart<{ types: Record<string, string> }> = {
   select: (step, ctx) =>
     selectDeclarations(
       step,

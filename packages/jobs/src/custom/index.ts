@@ -1,6 +1,7 @@
 import type { Declaration } from '@orchestrate/repo';
-import { selectDeclarations, declarationSelected } from '../docstring/select.js';
+import { selectDeclarations, declarationSelected } from '../select/index.js';
 import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
+import { plural, where } from '../subject.js';
 import { applyReplacement, gateReplacement, replacementSchema, type Replacement } from '../replace.js';
 
 const INSTRUCTIONS = [
@@ -35,6 +36,17 @@ export function declarationContext(target: JobTarget, extra = ''): string {
 /** The custom job kind: a bounded instruction from the plan applied to one declaration, with the usual gates. */
 export const customKind: JobKindModule<Replacement> = {
   kind: 'custom',
+  planning: {
+    description: [
+      '- custom: a bounded instruction applied to each selected declaration when no other kind fits; ' +
+        'instructions say what.',
+    ],
+    summary: 'custom bounded changes',
+    variants: [],
+    offline: [],
+  },
+  conventionWords: [],
+  commitSubject: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
   select: (step, ctx) => selectDeclarations(step, ctx, (d) => d.kind !== 'accessor' && declarationSelected(d, { ...step.selector, missingDocsOnly: false })),
   workerInstructions: () => INSTRUCTIONS,
   contextPack: (target) => declarationContext(target, `Instruction: ${target.step.instructions || '(none given)'}`),

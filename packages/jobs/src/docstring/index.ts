@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { textMemo } from '@orchestrate/core';
 import { proveCommentOnly, triviaCertificate, type Declaration, type Edit } from '@orchestrate/repo';
-import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
+import { emptyOutcome, type JobKindModule, type JobTarget, type KindDeclaration } from '../kind.js';
 import { offlineDocContent } from './offline.js';
 import { renderDocComment, type DocContent } from './render.js';
-import { selectDocstringTargets } from './select.js';
+import { declarationSelected, selectDeclarations } from '../select/index.js';
+import { plural, where } from '../subject.js';
 
 /** A described string field; zod schemas are immutable, so one per description serves every job that needs it. */
 const fields = new Map<string, z.ZodString>();
@@ -83,11 +84,51 @@ function contextPack({ declaration, file, step }: JobTarget): string {
   return lines.join('\n');
 }
 
+const REWRITE = new RegExp(
+  String.raw`\b(rewrite|redo|replace|regenerate|update|improve|fix)\b(?: \w+){0,3} ` +
+    String.raw`(?:docs?|docstrings?|comments?|jsdoc|tsdoc)\b`,
+  'i',
+);
+
+/** Whether the task's own words ask to rewrite existing docs (code decides this, not the planner model). */
+export function taskAsksToRewriteDocs(task: string): boolean {
+  return REWRITE.test(task);
+}
+
+/** What the docstring kind tells the planner, and how its commits read. */
+const declaration: KindDeclaration = {
+  kind: 'docstring',
+  planning: {
+    description: ['- docstring: add TSDoc comments to declarations that lack them (comment-only).'],
+    summary: 'docstrings',
+    variants: [],
+    offline: [
+      {
+        variant: null,
+        test: /\b(?:doc(?:string)?s?|jsdoc|tsdoc|document(?:ation|ed|s)?|doc comments?)\b/i,
+        order: 50,
+        capability:
+          'add docstrings / JSDoc / TSDoc comments ("add docstrings to src/api", ' +
+          '"document the exported functions in src/math.ts")',
+        fields: (task, found) => ({
+          declarationKinds: found.declarationKinds,
+          includeDocumented: taskAsksToRewriteDocs(task),
+        }),
+      },
+    ],
+  },
+  conventionWords: [
+    ...['doc', 'docs', 'docstring', 'docstrings', 'documentation', 'document'],
+    ...['comment', 'comments', 'tsdoc', 'jsdoc'],
+  ],
+  commitSubject: (jobs) => `docs: add doc comments to ${plural(jobs.length, 'declaration')} in ${where(jobs)}`,
+};
+
 /** The docstring job kind: adds TSDoc to declarations that lack it; proven comment-only before commit. */
 export const docstringKind: JobKindModule<Partial<DocContent> & { summary: string }> = {
-  kind: 'docstring',
+  ...declaration,
   packable: true,
-  select: selectDocstringTargets,
+  select: (step, ctx) => selectDeclarations(step, ctx, (d) => declarationSelected(d, step.selector)),
   workerInstructions: () => WORKER_INSTRUCTIONS,
   contextPack,
   outputSchema: docSchema,

@@ -2,9 +2,16 @@ import type { PlanStep } from '@orchestrate/core';
 import type { Declaration } from '@orchestrate/repo';
 import { conventionsFor } from '../conventions.js';
 import { declarationContext } from '../custom/index.js';
-import { declarationSelected, selectDeclarations } from '../docstring/select.js';
-import type { JobKindModule, JobTarget, KindContext } from '../kind.js';
+import { declarationSelected, selectDeclarations } from '../select/index.js';
+import type { JobTarget, KindContext } from '../kind.js';
+import type { KindPart } from '../variants.js';
 import { applyReplacement, gateReplacement, replacementSchema, type Replacement } from '../replace.js';
+
+/** Words that make a section of AGENTS.md relevant to reformatting (the reformat kind's `conventionWords`). */
+export const REFORMAT_WORDS = [
+  ...['format', 'formatting', 'formatter', 'prettier', 'biome'],
+  ...['whitespace', 'indentation', 'indent', 'lint', 'linting'],
+];
 
 const AGENTS_MD_TOKENS = 400;
 
@@ -27,7 +34,7 @@ function touchable(step: PlanStep): (d: Declaration, text: string) => boolean {
 }
 
 /** reformat/conventions: a convention the task names and formatters do not do, applied per declaration by a worker. */
-export const conventionsKind: Omit<JobKindModule<Replacement>, 'kind'> = {
+export const conventionsKind: KindPart<Replacement> = {
   select(step, ctx) {
     const can = touchable(step);
     return selectDeclarations(step, ctx, (d) => {
@@ -39,7 +46,8 @@ export const conventionsKind: Omit<JobKindModule<Replacement>, 'kind'> = {
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target: JobTarget, ctx: KindContext) {
     const keywords = target.step.instructions.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? [];
-    const agents = ctx.agentsMd ? conventionsFor(ctx.agentsMd, { kind: 'reformat', file: target.file.path, keywords }, AGENTS_MD_TOKENS) : '';
+    const topic = { kind: 'reformat', kindWords: REFORMAT_WORDS, file: target.file.path, keywords };
+    const agents = ctx.agentsMd ? conventionsFor(ctx.agentsMd, topic, AGENTS_MD_TOKENS) : '';
     const extra = [`Convention: ${target.step.instructions || '(see the repository conventions)'}`, agents ? `Repository conventions (AGENTS.md):\n${agents}` : '']
       .filter(Boolean)
       .join('\n');

@@ -1,7 +1,8 @@
 import type { Job, PlanStep } from '@orchestrate/core';
 import { describeFormatter, detectFormatter, formatEach, proveFormattingOnly, type FormatFileResult, type FormatterInfo } from '@orchestrate/repo';
-import { pathMatcher } from '../docstring/select.js';
-import { emptyOutcome, JobRejected, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
+import { pathMatcher } from '../select/index.js';
+import { emptyOutcome, JobRejected, type JobTarget, type KindContext } from '../kind.js';
+import type { KindPart } from '../variants.js';
 
 /** A formatted file, or why the formatter could not format it (that job fails; the others go on). */
 export type FormatOutput = { text: string } | { error: string };
@@ -67,7 +68,7 @@ function resultFor(target: JobTarget, ctx: KindContext): Promise<FormatFileResul
  * the repository's config or, lacking that, options derived from its style. A file the formatter cannot format fails
  * its own job with the formatter's reason; the gate proves each change is formatting only. No model call on any engine.
  */
-export const formatKind: Omit<JobKindModule<FormatOutput>, 'kind'> = {
+export const formatKind: KindPart<FormatOutput> = {
   select(step, ctx) {
     const targets = selectFiles(step, ctx, 'format');
     stepFiles.set(step, targets);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Job, PlanStep, ReviewAnnotation } from '@orchestrate/core';
 import type { FileIndex } from '@orchestrate/repo';
-import { pathMatcher } from '../docstring/select.js';
+import { pathMatcher } from '../select/index.js';
 import { emptyOutcome, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
 import { refuseUnsafeText } from '../sanitize.js';
+import { plural, where } from '../subject.js';
 import { runRules } from './rules.js';
 
 /** Model annotations below this confidence are dropped by code. */
@@ -116,6 +117,27 @@ function clean(text: string, field: string): string {
 /** The review kind: annotations on changed lines only, from rules (offline) or a worker per hunk; no edits. */
 export const reviewKind: JobKindModule<ReviewOutput> = {
   kind: 'review',
+  planning: {
+    description: [
+      '- review: annotate changed lines with problems (no edits); set changedSince to the ref to review against.',
+    ],
+    summary: 'review annotations',
+    variants: [],
+    offline: [
+      {
+        variant: null,
+        test: /\breview\b|\baudit\b|\blint (?:the )?(?:changes|diff)/i,
+        order: 0,
+        // A review makes no edits: mixing it with edit kinds is never what a plain phrase means.
+        alone: true,
+        capability: 'review changed lines with deterministic rules ("review the last commit", "review my changes")',
+        fields: (task) => ({ changedSince: reviewRef(task) }),
+      },
+    ],
+  },
+  conventionWords: ['review', 'reviews', 'pitfalls', 'bugs', 'security'],
+  // Annotations write nothing, so a review step never commits; the subject is the generic one.
+  commitSubject: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
   select,
   workerInstructions: () => INSTRUCTIONS,
   contextPack,
@@ -154,3 +176,11 @@ export const reviewKind: JobKindModule<ReviewOutput> = {
     return `${contextPack(target)}\nAnnotations:\n${list}`;
   },
 };
+
+/** The ref a review phrase points at: the last commit, the last N commits, or null (the engine uses the merge base). */
+function reviewRef(task: string): string | null {
+  const n = /\blast (\d+) commits\b/i.exec(task);
+  if (n) return `HEAD~${n[1]}`;
+  if (/\blast commit\b|\bHEAD\b/i.test(task)) return 'HEAD~1';
+  return null;
+}

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planOffline } from '../src/index.js';
+import { planOffline as planWith } from '@orchestrate/agents';
+import { KIND_PLANNING } from '@orchestrate/jobs';
+
+/** The offline planner over the registry's kinds, as the engine runs it. */
+const planOffline = (task: string, known: (p: string) => boolean) => planWith(task, known, KIND_PLANNING);
 
 const PATHS = ['src', 'src/x.ts', 'src/parser', 'lib', 'lib/util.ts'];
 const known = (p: string) => PATHS.includes(p) || (p === '**/util.ts');

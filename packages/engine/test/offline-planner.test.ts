@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pathWordsInTask, pathsInTask, planOffline } from '../src/index.js';
+import { pathWordsInTask, pathsInTask, planOffline as planWith } from '@orchestrate/agents';
+import { KIND_PLANNING } from '@orchestrate/jobs';
+
+/** The offline planner over the registry's kinds, as the engine runs it. */
+const planOffline = (task: string, known: (p: string) => boolean) => planWith(task, known, KIND_PLANNING);
 
 const known = (p: string) => ['src', 'src/math.ts', 'src/api', 'lib/util.ts'].includes(p);
 

@@ -25,11 +25,6 @@ export function declarationSelected(decl: Declaration, selector: Selector): bool
   return true;
 }
 
-/** Expands a docstring step into one job per selected declaration. */
-export function selectDocstringTargets(step: PlanStep, ctx: KindContext): JobTarget[] {
-  return selectDeclarations(step, ctx, (d) => declarationSelected(d, step.selector));
-}
-
 /** One job per declaration that `accept`s, in files the selector's paths (and `changedSince`) allow. */
 export function selectDeclarations(step: PlanStep, ctx: KindContext, accept: (d: Declaration) => boolean): JobTarget[] {
   const files = ctx.files;
