@@ -21,8 +21,8 @@ import {
   testFilePathFor,
   TypecheckSession,
   ensureExcluded,
+  deleteRunBranch,
   findRepoRoot,
-  git,
   headCommit,
   indexFiles,
   isDirty,
@@ -30,6 +30,8 @@ import {
   preflightRun,
   inScope,
   removeWorktree,
+  resolveCommit,
+  runBranch,
   runScope,
   runWorktreeDir,
   asksForWorkingTree,
@@ -178,7 +180,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   const batchMode = Boolean(options.batch || detached || interrupted?.start.options.batch);
   const direct2 = batchMode && direct ? await batchClient(config, env, { onBatch, known: submitted, detach: Boolean(options.detach) }) : direct;
   const engine = direct ? 'openai' : 'offline';
-  const branch = `orchestrate/${runId}`;
+  const branch = runBranch(runId);
   if (interrupted) await clearInterrupted(root, runId, baseCommit);
   // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see it).
   const worktree = await runWorktreeDir(root, runId);
@@ -226,7 +228,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
     if (!early || dropped || (await early).error) return;
     dropped = true;
     await removeWorktree(root, worktree).catch(() => undefined);
-    await git(root, ['branch', '-D', branch]).catch(() => undefined);
+    await deleteRunBranch(root, branch).catch(() => undefined);
   };
   onError.push(dropEarly);
   emit({ type: 'phase', phase: 'plan' });
@@ -359,7 +361,7 @@ async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>)
   } finally {
     await removeWorktree(root, worktree).catch(() => undefined);
     if (commits.length === 0) {
-      await git(root, ['branch', '-D', branch]).catch((err: unknown) => {
+      await deleteRunBranch(root, branch).catch((err: unknown) => {
         warnings.push(`could not delete the empty branch ${branch} (${err instanceof Error ? err.message.split('\n')[0] : err}): delete it with \`git branch -D ${branch}\``);
       });
     }
@@ -447,7 +449,7 @@ function reviewPlan(base: string | null): Plan {
 }
 
 async function resolveRef(root: string, ref: string): Promise<string> {
-  const sha = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((s) => s.trim(), () => '');
+  const sha = await resolveCommit(root, ref);
   if (!sha) throw await missingRef(root, ref);
   return sha;
 }
