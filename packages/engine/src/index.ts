@@ -1,8 +1,8 @@
 export { runTask, newRunId, type RunTaskOptions } from './run-task.js';
-export { formatSummary, writeReport, runDir } from './report.js';
+export { formatSummary, writeReport, runDir } from './runs/report.js';
 export { loadConfig, CONFIG_FILES } from './load-config.js';
-export { undoRun, type UndoOptions, type UndoResult } from './undo.js';
-export { formatReview, formatRunOutput, reviewedLine, writeReviewFiles } from './review-output.js';
+export { undoRun, type UndoOptions, type UndoResult } from './runs/undo.js';
+export { formatReview, formatRunOutput, reviewedLine, writeReviewFiles } from './runs/review-output.js';
 export {
   applyRun,
   assertRunId,
@@ -18,4 +18,4 @@ export {
   type RunDetail,
   type RunInfo,
   type RunState,
-} from './runs.js';
+} from './runs/runs.js';

@@ -41,20 +41,20 @@ import {
 import { pathsInTask, type ModelClient } from '@orchestrate/agents';
 import { changedLinesFor, missingRef } from './changes.js';
 import { commitSteps } from './commit.js';
-import { loadBatches, planOf, saveBatches, saveBatchesNow } from './run-state.js';
-import { endJournal, journaledClient, openJournal, recordOf, verdictsOf, type ReplayStats } from './journal.js';
+import { loadBatches, planOf, saveBatches, saveBatchesNow } from './runs/run-state.js';
+import { endJournal, journaledClient, openJournal, recordOf, verdictsOf, type ReplayStats } from './runs/journal.js';
 import { batchClient, resolveClient } from './clients.js';
-import { buildReport } from './run-report.js';
-import { clearInterrupted, findResumeTarget } from './resume.js';
+import { buildReport } from './runs/run-report.js';
+import { clearInterrupted, findResumeTarget } from './runs/resume.js';
 import { estimateRun } from './estimate.js';
-import { finish, newJobState, type JobState } from './job-state.js';
+import { finish, newJobState, type JobState } from './job/state.js';
 import { loadConfig, stripUndefined } from './load-config.js';
 import { expandPlan, makePlan } from './plan.js';
-import { writeReport } from './report.js';
-import type { HeavyGateState } from './heavy-gates.js';
-import { formPacks } from './packing.js';
-import { runRounds } from './pipeline.js';
-import { settle, type PhaseContext } from './work.js';
+import { writeReport } from './runs/report.js';
+import type { HeavyGateState } from './job/heavy-gates.js';
+import { formPacks } from './job/packing.js';
+import { runRounds } from './job/rounds.js';
+import { settle, type PhaseContext } from './job/work.js';
 import { redactingClient } from './redacting-client.js';
 
 /** Options of one run. CLI flags map one to one onto these. */

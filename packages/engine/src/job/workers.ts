@@ -1,4 +1,4 @@
-import type { JobState } from './job-state.js';
+import type { JobState } from './state.js';
 import { formPacks, workPack } from './packing.js';
 import { settle, workOne, type PhaseContext } from './work.js';
 

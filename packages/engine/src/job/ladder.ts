@@ -1,7 +1,7 @@
 import type { CallFailed } from '@orchestrate/agents';
 import type { FaultKind } from '@orchestrate/core';
 import { releaseHold } from './budget.js';
-import { finish, type JobState } from './job-state.js';
+import { finish, type JobState } from './state.js';
 import type { PhaseContext } from './work.js';
 
 /**

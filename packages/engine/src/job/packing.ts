@@ -3,10 +3,10 @@ import { CallFailed } from '@orchestrate/agents';
 import { jobKind } from '@orchestrate/jobs';
 import { holdVerification, releaseHold } from './budget.js';
 import { jobContext } from './context.js';
-import { finish, type JobState } from './job-state.js';
+import { finish, type JobState } from './state.js';
 import { callFailed, nextModel, reject } from './ladder.js';
 import { jobsPerCall } from './per-call.js';
-import { estimateParts, estimateTokens } from './tokens.js';
+import { estimateParts, estimateTokens } from '../tokens.js';
 import { applyOutput, halted, record, SCHEMA_OVERHEAD_TOKENS, shareUsage, verifies, type PhaseContext } from './work.js';
 
 /** Told to a worker that gets several items in one call. */

@@ -3,10 +3,10 @@ import { CallFailed, type ModelClient } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type KindContext } from '@orchestrate/jobs';
 import type { LimitFunction } from 'p-limit';
 import { holdVerification, releaseHold } from './budget.js';
-import { finish, type JobState } from './job-state.js';
+import { finish, type JobState } from './state.js';
 import { callFailed, nextModel, reject } from './ladder.js';
 import { jobContext } from './context.js';
-import { estimateParts } from './tokens.js';
+import { estimateParts } from '../tokens.js';
 
 /** Tokens the output schema adds to a worker request's input. */
 export const SCHEMA_OVERHEAD_TOKENS = 200;

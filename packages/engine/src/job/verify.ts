@@ -3,8 +3,8 @@ import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from
 import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import { releaseHold, verifierMaxOutput } from './budget.js';
-import { finish, type JobState } from './job-state.js';
-import { estimateTokens, tokensAtMost } from './tokens.js';
+import { finish, type JobState } from './state.js';
+import { estimateTokens, tokensAtMost } from '../tokens.js';
 import { reject, RETRIED_FAULTS } from './ladder.js';
 import { halted, record, shareUsage, verifies, type PhaseContext } from './work.js';
 

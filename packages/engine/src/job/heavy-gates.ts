@@ -12,7 +12,7 @@ import {
   type FileIndex,
   type TestRunnerInfo,
 } from '@orchestrate/repo';
-import type { JobState } from './job-state.js';
+import type { JobState } from './state.js';
 import { reject } from './ladder.js';
 import type { PhaseContext } from './work.js';
 
