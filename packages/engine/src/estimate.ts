@@ -2,11 +2,10 @@ import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
 import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { verifierMaxOutput } from './job/budget.js';
-import { PACK_NOTE } from './job/packing.js';
 import { jobsPerCall } from './job/per-call.js';
 import { jobContext } from './job/context.js';
 import { estimateParts, estimateTokens } from './tokens.js';
-import { SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
+import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
 const LOW_VERDICT_TOKENS = 25;

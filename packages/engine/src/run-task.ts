@@ -54,7 +54,8 @@ import { writeReport } from './runs/report.js';
 import type { HeavyGateState } from './job/heavy-gates.js';
 import { formPacks } from './job/packing.js';
 import { runRounds } from './job/rounds.js';
-import { settle, type PhaseContext } from './job/work.js';
+import { settle } from './job/state.js';
+import type { PhaseContext } from './job/types.js';
 import { redactingClient } from './redacting-client.js';
 
 /** Options of one run. CLI flags map one to one onto these. */

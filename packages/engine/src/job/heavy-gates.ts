@@ -14,7 +14,7 @@ import {
 } from '@orchestrate/repo';
 import type { JobState } from './state.js';
 import { reject } from './ladder.js';
-import type { PhaseContext } from './work.js';
+import type { PhaseContext } from './types.js';
 
 const TEST_TIMEOUT_MS = 5 * 60_000;
 
