@@ -65,11 +65,9 @@ export async function planRun(run: RunSetup, repo: IndexedRepo, ledger: UsageLed
   const t1 = Date.now();
   if (detached) ledger.restore(detached.report.usage);
   const files = repo.files;
-  const plan = detached
-    ? planOf(detached.report)
-    : options.review
-      ? reviewPlan(options.review.base)
-      : await makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger, root, commit: baseCommit });
+  const planned = () =>
+    makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger, root, commit: baseCommit });
+  const plan = detached ? planOf(detached.report) : options.review ? reviewPlan(options.review.base) : await planned();
   run.timing.planMs = Date.now() - t1;
   if (run.snapshot) keepReviewSteps(plan);
   emit({ type: 'planned', plan });
@@ -97,7 +95,8 @@ export async function expandRun(run: RunSetup, repo: IndexedRepo, plan: Plan, le
     root,
   };
   const targets = expandPlan(plan, kinds);
-  // What a step's tool decided while expanding (which formatter runs, the options derived for it) is shown before any work.
+  // What a step's tool decided while expanding (which formatter runs, the options derived for it) is shown before any
+  // work.
   for (const note of plan.steps.map(formatPlanNote)) {
     if (!note || warnings.includes(note)) continue;
     warnings.push(note);
@@ -151,7 +150,8 @@ function keepReviewSteps(plan: Plan): void {
   if (!others.length) return;
   plan.steps = plan.steps.filter((st) => st.kind === 'review');
   const names = others.map((st) => `${st.id}: ${st.kind}`).join(', ');
-  plan.warnings.push(`reviewing the working tree, so only review steps run; run the rest (${names}) as a task of its own`);
+  const note = `reviewing the working tree, so only review steps run; run the rest (${names}) as a task of its own`;
+  plan.warnings.push(note);
 }
 
 /** The plan of `orchestrate review`: code decides, no planner call. */

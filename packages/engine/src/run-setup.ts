@@ -96,16 +96,18 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   const engine: RunSetup['engine'] = direct ? 'openai' : 'offline';
   const branch = runBranch(runId);
   if (interrupted) await clearInterrupted(root, runId, target.baseCommit);
-  // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see it).
+  // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see
+  // it).
   const worktree = await runWorktreeDir(root, runId);
-  // What the branch and worktree need is checked before any model call: a run git cannot branch must not pay the planner.
+  // What the branch and worktree need is checked before any model call: a run git cannot branch must not pay the
+  // planner.
   await preflightRun(root, { branch, worktree });
   const base = { ...target, options, started, cpuAtStart, config, runId, engine, branch, worktree, submitted, batches };
   const run = await openRunJournal({ ...base, timing: { indexMs: 0, planMs: 0, workMs: 0 } }, outer, onError);
+  const price = (m: string, u: Parameters<typeof priceUsage>[0]) => priceUsage(u, config.prices[m]);
+  const records = interrupted?.records ?? [];
   const journaled = (c: ModelClient | null) =>
-    c && run.journal
-      ? journaledClient(c, run.journal, interrupted?.records ?? [], run.replay, (m, u) => priceUsage(u, config.prices[m]))
-      : c;
+    c && run.journal ? journaledClient(c, run.journal, records, run.replay, price) : c;
   const client = redactingClient(journaled(direct), config.secrets);
   const workers = direct2 === direct ? client : redactingClient(journaled(direct2), config.secrets, client);
   const setup: RunSetup = { ...run, client, workers };
@@ -128,7 +130,8 @@ async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
       ? (interrupted.start.options.scope ?? '')
       : await runScope(root, cwd);
   const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
-  // A review of the working tree reviews a snapshot commit of it (made through a temporary index: read-only for the user).
+  // A review of the working tree reviews a snapshot commit of it (made through a temporary index: read-only for the
+  // user).
   const reviewHead = options.review?.head ? await resolveRef(root, options.review.head) : head;
   const review = options.review;
   const wantsWorkingTree = !resuming && (review ? (review.workingTree ?? !review.head) : asksForWorkingTree(task));
@@ -154,7 +157,8 @@ async function openRunJournal(
   const journal = options.dryRun ? null : await openJournal(root, runId);
   if (journal && !interrupted) {
     const { concurrency, budgetUsd, batch, models, configFile } = options;
-    const given = { engine: options.engine, concurrency, budgetUsd, batch, models, configFile, ...(scope ? { scope } : {}) };
+    const { engine: asked } = options;
+    const given = { engine: asked, concurrency, budgetUsd, batch, models, configFile, ...(scope ? { scope } : {}) };
     const at = new Date(setup.started).toISOString();
     journal.append({ t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at, options: given }, true);
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);

@@ -101,11 +101,8 @@ describe('source tree house rules', () => {
       ['d', ['a']],
     ]);
     expect(findCycles(graph)).toEqual([['a', 'b', 'c', 'a']]);
-    expect(importsOf("import type { X } from './x.js';\nexport { y } from \"./y.js\";\nconst z = await import('./z.js');")).toEqual([
-      './x.js',
-      './y.js',
-      './z.js',
-    ]);
+    const text = "import type { X } from './x.js';\nexport { y } from \"./y.js\";\nconst z = await import('./z.js');";
+    expect(importsOf(text)).toEqual(['./x.js', './y.js', './z.js']);
   });
 
   it('has no import cycle in packages/*/src and apps/*/src (type-only imports included)', () => {

@@ -5,7 +5,7 @@ export function runBranch(runId: string): string {
   return `orchestrate/${runId}`;
 }
 
-/** The commit a ref names, or null when it names none (a leading dash was refused before: git never reads an option). */
+/** The commit a ref names, or null when it names none (callers refuse a leading dash: git never reads an option). */
 export async function resolveCommit(root: string, ref: string): Promise<string | null> {
   const sha = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(
     (s) => s.trim(),
