@@ -1,6 +1,6 @@
 import type { Plan } from '@orchestrate/core';
 import { EnvironmentError, UsageError } from '@orchestrate/core';
-import { changedLines, defaultBranch, git, mergeBase, type LineRange } from '@orchestrate/repo';
+import { changedLines, defaultBranch, emptyTree, isShallowClone, mergeBase, resolveCommit, type LineRange } from '@orchestrate/repo';
 
 /** The ref a step compares against: its `changedSince`, or for a review the merge base with the default branch. */
 async function refFor(root: string, head: string, step: Plan['steps'][number]): Promise<string | null> {
@@ -8,19 +8,10 @@ async function refFor(root: string, head: string, step: Plan['steps'][number]): 
   if (step.kind !== 'review') return null;
   const branch = await defaultBranch(root);
   const base = branch ? await mergeBase(root, branch, head) : null;
-  if (base && base !== (await resolve(root, head))) return base;
+  if (base && base !== (await resolveCommit(root, head))) return base;
   // The first commit has no parent: it is compared with the empty tree, so all of it is reviewed.
-  if (!(await resolve(root, `${head}~1`)) && (await resolve(root, head))) return emptyTree(root);
+  if (!(await resolveCommit(root, `${head}~1`)) && (await resolveCommit(root, head))) return emptyTree(root);
   return `${head}~1`;
-}
-
-/** The empty tree's id in this repository's hash (SHA-1 or SHA-256). */
-async function emptyTree(root: string): Promise<string> {
-  return (await git(root, ['hash-object', '-t', 'tree', '--stdin'], '')).trim();
-}
-
-async function resolve(root: string, ref: string): Promise<string | null> {
-  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then((s) => s.trim(), () => null);
 }
 
 /**
@@ -42,7 +33,7 @@ export async function changedLinesFor(
     ref ??= r;
   }
   if (!ref) return null;
-  const base = (await resolve(root, ref)) ?? (ref === (await emptyTree(root)) ? ref : null);
+  const base = (await resolveCommit(root, ref)) ?? (ref === (await emptyTree(root)) ? ref : null);
   if (!base) throw await missingRef(root, ref);
   range.base = base;
   return changedLines(root, base, head);
@@ -53,8 +44,7 @@ export async function changedLinesFor(
  * (E_SHALLOW_CLONE says how to fetch it); else E_USAGE naming the ref.
  */
 export async function missingRef(root: string, ref: string): Promise<EnvironmentError | UsageError> {
-  const shallow = await git(root, ['rev-parse', '--is-shallow-repository']).then((s) => s.trim() === 'true', () => false);
-  if (shallow) {
+  if (await isShallowClone(root)) {
     return new EnvironmentError(
       'E_SHALLOW_CLONE',
       `This is a shallow clone and \`${ref}\` is not in its history. Fetch more of it (\`git fetch --deepen=50\`, or \`git fetch --unshallow\` for all of it) and run again, or name a base the clone has.`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Plan, ReportCommit } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import { applyEdits, commitFiles } from '@orchestrate/repo';
-import { finish, type JobState } from './job-state.js';
+import { finish, type JobState } from './job/state.js';
 
 /** What the commit trailers name. */
 export interface CommitInfo {

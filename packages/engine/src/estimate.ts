@@ -1,12 +1,11 @@
 import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
 import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
-import { verifierMaxOutput } from './budget.js';
-import { PACK_NOTE } from './packing.js';
-import { jobsPerCall } from './per-call.js';
-import { jobContext } from './context.js';
+import { verifierMaxOutput } from './job/budget.js';
+import { jobsPerCall } from './job/per-call.js';
+import { jobContext } from './job/context.js';
 import { estimateParts, estimateTokens } from './tokens.js';
-import { SCHEMA_OVERHEAD_TOKENS } from './work.js';
+import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
 const LOW_VERDICT_TOKENS = 25;

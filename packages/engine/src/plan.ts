@@ -11,7 +11,7 @@ import {
   type PlannerOutput,
 } from '@orchestrate/agents';
 import { jobKind, KIND_PLANNING, type JobTarget, type KindContext } from '@orchestrate/jobs';
-import { git, type FileIndex } from '@orchestrate/repo';
+import { resolveCommit, type FileIndex } from '@orchestrate/repo';
 import { matchesSomething, normalizePlan, resolvePlanRefs } from './plan-check.js';
 import { repoSummary } from './repo-summary.js';
 import { checkTaskPaths } from './task-paths.js';
@@ -119,10 +119,7 @@ function kindSummaries(): string {
 
 /** Whether a ref names a commit (a leading dash was refused before, so git never reads it as an option). */
 async function isCommit(root: string, ref: string): Promise<boolean> {
-  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(
-    (s) => s.trim() !== '',
-    () => false,
-  );
+  return (await resolveCommit(root, ref)) !== null;
 }
 
 /** Expands plan steps into jobs, deterministically; a target claimed by an earlier step of the same work is not repeated. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PathNotFoundError } from '@orchestrate/core';
 import { pathWordsInTask } from '@orchestrate/agents';
 import { pathMatcher } from '@orchestrate/jobs';
-import { git, type FileIndex } from '@orchestrate/repo';
+import { resolveCommit, trackedPathsAt, type FileIndex } from '@orchestrate/repo';
 import { matchesSomething, shown } from './plan-check.js';
 
 /** Where to look up the paths a task names besides the index. */
@@ -26,7 +26,7 @@ export async function checkTaskPaths(task: string, files: readonly FileIndex[], 
   const indexed = (p: string) => matchesSomething(files, p) || (!p.includes('/') && matchesSomething(files, `**/${p}`));
   const words = pathWordsInTask(task).filter((w) => !indexed(w.path));
   if (words.length === 0 || (!lookup.root && !lookup.allPaths)) return;
-  const all = lookup.allPaths ?? (await trackedPaths(lookup.root!, lookup.commit ?? 'HEAD'));
+  const all = lookup.allPaths ?? (await trackedPathsAt(lookup.root!, lookup.commit ?? 'HEAD'));
   const exists = (p: string) => {
     const match = pathMatcher([p]);
     const anywhere = p.includes('/') ? null : pathMatcher([`**/${p}`]);
@@ -49,17 +49,9 @@ function isOutside(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.split(/[\\/]/).includes('..');
 }
 
-async function trackedPaths(root: string, commit: string): Promise<string[]> {
-  const out = await git(root, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit]);
-  return out.split('\0').filter(Boolean);
-}
-
 async function isCommit(root: string, word: string): Promise<boolean> {
   if (word.startsWith('-') || /[*?[{]/.test(word)) return false;
-  return git(root, ['rev-parse', '--verify', '--quiet', `${word}^{commit}`]).then(
-    () => true,
-    () => false,
-  );
+  return (await resolveCommit(root, word)) !== null;
 }
 
 /** What to tell the user: which paths, why each is not there, and the nearest indexed path when one is close. */

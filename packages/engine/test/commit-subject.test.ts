@@ -3,7 +3,7 @@ import type { JobKind, PlanStep, StepVariant } from '@orchestrate/core';
 import { emptyOutcome, type JobTarget } from '@orchestrate/jobs';
 import { indexFiles } from '@orchestrate/repo';
 import { commitSubject } from '../src/commit.js';
-import { newJobState, type JobState } from '../src/job-state.js';
+import { newJobState, type JobState } from '../src/job/state.js';
 
 /** Verified jobs of one kind and variant over `files` (one job per entry; `covers` is what a test file tests). */
 function jobs(kind: JobKind, variant: StepVariant | null, entries: { file: string; covers?: string[] }[]): JobState[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { docstringKind } from '@orchestrate/jobs';
-import { jobContext } from '../src/context.js';
+import { jobContext } from '../src/job/context.js';
 import { capTokens, estimateTokens } from '../src/tokens.js';
 import { docstringTargets } from './fixtures.js';
 

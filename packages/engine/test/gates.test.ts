@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, UsageLedger } from '@orchestrate/core';
 import { docstringKind, type JobOutcome } from '@orchestrate/jobs';
 import type { Edit } from '@orchestrate/repo';
-import { runGates } from '../src/gates.js';
-import { newJobState } from '../src/job-state.js';
+import { runGates } from '../src/job/gates.js';
+import { newJobState } from '../src/job/state.js';
 import { docstringTargets } from './fixtures.js';
 
 const SOURCE = `export function a(): number {\n  return 1;\n}\n\nexport function b(): number {\n  return 2;\n}\n\nexport function c(): number {\n  return 3;\n}\n`;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CallFailed, type ModelClient, type StructuredCall } from '@orchestrate/agents';
 import { emptyUsage } from '@orchestrate/core';
-import { Journal, journaledClient, readJournal } from '../src/journal.js';
+import { Journal, journaledClient, readJournal } from '../src/runs/journal.js';
 
 const dirs: string[] = [];
 afterEach(() => {

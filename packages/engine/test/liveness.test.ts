@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JournalRecord } from '../src/journal-format.js';
-import { Journal } from '../src/journal.js';
-import { findResumeTarget } from '../src/resume.js';
-import { isProcessAlive, journalProgress } from '../src/runs.js';
+import type { JournalRecord } from '../src/runs/journal-format.js';
+import { Journal } from '../src/runs/journal.js';
+import { findResumeTarget } from '../src/runs/resume.js';
+import { isProcessAlive, journalProgress } from '../src/runs/runs.js';
 
 const DEAD_PID = 999_999;
 const linux = process.platform === 'linux';

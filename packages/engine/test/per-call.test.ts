@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobsPerCall } from '../src/per-call.js';
+import { jobsPerCall } from '../src/job/per-call.js';
 
 describe('jobsPerCall', () => {
   it('spreads a small run over the concurrency, packs a large one up to the configured most', () => {

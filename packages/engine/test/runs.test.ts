@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '@orchestrate/core';
-import type { JournalRecord } from '../src/journal-format.js';
-import { applyRun, assertRunId, formatAge, formatRun, formatRuns, isProcessAlive, listRuns, showRun } from '../src/runs.js';
+import type { JournalRecord } from '../src/runs/journal-format.js';
+import { applyRun } from '../src/runs/apply.js';
+import { formatAge, formatRun, formatRuns } from '../src/runs/format-runs.js';
+import { assertRunId, isProcessAlive, listRuns, showRun } from '../src/runs/runs.js';
 
 const DEAD_PID = 999_999;
 const cleanups: string[] = [];

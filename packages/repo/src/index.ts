@@ -20,3 +20,4 @@ export * from './preflight.js';
 export * from './run-worktree.js';
 export * from './scope.js';
 export * from './working-tree.js';
+export * from './run-branch.js';

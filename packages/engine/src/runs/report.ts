@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { safeText, type FaultCounts, type FaultKind, type ReportItem, type RunReport } from '@orchestrate/core';
-import type { JobState } from './job-state.js';
+import type { JobState } from '../job/state.js';
 
 /** Where a run's state lives in the target repository. */
 export function runDir(root: string, runId: string): string {

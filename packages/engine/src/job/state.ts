@@ -1,5 +1,6 @@
 import { emptyUsage, type FaultKind, type JobStatus, type Reservation, type TokenUsage } from '@orchestrate/core';
 import type { JobOutcome, JobTarget } from '@orchestrate/jobs';
+import type { PhaseContext } from './types.js';
 
 /** A job as it moves through the run: worked → gated → verified → committed, or failed/skipped with a reason. */
 export interface JobState {
@@ -49,4 +50,13 @@ export function finish(state: JobState, status: 'failed' | 'skipped', error: str
   state.phase = 'done';
   state.status = status;
   state.error = error;
+}
+
+const settled = new WeakSet<JobState>();
+
+/** Emits a job's final status, once. */
+export function settle(state: JobState, ctx: Pick<PhaseContext, 'emit'>): void {
+  if (state.phase !== 'done' || settled.has(state)) return;
+  settled.add(state);
+  ctx.emit({ type: 'job-end', job: state.target.job, status: state.status!, error: state.error });
 }

@@ -3,10 +3,11 @@ import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from
 import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import { releaseHold, verifierMaxOutput } from './budget.js';
-import { finish, type JobState } from './job-state.js';
-import { estimateTokens, tokensAtMost } from './tokens.js';
+import { finish, type JobState } from './state.js';
+import { estimateTokens, tokensAtMost } from '../tokens.js';
 import { reject, RETRIED_FAULTS } from './ladder.js';
-import { halted, record, shareUsage, verifies, type PhaseContext } from './work.js';
+import { halted, verifies, type PhaseContext } from './types.js';
+import { record, shareUsage } from './usage.js';
 
 /**
  * Sends the jobs that passed their gates to the verifier model in batches of `perBatch`; only accepted jobs go on to the

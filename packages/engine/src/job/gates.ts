@@ -1,8 +1,8 @@
 import { jobKind } from '@orchestrate/jobs';
 import { applyEdits } from '@orchestrate/repo';
-import type { JobState } from './job-state.js';
+import type { JobState } from './state.js';
 import { reject } from './ladder.js';
-import type { PhaseContext } from './work.js';
+import type { PhaseContext } from './types.js';
 
 type GateContext = Pick<PhaseContext, 'ledger' | 'client' | 'config'>;
 

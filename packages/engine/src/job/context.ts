@@ -1,5 +1,5 @@
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
-import { capTokens } from './tokens.js';
+import { capTokens } from '../tokens.js';
 
 interface Cut {
   kinds: KindContext;

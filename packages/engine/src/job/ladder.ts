@@ -1,8 +1,8 @@
 import type { CallFailed } from '@orchestrate/agents';
 import type { FaultKind } from '@orchestrate/core';
 import { releaseHold } from './budget.js';
-import { finish, type JobState } from './job-state.js';
-import type { PhaseContext } from './work.js';
+import { finish, type JobState } from './state.js';
+import type { PhaseContext } from './types.js';
 
 /**
  * The verification ladder. A model-made result that a gate or the verifier rejected is retried once by the worker with

@@ -12,9 +12,9 @@ import {
   type FileIndex,
   type TestRunnerInfo,
 } from '@orchestrate/repo';
-import type { JobState } from './job-state.js';
+import type { JobState } from './state.js';
 import { reject } from './ladder.js';
-import type { PhaseContext } from './work.js';
+import type { PhaseContext } from './types.js';
 
 const TEST_TIMEOUT_MS = 5 * 60_000;
 

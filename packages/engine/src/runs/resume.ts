@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, type RunReport } from '@orchestrate/core';
-import { branchExists, git, removeWorktree, runWorktreeCandidates } from '@orchestrate/repo';
+import { branchExists, clearRunWorktrees, deleteRunBranch, foreignRunCommits, runBranch, runWorktreeCandidates } from '@orchestrate/repo';
 import type { JournalRecord, StartRecord } from './journal-format.js';
 import { assertRunId, journalProgress } from './runs.js';
 import { readJournal } from './journal.js';
@@ -70,20 +70,18 @@ export async function findResumeTarget(root: string, runId: string | undefined):
  * process may have died inside it) and its branch (rebuilt commit by commit; every answer it needs is in the journal).
  */
 export async function clearInterrupted(root: string, runId: string, baseCommit: string): Promise<void> {
-  for (const worktree of await runWorktreeCandidates(root, runId)) await removeWorktree(root, worktree).catch(() => undefined);
-  await git(root, ['worktree', 'prune']).catch(() => undefined);
-  const branch = `orchestrate/${runId}`;
+  await clearRunWorktrees(root, await runWorktreeCandidates(root, runId));
+  const branch = runBranch(runId);
   if (await branchExists(root, branch)) {
     // Commits someone made on the run's branch are theirs now: resume never deletes them.
-    const log = await git(root, ['log', '--format=%H%x00%B%x01', `${baseCommit}..${branch}`]);
-    const foreign = log.split('\u0001').filter((c) => c.trim() && !c.includes(`Orchestrate-Run: ${runId}`));
+    const foreign = await foreignRunCommits(root, runId, baseCommit);
     if (foreign.length) {
       throw new UsageError(
         `Cannot resume ${runId}: its branch ${branch} holds ${foreign.length} commit(s) the run did not make. Rename the branch to keep them (\`git branch -m ${branch} <name>\`), then resume.`,
       );
     }
     try {
-      await git(root, ['branch', '-D', branch]);
+      await deleteRunBranch(root, branch);
     } catch {
       throw new UsageError(`Cannot resume ${runId}: its branch ${branch} is checked out somewhere. Switch that worktree to another branch first.`);
     }

@@ -1,9 +1,9 @@
 import { VERIFIER_INSTRUCTIONS } from '@orchestrate/agents';
 import type { Reservation } from '@orchestrate/core';
 import type { JobTarget } from '@orchestrate/jobs';
-import type { JobState } from './job-state.js';
-import { estimateTokens } from './tokens.js';
-import type { PhaseContext } from './work.js';
+import type { JobState } from './state.js';
+import { estimateTokens } from '../tokens.js';
+import type { PhaseContext } from './types.js';
 
 /** Output tokens a verifier call may use: a fixed part plus a bounded verdict per item. */
 const VERDICT_TOKENS = 120;

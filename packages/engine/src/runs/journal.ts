@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from '@orchestrate/agents';
 import type { FaultKind, RunEvent } from '@orchestrate/core';
 import { ensureExcluded } from '@orchestrate/repo';
-import type { PhaseContext } from './work.js';
+import type { PhaseContext } from '../job/types.js';
 import { processStartTime } from './liveness.js';
 import { journalPath, parseJournal, type AnswerRecord, type JobRecord, type JournalRecord } from './journal-format.js';
 

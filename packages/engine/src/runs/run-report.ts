@@ -1,8 +1,8 @@
 import type { FaultCounts, RunReport, UsageLedger } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import { capAnnotations, dedupeAnnotations, formatPlanNote } from '@orchestrate/jobs';
-import type { JobState } from './job-state.js';
-import { redactionWarnings } from './redacting-client.js';
+import type { JobState } from '../job/state.js';
+import { redactionWarnings } from '../redacting-client.js';
 import { reportItem } from './report.js';
 
 /** Phase times plus this process's CPU time since the run started and its peak resident memory. */

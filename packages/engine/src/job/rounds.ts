@@ -2,9 +2,9 @@ import { jobKind } from '@orchestrate/jobs';
 import { groupKey, runGates } from './gates.js';
 import { runHeavyGates, type HeavyGateState } from './heavy-gates.js';
 import { jobsPerCall } from './per-call.js';
-import type { JobState } from './job-state.js';
+import type { JobState } from './state.js';
 import { runVerifier } from './verify.js';
-import type { PhaseContext } from './work.js';
+import type { PhaseContext } from './types.js';
 import { runWorkers } from './workers.js';
 
 /** The most attempts a job can get: the worker, one retry, one escalation. */

@@ -1,7 +1,20 @@
 import { access, appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '@orchestrate/core';
-import { branchExists, findRepoRoot, git, isRunWorktree, pruneWorktrees, removeWorktree, runWorktreeCandidates } from '@orchestrate/repo';
+import {
+  branchExists,
+  deleteRunBranch,
+  findRepoRoot,
+  foreignRunCommits,
+  isRunWorktree,
+  mergedIntoHead,
+  pruneWorktrees,
+  removeWorktree,
+  resolveCommit,
+  runBranch,
+  runWorktreeCandidates,
+  worktreesOnBranch,
+} from '@orchestrate/repo';
 import { journalPath, type EndRecord } from './journal-format.js';
 import { assertRunId, loadRun } from './runs.js';
 
@@ -30,7 +43,7 @@ export interface UndoResult {
 export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   assertRunId(options.runId);
   const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
-  const branch = `orchestrate/${options.runId}`;
+  const branch = runBranch(options.runId);
   const run = await loadRun(root, options.runId);
   if (run?.status === 'running') {
     throw new UsageError(`Run ${options.runId} is still running (process ${run.pid}): stop it first (Ctrl-C, or \`kill ${run.pid}\`), then undo it.`);
@@ -53,10 +66,7 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   }
   if (hasBranch) {
     // git cannot delete a branch that a working tree has checked out (yours, or another worktree than the run's own).
-    const listed = (await git(root, ['worktree', 'list', '--porcelain']))
-      .split('\n\n')
-      .filter((entry) => entry.split('\n').includes(`branch refs/heads/${branch}`))
-      .map((entry) => entry.split('\n')[0]!.replace(/^worktree /, ''));
+    const listed = await worktreesOnBranch(root, branch);
     const checkedOut: string[] = [];
     for (const dir of listed) if (!(await isRunWorktree(root, options.runId, dir))) checkedOut.push(dir);
     if (checkedOut.length) {
@@ -64,15 +74,13 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
     }
   }
   if (hasBranch && !options.force) {
-    const merged = await git(root, ['merge-base', '--is-ancestor', branch, 'HEAD']).then(() => true, () => false);
+    const merged = await mergedIntoHead(root, branch);
     // An interrupted run has no report: its journal's start record has the base.
     const base = run?.baseCommit ?? null;
-    if (merged && base !== (await git(root, ['rev-parse', branch]).then((s) => s.trim()))) {
+    if (merged && base !== (await resolveCommit(root, branch))) {
       throw new UsageError(`${branch} was merged into your current branch; undo would not remove its changes. Use --force to delete the branch anyway.`);
     }
-    const range = base ? `${base}..${branch}` : branch;
-    const log = await git(root, ['log', '--format=%H%x00%B%x01', range]);
-    const foreign = log.split('\u0001').filter((c) => c.trim() && !c.includes(`Orchestrate-Run: ${options.runId}`));
+    const foreign = await foreignRunCommits(root, options.runId, base);
     if (foreign.length) {
       throw new UsageError(`${branch} holds ${foreign.length} commit(s) the run did not make. Use --force to delete it anyway.`);
     }
@@ -82,7 +90,7 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
     for (const worktree of worktrees) await removeWorktree(root, worktree).catch(() => rm(worktree, { recursive: true, force: true }));
     await pruneWorktrees(root);
   }
-  if (hasBranch) await git(root, ['branch', '-D', branch]);
+  if (hasBranch) await deleteRunBranch(root, branch);
   if (unfinished) await markUndone(root, options.runId);
   return { runId: options.runId, branch, deletedBranch: hasBranch, removedWorktree: hasWorktree, markedUndone: unfinished };
 }

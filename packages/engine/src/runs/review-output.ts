@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunReport } from '@orchestrate/core';
 import { formatForTerminal, RULES, toMarkdown, toSarif } from '@orchestrate/jobs';
-import { git } from '@orchestrate/repo';
+import { showFileAt } from '@orchestrate/repo';
 import { formatSummary } from './report.js';
 
 /** `reviewed abc1234..working tree (3 files)`: the range a review looked at, or null for a run that reviewed nothing. */
@@ -33,7 +33,7 @@ export async function formatRunOutput(report: RunReport, color = false): Promise
 async function formatFindings(report: RunReport, color: boolean): Promise<string> {
   const files = new Map<string, string[]>();
   for (const file of new Set(report.annotations.map((a) => a.file))) {
-    const text = await git(report.repo, ['show', `${report.baseCommit}:${file}`]).catch(() => '');
+    const text = (await showFileAt(report.repo, report.baseCommit, file)) ?? '';
     files.set(file, text.split('\n'));
   }
   const readLine = (file: string, line: number) => files.get(file)?.[line - 1] ?? null;

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { CallFailed } from '@orchestrate/agents';
+import { isNeedsModel, JobRejected, jobKind, type JobKindModule } from '@orchestrate/jobs';
+import { estimateParts } from '../tokens.js';
+import { holdVerification, releaseHold } from './budget.js';
+import { jobContext } from './context.js';
+import { callFailed, nextModel, reject } from './ladder.js';
+import { finish, type JobState } from './state.js';
+import { halted, verifies, type PhaseContext } from './types.js';
+import { record, shareUsage } from './usage.js';
+
+/** Tokens the output schema adds to a worker request's input. */
+export const SCHEMA_OVERHEAD_TOKENS = 200;
+
+/** Told to a worker that gets several items in one call. */
+export const PACK_NOTE =
+  '\n\nYou get several items, each under a heading `## <key>`. Answer every item under the same key in `items`.';
+
+/** A job about to be sent, with the context it sends and the feedback on its previous attempt. */
+interface Live {
+  state: JobState;
+  context: string;
+  feedback: string;
+}
+
+/**
+ * The one worker path, for one job or a pack of several (`formPacks` decides): stop checks, the offline rules, budget
+ * holds, the call's reservation, the call and its `CallFailed`, then each output to its outcome. A pack of one is sent
+ * as a single job (its own schema, no item keys); a larger pack is one call whose answer is validated item by item, so
+ * one bad item fails only its job, and whose tokens are shared out among its jobs.
+ */
+export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<void> {
+  const single = pack.length === 1;
+  const started = pack.filter((state) => startable(state, ctx));
+  if (started.length === 0) return;
+  const first = started[0]!.target;
+  const kind = jobKind(first.job.kind);
+  if (single) ctx.emit({ type: 'job-start', job: first.job });
+  if (!ctx.client || kind.deterministic?.(first, ctx.kinds)) {
+    for (const state of started) await workOffline(state, ctx);
+    return;
+  }
+  const model = nextModel(started[0]!, ctx)!;
+  const live = started.map((state) => ({
+    state,
+    context: jobContext(state.target, ctx.kinds, ctx.config.maxJobInputTokens),
+    feedback: feedbackText(state, single),
+  }));
+  // Each job holds its share of verification first: a job starts only when the budget covers its whole path.
+  const held = live.filter((p) => holdVerifier(p.state, ctx));
+  if (held.length === 0) return;
+  const request = workerRequest(kind, held, single, ctx);
+  const reservation = ctx.ledger.reserve(model, request.reserveTokens, request.maxOutputTokens);
+  if (!reservation) {
+    for (const p of held) {
+      releaseHold(p.state, ctx);
+      finish(p.state, 'skipped', 'budget reached before this job started');
+    }
+    return;
+  }
+  for (const p of held) {
+    p.state.model = model;
+    p.state.attempts.push({ model, rejected: null });
+  }
+  let raw: unknown;
+  try {
+    const result = await ctx.client.call({
+      role: 'worker',
+      model,
+      instructions: request.instructions,
+      input: request.input,
+      schema: request.schema,
+      ...(single ? {} : { validate: 'parts' as const }),
+      maxOutputTokens: request.maxOutputTokens,
+      cacheKey: request.cacheKey,
+      signal: ctx.signal,
+    });
+    charge(held, single, ctx, model, result.usage);
+    raw = result.output;
+  } catch (err) {
+    if (!(err instanceof CallFailed)) throw err;
+    charge(held, single, ctx, model, err.usage);
+    if (err.fatal) ctx.fatal ??= { message: err.message };
+    for (const p of held) callFailed(p.state, err, ctx);
+    return;
+  } finally {
+    ctx.ledger.release(reservation);
+  }
+  if (single) return applyOutput(held[0]!.state, raw, ctx);
+  await applyItems(held, request.schemas, raw, ctx);
+}
+
+/** Whether a job may start; a job of a stopped run is skipped with the reason. */
+function startable(state: JobState, ctx: PhaseContext): boolean {
+  if (ctx.fatal) finish(state, 'skipped', `run stopped: ${ctx.fatal.message}`);
+  else if (halted(ctx)) finish(state, 'skipped', 'run interrupted');
+  else return true;
+  return false;
+}
+
+/** The offline rules (or a deterministic tool) for one job; a job they cannot do says it needs a model. */
+async function workOffline(state: JobState, ctx: PhaseContext): Promise<void> {
+  const output = await jobKind(state.target.job.kind).offline(state.target, ctx.kinds);
+  state.model = 'offline';
+  state.attempts.push({ model: 'offline', rejected: null });
+  if (isNeedsModel(output)) {
+    const hint = '(set OPENAI_API_KEY and run with --engine openai)';
+    return finish(state, 'skipped', `needs a model: ${output.needsModel} ${hint}`);
+  }
+  await applyOutput(state, output, ctx);
+}
+
+/** The reason the previous attempt was rejected, as the worker is told it (a pack's items are one newline apart). */
+function feedbackText(state: JobState, single: boolean): string {
+  if (!state.feedback) return '';
+  return `${single ? '\n\n' : '\n'}A previous attempt was rejected: ${state.feedback}\nFix that.`;
+}
+
+/** Holds a job's share of a verifier call when its step is verified; a job the budget cannot hold is skipped. */
+function holdVerifier(state: JobState, ctx: PhaseContext): boolean {
+  if (!verifies(state.target.step, ctx)) {
+    state.verifyHold = null;
+    return true;
+  }
+  const hold = holdVerification(state.target, ctx);
+  if (!hold) finish(state, 'skipped', 'budget reached before this job started');
+  state.verifyHold = hold;
+  return hold !== null;
+}
+
+/** What one worker call sends and reserves: one job under its own schema, or a pack's items under their keys. */
+function workerRequest(kind: JobKindModule, held: Live[], single: boolean, ctx: PhaseContext) {
+  const { step, job } = held[0]!.state.target;
+  const schemas = held.map((p) => kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType);
+  const maxOut = ctx.config.maxOutputTokens.worker;
+  if (single) {
+    const { context, feedback } = held[0]!;
+    const instructions = kind.workerInstructions(step);
+    return {
+      instructions,
+      input: context + feedback,
+      schema: schemas[0]!,
+      schemas,
+      maxOutputTokens: maxOut,
+      reserveTokens: estimateParts(instructions, context, feedback) + SCHEMA_OVERHEAD_TOKENS,
+      cacheKey: `orchestrate-worker-${job.kind}-v1`,
+    };
+  }
+  const keys = held.map((_, i) => `item${i + 1}`);
+  const inputs = held.map((p) => p.context + p.feedback);
+  const instructions = kind.workerInstructions(step) + PACK_NOTE;
+  const shape: Record<string, z.ZodType> = {};
+  keys.forEach((key, i) => (shape[key] = schemas[i]!));
+  return {
+    instructions,
+    input: inputs.map((input, i) => `## ${keys[i]}\n${input}`).join('\n\n'),
+    schema: z.strictObject({ items: z.strictObject(shape) }),
+    schemas,
+    maxOutputTokens: maxOut * held.length,
+    reserveTokens: estimateParts(instructions, ...inputs) + 6 * held.length + SCHEMA_OVERHEAD_TOKENS * held.length,
+    cacheKey: `orchestrate-worker-${job.kind}-pack-v1`,
+  };
+}
+
+/** A call's usage: on its one job, or shared out among a pack's jobs (the ledger counts it once either way). */
+function charge(held: Live[], single: boolean, ctx: PhaseContext, model: string, usage: CallFailed['usage']): void {
+  if (single) {
+    record(held[0]!.state, ctx, model, usage);
+    return;
+  }
+  record(null, ctx, model, usage);
+  shareUsage(held.map((p) => p.state), usage, ctx, model);
+}
+
+/** A pack's answer, item by item: an item that fails its job's schema sends only that job down the ladder. */
+async function applyItems(held: Live[], schemas: z.ZodType[], raw: unknown, ctx: PhaseContext): Promise<void> {
+  const items = (raw as { items?: Record<string, unknown> } | null)?.items ?? {};
+  for (let i = 0; i < held.length; i++) {
+    const state = held[i]!.state;
+    const parsed = schemas[i]!.safeParse(items[`item${i + 1}`]);
+    if (!parsed.success) {
+      state.attempts[state.attempts.length - 1]!.fault = 'schemaFailures';
+      const issue = parsed.error.issues[0]?.message ?? 'invalid';
+      reject(state, `worker: this item's output failed its schema: ${issue}`, ctx);
+      continue;
+    }
+    await applyOutput(state, parsed.data, ctx);
+  }
+}
+
+/** Turns a job's output into its outcome; output code will not write goes down the ladder. */
+export async function applyOutput(state: JobState, output: unknown, ctx: PhaseContext): Promise<void> {
+  try {
+    state.outcome = await jobKind(state.target.job.kind).apply(state.target, output as never, ctx.kinds);
+  } catch (err) {
+    if (err instanceof JobRejected) return reject(state, `rejected before writing: ${err.message}`, ctx);
+    throw err;
+  }
+  state.phase = 'ready';
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import type { Estimate, RunEventListener } from '@orchestrate/core';
+import { stripUndefined } from './load-config.js';
+
+/** Options of one run. CLI flags map one to one onto these. */
+export interface RunTaskOptions {
+  task: string;
+  /** A directory inside the target repository. @default process.cwd() */
+  cwd?: string;
+  engine?: 'auto' | 'openai' | 'offline';
+  /** Plan, expand and estimate; create nothing and call no worker. */
+  dryRun?: boolean;
+  concurrency?: number;
+  budgetUsd?: number;
+  /** Models per role, over the config file's (`--planner`, `--worker`, `--verifier`). */
+  models?: { planner?: string; worker?: string; verifier?: string };
+  /** An explicit config file (absolute) instead of `agents.config.ts` at the repository root; missing: E_CONFIG. */
+  configFile?: string;
+  /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL from. @default process.env */
+  env?: Record<string, string | undefined>;
+  onEvent?: RunEventListener;
+  signal?: AbortSignal;
+  /**
+   * Review a range instead of planning: `base` (default: the merge base with the default branch) to `head` (default
+   * HEAD). No planner call; one review step over the changed lines.
+   */
+  review?: {
+    base: string | null;
+    head: string | null;
+    /**
+     * Review the working tree's uncommitted changes (staged, unstaged, untracked files that are not ignored) on top of
+     * `head`: read-only, through a temporary index. @default true when `head` is null, as `git diff <base>` compares
+     * with the working tree
+     */
+    workingTree?: boolean;
+  };
+  /** Send worker and verifier calls through the OpenAI Batch API (half price; the run waits for each batch). */
+  batch?: boolean;
+  /** With `batch`: submit the first batch and stop; `resume` collects it later. */
+  detach?: boolean;
+  /**
+   * Resume a run by id ('' = the newest resumable run): a detached one collects its batches; an interrupted one (killed,
+   * or stopped with Ctrl-C) is redone from its base commit with every answer its journal holds, so nothing is paid twice.
+   */
+  resume?: string;
+  /** Stop gracefully: start no new call, let calls in flight finish, commit what was verified, report `interrupted`. */
+  stop?: AbortSignal;
+  /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
+  confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
+}
+
+/** The model flags over those a resumed run was started with; undefined when neither names one. */
+export function modelOverrides(...layers: Array<RunTaskOptions['models']>): RunTaskOptions['models'] {
+  const models = Object.assign({}, ...layers.map((m) => stripUndefined(m ?? {})));
+  return Object.keys(models).length ? models : undefined;
+}
+
+/** A new run id: sortable by time, unique enough for branch names. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,181 @@
+import path from 'node:path';
+import { priceUsage, type ResolvedConfig, type RunEventListener, type UserConfig } from '@orchestrate/core';
+import type { ModelClient } from '@orchestrate/agents';
+import {
+  asksForWorkingTree,
+  findRepoRoot,
+  headCommit,
+  isDirty,
+  preflightRun,
+  resolveCommit,
+  runBranch,
+  runScope,
+  runWorktreeDir,
+  snapshotWorkingTree,
+} from '@orchestrate/repo';
+import { missingRef } from './changes.js';
+import { batchClient, resolveClient } from './clients.js';
+import { loadConfig } from './load-config.js';
+import { redactingClient } from './redacting-client.js';
+import { modelOverrides, newRunId, type RunTaskOptions } from './run-options.js';
+import { endJournal, journaledClient, openJournal, recordOf, type Journal, type ReplayStats } from './runs/journal.js';
+import type { JournalRecord, StartRecord } from './runs/journal-format.js';
+import { clearInterrupted, findResumeTarget } from './runs/resume.js';
+import { loadBatches, saveBatchesNow, type DetachedRun } from './runs/run-state.js';
+
+/** Where a run starts from: the repository, the commit, the task and scope (a resumed run's own, else the options'). */
+export interface RunTarget {
+  root: string;
+  head: string;
+  detached: DetachedRun | null;
+  interrupted: { start: StartRecord; records: JournalRecord[] } | null;
+  scope: string;
+  task: string;
+  /** The snapshot commit of the working tree a review reviews, or null. */
+  snapshot: string | null;
+  baseCommit: string;
+}
+
+/** Everything the phases of a run share once it is set up: target, config, clients, journal, branch and worktree. */
+export interface RunSetup extends RunTarget {
+  options: RunTaskOptions;
+  started: number;
+  cpuAtStart: NodeJS.CpuUsage;
+  timing: { indexMs: number; planMs: number; workMs: number };
+  config: ResolvedConfig;
+  runId: string;
+  engine: 'openai' | 'offline';
+  branch: string;
+  worktree: string;
+  /** custom id → batch id of every call submitted to the Batch API so far, and the batch ids in order. */
+  submitted: Map<string, string>;
+  batches: string[];
+  journal: Journal | null;
+  emit: RunEventListener;
+  replay: ReplayStats;
+  /** The planner's client (and the verifier's outside batch mode), and the one worker and verifier calls go through. */
+  client: ModelClient | null;
+  workers: ModelClient | null;
+}
+
+/**
+ * Sets a run up, in the order that keeps failures cheap: the target, the config and clients (a missing key fails here),
+ * the branch and worktree preflight (before any model call), then the journal. `onError` gets what to undo on a throw.
+ */
+export async function setUpRun(options: RunTaskOptions, onError: Array<() => Promise<void>>): Promise<RunSetup> {
+  const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
+  const outer: RunEventListener = options.onEvent ?? (() => {});
+  const env = options.env ?? process.env;
+  outer({ type: 'phase', phase: 'setup' });
+  const target = await resolveTarget(options);
+  const { root, detached, interrupted } = target;
+  // A resumed run keeps the engine, concurrency and budget it was started with, unless given again.
+  const first = interrupted?.start.options ?? {};
+  const overrides: Partial<UserConfig> = {
+    engine: options.engine ?? (first.engine as UserConfig['engine']),
+    concurrency: options.concurrency ?? first.concurrency,
+    budgetUsd: options.budgetUsd ?? first.budgetUsd,
+    models: modelOverrides(first.models, options.models),
+  };
+  const { config } = await loadConfig(root, overrides, options.configFile ?? first.configFile);
+  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
+  const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
+  // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
+  const submitted = detached?.batches ?? (interrupted ? loadBatches(root, runId) : new Map<string, string>());
+  const batches: string[] = [...new Set([...(detached?.report.batches ?? []), ...submitted.values()])];
+  const onBatch = (e: { batchId: string; requests: number; status: string; customIds: string[] }) => {
+    if (!batches.includes(e.batchId)) batches.push(e.batchId);
+    for (const id of e.customIds) submitted.set(id, e.batchId);
+    if (e.customIds.length) saveBatchesNow(root, runId, submitted);
+    outer({ type: 'phase', phase: 'work', detail: `batch ${e.batchId}: ${e.requests} request(s), ${e.status}` });
+  };
+  const batchMode = Boolean(options.batch || detached || interrupted?.start.options.batch);
+  const detach = Boolean(options.detach);
+  const direct2 = batchMode && direct ? await batchClient(config, env, { onBatch, known: submitted, detach }) : direct;
+  const engine: RunSetup['engine'] = direct ? 'openai' : 'offline';
+  const branch = runBranch(runId);
+  if (interrupted) await clearInterrupted(root, runId, target.baseCommit);
+  // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see
+  // it).
+  const worktree = await runWorktreeDir(root, runId);
+  // What the branch and worktree need is checked before any model call: a run git cannot branch must not pay the
+  // planner.
+  await preflightRun(root, { branch, worktree });
+  const base = { ...target, options, started, cpuAtStart, config, runId, engine, branch, worktree, submitted, batches };
+  const run = await openRunJournal({ ...base, timing: { indexMs: 0, planMs: 0, workMs: 0 } }, outer, onError);
+  const price = (m: string, u: Parameters<typeof priceUsage>[0]) => priceUsage(u, config.prices[m]);
+  const records = interrupted?.records ?? [];
+  const journaled = (c: ModelClient | null) =>
+    c && run.journal ? journaledClient(c, run.journal, records, run.replay, price) : c;
+  const client = redactingClient(journaled(direct), config.secrets);
+  const workers = direct2 === direct ? client : redactingClient(journaled(direct2), config.secrets, client);
+  const setup: RunSetup = { ...run, client, workers };
+  setup.emit({ type: 'run-start', runId, engine, branch, baseCommit: target.baseCommit, dirty: await isDirty(root) });
+  return setup;
+}
+
+/** The repository, commit, task and scope of a run: a resumed run's own, else what the options and the cwd say. */
+async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const root = await findRepoRoot(cwd);
+  const head = await headCommit(root);
+  const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
+  const detached = resuming?.kind === 'detached' ? resuming.detached : null;
+  const interrupted = resuming?.kind === 'journal' ? resuming : null;
+  // `-C <dir>` inside the repository scopes the run to <dir>; a resumed run keeps the scope it started with.
+  const scope = detached
+    ? (detached.report.scope ?? '')
+    : interrupted
+      ? (interrupted.start.options.scope ?? '')
+      : await runScope(root, cwd);
+  const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
+  // A review of the working tree reviews a snapshot commit of it (made through a temporary index: read-only for the
+  // user).
+  const reviewHead = options.review?.head ? await resolveRef(root, options.review.head) : head;
+  const review = options.review;
+  const wantsWorkingTree = !resuming && (review ? (review.workingTree ?? !review.head) : asksForWorkingTree(task));
+  const snapshot = wantsWorkingTree && !options.dryRun ? await snapshotWorkingTree(root, head) : null;
+  const baseCommit = detached
+    ? detached.report.baseCommit
+    : interrupted
+      ? interrupted.start.baseCommit
+      : (snapshot ?? reviewHead);
+  return { root, head, detached, interrupted, scope, task, snapshot, baseCommit };
+}
+
+/**
+ * Opens the journal (none for a dry run): every answer is kept before it is used, so a run killed at any point resumes
+ * without paying twice. Events that matter for resuming go to it before they reach the caller's listener.
+ */
+async function openRunJournal(
+  setup: Omit<RunSetup, 'journal' | 'emit' | 'replay' | 'client' | 'workers'>,
+  outer: RunEventListener,
+  onError: Array<() => Promise<void>>,
+): Promise<Omit<RunSetup, 'client' | 'workers'>> {
+  const { options, root, runId, task, baseCommit, branch, engine, scope, interrupted } = setup;
+  const journal = options.dryRun ? null : await openJournal(root, runId);
+  if (journal && !interrupted) {
+    const { concurrency, budgetUsd, batch, models, configFile } = options;
+    const { engine: asked } = options;
+    const given = { engine: asked, concurrency, budgetUsd, batch, models, configFile, ...(scope ? { scope } : {}) };
+    const at = new Date(setup.started).toISOString();
+    journal.append({ t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at, options: given }, true);
+  } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
+  // A run that fails before its worktree exists (the planner failed, the key was refused) ends its journal: there is
+  // nothing to resume, and `runs` shows it failed.
+  if (journal) onError.push(async () => endJournal(journal, 'failed'));
+  const emit: RunEventListener = (event) => {
+    const record = journal ? recordOf(event) : null;
+    if (record) journal!.append(record, record.t === 'phase');
+    outer(event);
+  };
+  return { ...setup, journal, emit, replay: { replayed: 0, verdicts: 0 } };
+}
+
+/** The commit a ref the user typed names; an unknown ref is E_USAGE (E_SHALLOW_CLONE when the clone lacks it). */
+async function resolveRef(root: string, ref: string): Promise<string> {
+  const sha = await resolveCommit(root, ref);
+  if (!sha) throw await missingRef(root, ref);
+  return sha;
+}
