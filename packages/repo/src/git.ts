@@ -17,6 +17,13 @@ interface GitResult {
 /** The most output one git command may print (file contents come through `gitBuffer`). */
 const MAX_OUTPUT = 1024 * 1024 * 1024;
 const NOTHING = Buffer.alloc(0);
+/** simple-git's guards that `allowConfig` / `allowEnvironment` do not open (flags, `GIT_CONFIG_PARAMETERS`). */
+const OUR_OWN_ARGUMENTS = {
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafePack: true,
+  allowUnsafeExec: true,
+  allowAbbreviatedOptions: true,
+};
 
 /**
  * Runs one git process through simple-git (`--no-optional-locks`: a read never writes the index) with stdin from
@@ -31,7 +38,12 @@ const NOTHING = Buffer.alloc(0);
  *   listeners are attached tells it output came, so it resolves on `close` like any other;
  * - it leaves stdin open without input: an empty Buffer (not '', which it skips) closes it.
  */
-async function runGit(cwd: string, args: string[], input: string | undefined, env?: Record<string, string>): Promise<GitResult> {
+async function runGit(
+  cwd: string,
+  args: string[],
+  input: string | undefined,
+  env?: Record<string, string>,
+): Promise<GitResult> {
   const childEnv: Record<string, string | undefined> = env ? { ...process.env, ...env } : { ...process.env };
   const out: Buffer[] = [];
   let size = 0;
@@ -42,7 +54,7 @@ async function runGit(cwd: string, args: string[], input: string | undefined, en
       baseDir: cwd,
       allowConfig: ['*'],
       allowEnvironment: Object.keys(childEnv),
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafePack: true, allowUnsafeExec: true, allowAbbreviatedOptions: true },
+      unsafe: OUR_OWN_ARGUMENTS,
       input: () => (input === undefined ? NOTHING : Buffer.from(input)),
       errors: (_error, result) => {
         ended = result;

@@ -199,7 +199,8 @@ async function run(file: string, args: string[], cwd: string, options: TestRunOp
   const controller = new AbortController();
   const child = execa(file, args, {
     cwd, env, extendEnv: false, stdin: 'ignore', all: true, buffer: false, reject: false,
-    detached: true, windowsHide: true, preferLocal, localDir: cwd, cancelSignal: controller.signal, killSignal: 'SIGKILL',
+    detached: true, windowsHide: true, preferLocal, localDir: cwd,
+    cancelSignal: controller.signal, killSignal: 'SIGKILL',
   });
   let tail = '';
   child.all?.on('data', (chunk: Buffer | string) => {

@@ -80,7 +80,7 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
     subprocess = startTool(run, controller.signal);
   } catch (e) {
     const spawnError = e instanceof Error ? e.message : String(e);
-    return { label, exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, truncated: false, spawnError };
+    return { label, exitCode: null, signal: null, stdout: '', stderr: '', timedOut, truncated: false, spawnError };
   }
   const err: Buffer[] = [];
   let errBytes = 0;
@@ -101,6 +101,7 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
   clearTimeout(timer);
   const started = result.exitCode !== undefined || result.signal !== undefined || timedOut;
   const cause = result.cause as NodeJS.ErrnoException | undefined;
+  const why = cause?.code ? `${cause.code}: ${cause.message}` : (cause?.message ?? result.shortMessage ?? '?');
   return {
     label,
     exitCode: result.exitCode ?? null,
@@ -109,7 +110,7 @@ export async function runTool(run: ToolRun): Promise<ToolResult> {
     stderr: Buffer.concat(err).toString('utf8').slice(0, STDERR_CAP),
     timedOut,
     truncated: result.isMaxBuffer === true,
-    spawnError: started ? null : cause?.code ? `${cause.code}: ${cause.message}` : (cause?.message ?? result.shortMessage ?? 'not started'),
+    spawnError: started ? null : why,
   };
 }
 

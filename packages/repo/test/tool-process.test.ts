@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTool } from '../src/index.js';
+import { runTool, type ToolRun } from '../src/index.js';
 
 const node = process.execPath;
 const cleanups: string[] = [];
@@ -35,40 +35,50 @@ async function ended(pid: number): Promise<boolean> {
  * `pidFile`), then runs `then`.
  */
 function withGrandchild(pidFile: string, then: string): string {
-  const sleeper = `require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 3600e3)`;
-  return (
-    `const c = require("child_process").spawn(process.execPath, ["-e", ${JSON.stringify(sleeper)}], { stdio: "inherit" });` +
-    `const wait = () => { try { require("fs").readFileSync(${JSON.stringify(pidFile)}); ${then} } catch { setTimeout(wait, 5); } };` +
-    'wait();'
-  );
+  const file = JSON.stringify(pidFile);
+  const sleeper = `require("fs").writeFileSync(${file}, String(process.pid)); setTimeout(() => {}, 3600e3)`;
+  return [
+    `require("child_process").spawn(process.execPath, ["-e", ${JSON.stringify(sleeper)}], { stdio: "inherit" });`,
+    `const wait = () => { try { require("fs").readFileSync(${file}); } catch { return setTimeout(wait, 5); }`,
+    `${then} };`,
+    'wait();',
+  ].join('\n');
+}
+
+/** A run of `node -e script` in `cwd`. */
+function nodeTool(script: string, options: Partial<Omit<ToolRun, 'command' | 'args'>> = {}) {
+  const { cwd = tmpdir(), timeoutMs = 30_000, maxOutputBytes = 1000, input } = options;
+  return runTool({ command: node, args: ['-e', script], cwd, input, timeoutMs, maxOutputBytes });
 }
 
 describe('runTool through execa', () => {
   it('hands stdin to the tool and its stdout back byte for byte, final newline included', async () => {
     const script = 'process.stdin.pipe(process.stdout)';
     const text = 'héllo ✓\nwörld\n\n';
-    const result = await runTool({ command: node, args: ['-e', script], cwd: tmpdir(), input: text, timeoutMs: 30_000, maxOutputBytes: 1000 });
-    expect(result).toMatchObject({ exitCode: 0, signal: null, stdout: text, timedOut: false, truncated: false, spawnError: null });
+    const result = await nodeTool(script, { input: text });
+    expect(result).toMatchObject({ exitCode: 0, signal: null, stdout: text, timedOut: false, truncated: false });
+    expect(result.spawnError).toBeNull();
   });
 
   it('counts the output cap in bytes, not characters', async () => {
     // 60 three-byte characters are 180 bytes: over a cap of 100 bytes, though only 60 characters.
-    const result = await runTool({ command: node, args: ['-e', 'process.stdout.write("✓".repeat(60))'], cwd: tmpdir(), timeoutMs: 30_000, maxOutputBytes: 100 });
+    const result = await nodeTool('process.stdout.write("✓".repeat(60))', { maxOutputBytes: 100 });
     expect(result.truncated).toBe(true);
   });
 
   it('keeps the first 64 KB of stderr and does not fail a tool for printing much there', async () => {
     const script = 'process.stderr.write("e".repeat(200000)); process.stdout.write("ok")';
-    const result = await runTool({ command: node, args: ['-e', script], cwd: tmpdir(), timeoutMs: 30_000, maxOutputBytes: 1000 });
+    const result = await nodeTool(script);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'ok', truncated: false, timedOut: false });
     expect(result.stderr.length).toBe(64 * 1024);
   });
 
-  it('on its timeout kills the whole process group, so what the tool started does not keep the run waiting', async () => {
+  it('on its timeout kills the whole process group: what the tool started does not keep the run waiting', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tool-process-'));
     cleanups.push(dir);
     const pidFile = path.join(dir, 'pid');
-    const result = await runTool({ command: node, args: ['-e', withGrandchild(pidFile, 'setInterval(() => {}, 1000)')], cwd: dir, timeoutMs: 1500, maxOutputBytes: 1000 });
+    const hangs = 'setInterval(() => {}, 1000)';
+    const result = await nodeTool(withGrandchild(pidFile, hangs), { cwd: dir, timeoutMs: 1500 });
     expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
     expect(await ended(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
   });
@@ -77,7 +87,8 @@ describe('runTool through execa', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tool-process-'));
     cleanups.push(dir);
     const pidFile = path.join(dir, 'pid');
-    const result = await runTool({ command: node, args: ['-e', withGrandchild(pidFile, 'process.stdout.write("done"); process.exit(0)')], cwd: dir, timeoutMs: 600_000, maxOutputBytes: 1000 });
+    const exits = 'process.stdout.write("done"); process.exit(0)';
+    const result = await nodeTool(withGrandchild(pidFile, exits), { cwd: dir, timeoutMs: 600_000 });
     expect(result).toMatchObject({ exitCode: 0, stdout: 'done', timedOut: false });
     expect(await ended(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
   });
