@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { existsSync, readdirSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { killProcessGroup, trackProcessGroup } from './tool-process.js';
 
 /** The test runners orchestrate can run a generated test with. */
 export type TestRunnerName = 'vitest' | 'jest' | 'node' | 'mocha' | 'ava';
@@ -184,7 +185,10 @@ function notRunnable(reason: string): TestRunResult {
   return { passed: false, output: reason, durationMs: 0, timedOut: false, notRunnable: reason };
 }
 
-/** Spawns without a shell in its own process group, keeps the output's tail, kills the whole group at the deadline. */
+/**
+ * Runs through execa without a shell in its own process group, keeps the output's tail (the output is streamed, never
+ * buffered whole), and SIGKILLs the whole group at the deadline (`cancelSignal` then settles the run).
+ */
 async function run(file: string, args: string[], cwd: string, options: TestRunOptions, preferLocal: boolean): Promise<TestRunResult> {
   const started = performance.now();
   const env: Record<string, string | undefined> = { ...process.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', NO_UPDATE_NOTIFIER: '1' };
@@ -192,33 +196,32 @@ async function run(file: string, args: string[], cwd: string, options: TestRunOp
   for (const key of Object.keys(env)) {
     if (key === 'OPENAI_API_KEY' || key.startsWith('VITEST') || key === 'JEST_WORKER_ID' || key === 'NODE_TEST_CONTEXT') delete env[key];
   }
+  const controller = new AbortController();
   const child = execa(file, args, {
     cwd, env, extendEnv: false, stdin: 'ignore', all: true, buffer: false, reject: false,
     detached: true, windowsHide: true, preferLocal, localDir: cwd,
+    cancelSignal: controller.signal, killSignal: 'SIGKILL',
   });
   let tail = '';
   child.all?.on('data', (chunk: Buffer | string) => {
     tail = (tail + String(chunk)).slice(-4 * OUTPUT_TAIL);
   });
-  const killGroup = () => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // the group is already gone
-    }
-  };
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup();
+    killProcessGroup(child.pid);
+    controller.abort();
   }, options.timeoutMs);
+  trackProcessGroup(child.pid, child);
   // Leftover grandchildren (workers, servers a test forgot) would hold the pipes open: end them with their parent.
-  child.on('exit', killGroup);
+  child.on('exit', () => killProcessGroup(child.pid));
   const result = await child;
   clearTimeout(timer);
   const durationMs = Math.round(performance.now() - started);
   // No exit code and no signal: the process never started (command not found, cwd missing).
-  if (result.exitCode === undefined && result.signal === undefined && !timedOut) return { ...notRunnable(result.shortMessage ?? `${file} did not start`), durationMs };
+  if (result.exitCode === undefined && result.signal === undefined && !timedOut) {
+    return { ...notRunnable(result.shortMessage ?? `${file} did not start`), durationMs };
+  }
   let output = tail.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
   if (timedOut) output += `\n[orchestrate] killed after ${options.timeoutMs} ms`;
   if (output.length > OUTPUT_TAIL) output = output.slice(-OUTPUT_TAIL);

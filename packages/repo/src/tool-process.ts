@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 
 /** One run of a repository's tool (formatter, test runner, typechecker) in a child process. */
 export interface ToolRun {
@@ -35,73 +35,106 @@ export interface ToolResult {
 
 const STDERR_CAP = 64 * 1024;
 
+/** Process groups of tools still running: killed when orchestrate exits (execa's `cleanup` skips detached ones). */
+const running = new Set<number>();
+let exitHookInstalled = false;
+
+/** SIGKILLs the process group `pid` leads; false when it is gone already. */
+export function killProcessGroup(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Tracks a tool's process group until `done` settles, so an exiting orchestrate does not leave it running. */
+export function trackProcessGroup(pid: number | undefined, done: Promise<unknown>): void {
+  if (pid === undefined) return;
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const group of running) killProcessGroup(group);
+    });
+  }
+  running.add(pid);
+  void done.finally(() => running.delete(pid));
+}
+
 /**
- * Runs a tool of the repository in its own process group with a timeout and an output cap, and resolves with what
- * happened. The only place orchestrate starts a repository's tool (issue #13 moves this onto execa: one change here).
+ * Runs a tool of the repository through execa in its own process group (`detached`) with a timeout and an output cap,
+ * and resolves with what happened. The only place orchestrate starts a repository's formatter. On the deadline the
+ * whole group is SIGKILLed (execa's own `timeout` would end the tool but not what it started, whose open pipes would
+ * then keep the run waiting), and execa's `cancelSignal` settles the run as cancelled. stdout is capped by execa's
+ * `maxBuffer` (bytes: the output is read as a Buffer and decoded once); stderr only keeps its first 64 KB, as a tool
+ * that writes much to stderr is not failed for it.
  */
-export function runTool(run: ToolRun): Promise<ToolResult> {
+export async function runTool(run: ToolRun): Promise<ToolResult> {
   const label = run.label ?? [run.command, ...run.args].join(' ');
-  return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    let timedOut = false;
-    let truncated = false;
-    let spawnError: string | null = null;
-    let child;
-    try {
-      // detached: its own process group, so a timeout also ends what the tool started (workers, plugins' helpers).
-      child = spawn(run.command, run.args, { cwd: run.cwd, env: run.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    } catch (e) {
-      resolve({ label, exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, truncated: false, spawnError: String((e as Error).message) });
-      return;
-    }
-    const kill = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, run.timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (truncated) return;
-      outBytes += chunk.length;
-      if (outBytes > run.maxOutputBytes) {
-        truncated = true;
-        kill();
-        return;
-      }
-      out.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (errBytes >= STDERR_CAP) return;
-      errBytes += chunk.length;
-      err.push(chunk);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e.code ? `${e.code}: ${e.message}` : e.message;
-    });
-    // A tool that exits without reading its stdin closes the pipe: that is its exit to report, not an EPIPE to throw.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(run.input ?? '');
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        label,
-        exitCode: code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8').slice(0, STDERR_CAP),
-        timedOut,
-        truncated,
-        spawnError,
-      });
-    });
+  const controller = new AbortController();
+  let timedOut = false;
+  let subprocess: ReturnType<typeof startTool>;
+  try {
+    subprocess = startTool(run, controller.signal);
+  } catch (e) {
+    const spawnError = e instanceof Error ? e.message : String(e);
+    return { label, exitCode: null, signal: null, stdout: '', stderr: '', timedOut, truncated: false, spawnError };
+  }
+  const err: Buffer[] = [];
+  let errBytes = 0;
+  subprocess.stderr?.on('data', (chunk: Buffer) => {
+    if (errBytes >= STDERR_CAP) return;
+    errBytes += chunk.length;
+    err.push(chunk);
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killProcessGroup(subprocess.pid);
+    controller.abort();
+  }, run.timeoutMs);
+  trackProcessGroup(subprocess.pid, subprocess);
+  // What the tool started (a worker that outlived it) ends with it: it would hold the pipes open and the run waiting.
+  subprocess.once('exit', () => killProcessGroup(subprocess.pid));
+  const result = await subprocess;
+  clearTimeout(timer);
+  const started = result.exitCode !== undefined || result.signal !== undefined || timedOut;
+  const cause = result.cause as NodeJS.ErrnoException | undefined;
+  const why = cause?.code ? `${cause.code}: ${cause.message}` : (cause?.message ?? result.shortMessage ?? '?');
+  return {
+    label,
+    exitCode: result.exitCode ?? null,
+    signal: (result.signal as NodeJS.Signals | undefined) ?? null,
+    stdout: bytesToText(result.stdout),
+    stderr: Buffer.concat(err).toString('utf8').slice(0, STDERR_CAP),
+    timedOut,
+    truncated: result.isMaxBuffer === true,
+    spawnError: started ? null : why,
+  };
+}
+
+function bytesToText(bytes: Uint8Array | undefined): string {
+  return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : '';
+}
+
+/** The execa call: stdin from `input`, stdout kept as bytes up to the cap, stderr streamed to `runTool`. */
+function startTool(run: ToolRun, cancelSignal: AbortSignal) {
+  return execa(run.command, run.args, {
+    cwd: run.cwd,
+    env: run.env ?? process.env,
+    extendEnv: false,
+    input: run.input ?? '',
+    encoding: 'buffer',
+    buffer: { stdout: true, stderr: false },
+    maxBuffer: { stdout: run.maxOutputBytes },
+    stripFinalNewline: false,
+    // Its own process group, so the deadline also ends what the tool started (workers, plugins' helpers).
+    detached: true,
+    cancelSignal,
+    killSignal: 'SIGKILL',
+    reject: false,
+    windowsHide: true,
   });
 }
 

@@ -89,6 +89,25 @@ describe('findRepoRoot / headCommit', () => {
     expect(await git(dir, ['hash-object', '--stdin'], 'héllo\n')).toBe(`${execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: 'héllo\n', encoding: 'utf8' })}`);
   });
 
+  it("hands the user's GIT_* variables to git, keeps the exit code of a silent failure, and prints no warning", async () => {
+    const { dir } = makeRepo();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    Object.assign(process.env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'orchestrate.probe', GIT_CONFIG_VALUE_0: 'yes' });
+    try {
+      expect((await git(dir, ['config', 'orchestrate.probe'])).trim()).toBe('yes');
+      expect((await git(dir, ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', 'rev-parse', 'HEAD'])).trim())
+        .toMatch(/^[0-9a-f]{40}$/);
+      const silent = await git(dir, ['config', 'no.such-key']).catch((e: unknown) => e);
+      expect(silent).toMatchObject({ code: 'E_GIT', exitCode: 1, stderr: '' });
+    } finally {
+      for (const key of ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0']) delete process.env[key];
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('reports a git that cannot be started as E_GIT with the reason, not a crash', async () => {
     const { dir } = makeRepo();
     const saved = process.env.PATH;
