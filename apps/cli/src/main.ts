@@ -2,8 +2,23 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, UsageError, type RunReport } from '@orchestrate/core';
-import { applyRun, formatReview, formatRun, formatRunOutput, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
-import { formatDryRun } from './dry-run.js';
+import {
+  applyRun,
+  formatDryRun,
+  formatReview,
+  formatRun,
+  formatRunOutput,
+  formatRuns,
+  formatSummary,
+  listRuns,
+  parseReviewRange,
+  reviewExitCode,
+  runExitCode,
+  runTask,
+  showRun,
+  undoRun,
+  writeReviewFiles,
+} from '@orchestrate/engine';
 import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
 import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
 import { ask, interruptions } from './interrupt.js';
@@ -51,8 +66,6 @@ interface ReviewOptions extends Omit<CliOptions, 'dryRun' | 'yes'> {
   failOn?: 'error' | 'warning' | 'note';
   workingTree?: boolean;
 }
-
-const SEVERITY_RANK = { note: 0, warning: 1, error: 2 } as const;
 
 /** The command line, declared here and handed to the engine; returns the exit code. */
 export async function main(argv: string[], io: IO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
@@ -203,11 +216,6 @@ function withProgramOptions<T extends object>(program: Command, own: T): T {
   return merged as T;
 }
 
-function exitFor(report: RunReport): number {
-  if (report.status === 'interrupted') return EXIT.interrupted;
-  return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
-}
-
 /** Whether progress is one live line: stderr is a terminal and not a CI log. */
 function liveProgress(io: IO): boolean {
   return Boolean(io.stderr.isTTY) && !process.env.CI;
@@ -260,11 +268,11 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : await formatRunOutput(report, Boolean(io.stdout.isTTY))}\n`);
-  return exitFor(report);
+  return runExitCode(report);
 }
 
 async function reviewCommand(range: string | undefined, opts: ReviewOptions, io: IO): Promise<number> {
-  const [base, head] = range ? (range.includes('..') ? range.split(/\.\.\.?/) : [range, '']) : ['', ''];
+  const { base, head } = parseReviewRange(range);
   const progress = createProgress(io.stderr, { live: liveProgress(io) });
   let report: RunReport;
   try {
@@ -276,7 +284,7 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
       budgetUsd: opts.budget,
       ...modelOptions(opts),
       onEvent: progress.onEvent,
-      review: { base: base || null, head: head || null, workingTree: opts.workingTree },
+      review: { base, head, workingTree: opts.workingTree },
     });
   } finally {
     progress.stop();
@@ -284,7 +292,5 @@ async function reviewCommand(range: string | undefined, opts: ReviewOptions, io:
   await writeReviewFiles(report, { sarif: opts.sarif, markdown: opts.markdown, cwd: process.cwd(), version: VERSION });
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(`${await formatReview(report, Boolean(io.stdout.isTTY))}\n\n${formatSummary(report)}\n`);
-  const failOn = opts.failOn;
-  if (failOn && report.annotations.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT.failures;
-  return exitFor(report);
+  return reviewExitCode(report, opts.failOn);
 }

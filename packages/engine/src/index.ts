@@ -19,3 +19,4 @@ export {
   type RunInfo,
   type RunState,
 } from './runs.js';
+export * from './shell/index.js';

@@ -1,0 +1,16 @@
+// What every shell (the CLI, the GitHub Action, the MCP server) needs beside runTask(): parsing what a user typed,
+// turning a report into an exit code, and the texts and progress model they render. The summary is formatSummary.
+export { formatDryRun } from './dry-run.js';
+export { atLeast, failsOn, reviewExitCode, runExitCode, SEVERITIES, type Severity } from './exit.js';
+export {
+  formatDuration,
+  initialProgress,
+  progressAt,
+  progressNotes,
+  reduceProgress,
+  type ProgressJobs,
+  type ProgressNote,
+  type ProgressNoteOptions,
+  type ProgressState,
+} from './progress.js';
+export { parseReviewRange, type ReviewRange } from './review-range.js';
