@@ -1,64 +1,6 @@
-import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULTS, InternalError } from '@orchestrate/core';
-import { SEVERITIES, type RunTaskOptions, type Severity } from '@orchestrate/engine';
-
-/** What a flag can hold. */
-type Leaf = string | number | boolean;
-
-/** How a flag takes its value; its type follows the option it sets, so a flag of the wrong type does not compile. */
-type FlagValue<T> = [T] extends [boolean]
-  ? {
-      arg?: never;
-      parse?: never;
-      choices?: never;
-      /** What `--help` says of `--no-<long>`, when it exists. */
-      negate?: string;
-    }
-  : [T] extends [string]
-    ? string extends T
-      ? { arg: `<${string}>`; parse?: (raw: string) => T; choices?: never; negate?: never }
-      : { arg: `<${string}>`; choices: readonly T[]; parse?: never; negate?: never }
-    : { arg: `<${string}>`; parse: (raw: string) => T; choices?: never; negate?: never };
-
-/** One command-line flag, declared once: its name, what `--help` says, where its default comes from, its parser. */
-export type Flag<T> = {
-  /** `--<long>`; commander names the value after it (`--dry-run` → `dryRun`). */
-  long: string;
-  short?: string;
-  description: string;
-  /**
-   * Where the value comes from when the flag is not given, as `--help` shows it. Never applied here: the engine
-   * resolves defaults (the config file's, then its own), so a default written here would override the config.
-   */
-  default?: string;
-} & FlagValue<T>;
-
-/** Options a flag cannot set: callbacks, signals and open-ended records. */
-type NotAFlag = ((...args: never[]) => unknown) | AbortSignal;
-
-/** The dotted paths of an options type's leaves (`cwd`, `models.planner`, `review.workingTree`). */
-export type LeafPaths<O> = {
-  [K in keyof O & string]-?: NonNullable<O[K]> extends Leaf
-    ? K
-    : NonNullable<O[K]> extends NotAFlag
-      ? never
-      : string extends keyof NonNullable<O[K]>
-        ? never
-        : `${K}.${LeafPaths<NonNullable<O[K]>>}`;
-}[keyof O & string];
-
-/** The type of the leaf at a dotted path. */
-export type At<O, P extends string> = P extends `${infer K}.${infer R}`
-  ? K extends keyof O
-    ? At<NonNullable<O[K]>, R>
-    : never
-  : P extends keyof O
-    ? NonNullable<O[P]>
-    : never;
-
-/** Flags keyed by the option each sets (vitest's `CLIOptions<Config>`): a key that is no option does not compile. */
-export type FlagsFor<O> = { [P in LeafPaths<O>]?: Flag<At<O, P>> };
+import { InternalError, UsageError } from '@orchestrate/core';
+import { RUN_FLAGS, SEVERITIES, type FlagsFor, type RunTaskOptions, type Severity } from '@orchestrate/engine';
 
 /** What only the CLI does with a flag: the engine has no option for these. */
 export interface CliOnlyOptions {
@@ -72,84 +14,6 @@ export interface CliOnlyOptions {
   /** The `--fail-on` policy. */
   failOn?: Severity;
 }
-
-function positiveUsd(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!value.trim() || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${flag} needs a positive number of USD, e.g. ${flag} 0.50`);
-    }
-    return n;
-  };
-}
-
-function concurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new InvalidArgumentError('--concurrency needs a whole number from 1 to 256');
-  }
-  return n;
-}
-
-const model = (role: keyof typeof DEFAULTS.models): Flag<string> => ({
-  long: role,
-  arg: '<model>',
-  description: `the ${role} model`,
-  default: `${DEFAULTS.models[role]}, or the config's models.${role}`,
-});
-
-/** The flags that set `runTask()` options. */
-export const RUN_FLAGS = {
-  dryRun: {
-    long: 'dry-run',
-    description: 'show the plan, the jobs and the estimated tokens and $ per model; spend nothing on jobs',
-  },
-  batch: {
-    long: 'batch',
-    description:
-      'send worker and verifier calls through the OpenAI Batch API (half price; waits for the batches)',
-  },
-  detach: {
-    long: 'detach',
-    description: 'with --batch: submit the batch and exit; `orchestrate resume <run-id>` collects it',
-  },
-  cwd: { long: 'cwd', short: 'C', arg: '<dir>', description: 'run in this repository', default: 'the current directory' },
-  engine: {
-    long: 'engine',
-    arg: '<engine>',
-    description: 'auto = openai when an API key is configured, else offline',
-    choices: ['auto', 'openai', 'offline'],
-  },
-  concurrency: {
-    long: 'concurrency',
-    arg: '<n>',
-    description: 'model calls in flight at once',
-    default: `${DEFAULTS.concurrency}, or the config's`,
-    parse: concurrency,
-  },
-  budgetUsd: {
-    long: 'budget',
-    arg: '<usd>',
-    description: 'hard cap on spend in USD',
-    default: "none, or the config's budgetUsd",
-    parse: positiveUsd('--budget'),
-  },
-  'models.planner': model('planner'),
-  'models.worker': model('worker'),
-  'models.verifier': model('verifier'),
-  configFile: {
-    long: 'config',
-    arg: '<file>',
-    description: 'use this config file instead of agents.config.ts at the repository root',
-    // Relative to where orchestrate was started; the engine wants it absolute.
-    parse: (file) => path.resolve(file),
-  },
-  'review.workingTree': {
-    long: 'working-tree',
-    description: 'include uncommitted changes (read only; the default when no <head> is given)',
-    negate: 'review committed changes only',
-  },
-} satisfies FlagsFor<RunTaskOptions>;
 
 /** The flags only the CLI acts on. */
 export const CLI_FLAGS = {
@@ -211,7 +75,17 @@ export function addFlags(
     const names = `${flag.short ? `-${flag.short}, ` : ''}--${flag.long}${flag.arg ? ` ${flag.arg}` : ''}`;
     const option = new Option(names, flag.default ? `${text} (default: ${flag.default})` : text);
     if (flag.choices) option.choices(flag.choices);
-    if (flag.parse) option.argParser(flag.parse);
+    const parse = flag.parse;
+    // The table's parsers throw E_USAGE; commander reports an InvalidArgumentError as its own usage error (exit 2).
+    if (parse) {
+      option.argParser((raw: string) => {
+        try {
+          return parse(raw);
+        } catch (err) {
+          throw err instanceof UsageError ? new InvalidArgumentError(err.message) : err;
+        }
+      });
+    }
     cmd.addOption(option);
     if (flag.negate) cmd.addOption(new Option(`--no-${flag.long}`, flag.negate));
   }

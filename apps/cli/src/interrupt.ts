@@ -27,7 +27,8 @@ export function interruptions(io: IO, progress: Progress, json: boolean, runId: 
     abort.abort();
     progress.note(`orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`);
     progress.stop();
-    const err = new InterruptedError("Aborted by a second Ctrl-C; answers received so far are kept in the run's journal.");
+    const why = "Aborted by a second Ctrl-C; answers received so far are kept in the run's journal.";
+    const err = new InterruptedError(why);
     if (json) printJsonError(io, err.code, err.message, { runId: runId(), resume: hint() });
     process.exit(err.processExitCode);
   };

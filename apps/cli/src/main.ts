@@ -33,7 +33,13 @@ export { EXIT } from './help.js';
 /** The flags of the task form (`orchestrate "<task>"`), in `--help` order. */
 const RUN_KEYS = ['dryRun', 'batch', 'detach', 'yes', ...COMMON_FLAGS] as const satisfies readonly FlagKey[];
 /** The flags of `orchestrate review`. */
-const REVIEW_KEYS = [...COMMON_FLAGS, 'sarif', 'failOn', 'markdown', 'review.workingTree'] as const satisfies readonly FlagKey[];
+const REVIEW_KEYS = [
+  ...COMMON_FLAGS,
+  'sarif',
+  'failOn',
+  'markdown',
+  'review.workingTree',
+] as const satisfies readonly FlagKey[];
 /**
  * The flags `orchestrate resume` reads: the task form's (its own are a part of them), as commander gives the program's
  * options to it wherever they are written (`orchestrate --batch resume` resumes with batch).
@@ -79,7 +85,8 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     detach: 'submit the next batch and exit again instead of waiting',
   })
     .description(
-      "Finish an interrupted run (killed, or stopped with Ctrl-C) or collect a detached run's batches: answers already received are not paid again",
+      "Finish an interrupted run (killed, or stopped with Ctrl-C) or collect a detached run's batches: " +
+        'answers already received are not paid again',
     )
     .addHelpText('after', RESUME_HELP)
     .action(async (runId: string | undefined, own: Record<string, unknown>) => {
@@ -184,7 +191,10 @@ function liveProgress(io: IO): boolean {
 }
 
 async function runCommand(task: string, { run, cli }: ParsedFlags, io: IO): Promise<number> {
-  if (!task && run.resume === undefined) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
+  if (!task && run.resume === undefined) {
+    const usage = 'orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"';
+    throw new UsageError(`No task given. Usage: ${usage}`);
+  }
   const progress = createProgress(io.stderr, { live: liveProgress(io), dryRun: run.dryRun });
   const interactive = Boolean(io.stdin.isTTY) && !cli.yes && !cli.json;
   let runId: string | null = null;

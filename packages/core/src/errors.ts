@@ -21,13 +21,13 @@ export type ErrorCode =
   | 'E_MERGE_CONFLICT'
   /** A run aborted by a second Ctrl-C (exit 130); `orchestrate resume <id>` finishes it. */
   | 'E_INTERRUPTED'
-  /** A model call failed (CallFailed); the engine retries, escalates or fails the job, so a user sees it only as a bug. */
+  /** A model call failed (CallFailed): the engine retries, escalates or fails the job; a user sees it only as a bug. */
   | 'E_MODEL_CALL'
   /** Model output that code refuses to write (JobRejected); it fails the job, never the run. */
   | 'E_REJECTED'
   | 'E_INTERNAL';
 
-/** The exit codes of orchestrate's shells: the exit code of an error is its class's {@link OrchestrateError.processExitCode}. */
+/** The exit codes of orchestrate's shells; an error's is its class's {@link OrchestrateError.processExitCode}. */
 export const EXIT_CODES = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
 
 /** What an internal error's message ends with: how to report it. */

@@ -58,7 +58,8 @@ describe('error classes', () => {
     class Refused extends ModelFaultError {
       readonly code = 'E_REJECTED';
     }
-    expect(new Refused('no')).toMatchObject({ code: 'E_REJECTED', userFacing: false, processExitCode: 1, name: 'Refused' });
+    const refused = new Refused('no');
+    expect(refused).toMatchObject({ code: 'E_REJECTED', userFacing: false, processExitCode: 1, name: 'Refused' });
     expect(isOrchestrateError(new Refused('no'))).toBe(true);
     expect(isOrchestrateError(new Error('plain'))).toBe(false);
   });

@@ -1,5 +1,6 @@
 // What every shell (the CLI, the GitHub Action, the MCP server) needs beside runTask(): parsing what a user typed,
-// turning a report into an exit code, and the texts and progress model they render. The summary is formatSummary.
+// turning a report into an exit code, the texts and progress model they render, and the options a user sets by name.
+// The summary is formatSummary (exported from the engine's entry).
 export { formatDryRun } from './dry-run.js';
 export { atLeast, failsOn, reviewExitCode, runExitCode, SEVERITIES, type Severity } from './exit.js';
 export {
@@ -14,3 +15,4 @@ export {
   type ProgressState,
 } from './progress.js';
 export { parseReviewRange, type ReviewRange } from './review-range.js';
+export { RUN_FLAGS, type At, type Flag, type FlagsFor, type Leaf, type LeafPaths } from './options.js';

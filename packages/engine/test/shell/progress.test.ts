@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Job, RunEvent } from '@orchestrate/core';
 import { formatDuration, initialProgress, progressNotes, reduceProgress, type ProgressState } from '../../src/index.js';
 
-const job = (i: number): Job => ({ id: `j${i}`, stepId: 'step-1', kind: 'docstring', file: `src/f${i}.ts`, symbol: `f${i}` }) as Job;
+const job = (i: number): Job =>
+  ({ id: `j${i}`, stepId: 'step-1', kind: 'docstring', file: `src/f${i}.ts`, symbol: `f${i}` }) as Job;
 const jobs = (n: number) => Array.from({ length: n }, (_, i) => job(i));
-const expanded = (n: number): RunEvent => ({ type: 'expanded', jobs: jobs(n), estimate: { costUsdLow: 0, costUsdHigh: 0 } as never });
+const expanded = (n: number): RunEvent => ({
+  type: 'expanded',
+  jobs: jobs(n),
+  estimate: { costUsdLow: 0, costUsdHigh: 0 } as never,
+});
 
 /** The progress model fed by a test with a clock it moves (ms after the start). */
 function setup() {
@@ -39,7 +44,8 @@ describe('progress model', () => {
     expect(p.on({ type: 'phase', phase: 'verify' })).toMatchObject({ phase: 'verify', total: 4, done: 2, failed: 1 });
     p.on({ type: 'phase', phase: 'commit' });
     p.at(4000);
-    expect(p.on({ type: 'job-end', job: job(0), status: 'succeeded', error: null })).toMatchObject({ done: 2, failed: 1 });
+    const end = p.on({ type: 'job-end', job: job(0), status: 'succeeded', error: null });
+    expect(end).toMatchObject({ done: 2, failed: 1 });
   });
 
   it('counts as running only jobs whose worker has not returned; none once verifying starts', () => {
@@ -74,7 +80,8 @@ describe('progress model', () => {
     const total = { inputTokens: 100, outputTokens: 20 } as never;
     p.on({ type: 'usage', model: 'm', total, costUsd: 0.5, budgetUsd: 2 });
     p.on({ type: 'throttle', model: 'm', concurrency: 4, reason: '429' });
-    expect(p.state).toMatchObject({ tokens: 120, costUsd: 0.5, budgetUsd: 2, throttled: { model: 'm', concurrency: 4 } });
+    const throttled = { model: 'm', concurrency: 4 };
+    expect(p.state).toMatchObject({ tokens: 120, costUsd: 0.5, budgetUsd: 2, throttled });
   });
 });
 
@@ -86,13 +93,22 @@ describe('progress notes', () => {
     const failed = progressNotes({ type: 'job-end', job: job(0), status: 'failed', error: 'x' });
     expect(failed).toEqual([{ text: 'orchestrate: failed src/f0.ts f0: x', liveShows: true }]);
     expect(progressNotes({ type: 'job-end', job: job(0), status: 'succeeded', error: null })).toEqual([]);
-    const start = { type: 'run-start', runId: 'r1', engine: 'offline', branch: 'orchestrate/r1', baseCommit: 'abcdef0123', dirty: true } as const;
+    const start = {
+      type: 'run-start',
+      runId: 'r1',
+      engine: 'offline',
+      branch: 'orchestrate/r1',
+      baseCommit: 'abcdef0123',
+      dirty: true,
+    } as const;
     expect(progressNotes(start).map((n) => n.text)).toEqual([
       'orchestrate: run r1, offline engine, from HEAD abcdef01; the work goes on a new branch orchestrate/r1',
-      'orchestrate: you have uncommitted changes; they stay as they are (the run starts from HEAD and never touches them)',
+      'orchestrate: you have uncommitted changes; they stay as they are ' +
+        '(the run starts from HEAD and never touches them)',
     ]);
     expect(progressNotes(start, { dryRun: true })[0]!.text).toContain('dry run r1');
-    expect(progressNotes({ type: 'warning', message: 'w' })).toEqual([{ text: 'orchestrate: warning: w', liveShows: false }]);
+    const warning = progressNotes({ type: 'warning', message: 'w' });
+    expect(warning).toEqual([{ text: 'orchestrate: warning: w', liveShows: false }]);
   });
 });
 
