@@ -1,5 +1,4 @@
-import { isOrchestrateError, safeText, type ErrorCode } from '@orchestrate/core';
-import { EXIT } from './help.js';
+import { EXIT_CODES, isOrchestrateError, safeText, type ErrorCode } from '@orchestrate/core';
 
 /** The CLI's output streams. */
 export type IO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
@@ -16,8 +15,9 @@ export function printJsonError(io: Pick<IO, 'stdout'>, code: ErrorCode, message:
 }
 
 /**
- * Maps errors to exit codes: user errors print their code and message (and JSON with --json), bugs say so. Messages
- * can embed repository or model text (a path, a ref, a planner's words), so they are escaped before the terminal.
+ * Ends a command on an error: user errors print their code and message (and JSON with --json), bugs say so; the exit
+ * code is the error class's own. Messages can embed repository or model text (a path, a ref, a planner's words), so
+ * they are escaped before the terminal.
  */
 export async function guarded(io: IO, json: boolean | undefined, body: () => Promise<number>): Promise<number> {
   try {
@@ -26,11 +26,13 @@ export async function guarded(io: IO, json: boolean | undefined, body: () => Pro
     if (isOrchestrateError(err) && err.userFacing) {
       io.stderr.write(`orchestrate: error [${err.code}]: ${safeText(err.message, { multiline: true })}\n`);
       if (json) printJsonError(io, err.code, err.message);
-      return err.code === 'E_BUDGET' ? EXIT.failures : EXIT.usage;
+      return err.processExitCode;
     }
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    io.stderr.write(`orchestrate: internal error — this is a bug, please report it with the output below.\n${safeText(detail, { multiline: true })}\n`);
+    const hint = 'internal error — this is a bug, please report it with the output below.';
+    io.stderr.write(`orchestrate: ${hint}\n${safeText(detail, { multiline: true })}\n`);
+    // An InternalError's message ends with how to report it; other errors that reach here are bugs too.
     if (json) printJsonError(io, 'E_INTERNAL', err instanceof Error ? err.message : String(err));
-    return EXIT.failures;
+    return isOrchestrateError(err) ? err.processExitCode : EXIT_CODES.failures;
   }
 }

@@ -1,7 +1,7 @@
-import { DEFAULTS } from '@orchestrate/core';
+import { DEFAULTS, EXIT_CODES } from '@orchestrate/core';
 
 /** Exit codes: 0 all jobs succeeded; 1 some failed or the budget stopped the run; 2 usage, config or environment error; 130 interrupted. */
-export const EXIT = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = EXIT_CODES;
 
 /** The part of `orchestrate --help` after the options: examples, defaults, environment variables and exit codes. */
 export const MAIN_HELP = `

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { EXIT } from './help.js';
+import { InterruptedError } from '@orchestrate/core';
 import { printJsonError, type IO } from './guard.js';
 import type { Progress } from './progress.js';
 
@@ -27,8 +27,10 @@ export function interruptions(io: IO, progress: Progress, json: boolean, runId: 
     abort.abort();
     progress.note(`orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`);
     progress.stop();
-    if (json) printJsonError(io, 'E_INTERRUPTED', 'Aborted by a second Ctrl-C; answers received so far are kept in the run\'s journal.', { runId: runId(), resume: hint() });
-    process.exit(EXIT.interrupted);
+    const why = "Aborted by a second Ctrl-C; answers received so far are kept in the run's journal.";
+    const err = new InterruptedError(why);
+    if (json) printJsonError(io, err.code, err.message, { runId: runId(), resume: hint() });
+    process.exit(err.processExitCode);
   };
   process.on('SIGINT', onSigint);
   return {

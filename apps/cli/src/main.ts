@@ -1,11 +1,26 @@
-import path from 'node:path';
 import { z } from 'zod';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS, safeText, UsageError, type RunReport } from '@orchestrate/core';
-import { applyRun, formatReview, formatRun, formatRunOutput, formatRuns, formatSummary, listRuns, runTask, showRun, undoRun, writeReviewFiles } from '@orchestrate/engine';
-import { formatDryRun } from './dry-run.js';
+import { Command, CommanderError } from 'commander';
+import { safeText, UsageError, type RunReport } from '@orchestrate/core';
+import {
+  applyRun,
+  formatDryRun,
+  formatReview,
+  formatRun,
+  formatRunOutput,
+  formatRuns,
+  formatSummary,
+  listRuns,
+  parseReviewRange,
+  reviewExitCode,
+  runExitCode,
+  runTask,
+  showRun,
+  undoRun,
+  writeReviewFiles,
+} from '@orchestrate/engine';
 import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
 import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
+import { addFlags, COMMON_FLAGS, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
 import { ask, interruptions } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
@@ -15,68 +30,31 @@ z.config({ jitless: true });
 
 export { EXIT } from './help.js';
 
-interface CliOptions {
-  cwd?: string;
-  batch?: boolean;
-  detach?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  engine?: 'auto' | 'openai' | 'offline';
-  concurrency?: number;
-  budget?: number;
-  json?: boolean;
-  planner?: string;
-  worker?: string;
-  verifier?: string;
-  config?: string;
-}
-
-function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!value.trim() || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a positive number of USD, e.g. ${flag} 0.50`);
-    return n;
-  };
-}
-
-function concurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('--concurrency needs a whole number from 1 to 256');
-  return n;
-}
-
-interface ReviewOptions extends Omit<CliOptions, 'dryRun' | 'yes'> {
-  sarif?: string;
-  markdown?: string;
-  failOn?: 'error' | 'warning' | 'note';
-  workingTree?: boolean;
-}
-
-const SEVERITY_RANK = { note: 0, warning: 1, error: 2 } as const;
+/** The flags of the task form (`orchestrate "<task>"`), in `--help` order. */
+const RUN_KEYS = ['dryRun', 'batch', 'detach', 'yes', ...COMMON_FLAGS] as const satisfies readonly FlagKey[];
+/** The flags of `orchestrate review`. */
+const REVIEW_KEYS = [
+  ...COMMON_FLAGS,
+  'sarif',
+  'failOn',
+  'markdown',
+  'review.workingTree',
+] as const satisfies readonly FlagKey[];
+/**
+ * The flags `orchestrate resume` reads: the task form's (its own are a part of them), as commander gives the program's
+ * options to it wherever they are written (`orchestrate --batch resume` resumes with batch).
+ */
+const RESUME_KEYS = RUN_KEYS;
 
 /** The command line, declared here and handed to the engine; returns the exit code. */
 export async function main(argv: string[], io: IO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   let exit: number = EXIT.ok;
   const json = wantsJson(argv);
-  const common = (cmd: Command) =>
-    cmd
-      .option('-C, --cwd <dir>', 'run in this repository (default: the current directory)')
-      .addOption(new Option('--engine <engine>', 'auto = openai when an API key is configured, else offline').choices(['auto', 'openai', 'offline']))
-      .option('--concurrency <n>', `model calls in flight at once (default: ${DEFAULTS.concurrency}, or the config's)`, concurrency)
-      .option('--budget <usd>', 'hard cap on spend in USD (default: none, or the config\'s budgetUsd)', positiveNumber('--budget'))
-      .option('--planner <model>', `the planner model (default: ${DEFAULTS.models.planner}, or the config's models.planner)`)
-      .option('--worker <model>', `the worker model (default: ${DEFAULTS.models.worker}, or the config's models.worker)`)
-      .option('--verifier <model>', `the verifier model (default: ${DEFAULTS.models.verifier}, or the config's models.verifier)`)
-      .option('--config <file>', 'use this config file instead of agents.config.ts at the repository root')
-      .option('--json', 'print the final report as JSON on stdout (progress goes to stderr); errors too');
-  const program = common(
+  const program = addFlags(
     new Command('orchestrate')
       .description('Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.')
-      .argument('[task...]', 'the task, e.g. "add docstrings to the public API"')
-      .option('--dry-run', 'show the plan, the jobs and the estimated tokens and $ per model; spend nothing on jobs')
-      .option('--batch', 'send worker and verifier calls through the OpenAI Batch API (half price; waits for the batches)')
-      .option('--detach', 'with --batch: submit the batch and exit; `orchestrate resume <run-id>` collects it')
-      .option('-y, --yes', 'do not ask for confirmation (implied when stdin is not a TTY)'),
+      .argument('[task...]', 'the task, e.g. "add docstrings to the public API"'),
+    RUN_KEYS,
   )
     .version(VERSION, '-V, --version')
     .helpCommand('help [command]', 'show help for a command (or for orchestrate)')
@@ -89,34 +67,38 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
       // The parser's errors carry their code like every other error (`orchestrate: error [E_USAGE]: …`).
       outputError: (s, write) => write(s.replace(/^error: /, 'orchestrate: error [E_USAGE]: ')),
     })
-    .action(async (words: string[], opts: CliOptions) => {
+    .action(async (words: string[], opts: Record<string, unknown>) => {
       const task = words.join(' ').trim();
+      const flags = readFlags(opts, RUN_KEYS);
       // No task: the usage on stderr (stdout stays for results), then the E_USAGE error, exit 2.
-      if (!task && !opts.json) io.stderr.write(`${program.helpInformation()}\n`);
-      exit = await guarded(io, opts.json, async () => {
+      if (!task && !flags.cli.json) io.stderr.write(`${program.helpInformation()}\n`);
+      exit = await guarded(io, flags.cli.json, async () => {
         commandWord(program, task);
-        return runCommand(task, opts, io);
+        return runCommand(task, flags, io);
       });
     });
-  common(program.command('review').argument('[range]', '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch'))
+  const range = '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch';
+  addFlags(program.command('review').argument('[range]', range), REVIEW_KEYS)
     .description('Annotate the changed lines of a range (no edits): terminal, --sarif, --markdown, --json')
-    .option('--sarif <file>', 'write SARIF 2.1.0 (GitHub code scanning)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse (for CI)').choices(['error', 'warning', 'note']))
-    .option('--markdown <file>', 'write a Markdown summary')
-    .option('--working-tree', 'include uncommitted changes (read only; the default when no <head> is given)')
-    .option('--no-working-tree', 'review committed changes only')
     .addHelpText('after', REVIEW_HELP)
-    .action(async (range: string | undefined, own: ReviewOptions) => {
-      const opts = withProgramOptions<ReviewOptions>(program, own);
-      exit = await guarded(io, opts.json, () => reviewCommand(range, opts, io));
+    .action(async (range: string | undefined, own: Record<string, unknown>) => {
+      const flags = readFlags(withProgramOptions(program, own), REVIEW_KEYS);
+      exit = await guarded(io, flags.cli.json, () => reviewCommand(range, flags, io));
     });
-  common(program.command('resume').argument('[run-id]', 'an interrupted or detached run (default: the newest one)'))
-    .description('Finish an interrupted run (killed, or stopped with Ctrl-C) or collect a detached run\'s batches: answers already received are not paid again')
-    .option('--detach', 'submit the next batch and exit again instead of waiting')
+  const resumeArg = 'an interrupted or detached run (default: the newest one)';
+  addFlags(program.command('resume').argument('[run-id]', resumeArg), [...COMMON_FLAGS, 'detach'], {
+    detach: 'submit the next batch and exit again instead of waiting',
+  })
+    .description(
+      "Finish an interrupted run (killed, or stopped with Ctrl-C) or collect a detached run's batches: " +
+        'answers already received are not paid again',
+    )
     .addHelpText('after', RESUME_HELP)
-    .action(async (runId: string | undefined, own: CliOptions) => {
-      const opts = withProgramOptions<CliOptions>(program, own);
-      exit = await guarded(io, opts.json, () => runCommand('', { ...opts, yes: true, resume: runId ?? '' }, io));
+    .action(async (runId: string | undefined, own: Record<string, unknown>) => {
+      const flags = readFlags(withProgramOptions(program, own), RESUME_KEYS);
+      flags.cli.yes = true;
+      flags.run.resume = runId ?? '';
+      exit = await guarded(io, flags.cli.json, () => runCommand('', flags, io));
     });
   program
     .command('undo')
@@ -227,46 +209,27 @@ function withProgramOptions<T extends object>(program: Command, own: T): T {
   return merged as T;
 }
 
-function exitFor(report: RunReport): number {
-  if (report.status === 'interrupted') return EXIT.interrupted;
-  return report.status === 'completed-with-failures' || report.status === 'budget-exceeded' ? EXIT.failures : EXIT.ok;
-}
-
 /** Whether progress is one live line: stderr is a terminal and not a CI log. */
 function liveProgress(io: IO): boolean {
   return Boolean(io.stderr.isTTY) && !process.env.CI;
 }
 
-/** The model flags and the config file as run options; the file is relative to where orchestrate was started. */
-function modelOptions(opts: CliOptions): { models?: { planner?: string; worker?: string; verifier?: string }; configFile?: string } {
-  const models = { planner: opts.planner, worker: opts.worker, verifier: opts.verifier };
-  return {
-    ...(Object.values(models).some((m) => m !== undefined) ? { models } : {}),
-    ...(opts.config !== undefined ? { configFile: path.resolve(opts.config) } : {}),
-  };
-}
-
-async function runCommand(task: string, opts: CliOptions & { resume?: string }, io: IO): Promise<number> {
-  if (!task && opts.resume === undefined) throw new UsageError('No task given. Usage: orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"');
-  const progress = createProgress(io.stderr, { live: liveProgress(io), dryRun: opts.dryRun });
-  const interactive = Boolean(io.stdin.isTTY) && !opts.yes && !opts.json;
+async function runCommand(task: string, { run, cli }: ParsedFlags, io: IO): Promise<number> {
+  if (!task && run.resume === undefined) {
+    const usage = 'orchestrate [options] "<task>", e.g. orchestrate "add docstrings to src/"';
+    throw new UsageError(`No task given. Usage: ${usage}`);
+  }
+  const progress = createProgress(io.stderr, { live: liveProgress(io), dryRun: run.dryRun });
+  const interactive = Boolean(io.stdin.isTTY) && !cli.yes && !cli.json;
   let runId: string | null = null;
-  const signals = interruptions(io, progress, Boolean(opts.json), () => runId);
+  const signals = interruptions(io, progress, Boolean(cli.json), () => runId);
   let report: RunReport;
   try {
     report = await runTask({
+      ...run,
       stop: signals.stop,
       signal: signals.abort,
       task,
-      cwd: opts.cwd,
-      engine: opts.engine,
-      dryRun: opts.dryRun,
-      batch: opts.batch,
-      detach: opts.detach,
-      resume: opts.resume,
-      concurrency: opts.concurrency,
-      budgetUsd: opts.budget,
-      ...modelOptions(opts),
       onEvent: (event) => {
         if (event.type === 'run-start') runId = event.runId;
         progress.onEvent(event);
@@ -282,42 +245,36 @@ async function runCommand(task: string, opts: CliOptions & { resume?: string }, 
     signals.dispose();
     progress.stop();
   }
-  if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (cli.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : await formatRunOutput(report, Boolean(io.stdout.isTTY))}\n`);
-  return exitFor(report);
+  return runExitCode(report);
 }
 
-async function reviewCommand(range: string | undefined, opts: ReviewOptions, io: IO): Promise<number> {
-  const [base, head] = range ? (range.includes('..') ? range.split(/\.\.\.?/) : [range, '']) : ['', ''];
+async function reviewCommand(range: string | undefined, { run, cli }: ParsedFlags, io: IO): Promise<number> {
+  const { base, head } = parseReviewRange(range);
   const progress = createProgress(io.stderr, { live: liveProgress(io) });
   let runId: string | null = null;
   // Ctrl-C as for a task (stop, then abort); with --json a second press still ends stdout with one JSON document.
-  const signals = interruptions(io, progress, Boolean(opts.json), () => runId);
+  const signals = interruptions(io, progress, Boolean(cli.json), () => runId);
   let report: RunReport;
   try {
     report = await runTask({
+      ...run,
       stop: signals.stop,
       signal: signals.abort,
       task: `review ${range ?? 'the current branch'}`,
-      cwd: opts.cwd,
-      engine: opts.engine,
-      concurrency: opts.concurrency,
-      budgetUsd: opts.budget,
-      ...modelOptions(opts),
       onEvent: (event) => {
         if (event.type === 'run-start') runId = event.runId;
         progress.onEvent(event);
       },
-      review: { base: base || null, head: head || null, workingTree: opts.workingTree },
+      review: { base, head, workingTree: run.review?.workingTree },
     });
   } finally {
     signals.dispose();
     progress.stop();
   }
-  await writeReviewFiles(report, { sarif: opts.sarif, markdown: opts.markdown, cwd: process.cwd(), version: VERSION });
-  if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  await writeReviewFiles(report, { sarif: cli.sarif, markdown: cli.markdown, cwd: process.cwd(), version: VERSION });
+  if (cli.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(`${await formatReview(report, Boolean(io.stdout.isTTY))}\n\n${formatSummary(report)}\n`);
-  const failOn = opts.failOn;
-  if (failOn && report.annotations.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT.failures;
-  return exitFor(report);
+  return reviewExitCode(report, cli.failOn);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job, RunEvent } from '@orchestrate/core';
-import { bar, createProgress, formatDuration } from '../src/progress.js';
+import { bar, createProgress } from '../src/progress.js';
 
 const CLEAR = '\r\x1b[2K';
 
@@ -121,13 +121,5 @@ describe('progress line', () => {
     progress.stop();
     expect(term.out).not.toContain('\x1b');
     expect(term.out).toContain('failed src/f0.ts f0: x\\u001by');
-  });
-});
-
-describe('formatDuration', () => {
-  it('uses seconds, then minutes and seconds, then hours and minutes', () => {
-    expect(formatDuration(45_000)).toBe('45s');
-    expect(formatDuration(187_000)).toBe('3m07s');
-    expect(formatDuration(3_720_000)).toBe('1h02m');
   });
 });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FaultCounts, FaultKind, TokenUsage } from '@orchestrate/core';
+import { ModelFaultError, type FaultCounts, type FaultKind, type TokenUsage } from '@orchestrate/core';
 
 /** The three model roles. */
 export type Role = 'planner' | 'worker' | 'verifier';
@@ -37,7 +37,8 @@ export interface StructuredResult<T> {
  * A model call that failed; `usage` is what it cost anyway, `fatal` stops the whole run (e.g. a rejected key), `fault`
  * says which kind of model-side fault it was when the answer itself was refused.
  */
-export class CallFailed extends Error {
+export class CallFailed extends ModelFaultError {
+  readonly code = 'E_MODEL_CALL';
   constructor(
     message: string,
     readonly usage: TokenUsage,
@@ -45,6 +46,7 @@ export class CallFailed extends Error {
     readonly fault?: FaultKind,
   ) {
     super(message);
+    // Kept explicit: a bundler may rename the class, and journals and logs name it.
     this.name = 'CallFailed';
   }
 }

@@ -21,29 +21,49 @@ export type ErrorCode =
   | 'E_MERGE_CONFLICT'
   /** A run aborted by a second Ctrl-C (exit 130); `orchestrate resume <id>` finishes it. */
   | 'E_INTERRUPTED'
+  /** A model call failed (CallFailed): the engine retries, escalates or fails the job; a user sees it only as a bug. */
+  | 'E_MODEL_CALL'
+  /** Model output that code refuses to write (JobRejected); it fails the job, never the run. */
+  | 'E_REJECTED'
   | 'E_INTERNAL';
+
+/** The exit codes of orchestrate's shells; an error's is its class's {@link OrchestrateError.processExitCode}. */
+export const EXIT_CODES = { ok: 0, failures: 1, usage: 2, interrupted: 130 } as const;
+
+/** What an internal error's message ends with: how to report it. */
+export const REPORT_HINT =
+  'This is a bug in orchestrate: please report it with this message, the command you ran and `orchestrate --version`.';
 
 /** Base of every error orchestrate raises on purpose; `code` is stable, `message` says what to do next. */
 export abstract class OrchestrateError extends Error {
   abstract readonly code: ErrorCode;
-  /** True when the user can fix it (bad input, config, environment): exit code 2, no stack trace. */
+  /** True when the user can fix it (bad input, config, environment): a friendly message, no stack trace. */
   abstract readonly userFacing: boolean;
+  /**
+   * The exit code of a process this error ends: 2 for what the user can fix, 1 for a bug (and for a budget that stops a
+   * run), 130 for an interruption. Named apart from `exitCode`, which {@link GitError} keeps for git's own exit code.
+   */
+  abstract readonly processExitCode: number;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
 }
 
-/** A mistake in how orchestrate was called: a bad flag value or argument. */
-export class UsageError extends OrchestrateError {
-  readonly code = 'E_USAGE';
+/** An error the user can fix (input, config, environment): exit 2 unless a subclass says otherwise, no stack trace. */
+export abstract class UserError extends OrchestrateError {
   readonly userFacing = true;
+  readonly processExitCode: number = EXIT_CODES.usage;
+}
+
+/** A mistake in how orchestrate was called: a bad flag value or argument. */
+export class UsageError extends UserError {
+  readonly code = 'E_USAGE';
 }
 
 /** The configuration file or a configuration value is invalid. */
-export class ConfigError extends OrchestrateError {
+export class ConfigError extends UserError {
   readonly code = 'E_CONFIG';
-  readonly userFacing = true;
   /** Where in the config file the problem is (1-based line and column), when it is known. */
   readonly location?: { file: string; line: number; column: number };
   constructor(message: string, options?: { cause?: unknown; location?: { file: string; line: number; column: number } }) {
@@ -57,8 +77,7 @@ export class ConfigError extends OrchestrateError {
  * (E_BRANCH_BLOCKED) or a worktree it cannot add (E_WORKTREE_BLOCKED), a repository git refuses as owned by someone else
  * (E_UNSAFE_REPO), history a shallow clone lacks (E_SHALLOW_CLONE), a missing key.
  */
-export class EnvironmentError extends OrchestrateError {
-  readonly userFacing = true;
+export class EnvironmentError extends UserError {
   constructor(
     readonly code:
       | 'E_NOT_GIT_REPO'
@@ -76,8 +95,7 @@ export class EnvironmentError extends OrchestrateError {
 }
 
 /** The task cannot be turned into jobs by the engine in use. */
-export class UnsupportedTaskError extends OrchestrateError {
-  readonly userFacing = true;
+export class UnsupportedTaskError extends UserError {
   constructor(
     readonly code: 'E_OFFLINE_UNSUPPORTED' | 'E_NOTHING_TO_DO',
     message: string,
@@ -87,9 +105,8 @@ export class UnsupportedTaskError extends OrchestrateError {
 }
 
 /** The task names a path the repository does not have (checked before any model call, so nothing is paid for a typo). */
-export class PathNotFoundError extends OrchestrateError {
+export class PathNotFoundError extends UserError {
   readonly code = 'E_PATH_NOT_FOUND';
-  readonly userFacing = true;
   constructor(
     message: string,
     /** The paths of the task that match nothing in the repository. */
@@ -100,8 +117,7 @@ export class PathNotFoundError extends OrchestrateError {
 }
 
 /** The user's working tree stops an operation that would change it: uncommitted changes, or a merge that conflicts. */
-export class WorkingTreeError extends OrchestrateError {
-  readonly userFacing = true;
+export class WorkingTreeError extends UserError {
   constructor(
     readonly code: 'E_DIRTY_TREE' | 'E_MERGE_CONFLICT',
     message: string,
@@ -119,6 +135,7 @@ export class WorkingTreeError extends OrchestrateError {
 export class GitError extends OrchestrateError {
   readonly code: 'E_GIT' | 'E_GIT_LOCKED';
   readonly userFacing: boolean;
+  readonly processExitCode: number;
   /** The lock file git could not create (e.g. `.git/index.lock`), or null when a lock is not why git failed. */
   readonly lockFile: string | null;
   constructor(
@@ -136,6 +153,7 @@ export class GitError extends OrchestrateError {
     this.lockFile = lockFile;
     this.code = lockFile ? 'E_GIT_LOCKED' : 'E_GIT';
     this.userFacing = lockFile !== null;
+    this.processExitCode = this.userFacing ? EXIT_CODES.usage : EXIT_CODES.failures;
   }
 }
 
@@ -150,15 +168,41 @@ function subcommand(args: readonly string[]): string {
 }
 
 /** A model call failed in a way that stops the run (e.g. the planner returned nothing usable). */
-export class ModelError extends OrchestrateError {
+export class ModelError extends UserError {
   readonly code = 'E_MODEL';
-  readonly userFacing = true;
 }
 
 /** The budget does not cover even the first call the run needs (the planner). */
-export class BudgetExceededError extends OrchestrateError {
+export class BudgetExceededError extends UserError {
   readonly code = 'E_BUDGET';
-  readonly userFacing = true;
+  /** A budget that stops a run is a failed run (exit 1), as a run the budget cut short. */
+  override readonly processExitCode: number = EXIT_CODES.failures;
+}
+
+/** A run aborted at once (a second Ctrl-C); its journal still resumes it, so the message names `orchestrate resume`. */
+export class InterruptedError extends UserError {
+  readonly code = 'E_INTERRUPTED';
+  override readonly processExitCode: number = EXIT_CODES.interrupted;
+}
+
+/** A bug in orchestrate (a state its own code should never reach): exit 1, and the message says how to report it. */
+export class InternalError extends OrchestrateError {
+  readonly code = 'E_INTERNAL';
+  readonly userFacing = false;
+  readonly processExitCode: number = EXIT_CODES.failures;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`internal: ${message.replace(/\.$/, '')}. ${REPORT_HINT}`, options);
+  }
+}
+
+/**
+ * A model misbehaved or a call to it failed (the agents' CallFailed, the jobs' JobRejected): the engine handles these
+ * (retry, escalate, fail the job), so one that reaches a shell is a bug, not the user's to fix. Named apart from the
+ * SDK's own `ModelBehaviorError`, which the agents package meets too.
+ */
+export abstract class ModelFaultError extends OrchestrateError {
+  readonly userFacing = false;
+  readonly processExitCode: number = EXIT_CODES.failures;
 }
 
 /** Whether a value is one of orchestrate's own errors. */

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Plan, ReportCommit } from '@orchestrate/core';
+import { InternalError, type Plan, type ReportCommit } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import { applyEdits, commitFiles } from '@orchestrate/repo';
 import { finish, type JobState } from './job/state.js';
@@ -61,7 +61,7 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
     for (const s of writing.filter((x) => x.phase === 'verified' && x.outcome!.newFiles.length)) {
       for (const f of s.outcome!.newFiles) {
         const absolute = path.join(worktree, f.path);
-        if (!absolute.startsWith(worktree + path.sep)) throw new Error(`internal: new file outside the worktree: ${f.path}`);
+        if (!absolute.startsWith(worktree + path.sep)) throw new InternalError(`new file outside the worktree: ${f.path}`);
         await mkdir(path.dirname(absolute), { recursive: true });
         await writeFile(absolute, f.text, 'utf8');
         written.push(f.path);

@@ -16,3 +16,4 @@ export {
   type RunInfo,
   type RunState,
 } from './runs/runs.js';
+export * from './shell/index.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Job, JobKind, KindPlanning, PlanStep, ReviewAnnotation } from '@orchestrate/core';
+import { ModelFaultError, type Job, type JobKind, type KindPlanning, type PlanStep, type ReviewAnnotation } from '@orchestrate/core';
 import type { Declaration, Edit, FileIndex, TypecheckSession } from '@orchestrate/repo';
 
 /** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */
@@ -104,9 +104,11 @@ export interface JobKindModule<Output = unknown> extends KindDeclaration {
 }
 
 /** Model output that code refuses to write (hostile, malformed or out of bounds). */
-export class JobRejected extends Error {
+export class JobRejected extends ModelFaultError {
+  readonly code = 'E_REJECTED';
   constructor(message: string) {
     super(message);
+    // Kept explicit: a bundler may rename the class.
     this.name = 'JobRejected';
   }
 }

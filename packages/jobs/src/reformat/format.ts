@@ -1,4 +1,4 @@
-import type { Job, PlanStep } from '@orchestrate/core';
+import { InternalError, type Job, type PlanStep } from '@orchestrate/core';
 import { describeFormatter, detectFormatter, formatEach, proveFormattingOnly, type FormatFileResult, type FormatterInfo } from '@orchestrate/repo';
 import { pathMatcher } from '../select/index.js';
 import { emptyOutcome, JobRejected, type JobTarget, type KindContext } from '../kind.js';
@@ -79,7 +79,7 @@ export const formatKind: KindPart<FormatOutput> = {
   workerInstructions: () => '',
   contextPack: () => '',
   outputSchema: () => {
-    throw new Error('internal: formatting never calls a model');
+    throw new InternalError('formatting never calls a model');
   },
   async offline(target, ctx) {
     try {

@@ -1,0 +1,18 @@
+// What every shell (the CLI, the GitHub Action, the MCP server) needs beside runTask(): parsing what a user typed,
+// turning a report into an exit code, the texts and progress model they render, and the options a user sets by name.
+// The summary is formatSummary (exported from the engine's entry).
+export { formatDryRun } from './dry-run.js';
+export { atLeast, failsOn, reviewExitCode, runExitCode, SEVERITIES, type Severity } from './exit.js';
+export {
+  formatDuration,
+  initialProgress,
+  progressAt,
+  progressNotes,
+  reduceProgress,
+  type ProgressJobs,
+  type ProgressNote,
+  type ProgressNoteOptions,
+  type ProgressState,
+} from './progress.js';
+export { parseReviewRange, type ReviewRange } from './review-range.js';
+export { RUN_FLAGS, type At, type Flag, type FlagsFor, type Leaf, type LeafPaths } from './options.js';
