@@ -58,3 +58,6 @@ export async function runOutcome(
     return { report: null, error: { code: e.code, message: String(e.message) }, events };
   }
 }
+
+/** The engine's shared renderings, for tests that check what every shell shows. */
+export { formatRunOutput, formatSummary } from '@orchestrate/engine';
