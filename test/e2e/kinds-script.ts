@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeOpenAI, type FakeLogEntry, type FakeRequest, type FakeServer } from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
+import { runOutcome, type EngineError, type EngineOptions } from '../helpers/engine.js';
 import { onePerCall } from './openai-script.js';
 import { docStep, inputText, type ScriptStep } from './openai-script.js';
 
@@ -120,6 +121,44 @@ export async function runKinds(options: KindRunOptions, onFinished: (fn: () => v
   const result = await runCli(argv, { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url });
   const report = result.stdout.trim() ? parseReport(result.stdout) : null;
   return { repo, server, ...result, report };
+}
+
+export interface EngineKindRun {
+  repo: TempRepo;
+  server: FakeServer;
+  /** The report (null when the run threw). */
+  report: Record<string, any> | null;
+  /** What the run threw, `{ code, message }` (null when it resolved). */
+  error: EngineError | null;
+}
+
+export interface EngineKindRunOptions extends Omit<KindRunOptions, 'args'> {
+  /** The task. @default 'do the task' */
+  task?: string;
+  /** More `runTask()` options (`review`, `dryRun`, …). */
+  run?: Partial<EngineOptions>;
+}
+
+/** `runKinds` in process: makes the repository and the fake server, calls `runTask()` with the openai engine. */
+export async function engineKinds(
+  options: EngineKindRunOptions,
+  onFinished: (fn: () => void | Promise<void>) => void,
+): Promise<EngineKindRun> {
+  const repo = makeRepo(onePerCall(options.files));
+  const server = await startFakeOpenAI(kindHandler(options.script));
+  onFinished(async () => {
+    await server.close();
+    repo.cleanup();
+  });
+  options.prepare?.(repo);
+  const { report, error } = await runOutcome({
+    cwd: repo.dir,
+    task: options.task ?? 'do the task',
+    engine: 'openai',
+    ...options.run,
+    env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url },
+  });
+  return { repo, server, report, error };
 }
 
 /** Commits the working tree of a temp repository as a new commit. */

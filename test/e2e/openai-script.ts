@@ -2,6 +2,7 @@
 // from the JSON schema in the request, with fixed token usage per role, and helpers to read what was served.
 import { startFakeOpenAI, type FakeLogEntry, type FakeReply, type FakeRequest, type FakeServer, type FakeUsage } from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
+import { runOutcome, type EngineError, type EngineOptions } from '../helpers/engine.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
 import { snapshotUserTree, type UserTreeSnapshot } from '../helpers/user-tree.js';
 
@@ -236,6 +237,51 @@ export async function runScenario(options: ScenarioOptions, onFinished: (fn: () 
   let report: Record<string, any> | null = null;
   if (result.stdout.trim()) report = parseReport(result.stdout);
   return { repo, server, ...result, report, before, beforeTree };
+}
+
+/** One in-process `runTask()` against a fresh repository and a fresh fake server (the report, or the error it threw). */
+export interface EngineScenario {
+  repo: TempRepo;
+  server: FakeServer;
+  /** The report (null when the run threw). */
+  report: Record<string, any> | null;
+  /** What the run threw, `{ code, message }` like the `--json` error (null when it resolved). */
+  error: EngineError | null;
+  /** `repo.snapshot()` taken right before the run. */
+  before: string;
+  /** The user's tree, index, HEAD and stash right before the run, for counting changed bytes. */
+  beforeTree: UserTreeSnapshot;
+}
+
+export interface EngineScenarioOptions extends Omit<ScenarioOptions, 'flags'> {
+  /** More `runTask()` options (the CLI flags of `runScenario`: `dryRun`, `budgetUsd`, `concurrency`, …). */
+  run?: Partial<EngineOptions>;
+}
+
+/** `runScenario` in process: makes the repository and the server, calls `runTask()` with the openai engine. */
+export async function engineScenario(
+  options: EngineScenarioOptions,
+  onFinished: (fn: () => void | Promise<void>) => void,
+): Promise<EngineScenario> {
+  const files = { ...(options.files ?? { 'src/math.ts': MATH_TS }) };
+  if (options.config !== undefined) files['agents.config.ts'] = options.config;
+  const repo = makeRepo(onePerCall(files));
+  const server = await startFakeOpenAI(scripted(options.script));
+  onFinished(async () => {
+    await server.close();
+    repo.cleanup();
+  });
+  options.prepare?.(repo);
+  const before = repo.snapshot();
+  const beforeTree = snapshotUserTree(repo.dir);
+  const { report, error } = await runOutcome({
+    cwd: repo.dir,
+    task: options.task ?? 'add docstrings to src/math.ts',
+    engine: 'openai',
+    ...options.run,
+    env: fakeEnv(server),
+  });
+  return { repo, server, report, error, before, beforeTree };
 }
 
 /** Local branches made by runs. */

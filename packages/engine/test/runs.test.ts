@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import type { RunReport } from '@orchestrate/core';
 import type { JournalRecord } from '../src/runs/journal-format.js';
 import { applyRun } from '../src/runs/apply.js';
@@ -10,22 +9,13 @@ import { formatAge, formatRun, formatRuns } from '../src/runs/format-runs.js';
 import { assertRunId, isProcessAlive, listRuns, showRun } from '../src/runs/runs.js';
 
 const DEAD_PID = 999_999;
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
 /** A temp repository with one commit and `.orchestrate/` excluded, as a run leaves it. */
 function makeRepo() {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'engine-runs-')));
-  cleanups.push(dir);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  git('init', '--quiet', '--initial-branch=main');
-  writeFileSync(path.join(dir, 'a.ts'), 'export const a = 1;\n');
-  git('add', '-A');
-  git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-m', 'init');
-  writeFileSync(path.join(dir, '.git', 'info', 'exclude'), '/.orchestrate/\n');
-  return { dir, git, head: git('rev-parse', 'HEAD').trim() };
+  const repo = repos.make({ 'a.ts': 'export const a = 1;\n' }, { prefix: 'engine-runs-' });
+  writeFileSync(path.join(repo.dir, '.git', 'info', 'exclude'), '/.orchestrate/\n');
+  return { dir: repo.dir, git: repo.git, head: repo.git('rev-parse', 'HEAD').trim() };
 }
 
 function runFolder(dir: string, id: string): string {

@@ -1,25 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import type { PlanStep } from '@orchestrate/core';
 import { indexFiles } from '@orchestrate/repo';
 import { formatPlanNote, JobRejected, jobKind, kindContextFor } from '../src/index.js';
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
-function makeRepo(files: Record<string, string>): string {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'jobs-reformat-')));
-  cleanups.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+/** A plain temp folder (no git) holding `files`, removed after the test. */
+const makeRepo = (files: Record<string, string>): string => repos.make(files, { git: false, prefix: 'jobs-reformat-' }).dir;
 
 const step = (): PlanStep => ({
   id: 'step-1',

@@ -1,36 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import { changedLines, defaultBranch, mergeBase, parseUnifiedDiff } from '../src/index.js';
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-diff-')));
-  cleanups.push(d);
-  return d;
-}
+const repos = tempRepos(afterEach);
 
 /** A temp repository on `branch` with helpers to write, remove and commit files. */
+/** An empty temp repository on `branch`, with helpers to write, commit and remove files. */
 function makeRepo(branch = 'main') {
-  const dir = tempDir();
-  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  run('init', '--quiet', `--initial-branch=${branch}`);
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
-  const commit = (message: string) => {
-    run('add', '-A');
-    run('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '--allow-empty', '-m', message);
-    return run('rev-parse', 'HEAD').trim();
-  };
-  return { dir, run, write, commit, remove: (file: string) => unlinkSync(path.join(dir, file)) };
+  const repo = repos.make({}, { branch, prefix: 'repo-diff-' });
+  return { dir: repo.dir, run: repo.git, write: repo.write, commit: repo.commit, remove: repo.remove };
 }
 
 const numbered = (n: number, prefix = 'line') => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);

@@ -1,24 +1,15 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import { deriveStyle, describeFormatter, describeToolFailure, detectFormatter, formatFiles, ownPrettier, runTool } from '../src/index.js';
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
-function makeRepo(files: Record<string, string> = {}): string {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-format-tools-')));
-  cleanups.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+/** A plain temp folder (no git) holding `files`, removed after the test. */
+const makeRepo = (files: Record<string, string> = {}): string => repos.make(files, { git: false, prefix: 'repo-format-tools-' }).dir;
 
 const node = process.execPath;
 const PRETTIER = realpathSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/prettier'));

@@ -1,28 +1,17 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import { detectFormatter, formatFiles, formatText } from '../src/index.js';
 
 const BUNDLED_VERSION = (JSON.parse(readFileSync(new URL('../node_modules/prettier/package.json', import.meta.url), 'utf8')) as {
   version: string;
 }).version;
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
 /** A temp repository holding `files` (path → content); no git needed: formatting reads the working tree's config. */
-function makeRepo(files: Record<string, string> = {}): string {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-format-')));
-  cleanups.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+const makeRepo = (files: Record<string, string> = {}): string => repos.make(files, { git: false, prefix: 'repo-format-' }).dir;
 
 const MESSY = `const a = "x";const b = {c:1,d:[1,2,3]}\nexport function f(x:number){return x*2}\n`;
 

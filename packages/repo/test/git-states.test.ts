@@ -1,11 +1,10 @@
 // Odd git states a run must meet before it spends anything: refs that block the run branch, a worktree folder that is
 // taken, a repository git refuses as someone else's, line-ending settings that would rewrite a file, and where run
 // worktrees live.
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import {
   addWorktree,
   commitFiles,
@@ -18,32 +17,17 @@ import {
   worktreesHome,
 } from '../src/index.js';
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
-function tempDir(): string {
-  const d = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-states-')));
-  cleanups.push(d);
-  return d;
-}
+/** A temp folder (no git), removed after the test. */
+const tempDir = (): string => repos.make({}, { git: false, prefix: 'repo-states-' }).dir;
 
 const IDENTITY = ['-c', 'user.name=T', '-c', 'user.email=t@e'];
 
-function makeRepo(files: Record<string, string> = { 'src/a.ts': 'export const a = 1;\n' }, config: string[][] = []) {
-  const dir = tempDir();
-  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  run('init', '--quiet', '--initial-branch=main');
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
-  run('add', '-A');
-  run(...IDENTITY, 'commit', '--quiet', '-m', 'init');
-  // Set after the first commit, as a user who turns it on later would.
-  for (const [k, v] of config) run('config', k!, v!);
-  return { dir, run };
+/** A temp repository with `files` committed; `config` is set after the first commit, as a user who turns it on later would. */
+function makeRepo(files: Record<string, string> = { 'src/a.ts': 'export const a = 1;\n' }, config: Array<[string, string]> = []) {
+  const repo = repos.make(files, { prefix: 'repo-states-', config });
+  return { dir: repo.dir, run: repo.git };
 }
 
 const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));

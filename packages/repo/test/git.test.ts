@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import { GitError } from '@orchestrate/core';
 import {
   addWorktree,
@@ -19,29 +19,15 @@ import {
   removeWorktree,
 } from '../src/index.js';
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
-function tempDir(): string {
-  const d = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-git-')));
-  cleanups.push(d);
-  return d;
-}
+/** A temp folder (no git), removed after the test. */
+const tempDir = (): string => repos.make({}, { git: false, prefix: 'repo-git-' }).dir;
 
 /** A temp repository; with `commit`, one commit holding src/a.ts. */
 function makeRepo(commit = true) {
-  const dir = tempDir();
-  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  run('init', '--quiet', '--initial-branch=main');
-  if (commit) {
-    mkdirSync(path.join(dir, 'src'));
-    writeFileSync(path.join(dir, 'src/a.ts'), 'export const a = 1;\n');
-    run('add', '-A');
-    run('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-m', 'init');
-  }
-  return { dir, run };
+  const repo = repos.make(commit ? { 'src/a.ts': 'export const a = 1;\n' } : {}, { prefix: 'repo-git-' });
+  return { dir: repo.dir, run: repo.git };
 }
 
 /** Calls `fn` and returns the `code` of what it throws (fails when it does not throw). */

@@ -1,22 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepos } from '../../../test/helpers/repo.js';
 import { detectTestRunner, runTestCommand, runTestFile, testFilePathFor, type TestRunnerInfo } from '../src/index.js';
 
-const cleanups: string[] = [];
-afterEach(() => {
-  for (const d of cleanups.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const repos = tempRepos(afterEach);
 
 function makeDir(files: Record<string, string> = {}): string {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-tests-')));
-  cleanups.push(dir);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
-  return dir;
+  return repos.make(files, { git: false, prefix: 'repo-tests-' }).dir;
 }
 
 /** Whether a process runs (a killed orphan may stay a zombie when PID 1 does not reap: that counts as gone). */

@@ -1,11 +1,11 @@
-// End-to-end: generated tests follow the repository (its runner, layout and style), the typecheck gate sees the
-// repository's own types, and the commit subject says what was added. The real CLI, offline and against the fake.
+// Generated tests follow the repository (its runner, layout and style), the typecheck gate sees the repository's own
+// types, and the commit subject says what was added: runTask() in process, offline and against the fake.
 import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseReport, runCli } from '../helpers/cli.js';
-import { makeRepo, type TempRepo } from '../helpers/repo.js';
-import { fileAt, item, MONOREPO, runKinds, step } from './kinds-script.js';
+import { runEngine } from '../../../test/helpers/engine.js';
+import { makeRepo, type TempRepo } from '../../../test/helpers/repo.js';
+import { engineKinds, fileAt, item, MONOREPO, step } from '../../../test/e2e/kinds-script.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -22,9 +22,8 @@ describe('generated tests in the repository runner and style', () => {
       'src/round.ts': TAB_ROUND,
       'test/round.ts': "import test from 'ava'\nimport { round } from '../src/round.js'\n\ntest('rounds', (t) => {\n\tt.is(round(1.4), 1)\n})\n",
     });
-    const result = await runCli(['-C', repo.dir, '--json', 'add unit tests for src/math.ts']);
-    expect(result.exitCode, result.stderr).toBe(0);
-    const report = parseReport(result.stdout);
+    const { report } = await runEngine({ cwd: repo.dir, task: 'add unit tests for src/math.ts' });
+    expect(report.status).toBe('completed');
     expect(repo.git('diff', '--name-status', 'HEAD', report.branch).trim()).toBe('A\ttest/math.ts');
     const text = fileAt(repo, report.branch, 'test/math.ts');
     expect(text.split('\n').slice(0, 2)).toEqual(["import test from 'ava'", "import { add, twice } from '../src/math.js'"]);
@@ -35,26 +34,26 @@ describe('generated tests in the repository runner and style', () => {
   });
 
   it("a model-written ava case passes the typecheck gate while ava is not installed (its `t` is the runner's, not the test's fault)", { timeout: 150_000 }, async ({ onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'package.json': AVA_PKG, 'src/math.ts': TAB_MATH, 'src/round.ts': TAB_ROUND, 'test/round.ts': "import test from 'ava'\n\ntest('x', (t) => {\n\tt.pass()\n})\n" },
         script: {
           steps: [step({ kind: 'boilerplate', variant: 'tests', paths: ['src/math.ts'] })],
           worker: () => ({ tests: [{ functionName: 'add', cases: [{ name: 'adds', code: 't.is(add(1, 2), 3)' }] }] }),
         },
-        args: ['write unit tests for src/math.ts'],
+        task: 'write unit tests for src/math.ts',
       },
       onTestFinished,
     );
     expect(item(run.report!, '(file)', 'src/math.ts').attempts.map((a: { rejected: string | null }) => a.rejected)).toEqual([null]);
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.error).toBeNull();
     expect(fileAt(run.repo, run.report!.branch, 'test/math.ts')).toContain("test('add: adds', async (t) => {\n\tt.is(add(1, 2), 3)\n})\n");
   });
 });
 
 describe("the typecheck gate sees the repository's types", () => {
   it('a node:test file passes with the repository\'s (pnpm-linked) @types/node; one with a real type error is rejected', { timeout: 150_000 }, async ({ onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: {
           'package.json': JSON.stringify({ name: 'node-repo', private: true, type: 'module', scripts: { test: 'node --test' } }),
@@ -75,12 +74,13 @@ describe("the typecheck gate sees the repository's types", () => {
               ? { tests: [{ functionName: 'add', cases: [{ name: 'adds two numbers', code: 'assert.equal(add(2, 3), 5);' }] }] }
               : { tests: [{ functionName: 'sub', cases: [{ name: 'takes a string', code: "assert.equal(sub(3, '1'), 2);" }] }] },
         },
-        args: ['write unit tests for src'],
+        task: 'write unit tests for src',
       },
       onTestFinished,
     );
     const { report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(report!.status).toBe('completed-with-failures');
     const math = item(report!, '(file)', 'src/math.ts');
     expect(math.status, JSON.stringify(math.attempts)).toBe('succeeded');
     const other = item(report!, '(file)', 'src/other.ts');

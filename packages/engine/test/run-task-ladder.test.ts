@@ -1,8 +1,8 @@
-// End-to-end: the verification ladder (retry with the reason, escalate to the verifier's model, give up) driven through
-// the real CLI, a real temp repository and the fake OpenAI server, for a gate rejection and for a verifier rejection.
+// The verification ladder (retry with the reason, escalate to the verifier's model, give up) driven through runTask()
+// in process, a real temp repository and the fake OpenAI server, for a gate rejection and for a verifier rejection.
 import { describe, it } from 'vitest';
-import { workerAnswer } from './openai-script.js';
-import { REJECTION, fileAt, inputText, item, requests, runBranches, runKinds, step, verifierItems, workerRequestsFor } from './kinds-script.js';
+import { workerAnswer } from '../../../test/e2e/openai-script.js';
+import { REJECTION, fileAt, inputText, item, requests, runBranches, engineKinds, step, verifierItems, workerRequestsFor } from '../../../test/e2e/kinds-script.js';
 
 const NANO = 'gpt-5.4-nano';
 const MINI = 'gpt-5.4-mini';
@@ -28,19 +28,20 @@ const DOCS_TS = [
 
 describe.concurrent('openai engine end to end: the verification ladder', () => {
   it('boilerplate/bodies: a body is committed; a body that breaks the typecheck is rejected before the verifier, retried, escalated, given up', async ({ expect, onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'src/math.ts': STUBS_TS },
         script: {
           steps: [step({ kind: 'boilerplate', variant: 'bodies', paths: ['src/math.ts'] })],
           worker: (input) => ({ body: input.includes('`twice`') ? 'return "x";' : 'return a + b;' }),
         },
-        args: ['implement the stubs in src/math.ts'],
+        task: 'implement the stubs in src/math.ts',
       },
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
 
@@ -76,7 +77,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
   });
 
   it('docstring: the verifier rejects a job every time → worker nano, nano (with the reason), mini, then failed', async ({ expect, onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'src/math.ts': DOCS_TS },
         script: {
@@ -84,12 +85,13 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
           worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),
           accept: (i) => !i.text.includes('function `add`'),
         },
-        args: ['add docstrings to src/math.ts'],
+        task: 'add docstrings to src/math.ts',
       },
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
     const calls = workerRequestsFor(server, 'function `add`');
     expect(calls.map((r) => r.model)).toEqual([NANO, NANO, MINI]);
@@ -113,7 +115,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
   });
 
   it('docstring with `ladder: { retry: false, escalate: false }`: one worker call, then failed', async ({ expect, onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'src/math.ts': DOCS_TS, 'agents.config.ts': 'export default { ladder: { retry: false, escalate: false } };\n' },
         script: {
@@ -121,12 +123,13 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
           worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),
           accept: (i) => !i.text.includes('function `add`'),
         },
-        args: ['add docstrings to src/math.ts'],
+        task: 'add docstrings to src/math.ts',
       },
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
     expect(workerRequestsFor(server, 'function `add`').map((r) => r.model)).toEqual([NANO]);
     expect(requests(server, 'worker')).toHaveLength(2);

@@ -1,8 +1,9 @@
+// Packing small jobs into one worker call: runTask() in process against the fake OpenAI server.
 import { describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
-import { parseReport, runCli } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/repo.js';
-import { docStep, inputText, servedUsage } from './openai-script.js';
+import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../../../test/fake/openai-server.js';
+import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
+import { makeRepo } from '../../../test/helpers/repo.js';
+import { docStep, inputText, servedUsage } from '../../../test/e2e/openai-script.js';
 
 const SIX = Array.from({ length: 6 }, (_, i) => `export function f${i}(x${i}: number): number {\n  return x${i} + ${i};\n}\n`).join('\n');
 
@@ -34,11 +35,8 @@ describe('packing small jobs into one worker call', () => {
     const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { escalate: false } };\n' });
     const server = await startFakeOpenAI(handler(new Set(['x1'])));
     try {
-      const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'], {
-        OPENAI_API_KEY: 'k',
-        OPENAI_BASE_URL: server.url,
-      });
-      const report = parseReport(result.stdout);
+      const task = 'add docstrings to src/math.ts';
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task, env: fakeModelEnv(server, 'k') });
       const workers = server.log.filter((e) => e.request.schema?.properties?.items);
       // 6 jobs, at most 4 per call: 2 packed calls in the first round; the one broken item is retried alone with the
       // reason (and is broken again: the ladder, here without escalation, is spent).
@@ -75,14 +73,14 @@ describe('packing small jobs into one worker call', () => {
     }
   });
 
-  it('--dry-run counts the worker calls the packing will make, not one per job', async () => {
+  it('a dry run counts the worker calls the packing will make, not one per job', async () => {
     const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n' });
     const server = await startFakeOpenAI(handler(new Set()));
     try {
-      const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
-      const dry = parseReport((await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--dry-run', 'add docstrings to src/math.ts'], env)).stdout);
+      const options = { cwd: repo.dir, engine: 'openai', task: 'add docstrings to src/math.ts', env: fakeModelEnv(server, 'k') } as const;
+      const dry = (await runEngine({ ...options, dryRun: true })).report;
       expect(dry.estimate.perModel['gpt-5.4-nano'].calls).toBe(2);
-      const real = parseReport((await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'], env)).stdout);
+      const real = (await runEngine(options)).report;
       expect(real.usage['gpt-5.4-nano'].requests).toBe(dry.estimate.perModel['gpt-5.4-nano'].calls);
       const estimated = dry.estimate.perModel['gpt-5.4-nano'].inputTokens;
       // The o200k estimate of what is sent (the fake counts characters / 4, so only the order of magnitude is compared).
@@ -99,10 +97,9 @@ describe('packing small jobs into one worker call', () => {
     const repo = makeRepo({ 'src/g.ts': TWELVE });
     const server = await startFakeOpenAI(handler(new Set()));
     try {
-      const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
-      const args = ['-C', repo.dir, '--json', '--engine', 'openai', '--concurrency', '2', 'add docstrings to src/g.ts'];
-      const dry = parseReport((await runCli([...args.slice(0, -1), '--dry-run', args.at(-1)!], env)).stdout);
-      const report = parseReport((await runCli(args, env)).stdout);
+      const options = { cwd: repo.dir, engine: 'openai', concurrency: 2, task: 'add docstrings to src/g.ts', env: fakeModelEnv(server, 'k') } as const;
+      const dry = (await runEngine({ ...options, dryRun: true })).report;
+      const report = (await runEngine(options)).report;
       expect(report.jobs).toMatchObject({ total: 12, succeeded: 12 });
       // 12 jobs over 2 slots: 6 a call (the defaults would take all 12 in one call, and one verifier batch).
       const workers = server.log.filter((e) => e.request.schema?.properties?.items);

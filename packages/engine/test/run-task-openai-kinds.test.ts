@@ -1,10 +1,10 @@
-// End-to-end: every model-driven job kind but docstrings (boilerplate tests, custom, reformat conventions, review) through
-// the real CLI on real temp repositories, with the openai engine against the fake server (roles told apart by schema).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Every model-driven job kind but docstrings (boilerplate tests, custom, reformat conventions, review) through runTask()
+// in process on real temp repositories, with the openai engine against the fake server (roles told apart by schema).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { commitAll, existsAt, fileAt, inputText, item, linkNodeModules, requests, runBranches, runKinds, step, verifierItems, workerRequestsFor } from './kinds-script.js';
+import { makeRepo } from '../../../test/helpers/repo.js';
+import { commitAll, existsAt, fileAt, inputText, item, linkNodeModules, requests, runBranches, engineKinds, step, verifierItems, workerRequestsFor } from '../../../test/e2e/kinds-script.js';
 
 const VITEST_PKG = `${JSON.stringify({ type: 'module', devDependencies: { vitest: '4.1.12' } }, null, 2)}\n`;
 
@@ -83,7 +83,7 @@ function hunkOf(input: string): { start: number; end: number } {
 describe.concurrent('openai engine end to end: job kinds', () => {
   // Runs vitest four times (one passing file, three attempts at the failing one): more time than the default.
   it('boilerplate/tests with the real vitest: the passing test file is committed, the failing one is not', { timeout: 150_000 }, async ({ expect, onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: {
           'package.json': VITEST_PKG,
@@ -99,12 +99,13 @@ describe.concurrent('openai engine end to end: job kinds', () => {
               ? { tests: [{ functionName: 'add', cases: [{ name: 'adds two numbers', code: 'expect(add(2, 3)).toBe(5);' }] }] }
               : { tests: [{ functionName: 'sub', cases: [{ name: 'subtracts wrongly', code: 'expect(sub(3, 1)).toBe(5);' }] }] },
         },
-        args: ['write unit tests for src'],
+        task: 'write unit tests for src',
       },
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
     expect(item(report!, '(file)', 'src/math.ts').status).toBe('succeeded');
     const other = item(report!, '(file)', 'src/other.ts');
@@ -134,7 +135,7 @@ describe.concurrent('openai engine end to end: job kinds', () => {
 
   it('custom: a bounded instruction on one declaration is committed; a replacement that renames the function is rejected by the gate', async ({ expect, onTestFinished }) => {
     const instructions = 'rename the parameter x to value';
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'src/scale.ts': SCALE_TS },
         script: {
@@ -145,12 +146,13 @@ describe.concurrent('openai engine end to end: job kinds', () => {
               : 'export function scale(value: number): number {\n  return value * 2;\n}',
           }),
         },
-        args: [instructions],
+        task: instructions,
       },
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
     for (const r of requests(server, 'worker')) expect(inputText(r)).toContain(instructions);
     expect(item(report!, 'scale').status).toBe('succeeded');
@@ -167,8 +169,9 @@ describe.concurrent('openai engine end to end: job kinds', () => {
   });
 
   it("custom with a test command: the tests run in the run's tree, which holds every file of the base commit, and a change they fail is rejected", async ({ expect, onTestFinished }) => {
-    const log = path.join(mkdtempSync(path.join(tmpdir(), 'tests-gate-')), 'runs.log');
-    onTestFinished(() => rmSync(path.dirname(log), { recursive: true, force: true }));
+    const logDir = makeRepo({}, { git: false, prefix: 'tests-gate-' });
+    onTestFinished(() => logDir.cleanup());
+    const log = path.join(logDir.dir, 'runs.log');
     // The repository's tests: the untouched files must be there, and scale must still double.
     const check = [
       "import { appendFileSync, readFileSync } from 'node:fs';",
@@ -180,7 +183,7 @@ describe.concurrent('openai engine end to end: job kinds', () => {
       '',
     ].join('\n');
     const instructions = 'rename the parameter x to value';
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: {
           'src/scale.ts': SCALE_TS,
@@ -192,12 +195,13 @@ describe.concurrent('openai engine end to end: job kinds', () => {
           steps: [step({ kind: 'custom', names: ['scale'], instructions })],
           worker: () => ({ code: 'export function scale(value: number): number {\n  return value * 3;\n}' }),
         },
-        args: [instructions],
+        task: instructions,
       },
       onTestFinished,
     );
     const { report } = run;
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.warnings.filter((w: string) => /tests gate|tests fail at the base/.test(w))).toEqual([]);
     const scale = item(report!, 'scale');
     expect(scale.status).toBe('failed');
@@ -208,7 +212,7 @@ describe.concurrent('openai engine end to end: job kinds', () => {
   });
 
   it('reformat/conventions: only the declaration with `var` gets a job, with the AGENTS.md Style section and not the unrelated one', async ({ expect, onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'AGENTS.md': AGENTS_MD, 'src/legacy.ts': LEGACY_TS },
         script: {
@@ -217,12 +221,12 @@ describe.concurrent('openai engine end to end: job kinds', () => {
             code: 'export function total(items: number[]): number {\n  let sum = 0;\n  for (const item of items) sum += item;\n  return sum;\n}',
           }),
         },
-        args: ['convert var to let/const'],
+        task: 'convert var to let/const',
       },
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.error).toBeNull();
     expect(report!.status).toBe('completed');
     expect(report!.jobs).toEqual({ total: 1, succeeded: 1, failed: 0, skipped: 0 });
     expect(item(report!, 'total').status).toBe('succeeded');
@@ -240,7 +244,7 @@ describe.concurrent('openai engine end to end: job kinds', () => {
   });
 
   it('review HEAD~1: a worker per hunk with a line-bounded schema; low-confidence and verifier-rejected annotations dropped; nothing committed', async ({ expect, onTestFinished }) => {
-    const run = await runKinds(
+    const run = await engineKinds(
       {
         files: { 'src/calc.ts': CALC_V1 },
         prepare: (repo) => {
@@ -256,7 +260,8 @@ describe.concurrent('openai engine end to end: job kinds', () => {
           },
           accept: (i) => !i.text.includes('Changed lines: 6-6'),
         },
-        args: ['review', 'HEAD~1'],
+        task: 'review HEAD~1',
+        run: { review: { base: 'HEAD~1', head: null } },
       },
       onTestFinished,
     );
@@ -292,7 +297,8 @@ describe.concurrent('openai engine end to end: job kinds', () => {
     expect(item(report!, 'lines 2-2').status).toBe('succeeded');
     expect(item(report!, 'lines 10-10').status).toBe('succeeded');
     expect(item(report!, 'lines 6-6').status).toBe('failed');
-    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.error).toBeNull();
+    expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.status).toBe('completed-with-failures');
 
     // Only the confident, verified annotation is reported.

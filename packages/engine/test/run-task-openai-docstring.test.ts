@@ -1,4 +1,4 @@
-// End-to-end: the real CLI, a real temporary git repository and the openai engine against the wire-level fake server.
+// runTask() in process on a real temporary git repository, the openai engine against the wire-level fake server.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
@@ -11,12 +11,12 @@ import {
   priced,
   requestText,
   runBranches,
-  runScenario,
+  engineScenario,
   served,
   servedUsage,
   withoutDocs,
   workerSymbol,
-} from './openai-script.js';
+} from '../../../test/e2e/openai-script.js';
 
 const STRINGS_TS = [
   'export function shout(text: string): string {',
@@ -32,9 +32,9 @@ function trailers(message: string): Record<string, string> {
   return Object.fromEntries([...message.matchAll(/^(Orchestrate-[\w-]+): (.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()]));
 }
 
-describe.concurrent('openai engine end to end: docstrings', () => {
+describe.concurrent('runTask, openai engine: docstrings', () => {
   it('Responses API: commits docs on the run branch, one commit per step, usage and cost as served', async ({ expect, onTestFinished }) => {
-    const run = await runScenario(
+    const run = await engineScenario(
       {
         files: { 'src/math.ts': MATH_TS, 'src/strings.ts': STRINGS_TS },
         task: 'add docstrings to src/math.ts and src/strings.ts',
@@ -47,7 +47,7 @@ describe.concurrent('openai engine end to end: docstrings', () => {
       onTestFinished,
     );
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.error).toBeNull();
     expect(report).not.toBeNull();
     expect(report!.engine).toBe('openai');
     expect(report!.status).toBe('completed');
@@ -138,11 +138,10 @@ describe.concurrent('openai engine end to end: docstrings', () => {
     const [verifier] = served(server, 'verifier');
     expect(Object.keys(verifier!.request.schema.properties.verdicts.properties)).toEqual(['j1', 'j2', 'j3', 'j4']);
   });
-
   it('chat completions wire (agents.config.ts): every call goes to /v1/chat/completions and the run succeeds', async ({ expect, onTestFinished }) => {
-    const run = await runScenario({ config: "export default { api: { wire: 'chat_completions' } };\n" }, onTestFinished);
+    const run = await engineScenario({ config: "export default { api: { wire: 'chat_completions' } };\n" }, onTestFinished);
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.error).toBeNull();
     expect(report!.status).toBe('completed');
     expect(report!.jobs.succeeded).toBe(3);
     expect(server.log.length).toBe(5);
@@ -158,11 +157,10 @@ describe.concurrent('openai engine end to end: docstrings', () => {
     }
     expect(repo.snapshot()).toBe(run.before);
   });
-
-  it('--dry-run: only the planner is called, no branch, an estimate per model', async ({ expect, onTestFinished }) => {
-    const run = await runScenario({ flags: ['--dry-run'] }, onTestFinished);
+  it('dry run: only the planner is called, no branch, an estimate per model', async ({ expect, onTestFinished }) => {
+    const run = await engineScenario({ run: { dryRun: true } }, onTestFinished);
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.error).toBeNull();
     expect(report!.status).toBe('dry-run');
     expect(report!.branch).toBeNull();
     expect(report!.commits).toEqual([]);
@@ -185,7 +183,6 @@ describe.concurrent('openai engine end to end: docstrings', () => {
     expect(Object.keys(report!.usage)).toEqual([MODELS.planner]);
     expect(report!.costUsd).toBeCloseTo(priced(MODELS.planner, servedUsage(server)[MODELS.planner]!), 9);
   });
-
   it('documents a class, its method and an overloaded function (once)', async ({ expect, onTestFinished }) => {
     const source = [
       'export class Counter {',
@@ -204,9 +201,9 @@ describe.concurrent('openai engine end to end: docstrings', () => {
       '}',
       '',
     ].join('\n');
-    const run = await runScenario({ files: { 'src/lib.ts': source }, task: 'add docstrings to src/lib.ts', script: { steps: [docStep({ paths: ['src/lib.ts'] })] } }, onTestFinished);
+    const run = await engineScenario({ files: { 'src/lib.ts': source }, task: 'add docstrings to src/lib.ts', script: { steps: [docStep({ paths: ['src/lib.ts'] })] } }, onTestFinished);
     const { repo, server, report } = run;
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.error).toBeNull();
     expect((report!.items as any[]).map((i) => i.symbol).sort()).toEqual(['Counter', 'Counter.increment', 'parse']);
     expect(report!.jobs.succeeded).toBe(3);
     const lib = fileAt(repo, report!.branch, 'src/lib.ts');
@@ -223,11 +220,10 @@ describe.concurrent('openai engine end to end: docstrings', () => {
     expect(inputText(methodReq)).not.toContain('function parse');
     expect(requestText(methodReq)).not.toContain('Number(input)');
   });
-
   it('documents code that holds special-token text (<|endoftext|>): it is counted as plain text, not refused', async ({ expect, onTestFinished }) => {
     const source = ['export function stopAt(text: string): string {', "  return text.split('<|endoftext|>')[0] ?? '';", '}', ''].join('\n');
-    const run = await runScenario({ files: { 'src/stop.ts': source }, task: 'add docstrings to src/stop.ts', script: { steps: [docStep({ paths: ['src/stop.ts'] })] } }, onTestFinished);
-    expect(run.exitCode, run.stderr).toBe(0);
+    const run = await engineScenario({ files: { 'src/stop.ts': source }, task: 'add docstrings to src/stop.ts', script: { steps: [docStep({ paths: ['src/stop.ts'] })] } }, onTestFinished);
+    expect(run.error).toBeNull();
     expect(run.report!.jobs.succeeded).toBe(1);
     expect(withoutDocs(fileAt(run.repo, run.report!.branch, 'src/stop.ts'))).toBe(source);
   });
