@@ -9,8 +9,10 @@ async function refFor(root: string, head: string, step: Plan['steps'][number]): 
   const branch = await defaultBranch(root);
   const base = branch ? await mergeBase(root, branch, head) : null;
   if (base && base !== (await resolveCommit(root, head))) return base;
-  // The first commit has no parent: it is compared with the empty tree, so all of it is reviewed.
-  if (!(await resolveCommit(root, `${head}~1`)) && (await resolveCommit(root, head))) return emptyTree(root);
+  // The first commit has no parent: it is compared with the empty tree, so all of it is reviewed. (In a shallow clone
+  // the parent exists but was not fetched: that is E_SHALLOW_CLONE, below.)
+  const parentless = !(await resolveCommit(root, `${head}~1`)) && (await resolveCommit(root, head));
+  if (parentless && !(await isShallowClone(root))) return emptyTree(root);
   return `${head}~1`;
 }
 
