@@ -47,10 +47,11 @@ export interface WatchOptions {
 
 /**
  * A fetch for the `openai` SDK that watches every attempt: counts 429s, 5xx, failed connections, timeouts and 2xx
- * answers whose JSON body ended early (the SDK retries them all) and notes answers that were cut off (`status: "incomplete"`, `finish_reason: "length"`) for the call.
- * JSON requests go over `leanFetch`, which reads the whole answer under the SDK's own timeout (a reset or a stall while
- * reading is a failed fetch, so the SDK retries it instead of failing the call). Other requests (file uploads) go to
- * the built-in fetch, and their JSON bodies are read here under the same timeout.
+ * answers whose JSON body ended early (the SDK retries them all) and notes answers that were cut off (`status:
+ * "incomplete"`, `finish_reason: "length"`) for the call. JSON requests go over `leanFetch`, which reads the whole
+ * answer under the SDK's own timeout (a reset or a stall while reading is a failed fetch, so the SDK retries it instead
+ * of failing the call). Other requests (file uploads) go to the built-in fetch, and their JSON bodies are read here
+ * under the same timeout.
  */
 export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions): typeof fetch {
   return async (input, init) => {
