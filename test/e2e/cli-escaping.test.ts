@@ -10,7 +10,6 @@ import { docStep, fakeEnv, MATH_TS, scripted } from './openai-script.js';
 const HOSTILE = 'x\u0000y\u001b[2Jz\u0007w\u202ev';
 /** The same without NUL, which neither a file name nor a command-line argument can hold. */
 const HOSTILE_NAME = 'y\u001b[2Jz\u0007w\u202ev\u0001';
-// eslint-disable-next-line no-control-regex
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 let repo: TempRepo | undefined;

@@ -244,7 +244,6 @@ async function bundle(outfile, shipped) {
  */
 function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(text)) return;
   writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

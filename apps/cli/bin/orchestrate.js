@@ -1,7 +1,27 @@
 #!/usr/bin/env node
 // The `orchestrate` command: loads the CLI (a bundle of its TypeScript sources, rebuilt when they change) and runs it.
+import module from 'node:module';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { loadCli } from './bundle.mjs';
+
+// Node 22.1+ keeps a code cache of every module it loads through its loaders: this file and bundle.mjs, the packages the
+// bundle requires from outside (prettier when a run formats), and all of the sources when the CLI runs through tsx
+// (where no bundle could be built). The bundle itself is a `vm.Script` with a code cache of its own (see bundle.mjs),
+// which this one neither covers nor disturbs. Node 20 has no such cache. NODE_COMPILE_CACHE (a folder) wins, and
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off; else the cache lives beside the bundle, or in the user's own cache folder
+// when that is not writable (a root-owned global install) - never in a shared tmpdir, where anyone could plant one.
+if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
+  const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'compile-cache');
+  const { status } = module.enableCompileCache(dist);
+  const xdg = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : '');
+  if (status === module.constants.compileCacheStatus.FAILED && path.isAbsolute(xdg)) {
+    module.enableCompileCache(path.join(xdg, 'orchestrate', 'compile-cache'));
+  }
+} else {
+  module.enableCompileCache?.();
+}
 
 // V8 optimises a function once it has run "enough"; by default that is soon, and the optimising compiler's threads
 // then cost a run about as much CPU as half its own work (a run is short, and most functions run a few hundred times).
@@ -9,7 +29,8 @@ import { loadCli } from './bundle.mjs';
 // An explicit --interrupt-budget (in NODE_OPTIONS or on the command line) wins. Set only on V8 11 (Node 20), where it
 // was measured: Node 24's V8 tiers up by invocation counts and has no such flag (setting it prints an error each start).
 const V8_MAJOR = Number(process.versions.v8.split('.')[0]);
-if (V8_MAJOR <= 11 && ![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--interrupt-budget'))) {
+const budgetGiven = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--interrupt-budget'));
+if (V8_MAJOR <= 11 && !budgetGiven) {
   setFlagsFromString('--interrupt-budget=300000');
 }
 
@@ -22,5 +43,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Imported only now, so that the compile cache (above) covers it.
+const { loadCli } = await import('./bundle.mjs');
 const main = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@ import OpenAI, { toFile } from 'openai';
 import type { z } from 'zod';
 import { outputJsonSchema } from './json-schema.js';
 import { emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
-import { acceptedJson, cutOffFailure, FaultCounter, oneLine } from './faults.js';
+import { acceptedJson, cutOffFailure, FaultCounter, oneLine, type WireAnswer } from './faults.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 
 /** Options of the Batch API client. */
@@ -74,7 +74,7 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
       info = await openai.batches.retrieve(info.id);
     }
     onBatch?.({ batchId: info.id, requests: batch.length, status: info.status, customIds: [] });
-    const lines = new Map<string, { response?: { status_code: number; body: any }; error?: { message?: string } | null }>();
+    const lines = new Map<string, { response?: { status_code: number; body: WireAnswer | null }; error?: { message?: string } | null }>();
     let broken = 0;
     for (const id of [info.output_file_id, info.error_file_id]) {
       if (!id) continue;
@@ -148,7 +148,7 @@ function bodyOf(request: StructuredCall<unknown>): Record<string, unknown> {
   };
 }
 
-function usageOf(body: any): TokenUsage {
+function usageOf(body: WireAnswer | null | undefined): TokenUsage {
   const u = body?.usage;
   if (!u) return emptyUsage();
   return { requests: 1, inputTokens: u.input_tokens ?? 0, cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0, outputTokens: u.output_tokens ?? 0 };
@@ -164,7 +164,7 @@ function parseLine(line: string): { custom_id: string } | null {
   }
 }
 
-function resultOf(request: StructuredCall<unknown>, line: { response?: { status_code: number; body: any }; error?: { message?: string } | null } | undefined, status: string): StructuredResult<unknown> {
+function resultOf(request: StructuredCall<unknown>, line: { response?: { status_code: number; body: WireAnswer | null }; error?: { message?: string } | null } | undefined, status: string): StructuredResult<unknown> {
   if (!line) throw new CallFailed(`the batch ended ${status} without an answer for this call`, emptyUsage(), false);
   const response = line.response;
   if (!response || response.status_code !== 200) {

@@ -47,10 +47,11 @@ export interface WatchOptions {
 
 /**
  * A fetch for the `openai` SDK that watches every attempt: counts 429s, 5xx, failed connections, timeouts and 2xx
- * answers whose JSON body ended early (the SDK retries them all) and notes answers that were cut off (`status: "incomplete"`, `finish_reason: "length"`) for the call.
- * JSON requests go over `leanFetch`, which reads the whole answer under the SDK's own timeout (a reset or a stall while
- * reading is a failed fetch, so the SDK retries it instead of failing the call). Other requests (file uploads) go to
- * the built-in fetch, and their JSON bodies are read here under the same timeout.
+ * answers whose JSON body ended early (the SDK retries them all) and notes answers that were cut off (`status:
+ * "incomplete"`, `finish_reason: "length"`) for the call. JSON requests go over `leanFetch`, which reads the whole
+ * answer under the SDK's own timeout (a reset or a stall while reading is a failed fetch, so the SDK retries it instead
+ * of failing the call). Other requests (file uploads) go to the built-in fetch, and their JSON bodies are read here
+ * under the same timeout.
  */
 export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions): typeof fetch {
   return async (input, init) => {
@@ -156,15 +157,35 @@ function modelOf(body: unknown): string {
   }
 }
 
+/** Token counts as a Responses API or a chat-completions answer reports them (parsed JSON: any field may be missing). */
+export interface WireUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number } | null;
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}
+
+/** What the code reads of an answer body, Responses API or chat completions (parsed JSON: any field may be missing). */
+export interface WireAnswer {
+  status?: string;
+  incomplete_details?: { reason?: unknown } | null;
+  output?: unknown;
+  error?: { message?: string } | null;
+  choices?: ({ finish_reason?: string } | null)[];
+  usage?: WireUsage | null;
+}
+
 /**
  * Whether an answer body was cut off, and its usage. The text is only parsed again when it names a cut-off status
  * (rare), so a normal answer costs one regular-expression scan.
  */
 function cutOffOf(text: string): CallWatch['cutOff'] {
   if (!/"status"\s*:\s*"incomplete"|"finish_reason"\s*:\s*"length"/.test(text)) return null;
-  let body: any;
+  let body: WireAnswer | null;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as WireAnswer | null;
   } catch {
     return null;
   }

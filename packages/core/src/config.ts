@@ -42,7 +42,10 @@ export const configSchema = z.strictObject({
       maxRetries: z.int().min(0).max(10).default(DEFAULTS.api.maxRetries),
     })
     .prefault({}),
-  /** Output-token cap per call and role; the budget reserves this worst case before each call. @default { planner: 4000, worker: 800, verifier: 1500 } */
+  /**
+   * Output-token cap per call and role; the budget reserves this worst case before each call.
+   * @default { planner: 4000, worker: 800, verifier: 1500 }
+   */
   maxOutputTokens: z
     .strictObject({
       planner: z.int().min(16).default(DEFAULTS.maxOutputTokens.planner),
@@ -52,7 +55,11 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Input-token cap of one worker job's context pack (o200k tokens; instructions not counted); longer packs are cut. @default 3000 */
   maxJobInputTokens: z.int().min(200).default(DEFAULTS.maxJobInputTokens),
-  /** Small jobs of one kind packed into one worker call (same file first), each item validated on its own; a small run packs fewer, to fill the concurrency. @default { maxJobs: 16, maxInputTokens: 2500 } */
+  /**
+   * Small jobs of one kind packed into one worker call (same file first), each item validated on its own; a small run
+   * packs fewer, to fill the concurrency.
+   * @default { maxJobs: 16, maxInputTokens: 2500 }
+   */
   packing: z
     .strictObject({
       /** Most jobs in one call; 1 turns packing off. */
@@ -69,7 +76,11 @@ export const configSchema = z.strictObject({
   concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
   /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */
   budgetUsd: z.number().positive().optional(),
-  /** The verification ladder: a rejected job is retried once by the worker with the reason, then escalated once to the verifier's model as worker, then given up. @default { retry: true, escalate: true } */
+  /**
+   * The verification ladder: a rejected job is retried once by the worker with the reason, then escalated once to the
+   * verifier's model as worker, then given up.
+   * @default { retry: true, escalate: true }
+   */
   ladder: z
     .strictObject({
       retry: z.boolean().default(true),
@@ -89,7 +100,10 @@ export const configSchema = z.strictObject({
       }),
     )
     .default({}),
-  /** The command that runs the repository's tests (gate for boilerplate bodies); detected from package.json when unset. @default detected */
+  /**
+   * The command that runs the repository's tests (gate for boilerplate bodies); detected from package.json when unset.
+   * @default detected
+   */
   testCommand: z.array(z.string().min(1)).min(1).optional(),
   /** Most review annotations kept per run (after the verifier drops low-confidence and duplicate ones). @default 50 */
   maxAnnotations: z.int().min(1).default(50),
@@ -106,7 +120,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Globs of more secret files, added to the built-in list (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `.npmrc`, …). @default [] */
       files: z.array(z.string().min(1)).default([...DEFAULTS.secrets.files]),
-      /** Replace secret-looking strings (keys, tokens, private keys, random literals named like a secret) in every model request with a placeholder. @default true */
+      /**
+       * Replace secret-looking strings (keys, tokens, private keys, random literals named like a secret) in every model
+       * request with a placeholder.
+       * @default true
+       */
       redact: z.boolean().default(DEFAULTS.secrets.redact),
     })
     .prefault({}),

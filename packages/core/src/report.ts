@@ -114,9 +114,10 @@ export interface RunReport {
 /**
  * A model-side fault. HTTP faults count every occurrence, including those the SDK retried: `rateLimited` (429),
  * `serverErrors` (5xx), `connectionErrors` (refused or reset connections), `timeouts` (no answer within
- * `api.timeoutMs`), `truncatedBody` (a whole 2xx answer whose JSON body ended early). Output faults count calls whose answer was refused, and items of a packed call refused on their
- * own: `invalidJson`, `schemaFailures`, `incomplete` (cut off, e.g. at max_output_tokens), `emptyOutput` (no message or
- * empty text), `oversizedOutput` (too large to accept).
+ * `api.timeoutMs`), `truncatedBody` (a whole 2xx answer whose JSON body ended early). Output faults count calls whose
+ * answer was refused, and items of a packed call refused on their own: `invalidJson`, `schemaFailures`, `incomplete`
+ * (cut off, e.g. at max_output_tokens), `emptyOutput` (no message or empty text), `oversizedOutput` (too large to
+ * accept).
  */
 export type FaultKind =
   | 'rateLimited'

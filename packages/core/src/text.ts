@@ -6,9 +6,7 @@
  */
 
 // C0 except \t and \n (decided per call), DEL, C1, and the bidi controls: LRM/RLM, ALM, LRE…RLO, LRI…PDI.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_INLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
 const UNSAFE_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Options of {@link safeText}. */

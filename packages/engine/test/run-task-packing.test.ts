@@ -7,7 +7,10 @@ import { docStep, inputText, servedUsage } from '../../../test/e2e/openai-script
 
 const SIX = Array.from({ length: 6 }, (_, i) => `export function f${i}(x${i}: number): number {\n  return x${i} + ${i};\n}\n`).join('\n');
 
-/** Answers from the request's schema: a packed worker call gets one answer per item; items whose parameter is in `broken` miss `summary`. */
+/**
+ * Answers from the request's schema: a packed worker call gets one answer per item; items whose parameter is in
+ * `broken` miss `summary`.
+ */
 function handler(broken: Set<string>) {
   return (req: FakeRequest): FakeReply => {
     const props = (req.schema?.properties ?? {}) as Record<string, any>;

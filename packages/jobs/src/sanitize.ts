@@ -8,7 +8,6 @@ export const MAX_WRITTEN_CHARS = 100_000;
  * the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), and U+2028/U+2029, which end a line (and a
  * `//` comment) for the parser but not on a reader's screen.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 /** Refuses model text longer than `maxChars` or holding a character no honest answer contains; returns it unchanged. */

@@ -12,7 +12,6 @@ export const MESSAGE_CAP = 1_000;
  * What must never reach a file or a report: C0 controls except tab and newline, DEL, C1, bidi embeddings, overrides
  * and isolates, and the line/paragraph separators (a line break to the parser, none to a reader).
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** What a safe outcome may contain, decided by code for one target: the span edits must stay in, the new file's path. */

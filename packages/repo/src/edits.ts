@@ -17,8 +17,8 @@ export interface ApplyResult {
 }
 
 /**
- * Applies edits in one pass over the source (offsets all refer to the original text). Each is re-validated against its expected text first; one
- * that no longer matches, or overlaps another, is reported stale and never applied blindly.
+ * Applies edits in one pass over the source (offsets all refer to the original text). Each is re-validated against its
+ * expected text first; one that no longer matches, or overlaps another, is reported stale and never applied blindly.
  */
 export function applyEdits(source: string, edits: Edit[]): ApplyResult {
   const stale: ApplyResult['stale'] = [];

@@ -14,9 +14,10 @@ export type FormatProofResult = { ok: true } | { ok: false; reason: string };
  * - property names by the key they define (`'a': 1` = `a: 1`, `'1'` = `1`, but `'1e3'` ≠ `1e3`), except a class's
  *   `constructor`, where `'constructor'` and `constructor` are both the constructor;
  * - regular-expression flags by set (`/x/gi` = `/x/ig`);
- * - optional `;` and `,` tokens (terminators, separators, trailing commas, interface `,` vs `;`), leading `|` / `&`
- *   of a union or intersection (and a one-member union or intersection itself), empty statements in a statement list and stray `;` class members — the tokens go,
- *   the nodes stay, so `a\n[b]` against `a;\n[b]` (one statement or two) still differs;
+ * - optional `;` and `,` tokens (terminators, separators, trailing commas, interface `,` vs `;`), leading `|` / `&` of
+ *   a union or intersection (and a one-member union or intersection itself), empty statements in a statement list and
+ *   stray `;` class members — the tokens go, the nodes stay, so `a\n[b]` against `a;\n[b]` (one statement or two) still
+ *   differs;
  * - redundant parentheses: `(…)` expressions and types are unwrapped (the tree keeps the precedence, `OptionalChain`
  *   flags keep `(a?.b).c` apart from `a?.b.c`; a JSDoc cast `/** @type {T} *\/ (x)` is kept); the optional parens of
  *   an arrow's parameter list and of `new X` / `new X()`;

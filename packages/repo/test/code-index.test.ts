@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ts as TS } from 'ts-morph';
 import { indexFiles, type Declaration, type FileIndex } from '../src/index.js';
 
 const index = (text: string, path = 'src/a.ts'): FileIndex => indexFiles([{ path, text }])[0]!;
@@ -313,8 +314,8 @@ describe('indexFiles: doc comments without parsing JSDoc', () => {
     const fi = index(text);
     const parsed = ts.createSourceFile('/a.ts', text, ts.ScriptTarget.Latest, true);
     const jsDocStart = new Map<number, number | null>();
-    const visit = (node: import('ts-morph').ts.Node): void => {
-      const docs = (node as { jsDoc?: import('ts-morph').ts.JSDoc[] }).jsDoc;
+    const visit = (node: TS.Node): void => {
+      const docs = (node as { jsDoc?: TS.JSDoc[] }).jsDoc;
       // A node and its first child (a modifier, a name) start at the same place: the outermost one is the declaration.
       const start = node.getStart(parsed);
       if (!jsDocStart.has(start)) jsDocStart.set(start, docs?.[0]?.getStart(parsed) ?? null);

@@ -25,8 +25,8 @@ export function reject(state: JobState, reason: string, ctx: Pick<PhaseContext, 
 
 /**
  * Answers the client refused that the ladder retries like a rejected result (and the verifier asks again, then splits):
- * a model's bad answer (not JSON, not its schema, cut off, empty) is often not repeated, and a retry costs a small call. Failed connections, 429s and 5xx
- * were already retried by the SDK; an oversized answer is not asked for again.
+ * a model's bad answer (not JSON, not its schema, cut off, empty) is often not repeated, and a retry costs a small
+ * call. Failed connections, 429s and 5xx were already retried by the SDK; an oversized answer is not asked for again.
  */
 export const RETRIED_FAULTS: ReadonlySet<FaultKind> = new Set(['invalidJson', 'schemaFailures', 'incomplete', 'emptyOutput']);
 
