@@ -19,7 +19,11 @@ function finish() {
 }
 
 // Ctrl-C reaches the orchestrate child too (same process group); the handler only has to clean up after it.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+]) {
   process.on(signal, () => {
     finish();
     process.exit(code);
@@ -51,7 +55,7 @@ try {
   }
 } catch (err) {
   if (!err.signal) console.error(`demo failed: ${err.message}`);
-  process.exitCode = err.signal ? 130 : (process.exitCode || 1);
+  process.exitCode = err.signal ? 130 : process.exitCode || 1;
 } finally {
   finish();
 }

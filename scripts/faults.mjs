@@ -23,14 +23,24 @@ const results = path.join(dir, 'scenarios.jsonl');
 const json = path.join(dir, 'vitest.json');
 const run = spawnSync(
   process.execPath,
-  [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...Object.values(SUITES), '--reporter=default', '--reporter=json', `--outputFile.json=${json}`],
+  [
+    path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    ...Object.values(SUITES),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${json}`,
+  ],
   { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FAULTS_RESULTS: results } },
 );
 
 const tests = JSON.parse(readFileSync(json, 'utf8'));
 const recorded = (() => {
   try {
-    return readFileSync(results, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return readFileSync(results, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   } catch {
     return [];
   }
@@ -60,7 +70,13 @@ const total = {
 const head = ['suite', 'scenarios', 'passed', 'bytes changed in user trees', 'completed calls paid twice'];
 const body = [...rows, total].map((r) => [r.suite, String(r.run), String(r.passed), r.bytes, r.paidTwice]);
 const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-console.log(`\n${line(head)}\n|${widths.map((w, i) => `${'-'.repeat(w + 1)}${i === 0 ? '-' : ':'}`).join('|')}|\n${body.map(line).join('\n')}`);
-console.log(`\n('–': the suite has no user tree to compare or nothing to resume; its tests assert their own invariants.)`);
-process.exitCode = run.status === 0 && total.bytes === '0' && total.paidTwice === '0' && total.passed === total.run ? 0 : 1;
+const line = (cells) =>
+  `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+console.log(
+  `\n${line(head)}\n|${widths.map((w, i) => `${'-'.repeat(w + 1)}${i === 0 ? '-' : ':'}`).join('|')}|\n${body.map(line).join('\n')}`,
+);
+console.log(
+  `\n('–': the suite has no user tree to compare or nothing to resume; its tests assert their own invariants.)`,
+);
+process.exitCode =
+  run.status === 0 && total.bytes === '0' && total.paidTwice === '0' && total.passed === total.run ? 0 : 1;

@@ -48,7 +48,9 @@ export function docAnswer(schema: any, symbol: string): Record<string, unknown> 
   const object = rest.length ? rest.join(' ') : 'value';
   const out: Record<string, unknown> = { summary: `${thirdPerson(verb)} the ${object} from the given inputs.` };
   if (props.params) {
-    out.params = Object.fromEntries(Object.keys(props.params.properties ?? {}).map((k) => [k, `The ${words(k).join(' ')} to use.`]));
+    out.params = Object.fromEntries(
+      Object.keys(props.params.properties ?? {}).map((k) => [k, `The ${words(k).join(' ')} to use.`]),
+    );
   }
   if (props.returns) out.returns = `The resulting ${object}.`;
   if (props.throws) out.throws = 'When the input is invalid.';
@@ -91,7 +93,11 @@ export function answer(req: FakeRequest): { role: BenchRole; json: Record<string
   }
   if (role === 'verifier') {
     const keys = Object.keys(req.schema.properties.verdicts.properties ?? {});
-    return { role, json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) }, items: keys.length };
+    return {
+      role,
+      json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) },
+      items: keys.length,
+    };
   }
   const itemSchemas = req.schema?.properties?.items?.properties as Record<string, any> | undefined;
   if (itemSchemas) {
@@ -101,7 +107,9 @@ export function answer(req: FakeRequest): { role: BenchRole; json: Record<string
       const key = /^(\S+)/.exec(part)?.[1];
       if (key) sections.set(key, part);
     }
-    const items = Object.fromEntries(Object.entries(itemSchemas).map(([key, schema]) => [key, docAnswer(schema, declared(sections.get(key) ?? ''))]));
+    const items = Object.fromEntries(
+      Object.entries(itemSchemas).map(([key, schema]) => [key, docAnswer(schema, declared(sections.get(key) ?? ''))]),
+    );
     return { role, json: { items }, items: Object.keys(items).length };
   }
   return { role, json: docAnswer(req.schema, declared(input)), items: 1 };

@@ -5,7 +5,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'cli', 'bin', 'orchestrate.js');
+const CLI = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'apps',
+  'cli',
+  'bin',
+  'orchestrate.js',
+);
 
 /** GNU time with -v works here (it reports the CPU and peak RSS of the process it waited for, children included). */
 export const TIME = (() => {
@@ -28,9 +36,12 @@ export interface Measured {
 export function runCliMeasured(args: string[], env: Record<string, string | undefined>): Promise<Measured> {
   // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the CLI's node, for profiling a scenario.
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const [cmd, argv] = TIME ? [TIME, ['-v', process.execPath, ...flags, CLI, ...args]] : [process.execPath, [...flags, CLI, ...args]];
+  const [cmd, argv] = TIME
+    ? [TIME, ['-v', process.execPath, ...flags, CLI, ...args]]
+    : [process.execPath, [...flags, CLI, ...args]];
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1', ...env })) if (v !== undefined) childEnv[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1', ...env }))
+    if (v !== undefined) childEnv[k] = v;
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
@@ -55,7 +66,15 @@ export function runCliMeasured(args: string[], env: Record<string, string | unde
         if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = Math.round((user + sys) * 1000);
         if (Number.isFinite(rss)) peakRssMb = Math.round(rss / 1024);
       }
-      resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr, wallMs, startedAt, cpuMs, peakRssMb });
+      resolve({
+        exitCode: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr,
+        wallMs,
+        startedAt,
+        cpuMs,
+        peakRssMb,
+      });
     });
   });
 }

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cpuSplit, type BenchResult } from './report.js';
 
-const row = (name: string, jobs: number, cpuMs: number | null, error?: string) => ({ name, jobs, cpuMs, ...(error ? { error } : {}) }) as unknown as BenchResult;
+const row = (name: string, jobs: number, cpuMs: number | null, error?: string) =>
+  ({ name, jobs, cpuMs, ...(error ? { error } : {}) }) as unknown as BenchResult;
 
 describe('cpuSplit', () => {
   it('splits the CPU of the two largest docstrings runs into a part per job and a fixed part', () => {
-    const split = cpuSplit([row('docstrings-100', 100, 1500), row('docstrings-5000', 5000, 9700), row('docstrings-1000', 1000, 2500), row('index-2000-files', 10000, 800)]);
+    const split = cpuSplit([
+      row('docstrings-100', 100, 1500),
+      row('docstrings-5000', 5000, 9700),
+      row('docstrings-1000', 1000, 2500),
+      row('index-2000-files', 10000, 800),
+    ]);
     expect(split).toEqual({ from: 'docstrings-1000', to: 'docstrings-5000', perJobMs: 1.8, fixedMs: 700 });
   });
 

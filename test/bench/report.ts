@@ -30,7 +30,10 @@ export interface BenchResult {
   inputTokensPerJob: Dist | null;
   outputTokensPerJob: Dist | null;
   instructionShare: number | null;
-  usage: Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number }>;
+  usage: Record<
+    string,
+    { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number }
+  >;
   /** USD per 1,000 documented (succeeded) jobs at list prices, no cache discount. */
   usdPer1000Jobs: Record<string, number> | null;
   peakRssMb: number | null;
@@ -51,12 +54,30 @@ export interface TargetSettings {
   latency: LatencyModel;
 }
 
-const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 export const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : (ms / 1000).toFixed(1));
 const distText = (d: Dist | null) => (d ? `${fmt(d.median)}/${fmt(d.p95)}` : '–');
 
 export function table(rows: BenchResult[]): string {
-  const head = ['scenario', 'fns', 'files', 'jobs', 'calls', 'wall s', 'ideal s', 'eff', 'cpu ms/job', 'in tok/job med/p95', 'out tok/job med/p95', 'instr share', '$/1k jobs', 'RSS MB', 'index ms', 'input tok'];
+  const head = [
+    'scenario',
+    'fns',
+    'files',
+    'jobs',
+    'calls',
+    'wall s',
+    'ideal s',
+    'eff',
+    'cpu ms/job',
+    'in tok/job med/p95',
+    'out tok/job med/p95',
+    'instr share',
+    '$/1k jobs',
+    'RSS MB',
+    'index ms',
+    'input tok',
+  ];
   const body = rows.map((r) => [
     r.name,
     String(r.functions),
@@ -76,26 +97,48 @@ export function table(rows: BenchResult[]): string {
     r.totalInputTokens ? String(r.totalInputTokens) : '–',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    line(head),
+    `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 /** The targets, each checked on the scenario it is defined for (or the largest docstrings scenario that ran). */
 export function targets(rows: BenchResult[], opts: TargetSettings): string[] {
   const by = (name: string) => rows.find((r) => r.name === name && !r.error);
-  const docs = by('docstrings-1000') ?? [...rows].filter((r) => r.name.startsWith('docstrings-') && !r.error).sort((a, b) => b.functions - a.functions)[0];
-  const on = (r: BenchResult | undefined, wanted: string) => (r ? (r.name === wanted ? r.name : `${r.name}; the target is for ${wanted}`) : '');
+  const docs =
+    by('docstrings-1000') ??
+    [...rows].filter((r) => r.name.startsWith('docstrings-') && !r.error).sort((a, b) => b.functions - a.functions)[0];
+  const on = (r: BenchResult | undefined, wanted: string) =>
+    r ? (r.name === wanted ? r.name : `${r.name}; the target is for ${wanted}`) : '';
   const verdict = (ok: boolean | null) => (ok === null ? 'NOT MEASURED' : ok ? 'PASS' : 'FAIL  <<<<<<');
   const out: string[] = [];
-  const check = (label: string, figure: string, ok: boolean | null, where: string) => out.push(`  ${verdict(ok).padEnd(13)} ${label}: ${figure}${where ? `  (${where})` : ''}`);
-  const defaults = opts.concurrency === 32 && opts.latency.firstTokenMs === 1000 && opts.latency.tokensPerSecond === 150;
+  const check = (label: string, figure: string, ok: boolean | null, where: string) =>
+    out.push(`  ${verdict(ok).padEnd(13)} ${label}: ${figure}${where ? `  (${where})` : ''}`);
+  const defaults =
+    opts.concurrency === 32 && opts.latency.firstTokenMs === 1000 && opts.latency.tokensPerSecond === 150;
   check(
     'efficiency ≥ 0.85 at concurrency 32, 1,000 jobs, 1 s first token, 150 tok/s',
     docs ? fmt(docs.efficiency, 3) : '–',
     docs && docs.efficiency !== null ? docs.efficiency >= 0.85 : null,
-    [on(docs, 'docstrings-1000'), defaults ? '' : `measured at concurrency ${opts.concurrency}, ${opts.latency.firstTokenMs} ms, ${opts.latency.tokensPerSecond} tok/s`].filter(Boolean).join('; '),
+    [
+      on(docs, 'docstrings-1000'),
+      defaults
+        ? ''
+        : `measured at concurrency ${opts.concurrency}, ${opts.latency.firstTokenMs} ms, ${opts.latency.tokensPerSecond} tok/s`,
+    ]
+      .filter(Boolean)
+      .join('; '),
   );
-  check('orchestrator CPU ≤ 2 ms/job', docs ? `${fmt(docs.cpuMsPerJob, 2)} ms/job (in-run only: ${fmt(docs.runCpuMsPerJob, 2)})` : '–', docs && docs.cpuMsPerJob !== null ? docs.cpuMsPerJob <= 2 : null, on(docs, 'docstrings-1000'));
+  check(
+    'orchestrator CPU ≤ 2 ms/job',
+    docs ? `${fmt(docs.cpuMsPerJob, 2)} ms/job (in-run only: ${fmt(docs.runCpuMsPerJob, 2)})` : '–',
+    docs && docs.cpuMsPerJob !== null ? docs.cpuMsPerJob <= 2 : null,
+    on(docs, 'docstrings-1000'),
+  );
   check(
     '≤ $0.35 per 1,000 documented functions (list prices, no cache discount)',
     docs?.usdPer1000Jobs ? `$${fmt(docs.usdPer1000Jobs.total, 4)}` : '–',
@@ -105,15 +148,30 @@ export function targets(rows: BenchResult[], opts: TargetSettings): string[] {
   const idx = by('index-2000-files');
   check(
     'index + expansion of 2,000 files ≤ 5 s (the dry run inside the CLI: report durationMs)',
-    idx ? `${secs(idx.runMs)} s (index ${fmt(idx.indexMs)} ms; whole process with start-up ${secs(idx.wallMs)} s)` : '–',
+    idx
+      ? `${secs(idx.runMs)} s (index ${fmt(idx.indexMs)} ms; whole process with start-up ${secs(idx.wallMs)} s)`
+      : '–',
     idx && idx.runMs !== null ? idx.runMs <= 5000 : null,
     '',
   );
-  check('peak RSS of that run ≤ 1 GB', idx ? `${fmt(idx.peakRssMb)} MB` : '–', idx && idx.peakRssMb !== null ? idx.peakRssMb <= 1024 : null, '');
+  check(
+    'peak RSS of that run ≤ 1 GB',
+    idx ? `${fmt(idx.peakRssMb)} MB` : '–',
+    idx && idx.peakRssMb !== null ? idx.peakRssMb <= 1024 : null,
+    '',
+  );
   const math = by('mathts-4');
-  check('math.ts task ≤ 3,500 input tokens in total', math ? `${math.totalInputTokens} tokens` : '–', math ? math.totalInputTokens <= 3500 : null, '');
+  check(
+    'math.ts task ≤ 3,500 input tokens in total',
+    math ? `${math.totalInputTokens} tokens` : '–',
+    math ? math.totalInputTokens <= 3500 : null,
+    '',
+  );
   const split = cpuSplit(rows);
-  if (split) out.push(`  (figure)      CPU split from ${split.from} and ${split.to}: ${fmt(split.perJobMs, 2)} ms per further job, ${fmt(split.fixedMs)} ms a run besides`);
+  if (split)
+    out.push(
+      `  (figure)      CPU split from ${split.from} and ${split.to}: ${fmt(split.perJobMs, 2)} ms per further job, ${fmt(split.fixedMs)} ms a run besides`,
+    );
   return out;
 }
 
@@ -123,7 +181,9 @@ export function targets(rows: BenchResult[], opts: TargetSettings): string[] {
  * than two such scenarios.
  */
 export function cpuSplit(rows: BenchResult[]): { from: string; to: string; perJobMs: number; fixedMs: number } | null {
-  const docs = rows.filter((r) => r.name.startsWith('docstrings-') && !r.error && r.cpuMs !== null && r.jobs > 0).sort((a, b) => a.jobs - b.jobs);
+  const docs = rows
+    .filter((r) => r.name.startsWith('docstrings-') && !r.error && r.cpuMs !== null && r.jobs > 0)
+    .sort((a, b) => a.jobs - b.jobs);
   if (docs.length < 2) return null;
   const [a, b] = docs.slice(-2) as [BenchResult, BenchResult];
   if (a.jobs === b.jobs) return null;

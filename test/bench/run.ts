@@ -53,7 +53,7 @@ function usage(): string {
     `  --scenarios <names>      comma-separated subset of: ${SCENARIOS.map((s) => s.name).join(', ')} (default: all)`,
     `  --quick                  ${QUICK.join(', ')}`,
     '  --out <file>             write the results as JSON',
-    '  --concurrency <n>        the CLI\'s --concurrency (default 32)',
+    "  --concurrency <n>        the CLI's --concurrency (default 32)",
     `  --first-token-ms <ms>    latency model: time to first token (default ${DEFAULT_LATENCY.firstTokenMs})`,
     `  --tokens-per-second <n>  latency model: output speed (default ${DEFAULT_LATENCY.tokensPerSecond})`,
     '  --seed <n>               seed of the synthetic repositories (default 1)',
@@ -63,7 +63,15 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY }, seed: 1, keep: false, warmup: true };
+  const opts: Options = {
+    scenarios: SCENARIOS,
+    out: null,
+    concurrency: 32,
+    latency: { ...DEFAULT_LATENCY },
+    seed: 1,
+    keep: false,
+    warmup: true,
+  };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
@@ -71,7 +79,10 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--':
@@ -82,7 +93,8 @@ function parseArgs(argv: string[]): Options {
       case '--scenarios': {
         const names = (value() ?? '').split(/[,\s]+/).filter(Boolean);
         const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
-        if (unknown.length || names.length === 0) throw new Error(`unknown scenario(s): ${unknown.join(', ') || '(none given)'}`);
+        if (unknown.length || names.length === 0)
+          throw new Error(`unknown scenario(s): ${unknown.join(', ') || '(none given)'}`);
         opts.scenarios = SCENARIOS.filter((s) => names.includes(s.name));
         break;
       }
@@ -171,7 +183,10 @@ function parseJson(stdout: string): Record<string, any> | null {
 async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult> {
   const files =
     def.kind === 'mathts'
-      ? { 'src/math.ts': MATH_FIXTURE, 'package.json': `${JSON.stringify({ name: 'mathts', private: true, type: 'module' }, null, 2)}\n` }
+      ? {
+          'src/math.ts': MATH_FIXTURE,
+          'package.json': `${JSON.stringify({ name: 'mathts', private: true, type: 'module' }, null, 2)}\n`,
+        }
       : generateRepo({ seed: opts.seed, functions: def.functions, files: def.files }).files;
   const dir = makeGitRepo(files);
   const meta = new Map<number, ServedMeta>();
@@ -216,7 +231,10 @@ function summarize(
   // The served requests in arrival order, with their latency and what the handler recorded.
   const served = (server?.log ?? [])
     .map((e, n) => ({ e, meta: meta.get(n) }))
-    .filter((x): x is { e: (typeof x)['e']; meta: ServedMeta } => x.e.status === 200 && x.e.timing !== undefined && x.meta !== undefined)
+    .filter(
+      (x): x is { e: (typeof x)['e']; meta: ServedMeta } =>
+        x.e.status === 200 && x.e.timing !== undefined && x.meta !== undefined,
+    )
     .sort((a, b) => a.e.timing!.receivedMs - b.e.timing!.receivedMs);
   const simCalls: SimCall[] = served.map((x) => ({
     role: x.meta.role,
@@ -309,8 +327,14 @@ async function warmup(opts: Options): Promise<void> {
   const dir = makeGitRepo({ 'src/math.ts': MATH_FIXTURE });
   const server = await startFakeOpenAI(benchHandler(new Map()));
   try {
-    await runCliMeasured(['-C', dir, '--engine', 'openai', '--json', '--yes', MATH_TASK], { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.url });
-    await runCliMeasured(['-C', dir, '--dry-run', '--engine', 'offline', '--json', '--yes', MATH_TASK], { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined });
+    await runCliMeasured(['-C', dir, '--engine', 'openai', '--json', '--yes', MATH_TASK], {
+      OPENAI_API_KEY: 'bench',
+      OPENAI_BASE_URL: server.url,
+    });
+    await runCliMeasured(['-C', dir, '--dry-run', '--engine', 'offline', '--json', '--yes', MATH_TASK], {
+      OPENAI_API_KEY: undefined,
+      OPENAI_BASE_URL: undefined,
+    });
   } finally {
     await server.close();
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
@@ -338,8 +362,12 @@ async function main(): Promise<void> {
     console.error(`bench: ${def.name}…`);
     const r = await runScenario(def, opts);
     rows.push(r);
-    const tl = r.timeline.map((t) => `${t.role}×${t.calls} ${secs(t.startMs)}–${secs(t.endMs)} s (ideal ${secs(t.idealMs)} s)`).join(', ');
-    console.error(`bench: ${def.name}: ${secs(r.wallMs)} s, exit ${r.exitCode}, ${r.status ?? 'no report'}${tl ? ` | calls: ${tl}` : ''}`);
+    const tl = r.timeline
+      .map((t) => `${t.role}×${t.calls} ${secs(t.startMs)}–${secs(t.endMs)} s (ideal ${secs(t.idealMs)} s)`)
+      .join(', ');
+    console.error(
+      `bench: ${def.name}: ${secs(r.wallMs)} s, exit ${r.exitCode}, ${r.status ?? 'no report'}${tl ? ` | calls: ${tl}` : ''}`,
+    );
     if (r.error) console.error(`bench: ${def.name} FAILED TO RUN: ${r.error}`);
   }
   console.log('');

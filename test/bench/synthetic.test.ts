@@ -17,7 +17,9 @@ describe('synthetic repository', () => {
 
     const sources = Object.entries(a.files).filter(([f]) => f.endsWith('.ts'));
     expect(sources).toHaveLength(a.sourceFiles);
-    const exported = sources.flatMap(([, text]) => [...text.matchAll(/^export (?:async )?function (\w+)\(/gm)].map((m) => m[1]));
+    const exported = sources.flatMap(([, text]) =>
+      [...text.matchAll(/^export (?:async )?function (\w+)\(/gm)].map((m) => m[1]),
+    );
     expect(exported).toHaveLength(123);
     // Undocumented, typed, with parameters; some interfaces and classes.
     const all = sources.map(([, text]) => text).join('\n');
@@ -60,7 +62,9 @@ describe('ideal wall time', () => {
     ];
     expect(idealWallMs(calls, 2)).toBe(5700);
     // A second round (retries) is a phase of its own, after the verifier.
-    expect(idealWallMs([...calls, { role: 'worker', latencyMs: 900 }, { role: 'verifier', latencyMs: 1100 }], 2)).toBe(7700);
+    expect(idealWallMs([...calls, { role: 'worker', latencyMs: 900 }, { role: 'verifier', latencyMs: 1100 }], 2)).toBe(
+      7700,
+    );
   });
 
   it('keeps calls overlapped when the engine sent them before the other role answered', () => {
@@ -74,11 +78,16 @@ describe('ideal wall time', () => {
       { role: 'worker', latencyMs: 2000, receivedMs: 3100, sentMs: 5100 },
     ];
     expect(idealWallMs(calls, 2)).toBe(5000);
-    expect(idealWallMs(calls.map(({ role, latencyMs }) => ({ role, latencyMs })), 2)).toBe(6000);
+    expect(
+      idealWallMs(
+        calls.map(({ role, latencyMs }) => ({ role, latencyMs })),
+        2,
+      ),
+    ).toBe(6000);
   });
 });
 
-describe('countTokens (the fake server\'s usage)', () => {
+describe("countTokens (the fake server's usage)", () => {
   it('counts special-token text as plain text instead of throwing, as the API bills it', () => {
     expect(countTokens('')).toBe(0);
     expect(countTokens('hello world')).toBe(2);
@@ -97,17 +106,31 @@ describe('benchmark model on the fake server', () => {
         type: 'object',
         properties: {
           summary: { type: 'string' },
-          params: { type: 'object', properties: Object.fromEntries(params.map((p) => [p, { type: 'string' }])), required: params },
+          params: {
+            type: 'object',
+            properties: Object.fromEntries(params.map((p) => [p, { type: 'string' }])),
+            required: params,
+          },
           returns: { type: 'string' },
         },
       });
       const instructions = 'You write a TSDoc comment for one TypeScript declaration.';
       const input = '## item1\nDeclaration: function `getUserById`\n\n## item2\nDeclaration: function `sumTotals`';
-      const schema = { type: 'object', properties: { items: { type: 'object', properties: { item1: doc(['userId']), item2: doc(['values', 'limit']) } } } };
+      const schema = {
+        type: 'object',
+        properties: {
+          items: { type: 'object', properties: { item1: doc(['userId']), item2: doc(['values', 'limit']) } },
+        },
+      };
       const res = await fetch(`${server.url}/responses`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-5.4-nano', instructions, input: [{ role: 'user', content: input }], text: { format: { type: 'json_schema', name: 'output', schema } } }),
+        body: JSON.stringify({
+          model: 'gpt-5.4-nano',
+          instructions,
+          input: [{ role: 'user', content: input }],
+          text: { format: { type: 'json_schema', name: 'output', schema } },
+        }),
       });
       const body = (await res.json()) as any;
       const text = body.output[0].content[0].text as string;

@@ -45,28 +45,148 @@ export interface SyntheticRepo {
   sourceFiles: number;
 }
 
-const AREAS = ['core', 'billing', 'users', 'orders', 'net', 'util', 'reports', 'storage', 'auth', 'events', 'search', 'media'];
+const AREAS = [
+  'core',
+  'billing',
+  'users',
+  'orders',
+  'net',
+  'util',
+  'reports',
+  'storage',
+  'auth',
+  'events',
+  'search',
+  'media',
+];
 const SUBAREAS = ['', '', 'internal', 'model', 'service', 'format', 'io'];
 const NOUNS = [
-  'user', 'order', 'invoice', 'config', 'token', 'session', 'path', 'record', 'item', 'price', 'range', 'vector',
-  'event', 'message', 'header', 'query', 'route', 'cache', 'account', 'payment', 'report', 'schedule', 'tag', 'address',
-  'customer', 'product', 'shipment', 'ledger', 'metric', 'segment', 'file', 'chunk', 'batch', 'job', 'task', 'policy',
+  'user',
+  'order',
+  'invoice',
+  'config',
+  'token',
+  'session',
+  'path',
+  'record',
+  'item',
+  'price',
+  'range',
+  'vector',
+  'event',
+  'message',
+  'header',
+  'query',
+  'route',
+  'cache',
+  'account',
+  'payment',
+  'report',
+  'schedule',
+  'tag',
+  'address',
+  'customer',
+  'product',
+  'shipment',
+  'ledger',
+  'metric',
+  'segment',
+  'file',
+  'chunk',
+  'batch',
+  'job',
+  'task',
+  'policy',
 ];
 const VERBS = [
-  'get', 'find', 'create', 'update', 'remove', 'parse', 'format', 'validate', 'compute', 'normalize', 'merge', 'resolve',
-  'load', 'save', 'build', 'convert', 'filter', 'sort', 'group', 'count', 'apply', 'render', 'encode', 'decode',
-  'schedule', 'fetch', 'sum', 'clamp', 'split', 'index', 'diff', 'score', 'estimate', 'summarize', 'collect', 'select',
+  'get',
+  'find',
+  'create',
+  'update',
+  'remove',
+  'parse',
+  'format',
+  'validate',
+  'compute',
+  'normalize',
+  'merge',
+  'resolve',
+  'load',
+  'save',
+  'build',
+  'convert',
+  'filter',
+  'sort',
+  'group',
+  'count',
+  'apply',
+  'render',
+  'encode',
+  'decode',
+  'schedule',
+  'fetch',
+  'sum',
+  'clamp',
+  'split',
+  'index',
+  'diff',
+  'score',
+  'estimate',
+  'summarize',
+  'collect',
+  'select',
 ];
-const QUALIFIERS = ['', '', '', 'ById', 'ByName', 'List', 'Total', 'Map', 'ForAccount', 'Safely', 'InRange', 'Batch', 'Keys'];
-const FIELD_NAMES = ['id', 'name', 'amount', 'createdAt', 'status', 'count', 'label', 'owner', 'weight', 'currency', 'active', 'tags'];
+const QUALIFIERS = [
+  '',
+  '',
+  '',
+  'ById',
+  'ByName',
+  'List',
+  'Total',
+  'Map',
+  'ForAccount',
+  'Safely',
+  'InRange',
+  'Batch',
+  'Keys',
+];
+const FIELD_NAMES = [
+  'id',
+  'name',
+  'amount',
+  'createdAt',
+  'status',
+  'count',
+  'label',
+  'owner',
+  'weight',
+  'currency',
+  'active',
+  'tags',
+];
 const FIELD_TYPES: Record<string, string> = {
-  id: 'string', name: 'string', amount: 'number', createdAt: 'Date', status: "'open' | 'closed' | 'pending'", count: 'number',
-  label: 'string', owner: 'string', weight: 'number', currency: 'string', active: 'boolean', tags: 'string[]',
+  id: 'string',
+  name: 'string',
+  amount: 'number',
+  createdAt: 'Date',
+  status: "'open' | 'closed' | 'pending'",
+  count: 'number',
+  label: 'string',
+  owner: 'string',
+  weight: 'number',
+  currency: 'string',
+  active: 'boolean',
+  tags: 'string[]',
 };
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
-const camel = (...parts: string[]) => parts.filter(Boolean).map((p, i) => (i === 0 ? p : cap(p))).join('');
+const camel = (...parts: string[]) =>
+  parts
+    .filter(Boolean)
+    .map((p, i) => (i === 0 ? p : cap(p)))
+    .join('');
 
 interface Param {
   name: string;
@@ -128,9 +248,21 @@ function genBody(rng: Rng, t: FileTypes, ps: Param[], ret: string, throws: boole
   const num = firstOf(ps, 'number');
   const str = firstOf(ps, 'string');
   if (throws) {
-    const guard = num ? `${num} < 0` : str ? `${str}.length === 0` : list ? `${list}.length === 0` : one ? `!${one}.id` : 'false';
+    const guard = num
+      ? `${num} < 0`
+      : str
+        ? `${str}.length === 0`
+        : list
+          ? `${list}.length === 0`
+          : one
+            ? `!${one}.id`
+            : 'false';
     const what = num ?? str ?? list ?? one ?? 'input';
-    lines.push(`  if (${guard}) {`, `    throw new ${rng.pick(['Error', 'RangeError', 'TypeError'])}(\`invalid ${what}: \${String(${what === 'input' ? "'input'" : what})}\`);`, '  }');
+    lines.push(
+      `  if (${guard}) {`,
+      `    throw new ${rng.pick(['Error', 'RangeError', 'TypeError'])}(\`invalid ${what}: \${String(${what === 'input' ? "'input'" : what})}\`);`,
+      '  }',
+    );
   }
   if (isAsync) lines.push(`  await new Promise<void>((resolve) => setTimeout(resolve, ${rng.int(0, 5)}));`);
   const amountField = t.fields.includes('amount') ? 'amount' : t.fields.includes('weight') ? 'weight' : 'id.length';
@@ -138,23 +270,47 @@ function genBody(rng: Rng, t: FileTypes, ps: Param[], ret: string, throws: boole
   switch (inner) {
     case 'number': {
       if (list) {
-        lines.push(`  let total = ${num ?? 0};`, `  for (const entry of ${list}) {`, `    total += entry.${amountField}${num && rng.chance(0.5) ? ` * ${num}` : ''};`, '  }');
+        lines.push(
+          `  let total = ${num ?? 0};`,
+          `  for (const entry of ${list}) {`,
+          `    total += entry.${amountField}${num && rng.chance(0.5) ? ` * ${num}` : ''};`,
+          '  }',
+        );
         lines.push(rng.chance(0.5) ? '  return Math.round(total * 100) / 100;' : '  return total;');
       } else if (num) {
-        lines.push(`  const scaled = ${num} * ${rng.int(2, 12)};`, `  return Math.max(0, Math.min(scaled, ${rng.int(100, 10000)}));`);
+        lines.push(
+          `  const scaled = ${num} * ${rng.int(2, 12)};`,
+          `  return Math.max(0, Math.min(scaled, ${rng.int(100, 10000)}));`,
+        );
       } else {
-        lines.push(`  const base = ${str ? `${str}.length` : one ? `${one}.id.length` : rng.int(1, 9)};`, `  return base * ${rng.int(2, 9)} + ${rng.int(0, 99)};`);
+        lines.push(
+          `  const base = ${str ? `${str}.length` : one ? `${one}.id.length` : rng.int(1, 9)};`,
+          `  return base * ${rng.int(2, 9)} + ${rng.int(0, 99)};`,
+        );
       }
       break;
     }
     case 'string': {
-      const parts = ps.slice(0, 2).map((p) => (p.type === 'string' ? p.name : p.type === t.entity ? `${p.name}.id` : `String(${p.name})`));
-      lines.push(`  const parts = [${parts.join(', ') || "'none'"}];`, `  return parts.join('${rng.pick(['-', ':', '/', ' '])}').${rng.pick(['trim()', 'toLowerCase()', 'toUpperCase()'])};`);
+      const parts = ps
+        .slice(0, 2)
+        .map((p) => (p.type === 'string' ? p.name : p.type === t.entity ? `${p.name}.id` : `String(${p.name})`));
+      lines.push(
+        `  const parts = [${parts.join(', ') || "'none'"}];`,
+        `  return parts.join('${rng.pick(['-', ':', '/', ' '])}').${rng.pick(['trim()', 'toLowerCase()', 'toUpperCase()'])};`,
+      );
       break;
     }
     case 'boolean': {
-      if (one) lines.push(`  if (${one}.id === '') return false;`, `  return ${t.fields.includes('active') ? `${one}.active` : `${one}.id.length > ${num ?? 0}`};`);
-      else if (str) lines.push(`  const pattern = /^[a-z0-9_-]{${rng.int(1, 4)},${rng.int(16, 64)}}$/i;`, `  return pattern.test(${str});`);
+      if (one)
+        lines.push(
+          `  if (${one}.id === '') return false;`,
+          `  return ${t.fields.includes('active') ? `${one}.active` : `${one}.id.length > ${num ?? 0}`};`,
+        );
+      else if (str)
+        lines.push(
+          `  const pattern = /^[a-z0-9_-]{${rng.int(1, 4)},${rng.int(16, 64)}}$/i;`,
+          `  return pattern.test(${str});`,
+        );
       else lines.push(`  return ${ps[0] ? `${ps[0].name} !== undefined && ${ps[0].name} !== null` : 'true'};`);
       break;
     }
@@ -162,7 +318,8 @@ function genBody(rng: Rng, t: FileTypes, ps: Param[], ret: string, throws: boole
       const lookup = firstOf(ps, `Map<string, ${t.entity}>`);
       if (lookup && one) lines.push(`  ${lookup}.set(${one}.id, ${one});`);
       else if (list) lines.push(`  ${list}.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));`);
-      else lines.push(`  console.debug('[${t.entity.toLowerCase()}]', ${ps.map((p) => p.name).join(', ') || "'done'"});`);
+      else
+        lines.push(`  console.debug('[${t.entity.toLowerCase()}]', ${ps.map((p) => p.name).join(', ') || "'done'"});`);
       break;
     }
     default: {
@@ -180,7 +337,13 @@ function genBody(rng: Rng, t: FileTypes, ps: Param[], ret: string, throws: boole
         else lines.push(`  const created = { id: ${str ?? "'new'"} } as ${t.entity};`, '  return created;');
       } else {
         // Record<string, Entity[]>
-        lines.push(`  const groups: Record<string, ${t.entity}[]> = {};`, `  for (const entry of ${list ?? '[]'}) {`, `    (groups[entry.id.slice(0, ${rng.int(1, 3)})] ??= []).push(entry);`, '  }', '  return groups;');
+        lines.push(
+          `  const groups: Record<string, ${t.entity}[]> = {};`,
+          `  for (const entry of ${list ?? '[]'}) {`,
+          `    (groups[entry.id.slice(0, ${rng.int(1, 3)})] ??= []).push(entry);`,
+          '  }',
+          '  return groups;',
+        );
       }
     }
   }
@@ -188,12 +351,24 @@ function genBody(rng: Rng, t: FileTypes, ps: Param[], ret: string, throws: boole
 }
 
 function genFunction(rng: Rng, t: FileTypes, name: string, exported: boolean): string {
-  const rets = ['number', 'string', 'boolean', 'void', `${t.entity}[]`, `${t.entity} | undefined`, t.entity, `Record<string, ${t.entity}[]>`];
+  const rets = [
+    'number',
+    'string',
+    'boolean',
+    'void',
+    `${t.entity}[]`,
+    `${t.entity} | undefined`,
+    t.entity,
+    `Record<string, ${t.entity}[]>`,
+  ];
   const inner = rng.pick(rets);
   const ps = genParams(rng, t, rng.int(exported ? 1 : 0, 4));
   // Bodies that read a list get one: the code stays type-correct.
   const listType = `${t.entity}[]`;
-  const needsList = inner === listType || inner === `Record<string, ${t.entity}[]>` || (inner === `${t.entity} | undefined` && !firstOf(ps, `Map<string, ${t.entity}>`));
+  const needsList =
+    inner === listType ||
+    inner === `Record<string, ${t.entity}[]>` ||
+    (inner === `${t.entity} | undefined` && !firstOf(ps, `Map<string, ${t.entity}>`));
   if (needsList && !firstOf(ps, listType)) {
     ps.unshift({ name: ps.some((p) => p.name === 'entries') ? 'records' : 'entries', type: listType, optional: false });
   }
@@ -278,8 +453,10 @@ export function generateRepo(options: SyntheticOptions): SyntheticRepo {
     }
     files[file] = parts.join('\n');
   }
-  files['package.json'] = `${JSON.stringify({ name: `synthetic-${options.seed}`, version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`;
-  files['tsconfig.json'] = `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', strict: true, noEmit: true }, include: ['src'] }, null, 2)}\n`;
+  files['package.json'] =
+    `${JSON.stringify({ name: `synthetic-${options.seed}`, version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`;
+  files['tsconfig.json'] =
+    `${JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', strict: true, noEmit: true }, include: ['src'] }, null, 2)}\n`;
   return { files, exportedFunctions, sourceFiles: fileCount };
 }
 

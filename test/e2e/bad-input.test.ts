@@ -54,7 +54,8 @@ describe('bad input', () => {
   it('accepts defineConfig from the orchestrate package in agents.config.ts', async () => {
     repo = makeRepo({
       ...SRC,
-      'agents.config.ts': "import { defineConfig } from 'orchestrate';\nexport default defineConfig({ concurrency: 2 });\n",
+      'agents.config.ts':
+        "import { defineConfig } from 'orchestrate';\nexport default defineConfig({ concurrency: 2 });\n",
     });
     const result = await runCli(['-C', repo.dir, '--dry-run', 'add docstrings']);
     expect(result.exitCode).toBe(0);

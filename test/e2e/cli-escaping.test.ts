@@ -24,7 +24,11 @@ afterEach(async () => {
 /** Fails naming the first raw control or bidi character in `text`. */
 function expectNoRaw(text: string, where: string): void {
   const m = RAW.exec(text);
-  expect(m ? `${where} has raw U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m.index}: ${JSON.stringify(text.slice(Math.max(0, m.index - 40), m.index + 20))}` : null).toBeNull();
+  expect(
+    m
+      ? `${where} has raw U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m.index}: ${JSON.stringify(text.slice(Math.max(0, m.index - 40), m.index + 20))}`
+      : null,
+  ).toBeNull();
 }
 
 describe('model and repository text on the terminal (real CLI)', () => {

@@ -45,7 +45,12 @@ describe.skipIf(process.platform === 'win32')('Ctrl-C while a git command runs',
     // The shell is the group's leader and execs the CLI, so the group id is `$$`.
     const args = [CLI, '-C', repo.dir, '--engine', 'offline', '--yes', 'add docstrings to src/math.ts'];
     const child = spawn('sh', ['-c', 'CTRLC_GROUP=$$ exec "$0" "$@"', process.execPath, ...args], {
-      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+      env: {
+        ...process.env,
+        PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+        OPENAI_API_KEY: '',
+        OPENAI_BASE_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -75,10 +75,14 @@ describe('Ctrl-C twice with --json', () => {
       }
       return answer(req);
     });
-    const child = spawn(process.execPath, [CLI, '-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'], {
-      env: { ...process.env, ...fakeEnv(server), OPENAI_AGENTS_DISABLE_TRACING: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, '-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/math.ts'],
+      {
+        env: { ...process.env, ...fakeEnv(server), OPENAI_AGENTS_DISABLE_TRACING: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -55,7 +55,17 @@ describe('help', () => {
   it('--help has examples, defaults, environment variables and exit codes', async () => {
     const r = await runCli(['--help']);
     expect(r.exitCode).toBe(0);
-    for (const heading of ['Examples:', 'Defaults', 'Environment:', 'OPENAI_API_KEY', 'Exit codes:', '--planner <model>', '--worker <model>', '--verifier <model>', '--config <file>']) {
+    for (const heading of [
+      'Examples:',
+      'Defaults',
+      'Environment:',
+      'OPENAI_API_KEY',
+      'Exit codes:',
+      '--planner <model>',
+      '--worker <model>',
+      '--verifier <model>',
+      '--config <file>',
+    ]) {
       expect(r.stdout).toContain(heading);
     }
   });
@@ -85,12 +95,32 @@ describe('model flags and --config', () => {
     repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }));
     const seen = new Set<string>();
     const script = scripted();
-    const rename: Record<string, string> = { 'p-model': 'gpt-5.4', 'w-model': 'gpt-5.4-nano', 'v-model': 'gpt-5.4-mini' };
+    const rename: Record<string, string> = {
+      'p-model': 'gpt-5.4',
+      'w-model': 'gpt-5.4-nano',
+      'v-model': 'gpt-5.4-mini',
+    };
     server = await startFakeOpenAI((req) => {
       seen.add(req.model);
       return script({ ...req, model: rename[req.model] ?? req.model });
     });
-    const r = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--planner', 'p-model', '--worker', 'w-model', '--verifier', 'v-model', 'add docstrings to src/math.ts'], fakeEnv(server));
+    const r = await runCli(
+      [
+        '-C',
+        repo.dir,
+        '--json',
+        '--engine',
+        'openai',
+        '--planner',
+        'p-model',
+        '--worker',
+        'w-model',
+        '--verifier',
+        'v-model',
+        'add docstrings to src/math.ts',
+      ],
+      fakeEnv(server),
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     expect([...seen].sort()).toEqual(['p-model', 'v-model', 'w-model']);
     const report = parseReport(r.stdout);
@@ -101,7 +131,15 @@ describe('model flags and --config', () => {
 
   it('--config <file> is used instead of agents.config.ts; a missing one is E_CONFIG', async () => {
     repo = makeRepo({ 'src/a.ts': SOURCE });
-    const missing = await runCli(['-C', repo.dir, '--json', '--config', path.join(repo.dir, 'nope.config.ts'), '--dry-run', 'add docstrings']);
+    const missing = await runCli([
+      '-C',
+      repo.dir,
+      '--json',
+      '--config',
+      path.join(repo.dir, 'nope.config.ts'),
+      '--dry-run',
+      'add docstrings',
+    ]);
     expect(missing.exitCode).toBe(2);
     expect(jsonError(missing.stdout).code).toBe('E_CONFIG');
     const file = path.join(repo.dir, '..', `${path.basename(repo.dir)}-other.config.mjs`);

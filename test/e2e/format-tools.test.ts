@@ -10,7 +10,10 @@ let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 /** Runs the real CLI offline with --json; checks the user's tree is untouched; returns exit code, report and stderr. */
-async function run(r: TempRepo, task = 'format the code'): Promise<{ exitCode: number; report: Record<string, any>; stderr: string }> {
+async function run(
+  r: TempRepo,
+  task = 'format the code',
+): Promise<{ exitCode: number; report: Record<string, any>; stderr: string }> {
   const before = r.snapshot();
   // As a user runs it: no NODE_PATH (the test runner's package manager sets one to its own store, prettier included).
   const result = await runCli(['-C', r.dir, '--json', task], { NODE_PATH: undefined });
@@ -37,7 +40,11 @@ describe('a repository without a formatter config keeps its own style', () => {
         '}',
         '',
       ].join('\n');
-    repo = makeRepo({ '.editorconfig': 'root = true\n\n[*]\nindent_style = tab\n', 'src/a.ts': file(1), 'src/b.ts': file(2) });
+    repo = makeRepo({
+      '.editorconfig': 'root = true\n\n[*]\nindent_style = tab\n',
+      'src/a.ts': file(1),
+      'src/b.ts': file(2),
+    });
     const { exitCode, report } = await run(repo);
     expect(exitCode).toBe(0);
     const after = show(repo, report.branch, 'src/a.ts');

@@ -14,7 +14,9 @@ const FIXED_RUN_ID = path.join(path.dirname(fileURLToPath(import.meta.url)), '..
 cleanUpAfterEach();
 
 describe('git locks and branch collisions', () => {
-  const SOURCE = { 'src/a.ts': 'export function area(width: number, height: number): number {\n  return width * height;\n}\n' };
+  const SOURCE = {
+    'src/a.ts': 'export function area(width: number, height: number): number {\n  return width * height;\n}\n',
+  };
 
   it('a stale .git/index.lock does not stop a run or undo (they never use your index), and stays as it was', async () => {
     const { repo } = sandbox(SOURCE);
@@ -77,11 +79,17 @@ describe('git locks and branch collisions', () => {
       const stamp = new Date(now + s * 1000).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
       taken.push(`orchestrate/${stamp}-beef`);
     }
-    execFileSync('git', ['update-ref', '--stdin'], { cwd: repo.dir, input: taken.map((b) => `create refs/heads/${b} ${head}\n`).join('') });
+    execFileSync('git', ['update-ref', '--stdin'], {
+      cwd: repo.dir,
+      input: taken.map((b) => `create refs/heads/${b} ${head}\n`).join(''),
+    });
     const refsBefore = repo.git('for-each-ref');
     const before = snapshotUserTree(repo.dir);
 
-    const result = await runCli(['-C', repo.dir, '--json', 'add docstrings'], { NODE_OPTIONS: `--import=${FIXED_RUN_ID}`, ORCHESTRATE_TEST_RUN_SUFFIX: 'beef' });
+    const result = await runCli(['-C', repo.dir, '--json', 'add docstrings'], {
+      NODE_OPTIONS: `--import=${FIXED_RUN_ID}`,
+      ORCHESTRATE_TEST_RUN_SUFFIX: 'beef',
+    });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('[E_BRANCH_EXISTS]');
     const error = JSON.parse(result.stdout).error;

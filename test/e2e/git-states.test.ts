@@ -2,7 +2,18 @@
 // call with a code and what to do; a detached HEAD, a shallow clone, a linked worktree and core.autocrlf work (or fail
 // clearly); run worktrees live outside `.git/` and outside the user's tree, and a killed run's worktree is found again.
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,7 +65,10 @@ describe('a run git cannot branch fails before any model call', () => {
     const fake = await server(scripted());
     const refs = repo.git('for-each-ref');
     const before = repo.snapshot();
-    const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings'], { ...fakeEnv(fake), ...cacheEnv() });
+    const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings'], {
+      ...fakeEnv(fake),
+      ...cacheEnv(),
+    });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(JSON.parse(result.stdout).error.code).toBe('E_BRANCH_BLOCKED');
     expect(result.stderr).toContain('[E_BRANCH_BLOCKED]');
@@ -99,7 +113,7 @@ describe('odd git states that must work', () => {
     noInternalError(review.stderr);
   });
 
-  it("a linked worktree as the target: the run branches from its HEAD, leaves both trees alone, undo from it works", async () => {
+  it('a linked worktree as the target: the run branches from its HEAD, leaves both trees alone, undo from it works', async () => {
     const repo = repoOf();
     const linked = path.join(tempDir('orch-linked-'), 'feature');
     repo.git('worktree', 'add', '--quiet', '-b', 'feature', linked);
@@ -114,10 +128,16 @@ describe('odd git states that must work', () => {
     const report = parseReport(result.stdout);
     expect(report).toMatchObject({ status: 'completed', baseCommit: featureHead, repo: linked });
     // The branch is in the shared repository; the run's own worktree is gone; the user's two trees are as they were.
-    expect(repo.git('diff', '--name-only', featureHead, report.branch).trim().split('\n').sort()).toEqual(['src/a.ts', 'src/b.ts', 'src/math.ts']);
+    expect(repo.git('diff', '--name-only', featureHead, report.branch).trim().split('\n').sort()).toEqual([
+      'src/a.ts',
+      'src/b.ts',
+      'src/math.ts',
+    ]);
     expect(repo.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2);
     expect(repo.snapshot()).toBe(before);
-    expect(execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: linked, encoding: 'utf8' }).trim()).toBe('feature');
+    expect(execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: linked, encoding: 'utf8' }).trim()).toBe(
+      'feature',
+    );
     const undo = await runCli(['undo', report.id, '-C', linked], env);
     expect(undo.exitCode, undo.stderr).toBe(0);
     expect(repo.git('branch', '--list', report.branch).trim()).toBe('');
@@ -139,19 +159,22 @@ describe('odd git states that must work', () => {
     expect(repo.git('show', `${report.branch}:src/a.ts`).endsWith(SOURCE['src/a.ts'])).toBe(true);
   });
 
-  it.runIf(process.getuid?.() === 0)('a repository owned by another user: E_UNSAFE_REPO with the safe.directory command (as root)', async () => {
-    const repo = repoOf();
-    const chownAll = (p: string) => {
-      chownSync(p, 4242, 4242);
-      if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownAll(path.join(p, e));
-    };
-    chownAll(repo.dir);
-    const result = await runCli(['-C', repo.dir, '--json', 'add docstrings'], cacheEnv());
-    expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout).error.code).toBe('E_UNSAFE_REPO');
-    expect(result.stderr).toContain(`git config --global --add safe.directory ${repo.dir}`);
-    noInternalError(result.stderr);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'a repository owned by another user: E_UNSAFE_REPO with the safe.directory command (as root)',
+    async () => {
+      const repo = repoOf();
+      const chownAll = (p: string) => {
+        chownSync(p, 4242, 4242);
+        if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownAll(path.join(p, e));
+      };
+      chownAll(repo.dir);
+      const result = await runCli(['-C', repo.dir, '--json', 'add docstrings'], cacheEnv());
+      expect(result.exitCode).toBe(2);
+      expect(JSON.parse(result.stdout).error.code).toBe('E_UNSAFE_REPO');
+      expect(result.stderr).toContain(`git config --global --add safe.directory ${repo.dir}`);
+      noInternalError(result.stderr);
+    },
+  );
 });
 
 describe('where a run worktree lives', () => {
@@ -164,7 +187,10 @@ describe('where a run worktree lives', () => {
     mkdirSync(path.join(modules, 'vitest'), { recursive: true });
     writeFileSync(path.join(modules, 'vitest', 'package.json'), '{ "name": "vitest", "version": "0.0.0-test" }\n');
     mkdirSync(path.join(modules, 'setup-helper'), { recursive: true });
-    writeFileSync(path.join(modules, 'setup-helper', 'package.json'), '{ "name": "setup-helper", "main": "index.js" }\n');
+    writeFileSync(
+      path.join(modules, 'setup-helper', 'package.json'),
+      '{ "name": "setup-helper", "main": "index.js" }\n',
+    );
     writeFileSync(path.join(modules, 'setup-helper', 'index.js'), 'module.exports = "ok";\n');
     mkdirSync(path.join(modules, '.bin'), { recursive: true });
     const bin = path.join(modules, '.bin', 'vitest');
@@ -209,7 +235,7 @@ describe('where a run worktree lives', () => {
     expect(existsSync(path.join(repo.dir, '.git', 'orchestrate'))).toBe(false);
   });
 
-  it("a run killed with kill -9 leaves its worktree in the cache folder; undo finds and removes it", async () => {
+  it('a run killed with kill -9 leaves its worktree in the cache folder; undo finds and removes it', async () => {
     const repo = repoOf();
     const env = cacheEnv();
     const answer = scripted();
@@ -228,7 +254,10 @@ describe('where a run worktree lives', () => {
     await seen;
     child.kill('SIGKILL');
     await closed;
-    const runId = repo.git('for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrate/').trim().replace('orchestrate/', '');
+    const runId = repo
+      .git('for-each-ref', '--format=%(refname:short)', 'refs/heads/orchestrate/')
+      .trim()
+      .replace('orchestrate/', '');
     expect(runId).not.toBe('');
     const listed = repo.git('worktree', 'list', '--porcelain');
     const worktree = /^worktree (.+)$/gm.exec(listed.split('\n\n')[1] ?? '')?.[1] ?? '';

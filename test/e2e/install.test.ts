@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type Options } from 'execa';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +22,9 @@ import { makeRepo, type TempRepo } from '../helpers/repo.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI_DIR = path.join(ROOT, 'apps', 'cli');
-const NODE_DIR = process.env.ORCHESTRATE_TEST_NODE ? path.dirname(process.env.ORCHESTRATE_TEST_NODE) : path.dirname(process.execPath);
+const NODE_DIR = process.env.ORCHESTRATE_TEST_NODE
+  ? path.dirname(process.env.ORCHESTRATE_TEST_NODE)
+  : path.dirname(process.execPath);
 
 const MATH = `export function add(a: number, b: number): number {
   return a + b;
@@ -38,11 +50,24 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
     if (value === undefined || /^npm_/i.test(key) || key === 'OPENAI_API_KEY' || key === 'OPENAI_BASE_URL') continue;
     env[key] = value;
   }
-  return { ...env, PATH: `${NODE_DIR}${path.delimiter}${env.PATH ?? ''}`, npm_config_update_notifier: 'false', OPENAI_AGENTS_DISABLE_TRACING: '1', ...extra };
+  return {
+    ...env,
+    PATH: `${NODE_DIR}${path.delimiter}${env.PATH ?? ''}`,
+    npm_config_update_notifier: 'false',
+    OPENAI_AGENTS_DISABLE_TRACING: '1',
+    ...extra,
+  };
 }
 
 function run(file: string, args: string[], options: Options = {}) {
-  return execa(file, args, { reject: false, stdin: 'ignore', extendEnv: false, env: cleanEnv(), timeout: 120_000, ...options });
+  return execa(file, args, {
+    reject: false,
+    stdin: 'ignore',
+    extendEnv: false,
+    env: cleanEnv(),
+    timeout: 120_000,
+    ...options,
+  });
 }
 
 let work: string;
@@ -62,7 +87,18 @@ beforeAll(async () => {
   prefix = path.join(work, 'prefix');
   const cache = path.join(work, 'empty-cache');
   mkdirSync(cache);
-  const installed = await run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--cache', cache, '--no-audit', '--no-fund', tarball]);
+  const installed = await run('npm', [
+    'install',
+    '-g',
+    '--prefix',
+    prefix,
+    '--offline',
+    '--cache',
+    cache,
+    '--no-audit',
+    '--no-fund',
+    tarball,
+  ]);
   expect(installed.exitCode, String(installed.stderr)).toBe(0);
   bin = path.join(prefix, 'bin', 'orchestrate');
   pkgDir = path.join(prefix, 'lib', 'node_modules', '@orchestrate', 'cli');
@@ -91,16 +127,23 @@ function chmodTree(dir: string, writable: boolean): void {
 
 describe('the packed orchestrate command', () => {
   it('installs offline with its runtime packages inside and no workspace dependency', () => {
-    const manifest = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     for (const spec of Object.values(manifest.dependencies ?? {})) expect(spec).not.toMatch(/^workspace:/);
     expect(existsSync(path.join(pkgDir, 'src'))).toBe(false);
     // orchestrate's own prettier is a real package with its bin (the formatter runs it in a child process).
-    const prettier = JSON.parse(readFileSync(path.join(pkgDir, 'node_modules', 'prettier', 'package.json'), 'utf8')) as { version: string; bin: string };
+    const prettier = JSON.parse(
+      readFileSync(path.join(pkgDir, 'node_modules', 'prettier', 'package.json'), 'utf8'),
+    ) as { version: string; bin: string };
     expect(existsSync(path.join(pkgDir, 'node_modules', 'prettier', prettier.bin))).toBe(true);
   });
 
   it('ships a prettier whose bin runs', async () => {
-    const prettier = JSON.parse(readFileSync(path.join(pkgDir, 'node_modules', 'prettier', 'package.json'), 'utf8')) as { version: string; bin: string };
+    const prettier = JSON.parse(
+      readFileSync(path.join(pkgDir, 'node_modules', 'prettier', 'package.json'), 'utf8'),
+    ) as { version: string; bin: string };
     const version = await run('node', [path.join(pkgDir, 'node_modules', 'prettier', prettier.bin), '--version']);
     expect(String(version.stdout).trim()).toBe(prettier.version);
     expect(existsSync(path.join(pkgDir, 'node_modules', 'jiti', 'package.json'))).toBe(true);

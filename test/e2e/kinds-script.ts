@@ -106,7 +106,10 @@ export interface KindRunOptions {
 }
 
 /** Makes the repository and the fake server, runs the real CLI with the openai engine, and registers cleanup. */
-export async function runKinds(options: KindRunOptions, onFinished: (fn: () => void | Promise<void>) => void): Promise<KindRun> {
+export async function runKinds(
+  options: KindRunOptions,
+  onFinished: (fn: () => void | Promise<void>) => void,
+): Promise<KindRun> {
   const repo = makeRepo(onePerCall(options.files));
   const server = await startFakeOpenAI(kindHandler(options.script));
   onFinished(async () => {
@@ -117,7 +120,10 @@ export async function runKinds(options: KindRunOptions, onFinished: (fn: () => v
   const args = options.args ?? ['do the task'];
   const [first, ...rest] = args;
   // A subcommand (review) must come first; its options follow it.
-  const argv = first === 'review' ? ['review', ...rest, '-C', repo.dir, '--json', '--engine', 'openai'] : ['-C', repo.dir, '--json', '--engine', 'openai', ...args];
+  const argv =
+    first === 'review'
+      ? ['review', ...rest, '-C', repo.dir, '--json', '--engine', 'openai']
+      : ['-C', repo.dir, '--json', '--engine', 'openai', ...args];
   const result = await runCli(argv, { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url });
   const report = result.stdout.trim() ? parseReport(result.stdout) : null;
   return { repo, server, ...result, report };

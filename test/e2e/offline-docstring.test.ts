@@ -8,7 +8,9 @@ afterEach(() => repo?.cleanup());
 
 describe('offline docstring run', () => {
   it('prints a human summary that says how to look at, merge and delete the branch', async () => {
-    repo = makeRepo({ 'src/a.ts': 'export function parseConfig(text: string): object {\n  return JSON.parse(text);\n}\n' });
+    repo = makeRepo({
+      'src/a.ts': 'export function parseConfig(text: string): object {\n  return JSON.parse(text);\n}\n',
+    });
     const result = await runCli(['-C', repo.dir, 'add docstrings']);
     expect(result.exitCode).toBe(0);
     const branch = /branch: (orchestrate\/\S+)/.exec(result.stdout)?.[1];

@@ -8,19 +8,37 @@ import { CLI, parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
 import { docStep, servedUsage } from './openai-script.js';
 
-const THREE = Array.from({ length: 3 }, (_, i) => `export function h${i}(n: number): number {\n  return n - ${i};\n}\n`).join('\n');
+const THREE = Array.from(
+  { length: 3 },
+  (_, i) => `export function h${i}(n: number): number {\n  return n - ${i};\n}\n`,
+).join('\n');
 
 function handler(req: FakeRequest): FakeReply {
   const props = (req.schema?.properties ?? {}) as Record<string, any>;
-  if (props.steps) return { json: { steps: [{ ...docStep(), paths: ['src/h.ts'] }], unsupported: null }, usage: { input: 500, output: 100 } };
-  if (props.verdicts) return { json: { verdicts: Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, { accept: true, reason: '' }])) }, usage: { input: 300, output: 30 } };
+  if (props.steps)
+    return {
+      json: { steps: [{ ...docStep(), paths: ['src/h.ts'] }], unsupported: null },
+      usage: { input: 500, output: 100 },
+    };
+  if (props.verdicts)
+    return {
+      json: {
+        verdicts: Object.fromEntries(
+          Object.keys(props.verdicts.properties).map((k) => [k, { accept: true, reason: '' }]),
+        ),
+      },
+      usage: { input: 300, output: 30 },
+    };
   const items = props.items?.properties as Record<string, any>;
   const answer = (schema: any) => ({
     summary: 'Subtracts a constant.',
     params: Object.fromEntries(Object.keys(schema.properties.params.properties).map((k) => [k, `The ${k}.`])),
     returns: 'The difference.',
   });
-  return { json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(s)])) }, usage: { input: 400, output: 120, cached: 100 } };
+  return {
+    json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(s)])) },
+    usage: { input: 400, output: 120, cached: 100 },
+  };
 }
 
 describe('--batch: the OpenAI Batch API', () => {
@@ -28,10 +46,13 @@ describe('--batch: the OpenAI Batch API', () => {
     const repo = makeRepo({ 'src/h.ts': THREE, 'agents.config.ts': 'export default { api: { batchPollMs: 20 } };\n' });
     const server = await startFakeOpenAI(handler, { batchPolls: 3 });
     try {
-      const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'], {
-        OPENAI_API_KEY: 'k',
-        OPENAI_BASE_URL: server.url,
-      });
+      const result = await runCli(
+        ['-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'],
+        {
+          OPENAI_API_KEY: 'k',
+          OPENAI_BASE_URL: server.url,
+        },
+      );
       expect(result.exitCode, result.stderr).toBe(0);
       const report = parseReport(result.stdout);
       expect(report.jobs).toEqual({ total: 3, succeeded: 3, failed: 0, skipped: 0 });
@@ -43,7 +64,8 @@ describe('--batch: the OpenAI Batch API', () => {
       // Usage is what each batch line's response reported; workers and verifier at 50 %, the live planner at list price.
       const served = servedUsage(server);
       for (const [model, u] of Object.entries(served)) expect(report.usage[model]).toMatchObject(u);
-      const price = (model: string) => priceUsage(served[model]!, DEFAULTS.prices[model as keyof typeof DEFAULTS.prices]);
+      const price = (model: string) =>
+        priceUsage(served[model]!, DEFAULTS.prices[model as keyof typeof DEFAULTS.prices]);
       expect(report.usage['gpt-5.4'].costUsd).toBeCloseTo(price('gpt-5.4'), 9);
       expect(report.usage['gpt-5.4-nano'].costUsd).toBeCloseTo(price('gpt-5.4-nano') / 2, 9);
       expect(report.usage['gpt-5.4-mini'].costUsd).toBeCloseTo(price('gpt-5.4-mini') / 2, 9);
@@ -61,7 +83,10 @@ describe('--batch --detach, then resume', () => {
     const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
     try {
       const before = repo.snapshot();
-      const first = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', '--batch', '--detach', 'add docstrings to src/h.ts'], env);
+      const first = await runCli(
+        ['-C', repo.dir, '--json', '--engine', 'openai', '--batch', '--detach', 'add docstrings to src/h.ts'],
+        env,
+      );
       expect(first.exitCode, first.stderr).toBe(0);
       const detached = parseReport(first.stdout);
       expect(detached.status).toBe('detached');
@@ -97,13 +122,23 @@ describe('--batch --detach, then resume', () => {
     const env = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url };
     try {
       const before = repo.snapshot();
-      const child = spawn(process.execPath, [CLI, '-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'], {
-        env: { ...process.env, ...env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
-        stdio: 'ignore',
-      });
-      const killed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+      const child = spawn(
+        process.execPath,
+        [CLI, '-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'],
+        {
+          env: { ...process.env, ...env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
+          stdio: 'ignore',
+        },
+      );
+      const killed = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('close', (_code, signal) => resolve(signal)),
+      );
       // Killed once the run has its batch's id on disk (a batch whose creation it never heard back from is a call in flight).
-      const saved = () => existsSync(path.join(repo.dir, '.orchestrate', 'runs')) && readdirSync(path.join(repo.dir, '.orchestrate', 'runs')).some((id) => existsSync(path.join(repo.dir, '.orchestrate', 'runs', id, 'batches.json')));
+      const saved = () =>
+        existsSync(path.join(repo.dir, '.orchestrate', 'runs')) &&
+        readdirSync(path.join(repo.dir, '.orchestrate', 'runs')).some((id) =>
+          existsSync(path.join(repo.dir, '.orchestrate', 'runs', id, 'batches.json')),
+        );
       const watch = setInterval(() => {
         if (saved()) child.kill('SIGKILL');
       }, 5);

@@ -1,6 +1,13 @@
 // A scripted handler for the fake OpenAI server: answers planner, worker and verifier requests (told apart by model)
 // from the JSON schema in the request, with fixed token usage per role, and helpers to read what was served.
-import { startFakeOpenAI, type FakeLogEntry, type FakeReply, type FakeRequest, type FakeServer, type FakeUsage } from '../fake/openai-server.js';
+import {
+  startFakeOpenAI,
+  type FakeLogEntry,
+  type FakeReply,
+  type FakeRequest,
+  type FakeServer,
+  type FakeUsage,
+} from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { runOutcome, type EngineError, type EngineOptions } from '../helpers/engine.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
@@ -83,11 +90,14 @@ export function inputText(req: FakeRequest): string {
   const parts: string[] = [];
   const collect = (content: unknown): void => {
     if (typeof content === 'string') parts.push(content);
-    else if (Array.isArray(content)) content.forEach((c) => collect(typeof c === 'string' ? c : (c?.text ?? c?.content)));
+    else if (Array.isArray(content))
+      content.forEach((c) => collect(typeof c === 'string' ? c : (c?.text ?? c?.content)));
   };
   if (typeof body.input === 'string') parts.push(body.input);
-  else if (Array.isArray(body.input)) body.input.filter((m: any) => m.role === 'user').forEach((m: any) => collect(m.content));
-  if (Array.isArray(body.messages)) body.messages.filter((m: any) => m.role === 'user').forEach((m: any) => collect(m.content));
+  else if (Array.isArray(body.input))
+    body.input.filter((m: any) => m.role === 'user').forEach((m: any) => collect(m.content));
+  if (Array.isArray(body.messages))
+    body.messages.filter((m: any) => m.role === 'user').forEach((m: any) => collect(m.content));
   return parts.join('\n');
 }
 
@@ -151,8 +161,13 @@ export function served(server: FakeServer, role: RoleName): FakeLogEntry[] {
 }
 
 /** What the server served per model: requests (200s) and token counts, as the report's `usage` counts them. */
-export function servedUsage(server: FakeServer): Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number }> {
-  const out: Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number }> = {};
+export function servedUsage(
+  server: FakeServer,
+): Record<string, { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number }> {
+  const out: Record<
+    string,
+    { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number }
+  > = {};
   for (const e of server.log) {
     if (!e.usage) continue;
     const u = (out[e.request.model] ??= { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 });
@@ -165,9 +180,17 @@ export function servedUsage(server: FakeServer): Record<string, { requests: numb
 }
 
 /** USD for usage at the default prices, cached input at the cached rate. */
-export function priced(model: string, u: { inputTokens: number; cachedInputTokens: number; outputTokens: number }): number {
+export function priced(
+  model: string,
+  u: { inputTokens: number; cachedInputTokens: number; outputTokens: number },
+): number {
   const p = PRICES[model]!;
-  return ((u.inputTokens - u.cachedInputTokens) * p.input + u.cachedInputTokens * p.cachedInput + u.outputTokens * p.output) / 1e6;
+  return (
+    ((u.inputTokens - u.cachedInputTokens) * p.input +
+      u.cachedInputTokens * p.cachedInput +
+      u.outputTokens * p.output) /
+    1e6
+  );
 }
 
 /** The CLI environment pointing the openai engine at the fake server. */
@@ -220,7 +243,10 @@ export interface ScenarioOptions {
 }
 
 /** Makes the repository and the server, runs the real CLI with `--json --engine openai`, and registers cleanup. */
-export async function runScenario(options: ScenarioOptions, onFinished: (fn: () => void | Promise<void>) => void): Promise<Scenario> {
+export async function runScenario(
+  options: ScenarioOptions,
+  onFinished: (fn: () => void | Promise<void>) => void,
+): Promise<Scenario> {
   const files = { ...(options.files ?? { 'src/math.ts': MATH_TS }) };
   if (options.config !== undefined) files['agents.config.ts'] = options.config;
   const repo = makeRepo(onePerCall(files));
@@ -233,7 +259,10 @@ export async function runScenario(options: ScenarioOptions, onFinished: (fn: () 
   const before = repo.snapshot();
   const beforeTree = snapshotUserTree(repo.dir);
   const task = options.task ?? 'add docstrings to src/math.ts';
-  const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', ...(options.flags ?? []), task], fakeEnv(server));
+  const result = await runCli(
+    ['-C', repo.dir, '--json', '--engine', 'openai', ...(options.flags ?? []), task],
+    fakeEnv(server),
+  );
   let report: Record<string, any> | null = null;
   if (result.stdout.trim()) report = parseReport(result.stdout);
   return { repo, server, ...result, report, before, beforeTree };
@@ -306,6 +335,9 @@ export function withoutDocs(text: string): string {
 export function onePerCall(files: Record<string, string>): Record<string, string> {
   const config = files['agents.config.ts'];
   if (config?.includes('packing')) return files;
-  const packed = config === undefined ? 'export default { packing: { maxJobs: 1 } };\n' : config.replace('export default {', 'export default { packing: { maxJobs: 1 },');
+  const packed =
+    config === undefined
+      ? 'export default { packing: { maxJobs: 1 } };\n'
+      : config.replace('export default {', 'export default { packing: { maxJobs: 1 },');
   return { ...files, 'agents.config.ts': packed };
 }

@@ -6,15 +6,20 @@ import { makeRepo } from '../helpers/repo.js';
 import { startFakeOpenAI } from '../fake/openai-server.js';
 import { MATH_TS, docStep, fakeEnv, onePerCall, scripted } from './openai-script.js';
 
-describe.concurrent('the planner\'s answer is data', () => {
+describe.concurrent("the planner's answer is data", () => {
   it('the summary shows the warning', async ({ expect, onTestFinished }) => {
     const repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }));
-    const server = await startFakeOpenAI(scripted({ steps: [docStep({ changedSince: 'the last release, probably' })] }));
+    const server = await startFakeOpenAI(
+      scripted({ steps: [docStep({ changedSince: 'the last release, probably' })] }),
+    );
     onTestFinished(async () => {
       await server.close();
       repo.cleanup();
     });
-    const result = await runCli(['-C', repo.dir, '--engine', 'openai', '--yes', 'add docstrings to src/math.ts'], fakeEnv(server));
+    const result = await runCli(
+      ['-C', repo.dir, '--engine', 'openai', '--yes', 'add docstrings to src/math.ts'],
+      fakeEnv(server),
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).toContain('the last release, probably');
   });

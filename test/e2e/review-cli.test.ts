@@ -14,7 +14,10 @@ const addFormats = fromJobs('ajv-formats') as (ajv: unknown) => void;
 
 /** The official SARIF 2.1.0 schema (draft-04) for ajv: its `id` becomes `$id`; patterns are not unicode regexes. */
 function sarifValidator(): Validate {
-  const schema = JSON.parse(readFileSync(new URL('../fixtures/sarif-2.1.0.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(new URL('../fixtures/sarif-2.1.0.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const { $schema: _draft, id, ...rest } = schema;
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
@@ -38,10 +41,19 @@ export function load${n}(${v}: any): number {
 }
 `;
 
-const RULES_HIT = ['eqeqeq', 'no-console-log', 'no-empty-catch', 'no-explicit-any', 'no-secret-literal', 'no-todo', 'no-unused'];
+const RULES_HIT = [
+  'eqeqeq',
+  'no-console-log',
+  'no-empty-catch',
+  'no-explicit-any',
+  'no-secret-literal',
+  'no-todo',
+  'no-unused',
+];
 
 /** 1-based number of the first line at or after line `from` of `text` that contains `needle`. */
-const lineOf = (text: string, needle: string, from = 1) => text.split('\n').findIndex((l, i) => i + 1 >= from && l.includes(needle)) + 1;
+const lineOf = (text: string, needle: string, from = 1) =>
+  text.split('\n').findIndex((l, i) => i + 1 >= from && l.includes(needle)) + 1;
 
 let repo: TempRepo | undefined;
 let out: string | undefined;
@@ -57,7 +69,8 @@ function commitAll(r: TempRepo, message: string): void {
 }
 
 /** Annotations as `file:line ruleId`, sorted. */
-const keys = (report: Record<string, any>) => report.annotations.map((a: any) => `${a.file}:${a.line} ${a.ruleId}`).sort();
+const keys = (report: Record<string, any>) =>
+  report.annotations.map((a: any) => `${a.file}:${a.line} ${a.ruleId}`).sort();
 
 describe('orchestrate review', () => {
   it('annotates only the changed lines of HEAD~1..HEAD, writes valid SARIF and a Markdown summary, commits nothing', async () => {
@@ -72,7 +85,17 @@ describe('orchestrate review', () => {
     const head = repo.git('rev-parse', 'HEAD');
     const before = repo.snapshot();
 
-    const result = await runCli(['review', 'HEAD~1', '-C', repo.dir, '--json', '--sarif', sarifFile, '--markdown', mdFile]);
+    const result = await runCli([
+      'review',
+      'HEAD~1',
+      '-C',
+      repo.dir,
+      '--json',
+      '--sarif',
+      sarifFile,
+      '--markdown',
+      mdFile,
+    ]);
     expect(result.exitCode).toBe(0);
     const report = parseReport(result.stdout);
     expect(report).toMatchObject({ engine: 'offline', branch: null, commits: [], usage: {} });
@@ -106,7 +129,14 @@ describe('orchestrate review', () => {
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const results = sarif.runs[0].results as any[];
     expect(results).toHaveLength(report.annotations.length);
-    expect(results.map((r) => `${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine} ${r.ruleId}`).sort()).toEqual(keys(report));
+    expect(
+      results
+        .map(
+          (r) =>
+            `${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine} ${r.ruleId}`,
+        )
+        .sort(),
+    ).toEqual(keys(report));
 
     expect(existsSync(mdFile)).toBe(true);
     const md = readFileSync(mdFile, 'utf8');
@@ -120,7 +150,7 @@ describe('orchestrate review', () => {
     expect(repo.git('worktree', 'list').trim().split('\n')).toHaveLength(1);
   });
 
-  it("without a range, reviews a feature branch against its merge base with main", async () => {
+  it('without a range, reviews a feature branch against its merge base with main', async () => {
     repo = makeRepo({ 'src/base.ts': issues('x', 1), 'src/shared.ts': 'export const ok = (v: any): unknown => v;\n' });
     repo.git('checkout', '--quiet', '-b', 'feature');
     repo.write('src/one.ts', issues('y', 2));

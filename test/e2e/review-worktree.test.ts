@@ -17,7 +17,11 @@ afterEach(() => {
 
 /** A repository with two commits, then uncommitted work: an unstaged edit, a staged edit and an untracked file, each with a `==`. */
 function repoWithWork(): TempRepo {
-  const r = makeRepo({ 'src/a.ts': CLEAN, 'src/b.ts': CLEAN.replace('one', 'two'), 'src/c.ts': CLEAN.replace('one', 'three') });
+  const r = makeRepo({
+    'src/a.ts': CLEAN,
+    'src/b.ts': CLEAN.replace('one', 'two'),
+    'src/c.ts': CLEAN.replace('one', 'three'),
+  });
   r.write('src/c.ts', `${CLEAN.replace('one', 'three')}export const committed = (v: number): boolean => v == 3;\n`);
   r.git('add', '-A');
   r.git(...IDENTITY, 'commit', '--quiet', '-m', 'committed change');
@@ -28,7 +32,8 @@ function repoWithWork(): TempRepo {
   return r;
 }
 
-const files = (report: Record<string, any>) => [...new Set(report.annotations.map((a: { file: string }) => a.file))].sort();
+const files = (report: Record<string, any>) =>
+  [...new Set(report.annotations.map((a: { file: string }) => a.file))].sort();
 
 describe('reviewing uncommitted changes', () => {
   it('`orchestrate review` includes the working tree, reports the range, leaves the index and files untouched', async () => {
@@ -39,7 +44,13 @@ describe('reviewing uncommitted changes', () => {
     const result = await runCli(['review', '-C', repo.dir, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const report = parseReport(result.stdout);
-    expect(report.reviewed).toMatchObject({ base: head, head, workingTree: true, files: 3, label: `${head.slice(0, 7)}..working tree` });
+    expect(report.reviewed).toMatchObject({
+      base: head,
+      head,
+      workingTree: true,
+      files: 3,
+      label: `${head.slice(0, 7)}..working tree`,
+    });
     expect(files(report)).toEqual(['src/a.ts', 'src/b.ts', 'src/new.ts']);
     expect(repo.snapshot()).toBe(snapshot);
     expect(snapshotUserTree(repo.dir)).toEqual(before);
@@ -58,7 +69,13 @@ describe('reviewing uncommitted changes', () => {
     const result = await runCli(['review', 'HEAD~1..HEAD', '-C', repo.dir, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const report = parseReport(result.stdout);
-    expect(report.reviewed).toMatchObject({ base: parent, head, workingTree: false, files: 1, label: `${parent.slice(0, 7)}..${head.slice(0, 7)}` });
+    expect(report.reviewed).toMatchObject({
+      base: parent,
+      head,
+      workingTree: false,
+      files: 1,
+      label: `${parent.slice(0, 7)}..${head.slice(0, 7)}`,
+    });
     expect(files(report)).toEqual(['src/c.ts']);
   });
 

@@ -31,7 +31,13 @@ describe('orchestrate runs / show', () => {
 
     const json = JSON.parse((await cli(repo, 'runs', '--json')).stdout);
     expect(json).toHaveLength(1);
-    expect(json[0]).toMatchObject({ id, status: 'completed', branch, branchExists: true, jobs: { total: 1, succeeded: 1 } });
+    expect(json[0]).toMatchObject({
+      id,
+      status: 'completed',
+      branch,
+      branchExists: true,
+      jobs: { total: 1, succeeded: 1 },
+    });
 
     const show = await cli(repo, 'show', id);
     expect(show.exitCode).toBe(0);
@@ -40,12 +46,15 @@ describe('orchestrate runs / show', () => {
     expect(shown.report.id).toBe(id);
   });
 
-  it.each([['20990101-000000-beef'], ['../x'], ['a/b']])('show of an unknown or malformed id (%j) is E_USAGE, exit 2', async (id) => {
-    repo = makeRepo({ 'src/a.ts': SOURCE });
-    const result = await cli(repo, 'show', id, '--json');
-    expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout).error.code).toBe('E_USAGE');
-  });
+  it.each([['20990101-000000-beef'], ['../x'], ['a/b']])(
+    'show of an unknown or malformed id (%j) is E_USAGE, exit 2',
+    async (id) => {
+      repo = makeRepo({ 'src/a.ts': SOURCE });
+      const result = await cli(repo, 'show', id, '--json');
+      expect(result.exitCode).toBe(2);
+      expect(JSON.parse(result.stdout).error.code).toBe('E_USAGE');
+    },
+  );
 });
 
 describe('orchestrate apply', () => {
@@ -142,7 +151,17 @@ describe('an interrupted run', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(r.dir, '.git', 'info', 'exclude'), '/.orchestrate/\n');
     const records = [
-      { t: 'start', runId: id, task: 'add docstrings', baseCommit: base, branch, engine: 'offline', pid: 999_999, at: new Date().toISOString(), options: {} },
+      {
+        t: 'start',
+        runId: id,
+        task: 'add docstrings',
+        baseCommit: base,
+        branch,
+        engine: 'offline',
+        pid: 999_999,
+        at: new Date().toISOString(),
+        options: {},
+      },
       { t: 'job', id: 'j1', event: 'started' },
       { t: 'job', id: 'j1', event: 'committed' },
       { t: 'job', id: 'j2', event: 'started' },

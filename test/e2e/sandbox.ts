@@ -7,7 +7,13 @@ import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { parseReport, runCli, type CliResult } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
-import { bytesChanged, changedParts, hashFiles, snapshotUserTree, type UserTreeSnapshot } from '../helpers/user-tree.js';
+import {
+  bytesChanged,
+  changedParts,
+  hashFiles,
+  snapshotUserTree,
+  type UserTreeSnapshot,
+} from '../helpers/user-tree.js';
 import { recordScenario } from '../faults/results.js';
 
 export const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com'];
@@ -65,13 +71,23 @@ function sha256(bytes: Buffer): string {
 export function expectUntouched(repo: TempRepo, before: UserTreeSnapshot, suite: string): void {
   const after = snapshotUserTree(repo.dir);
   const changed = bytesChanged(before, after);
-  recordScenario({ suite, name: expect.getState().currentTestName ?? 'hostile repository', passed: changed === 0, bytesChanged: changed, paidTwice: null });
+  recordScenario({
+    suite,
+    name: expect.getState().currentTestName ?? 'hostile repository',
+    passed: changed === 0,
+    bytesChanged: changed,
+    paidTwice: null,
+  });
   expect(changedParts(before, after)).toEqual([]);
   expect(bytesChanged(before, after)).toBe(0);
 }
 
 /** Runs the CLI with --json and returns the result and the report (failing with stderr when there is none). */
-export async function run(repo: TempRepo, task: string, env: Record<string, string | undefined> = {}): Promise<CliResult & { report: Record<string, any> }> {
+export async function run(
+  repo: TempRepo,
+  task: string,
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult & { report: Record<string, any> }> {
   const result = await runCli(['-C', repo.dir, '--json', task], env);
   expect(result.stdout.trim(), result.stderr).not.toBe('');
   return { ...result, report: parseReport(result.stdout) };

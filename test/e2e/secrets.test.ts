@@ -83,9 +83,16 @@ const CLIENTS_TS = [
 ].join('\n');
 
 describe('secrets end to end', () => {
-  it('keeps prefixed keys, URL passwords, Bearer tokens and short password literals out of every request, code intact', async ({ expect, onTestFinished }) => {
+  it('keeps prefixed keys, URL passwords, Bearer tokens and short password literals out of every request, code intact', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await runScenario(
-      { files: { 'src/clients.ts': CLIENTS_TS }, task: 'add docstrings to src/clients.ts', script: { steps: [docStep({ paths: ['src/clients.ts'] })] } },
+      {
+        files: { 'src/clients.ts': CLIENTS_TS },
+        task: 'add docstrings to src/clients.ts',
+        script: { steps: [docStep({ paths: ['src/clients.ts'] })] },
+      },
       onTestFinished,
     );
     const { repo, server, report } = run;
@@ -94,18 +101,34 @@ describe('secrets end to end', () => {
     const bodies = server.log.map((e) => requestText(e.request));
     for (const value of Object.values(NEUTRAL)) for (const body of bodies) expect(body).not.toContain(value);
     const all = bodies.join('\n');
-    for (const id of ['google-api-key', 'stripe-key', 'npm-token', 'gitlab-token', 'url-password', 'bearer-token', 'password']) {
+    for (const id of [
+      'google-api-key',
+      'stripe-key',
+      'npm-token',
+      'gitlab-token',
+      'url-password',
+      'bearer-token',
+      'password',
+    ]) {
       expect(all).toContain(`[REDACTED:${id}#`);
     }
     const committed = fileAt(repo, report!.branch, 'src/clients.ts');
     expect(withoutDocs(committed)).toBe(CLIENTS_TS);
-    expect((report!.warnings as string[]).find((w) => w.startsWith('redacted '))).toBe('redacted 7 secret-looking strings from model requests');
+    expect((report!.warnings as string[]).find((w) => w.startsWith('redacted '))).toBe(
+      'redacted 7 secret-looking strings from model requests',
+    );
   });
 
-
-  it('sends no secret in any request, still documents the file with its code intact, and reports the secret files', async ({ expect, onTestFinished }) => {
+  it('sends no secret in any request, still documents the file with its code intact, and reports the secret files', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await runScenario(
-      { files: FILES, task: 'add docstrings to src/config.ts', script: { steps: [docStep({ paths: ['src/config.ts'] })] } },
+      {
+        files: FILES,
+        task: 'add docstrings to src/config.ts',
+        script: { steps: [docStep({ paths: ['src/config.ts'] })] },
+      },
       onTestFinished,
     );
     const { repo, server, report } = run;
@@ -123,7 +146,8 @@ describe('secrets end to end', () => {
     }
     // The secret-bearing code was sent, with placeholders in place of the values.
     const all = bodies.join('\n');
-    for (const id of ['aws-key', 'github-token', 'openai-key', 'slack-token', 'private-key', 'secret']) expect(all).toContain(`[REDACTED:${id}#`);
+    for (const id of ['aws-key', 'github-token', 'openai-key', 'slack-token', 'private-key', 'secret'])
+      expect(all).toContain(`[REDACTED:${id}#`);
 
     // The docs are committed against the real text: the code, secrets included, is exactly as it was.
     const committed = fileAt(repo, report!.branch, 'src/config.ts');
@@ -139,7 +163,10 @@ describe('secrets end to end', () => {
     expect(redacted).toMatch(/^redacted \d+ secret-looking strings from model requests$/);
   });
 
-  it('secrets.redact: false sends the code as it is (the check above can fail), secret files stay out all the same', async ({ expect, onTestFinished }) => {
+  it('secrets.redact: false sends the code as it is (the check above can fail), secret files stay out all the same', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await runScenario(
       {
         files: FILES,
@@ -152,7 +179,8 @@ describe('secrets end to end', () => {
     const { server, report } = run;
     expect(run.exitCode, run.stderr).toBe(0);
     const all = server.log.map((e) => requestText(e.request)).join('\n');
-    for (const value of [SECRET.aws, SECRET.github, SECRET.openai, SECRET.slack, SECRET.keyBody, SECRET.password]) expect(all).toContain(value);
+    for (const value of [SECRET.aws, SECRET.github, SECRET.openai, SECRET.slack, SECRET.keyBody, SECRET.password])
+      expect(all).toContain(value);
     for (const value of [SECRET.envOnly, SECRET.sshOnly, SECRET.pemOnly]) expect(all).not.toContain(value);
     expect(all).not.toContain('[REDACTED:');
     expect((report!.warnings as string[]).some((w) => w.startsWith('redacted '))).toBe(false);

@@ -85,12 +85,15 @@ describe('orchestrate undo', () => {
     }
   });
 
-  it.each([['20990101-000000-beef'], ['../../etc'], ['a b']])('an unknown or malformed run id (%j) is a usage error, exit 2', async (id) => {
-    repo = makeRepo({ 'src/a.ts': SOURCE });
-    const before = repo.snapshot();
-    const result = await undo(repo, id);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('E_USAGE');
-    expect(repo.snapshot()).toBe(before);
-  });
+  it.each([['20990101-000000-beef'], ['../../etc'], ['a b']])(
+    'an unknown or malformed run id (%j) is a usage error, exit 2',
+    async (id) => {
+      repo = makeRepo({ 'src/a.ts': SOURCE });
+      const before = repo.snapshot();
+      const result = await undo(repo, id);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('E_USAGE');
+      expect(repo.snapshot()).toBe(before);
+    },
+  );
 });

@@ -45,7 +45,14 @@ export function batchRoutes(host: BatchHost, pollsToComplete = 1) {
         out.push(`{"id": "batch_req_${next++}", "custom_id": "${custom_id}", "response": {`);
         continue;
       }
-      out.push(JSON.stringify({ id: `batch_req_${next++}`, custom_id, response: { status_code: answer.status, request_id: `req_b${next}`, body: answer.body }, error: null }));
+      out.push(
+        JSON.stringify({
+          id: `batch_req_${next++}`,
+          custom_id,
+          response: { status_code: answer.status, request_id: `req_b${next}`, body: answer.body },
+          error: null,
+        }),
+      );
     }
     const id = `file-out-${next++}`;
     files.set(id, { id, purpose: 'batch_output', text: `${out.join('\n')}\n` });
@@ -57,7 +64,11 @@ export function batchRoutes(host: BatchHost, pollsToComplete = 1) {
   return {
     created,
     /** Handles the request if it is a batch route; false otherwise. */
-    async handle(req: http.IncomingMessage, raw: string, send: (status: number, body: unknown, text?: string) => void): Promise<boolean> {
+    async handle(
+      req: http.IncomingMessage,
+      raw: string,
+      send: (status: number, body: unknown, text?: string) => void,
+    ): Promise<boolean> {
       const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
       if (req.method === 'POST' && path === '/v1/files') {
         const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers['content-type'] ?? '');
@@ -67,7 +78,15 @@ export function batchRoutes(host: BatchHost, pollsToComplete = 1) {
         const text = filePart.slice(filePart.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
         const id = `file-${next++}`;
         files.set(id, { id, purpose, text });
-        send(200, { id, object: 'file', bytes: text.length, created_at: 0, filename: 'input.jsonl', purpose, status: 'processed' });
+        send(200, {
+          id,
+          object: 'file',
+          bytes: text.length,
+          created_at: 0,
+          filename: 'input.jsonl',
+          purpose,
+          status: 'processed',
+        });
         return true;
       }
       const content = /^\/v1\/files\/([^/]+)\/content$/.exec(path);
@@ -80,7 +99,16 @@ export function batchRoutes(host: BatchHost, pollsToComplete = 1) {
       if (req.method === 'POST' && path === '/v1/batches') {
         const body = JSON.parse(raw) as { input_file_id: string; endpoint: string };
         const id = `batch_${next++}`;
-        const batch: StoredBatch = { id, input_file_id: body.input_file_id, endpoint: body.endpoint, status: 'validating', output_file_id: null, error_file_id: null, polls: 0, request_counts: { total: 0, completed: 0, failed: 0 } };
+        const batch: StoredBatch = {
+          id,
+          input_file_id: body.input_file_id,
+          endpoint: body.endpoint,
+          status: 'validating',
+          output_file_id: null,
+          error_file_id: null,
+          polls: 0,
+          request_counts: { total: 0, completed: 0, failed: 0 },
+        };
         batches.set(id, batch);
         created.push(id);
         send(200, { object: 'batch', completion_window: '24h', created_at: 0, ...batch });

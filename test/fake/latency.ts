@@ -23,7 +23,9 @@ export function latencyHook(model: LatencyModel): (info: FakeLatencyInfo) => num
 
 // gpt-tokenizer is a dependency of @orchestrate/engine (its estimates use the same tokenizer): resolve it from there.
 const requireFromEngine = createRequire(new URL('../../packages/engine/package.json', import.meta.url));
-const o200k = requireFromEngine('gpt-tokenizer/encoding/o200k_base') as { countTokens(text: string, options?: { disallowedSpecial: Set<string> }): number };
+const o200k = requireFromEngine('gpt-tokenizer/encoding/o200k_base') as {
+  countTokens(text: string, options?: { disallowedSpecial: Set<string> }): number;
+};
 
 /** Special-token text (`<|endoftext|>`) is counted as plain text, as the API bills it; the library would throw. */
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
@@ -38,7 +40,15 @@ function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((c: any) => (typeof c === 'string' ? c : typeof c?.text === 'string' ? c.text : typeof c?.content === 'string' ? c.content : ''))
+      .map((c: any) =>
+        typeof c === 'string'
+          ? c
+          : typeof c?.text === 'string'
+            ? c.text
+            : typeof c?.content === 'string'
+              ? c.content
+              : '',
+      )
       .join('\n');
   }
   return '';
@@ -54,7 +64,10 @@ export function requestTexts(req: FakeRequest): { instructions: string; input: s
   const input: string[] = [];
   if (typeof body.instructions === 'string') instructions.push(body.instructions);
   if (typeof body.input === 'string') input.push(body.input);
-  const messages: any[] = [...(Array.isArray(body.input) ? body.input : []), ...(Array.isArray(body.messages) ? body.messages : [])];
+  const messages: any[] = [
+    ...(Array.isArray(body.input) ? body.input : []),
+    ...(Array.isArray(body.messages) ? body.messages : []),
+  ];
   for (const m of messages) {
     const text = contentText(m?.content);
     if (m?.role === 'system' || m?.role === 'developer') instructions.push(text);

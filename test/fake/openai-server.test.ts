@@ -22,7 +22,10 @@ beforeEach(() => {
 
 function makeRunner(useResponses: boolean, maxRetries = 0) {
   const openAIClient = new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries });
-  const runner = new Runner({ modelProvider: new OpenAIProvider({ openAIClient, useResponses }), tracingDisabled: true });
+  const runner = new Runner({
+    modelProvider: new OpenAIProvider({ openAIClient, useResponses }),
+    tracingDisabled: true,
+  });
   const agent = new Agent({ name: 'fake', instructions: 'be fake', model: 'gpt-4.1-mini', outputType: Out });
   return { runner, agent, openAIClient };
 }
@@ -44,7 +47,10 @@ describe.each([
     expect(entry.request.stream).toBe(false);
     expect(entry.request.model).toBe('gpt-4.1-mini');
     expect(entry.request.schemaName).toBeTypeOf('string');
-    expect(entry.request.schema).toMatchObject({ type: 'object', properties: { a: { type: 'string' }, n: { type: 'number' } } });
+    expect(entry.request.schema).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'string' }, n: { type: 'number' } },
+    });
     expect(entry.usage).toEqual({ input_tokens: 11, output_tokens: 7, cached_tokens: 3 });
 
     const usage = result.rawResponses[0]!.usage;
@@ -134,7 +140,11 @@ describe('openai SDK directly', () => {
 
 describe('fault modes', () => {
   const post = (path: string, body: unknown) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('incomplete: Responses status "incomplete" with the reason, chat finish_reason "length"', async () => {
     server.setHandler(() => ({ text: '{"a": "cut', incomplete: 'max_output_tokens' }));
@@ -169,9 +179,15 @@ describe('fault modes', () => {
 
   it('hang: no answer before the headers, or headers and no body, until the client gives up', async () => {
     server.setHandler(() => ({ hang: 'before-headers' }));
-    await expect(fetch(`${server.url}/responses`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    await expect(
+      fetch(`${server.url}/responses`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(200) }),
+    ).rejects.toThrow();
     server.setHandler(() => ({ hang: 'after-headers' }));
-    const res = await fetch(`${server.url}/responses`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) });
+    const res = await fetch(`${server.url}/responses`, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(300),
+    });
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
     expect(server.log.map((e) => e.fault)).toEqual(['hang', 'hang']);

@@ -3,7 +3,17 @@ import http from 'node:http';
 import { batchRoutes } from './batch-routes.js';
 import type { AddressInfo } from 'node:net';
 import { schemaFaker } from './schema-faker.js';
-import { type Shape, type Usage, chatChunks, chatObject, errorBody, responseObject, responsesEvents, sendJson, sendSse } from './wire.js';
+import {
+  type Shape,
+  type Usage,
+  chatChunks,
+  chatObject,
+  errorBody,
+  responseObject,
+  responsesEvents,
+  sendJson,
+  sendSse,
+} from './wire.js';
 
 /** Deterministic JSON-schema value generator (re-exported from ./schema-faker.js). */
 export { schemaFaker };
@@ -131,7 +141,8 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
           reply = { status: 500, body: errorBody(`fake handler threw: ${String(err)}`, 'server_error') };
         }
         if ('truncated' in reply) return { status: 200, body: null, brokenLine: true };
-        if ('reset' in reply || 'hang' in reply || 'flood' in reply) reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
+        if ('reset' in reply || 'hang' in reply || 'flood' in reply)
+          reply = { status: 500, body: errorBody('fake: no socket faults in a batch', 'server_error') };
         if ('status' in reply) {
           entry.status = reply.status;
           return { status: reply.status, body: reply.body ?? errorBody('fake error', 'server_error') };
@@ -190,7 +201,11 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       if (reply.reset === 'before-headers') res.socket?.destroy();
       else {
         const partial = `{"id":"resp_${n}","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"`;
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(partial.length * 4), 'x-request-id': `req_${n}` });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(partial.length * 4),
+          'x-request-id': `req_${n}`,
+        });
         res.write(partial, () => res.socket?.destroy());
       }
       return;
@@ -198,8 +213,14 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
     if ('flood' in reply) {
       entry.fault = 'flood';
       const chunk = Buffer.alloc(1024 * 1024, 'x');
-      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${n}`, ...(reply.flood === 'declared' ? { 'content-length': String(2 ** 40) } : {}) });
-      res.write(`{"id":"resp_${n}","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"`);
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-request-id': `req_${n}`,
+        ...(reply.flood === 'declared' ? { 'content-length': String(2 ** 40) } : {}),
+      });
+      res.write(
+        `{"id":"resp_${n}","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"`,
+      );
       const pump = () => {
         while (!res.destroyed && res.write(chunk));
         if (!res.destroyed) res.once('drain', pump);
@@ -279,7 +300,11 @@ export const TRUNCATED_BODY = '{"id": "broken", "output": [';
 
 /** Sends `text` as a JSON answer with its exact length. */
 function sendRaw(res: http.ServerResponse, status: number, text: string, n: number): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'x-request-id': `req_${n}` });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    'x-request-id': `req_${n}`,
+  });
   res.end(text);
 }
 
@@ -298,7 +323,6 @@ function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): Fake
     schema: fmt?.schema ?? null,
   };
 }
-
 
 type AnswerReply = Extract<FakeReply, { usage?: FakeUsage }>;
 

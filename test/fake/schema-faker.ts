@@ -20,7 +20,9 @@ function resolveRef(root: Schema, ref: string): Schema {
 }
 
 function isNullSchema(s: Schema): boolean {
-  return s?.type === 'null' || (Array.isArray(s?.enum) && s.enum.length === 1 && s.enum[0] === null) || s?.const === null;
+  return (
+    s?.type === 'null' || (Array.isArray(s?.enum) && s.enum.length === 1 && s.enum[0] === null) || s?.const === null
+  );
 }
 
 function gen(schema: Schema, root: Schema, path: string, depth: number): unknown {
@@ -66,7 +68,8 @@ function gen(schema: Schema, root: Schema, path: string, depth: number): unknown
       const count = typeof schema.maxItems === 'number' ? Math.min(min, schema.maxItems) : min;
       const items: unknown[] = [];
       for (let i = 0; i < count; i++) {
-        const sub = Array.isArray(schema.prefixItems) && i < schema.prefixItems.length ? schema.prefixItems[i] : schema.items;
+        const sub =
+          Array.isArray(schema.prefixItems) && i < schema.prefixItems.length ? schema.prefixItems[i] : schema.items;
         items.push(gen(sub, root, `${path}[${i}]`, depth + 1));
       }
       return items;

@@ -15,7 +15,13 @@ export function errorBody(message: string, type: string) {
   return { error: { message, type, param: null, code: null } };
 }
 
-export function responseObject(n: number, model: string, text: string, u: Usage, shape: Shape = { incomplete: null, noOutput: false }) {
+export function responseObject(
+  n: number,
+  model: string,
+  text: string,
+  u: Usage,
+  shape: Shape = { incomplete: null, noOutput: false },
+) {
   const status = shape.incomplete ? 'incomplete' : 'completed';
   const message = {
     type: 'message',
@@ -43,7 +49,13 @@ export function responseObject(n: number, model: string, text: string, u: Usage,
   };
 }
 
-export function chatObject(n: number, model: string, text: string, u: Usage, shape: Shape = { incomplete: null, noOutput: false }) {
+export function chatObject(
+  n: number,
+  model: string,
+  text: string,
+  u: Usage,
+  shape: Shape = { incomplete: null, noOutput: false },
+) {
   return {
     id: `chatcmpl_${n}`,
     object: 'chat.completion',
@@ -80,7 +92,10 @@ export function splitDeltas(text: string): string[] {
 }
 
 export function responsesEvents(full: ReturnType<typeof responseObject>, text: string): Array<Record<string, unknown>> {
-  const terminal = { type: full.status === 'incomplete' ? 'response.incomplete' : 'response.completed', response: full };
+  const terminal = {
+    type: full.status === 'incomplete' ? 'response.incomplete' : 'response.completed',
+    response: full,
+  };
   const msg = full.output[0];
   if (!msg) {
     const created = { type: 'response.created', response: { ...full, status: 'in_progress', output: [], usage: null } };
@@ -101,7 +116,13 @@ export function responsesEvents(full: ReturnType<typeof responseObject>, text: s
   return events.map((e, i) => ({ ...e, sequence_number: i }));
 }
 
-export function chatChunks(n: number, model: string, text: string, u: Usage, shape: Shape): Array<Record<string, unknown>> {
+export function chatChunks(
+  n: number,
+  model: string,
+  text: string,
+  u: Usage,
+  shape: Shape,
+): Array<Record<string, unknown>> {
   const base = { id: `chatcmpl_${n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
   const choice = (delta: Record<string, unknown>, finish_reason: string | null = null) => ({
     ...base,
@@ -132,7 +153,12 @@ export function sendJson(
   res.end(payload);
 }
 
-export function sendSse(res: http.ServerResponse, n: number, events: Array<Record<string, unknown>>, chat = false): void {
+export function sendSse(
+  res: http.ServerResponse,
+  n: number,
+  events: Array<Record<string, unknown>>,
+  chat = false,
+): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',

@@ -25,13 +25,32 @@ afterAll(async () => {
 
 describe('batch client: refused answers', () => {
   it('not JSON, failing the schema or cut off: each call fails with its fault kind, counted', async () => {
-    const client = createBatchClient({ apiKey: 'k', baseURL: server.url, config: resolveConfig({ api: { batchPollMs: 10 } }) });
+    const client = createBatchClient({
+      apiKey: 'k',
+      baseURL: server.url,
+      config: resolveConfig({ api: { batchPollMs: 10 } }),
+    });
     const call = (model: string) =>
-      client.call({ role: 'worker', model, instructions: 'i', input: 'x', schema: Out, maxOutputTokens: 100, cacheKey: 'k' }).then(
-        () => null,
-        (e: unknown) => e as CallFailed,
-      );
-    const [notJson, schema, cut, fine] = await Promise.all([call('not-json'), call('schema'), call('cut-off'), call('ok')]);
+      client
+        .call({
+          role: 'worker',
+          model,
+          instructions: 'i',
+          input: 'x',
+          schema: Out,
+          maxOutputTokens: 100,
+          cacheKey: 'k',
+        })
+        .then(
+          () => null,
+          (e: unknown) => e as CallFailed,
+        );
+    const [notJson, schema, cut, fine] = await Promise.all([
+      call('not-json'),
+      call('schema'),
+      call('cut-off'),
+      call('ok'),
+    ]);
     expect(fine).toBeNull();
     for (const err of [notJson, schema, cut]) expect(err).toBeInstanceOf(CallFailed);
     expect([notJson?.fault, schema?.fault, cut?.fault]).toEqual(['invalidJson', 'schemaFailures', 'incomplete']);
@@ -40,12 +59,26 @@ describe('batch client: refused answers', () => {
   });
 
   it('a result line that is not JSON fails only its own call, as a refused answer the ladder retries', async () => {
-    const client = createBatchClient({ apiKey: 'k', baseURL: server.url, config: resolveConfig({ api: { batchPollMs: 10 } }) });
+    const client = createBatchClient({
+      apiKey: 'k',
+      baseURL: server.url,
+      config: resolveConfig({ api: { batchPollMs: 10 } }),
+    });
     const call = (model: string) =>
-      client.call({ role: 'worker', model, instructions: 'i', input: 'x', schema: Out, maxOutputTokens: 100, cacheKey: 'k' }).then(
-        (r) => r.output,
-        (e: unknown) => e as CallFailed,
-      );
+      client
+        .call({
+          role: 'worker',
+          model,
+          instructions: 'i',
+          input: 'x',
+          schema: Out,
+          maxOutputTokens: 100,
+          cacheKey: 'k',
+        })
+        .then(
+          (r) => r.output,
+          (e: unknown) => e as CallFailed,
+        );
     const [broken, fine] = await Promise.all([call('broken-line'), call('ok')]);
     expect(fine).toEqual({ summary: 'fine' });
     expect(broken).toBeInstanceOf(CallFailed);

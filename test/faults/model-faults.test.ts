@@ -8,7 +8,17 @@ import { formatSummary } from '@orchestrate/engine';
 import type { FakeReply, FakeRequest } from '../fake/openai-server.js';
 import { bytesChanged, snapshotUserTree } from '../helpers/user-tree.js';
 import { recordScenario } from './results.js';
-import { MATH_TS, MODELS, fileAt, priced, runBranches, runScenario, servedUsage, type Scenario, type ScenarioOptions } from '../e2e/openai-script.js';
+import {
+  MATH_TS,
+  MODELS,
+  fileAt,
+  priced,
+  runBranches,
+  runScenario,
+  servedUsage,
+  type Scenario,
+  type ScenarioOptions,
+} from '../e2e/openai-script.js';
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 const SYMBOLS = ['add', 'divide', 'clamp'] as const;
@@ -61,7 +71,13 @@ async function expectOutcome(expect: any, run: Scenario, expected: Expected): Pr
   expect(run.stderr).not.toMatch(/unhandled/i);
   // The user's tree, index and HEAD are untouched.
   const changed = bytesChanged(run.beforeTree, snapshotUserTree(repo.dir));
-  recordScenario({ suite: 'model-faults', name: expect.getState().currentTestName ?? 'model fault', passed: changed === 0, bytesChanged: changed, paidTwice: null });
+  recordScenario({
+    suite: 'model-faults',
+    name: expect.getState().currentTestName ?? 'model fault',
+    passed: changed === 0,
+    bytesChanged: changed,
+    paidTwice: null,
+  });
   expect(changed).toBe(0);
   expect(repo.snapshot()).toBe(run.before);
   expect(repo.git('status', '--porcelain')).toBe('');
@@ -112,8 +128,16 @@ async function expectOutcome(expect: any, run: Scenario, expected: Expected): Pr
   }
 }
 
-const rateLimited = (headers: Record<string, string>): FakeReply => ({ status: 429, headers, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } });
-const serverError = (status: number, headers: Record<string, string> = {}): FakeReply => ({ status, headers, body: { error: { message: 'The server had an error', type: 'server_error', param: null, code: null } } });
+const rateLimited = (headers: Record<string, string>): FakeReply => ({
+  status: 429,
+  headers,
+  body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+});
+const serverError = (status: number, headers: Record<string, string> = {}): FakeReply => ({
+  status,
+  headers,
+  body: { error: { message: 'The server had an error', type: 'server_error', param: null, code: null } },
+});
 const huge = `{"summary": "${'Divides. '.repeat(350_000)}"}`; // ~3 MB of text
 
 /** A `before` script: verifier requests judging more than `max` jobs get text that is not JSON. */
@@ -136,7 +160,13 @@ const CASES: Case[] = [
     name: '429 storm with retry-after-ms / retry-after: retried, completed',
     options: {
       config: 'export default { concurrency: 4 };\n',
-      script: { worker: perAttempt({ add: [rateLimited({ 'retry-after-ms': '20' }), rateLimited({ 'retry-after': '0' }), undefined], divide: [rateLimited({ 'retry-after-ms': '20' }), rateLimited({ 'retry-after-ms': '10' }), undefined], clamp: [rateLimited({ 'retry-after': '0' }), undefined] }) },
+      script: {
+        worker: perAttempt({
+          add: [rateLimited({ 'retry-after-ms': '20' }), rateLimited({ 'retry-after': '0' }), undefined],
+          divide: [rateLimited({ 'retry-after-ms': '20' }), rateLimited({ 'retry-after-ms': '10' }), undefined],
+          clamp: [rateLimited({ 'retry-after': '0' }), undefined],
+        }),
+      },
     },
     expected: { exitCode: 0, faults: { rateLimited: 5 } },
   },
@@ -144,32 +174,71 @@ const CASES: Case[] = [
     name: '500 / 503: retried; a 500 that persists fails its job',
     options: {
       script: {
-        worker: perAttempt({ divide: [serverError(503, { 'retry-after': '0' }), serverError(500, { 'retry-after-ms': '10' }), undefined], add: [serverError(500, { 'retry-after-ms': '10' })] }),
+        worker: perAttempt({
+          divide: [serverError(503, { 'retry-after': '0' }), serverError(500, { 'retry-after-ms': '10' }), undefined],
+          add: [serverError(500, { 'retry-after-ms': '10' })],
+        }),
         before: (() => {
           let verifier = 0;
-          return (req) => (req.model === MODELS.verifier && verifier++ === 0 ? serverError(503, { 'retry-after-ms': '10' }) : undefined);
+          return (req) =>
+            req.model === MODELS.verifier && verifier++ === 0
+              ? serverError(503, { 'retry-after-ms': '10' })
+              : undefined;
         })(),
       },
     },
-    expected: { exitCode: 1, failed: { add: /^worker: the API failed with 500 after 2 retries: / }, faults: { serverErrors: 6 } },
+    expected: {
+      exitCode: 1,
+      failed: { add: /^worker: the API failed with 500 after 2 retries: / },
+      faults: { serverErrors: 6 },
+    },
   },
   {
     name: 'connection resets (before the headers, mid-body): retried; resets that persist fail the job',
-    options: { script: { worker: perAttempt({ add: [{ reset: 'before-headers' }, undefined], divide: [{ reset: 'mid-body' }, undefined], clamp: [{ reset: 'mid-body' }] }) } },
-    expected: { exitCode: 1, failed: { clamp: /^worker: could not reach the API \(after 2 retries\): / }, faults: { connectionErrors: 5 } },
+    options: {
+      script: {
+        worker: perAttempt({
+          add: [{ reset: 'before-headers' }, undefined],
+          divide: [{ reset: 'mid-body' }, undefined],
+          clamp: [{ reset: 'mid-body' }],
+        }),
+      },
+    },
+    expected: {
+      exitCode: 1,
+      failed: { clamp: /^worker: could not reach the API \(after 2 retries\): / },
+      faults: { connectionErrors: 5 },
+    },
   },
   {
     name: 'a 200 answer whose JSON body is truncated: retried like a 5xx; one that persists fails its job, counted',
-    options: { script: { worker: perAttempt({ divide: [{ truncated: true }, undefined], add: [{ truncated: true }] }) } },
-    expected: { exitCode: 1, failed: { add: /^worker: the API's answer was cut off \(its JSON body ended early\) after 2 retries$/ }, faults: { truncatedBody: 4 } },
+    options: {
+      script: { worker: perAttempt({ divide: [{ truncated: true }, undefined], add: [{ truncated: true }] }) },
+    },
+    expected: {
+      exitCode: 1,
+      failed: { add: /^worker: the API's answer was cut off \(its JSON body ended early\) after 2 retries$/ },
+      faults: { truncatedBody: 4 },
+    },
   },
   {
     name: 'hangs past api.timeoutMs (before and after the headers): retried; a hang that persists fails the job',
     options: {
       config: 'export default { api: { timeoutMs: 4000, maxRetries: 1 } };\n',
-      script: { worker: perAttempt({ add: [{ hang: 'before-headers' }, undefined], divide: [{ hang: 'after-headers' }, undefined], clamp: [{ hang: 'before-headers' }] }) },
+      script: {
+        worker: perAttempt({
+          add: [{ hang: 'before-headers' }, undefined],
+          divide: [{ hang: 'after-headers' }, undefined],
+          clamp: [{ hang: 'before-headers' }],
+        }),
+      },
     },
-    expected: { exitCode: 1, failed: { clamp: /^worker: the request timed out \(4000 ms per attempt, 1 retry\)$/ }, faults: { timeouts: 4 }, atLeast: true },
+    expected: {
+      exitCode: 1,
+      failed: { clamp: /^worker: the request timed out \(4000 ms per attempt, 1 retry\)$/ },
+      faults: { timeouts: 4 },
+      atLeast: true,
+    },
   },
   {
     name: 'output that is not JSON: retried with the reason, and the job succeeds',
@@ -178,30 +247,60 @@ const CASES: Case[] = [
   },
   {
     name: 'output that is never JSON fails its job once the ladder is spent (here: one retry, no escalation)',
-    options: { config: 'export default { ladder: { escalate: false } };\n', script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer' }] }) } },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model's output was not valid JSON \(after 2 attempts\)$/ }, faults: { invalidJson: 2 } },
+    options: {
+      config: 'export default { ladder: { escalate: false } };\n',
+      script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer' }] }) },
+    },
+    expected: {
+      exitCode: 1,
+      failed: { divide: /^worker: the model's output was not valid JSON \(after 2 attempts\)$/ },
+      faults: { invalidJson: 2 },
+    },
   },
   {
     name: 'output that fails the schema: retried, and the job succeeds',
-    options: { script: { worker: perAttempt({ divide: [{ json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }, undefined] }) } },
+    options: {
+      script: {
+        worker: perAttempt({
+          divide: [{ json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }, undefined],
+        }),
+      },
+    },
     expected: { exitCode: 0, faults: { schemaFailures: 1 } },
   },
   {
     name: 'a Responses answer cut off at max_output_tokens counts as cut off, not as invalid JSON, and is retried',
-    options: { script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer', incomplete: 'max_output_tokens' }, undefined] }) } },
+    options: {
+      script: {
+        worker: perAttempt({
+          divide: [{ text: '{"summary": "Divides the numer', incomplete: 'max_output_tokens' }, undefined],
+        }),
+      },
+    },
     expected: { exitCode: 0, faults: { incomplete: 1 } },
   },
   {
     name: 'a chat completion cut off (finish_reason length) counts as cut off; one that stays cut off fails its job',
     options: {
       config: "export default { api: { wire: 'chat_completions' }, ladder: { escalate: false } };\n",
-      script: { worker: perAttempt({ divide: [{ text: '{"summary": "Divides the numer', incomplete: 'length' }, undefined], clamp: [{ text: '', incomplete: 'length' }] }) },
+      script: {
+        worker: perAttempt({
+          divide: [{ text: '{"summary": "Divides the numer', incomplete: 'length' }, undefined],
+          clamp: [{ text: '', incomplete: 'length' }],
+        }),
+      },
     },
-    expected: { exitCode: 1, failed: { clamp: /^worker: the model's output was cut off \(finish_reason: length\) \(after 2 attempts\)$/ }, faults: { incomplete: 3 } },
+    expected: {
+      exitCode: 1,
+      failed: { clamp: /^worker: the model's output was cut off \(finish_reason: length\) \(after 2 attempts\)$/ },
+      faults: { incomplete: 3 },
+    },
   },
   {
     name: 'empty output (no message, empty text): retried, and the jobs succeed',
-    options: { script: { worker: perAttempt({ divide: [{ noOutput: true }, undefined], clamp: [{ text: '' }, undefined] }) } },
+    options: {
+      script: { worker: perAttempt({ divide: [{ noOutput: true }, undefined], clamp: [{ text: '' }, undefined] }) },
+    },
     expected: { exitCode: 0, faults: { emptyOutput: 2 } },
   },
   {
@@ -215,7 +314,11 @@ const CASES: Case[] = [
     options: { script: { before: verifierNotJsonOver(0) } },
     expected: {
       exitCode: 1,
-      failed: { add: /^verifier call failed: the model's output was not valid JSON$/, divide: /^verifier call failed: the model's output was not valid JSON$/, clamp: /^verifier call failed: the model's output was not valid JSON$/ },
+      failed: {
+        add: /^verifier call failed: the model's output was not valid JSON$/,
+        divide: /^verifier call failed: the model's output was not valid JSON$/,
+        clamp: /^verifier call failed: the model's output was not valid JSON$/,
+      },
       // 3 jobs, retried (2), halves of 2 and 1, the 2 split into 1 and 1.
       faults: { invalidJson: 6 },
     },
@@ -223,7 +326,11 @@ const CASES: Case[] = [
   {
     name: 'huge output (megabytes of text) is refused before it is parsed',
     options: { script: { worker: perAttempt({ divide: [{ text: huge }] }) } },
-    expected: { exitCode: 1, failed: { divide: /^worker: the model's output was too large \(\d+ KB; at most 200 KB is accepted\)$/ }, faults: { oversizedOutput: 1 } },
+    expected: {
+      exitCode: 1,
+      failed: { divide: /^worker: the model's output was too large \(\d+ KB; at most 200 KB is accepted\)$/ },
+      faults: { oversizedOutput: 1 },
+    },
   },
 ];
 
@@ -233,11 +340,20 @@ describe.concurrent('model-side faults end to end', () => {
     await expectOutcome(expect, run, expected);
   });
 
-  it('a planner answer cut off stops the run cleanly: exit 2, E_MODEL with the reason, nothing created', async ({ expect, onTestFinished }) => {
+  it('a planner answer cut off stops the run cleanly: exit 2, E_MODEL with the reason, nothing created', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const cut: FakeReply = { text: '{"steps": [{"kind": "docstring", "vari', incomplete: 'max_output_tokens' };
-    const run = await runScenario({ script: { before: (req) => (req.model === MODELS.planner ? cut : undefined) } }, onTestFinished);
+    const run = await runScenario(
+      { script: { before: (req) => (req.model === MODELS.planner ? cut : undefined) } },
+      onTestFinished,
+    );
     await expectOutcome(expect, run, { exitCode: 2, faults: {} }); // a planner failure writes no report (only the journal)
-    expect(JSON.parse(run.stdout).error).toEqual({ code: 'E_MODEL', message: "The planner call failed: the model's output was cut off (max_output_tokens)" });
+    expect(JSON.parse(run.stdout).error).toEqual({
+      code: 'E_MODEL',
+      message: "The planner call failed: the model's output was cut off (max_output_tokens)",
+    });
     expect(run.stderr).toContain("the model's output was cut off (max_output_tokens)");
     expect(runBranches(run.repo)).toEqual([]);
     expect(run.server.log.filter((e) => e.request.model !== MODELS.planner)).toHaveLength(0);

@@ -19,12 +19,21 @@ afterAll(async () => {
 });
 
 /** A fresh client (fresh counts) on the given wire, answering with `replies` in order (the last one repeats). */
-function clientFor(replies: FakeReply[], options: { wire?: 'responses' | 'chat_completions'; maxRetries?: number; timeoutMs?: number } = {}) {
+function clientFor(
+  replies: FakeReply[],
+  options: { wire?: 'responses' | 'chat_completions'; maxRetries?: number; timeoutMs?: number } = {},
+) {
   const model = `m-${Math.random().toString(36).slice(2)}`;
   let n = 0;
   const own = (req: { model: string }) => req.model === model;
   handlers.push((req) => (own(req) ? replies[Math.min(n++, replies.length - 1)]! : undefined));
-  const config = resolveConfig({ api: { wire: options.wire ?? 'responses', maxRetries: options.maxRetries ?? 2, timeoutMs: options.timeoutMs ?? 5_000 } });
+  const config = resolveConfig({
+    api: {
+      wire: options.wire ?? 'responses',
+      maxRetries: options.maxRetries ?? 2,
+      timeoutMs: options.timeoutMs ?? 5_000,
+    },
+  });
   const client = createOpenAIClient({ apiKey: 'k', baseURL: server.url, config });
   return { client, model, requests: () => server.log.filter((e) => own(e.request)) };
 }
@@ -33,7 +42,16 @@ const handlers: ((req: { model: string }) => FakeReply | undefined)[] = [];
 beforeAll(() => server.setHandler((req) => handlers.map((h) => h(req)).find((r) => r !== undefined) ?? OK));
 
 async function call(client: ModelClient, model: string, validate?: 'parts'): Promise<unknown> {
-  const result = await client.call({ role: 'worker', model, instructions: 'i', input: 'x', schema: Out, maxOutputTokens: 100, cacheKey: 'k', ...(validate ? { validate } : {}) });
+  const result = await client.call({
+    role: 'worker',
+    model,
+    instructions: 'i',
+    input: 'x',
+    schema: Out,
+    maxOutputTokens: 100,
+    cacheKey: 'k',
+    ...(validate ? { validate } : {}),
+  });
   return result.output;
 }
 
@@ -50,7 +68,11 @@ const fast = { 'retry-after-ms': '5' };
 
 describe.concurrent('openai client: model-side faults', () => {
   it('429s with retry-after-ms / retry-after are retried and counted', async () => {
-    const { client, model, requests } = clientFor([{ status: 429, headers: fast }, { status: 429, headers: { 'retry-after': '0' } }, OK]);
+    const { client, model, requests } = clientFor([
+      { status: 429, headers: fast },
+      { status: 429, headers: { 'retry-after': '0' } },
+      OK,
+    ]);
     expect(await call(client, model)).toEqual({ summary: 'fine' });
     expect(requests().map((e) => e.status)).toEqual([429, 429, 200]);
     expect(client.faults!()).toEqual({ rateLimited: 2 });
@@ -100,12 +122,15 @@ describe.concurrent('openai client: model-side faults', () => {
     }
   });
 
-  it.for(['responses', 'chat_completions'] as const)('a 200 answer with a truncated JSON body is retried like a 5xx and counted (%s)', async (wire) => {
-    const retried = clientFor([{ truncated: true }, OK], { wire });
-    expect(await call(retried.client, retried.model)).toEqual({ summary: 'fine' });
-    expect(retried.requests().map((e) => e.fault ?? e.status)).toEqual(['truncated', 200]);
-    expect(retried.client.faults!()).toEqual({ truncatedBody: 1 });
-  });
+  it.for(['responses', 'chat_completions'] as const)(
+    'a 200 answer with a truncated JSON body is retried like a 5xx and counted (%s)',
+    async (wire) => {
+      const retried = clientFor([{ truncated: true }, OK], { wire });
+      expect(await call(retried.client, retried.model)).toEqual({ summary: 'fine' });
+      expect(retried.requests().map((e) => e.fault ?? e.status)).toEqual(['truncated', 200]);
+      expect(retried.client.faults!()).toEqual({ truncatedBody: 1 });
+    },
+  );
 
   it('a truncated body that persists fails the call with one line, after the retries, counted each time', async () => {
     const { client, model, requests } = clientFor([{ truncated: true }], { maxRetries: 1 });
@@ -119,21 +144,38 @@ describe.concurrent('openai client: model-side faults', () => {
 
   it('a hang before the headers or after them times out, is retried, and a hang that persists fails the call', async () => {
     // One retry to spare: on a loaded machine the good answer may time out too.
-    const retried = clientFor([{ hang: 'before-headers' }, { hang: 'after-headers' }, OK], { timeoutMs: 1000, maxRetries: 3 });
+    const retried = clientFor([{ hang: 'before-headers' }, { hang: 'after-headers' }, OK], {
+      timeoutMs: 1000,
+      maxRetries: 3,
+    });
     expect(await call(retried.client, retried.model)).toEqual({ summary: 'fine' });
     expect(retried.client.faults!().timeouts).toBeGreaterThanOrEqual(2);
     expect(Object.keys(retried.client.faults!())).toEqual(['timeouts']);
     const failed = clientFor([{ hang: 'before-headers' }], { timeoutMs: 500, maxRetries: 1 });
-    expect((await failure(failed.client, failed.model)).message).toBe('the request timed out (500 ms per attempt, 1 retry)');
+    expect((await failure(failed.client, failed.model)).message).toBe(
+      'the request timed out (500 ms per attempt, 1 retry)',
+    );
     expect(failed.client.faults!()).toEqual({ timeouts: 2 });
   });
 
   it('an aborted call is not a fault', async () => {
     const { client, model } = clientFor([{ hang: 'before-headers' }]);
     const controller = new AbortController();
-    const pending = client.call({ role: 'worker', model, instructions: 'i', input: 'x', schema: Out, maxOutputTokens: 100, cacheKey: 'k', signal: controller.signal });
+    const pending = client.call({
+      role: 'worker',
+      model,
+      instructions: 'i',
+      input: 'x',
+      schema: Out,
+      maxOutputTokens: 100,
+      cacheKey: 'k',
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
-    const err = await pending.then(() => null, (e: unknown) => e);
+    const err = await pending.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CallFailed);
     expect(client.faults!()).toEqual({});
   });
@@ -142,16 +184,36 @@ describe.concurrent('openai client: model-side faults', () => {
     const cases: [string, FakeReply, RegExp, string][] = [
       ['invalid JSON', { text: '{"summary": "unterminated' }, /^the model's output was not valid JSON$/, 'invalidJson'],
       ['schema failure', { json: { nope: 1 } }, /^the model's output failed its schema/, 'schemaFailures'],
-      ['cut off', { text: '{"summary": "trunc', incomplete: 'max_output_tokens' }, wire === 'responses' ? /^the model's output was cut off \(max_output_tokens\)$/ : /^the model's output was cut off \(finish_reason: length\)$/, 'incomplete'],
-      ['cut off with no text', { text: '', incomplete: 'max_output_tokens' }, /^the model's output was cut off/, 'incomplete'],
+      [
+        'cut off',
+        { text: '{"summary": "trunc', incomplete: 'max_output_tokens' },
+        wire === 'responses'
+          ? /^the model's output was cut off \(max_output_tokens\)$/
+          : /^the model's output was cut off \(finish_reason: length\)$/,
+        'incomplete',
+      ],
+      [
+        'cut off with no text',
+        { text: '', incomplete: 'max_output_tokens' },
+        /^the model's output was cut off/,
+        'incomplete',
+      ],
       ['no message', { noOutput: true }, /^the model returned no output$/, 'emptyOutput'],
       ['empty text', { text: '  ' }, /^the model returned no output$/, 'emptyOutput'],
-      ['huge text', { text: `{"summary": "${'x'.repeat(3_000_000)}"}` }, /^the model's output was too large \(3000 KB; at most 200 KB is accepted\)$/, 'oversizedOutput'],
+      [
+        'huge text',
+        { text: `{"summary": "${'x'.repeat(3_000_000)}"}` },
+        /^the model's output was too large \(3000 KB; at most 200 KB is accepted\)$/,
+        'oversizedOutput',
+      ],
     ];
     it.for(cases)('%s fails the call with one line, counted, usage kept', async ([, reply, message, kind]) => {
       // A packed call (`parts`) takes any JSON, so only a whole call can fail its schema.
       for (const validate of kind === 'schemaFailures' ? [undefined] : ([undefined, 'parts'] as const)) {
-        const { client, model, requests } = clientFor([{ ...reply, usage: { input: 10, output: 20, cached: 0 } } as FakeReply], { wire });
+        const { client, model, requests } = clientFor(
+          [{ ...reply, usage: { input: 10, output: 20, cached: 0 } } as FakeReply],
+          { wire },
+        );
         const err = await failure(client, model, validate);
         expect(err.message).toMatch(message);
         expect(err.fault).toBe(kind);

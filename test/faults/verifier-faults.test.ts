@@ -9,7 +9,10 @@ const SOURCE = NAMES.map((n, i) => `export function ${n}(x: number): number {\n 
 const keysOf = (req: FakeRequest) => Object.keys(req.schema?.properties?.verdicts?.properties ?? {}).length;
 
 describe('verifier faults', () => {
-  it('a batch of 13 whose verifier answers are not JSON above 4 jobs: retried, split 7/6, then 4/3 and 3/3; all 13 verified', async ({ expect, onTestFinished }) => {
+  it('a batch of 13 whose verifier answers are not JSON above 4 jobs: retried, split 7/6, then 4/3 and 3/3; all 13 verified', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await runScenario(
       {
         files: { 'src/many.ts': SOURCE },
@@ -18,7 +21,8 @@ describe('verifier faults', () => {
         task: 'add docstrings to src/many.ts',
         script: {
           steps: [docStep({ paths: ['src/many.ts'] })],
-          before: (req) => (req.model === MODELS.verifier && keysOf(req) > 4 ? { text: 'All 13 look fine.' } : undefined),
+          before: (req) =>
+            req.model === MODELS.verifier && keysOf(req) > 4 ? { text: 'All 13 look fine.' } : undefined,
         },
       },
       onTestFinished,

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { snapshotUserTree } from './user-tree.js';
 
-export { bytesChanged, changedParts, hashFiles, snapshotUserTree, type TreeEntry, type UserTreeSnapshot } from './user-tree.js';
+export {
+  bytesChanged,
+  changedParts,
+  hashFiles,
+  snapshotUserTree,
+  type TreeEntry,
+  type UserTreeSnapshot,
+} from './user-tree.js';
 
 /** A temporary git repository for a test. */
 export interface TempRepo {

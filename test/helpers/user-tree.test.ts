@@ -24,14 +24,39 @@ describe('snapshotUserTree / bytesChanged', () => {
   });
 
   it.each([
-    ['a working-tree edit', (r: TempRepo) => r.write('src/a.ts', 'export const a = 2;\n'), ['status', 'files:src/a.ts']],
+    [
+      'a working-tree edit',
+      (r: TempRepo) => r.write('src/a.ts', 'export const a = 2;\n'),
+      ['status', 'files:src/a.ts'],
+    ],
     ['an untracked file', (r: TempRepo) => r.write('new.txt', 'x'), ['status', 'files:new.txt']],
-    ['a staged change', (r: TempRepo) => { r.write('src/a.ts', 'export const a = 3;\n'); r.git('add', 'src/a.ts'); }, ['status', 'staged', 'indexSha256', 'files:src/a.ts']],
+    [
+      'a staged change',
+      (r: TempRepo) => {
+        r.write('src/a.ts', 'export const a = 3;\n');
+        r.git('add', 'src/a.ts');
+      },
+      ['status', 'staged', 'indexSha256', 'files:src/a.ts'],
+    ],
     ['a new commit', (r: TempRepo) => r.git(...IDENTITY, 'commit', '--quiet', '--allow-empty', '-m', 'x'), ['head']],
     ['a branch switch', (r: TempRepo) => r.git('checkout', '--quiet', '-b', 'side'), ['symbolicHead']],
-    ['a stash', (r: TempRepo) => { r.write('src/a.ts', 'export const a = 4;\n'); r.git(...IDENTITY, 'stash', '--quiet'); }, ['indexSha256', 'stash']],
+    [
+      'a stash',
+      (r: TempRepo) => {
+        r.write('src/a.ts', 'export const a = 4;\n');
+        r.git(...IDENTITY, 'stash', '--quiet');
+      },
+      ['indexSha256', 'stash'],
+    ],
     ['a mode change', (r: TempRepo) => chmodSync(path.join(r.dir, 'src/a.ts'), 0o755), ['status', 'files:src/a.ts']],
-    ['a symlink retargeted', (r: TempRepo) => { unlinkSync(path.join(r.dir, 'link')); symlinkSync('elsewhere', path.join(r.dir, 'link')); }, ['status', 'files:link']],
+    [
+      'a symlink retargeted',
+      (r: TempRepo) => {
+        unlinkSync(path.join(r.dir, 'link'));
+        symlinkSync('elsewhere', path.join(r.dir, 'link'));
+      },
+      ['status', 'files:link'],
+    ],
   ] as const)('sees %s', (_name, change, parts) => {
     repo = makeRepo({ 'src/a.ts': 'export const a = 1;\n' });
     symlinkSync('src/a.ts', path.join(repo.dir, 'link'));

@@ -36,7 +36,12 @@ const OWN = new Set(['.git', '.orchestrate']);
 export function snapshotUserTree(dir: string): UserTreeSnapshot {
   const git = (...args: string[]): string => {
     try {
-      return execFileSync('git', ['--no-optional-locks', ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+      return execFileSync('git', ['--no-optional-locks', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 1 << 28,
+      });
     } catch {
       return '';
     }
@@ -79,7 +84,8 @@ export function bytesChanged(a: UserTreeSnapshot, b: UserTreeSnapshot): number {
 /** The names of what differs between two snapshots (fields, and `files:<path>`), for readable assertion messages. */
 export function changedParts(a: UserTreeSnapshot, b: UserTreeSnapshot): string[] {
   const out: string[] = [];
-  for (const key of ['status', 'staged', 'indexSha256', 'head', 'symbolicHead', 'stash'] as const) if (a[key] !== b[key]) out.push(key);
+  for (const key of ['status', 'staged', 'indexSha256', 'head', 'symbolicHead', 'stash'] as const)
+    if (a[key] !== b[key]) out.push(key);
   for (const file of [...new Set([...Object.keys(a.files), ...Object.keys(b.files)])].sort()) {
     if (JSON.stringify(a.files[file]) !== JSON.stringify(b.files[file])) out.push(`files:${file}`);
   }

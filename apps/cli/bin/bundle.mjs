@@ -10,7 +10,17 @@
 // - installed from the tarball of `npm pack` (no src/): the bundle that scripts/prepack.mjs built into dist/pack is
 //   loaded as it is, with neither esbuild nor tsx; the outside packages are the tarball's own node_modules.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
@@ -40,7 +50,8 @@ export async function loadCli() {
     const file = path.join(DIST, dir, 'main.cjs');
     return runBundle(file, [file]);
   } catch (err) {
-    if (process.env.ORCHESTRATE_DEBUG) console.error(`orchestrate: running from source (${err instanceof Error ? err.message : err})`);
+    if (process.env.ORCHESTRATE_DEBUG)
+      console.error(`orchestrate: running from source (${err instanceof Error ? err.message : err})`);
     const { register } = await import('tsx/esm/api');
     register();
     return (await import('../src/main.ts')).main;
@@ -51,7 +62,9 @@ export async function loadCli() {
 function shippedBundle() {
   const file = path.join(SHIPPED_DIR, 'main.cjs');
   if (!existsSync(file)) {
-    throw new Error(`orchestrate: ${file} is missing (the package was packed without running its prepack script, e.g. with --ignore-scripts). Reinstall from a tarball made by \`npm pack\` in apps/cli.`);
+    throw new Error(
+      `orchestrate: ${file} is missing (the package was packed without running its prepack script, e.g. with --ignore-scripts). Reinstall from a tarball made by \`npm pack\` in apps/cli.`,
+    );
   }
   return file;
 }
@@ -114,7 +127,8 @@ function runBundle(file, caches) {
     } finally {
       const used = process.cpuUsage(started);
       const cpuMs = (used.user + used.system) / 1000;
-      if (!cachedData || script.cachedDataRejected || ((note.cpuMs ?? 0) < SHORT_MS && cpuMs >= SHORT_MS)) saveCache(script, caches, cpuMs);
+      if (!cachedData || script.cachedDataRejected || ((note.cpuMs ?? 0) < SHORT_MS && cpuMs >= SHORT_MS))
+        saveCache(script, caches, cpuMs);
     }
   };
 }
@@ -154,8 +168,14 @@ function trusted(dir, create) {
 /** The newest modification time among the sources the bundle is made of (and the manifests and script that build it). */
 function newestSource() {
   // This build script too: a bundle it built differently is stale.
-  let newest = Math.max(statSync(path.join(ROOT, 'pnpm-lock.yaml'), { throwIfNoEntry: false })?.mtimeMs ?? 0, statSync(fileURLToPath(import.meta.url)).mtimeMs);
-  const dirs = [path.join(CLI_DIR, 'src'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src'))];
+  let newest = Math.max(
+    statSync(path.join(ROOT, 'pnpm-lock.yaml'), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
+  );
+  const dirs = [
+    path.join(CLI_DIR, 'src'),
+    ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src')),
+  ];
   for (const dir of dirs) {
     newest = Math.max(newest, statSync(path.join(dir, '..', 'package.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0);
     for (const name of readdirSync(dir, { recursive: true })) {
@@ -169,7 +189,8 @@ function newestSource() {
 function fresh() {
   try {
     const meta = JSON.parse(readFileSync(META, 'utf8'));
-    const ok = meta.format === FORMAT && meta.root === ROOT && meta.node === process.version && meta.builtMs >= newestSource();
+    const ok =
+      meta.format === FORMAT && meta.root === ROOT && meta.node === process.version && meta.builtMs >= newestSource();
     return ok ? meta.dir : null;
   } catch {
     return null;
@@ -189,7 +210,8 @@ async function build() {
   renameSync(tmp, META);
   for (const old of readdirSync(DIST)) {
     if (!old.startsWith('b-') || old === dir) continue;
-    if (statSync(path.join(DIST, old)).mtimeMs < builtMs - 3_600_000) rmSync(path.join(DIST, old), { recursive: true, force: true });
+    if (statSync(path.join(DIST, old)).mtimeMs < builtMs - 3_600_000)
+      rmSync(path.join(DIST, old), { recursive: true, force: true });
   }
   return dir;
 }
@@ -207,11 +229,26 @@ export async function buildShipped() {
   const coreDir = path.join(SHIPPED_DIR, 'node_modules', '@orchestrate', 'core');
   const coreEntry = createRequire(path.join(CLI_DIR, 'package.json')).resolve('@orchestrate/core');
   const { build: esbuild } = await import('esbuild');
-  await esbuild({ entryPoints: [coreEntry], outfile: path.join(coreDir, 'index.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
+  await esbuild({
+    entryPoints: [coreEntry],
+    outfile: path.join(coreDir, 'index.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    logLevel: 'silent',
+  });
   const coreManifest = JSON.parse(readFileSync(path.join(path.dirname(coreEntry), '..', 'package.json'), 'utf8'));
-  writeFileSync(path.join(coreDir, 'package.json'), `${JSON.stringify({ name: '@orchestrate/core', version: coreManifest.version, main: 'index.cjs' }, null, 2)}\n`);
+  writeFileSync(
+    path.join(coreDir, 'package.json'),
+    `${JSON.stringify({ name: '@orchestrate/core', version: coreManifest.version, main: 'index.cjs' }, null, 2)}\n`,
+  );
   const id = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-  writeFileSync(path.join(SHIPPED_DIR, 'build.json'), `${JSON.stringify({ format: FORMAT, id, builtWith: process.version }, null, 2)}\n`);
+  writeFileSync(
+    path.join(SHIPPED_DIR, 'build.json'),
+    `${JSON.stringify({ format: FORMAT, id, builtWith: process.version }, null, 2)}\n`,
+  );
   return { file, id };
 }
 
@@ -245,7 +282,10 @@ async function bundle(outfile, shipped) {
 function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');
   if (!/[^\x00-\x7f]/.test(text)) return;
-  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  writeFileSync(
+    file,
+    text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 /**
@@ -256,7 +296,10 @@ function asciiOnly(file) {
 const noMcpClient = {
   name: 'no-mcp-client',
   setup(b) {
-    b.onResolve({ filter: /^@modelcontextprotocol\/client(\/|$)/ }, (args) => ({ path: args.path, namespace: 'no-mcp-client' }));
+    b.onResolve({ filter: /^@modelcontextprotocol\/client(\/|$)/ }, (args) => ({
+      path: args.path,
+      namespace: 'no-mcp-client',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'no-mcp-client' }, () => ({
       loader: 'js',
       contents: `
@@ -281,7 +324,9 @@ const noMcpClient = {
  * resolve here and to be one the tarball carries, so a missing one fails the pack, not the user's run).
  */
 function outsidePackages(shipped) {
-  const carried = shipped ? new Set(JSON.parse(readFileSync(path.join(CLI_DIR, 'package.json'), 'utf8')).bundleDependencies ?? []) : null;
+  const carried = shipped
+    ? new Set(JSON.parse(readFileSync(path.join(CLI_DIR, 'package.json'), 'utf8')).bundleDependencies ?? [])
+    : null;
   return {
     name: 'outside-packages',
     setup(b) {
@@ -290,9 +335,20 @@ function outsidePackages(shipped) {
         if (args.path.startsWith('node:') || BUILTINS.has(args.path)) return { path: args.path, external: true };
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
         if (!OUTSIDE.has(name)) return undefined;
-        const resolved = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, pluginData: 'inner' });
+        const resolved = await b.resolve(args.path, {
+          kind: 'require-call',
+          resolveDir: args.resolveDir,
+          pluginData: 'inner',
+        });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (carried && !carried.has(name)) return { errors: [{ text: `${name} stays outside the bundle but apps/cli/package.json does not bundle it (bundleDependencies)` }] };
+        if (carried && !carried.has(name))
+          return {
+            errors: [
+              {
+                text: `${name} stays outside the bundle but apps/cli/package.json does not bundle it (bundleDependencies)`,
+              },
+            ],
+          };
         return { path: shipped ? args.path : resolved.path, external: true };
       });
     },

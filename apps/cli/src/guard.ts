@@ -10,7 +10,12 @@ export function wantsJson(argv: readonly string[]): boolean {
 }
 
 /** Prints `{ "error": { code, message, ... } }` on stdout: a `--json` run always ends with one JSON document. */
-export function printJsonError(io: Pick<IO, 'stdout'>, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
+export function printJsonError(
+  io: Pick<IO, 'stdout'>,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
   io.stdout.write(`${JSON.stringify({ error: { code, message, ...extra } }, null, 2)}\n`);
 }
 

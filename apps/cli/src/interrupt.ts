@@ -11,7 +11,12 @@ const GRACE_MS = 20_000;
  * committed and the report says how to resume; a second press aborts at once, and the journal still resumes the run.
  * With --json the second press still ends stdout with one JSON document: the E_INTERRUPTED error naming the run.
  */
-export function interruptions(io: IO, progress: Progress, json: boolean, runId: () => string | null): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
+export function interruptions(
+  io: IO,
+  progress: Progress,
+  json: boolean,
+  runId: () => string | null,
+): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
   const stop = new AbortController();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -19,13 +24,17 @@ export function interruptions(io: IO, progress: Progress, json: boolean, runId: 
   const onSigint = () => {
     if (!stop.signal.aborted) {
       stop.abort();
-      progress.note(`orchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.`);
+      progress.note(
+        `orchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.`,
+      );
       timer = setTimeout(() => abort.abort(), GRACE_MS);
       timer.unref();
       return;
     }
     abort.abort();
-    progress.note(`orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`);
+    progress.note(
+      `orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`,
+    );
     progress.stop();
     const why = "Aborted by a second Ctrl-C; answers received so far are kept in the run's journal.";
     const err = new InterruptedError(why);
@@ -54,4 +63,3 @@ export async function ask(jobs: number, maxUsd: number, io: IO): Promise<boolean
     rl.close();
   }
 }
-

@@ -47,12 +47,17 @@ const REVIEW_KEYS = [
 const RESUME_KEYS = RUN_KEYS;
 
 /** The command line, declared here and handed to the engine; returns the exit code. */
-export async function main(argv: string[], io: IO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: IO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+): Promise<number> {
   let exit: number = EXIT.ok;
   const json = wantsJson(argv);
   const program = addFlags(
     new Command('orchestrate')
-      .description('Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.')
+      .description(
+        'Plan a coding task, fan it out to small model jobs, verify them and commit the verified work on a new branch.',
+      )
       .argument('[task...]', 'the task, e.g. "add docstrings to the public API"'),
     RUN_KEYS,
   )
@@ -115,8 +120,13 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
           io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           return EXIT.ok;
         }
-        const deleted = [result.deletedBranch ? `branch ${result.branch}` : '', result.removedWorktree ? 'its worktree' : ''].filter(Boolean);
-        io.stdout.write(`${deleted.length ? `deleted ${deleted.join(' and ')}` : 'nothing to delete'}${result.markedUndone ? `; run ${runId} is marked undone (no longer resumable)` : ''}\n`);
+        const deleted = [
+          result.deletedBranch ? `branch ${result.branch}` : '',
+          result.removedWorktree ? 'its worktree' : '',
+        ].filter(Boolean);
+        io.stdout.write(
+          `${deleted.length ? `deleted ${deleted.join(' and ')}` : 'nothing to delete'}${result.markedUndone ? `; run ${runId} is marked undone (no longer resumable)` : ''}\n`,
+        );
         return EXIT.ok;
       });
     });
@@ -152,7 +162,9 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
     .argument('<run-id>', 'the run whose branch to merge (see `orchestrate runs`)')
     .option('-C, --cwd <dir>', 'run in this repository')
     .option('--json', 'print the result as JSON (errors too)')
-    .description("Merge a run's branch into the current branch (fast-forward when possible); needs a clean working tree")
+    .description(
+      "Merge a run's branch into the current branch (fast-forward when possible); needs a clean working tree",
+    )
     .action(async (runId: string, own: { cwd?: string; json?: boolean }) => {
       const opts = withProgramOptions<{ cwd?: string; json?: boolean }>(program, own);
       exit = await guarded(io, opts.json, async () => {
@@ -162,7 +174,9 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
           return EXIT.ok;
         }
         const how = r.fastForward ? 'fast-forward' : `merge commit ${r.head.slice(0, 8)}`;
-        io.stdout.write(`merged ${r.branch} into ${r.into} (${how}, ${r.commits} commit${r.commits === 1 ? '' : 's'})\n`);
+        io.stdout.write(
+          `merged ${r.branch} into ${r.into} (${how}, ${r.commits} commit${r.commits === 1 ? '' : 's'})\n`,
+        );
         return EXIT.ok;
       });
     });
@@ -196,7 +210,9 @@ function commandWord(program: Command, task: string): void {
   if (/\s/.test(word)) return;
   const names = new Set(['help', ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])]);
   if (!names.has(word)) return;
-  throw new UsageError(`"${task}" is a command, not a task: run \`orchestrate ${word}\`. A task says what to do, e.g. orchestrate "add docstrings to src/".`);
+  throw new UsageError(
+    `"${task}" is a command, not a task: run \`orchestrate ${word}\`. A task says what to do, e.g. orchestrate "add docstrings to src/".`,
+  );
 }
 
 /**
@@ -246,7 +262,10 @@ async function runCommand(task: string, { run, cli }: ParsedFlags, io: IO): Prom
     progress.stop();
   }
   if (cli.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(`${report.status === 'dry-run' ? formatDryRun(report) : await formatRunOutput(report, Boolean(io.stdout.isTTY))}\n`);
+  else
+    io.stdout.write(
+      `${report.status === 'dry-run' ? formatDryRun(report) : await formatRunOutput(report, Boolean(io.stdout.isTTY))}\n`,
+    );
   return runExitCode(report);
 }
 

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 function manifest(): { version: string } {
   for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('package.json', dir)), 'utf8')) as { name?: string; version: string };
+      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('package.json', dir)), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
       if (pkg.name === '@orchestrate/cli') return pkg;
     } catch {
       // no manifest here: look further up

@@ -17,14 +17,23 @@ function fakeTerminal(columns?: number) {
     },
     /** Every live line drawn (the text after each clear up to the next clear or newline). */
     get lines() {
-      return out.split(CLEAR).slice(1).map((s) => s.split('\n')[0]!).filter(Boolean);
+      return out
+        .split(CLEAR)
+        .slice(1)
+        .map((s) => s.split('\n')[0]!)
+        .filter(Boolean);
     },
   };
 }
 
-const job = (i: number): Job => ({ id: `j${i}`, stepId: 'step-1', kind: 'docstring', file: `src/f${i}.ts`, symbol: `f${i}` }) as Job;
+const job = (i: number): Job =>
+  ({ id: `j${i}`, stepId: 'step-1', kind: 'docstring', file: `src/f${i}.ts`, symbol: `f${i}` }) as Job;
 const jobs = (n: number) => Array.from({ length: n }, (_, i) => job(i));
-const expanded = (n: number): RunEvent => ({ type: 'expanded', jobs: jobs(n), estimate: { costUsdLow: 0, costUsdHigh: 0 } as never });
+const expanded = (n: number): RunEvent => ({
+  type: 'expanded',
+  jobs: jobs(n),
+  estimate: { costUsdLow: 0, costUsdHigh: 0 } as never,
+});
 
 /** A progress renderer on a fake terminal with a clock the test moves. */
 function setup(columns?: number) {
@@ -90,7 +99,13 @@ describe('progress line', () => {
   it('cuts the line to the terminal width', () => {
     const { term, progress, at } = setup(40);
     progress.onEvent(expanded(465));
-    progress.onEvent({ type: 'usage', model: 'm', total: { inputTokens: 123456, outputTokens: 7890 } as never, costUsd: 1.2345, budgetUsd: 5 });
+    progress.onEvent({
+      type: 'usage',
+      model: 'm',
+      total: { inputTokens: 123456, outputTokens: 7890 } as never,
+      costUsd: 1.2345,
+      budgetUsd: 5,
+    });
     for (let i = 0; i < 8; i++) {
       at(i * 100);
       progress.onEvent({ type: 'job-start', job: job(i) });

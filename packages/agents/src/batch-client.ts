@@ -36,7 +36,14 @@ const DONE = new Set(['completed', 'failed', 'expired', 'cancelled']);
  * answer, validated like a live call (refused answers carry the same fault kinds, counted in `faults()`). Usage is what
  * each line's response reports.
  */
-export function createBatchClient({ apiKey, baseURL, config, onBatch, known: knownBatches, detach = false }: BatchClientOptions): ModelClient & { priceMultiplier: number; readonly detached: boolean } {
+export function createBatchClient({
+  apiKey,
+  baseURL,
+  config,
+  onBatch,
+  known: knownBatches,
+  detach = false,
+}: BatchClientOptions): ModelClient & { priceMultiplier: number; readonly detached: boolean } {
   const openai = new OpenAI({ apiKey, baseURL, timeout: config.api.timeoutMs, maxRetries: config.api.maxRetries });
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -48,19 +55,46 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
     timer = null;
     const batch = queue;
     queue = [];
-    submit(batch).catch((err: unknown) => batch.forEach((p) => p.reject(err instanceof CallFailed ? err : new CallFailed(`batch failed: ${String(err)}`, emptyUsage(), false))));
+    submit(batch).catch((err: unknown) =>
+      batch.forEach((p) =>
+        p.reject(err instanceof CallFailed ? err : new CallFailed(`batch failed: ${String(err)}`, emptyUsage(), false)),
+      ),
+    );
   };
 
   async function submit(batch: Pending[]): Promise<void> {
     // The same call twice (a retried job that asks the same thing) goes in once.
     const unique = [...new Map(batch.map((p) => [p.customId, p])).values()];
-    const jsonl = unique.map((p) => JSON.stringify({ custom_id: p.customId, method: 'POST', url: '/v1/responses', body: bodyOf(p.request) })).join('\n');
-    const file = await openai.files.create({ file: await toFile(Buffer.from(`${jsonl}\n`), 'orchestrate-batch.jsonl'), purpose: 'batch' });
-    const info = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/responses', completion_window: '24h' });
-    onBatch?.({ batchId: info.id, requests: unique.length, status: info.status, customIds: unique.map((p) => p.customId) });
+    const jsonl = unique
+      .map((p) =>
+        JSON.stringify({ custom_id: p.customId, method: 'POST', url: '/v1/responses', body: bodyOf(p.request) }),
+      )
+      .join('\n');
+    const file = await openai.files.create({
+      file: await toFile(Buffer.from(`${jsonl}\n`), 'orchestrate-batch.jsonl'),
+      purpose: 'batch',
+    });
+    const info = await openai.batches.create({
+      input_file_id: file.id,
+      endpoint: '/v1/responses',
+      completion_window: '24h',
+    });
+    onBatch?.({
+      batchId: info.id,
+      requests: unique.length,
+      status: info.status,
+      customIds: unique.map((p) => p.customId),
+    });
     if (detach) {
       state.detached = true;
-      for (const p of batch) p.reject(new CallFailed(`detached: batch ${info.id} was submitted; collect it with \`orchestrate resume\``, emptyUsage(), false));
+      for (const p of batch)
+        p.reject(
+          new CallFailed(
+            `detached: batch ${info.id} was submitted; collect it with \`orchestrate resume\``,
+            emptyUsage(),
+            false,
+          ),
+        );
       return;
     }
     await collect(info.id, batch);
@@ -74,7 +108,10 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
       info = await openai.batches.retrieve(info.id);
     }
     onBatch?.({ batchId: info.id, requests: batch.length, status: info.status, customIds: [] });
-    const lines = new Map<string, { response?: { status_code: number; body: WireAnswer | null }; error?: { message?: string } | null }>();
+    const lines = new Map<
+      string,
+      { response?: { status_code: number; body: WireAnswer | null }; error?: { message?: string } | null }
+    >();
     let broken = 0;
     for (const id of [info.output_file_id, info.error_file_id]) {
       if (!id) continue;
@@ -90,7 +127,13 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
       try {
         // A result line that is not JSON belongs to a call whose line is then missing: refused as a bad answer, so
         // the ladder retries it in the next batch instead of failing the whole batch.
-        if (!line && broken > 0) throw new CallFailed("the batch's result line for this call was not valid JSON", emptyUsage(), false, 'invalidJson');
+        if (!line && broken > 0)
+          throw new CallFailed(
+            "the batch's result line for this call was not valid JSON",
+            emptyUsage(),
+            false,
+            'invalidJson',
+          );
         p.resolve(resultOf(p.request, line, info.status));
       } catch (err) {
         if (err instanceof CallFailed && err.fault) faults.add(err.fault);
@@ -114,7 +157,12 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
     },
     call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       return new Promise<StructuredResult<T>>((resolve, reject) => {
-        const pending: Pending = { customId: customIdOf(request), request: request as StructuredCall<unknown>, resolve: resolve as Pending['resolve'], reject };
+        const pending: Pending = {
+          customId: customIdOf(request),
+          request: request as StructuredCall<unknown>,
+          resolve: resolve as Pending['resolve'],
+          reject,
+        };
         const known = knownBatches?.get(pending.customId);
         if (known) {
           resumed.set(known, [...(resumed.get(known) ?? []), pending]);
@@ -131,7 +179,10 @@ export function createBatchClient({ apiKey, baseURL, config, onBatch, known: kno
 
 /** A call's custom id: a hash of what it asks, so a resumed run recognises the calls it already submitted. */
 function customIdOf(request: StructuredCall<unknown>): string {
-  return `c-${createHash('sha256').update(JSON.stringify(bodyOf(request))).digest('hex').slice(0, 40)}`;
+  return `c-${createHash('sha256')
+    .update(JSON.stringify(bodyOf(request)))
+    .digest('hex')
+    .slice(0, 40)}`;
 }
 
 /** The Responses API body of a call, as the live engine would send it. */
@@ -151,20 +202,32 @@ function bodyOf(request: StructuredCall<unknown>): Record<string, unknown> {
 function usageOf(body: WireAnswer | null | undefined): TokenUsage {
   const u = body?.usage;
   if (!u) return emptyUsage();
-  return { requests: 1, inputTokens: u.input_tokens ?? 0, cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0, outputTokens: u.output_tokens ?? 0 };
+  return {
+    requests: 1,
+    inputTokens: u.input_tokens ?? 0,
+    cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0,
+    outputTokens: u.output_tokens ?? 0,
+  };
 }
 
 /** One line of a batch result file, or null when it is not a JSON object with a `custom_id`. */
 function parseLine(line: string): { custom_id: string } | null {
   try {
     const parsed = JSON.parse(line) as unknown;
-    return parsed && typeof parsed === 'object' && typeof (parsed as { custom_id?: unknown }).custom_id === 'string' ? (parsed as { custom_id: string }) : null;
+    return parsed && typeof parsed === 'object' && typeof (parsed as { custom_id?: unknown }).custom_id === 'string'
+      ? (parsed as { custom_id: string })
+      : null;
   } catch {
     return null;
   }
 }
 
-function resultOf(request: StructuredCall<unknown>, line: { response?: { status_code: number; body: WireAnswer | null }; error?: { message?: string } | null } | undefined, status: string): StructuredResult<unknown> {
+function resultOf(
+  request: StructuredCall<unknown>,
+  line:
+    { response?: { status_code: number; body: WireAnswer | null }; error?: { message?: string } | null } | undefined,
+  status: string,
+): StructuredResult<unknown> {
   if (!line) throw new CallFailed(`the batch ended ${status} without an answer for this call`, emptyUsage(), false);
   const response = line.response;
   if (!response || response.status_code !== 200) {
@@ -173,11 +236,18 @@ function resultOf(request: StructuredCall<unknown>, line: { response?: { status_
   }
   const usage = usageOf(response.body);
   const body = response.body;
-  if (body?.status === 'incomplete') throw cutOffFailure(String(body.incomplete_details?.reason ?? 'incomplete'), usage);
+  if (body?.status === 'incomplete')
+    throw cutOffFailure(String(body.incomplete_details?.reason ?? 'incomplete'), usage);
   // Refused as a live answer is (empty, too large, not JSON), with the same fault kinds.
   const json = acceptedJson(Array.isArray(body?.output) ? body.output : [], usage);
   if (request.validate === 'parts') return { output: json, usage, model: request.model };
   const parsed = request.schema.safeParse(json);
-  if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`, usage, false, 'schemaFailures');
+  if (!parsed.success)
+    throw new CallFailed(
+      `the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`,
+      usage,
+      false,
+      'schemaFailures',
+    );
   return { output: parsed.data, usage, model: request.model };
 }

@@ -93,7 +93,9 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
       const timedOut = own.signal.aborted || Boolean(init?.signal?.aborted);
       faults.add(timedOut ? 'timeouts' : 'connectionErrors');
       throw new TypeError(
-        timedOut ? `fetch failed: the answer timed out while it was read (${timeoutMs} ms)` : 'fetch failed: the connection was reset while the answer was read',
+        timedOut
+          ? `fetch failed: the answer timed out while it was read (${timeoutMs} ms)`
+          : 'fetch failed: the connection was reset while the answer was read',
         { cause: err },
       );
     } finally {
@@ -101,7 +103,11 @@ export function watchingFetch({ timeoutMs, faults, onRateLimited }: WatchOptions
     }
     refuseTruncated(input, response.status, type, text, faults);
     if (call) call.cutOff = cutOffOf(text);
-    const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const copy = new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     Object.defineProperty(copy, 'url', { value: response.url });
     return copy;
   };
@@ -117,7 +123,8 @@ export class TruncatedBody extends SyntaxError {
 
 /** Whether a failed call's last attempt got an answer whose JSON body ended early. */
 export function isTruncatedBody(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (e instanceof TruncatedBody) return true;
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+    if (e instanceof TruncatedBody) return true;
   return false;
 }
 
@@ -127,7 +134,13 @@ export function isTruncatedBody(err: unknown): boolean {
  * failing the call (and every job it carries) on its first `Unexpected end of JSON input`. Only the media types the
  * SDK parses are checked; an answer without a body (204, 205) has nothing to parse.
  */
-function refuseTruncated(input: Parameters<typeof fetch>[0], status: number, type: string, text: string, faults: FaultCounter): void {
+function refuseTruncated(
+  input: Parameters<typeof fetch>[0],
+  status: number,
+  type: string,
+  text: string,
+  faults: FaultCounter,
+): void {
   const media = type.split(';')[0]!.trim().toLowerCase();
   // The SDK's own test for a JSON body (`application/jsonl`, a batch's results, is not one).
   if (status === 204 || status === 205 || !/^application\/(?:[\w.+-]+\+)?json$/.test(media)) return;
@@ -191,12 +204,26 @@ function cutOffOf(text: string): CallWatch['cutOff'] {
   }
   if (body?.status === 'incomplete') {
     const u = body.usage;
-    const usage = u ? { requests: 1, inputTokens: u.input_tokens ?? 0, cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0, outputTokens: u.output_tokens ?? 0 } : null;
+    const usage = u
+      ? {
+          requests: 1,
+          inputTokens: u.input_tokens ?? 0,
+          cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0,
+          outputTokens: u.output_tokens ?? 0,
+        }
+      : null;
     return { reason: String(body.incomplete_details?.reason ?? 'incomplete'), usage };
   }
   if (body?.choices?.[0]?.finish_reason === 'length') {
     const u = body.usage;
-    const usage = u ? { requests: 1, inputTokens: u.prompt_tokens ?? 0, cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? 0, outputTokens: u.completion_tokens ?? 0 } : null;
+    const usage = u
+      ? {
+          requests: 1,
+          inputTokens: u.prompt_tokens ?? 0,
+          cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
+          outputTokens: u.completion_tokens ?? 0,
+        }
+      : null;
     return { reason: 'finish_reason: length', usage };
   }
   return null;
@@ -204,7 +231,11 @@ function cutOffOf(text: string): CallWatch['cutOff'] {
 
 /** The failure of a call whose answers were refused for their size (each attempt's; the SDK retried them). */
 export function tooLargeFailure(usage: TokenUsage, retries: string): CallFailed {
-  return new CallFailed(`the API's answer was larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB and was refused (after ${retries})`, usage, false);
+  return new CallFailed(
+    `the API's answer was larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB and was refused (after ${retries})`,
+    usage,
+    false,
+  );
 }
 
 /** The failure of a call whose answer was cut off. */
@@ -233,7 +264,9 @@ function outputText(output: readonly unknown[]): { text: string; refusal: string
 export function acceptedJson(output: readonly unknown[], usage: TokenUsage): unknown {
   const { text, refusal } = outputText(output);
   if (!text.trim()) {
-    const why = refusal.trim() ? `the model refused: ${oneLine(refusal).slice(0, 200)}` : 'the model returned no output';
+    const why = refusal.trim()
+      ? `the model refused: ${oneLine(refusal).slice(0, 200)}`
+      : 'the model returned no output';
     throw new CallFailed(why, usage, false, 'emptyOutput');
   }
   if (text.length > MAX_OUTPUT_CHARS) {

@@ -38,7 +38,8 @@ export class AnswerTooLarge extends RangeError {
 
 /** Whether a failed fetch was refused for the size of its answer. */
 export function isAnswerTooLarge(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (e instanceof AnswerTooLarge) return true;
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+    if (e instanceof AnswerTooLarge) return true;
   return false;
 }
 
@@ -61,7 +62,8 @@ function request(url: URL, init: RequestInit, body: string | Uint8Array | undefi
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-  if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  if (body !== undefined)
+    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   const transport = url.protocol === 'https:' ? https : http;
 
   return new Promise<Response>((resolve, reject) => {
@@ -92,7 +94,8 @@ function request(url: URL, init: RequestInit, body: string | Uint8Array | undefi
           if (received > MAX_ANSWER_BYTES) tooLarge();
           else chunks.push(chunk);
         });
-        const cut = (err?: unknown) => fail(new TypeError('fetch failed: the connection was reset while the answer was read', { cause: err }));
+        const cut = (err?: unknown) =>
+          fail(new TypeError('fetch failed: the connection was reset while the answer was read', { cause: err }));
         res.on('error', cut);
         res.on('aborted', cut);
         res.on('close', () => res.complete || cut());
@@ -132,7 +135,11 @@ function toResponse(res: http.IncomingMessage, text: string, url: URL): Response
     const name = res.rawHeaders[i]!.toLowerCase();
     if (name !== 'content-encoding' && name !== 'content-length') headers.append(name, res.rawHeaders[i + 1]!);
   }
-  const response = new Response(NULL_BODY.has(status) ? null : text, { status, statusText: res.statusMessage ?? '', headers });
+  const response = new Response(NULL_BODY.has(status) ? null : text, {
+    status,
+    statusText: res.statusMessage ?? '',
+    headers,
+  });
   Object.defineProperty(response, 'url', { value: url.href });
   bodies.set(response, text);
   return response;

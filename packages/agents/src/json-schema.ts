@@ -53,7 +53,8 @@ function convert(schema: z.ZodType): Json | undefined {
       break;
     }
     case 'object': {
-      if (def.catchall && (def.catchall as unknown as { _zod: { def: Def } })._zod.def.type !== 'never') return undefined;
+      if (def.catchall && (def.catchall as unknown as { _zod: { def: Def } })._zod.def.type !== 'never')
+        return undefined;
       const properties: Json = {};
       const required: string[] = [];
       for (const [key, value] of Object.entries(def.shape ?? {})) {

@@ -33,7 +33,8 @@ export function planOffline(
   const matched = all.filter((r) => r.rule.test.test(task)).sort((a, b) => a.rule.order - b.rule.order);
   // A rule that wins alone (review: it makes no edits, so mixing it with edits is never what a plain phrase means).
   const rules = matched.some((r) => r.rule.alone) ? matched.filter((r) => r.rule.alone) : matched;
-  if (rules.length === 0) return { steps: [], unsupported: 'the offline engine maps only plain phrasings of its job kinds' };
+  if (rules.length === 0)
+    return { steps: [], unsupported: 'the offline engine maps only plain phrasings of its job kinds' };
   const paths = stepPaths(task, knownPath);
   const declarationKinds = [...new Set(KIND_WORDS.filter(([re]) => re.test(task)).flatMap(([, k]) => k))];
   const steps: Step[] = rules.map(({ kind, rule }) => stepOf(kind, rule, task, paths, declarationKinds));
@@ -70,9 +71,53 @@ export interface PathWord {
 const TS_FILE = /\.[cm]?tsx?$/;
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|vue|svelte)$/;
 // First segments that are directories in most repositories: `src/nope` is a path even where there is no `src/`.
-const DIR_WORDS = new Set(['src', 'lib', 'test', 'tests', 'spec', 'specs', '__tests__', 'packages', 'apps', 'app', 'source', 'scripts', 'components', 'pages']);
+const DIR_WORDS = new Set([
+  'src',
+  'lib',
+  'test',
+  'tests',
+  'spec',
+  'specs',
+  '__tests__',
+  'packages',
+  'apps',
+  'app',
+  'source',
+  'scripts',
+  'components',
+  'pages',
+]);
 // Pairs written with a slash in prose, never paths.
-const PROSE = new Set(['and/or', 'either/or', 'async/await', 'let/const', 'var/let', 'input/output', 'read/write', 'client/server', 'tcp/ip', 'i/o', 'yes/no', 'true/false', 'on/off', 'get/set', 'try/catch', 'import/export', 'commonjs/esm', 'cjs/esm', 'esm/cjs', 'before/after', 'start/stop', 'open/close', 'min/max', 'w/o', 'n/a', 'tests/specs', 'test/spec', 'unit/integration']);
+const PROSE = new Set([
+  'and/or',
+  'either/or',
+  'async/await',
+  'let/const',
+  'var/let',
+  'input/output',
+  'read/write',
+  'client/server',
+  'tcp/ip',
+  'i/o',
+  'yes/no',
+  'true/false',
+  'on/off',
+  'get/set',
+  'try/catch',
+  'import/export',
+  'commonjs/esm',
+  'cjs/esm',
+  'esm/cjs',
+  'before/after',
+  'start/stop',
+  'open/close',
+  'min/max',
+  'w/o',
+  'n/a',
+  'tests/specs',
+  'test/spec',
+  'unit/integration',
+]);
 
 /**
  * Words of a task that may name a repository path (`src/api`, `src/math.ts`, `./lib/`, `math.ts`, `src/**\/*.ts`):
@@ -81,17 +126,27 @@ const PROSE = new Set(['and/or', 'either/or', 'async/await', 'let/const', 'var/l
 export function pathWordsInTask(task: string): PathWord[] {
   const out = new Map<string, PathWord>();
   for (const raw of task.split(/\s+/)) {
-    let word = raw.replace(/^[("'`<[{]+/, '').replace(/[)"'`>\],;:!?.]+$/, '').replace(/'s$/, '');
+    let word = raw
+      .replace(/^[("'`<[{]+/, '')
+      .replace(/[)"'`>\],;:!?.]+$/, '')
+      .replace(/'s$/, '');
     if (!word.includes('{')) word = word.replace(/}+$/, '');
     word = word.replace(/(\.\w+):\d+(?::\d+)?$/, '$1').replace(/#L?\d+.*$/, '');
-    if (!word || word.includes('://') || /^(?:www\.|@|~|\/\/)/.test(word) || !/^[\w.@*{}\/,?[\]!-]+$/.test(word)) continue;
+    if (!word || word.includes('://') || /^(?:www\.|@|~|\/\/)/.test(word) || !/^[\w.@*{}\/,?[\]!-]+$/.test(word))
+      continue;
     const dotSlash = /^\.\.?\//.test(word);
     const trailing = word.endsWith('/');
     const path = word.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
     if (!path || path === '.' || PROSE.has(path.toLowerCase())) continue;
     const slash = path.includes('/');
     if (!slash && !trailing && !TS_FILE.test(path)) continue;
-    const certain = dotSlash || trailing || /[*?{[]/.test(path) || (slash && SOURCE_FILE.test(path)) || TS_FILE.test(path) || DIR_WORDS.has(path.split('/')[0]!);
+    const certain =
+      dotSlash ||
+      trailing ||
+      /[*?{[]/.test(path) ||
+      (slash && SOURCE_FILE.test(path)) ||
+      TS_FILE.test(path) ||
+      DIR_WORDS.has(path.split('/')[0]!);
     const seen = out.get(path);
     out.set(path, { path, certain: certain || (seen?.certain ?? false) });
   }
@@ -100,7 +155,9 @@ export function pathWordsInTask(task: string): PathWord[] {
 
 /** Path-like words of a task (`src/api`, `src/math.ts`, `./lib/`) that exist in the repository. */
 export function pathsInTask(task: string, knownPath: (p: string) => boolean): string[] {
-  return pathWordsInTask(task).map((w) => w.path).filter((p) => knownPath(p));
+  return pathWordsInTask(task)
+    .map((w) => w.path)
+    .filter((p) => knownPath(p));
 }
 
 /**

@@ -14,7 +14,17 @@ import { OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
-import { acceptedJson, callWatch, cutOffFailure, FaultCounter, isTruncatedBody, oneLine, tooLargeFailure, watchingFetch, type CallWatch } from './faults.js';
+import {
+  acceptedJson,
+  callWatch,
+  cutOffFailure,
+  FaultCounter,
+  isTruncatedBody,
+  oneLine,
+  tooLargeFailure,
+  watchingFetch,
+  type CallWatch,
+} from './faults.js';
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
@@ -37,7 +47,11 @@ async function answer(model: Model, request: ModelRequest, usage: TokenUsage, wa
     response = await model.getResponse(request);
   } catch (err) {
     // The SDK throws on a cut-off Responses answer (and an empty truncated chat answer) without handing back its usage.
-    const cut = watch.cutOff ?? (err instanceof ModelBehaviorError && /response\.incomplete/.test(err.message) ? { reason: 'incomplete', usage: null } : null);
+    const cut =
+      watch.cutOff ??
+      (err instanceof ModelBehaviorError && /response\.incomplete/.test(err.message)
+        ? { reason: 'incomplete', usage: null }
+        : null);
     if (!cut) throw err;
     if (cut.usage) addUsage(usage, cut.usage);
     throw cutOffFailure(cut.reason, usage);
@@ -76,7 +90,11 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
     baseURL,
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
-    fetch: watchingFetch({ timeoutMs: config.api.timeoutMs, faults, onRateLimited: (model) => limiterFor(model).rateLimited() }),
+    fetch: watchingFetch({
+      timeoutMs: config.api.timeoutMs,
+      faults,
+      onRateLimited: (model) => limiterFor(model).rateLimited(),
+    }),
   });
   const provider = new OpenAIProvider({ openAIClient, useResponses: config.api.wire === 'responses' });
   const models = new Map<string, Promise<Model>>();
@@ -88,12 +106,18 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
 
   return {
     throttling: () =>
-      Object.fromEntries([...limiters].filter(([, l]) => l.throttled > 0).map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }])),
+      Object.fromEntries(
+        [...limiters]
+          .filter(([, l]) => l.throttled > 0)
+          .map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
+      ),
     faults: () => faults.snapshot(),
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       const usage = emptyUsage();
       const limiter = limiterFor(request.model);
-      const tokens = (request.inputTokens ?? Math.ceil((request.instructions.length + request.input.length) / 4)) + request.maxOutputTokens;
+      const tokens =
+        (request.inputTokens ?? Math.ceil((request.instructions.length + request.input.length) / 4)) +
+        request.maxOutputTokens;
       const release = await limiter.acquire(tokens);
       const watch: CallWatch = { signal: request.signal, cutOff: null };
       try {
@@ -102,21 +126,36 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
         const modelRequest: ModelRequest = {
           systemInstructions: request.instructions,
           input: request.input,
-          modelSettings: { maxTokens: request.maxOutputTokens, store: false, providerData: { prompt_cache_key: request.cacheKey } },
+          modelSettings: {
+            maxTokens: request.maxOutputTokens,
+            store: false,
+            providerData: { prompt_cache_key: request.cacheKey },
+          },
           tools: [],
           outputType: jsonSchemaOutput(request.schema),
           handoffs: [],
           tracing: config.tracing,
           signal: request.signal,
         };
-        const raw = await callWatch.run(watch, () => withTrace(`orchestrate-${request.role}`, () => answer(model, modelRequest, usage, watch)));
+        const raw = await callWatch.run(watch, () =>
+          withTrace(`orchestrate-${request.role}`, () => answer(model, modelRequest, usage, watch)),
+        );
         limiter.success();
         if (request.validate === 'parts') return { output: raw as T, usage, model: request.model };
         const parsed = request.schema.safeParse(raw);
-        if (!parsed.success) throw new CallFailed(`the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`, usage, false, 'schemaFailures');
+        if (!parsed.success)
+          throw new CallFailed(
+            `the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`,
+            usage,
+            false,
+            'schemaFailures',
+          );
         return { output: parsed.data, usage, model: request.model };
       } catch (err) {
-        const failed = watch.tooLarge && !(err instanceof CallFailed) ? tooLargeFailure(usage, retriesText(config)) : toCallFailed(err, usage, request.model, config);
+        const failed =
+          watch.tooLarge && !(err instanceof CallFailed)
+            ? tooLargeFailure(usage, retriesText(config))
+            : toCallFailed(err, usage, request.model, config);
         if (failed.fault) faults.add(failed.fault);
         throw failed;
       } finally {
@@ -128,7 +167,12 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
 
 /** The strict JSON schema of a zod schema, handed to the SDK as is (the output is validated here, not by the SDK). */
 function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
-  return { type: 'json_schema', name: 'output', strict: true, schema: outputJsonSchema(schema) as JsonSchemaDefinition['schema'] };
+  return {
+    type: 'json_schema',
+    name: 'output',
+    strict: true,
+    schema: outputJsonSchema(schema) as JsonSchemaDefinition['schema'],
+  };
 }
 
 /**
@@ -141,11 +185,19 @@ function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: Re
   const retries = retriesText(config);
   if (err instanceof ModelBehaviorError) {
     const schema = /^Invalid output type:\s*(.*)$/s.exec(err.message);
-    if (schema) return new CallFailed(`the model's output failed its schema: ${oneLine(schema[1]!)}`, usage, false, 'schemaFailures');
-    if (/no final output/i.test(err.message)) return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
+    if (schema)
+      return new CallFailed(
+        `the model's output failed its schema: ${oneLine(schema[1]!)}`,
+        usage,
+        false,
+        'schemaFailures',
+      );
+    if (/no final output/i.test(err.message))
+      return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
     return new CallFailed(`model output was not valid: ${oneLine(err.message)}`, usage, false);
   }
-  if (err instanceof MaxTurnsExceededError) return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
+  if (err instanceof MaxTurnsExceededError)
+    return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
   if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
     return new CallFailed(
       `the API rejected the key (${err.status}). Check OPENAI_API_KEY (and OPENAI_BASE_URL for compatible servers).`,
@@ -154,18 +206,27 @@ function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: Re
     );
   }
   if (err instanceof OpenAI.NotFoundError) {
-    return new CallFailed(`model \`${model}\` was not found (404). Set models.* in agents.config.ts to a model the API serves.`, usage, true);
+    return new CallFailed(
+      `model \`${model}\` was not found (404). Set models.* in agents.config.ts to a model the API serves.`,
+      usage,
+      true,
+    );
   }
   if (err instanceof OpenAI.APIUserAbortError) return new CallFailed('aborted', usage, false);
   // The fetch refused a whole answer whose JSON ended early (a failed fetch to the SDK, so it was retried).
   if (err instanceof OpenAI.APIConnectionError && isTruncatedBody(err)) {
     return new CallFailed(`the API's answer was cut off (its JSON body ended early) after ${retries}`, usage, false);
   }
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new CallFailed(`the request timed out (${timeoutMs} ms per attempt, ${retries})`, usage, false);
-  if (err instanceof OpenAI.APIConnectionError) return new CallFailed(`could not reach the API (after ${retries}): ${causes(err)}`, usage, false);
-  if (err instanceof OpenAI.RateLimitError) return new CallFailed(`the API kept answering 429 (rate limited) after ${retries}`, usage, false);
-  if (err instanceof OpenAI.InternalServerError) return new CallFailed(`the API failed with ${err.status} after ${retries}: ${oneLine(err.message)}`, usage, false);
-  if (err instanceof OpenAI.APIError) return new CallFailed(`API error ${err.status ?? ''}: ${oneLine(err.message)}`.trim(), usage, false);
+  if (err instanceof OpenAI.APIConnectionTimeoutError)
+    return new CallFailed(`the request timed out (${timeoutMs} ms per attempt, ${retries})`, usage, false);
+  if (err instanceof OpenAI.APIConnectionError)
+    return new CallFailed(`could not reach the API (after ${retries}): ${causes(err)}`, usage, false);
+  if (err instanceof OpenAI.RateLimitError)
+    return new CallFailed(`the API kept answering 429 (rate limited) after ${retries}`, usage, false);
+  if (err instanceof OpenAI.InternalServerError)
+    return new CallFailed(`the API failed with ${err.status} after ${retries}: ${oneLine(err.message)}`, usage, false);
+  if (err instanceof OpenAI.APIError)
+    return new CallFailed(`API error ${err.status ?? ''}: ${oneLine(err.message)}`.trim(), usage, false);
   if (err instanceof Error && err.name === 'AbortError') return new CallFailed('aborted', usage, false);
   const message = err instanceof Error ? err.message : String(err);
   return new CallFailed(`model call failed: ${oneLine(message)}`, usage, false);

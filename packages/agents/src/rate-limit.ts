@@ -99,7 +99,11 @@ export class ModelLimiter {
         return;
       }
       const waitMs = Math.max(10, WINDOW_MS - (t - this.#window[0]!.at));
-      this.onThrottle({ model: this.model, concurrency: this.#limit, reason: `${!fitsRpm ? 'requests' : 'tokens'} per minute limit: waiting ${Math.ceil(waitMs / 1000)} s` });
+      this.onThrottle({
+        model: this.model,
+        concurrency: this.#limit,
+        reason: `${!fitsRpm ? 'requests' : 'tokens'} per minute limit: waiting ${Math.ceil(waitMs / 1000)} s`,
+      });
       await this.sleep(waitMs);
     }
   }

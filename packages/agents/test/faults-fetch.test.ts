@@ -10,7 +10,11 @@ let server: http.Server;
 let url: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    const type = req.url!.startsWith('/jsonl') ? 'application/jsonl' : req.url!.startsWith('/ndjson') ? 'application/x-ndjson' : 'application/json';
+    const type = req.url!.startsWith('/jsonl')
+      ? 'application/jsonl'
+      : req.url!.startsWith('/ndjson')
+        ? 'application/x-ndjson'
+        : 'application/json';
     const body = req.url!.endsWith('/broken') ? '{"id": "broken", "output": [' : LINES;
     res.writeHead(200, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
     res.end(body);
@@ -25,14 +29,19 @@ const fetcher = (faults: FaultCounter) => watchingFetch({ timeoutMs: 5_000, faul
 describe('watchingFetch: truncated JSON bodies', () => {
   it('refuses a cut application/json answer, counted', async () => {
     const faults = new FaultCounter();
-    await expect(fetcher(faults)(`${url}/v1/responses/broken`, { method: 'POST', body: '{}' })).rejects.toThrow(/ended before its JSON body/);
+    await expect(fetcher(faults)(`${url}/v1/responses/broken`, { method: 'POST', body: '{}' })).rejects.toThrow(
+      /ended before its JSON body/,
+    );
     expect(faults.snapshot()).toEqual({ truncatedBody: 1 });
   });
 
-  it.for(['/jsonl/v1/files/f/content', '/ndjson/v1/files/f/content', '/v1/files/f/content'])('passes a JSON Lines file (%s)', async (route) => {
-    const faults = new FaultCounter();
-    const response = await fetcher(faults)(`${url}${route}`, { method: 'GET' });
-    expect(await response.text()).toBe(LINES);
-    expect(faults.snapshot()).toEqual({});
-  });
+  it.for(['/jsonl/v1/files/f/content', '/ndjson/v1/files/f/content', '/v1/files/f/content'])(
+    'passes a JSON Lines file (%s)',
+    async (route) => {
+      const faults = new FaultCounter();
+      const response = await fetcher(faults)(`${url}${route}`, { method: 'GET' });
+      expect(await response.text()).toBe(LINES);
+      expect(faults.snapshot()).toEqual({});
+    },
+  );
 });

@@ -63,7 +63,11 @@ afterAll(async () => {
 
 describe('leanFetch', () => {
   it('posts a JSON body and hands back status, headers and the whole text (also without reading the body)', async () => {
-    const res = await leanFetch(`${base}/json`, { method: 'post', headers: { 'content-type': 'application/json', authorization: 'Bearer k' }, body: '{"a":1}' });
+    const res = await leanFetch(`${base}/json`, {
+      method: 'post',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('req_1');
     expect(res.url).toBe(`${base}/json`);
@@ -91,7 +95,10 @@ describe('leanFetch', () => {
   });
 
   it('rejects a connection cut in the middle of the answer as a failed fetch (which the SDK retries)', async () => {
-    const err = await leanFetch(`${base}/cut`, {}).then(() => null, (e: unknown) => e);
+    const err = await leanFetch(`${base}/cut`, {}).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toMatch(/^fetch failed: the connection was reset while the answer was read/);
   });
@@ -99,14 +106,20 @@ describe('leanFetch', () => {
   it('refuses to inflate a compressed answer past the answer limit (a gzip bomb) as a failed fetch', async () => {
     expect(BOMB.length).toBeLessThan(1024 * 1024);
     expect(80 * 1024 * 1024).toBeGreaterThan(MAX_ANSWER_BYTES);
-    const err = await leanFetch(`${base}/bomb`).then(() => null, (e: unknown) => e);
+    const err = await leanFetch(`${base}/bomb`).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TypeError);
     expect(isAnswerTooLarge(err)).toBe(true);
     expect(String((err as Error).cause)).toMatch(/larger than 64 MB/);
   });
 
   it('rejects a status a Response cannot carry (600) as a failed fetch instead of throwing where nothing catches it', async () => {
-    const err = await leanFetch(`${base}/status-600`).then(() => null, (e: unknown) => e);
+    const err = await leanFetch(`${base}/status-600`).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toBe('fetch failed');
     expect(isAnswerTooLarge(err)).toBe(false);
@@ -117,7 +130,10 @@ describe('leanFetch', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const err = await leanFetch(`http://127.0.0.1:${port}/`, {}).then(() => null, (e: unknown) => e);
+    const err = await leanFetch(`http://127.0.0.1:${port}/`, {}).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toBe('fetch failed');
     expect(((err as Error).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
   });
@@ -126,9 +142,15 @@ describe('leanFetch', () => {
     const controller = new AbortController();
     const pending = leanFetch(`${base}/slow`, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
-    const err = await pending.then(() => null, (e: unknown) => e);
+    const err = await pending.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as Error).name).toBe('AbortError');
-    const again = await leanFetch(`${base}/json`, { signal: controller.signal }).then(() => null, (e: unknown) => e);
+    const again = await leanFetch(`${base}/json`, { signal: controller.signal }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((again as Error).name).toBe('AbortError');
   });
 

@@ -18,14 +18,17 @@ function zods(schema: z.ZodType): Record<string, unknown> {
 
 const doc = (params: string[], returns: boolean) => {
   const shape: Record<string, z.ZodType> = { summary: z.string().describe('One or two sentences.') };
-  if (params.length) shape.params = z.strictObject(Object.fromEntries(params.map((p) => [p, z.string().describe(`What \`${p}\` is.`)])));
+  if (params.length)
+    shape.params = z.strictObject(Object.fromEntries(params.map((p) => [p, z.string().describe(`What \`${p}\` is.`)])));
   if (returns) shape.returns = z.string().describe('What it returns.');
   return z.strictObject(shape);
 };
 
 describe('outputJsonSchema', () => {
   const cases: Record<string, z.ZodType> = {
-    'a packed docstring call': z.strictObject({ items: z.strictObject({ item1: doc(['a', 'b'], true), item2: doc([], false), item3: doc(['x'], false) }) }),
+    'a packed docstring call': z.strictObject({
+      items: z.strictObject({ item1: doc(['a', 'b'], true), item2: doc([], false), item3: doc(['x'], false) }),
+    }),
     'a verifier batch (one verdict schema reused under every key)': verifierSchema(['job-1', 'job-2', 'job-3']),
     'an empty strict object': z.strictObject({}),
     'plain objects, booleans, arrays and string enums, described': z.object({
@@ -42,7 +45,11 @@ describe('outputJsonSchema', () => {
   }
 
   const fallbacks: Record<string, z.ZodType> = {
-    'checks (min/max, regex, length)': z.strictObject({ line: z.int().min(1).max(9), id: z.string().regex(/^[a-z]+$/), two: z.array(z.string()).length(2) }),
+    'checks (min/max, regex, length)': z.strictObject({
+      line: z.int().min(1).max(9),
+      id: z.string().regex(/^[a-z]+$/),
+      two: z.array(z.string()).length(2),
+    }),
     'nullable and numbers': z.strictObject({ a: z.string().nullable(), n: z.number() }),
     'a loose object': z.looseObject({ a: z.string() }),
     'metadata beyond a description': z.strictObject({ a: z.string().meta({ title: 'A', description: 'a' }) }),

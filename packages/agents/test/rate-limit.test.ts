@@ -5,7 +5,13 @@ describe('ModelLimiter', () => {
   it('halves concurrency on 429 (once per second) and grows back one step per run of successes', () => {
     let now = 0;
     const events: ThrottleEvent[] = [];
-    const l = new ModelLimiter('m', 8, {}, (e) => events.push(e), () => now);
+    const l = new ModelLimiter(
+      'm',
+      8,
+      {},
+      (e) => events.push(e),
+      () => now,
+    );
     l.rateLimited();
     expect(l.concurrency).toBe(4);
     l.rateLimited(); // same second: counted, not halved again
@@ -44,10 +50,17 @@ describe('ModelLimiter', () => {
   it('waits when the requests-per-minute budget is used up', async () => {
     let now = 0;
     const waits: number[] = [];
-    const l = new ModelLimiter('m', 8, { rpm: 2 }, () => {}, () => now, async (ms) => {
-      waits.push(ms);
-      now += ms;
-    });
+    const l = new ModelLimiter(
+      'm',
+      8,
+      { rpm: 2 },
+      () => {},
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
     (await l.acquire(1))();
     (await l.acquire(1))();
     (await l.acquire(1))();
@@ -57,10 +70,17 @@ describe('ModelLimiter', () => {
   it('waits when the tokens-per-minute budget would be crossed', async () => {
     let now = 0;
     const waits: number[] = [];
-    const l = new ModelLimiter('m', 8, { tpm: 1_000 }, () => {}, () => now, async (ms) => {
-      waits.push(ms);
-      now += ms;
-    });
+    const l = new ModelLimiter(
+      'm',
+      8,
+      { tpm: 1_000 },
+      () => {},
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
     (await l.acquire(600))();
     now = 10_000;
     (await l.acquire(600))();

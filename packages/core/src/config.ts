@@ -173,8 +173,11 @@ function formatIssues(error: z.ZodError, source: string): string {
       // One line per key, so each gets its own suggestion.
       return issue.keys.map((k) => {
         const closest = allowed && closestKey(k, allowed);
-        return `unknown key \`${k}\`${where}` + (closest ? ` — did you mean \`${closest}\`?` : '') +
-          (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
+        return (
+          `unknown key \`${k}\`${where}` +
+          (closest ? ` — did you mean \`${closest}\`?` : '') +
+          (allowed ? ` (allowed: ${allowed.join(', ')})` : '')
+        );
       });
     }
     const key = issue.path.join('.') || '(root)';

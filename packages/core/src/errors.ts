@@ -66,7 +66,10 @@ export class ConfigError extends UserError {
   readonly code = 'E_CONFIG';
   /** Where in the config file the problem is (1-based line and column), when it is known. */
   readonly location?: { file: string; line: number; column: number };
-  constructor(message: string, options?: { cause?: unknown; location?: { file: string; line: number; column: number } }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown; location?: { file: string; line: number; column: number } },
+  ) {
     super(message, options);
     if (options?.location) this.location = options.location;
   }

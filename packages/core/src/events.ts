@@ -8,7 +8,14 @@ export type Phase = 'setup' | 'index' | 'plan' | 'expand' | 'work' | 'verify' | 
 /** Everything a run tells its observers (progress UI, --json, Action, MCP). */
 export type RunEvent =
   | { type: 'phase'; phase: Phase; detail?: string }
-  | { type: 'run-start'; runId: string; engine: 'openai' | 'offline'; branch: string; baseCommit: string; dirty: boolean }
+  | {
+      type: 'run-start';
+      runId: string;
+      engine: 'openai' | 'offline';
+      branch: string;
+      baseCommit: string;
+      dirty: boolean;
+    }
   | { type: 'indexed'; files: number; declarations: number; skipped: number; ms: number }
   | { type: 'planned'; plan: Plan }
   | { type: 'expanded'; jobs: Job[]; estimate: Estimate }

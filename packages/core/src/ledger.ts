@@ -28,7 +28,10 @@ export class UsageLedger {
 
   /** Worst-case cost of a call: every input token uncached, every allowed output token used. */
   worstCase(model: string, inputTokens: number, maxOutputTokens: number): number {
-    return priceUsage({ requests: 1, inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens }, this.#prices[model]);
+    return priceUsage(
+      { requests: 1, inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens },
+      this.#prices[model],
+    );
   }
 
   /** Reserves a call's worst-case cost; null (and budgetReached) when it would cross the budget. */

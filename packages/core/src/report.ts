@@ -137,7 +137,10 @@ export type FaultCounts = Partial<Record<FaultKind, number>>;
 /** Estimated calls, tokens and cost, per model, before any spend. */
 export interface Estimate {
   jobs: number;
-  perModel: Record<string, { calls: number; inputTokens: number; outputTokens: number; costUsdLow: number; costUsdHigh: number }>;
+  perModel: Record<
+    string,
+    { calls: number; inputTokens: number; outputTokens: number; costUsdLow: number; costUsdHigh: number }
+  >;
   costUsdLow: number;
   costUsdHigh: number;
 }

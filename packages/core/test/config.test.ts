@@ -33,7 +33,10 @@ describe('config', () => {
   });
 
   it('merges user prices over the defaults and keeps partial model overrides', () => {
-    const c = resolveConfig({ models: { worker: 'local-small' }, prices: { 'local-small': { input: 0, cachedInput: 0, output: 0 } } });
+    const c = resolveConfig({
+      models: { worker: 'local-small' },
+      prices: { 'local-small': { input: 0, cachedInput: 0, output: 0 } },
+    });
     expect(c.models.worker).toBe('local-small');
     expect(c.models.planner).toBe('gpt-5.4');
     expect(c.prices['local-small']).toEqual({ input: 0, cachedInput: 0, output: 0 });
@@ -71,7 +74,9 @@ describe('config', () => {
 
   it('derives a JSON schema from the same zod schema', () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['engine', 'models', 'prices', 'api', 'budgetUsd']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['engine', 'models', 'prices', 'api', 'budgetUsd']),
+    );
   });
 });
 

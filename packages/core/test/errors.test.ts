@@ -10,7 +10,7 @@ import {
   isOrchestrateError,
   ModelError,
   ModelFaultError,
-  OrchestrateError,
+  type OrchestrateError,
   PathNotFoundError,
   REPORT_HINT,
   UnsupportedTaskError,

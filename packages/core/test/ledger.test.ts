@@ -3,7 +3,10 @@ import { DEFAULTS, UsageLedger, priceUsage } from '../src/index.js';
 
 describe('pricing', () => {
   it('bills cached input at the cached rate and the rest at the input rate', () => {
-    const usd = priceUsage({ requests: 1, inputTokens: 1_000_000, cachedInputTokens: 400_000, outputTokens: 1_000_000 }, DEFAULTS.prices['gpt-5.4-nano']);
+    const usd = priceUsage(
+      { requests: 1, inputTokens: 1_000_000, cachedInputTokens: 400_000, outputTokens: 1_000_000 },
+      DEFAULTS.prices['gpt-5.4-nano'],
+    );
     expect(usd).toBeCloseTo(0.6 * 0.2 + 0.4 * 0.02 + 1.25, 9);
   });
   it('prices an unknown model at 0', () => {
@@ -17,7 +20,12 @@ describe('UsageLedger', () => {
     ledger.record('gpt-5.4-nano', { requests: 1, inputTokens: 100, cachedInputTokens: 0, outputTokens: 10 });
     ledger.record('gpt-5.4-nano', { requests: 1, inputTokens: 50, cachedInputTokens: 20, outputTokens: 5 });
     ledger.record('gpt-5.4-mini', { requests: 1, inputTokens: 10, cachedInputTokens: 0, outputTokens: 1 });
-    expect(ledger.byModel()['gpt-5.4-nano']).toMatchObject({ requests: 2, inputTokens: 150, cachedInputTokens: 20, outputTokens: 15 });
+    expect(ledger.byModel()['gpt-5.4-nano']).toMatchObject({
+      requests: 2,
+      inputTokens: 150,
+      cachedInputTokens: 20,
+      outputTokens: 15,
+    });
     expect(ledger.total()).toMatchObject({ requests: 3, inputTokens: 160 });
   });
 
@@ -34,5 +42,4 @@ describe('UsageLedger', () => {
     expect(ledger.reserve('m', 100, 50)).not.toBeNull(); // 0.0002 + 0.0006 <= 0.001
     expect(ledger.spentUsd()).toBeLessThanOrEqual(0.001);
   });
-
 });

@@ -4,7 +4,9 @@ import { safeText } from '../src/index.js';
 describe('safeText', () => {
   it('escapes C0, DEL, C1, ESC sequences and bidi controls visibly', () => {
     const hostile = 'a\u0000b\u001b[2Jc\u0007d\u202ee\u007ff\u009bg\u2066h\u200fi\u061cj\rk';
-    expect(safeText(hostile)).toBe('a\\u0000b\\u001b[2Jc\\u0007d\\u202ee\\u007ff\\u009bg\\u2066h\\u200fi\\u061cj\\u000dk');
+    expect(safeText(hostile)).toBe(
+      'a\\u0000b\\u001b[2Jc\\u0007d\\u202ee\\u007ff\\u009bg\\u2066h\\u200fi\\u061cj\\u000dk',
+    );
   });
 
   it('keeps tabs; keeps newlines only for multiline text', () => {

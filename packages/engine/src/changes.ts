@@ -1,6 +1,14 @@
 import type { Plan } from '@orchestrate/core';
 import { EnvironmentError, UsageError } from '@orchestrate/core';
-import { changedLines, defaultBranch, emptyTree, isShallowClone, mergeBase, resolveCommit, type LineRange } from '@orchestrate/repo';
+import {
+  changedLines,
+  defaultBranch,
+  emptyTree,
+  isShallowClone,
+  mergeBase,
+  resolveCommit,
+  type LineRange,
+} from '@orchestrate/repo';
 
 /** The ref a step compares against: its `changedSince`, or for a review the merge base with the default branch. */
 async function refFor(root: string, head: string, step: Plan['steps'][number]): Promise<string | null> {
@@ -31,7 +39,8 @@ export async function changedLinesFor(
   let ref: string | null = null;
   for (const step of plan.steps) {
     const r = await refFor(root, head, step);
-    if (r && ref && r !== ref) warnings.push(`${step.id}: compared with ${ref} like the first step (it asked for ${r})`);
+    if (r && ref && r !== ref)
+      warnings.push(`${step.id}: compared with ${ref} like the first step (it asked for ${r})`);
     ref ??= r;
   }
   if (!ref) return null;

@@ -10,7 +10,12 @@ export async function batchClient(
 ): Promise<ModelClient> {
   const { createBatchClient } = await import('@orchestrate/agents/batch');
   const apiKey = env.OPENAI_API_KEY?.trim() || 'no-key';
-  return createBatchClient({ apiKey, baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined), config, ...options });
+  return createBatchClient({
+    apiKey,
+    baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined),
+    config,
+    ...options,
+  });
 }
 
 /** The OpenAI client when the engine resolves to openai, else null (offline). */

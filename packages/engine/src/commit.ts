@@ -19,7 +19,12 @@ export interface CommitInfo {
  * their target are failed, and the whole file is gated again before it is written. New files go where code decided.
  * Jobs with nothing to write (review annotations) succeed without a commit.
  */
-export async function commitSteps(plan: Plan, states: JobState[], worktree: string, info: CommitInfo): Promise<ReportCommit[]> {
+export async function commitSteps(
+  plan: Plan,
+  states: JobState[],
+  worktree: string,
+  info: CommitInfo,
+): Promise<ReportCommit[]> {
   const commits: ReportCommit[] = [];
   const committedByFile = new Map<string, JobState[]>();
   for (const step of plan.steps) {
@@ -33,7 +38,10 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
       const stepJobs = writing.filter((s) => s.target.file.path === file && s.outcome!.edits.length);
       const earlier = committedByFile.get(file) ?? [];
       const fileIndex = stepJobs[0]!.target.file;
-      const result = applyEdits(fileIndex.text, [...earlier, ...stepJobs].flatMap((s) => s.outcome!.edits));
+      const result = applyEdits(
+        fileIndex.text,
+        [...earlier, ...stepJobs].flatMap((s) => s.outcome!.edits),
+      );
       for (const stale of result.stale) {
         const s = stepJobs.find((x) => x.target.job.id === stale.owner);
         if (s && s.phase === 'verified') finish(s, 'failed', stale.reason);
@@ -61,7 +69,8 @@ export async function commitSteps(plan: Plan, states: JobState[], worktree: stri
     for (const s of writing.filter((x) => x.phase === 'verified' && x.outcome!.newFiles.length)) {
       for (const f of s.outcome!.newFiles) {
         const absolute = path.join(worktree, f.path);
-        if (!absolute.startsWith(worktree + path.sep)) throw new InternalError(`new file outside the worktree: ${f.path}`);
+        if (!absolute.startsWith(worktree + path.sep))
+          throw new InternalError(`new file outside the worktree: ${f.path}`);
         await mkdir(path.dirname(absolute), { recursive: true });
         await writeFile(absolute, f.text, 'utf8');
         written.push(f.path);
@@ -97,7 +106,10 @@ function commitMessage(stepId: string, kind: string, jobs: JobState[], info: Com
   const output = jobs.reduce((n, j) => n + j.usage.outputTokens, 0);
   const cost = jobs.reduce((n, j) => n + j.costUsd, 0);
   const subject = commitSubject(kind, jobs, files);
-  const models = info.engine === 'offline' ? 'offline (rule-based)' : `worker=${info.models.worker}, verifier=${info.models.verifier}`;
+  const models =
+    info.engine === 'offline'
+      ? 'offline (rule-based)'
+      : `worker=${info.models.worker}, verifier=${info.models.verifier}`;
   return [
     subject,
     '',

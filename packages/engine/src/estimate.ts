@@ -33,13 +33,14 @@ export function estimateRun(
     worker.calls++;
     worker.inputTokens += estimateParts(instructions, ...contexts) + SCHEMA_OVERHEAD_TOKENS * pack.length;
   }
-  const price = (model: string, input: number, output: number) =>
-    ledger.worstCase(model, input, output);
+  const price = (model: string, input: number, output: number) => ledger.worstCase(model, input, output);
   worker.outputTokens = targets.length * LOW_OUTPUT_PER_JOB;
   worker.costUsdLow = price(config.models.worker, worker.inputTokens, worker.outputTokens);
   worker.costUsdHigh = price(config.models.worker, worker.inputTokens, targets.length * config.maxOutputTokens.worker);
   perModel[config.models.worker] = worker;
-  const verified = targets.filter((t) => config.kinds[t.step.kind]?.verify ?? jobKind(t.step.kind).verifyByDefault(t.step));
+  const verified = targets.filter(
+    (t) => config.kinds[t.step.kind]?.verify ?? jobKind(t.step.kind).verifyByDefault(t.step),
+  );
   const perBatch = jobsPerCall(verified.length, config.concurrency, config.verifyBatchSize);
   const batches = Math.ceil(verified.length / perBatch);
   const vIn = batches * estimateTokens(VERIFIER_INSTRUCTIONS) + verified.length * 150;

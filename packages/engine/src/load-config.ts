@@ -20,17 +20,31 @@ export async function loadConfig(
   explicit?: string,
 ): Promise<{ config: ResolvedConfig; file: string | null }> {
   let file: string | null = null;
-  if (explicit && !(await access(explicit).then(() => true, () => false))) {
-    throw new ConfigError(`Config file ${explicit} does not exist: check the path given to --config (relative paths start where orchestrate runs).`);
+  if (
+    explicit &&
+    !(await access(explicit).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new ConfigError(
+      `Config file ${explicit} does not exist: check the path given to --config (relative paths start where orchestrate runs).`,
+    );
   }
   if (explicit) file = explicit;
-  else for (const name of CONFIG_FILES) {
-    const candidate = path.join(root, name);
-    if (await access(candidate).then(() => true, () => false)) {
-      file = candidate;
-      break;
+  else
+    for (const name of CONFIG_FILES) {
+      const candidate = path.join(root, name);
+      if (
+        await access(candidate).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        file = candidate;
+        break;
+      }
     }
-  }
   let user: unknown = {};
   if (file) {
     // Loaded only when there is a config file to load: most of a short command's start-up otherwise.
@@ -50,7 +64,8 @@ export async function loadConfig(
   }
   const merged: Record<string, unknown> = { ...(user as object), ...stripUndefined(overrides) };
   const userModels = (user as { models?: unknown }).models;
-  if (overrides.models) merged.models = { ...(typeof userModels === 'object' ? userModels : {}), ...stripUndefined(overrides.models) };
+  if (overrides.models)
+    merged.models = { ...(typeof userModels === 'object' ? userModels : {}), ...stripUndefined(overrides.models) };
   return { config: resolveConfig(merged, file ? path.basename(file) : 'options', JOB_KINDS), file };
 }
 
@@ -67,16 +82,25 @@ export function stripUndefined<T extends object>(value: T): Partial<T> {
 async function loadFailure(file: string, err: unknown): Promise<ConfigError> {
   const name = path.basename(file);
   const message = err instanceof Error ? err.message : String(err);
-  const what = message.split('\n')[0]!.trim().replace(/^(?:ParseError|SyntaxError):\s*/, '').replace(/\.$/, '');
+  const what = message
+    .split('\n')[0]!
+    .trim()
+    .replace(/^(?:ParseError|SyntaxError):\s*/, '')
+    .replace(/\.$/, '');
   // The parser's position (in the message) has a 0-based column; a stack frame's is 1-based, as editors count.
   const parsed = positionIn(file, message);
-  const location = parsed ? { ...parsed, column: parsed.column + 1 } : positionIn(file, err instanceof Error ? (err.stack ?? '') : '');
+  const location = parsed
+    ? { ...parsed, column: parsed.column + 1 }
+    : positionIn(file, err instanceof Error ? (err.stack ?? '') : '');
   const fix = 'Fix the file so it runs, or remove it.';
   if (!location) return new ConfigError(`Could not load ${name}: ${what}. ${fix}`, { cause: err });
   const text = await readFile(file, 'utf8').catch(() => '');
   const line = text.split(/\r?\n/)[location.line - 1];
   const frame = line === undefined ? '' : `\n${codeFrame(line, location.line, location.column)}`;
-  return new ConfigError(`Could not load ${name}:${location.line}:${location.column}: ${what}.${frame}\n${fix}`, { cause: err, location });
+  return new ConfigError(`Could not load ${name}:${location.line}:${location.column}: ${what}.${frame}\n${fix}`, {
+    cause: err,
+    location,
+  });
 }
 
 /** The first `file:line:column` naming `file` in `text` (a message or a stack), if any. */

@@ -56,7 +56,8 @@ export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex
     warnings,
   };
   const given: unknown[] = Array.isArray(out?.steps) ? out.steps : [];
-  if (given.length > MAX_STEPS) warnings.push(`the plan had ${given.length} steps: only the first ${MAX_STEPS} are used`);
+  if (given.length > MAX_STEPS)
+    warnings.push(`the plan had ${given.length} steps: only the first ${MAX_STEPS} are used`);
   const steps = given
     .slice(0, MAX_STEPS)
     .map((s, i) => checkStep(s, `step-${i + 1}`, checks))
@@ -82,12 +83,20 @@ function checkStep(value: unknown, id: string, checks: Checks): PlanStep | null 
   if (paths === null || names === null || declarationKinds === null) return null;
   const exportedOnly = flag(s.exportedOnly, 'exportedOnly', warn);
   const includeDocumented = flag(s.includeDocumented, 'includeDocumented', warn) && taskAsksToRewriteDocs(checks.task);
-  if (s.includeDocumented === true && !includeDocumented) warn('existing docs are kept (the task does not ask to rewrite them)');
+  if (s.includeDocumented === true && !includeDocumented)
+    warn('existing docs are kept (the task does not ask to rewrite them)');
   return {
     id,
     kind,
     variant: checkVariant(kind, s.variant, checks.task, warn),
-    selector: { paths, declarationKinds, names, exportedOnly, missingDocsOnly: !includeDocumented, changedSince: checkRef(s.changedSince, kind, warn) },
+    selector: {
+      paths,
+      declarationKinds,
+      names,
+      exportedOnly,
+      missingDocsOnly: !includeDocumented,
+      changedSince: checkRef(s.changedSince, kind, warn),
+    },
     instructions: checkInstructions(s.instructions, warn),
   };
 }
@@ -119,7 +128,10 @@ function checkPaths(value: unknown, warn: (m: string) => void, checks: Checks): 
       else unknown.push(p.trim());
     }
   }
-  if (invalid.length) warn(`ignored ${invalid.length} paths that cannot be paths (control characters, over ${MAX_PATH} characters, not text): ${invalid.map(shown).join(', ')}`);
+  if (invalid.length)
+    warn(
+      `ignored ${invalid.length} paths that cannot be paths (control characters, over ${MAX_PATH} characters, not text): ${invalid.map(shown).join(', ')}`,
+    );
   if (unknown.length) warn(`ignored paths that match no file: ${unknown.map(shown).join(', ')}`);
   if (whole) return [];
   if (kept.size === 0 && (unknown.length || invalid.length)) {
@@ -150,7 +162,9 @@ function checkNames(value: unknown, warn: (m: string) => void, checks: Checks): 
 /** The step's valid declaration kinds; null when it named some and none is one. */
 function checkDeclarationKinds(value: unknown, warn: (m: string) => void): DeclarationKind[] | null {
   const given = list(value, 'declarationKinds', warn);
-  const kept = [...new Set(given.filter((k): k is DeclarationKind => (DECLARATION_KINDS as readonly unknown[]).includes(k)))];
+  const kept = [
+    ...new Set(given.filter((k): k is DeclarationKind => (DECLARATION_KINDS as readonly unknown[]).includes(k))),
+  ];
   const dropped = given.filter((k) => !(DECLARATION_KINDS as readonly unknown[]).includes(k));
   if (dropped.length) warn(`ignored unknown declaration kinds: ${dropped.map(shown).join(', ')}`);
   if (given.length && kept.length === 0) {
@@ -176,7 +190,8 @@ function checkVariant(kind: JobKind, variant: unknown, task: string, warn: (m: s
   if (options.includes(variant as StepVariant)) return variant as StepVariant;
   const fromTask = planOffline(task, () => false, KIND_PLANNING).steps.find((st) => st.kind === kind)?.variant;
   const chosen = fromTask && options.includes(fromTask) ? fromTask : options[0]!;
-  if (variant !== null && variant !== undefined) warn(`ignored variant ${shown(variant)}: ${kind} has ${options.join(', ')}; using ${chosen}`);
+  if (variant !== null && variant !== undefined)
+    warn(`ignored variant ${shown(variant)}: ${kind} has ${options.join(', ')}; using ${chosen}`);
   return chosen;
 }
 
@@ -203,8 +218,10 @@ function checkInstructions(value: unknown, warn: (m: string) => void): string {
     return '';
   }
   const clean = value.replace(/\r\n?/g, '\n').replace(STRIPPED, '');
-  if (clean.length < value.replace(/\r\n?/g, '\n').length) warn('removed control and bidi characters from the instructions');
-  if (clean.length > MAX_INSTRUCTIONS) warn(`instructions cut to ${MAX_INSTRUCTIONS} characters (from ${clean.length})`);
+  if (clean.length < value.replace(/\r\n?/g, '\n').length)
+    warn('removed control and bidi characters from the instructions');
+  if (clean.length > MAX_INSTRUCTIONS)
+    warn(`instructions cut to ${MAX_INSTRUCTIONS} characters (from ${clean.length})`);
   return clean.slice(0, MAX_INSTRUCTIONS);
 }
 
@@ -214,8 +231,18 @@ export function mergeDuplicateSteps(steps: PlanStep[], warnings: string[]): Plan
   const out: PlanStep[] = [];
   for (const step of steps) {
     const sel = step.selector;
-    const set = (xs: readonly string[]) => [...new Set(xs.map((x) => x.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')))].sort();
-    const key = JSON.stringify([step.kind, step.variant, set(sel.paths), set(sel.declarationKinds), set(sel.names), sel.exportedOnly, sel.missingDocsOnly, sel.changedSince]);
+    const set = (xs: readonly string[]) =>
+      [...new Set(xs.map((x) => x.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')))].sort();
+    const key = JSON.stringify([
+      step.kind,
+      step.variant,
+      set(sel.paths),
+      set(sel.declarationKinds),
+      set(sel.names),
+      sel.exportedOnly,
+      sel.missingDocsOnly,
+      sel.changedSince,
+    ]);
     const first = byKey.get(key);
     if (!first) {
       byKey.set(key, step);
@@ -235,7 +262,11 @@ export function mergeDuplicateSteps(steps: PlanStep[], warnings: string[]): Plan
  * Asks `resolves` whether each step's `changedSince` names a commit: one that does not is dropped with a warning (the
  * planner's words are not orders), unless the task itself wrote that ref, which is the user's mistake (E_USAGE).
  */
-export async function resolvePlanRefs(plan: Plan, task: string, resolves: (ref: string) => Promise<boolean>): Promise<void> {
+export async function resolvePlanRefs(
+  plan: Plan,
+  task: string,
+  resolves: (ref: string) => Promise<boolean>,
+): Promise<void> {
   const seen = new Map<string, boolean>();
   const words = new Set(task.split(/\s+/).map((w) => w.replace(/^[("'`]+|[)"'`,;:!?.]+$/g, '')));
   for (const step of plan.steps) {
@@ -246,9 +277,13 @@ export async function resolvePlanRefs(plan: Plan, task: string, resolves: (ref: 
     if (ok) continue;
     // A ref-shaped word of the task (`v9.9.9`, `HEAD~3`, `feature/x`), not a plain word the planner took for one.
     if (words.has(ref) && /[\d/~^._-]/.test(ref)) {
-      throw new UsageError(`The task names the git ref \`${shown(ref)}\`, which does not exist: name a commit, branch or tag that does (e.g. HEAD~1 or main).`);
+      throw new UsageError(
+        `The task names the git ref \`${shown(ref)}\`, which does not exist: name a commit, branch or tag that does (e.g. HEAD~1 or main).`,
+      );
     }
-    plan.warnings.push(`${step.id}: ignored changedSince ${shown(ref)}: it names no commit (${refFallback(step.kind)})`);
+    plan.warnings.push(
+      `${step.id}: ignored changedSince ${shown(ref)}: it names no commit (${refFallback(step.kind)})`,
+    );
     step.selector.changedSince = null;
   }
   plan.steps = mergeDuplicateSteps(plan.steps, plan.warnings);

@@ -63,14 +63,19 @@ function offlineAnswer(task: string, files: FileIndex[]): PlannerOutput {
     throw new UnsupportedTaskError(
       'E_OFFLINE_UNSUPPORTED',
       `The offline engine cannot do this task (${out.unsupported}). It is rule-based and can:\n` +
-        offlineCapabilities(KIND_PLANNING).map((c) => `  - ${c}`).join('\n') +
+        offlineCapabilities(KIND_PLANNING)
+          .map((c) => `  - ${c}`)
+          .join('\n') +
         '\nFor anything else, enable a model: set OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server) and run with --engine openai.',
     );
   }
   return out;
 }
 
-async function askPlanner(args: { task: string; files: FileIndex[]; config: ResolvedConfig; ledger: UsageLedger }, client: ModelClient): Promise<PlannerOutput> {
+async function askPlanner(
+  args: { task: string; files: FileIndex[]; config: ResolvedConfig; ledger: UsageLedger },
+  client: ModelClient,
+): Promise<PlannerOutput> {
   const { task, files, config, ledger } = args;
   const input = plannerInput(task, repoSummary(files));
   const model = config.models.planner;

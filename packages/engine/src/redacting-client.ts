@@ -15,20 +15,31 @@ const tallies = new WeakMap<ModelClient, Tally>();
  * put back into the output, so code a worker returns keeps its real literal, and an invented placeholder fails the call.
  * `shareWith` counts into another wrapper's tally. With `redact: false` the client is returned as it is.
  */
-export function redactingClient<C extends ModelClient | null>(inner: C, options: { redact: boolean }, shareWith?: ModelClient | null): C {
+export function redactingClient<C extends ModelClient | null>(
+  inner: C,
+  options: { redact: boolean },
+  shareWith?: ModelClient | null,
+): C {
   if (!inner || !options.redact) return inner;
   const tally = (shareWith && tallies.get(shareWith)) || { count: 0 };
   // Everything but `call` (detached, priceMultiplier, throttling, faults, and whatever is added later) is the inner
   // client's, through the prototype, so the wrapper can sit outermost without hiding any of it.
   const client: ModelClient = Object.create(inner) as ModelClient;
-  client.call = async <T,>(request: StructuredCall<T>): Promise<StructuredResult<T>> => {
+  client.call = async <T>(request: StructuredCall<T>): Promise<StructuredResult<T>> => {
     const redactor = new Redactor();
-    const [instructions = request.instructions, input = request.input] = redactor.redactAll([request.instructions, request.input]);
+    const [instructions = request.instructions, input = request.input] = redactor.redactAll([
+      request.instructions,
+      request.input,
+    ]);
     tally.count += redactor.count;
     if (redactor.count === 0) return inner.call(request);
     const result = await inner.call({ ...request, instructions, input });
     if (redactor.hasForeignPlaceholder(JSON.stringify(result.output))) {
-      throw new CallFailed('the model output holds a redaction placeholder that was not in its input', result.usage, false);
+      throw new CallFailed(
+        'the model output holds a redaction placeholder that was not in its input',
+        result.usage,
+        false,
+      );
     }
     return { ...result, output: restoreStrings(result.output, (s) => redactor.restore(s)) as T };
   };

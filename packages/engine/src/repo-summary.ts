@@ -18,7 +18,10 @@ export function repoSummary(files: FileIndex[]): string {
     d.exported += f.declarations.filter((x) => x.exported).length;
     dirs.set(dir, d);
   }
-  const lines = [`${files.length} TypeScript files, ${dirs.size} directories.`, 'directory: files, declarations (undocumented, exported)'];
+  const lines = [
+    `${files.length} TypeScript files, ${dirs.size} directories.`,
+    'directory: files, declarations (undocumented, exported)',
+  ];
   const sorted = [...dirs.entries()].sort((a, b) => b[1].decls - a[1].decls);
   for (const [dir, d] of sorted.slice(0, MAX_LINES / 2)) {
     lines.push(`${dir}/: ${d.files} files, ${d.decls} decls (${d.undocumented} undocumented, ${d.exported} exported)`);

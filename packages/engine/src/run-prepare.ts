@@ -1,4 +1,4 @@
-import { UsageLedger, type Estimate, type Plan, type ReviewedRange, type RunReport } from '@orchestrate/core';
+import { type UsageLedger, type Estimate, type Plan, type ReviewedRange, type RunReport } from '@orchestrate/core';
 import { formatPlanNote, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { pathsInTask } from '@orchestrate/agents';
 import {

@@ -32,7 +32,14 @@ export async function checkTaskPaths(task: string, files: readonly FileIndex[], 
     const anywhere = p.includes('/') ? null : pathMatcher([`**/${p}`]);
     return all.some((f) => match(f) || (anywhere?.(f) ?? false));
   };
-  const dirs = new Set(all.flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const dirs = new Set(
+    all.flatMap((f) =>
+      f
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+    ),
+  );
   const missing: string[] = [];
   for (const { path: p, certain } of words) {
     const outside = isOutside(p);
@@ -70,7 +77,9 @@ function message(missing: string[], lookup: TaskPathLookup, files: readonly File
 /** The indexed file or directory closest to `p` by edit distance, when it is close enough to be a typo. */
 function nearest(p: string, files: readonly FileIndex[]): string | null {
   if (/[*?[{]/.test(p) || p.length > 200) return null;
-  const candidates = new Set(files.flatMap((f) => f.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const candidates = new Set(
+    files.flatMap((f) => f.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))),
+  );
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(p.length / 5)) + 1;
   for (const c of candidates) {
@@ -85,7 +94,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;

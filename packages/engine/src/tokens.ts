@@ -13,7 +13,10 @@ const o200kEncoder = () => (encoder ??= GptEncoding.getEncodingApi('o200k_base',
  * Tokens of a text with the o200k tokenizer (the gpt-4o / gpt-5 family's), for estimates and reservations. A job's
  * context is counted by the estimate, the packing and the reservation: counts are remembered (up to 16 M characters).
  */
-export const estimateTokens: (text: string) => number = textMemo((text: string) => o200kEncoder().countTokens(text, AS_TEXT), 16_000_000);
+export const estimateTokens: (text: string) => number = textMemo(
+  (text: string) => o200kEncoder().countTokens(text, AS_TEXT),
+  16_000_000,
+);
 
 /**
  * Special-token text (`<|endoftext|>` in a repository about language models) is counted as the API bills it, as plain

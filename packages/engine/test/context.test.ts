@@ -23,7 +23,7 @@ describe('jobContext', () => {
     expect(cut).toContain('cut to fit the context budget');
   });
 
-  it('builds a job\'s context once for the packing, the call and the estimate, and again only for another cap or run', () => {
+  it("builds a job's context once for the packing, the call and the estimate, and again only for another cap or run", () => {
     const { kinds, target } = setup();
     const spy = vi.spyOn(docstringKind, 'contextPack');
     try {

@@ -7,7 +7,14 @@ export const DOCSTRING_STEP: PlanStep = {
   id: 'step-1',
   kind: 'docstring',
   variant: null,
-  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: true, changedSince: null },
+  selector: {
+    paths: [],
+    declarationKinds: [],
+    names: [],
+    exportedOnly: false,
+    missingDocsOnly: true,
+    changedSince: null,
+  },
   instructions: '',
 };
 

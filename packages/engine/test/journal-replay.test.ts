@@ -14,7 +14,15 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const request: StructuredCall<{ summary: string }> = { role: 'worker', model: 'm', instructions: 'i', input: 'x', schema: z.object({ summary: z.string() }), maxOutputTokens: 10, cacheKey: 'k' };
+const request: StructuredCall<{ summary: string }> = {
+  role: 'worker',
+  model: 'm',
+  instructions: 'i',
+  input: 'x',
+  schema: z.object({ summary: z.string() }),
+  maxOutputTokens: 10,
+  cacheKey: 'k',
+};
 const paid = { ...emptyUsage(), requests: 1, inputTokens: 10, outputTokens: 5 };
 
 describe('journal replay of refused answers', () => {
@@ -25,14 +33,22 @@ describe('journal replay of refused answers', () => {
       call: () => Promise.reject(new CallFailed("the model's output was not valid JSON", paid, false, 'invalidJson')),
     };
     const journal = Journal.open(root, 'r1');
-    const first = await journaledClient(refusing, journal, [], { replayed: 0, verdicts: 0 }, () => 0).call(request).then(() => null, (e: unknown) => e as CallFailed);
+    const first = await journaledClient(refusing, journal, [], { replayed: 0, verdicts: 0 }, () => 0)
+      .call(request)
+      .then(
+        () => null,
+        (e: unknown) => e as CallFailed,
+      );
     journal.close();
     expect(first?.fault).toBe('invalidJson');
 
     const never: ModelClient = { call: () => Promise.reject(new Error('paid twice')) };
     const stats = { replayed: 0, verdicts: 0 };
     const again = journaledClient(never, Journal.open(root, 'r1'), readJournal(root, 'r1')!, stats, () => 0);
-    const replayed = await again.call(request).then(() => null, (e: unknown) => e as CallFailed);
+    const replayed = await again.call(request).then(
+      () => null,
+      (e: unknown) => e as CallFailed,
+    );
     expect(replayed).toBeInstanceOf(CallFailed);
     expect(replayed?.message).toBe("the model's output was not valid JSON");
     expect(replayed?.fault).toBe('invalidJson');

@@ -24,7 +24,18 @@ function tempRoot(): string {
 }
 
 function start(id: string, pid: number, extra: Partial<JournalRecord> = {}): JournalRecord {
-  return { t: 'start', runId: id, task: 'document src', baseCommit: 'a'.repeat(40), branch: `orchestrate/${id}`, engine: 'openai', pid, at: new Date().toISOString(), options: {}, ...extra } as JournalRecord;
+  return {
+    t: 'start',
+    runId: id,
+    task: 'document src',
+    baseCommit: 'a'.repeat(40),
+    branch: `orchestrate/${id}`,
+    engine: 'openai',
+    pid,
+    at: new Date().toISOString(),
+    options: {},
+    ...extra,
+  } as JournalRecord;
 }
 
 function writeJournal(root: string, id: string, records: JournalRecord[]): void {
@@ -49,7 +60,9 @@ describe.runIf(linux)('a zombie is not a live run (Linux)', () => {
   let zombie: number;
   beforeAll(async () => {
     parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));
+    zombie = await new Promise<number>((resolve) =>
+      parent.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))),
+    );
     for (let i = 0; i < 400 && procState(zombie) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 5));
   });
   afterAll(() => {
@@ -79,7 +92,10 @@ describe.runIf(linux)('a zombie is not a live run (Linux)', () => {
     journal.append(start('r1', process.pid));
     journal.append({ t: 'phase', phase: 'resumed', pid: process.pid });
     journal.close();
-    const records = readFileSync(path.join(root, '.orchestrate', 'runs', 'r1', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const records = readFileSync(path.join(root, '.orchestrate', 'runs', 'r1', 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const mine = readFileSync('/proc/self/stat', 'utf8');
     const startTime = mine.slice(mine.lastIndexOf(')') + 2).split(' ')[19];
     expect(records.map((r) => r.pidStart)).toEqual([startTime, startTime]);
@@ -96,8 +112,10 @@ describe('liveness from the process table', () => {
   });
 
   it('zombies (Z) and dead tasks (X) are dead; every other state is alive', () => {
-    for (const state of ['Z', 'X']) expect(isProcessAlive(4242, undefined, () => ({ state, startTime: '1' }))).toBe(false);
-    for (const state of ['R', 'S', 'D', 'T', 't', 'I']) expect(isProcessAlive(4242, undefined, () => ({ state, startTime: '1' }))).toBe(true);
+    for (const state of ['Z', 'X'])
+      expect(isProcessAlive(4242, undefined, () => ({ state, startTime: '1' }))).toBe(false);
+    for (const state of ['R', 'S', 'D', 'T', 't', 'I'])
+      expect(isProcessAlive(4242, undefined, () => ({ state, startTime: '1' }))).toBe(true);
   });
 
   it('without a process table entry (or without /proc) it asks kill(pid, 0)', () => {
@@ -109,7 +127,10 @@ describe('liveness from the process table', () => {
 
   it('a resumed record names the process (and its start time) that continues the run', () => {
     const alive = (pid: number, startTime?: string) => pid === 7 && startTime === '70';
-    const records = [start('r', 5, { pidStart: '50' } as never), { t: 'phase', phase: 'resumed', pid: 7, pidStart: '70' } as JournalRecord];
+    const records = [
+      start('r', 5, { pidStart: '50' } as never),
+      { t: 'phase', phase: 'resumed', pid: 7, pidStart: '70' } as JournalRecord,
+    ];
     expect(journalProgress(records, alive)).toMatchObject({ status: 'running', pid: 7 });
     expect(journalProgress(records.slice(0, 1), alive).status).toBe('interrupted');
   });
@@ -117,7 +138,10 @@ describe('liveness from the process table', () => {
   it('plain `resume` with only a live run says it is still running, not that every run has ended', async () => {
     const root = tempRoot();
     writeJournal(root, '20260101-000000-live', [start('20260101-000000-live', process.pid)]);
-    const err = await findResumeTarget(root, undefined).then(() => null, (e: unknown) => e as Error & { code?: string });
+    const err = await findResumeTarget(root, undefined).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
     expect(err?.code).toBe('E_USAGE');
     expect(err?.message).toContain('20260101-000000-live');
     expect(err?.message).toContain('still running');

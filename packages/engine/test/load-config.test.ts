@@ -19,7 +19,10 @@ function withConfig(text: string, name = 'agents.config.ts'): string {
 }
 
 async function loadError(dir: string): Promise<ConfigError> {
-  const err = await loadConfig(dir).then(() => null, (e: unknown) => e);
+  const err = await loadConfig(dir).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ConfigError);
   return err as ConfigError;
 }
@@ -37,7 +40,10 @@ describe('loadConfig: a config file that does not load', () => {
   });
 
   it('reports where a config that throws while it runs failed', async () => {
-    const dir = withConfig('export default {\n  concurrency: 3,\n  engine: "offline",\n  x: missing(),\n};\n', 'agents.config.mjs');
+    const dir = withConfig(
+      'export default {\n  concurrency: 3,\n  engine: "offline",\n  x: missing(),\n};\n',
+      'agents.config.mjs',
+    );
     const err = await loadError(dir);
     expect(err.location).toMatchObject({ line: 4, column: 6 });
     expect(err.message.split('\n')[0]).toContain('agents.config.mjs:4:6');

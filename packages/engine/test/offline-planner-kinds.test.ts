@@ -6,12 +6,16 @@ import { KIND_PLANNING } from '@orchestrate/jobs';
 const planOffline = (task: string, known: (p: string) => boolean) => planWith(task, known, KIND_PLANNING);
 
 const PATHS = ['src', 'src/x.ts', 'src/parser', 'lib', 'lib/util.ts'];
-const known = (p: string) => PATHS.includes(p) || (p === '**/util.ts');
+const known = (p: string) => PATHS.includes(p) || p === '**/util.ts';
 
 /** The plan's steps as `kind/variant`, with their paths and changedSince. */
 function steps(task: string) {
   const plan = planOffline(task, known);
-  return plan.steps.map((s) => ({ kind: `${s.kind}/${s.variant ?? '-'}`, paths: s.paths, changedSince: s.changedSince }));
+  return plan.steps.map((s) => ({
+    kind: `${s.kind}/${s.variant ?? '-'}`,
+    paths: s.paths,
+    changedSince: s.changedSince,
+  }));
 }
 
 describe('offline planner: one plain phrasing per kind', () => {
@@ -56,7 +60,9 @@ describe('offline planner: review', () => {
   });
 
   it('review wins alone over edit kinds in the same phrase', () => {
-    expect(steps('review and document src/x.ts')).toEqual([{ kind: 'review/-', paths: ['src/x.ts'], changedSince: null }]);
+    expect(steps('review and document src/x.ts')).toEqual([
+      { kind: 'review/-', paths: ['src/x.ts'], changedSince: null },
+    ]);
   });
 });
 
@@ -65,7 +71,11 @@ describe('offline planner: mixed and refused tasks', () => {
     const plan = steps('document the public API of src/parser and add tests for it');
     expect(plan.map((s) => s.kind).sort()).toEqual(['boilerplate/tests', 'docstring/-']);
     for (const s of plan) expect(s.paths).toEqual(['src/parser']);
-    expect(planOffline('document the public API of src/parser and add tests for it', known).steps.every((s) => s.exportedOnly)).toBe(true);
+    expect(
+      planOffline('document the public API of src/parser and add tests for it', known).steps.every(
+        (s) => s.exportedOnly,
+      ),
+    ).toBe(true);
   });
 
   it('only edit steps and review have changedSince set by the phrase', () => {
@@ -74,21 +84,30 @@ describe('offline planner: mixed and refused tasks', () => {
     }
   });
 
-  it.each(['make the tests pass', 'fix the failing tests', 'fix the failing unit tests', 'repair broken specs', 'migrate to Rust'])(
-    '%j is not a job the offline engine can do',
-    (task) => {
-      const plan = planOffline(task, known);
-      expect(plan.steps).toEqual([]);
-      expect(plan.unsupported).toEqual(expect.any(String));
-    },
-  );
+  it.each([
+    'make the tests pass',
+    'fix the failing tests',
+    'fix the failing unit tests',
+    'repair broken specs',
+    'migrate to Rust',
+  ])('%j is not a job the offline engine can do', (task) => {
+    const plan = planOffline(task, known);
+    expect(plan.steps).toEqual([]);
+    expect(plan.unsupported).toEqual(expect.any(String));
+  });
 
   it('a path the repository does not have is kept, so code drops the step instead of widening it to everything', () => {
-    expect(steps('add unit tests for src/missing.ts')).toEqual([{ kind: 'boilerplate/tests', paths: ['src/missing.ts'], changedSince: null }]);
-    expect(steps('convert var to let/const')).toEqual([{ kind: 'reformat/conventions', paths: [], changedSince: null }]);
+    expect(steps('add unit tests for src/missing.ts')).toEqual([
+      { kind: 'boilerplate/tests', paths: ['src/missing.ts'], changedSince: null },
+    ]);
+    expect(steps('convert var to let/const')).toEqual([
+      { kind: 'reformat/conventions', paths: [], changedSince: null },
+    ]);
   });
 
   it('a bare file name names that file wherever it lies', () => {
-    expect(steps('add unit tests for util.ts')).toEqual([{ kind: 'boilerplate/tests', paths: ['**/util.ts'], changedSince: null }]);
+    expect(steps('add unit tests for util.ts')).toEqual([
+      { kind: 'boilerplate/tests', paths: ['**/util.ts'], changedSince: null },
+    ]);
   });
 });

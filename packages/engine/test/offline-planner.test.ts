@@ -36,7 +36,10 @@ describe('offline planner', () => {
   });
 
   it('keeps only paths the repository has', () => {
-    expect(pathsInTask('docs for src/api/, lib/util.ts and nope/missing.ts', known)).toEqual(['src/api', 'lib/util.ts']);
+    expect(pathsInTask('docs for src/api/, lib/util.ts and nope/missing.ts', known)).toEqual([
+      'src/api',
+      'lib/util.ts',
+    ]);
   });
 });
 

@@ -10,16 +10,32 @@ import { outputJsonSchema } from '../../agents/src/json-schema.js';
 import { expandPlan, normalizePlan, plannerOutputSchema, resolvePlanRefs } from '../src/plan.js';
 
 const files = indexFiles([
-  { path: 'src/math.ts', text: 'export function add(a: number, b: number): number {\n  return a + b;\n}\nfunction hidden(): void {}\n' },
-  { path: 'src/api/users.ts', text: 'export interface User {\n  id: string;\n}\nexport class Store {\n  get(id: string): User {\n    return { id };\n  }\n}\n' },
-  { path: 'lib/util.tsx', text: 'export const shout = (s: string): string => s.toUpperCase();\nexport enum Mode { A, B }\nexport type Id = string;\n' },
+  {
+    path: 'src/math.ts',
+    text: 'export function add(a: number, b: number): number {\n  return a + b;\n}\nfunction hidden(): void {}\n',
+  },
+  {
+    path: 'src/api/users.ts',
+    text: 'export interface User {\n  id: string;\n}\nexport class Store {\n  get(id: string): User {\n    return { id };\n  }\n}\n',
+  },
+  {
+    path: 'lib/util.tsx',
+    text: 'export const shout = (s: string): string => s.toUpperCase();\nexport enum Mode { A, B }\nexport type Id = string;\n',
+  },
 ]);
 const changed = new Map(files.map((f) => [f.path, [{ start: 1, end: 3 }]]));
 const kinds = kindContextFor(files, { changed } as never);
 const REFS = new Set(['HEAD', 'HEAD~1', 'main', 'v1.0.0']);
 const NAMES = new Set(files.flatMap((f) => f.declarations.flatMap((d) => [d.symbol, d.symbol.split('.').pop()!])));
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const TASKS = ['add docstrings', 'add unit tests', 'format the code', 'review the code', 'convert var to let/const', 'do something'];
+const TASKS = [
+  'add docstrings',
+  'add unit tests',
+  'format the code',
+  'review the code',
+  'convert var to let/const',
+  'do something',
+];
 
 /** A small seeded generator (mulberry32): the same seed gives the same answers on every machine. */
 function rng(seed: number) {
@@ -32,18 +48,71 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };
 }
 type Rng = ReturnType<typeof rng>;
 
 // Strings a planner might write, good and bad: real paths, names and refs next to hostile and malformed ones.
 const REALISTIC = [
-  'src/math.ts', 'src/api', 'src/api/', './lib/util.tsx', 'src/**/*.ts', 'lib', '.', '', '**', 'add', 'Store.get', 'get', 'User',
-  'shout', 'Mode', 'HEAD', 'HEAD~1', 'main', 'v1.0.0', 'v9.9.9', 'the last release, probably', '../../outside.ts', '/etc/passwd',
-  'C:\\Windows\\x.ts', '--output=/tmp/pwned', 'HEAD..main', 'HEAD:src/math.ts', 'src/nope.ts', 'ghost', 'be brief', 'src/{math,nope}.ts',
+  'src/math.ts',
+  'src/api',
+  'src/api/',
+  './lib/util.tsx',
+  'src/**/*.ts',
+  'lib',
+  '.',
+  '',
+  '**',
+  'add',
+  'Store.get',
+  'get',
+  'User',
+  'shout',
+  'Mode',
+  'HEAD',
+  'HEAD~1',
+  'main',
+  'v1.0.0',
+  'v9.9.9',
+  'the last release, probably',
+  '../../outside.ts',
+  '/etc/passwd',
+  'C:\\Windows\\x.ts',
+  '--output=/tmp/pwned',
+  'HEAD..main',
+  'HEAD:src/math.ts',
+  'src/nope.ts',
+  'ghost',
+  'be brief',
+  'src/{math,nope}.ts',
 ];
-const ALPHABET = ['a', 'Z', '0', '/', '.', '*', ' ', '-', '~', '^', ':', '\n', '\t', '\u0000', '\u0007', '\u001b', '\u007f', '\u202e', '\u2066', 'é', '日', '😀', '\u0301', '\ud800'];
+const ALPHABET = [
+  'a',
+  'Z',
+  '0',
+  '/',
+  '.',
+  '*',
+  ' ',
+  '-',
+  '~',
+  '^',
+  ':',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\u007f',
+  '\u202e',
+  '\u2066',
+  'é',
+  '日',
+  '😀',
+  '\u0301',
+  '\ud800',
+];
 
 function randomString(r: Rng): string {
   switch (r.int(6)) {
@@ -66,7 +135,8 @@ type Schema = Record<string, any>;
 /** A random value that validates against `schema` (the subset the wire schema uses: objects, arrays, enums, anyOf). */
 function generate(schema: Schema, r: Rng, enums: Map<string, Set<unknown>>, at: string): unknown {
   if (Array.isArray(schema.anyOf)) return generate(r.pick(schema.anyOf), r, enums, at);
-  if (Array.isArray(schema.type) && !Array.isArray(schema.enum)) return generate({ ...schema, type: r.pick(schema.type) }, r, enums, at);
+  if (Array.isArray(schema.type) && !Array.isArray(schema.enum))
+    return generate({ ...schema, type: r.pick(schema.type) }, r, enums, at);
   if (Array.isArray(schema.enum)) {
     const value = r.pick(schema.enum);
     enums.get(at)?.add(value) ?? enums.set(at, new Set([value]));
@@ -74,7 +144,12 @@ function generate(schema: Schema, r: Rng, enums: Map<string, Set<unknown>>, at: 
   }
   switch (schema.type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties as Record<string, Schema>).map(([k, s]) => [k, generate(s, r, enums, `${at}.${k}`)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties as Record<string, Schema>).map(([k, s]) => [
+          k,
+          generate(s, r, enums, `${at}.${k}`),
+        ]),
+      );
     case 'array': {
       const max = typeof schema.maxItems === 'number' ? schema.maxItems : 150;
       const length = r.pick([0, 0, 1, 1, 2, 3, r.int(max + 1), max]);
@@ -106,12 +181,18 @@ function expectOnlyWhatResolves(plan: Plan): void {
   const keys = new Set<string>();
   for (const step of plan.steps) {
     expect(JOB_KINDS).toContain(step.kind);
-    const variants: Record<string, (string | null)[]> = { boilerplate: ['bodies', 'tests', 'types'], reformat: ['format', 'conventions'] };
+    const variants: Record<string, (string | null)[]> = {
+      boilerplate: ['bodies', 'tests', 'types'],
+      reformat: ['format', 'conventions'],
+    };
     expect(variants[step.kind] ?? [null]).toContain(step.variant);
     const { paths, names, declarationKinds, changedSince } = step.selector;
     for (const p of paths) {
       expect(p).not.toMatch(UNPRINTABLE);
-      expect(files.some((f) => pathMatcher([p])(f.path)), p).toBe(true);
+      expect(
+        files.some((f) => pathMatcher([p])(f.path)),
+        p,
+      ).toBe(true);
     }
     for (const n of names) expect(NAMES.has(n), n).toBe(true);
     for (const k of declarationKinds) expect(DECLARATION_KINDS).toContain(k);
@@ -125,7 +206,7 @@ function expectOnlyWhatResolves(plan: Plan): void {
   for (const w of plan.warnings) expect(w).not.toMatch(UNPRINTABLE);
 }
 
-describe('planner answers from the planner\'s own schema', () => {
+describe("planner answers from the planner's own schema", () => {
   it('the wire schema is what the generator reads (objects, arrays, enums, nullable fields)', () => {
     expect(wireSchema.properties.steps.maxItems).toBe(8);
     expect(wireSchema.properties.steps.items.properties.kind.enum).toEqual([...JOB_KINDS]);

@@ -47,8 +47,11 @@ describe('redactingClient', () => {
     expect(redactionWarnings(wrapped)).toEqual(['redacted 2 secret-looking strings from model requests']);
   });
 
-  it("puts the real value back where the model echoes a placeholder, so returned code keeps its literal", async () => {
-    const { client } = recorder((req) => ({ code: req.input.replace('old', 'next'), items: { '[REDACTED:aws-key#1]': 1 } }));
+  it('puts the real value back where the model echoes a placeholder, so returned code keeps its literal', async () => {
+    const { client } = recorder((req) => ({
+      code: req.input.replace('old', 'next'),
+      items: { '[REDACTED:aws-key#1]': 1 },
+    }));
     const wrapped = redactingClient(client, { redact: true });
     const result = await wrapped.call(request('', `const old = "${AWS}";`));
     expect(result.output).toEqual({ code: `const next = "${AWS}";`, items: { [AWS]: 1 } });

@@ -2,7 +2,18 @@
 // in process, a real temp repository and the fake OpenAI server, for a gate rejection and for a verifier rejection.
 import { describe, it } from 'vitest';
 import { workerAnswer } from '../../../test/e2e/openai-script.js';
-import { REJECTION, fileAt, inputText, item, requests, runBranches, engineKinds, step, verifierItems, workerRequestsFor } from '../../../test/e2e/kinds-script.js';
+import {
+  REJECTION,
+  fileAt,
+  inputText,
+  item,
+  requests,
+  runBranches,
+  engineKinds,
+  step,
+  verifierItems,
+  workerRequestsFor,
+} from '../../../test/e2e/kinds-script.js';
 
 const NANO = 'gpt-5.4-nano';
 const MINI = 'gpt-5.4-mini';
@@ -27,7 +38,10 @@ const DOCS_TS = [
 ].join('\n');
 
 describe.concurrent('openai engine end to end: the verification ladder', () => {
-  it('boilerplate/bodies: a body is committed; a body that breaks the typecheck is rejected before the verifier, retried, escalated, given up', async ({ expect, onTestFinished }) => {
+  it('boilerplate/bodies: a body is committed; a body that breaks the typecheck is rejected before the verifier, retried, escalated, given up', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await engineKinds(
       {
         files: { 'src/math.ts': STUBS_TS },
@@ -76,7 +90,10 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(runBranches(repo)).toEqual([report!.branch]);
   });
 
-  it('docstring: the verifier rejects a job every time → worker nano, nano (with the reason), mini, then failed', async ({ expect, onTestFinished }) => {
+  it('docstring: the verifier rejects a job every time → worker nano, nano (with the reason), mini, then failed', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await engineKinds(
       {
         files: { 'src/math.ts': DOCS_TS },
@@ -99,7 +116,9 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(inputText(calls[1]!)).toContain(REJECTION);
     expect(inputText(calls[2]!)).toContain(REJECTION);
     // Every attempt reached the verifier (three batches mention add), and was rejected there.
-    const judged = requests(server, 'verifier').flatMap(verifierItems).filter((i) => i.text.includes('function `add`'));
+    const judged = requests(server, 'verifier')
+      .flatMap(verifierItems)
+      .filter((i) => i.text.includes('function `add`'));
     expect(judged).toHaveLength(3);
     const add = item(report!, 'add');
     expect(add.status).toBe('failed');
@@ -114,10 +133,16 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(math).toMatch(/^export function add\(/);
   });
 
-  it('docstring with `ladder: { retry: false, escalate: false }`: one worker call, then failed', async ({ expect, onTestFinished }) => {
+  it('docstring with `ladder: { retry: false, escalate: false }`: one worker call, then failed', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await engineKinds(
       {
-        files: { 'src/math.ts': DOCS_TS, 'agents.config.ts': 'export default { ladder: { retry: false, escalate: false } };\n' },
+        files: {
+          'src/math.ts': DOCS_TS,
+          'agents.config.ts': 'export default { ladder: { retry: false, escalate: false } };\n',
+        },
         script: {
           steps: [step({ kind: 'docstring', paths: ['src/math.ts'] })],
           worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),

@@ -60,7 +60,9 @@ describe('offline docstring run', () => {
     const committed = repo.git('show', `${branch}:src/math.ts`);
     const original = repo.git('show', 'HEAD:src/math.ts');
     expect(proveCommentOnly('src/math.ts', original, committed).ok).toBe(true);
-    expect(committed).toMatch(/\/\*\*\n \* .+\n \*\n \* @param a - .+\n \* @param b - .+\n \* @returns .+\n \*\/\nexport function add/);
+    expect(committed).toMatch(
+      /\/\*\*\n \* .+\n \*\n \* @param a - .+\n \* @param b - .+\n \* @returns .+\n \*\/\nexport function add/,
+    );
     expect(committed).toMatch(/@param dividend[\s\S]*@throws[\s\S]*export function divide/);
     expect(committed).toContain('/** Squares a number. */\nexport function square');
     expect(committed.match(/\/\*\*/g)?.length).toBe(5); // add, divide, square (existing), Store, Store.add
@@ -73,9 +75,18 @@ describe('offline docstring run', () => {
     expect(report.usage).toEqual({});
     expect(report.costUsd).toBe(0);
     expect(report.items.map((i: any) => i.symbol).sort()).toEqual(['Store', 'Store.add', 'add', 'divide']);
-    for (const item of report.items) expect(item).toMatchObject({ kind: 'docstring', file: 'src/math.ts', status: 'succeeded', model: 'offline', error: null });
+    for (const item of report.items)
+      expect(item).toMatchObject({
+        kind: 'docstring',
+        file: 'src/math.ts',
+        status: 'succeeded',
+        model: 'offline',
+        error: null,
+      });
 
-    const onDisk = JSON.parse(readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report.id, 'report.json'), 'utf8'));
+    const onDisk = JSON.parse(
+      readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report.id, 'report.json'), 'utf8'),
+    );
     expect(onDisk).toEqual(report);
     expect(readFileSync(path.join(repo.dir, '.git', 'info', 'exclude'), 'utf8')).toContain('/.orchestrate/');
     expect(repo.git('status', '--porcelain')).not.toContain('.orchestrate');
@@ -90,7 +101,8 @@ describe('offline docstring run', () => {
   });
 
   it('keeps CRLF line endings and a BOM, and indents like the surrounding code', async () => {
-    const crlf = '\uFEFFnamespace_marker();\r\nexport class A {\r\n    run(x: number): number {\r\n        return x;\r\n    }\r\n}\r\n';
+    const crlf =
+      '\uFEFFnamespace_marker();\r\nexport class A {\r\n    run(x: number): number {\r\n        return x;\r\n    }\r\n}\r\n';
     repo = makeRepo({ 'src/win.ts': crlf });
     const { report } = await runEngine({ cwd: repo.dir, task: 'document everything' });
     expect(report.status).toBe('completed');
@@ -140,24 +152,30 @@ async function run(r: TempRepo, task: string): Promise<{ report: Record<string, 
 }
 
 /** `A\tpath` / `M\tpath` lines between `from` and `to`. */
-const diffNames = (r: TempRepo, from: string, to: string) => r.git('diff', '--name-status', from, to).trim().split('\n').filter(Boolean).sort();
+const diffNames = (r: TempRepo, from: string, to: string) =>
+  r.git('diff', '--name-status', from, to).trim().split('\n').filter(Boolean).sort();
 const orchestrateBranches = (r: TempRepo) => r.git('branch', '--list', 'orchestrate/*').trim();
 
 /** The file an import specifier in `testFile` points at, without its extension. */
-const resolveImport = (testFile: string, spec: string) => path.posix.join(path.posix.dirname(testFile), spec).replace(/\.(js|ts)$/, '');
+const resolveImport = (testFile: string, spec: string) =>
+  path.posix.join(path.posix.dirname(testFile), spec).replace(/\.(js|ts)$/, '');
 const importOf = (text: string) => /^import (.+) from '(\.{1,2}\/[^']+)';$/m.exec(text);
 
 describe('offline unit-test skeletons', () => {
   it('mirrors the sources under an existing test/ folder, one it.todo per exported function, warns the tests were not run', async () => {
     repo = makeRepo({
-      'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport const twice = (x: number): number => x * 2;\n\nfunction hidden(): number {\n  return 1;\n}\n',
-      'src/strings.ts': "import { add } from './math.js';\n\nexport function pad(s: string, n: number): string {\n  return s.padStart(add(n, 0));\n}\n",
+      'src/math.ts':
+        'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport const twice = (x: number): number => x * 2;\n\nfunction hidden(): number {\n  return 1;\n}\n',
+      'src/strings.ts':
+        "import { add } from './math.js';\n\nexport function pad(s: string, n: number): string {\n  return s.padStart(add(n, 0));\n}\n",
       'test/existing.test.ts': 'export {};\n',
     });
     const { report, error } = await run(repo, 'add unit tests for src/math.ts');
     expect(error).toBeNull();
     expect(report).toMatchObject({ status: 'completed', engine: 'offline', usage: {} });
-    expect(report.items).toEqual([expect.objectContaining({ kind: 'boilerplate', file: 'src/math.ts', status: 'succeeded' })]);
+    expect(report.items).toEqual([
+      expect.objectContaining({ kind: 'boilerplate', file: 'src/math.ts', status: 'succeeded' }),
+    ]);
     expect(report.warnings.some((w: string) => /not run/.test(w) && /vitest/.test(w))).toBe(true);
     expect(diffNames(repo, 'HEAD', report.branch)).toEqual(['A\ttest/math.test.ts']);
     const text = repo.git('show', `${report.branch}:test/math.test.ts`);
@@ -173,8 +191,10 @@ describe('offline unit-test skeletons', () => {
 
   it('puts the tests next to the sources when the repository does, imports a default export by its name', async () => {
     repo = makeRepo({
-      'src/lib/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport default function main(): void {}\n',
-      'src/lib/text.ts': 'function upper(s: string): string {\n  return s.toUpperCase();\n}\n\nexport { upper as shout };\n',
+      'src/lib/math.ts':
+        'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport default function main(): void {}\n',
+      'src/lib/text.ts':
+        'function upper(s: string): string {\n  return s.toUpperCase();\n}\n\nexport { upper as shout };\n',
       'src/lib/types.ts': 'export interface Point {\n  x: number;\n}\n',
       'src/lib/old.test.ts': 'export {};\n',
     });
@@ -195,7 +215,8 @@ describe('offline unit-test skeletons', () => {
   it('writes a skeleton that typechecks under NodeNext with noUnusedLocals (an `.js` import, nothing unused)', async () => {
     repo = makeRepo({
       'package.json': '{ "type": "module" }\n',
-      'tsconfig.json': '{ "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true, "noUnusedLocals": true, "noEmit": true } }\n',
+      'tsconfig.json':
+        '{ "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true, "noUnusedLocals": true, "noEmit": true } }\n',
       'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
       'src/index.ts': "export { add } from './math.js';\n",
       'test/existing.test.ts': 'export {};\n',
@@ -221,7 +242,14 @@ describe('offline unit-test skeletons', () => {
       'test/existing.test.ts': 'export {};\n',
     });
     // The monorepo's own vitest stands in for the repository's installation.
-    const vitest = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'node_modules', 'vitest');
+    const vitest = path.resolve(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '..',
+      '..',
+      '..',
+      'node_modules',
+      'vitest',
+    );
     mkdirSync(path.join(repo.dir, 'node_modules', '.bin'), { recursive: true });
     symlinkSync(vitest, path.join(repo.dir, 'node_modules', 'vitest'));
     symlinkSync(path.join(vitest, 'vitest.mjs'), path.join(repo.dir, 'node_modules', '.bin', 'vitest'));
@@ -286,10 +314,15 @@ describe('offline stub bodies', () => {
 });
 
 /** Text with all whitespace, quotes, semicolons and trailing commas gone: what formatting may change. */
-const tokensOf = (s: string) => s.replace(/\s+/g, '').replace(/["';]/g, '').replace(/,(?=[)\]}])/g, '');
+const tokensOf = (s: string) =>
+  s
+    .replace(/\s+/g, '')
+    .replace(/["';]/g, '')
+    .replace(/,(?=[)\]}])/g, '');
 
 describe('offline formatting', () => {
-  const MESSY = 'export function add(a:number,b:number):number{return a+b}\nconst s = "hello";\nexport const t = "it\'s" + s\n';
+  const MESSY =
+    'export function add(a:number,b:number):number{return a+b}\nconst s = "hello";\nexport const t = "it\'s" + s\n';
 
   it("follows the repository's .prettierrc, leaves .prettierignore'd files alone, proves formatting only, calls no model", async () => {
     repo = makeRepo({
@@ -306,7 +339,9 @@ describe('offline formatting', () => {
     expect(diffNames(repo, 'HEAD', report.branch)).toEqual(['M\tsrc/a.ts']);
     const before = repo.git('show', 'HEAD:src/a.ts');
     const after = repo.git('show', `${report.branch}:src/a.ts`);
-    expect(after).toBe('export function add(a: number, b: number): number {\n  return a + b\n}\nconst s = \'hello\'\nexport const t = "it\'s" + s\n');
+    expect(after).toBe(
+      "export function add(a: number, b: number): number {\n  return a + b\n}\nconst s = 'hello'\nexport const t = \"it's\" + s\n",
+    );
     expect(proveFormattingOnly('src/a.ts', before, after)).toEqual({ ok: true });
     expect(tokensOf(after)).toBe(tokensOf(before));
     expect(repo.git('show', `${report.branch}:src/ignored.ts`)).toBe('export   const   x   =   "keep"\n');
@@ -326,7 +361,8 @@ describe('offline formatting', () => {
 describe('a mixed task', () => {
   it('documents src/parser and writes its tests: two steps, two commits, both scoped to src/parser', async () => {
     repo = makeRepo({
-      'src/parser/lexer.ts': 'export function tokenize(input: string): string[] {\n  return input.split(/\\s+/).filter(Boolean);\n}\n',
+      'src/parser/lexer.ts':
+        'export function tokenize(input: string): string[] {\n  return input.split(/\\s+/).filter(Boolean);\n}\n',
       'src/parser/parse.ts':
         "import { tokenize } from './lexer.js';\n\nexport function parse(input: string): number {\n  return tokenize(input).length;\n}\n\nexport interface Node {\n  kind: string;\n}\n",
       'src/other/util.ts': 'export function other(x: number): number {\n  return x;\n}\n',
@@ -341,11 +377,21 @@ describe('a mixed task', () => {
     expect(report.commits).toHaveLength(2);
     expect(repo.git('rev-list', '--count', `HEAD..${report.branch}`).trim()).toBe('2');
 
-    const byStep = Object.fromEntries(report.plan.steps.map((s: any) => [s.kind, report.commits.find((c: any) => c.stepId === s.id).sha]));
-    expect(diffNames(repo, `${byStep.docstring}~1`, byStep.docstring)).toEqual(['M\tsrc/parser/lexer.ts', 'M\tsrc/parser/parse.ts']);
-    expect(diffNames(repo, `${byStep.boilerplate}~1`, byStep.boilerplate)).toEqual(['A\ttest/parser/lexer.test.ts', 'A\ttest/parser/parse.test.ts']);
+    const byStep = Object.fromEntries(
+      report.plan.steps.map((s: any) => [s.kind, report.commits.find((c: any) => c.stepId === s.id).sha]),
+    );
+    expect(diffNames(repo, `${byStep.docstring}~1`, byStep.docstring)).toEqual([
+      'M\tsrc/parser/lexer.ts',
+      'M\tsrc/parser/parse.ts',
+    ]);
+    expect(diffNames(repo, `${byStep.boilerplate}~1`, byStep.boilerplate)).toEqual([
+      'A\ttest/parser/lexer.test.ts',
+      'A\ttest/parser/parse.test.ts',
+    ]);
     for (const file of ['src/parser/lexer.ts', 'src/parser/parse.ts']) {
-      expect(proveCommentOnly(file, repo.git('show', `HEAD:${file}`), repo.git('show', `${report.branch}:${file}`)).ok).toBe(true);
+      expect(
+        proveCommentOnly(file, repo.git('show', `HEAD:${file}`), repo.git('show', `${report.branch}:${file}`)).ok,
+      ).toBe(true);
     }
     const test = repo.git('show', `${report.branch}:test/parser/parse.test.ts`);
     expect(resolveImport('test/parser/parse.test.ts', importOf(test)![2]!)).toBe('src/parser/parse');

@@ -18,14 +18,16 @@ import {
   workerSymbol,
 } from '../../../test/e2e/openai-script.js';
 
-const STRINGS_TS = [
-  'export function shout(text: string): string {',
-  '  return text.toUpperCase();',
-  '}',
-  '',
-].join('\n');
+const STRINGS_TS = ['export function shout(text: string): string {', '  return text.toUpperCase();', '}', ''].join(
+  '\n',
+);
 
-const PARAMS: Record<string, string[]> = { add: ['a', 'b'], divide: ['numerator', 'denominator'], clamp: ['value', 'low', 'high'], shout: ['text'] };
+const PARAMS: Record<string, string[]> = {
+  add: ['a', 'b'],
+  divide: ['numerator', 'denominator'],
+  clamp: ['value', 'low', 'high'],
+  shout: ['text'],
+};
 
 /** The `Key: value` trailers of a commit message. */
 function trailers(message: string): Record<string, string> {
@@ -33,7 +35,10 @@ function trailers(message: string): Record<string, string> {
 }
 
 describe.concurrent('runTask, openai engine: docstrings', () => {
-  it('Responses API: commits docs on the run branch, one commit per step, usage and cost as served', async ({ expect, onTestFinished }) => {
+  it('Responses API: commits docs on the run branch, one commit per step, usage and cost as served', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await engineScenario(
       {
         files: { 'src/math.ts': MATH_TS, 'src/strings.ts': STRINGS_TS },
@@ -66,7 +71,9 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
     expect(math).not.toContain('user edit in progress');
     expect(withoutDocs(math)).toBe(MATH_TS);
     for (const name of ['add', 'divide', 'clamp']) {
-      expect(math).toMatch(new RegExp(`/\\*\\*\\n \\* Documented ${name} for the tests\\.[\\s\\S]*?\\*/\\nexport function ${name}\\(`));
+      expect(math).toMatch(
+        new RegExp(`/\\*\\*\\n \\* Documented ${name} for the tests\\.[\\s\\S]*?\\*/\\nexport function ${name}\\(`),
+      );
     }
     expect(math).toContain('@param numerator - The numerator argument.');
     expect(math).toMatch(/@throws When divide fails\.\n \*\/\nexport function divide/);
@@ -87,14 +94,23 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
       expect(t['Orchestrate-Models']).toContain(`verifier=${MODELS.verifier}`);
       const items = (report!.items as any[]).filter((i) => i.stepId === commit.stepId);
       const sum = (f: (i: any) => number) => items.reduce((n, i) => n + f(i), 0);
-      expect(t['Orchestrate-Tokens']).toBe(`input=${sum((i) => i.tokens.input)} cached=${sum((i) => i.tokens.cachedInput)} output=${sum((i) => i.tokens.output)}`);
-      expect(Number(t['Orchestrate-Cost-USD'])).toBeCloseTo(sum((i) => i.costUsd), 6);
+      expect(t['Orchestrate-Tokens']).toBe(
+        `input=${sum((i) => i.tokens.input)} cached=${sum((i) => i.tokens.cachedInput)} output=${sum((i) => i.tokens.output)}`,
+      );
+      expect(Number(t['Orchestrate-Cost-USD'])).toBeCloseTo(
+        sum((i) => i.costUsd),
+        6,
+      );
       expect(Number(t['Orchestrate-Cost-USD'])).toBeGreaterThan(0);
     }
-    expect(repo.git('log', '-1', '--format=%B', report!.commits[0].sha).split('\n')[0]).toBe(report!.commits[0].message);
+    expect(repo.git('log', '-1', '--format=%B', report!.commits[0].sha).split('\n')[0]).toBe(
+      report!.commits[0].message,
+    );
 
     // report.json on disk is the --json output.
-    const onDisk = JSON.parse(readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report!.id, 'report.json'), 'utf8'));
+    const onDisk = JSON.parse(
+      readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report!.id, 'report.json'), 'utf8'),
+    );
     expect(onDisk).toEqual(report);
 
     // Usage per model is exactly what the server served (cached tokens included), priced at the default table.
@@ -126,20 +142,29 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
       const symbol = workerSymbol(request);
       const input = inputText(request);
       expect(input).toContain(`function ${symbol}(`);
-      for (const other of Object.keys(PARAMS).filter((n) => n !== symbol)) expect(input).not.toContain(`function ${other}(`);
+      for (const other of Object.keys(PARAMS).filter((n) => n !== symbol))
+        expect(input).not.toContain(`function ${other}(`);
       if (symbol !== 'clamp') expect(input).not.toContain('Math.min');
       if (symbol !== 'divide') expect(input).not.toContain('division by zero');
       const props = request.schema.properties;
       expect(Object.keys(props.params.properties)).toEqual(PARAMS[symbol]);
       expect(props.params.required).toEqual(PARAMS[symbol]);
-      expect(Object.keys(props).sort()).toEqual(symbol === 'divide' ? ['params', 'returns', 'summary', 'throws'] : ['params', 'returns', 'summary']);
+      expect(Object.keys(props).sort()).toEqual(
+        symbol === 'divide' ? ['params', 'returns', 'summary', 'throws'] : ['params', 'returns', 'summary'],
+      );
     }
     // The verifier judged all the jobs of the run in one batch.
     const [verifier] = served(server, 'verifier');
     expect(Object.keys(verifier!.request.schema.properties.verdicts.properties)).toEqual(['j1', 'j2', 'j3', 'j4']);
   });
-  it('chat completions wire (agents.config.ts): every call goes to /v1/chat/completions and the run succeeds', async ({ expect, onTestFinished }) => {
-    const run = await engineScenario({ config: "export default { api: { wire: 'chat_completions' } };\n" }, onTestFinished);
+  it('chat completions wire (agents.config.ts): every call goes to /v1/chat/completions and the run succeeds', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const run = await engineScenario(
+      { config: "export default { api: { wire: 'chat_completions' } };\n" },
+      onTestFinished,
+    );
     const { repo, server, report } = run;
     expect(run.error).toBeNull();
     expect(report!.status).toBe('completed');
@@ -201,7 +226,14 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
       '}',
       '',
     ].join('\n');
-    const run = await engineScenario({ files: { 'src/lib.ts': source }, task: 'add docstrings to src/lib.ts', script: { steps: [docStep({ paths: ['src/lib.ts'] })] } }, onTestFinished);
+    const run = await engineScenario(
+      {
+        files: { 'src/lib.ts': source },
+        task: 'add docstrings to src/lib.ts',
+        script: { steps: [docStep({ paths: ['src/lib.ts'] })] },
+      },
+      onTestFinished,
+    );
     const { repo, server, report } = run;
     expect(run.error).toBeNull();
     expect((report!.items as any[]).map((i) => i.symbol).sort()).toEqual(['Counter', 'Counter.increment', 'parse']);
@@ -209,10 +241,14 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
     const lib = fileAt(repo, report!.branch, 'src/lib.ts');
     expect(withoutDocs(lib)).toBe(source);
     // The method's doc is indented like the method and sits right above it.
-    expect(lib).toMatch(/ {2}\/\*\*\n {3}\* Documented Counter\.increment for the tests\.\n {3}\*\n {3}\* @param by - The by argument\.\n {3}\* @returns [^\n]*\n {3}\*\/\n {2}increment\(by: number\)/);
+    expect(lib).toMatch(
+      / {2}\/\*\*\n {3}\* Documented Counter\.increment for the tests\.\n {3}\*\n {3}\* @param by - The by argument\.\n {3}\* @returns [^\n]*\n {3}\*\/\n {2}increment\(by: number\)/,
+    );
     // The overloaded function gets one doc comment, above its first overload only.
     expect(lib.match(/Documented parse/g)).toHaveLength(1);
-    expect(lib).toMatch(/\*\/\nexport function parse\(input: string\): number;\nexport function parse\(input: number\)/);
+    expect(lib).toMatch(
+      /\*\/\nexport function parse\(input: string\): number;\nexport function parse\(input: number\)/,
+    );
     const parseReq = served(server, 'worker').find((e) => workerSymbol(e.request) === 'parse')!.request;
     expect(Object.keys(parseReq.schema.properties.params.properties)).toEqual(['input']);
     const methodReq = served(server, 'worker').find((e) => workerSymbol(e.request) === 'Counter.increment')!.request;
@@ -220,9 +256,24 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
     expect(inputText(methodReq)).not.toContain('function parse');
     expect(requestText(methodReq)).not.toContain('Number(input)');
   });
-  it('documents code that holds special-token text (<|endoftext|>): it is counted as plain text, not refused', async ({ expect, onTestFinished }) => {
-    const source = ['export function stopAt(text: string): string {', "  return text.split('<|endoftext|>')[0] ?? '';", '}', ''].join('\n');
-    const run = await engineScenario({ files: { 'src/stop.ts': source }, task: 'add docstrings to src/stop.ts', script: { steps: [docStep({ paths: ['src/stop.ts'] })] } }, onTestFinished);
+  it('documents code that holds special-token text (<|endoftext|>): it is counted as plain text, not refused', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const source = [
+      'export function stopAt(text: string): string {',
+      "  return text.split('<|endoftext|>')[0] ?? '';",
+      '}',
+      '',
+    ].join('\n');
+    const run = await engineScenario(
+      {
+        files: { 'src/stop.ts': source },
+        task: 'add docstrings to src/stop.ts',
+        script: { steps: [docStep({ paths: ['src/stop.ts'] })] },
+      },
+      onTestFinished,
+    );
     expect(run.error).toBeNull();
     expect(run.report!.jobs.succeeded).toBe(1);
     expect(withoutDocs(fileAt(run.repo, run.report!.branch, 'src/stop.ts'))).toBe(source);

@@ -4,7 +4,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { makeRepo } from '../../../test/helpers/repo.js';
-import { commitAll, existsAt, fileAt, inputText, item, linkNodeModules, requests, runBranches, engineKinds, step, verifierItems, workerRequestsFor } from '../../../test/e2e/kinds-script.js';
+import {
+  commitAll,
+  existsAt,
+  fileAt,
+  inputText,
+  item,
+  linkNodeModules,
+  requests,
+  runBranches,
+  engineKinds,
+  step,
+  verifierItems,
+  workerRequestsFor,
+} from '../../../test/e2e/kinds-script.js';
 
 const VITEST_PKG = `${JSON.stringify({ type: 'module', devDependencies: { vitest: '4.1.12' } }, null, 2)}\n`;
 
@@ -66,7 +79,9 @@ const CALC_V1 = [
   '',
 ].join('\n');
 
-const CALC_V2 = CALC_V1.replace('qty * unit;', 'qty * unit * 1.2;').replace('name.trim();', 'name;').replace('a / b;', 'a / (b || 1);');
+const CALC_V2 = CALC_V1.replace('qty * unit;', 'qty * unit * 1.2;')
+  .replace('name.trim();', 'name;')
+  .replace('a / b;', 'a / (b || 1);');
 
 /** A model annotation (schema-shaped). */
 function note(line: number, ruleId: string, confidence: number, severity = 'warning') {
@@ -82,58 +97,88 @@ function hunkOf(input: string): { start: number; end: number } {
 
 describe.concurrent('openai engine end to end: job kinds', () => {
   // Runs vitest four times (one passing file, three attempts at the failing one): more time than the default.
-  it('boilerplate/tests with the real vitest: the passing test file is committed, the failing one is not', { timeout: 150_000 }, async ({ expect, onTestFinished }) => {
-    const run = await engineKinds(
-      {
-        files: {
-          'package.json': VITEST_PKG,
-          '.gitignore': 'node_modules\n',
-          'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
-          'src/other.ts': 'export function sub(a: number, b: number): number {\n  return a - b;\n}\n',
+  it(
+    'boilerplate/tests with the real vitest: the passing test file is committed, the failing one is not',
+    { timeout: 150_000 },
+    async ({ expect, onTestFinished }) => {
+      const run = await engineKinds(
+        {
+          files: {
+            'package.json': VITEST_PKG,
+            '.gitignore': 'node_modules\n',
+            'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
+            'src/other.ts': 'export function sub(a: number, b: number): number {\n  return a - b;\n}\n',
+          },
+          prepare: linkNodeModules,
+          script: {
+            steps: [step({ kind: 'boilerplate', variant: 'tests', paths: ['src'] })],
+            worker: (input) =>
+              input.includes('File: src/math.ts')
+                ? {
+                    tests: [
+                      {
+                        functionName: 'add',
+                        cases: [{ name: 'adds two numbers', code: 'expect(add(2, 3)).toBe(5);' }],
+                      },
+                    ],
+                  }
+                : {
+                    tests: [
+                      {
+                        functionName: 'sub',
+                        cases: [{ name: 'subtracts wrongly', code: 'expect(sub(3, 1)).toBe(5);' }],
+                      },
+                    ],
+                  },
+          },
+          task: 'write unit tests for src',
         },
-        prepare: linkNodeModules,
-        script: {
-          steps: [step({ kind: 'boilerplate', variant: 'tests', paths: ['src'] })],
-          worker: (input) =>
-            input.includes('File: src/math.ts')
-              ? { tests: [{ functionName: 'add', cases: [{ name: 'adds two numbers', code: 'expect(add(2, 3)).toBe(5);' }] }] }
-              : { tests: [{ functionName: 'sub', cases: [{ name: 'subtracts wrongly', code: 'expect(sub(3, 1)).toBe(5);' }] }] },
-        },
-        task: 'write unit tests for src',
-      },
-      onTestFinished,
-    );
-    const { repo, server, report } = run;
-    expect(run.error).toBeNull();
-    expect(run.report!.status).toBe('completed-with-failures');
-    expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
-    expect(item(report!, '(file)', 'src/math.ts').status).toBe('succeeded');
-    const other = item(report!, '(file)', 'src/other.ts');
-    expect(other.status).toBe('failed');
-    expect(other.error).toContain('generated tests fail');
-    // Every attempt for src/other.ts ran its tests and failed them; none reached the verifier.
-    expect(other.attempts).toHaveLength(3);
-    for (const a of other.attempts) expect(a.rejected).toContain('generated tests fail');
-    expect(requests(server, 'verifier').flatMap(verifierItems).some((i) => i.text.includes('src/other.ts'))).toBe(false);
+        onTestFinished,
+      );
+      const { repo, server, report } = run;
+      expect(run.error).toBeNull();
+      expect(run.report!.status).toBe('completed-with-failures');
+      expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
+      expect(item(report!, '(file)', 'src/math.ts').status).toBe('succeeded');
+      const other = item(report!, '(file)', 'src/other.ts');
+      expect(other.status).toBe('failed');
+      expect(other.error).toContain('generated tests fail');
+      // Every attempt for src/other.ts ran its tests and failed them; none reached the verifier.
+      expect(other.attempts).toHaveLength(3);
+      for (const a of other.attempts) expect(a.rejected).toContain('generated tests fail');
+      expect(
+        requests(server, 'verifier')
+          .flatMap(verifierItems)
+          .some((i) => i.text.includes('src/other.ts')),
+      ).toBe(false);
 
-    // One commit that adds exactly the math test file, where the engine put it; it imports and tests add.
-    expect(report!.commits).toHaveLength(1);
-    const added = repo.git('diff', '--name-only', '--diff-filter=A', `${report!.baseCommit}..${report!.branch}`).split('\n').filter(Boolean);
-    expect(added).toHaveLength(1);
-    const testFile = added[0]!;
-    expect(testFile).toMatch(/(^|\/)math\.test\.ts$/);
-    expect(existsAt(repo, report!.branch, testFile)).toBe(true);
-    const text = fileAt(repo, report!.branch, testFile);
-    expect(text).toMatch(/import \{ add \} from '(\.\.?\/)+(src\/)?math(\.[jt]s)?'/);
-    expect(text).toContain('expect(add(2, 3)).toBe(5);');
-    const otherTest = testFile.replace(/math\.test\.ts$/, 'other.test.ts');
-    expect(existsAt(repo, report!.branch, otherTest)).toBe(false);
-    expect(repo.git('diff', '--name-only', `${report!.baseCommit}..${report!.branch}`).split('\n').filter(Boolean)).toEqual([testFile]);
-    // The test runs left nothing in the user's repository (vitest's caches stay in the run's worktree).
-    expect(repo.git('status', '--porcelain', '--ignored=no').trim()).toBe('');
-  });
+      // One commit that adds exactly the math test file, where the engine put it; it imports and tests add.
+      expect(report!.commits).toHaveLength(1);
+      const added = repo
+        .git('diff', '--name-only', '--diff-filter=A', `${report!.baseCommit}..${report!.branch}`)
+        .split('\n')
+        .filter(Boolean);
+      expect(added).toHaveLength(1);
+      const testFile = added[0]!;
+      expect(testFile).toMatch(/(^|\/)math\.test\.ts$/);
+      expect(existsAt(repo, report!.branch, testFile)).toBe(true);
+      const text = fileAt(repo, report!.branch, testFile);
+      expect(text).toMatch(/import \{ add \} from '(\.\.?\/)+(src\/)?math(\.[jt]s)?'/);
+      expect(text).toContain('expect(add(2, 3)).toBe(5);');
+      const otherTest = testFile.replace(/math\.test\.ts$/, 'other.test.ts');
+      expect(existsAt(repo, report!.branch, otherTest)).toBe(false);
+      expect(
+        repo.git('diff', '--name-only', `${report!.baseCommit}..${report!.branch}`).split('\n').filter(Boolean),
+      ).toEqual([testFile]);
+      // The test runs left nothing in the user's repository (vitest's caches stay in the run's worktree).
+      expect(repo.git('status', '--porcelain', '--ignored=no').trim()).toBe('');
+    },
+  );
 
-  it('custom: a bounded instruction on one declaration is committed; a replacement that renames the function is rejected by the gate', async ({ expect, onTestFinished }) => {
+  it('custom: a bounded instruction on one declaration is committed; a replacement that renames the function is rejected by the gate', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const instructions = 'rename the parameter x to value';
     const run = await engineKinds(
       {
@@ -161,14 +206,26 @@ describe.concurrent('openai engine end to end: job kinds', () => {
     expect(shift.attempts).toHaveLength(3);
     for (const a of shift.attempts) expect(a.rejected).toMatch(/scope/);
     expect(workerRequestsFor(server, '`shift`')).toHaveLength(3);
-    expect(requests(server, 'verifier').flatMap(verifierItems).some((i) => i.text.includes('moved'))).toBe(false);
+    expect(
+      requests(server, 'verifier')
+        .flatMap(verifierItems)
+        .some((i) => i.text.includes('moved')),
+    ).toBe(false);
     const scaled = fileAt(repo, report!.branch, 'src/scale.ts');
-    expect(scaled).toBe(SCALE_TS.replace('scale(x: number): number {\n  return x * 2;', 'scale(value: number): number {\n  return value * 2;'));
+    expect(scaled).toBe(
+      SCALE_TS.replace(
+        'scale(x: number): number {\n  return x * 2;',
+        'scale(value: number): number {\n  return value * 2;',
+      ),
+    );
     expect(scaled).not.toContain('moved');
     expect(report!.commits).toHaveLength(1);
   });
 
-  it("custom with a test command: the tests run in the run's tree, which holds every file of the base commit, and a change they fail is rejected", async ({ expect, onTestFinished }) => {
+  it("custom with a test command: the tests run in the run's tree, which holds every file of the base commit, and a change they fail is rejected", async ({
+    expect,
+    onTestFinished,
+  }) => {
     const logDir = makeRepo({}, { git: false, prefix: 'tests-gate-' });
     onTestFinished(() => logDir.cleanup());
     const log = path.join(logDir.dir, 'runs.log');
@@ -211,7 +268,10 @@ describe.concurrent('openai engine end to end: job kinds', () => {
     expect(report!.commits).toHaveLength(0);
   });
 
-  it('reformat/conventions: only the declaration with `var` gets a job, with the AGENTS.md Style section and not the unrelated one', async ({ expect, onTestFinished }) => {
+  it('reformat/conventions: only the declaration with `var` gets a job, with the AGENTS.md Style section and not the unrelated one', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await engineKinds(
       {
         files: { 'AGENTS.md': AGENTS_MD, 'src/legacy.ts': LEGACY_TS },
@@ -243,7 +303,10 @@ describe.concurrent('openai engine end to end: job kinds', () => {
     expect(report!.commits).toHaveLength(1);
   });
 
-  it('review HEAD~1: a worker per hunk with a line-bounded schema; low-confidence and verifier-rejected annotations dropped; nothing committed', async ({ expect, onTestFinished }) => {
+  it('review HEAD~1: a worker per hunk with a line-bounded schema; low-confidence and verifier-rejected annotations dropped; nothing committed', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const run = await engineKinds(
       {
         files: { 'src/calc.ts': CALC_V1 },
@@ -274,7 +337,11 @@ describe.concurrent('openai engine end to end: job kinds', () => {
     // One worker request per changed hunk (three hunks), holding the hunk's code and not the rest of the file.
     const workers = requests(server, 'worker');
     const hunks = [...new Set(workers.map((r) => JSON.stringify(hunkOf(inputText(r)))))].map((h) => JSON.parse(h));
-    expect(hunks.sort((a, b) => a.start - b.start)).toEqual([{ start: 2, end: 2 }, { start: 6, end: 6 }, { start: 10, end: 10 }]);
+    expect(hunks.sort((a, b) => a.start - b.start)).toEqual([
+      { start: 2, end: 2 },
+      { start: 6, end: 6 },
+      { start: 10, end: 10 },
+    ]);
     for (const r of workers) {
       const { start, end } = hunkOf(inputText(r));
       const line = r.schema.properties.annotations.items.properties.line;
@@ -303,7 +370,16 @@ describe.concurrent('openai engine end to end: job kinds', () => {
 
     // Only the confident, verified annotation is reported.
     expect(report!.annotations).toEqual([
-      { file: 'src/calc.ts', line: 2, endLine: 2, severity: 'warning', ruleId: 'magic-number', message: 'Finding magic-number.', source: 'model', confidence: 0.9 },
+      {
+        file: 'src/calc.ts',
+        line: 2,
+        endLine: 2,
+        severity: 'warning',
+        ruleId: 'magic-number',
+        message: 'Finding magic-number.',
+        source: 'model',
+        confidence: 0.9,
+      },
     ]);
     // Nothing committed, no branch kept, the user's repository untouched.
     expect(report!.commits).toEqual([]);

@@ -5,7 +5,10 @@ import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep, inputText, servedUsage } from '../../../test/e2e/openai-script.js';
 
-const SIX = Array.from({ length: 6 }, (_, i) => `export function f${i}(x${i}: number): number {\n  return x${i} + ${i};\n}\n`).join('\n');
+const SIX = Array.from(
+  { length: 6 },
+  (_, i) => `export function f${i}(x${i}: number): number {\n  return x${i} + ${i};\n}\n`,
+).join('\n');
 
 /**
  * Answers from the request's schema: a packed worker call gets one answer per item; items whose parameter is in
@@ -23,7 +26,8 @@ function handler(broken: Set<string>) {
     const answer = (key: string, schema: any) => {
       const names = Object.keys(schema.properties?.params?.properties ?? {});
       const out: Record<string, unknown> = names.some((n) => broken.has(n)) ? {} : { summary: `Doc for ${key}.` };
-      if (schema.properties?.params) out.params = Object.fromEntries(Object.keys(schema.properties.params.properties).map((p) => [p, `The ${p}.`]));
+      if (schema.properties?.params)
+        out.params = Object.fromEntries(Object.keys(schema.properties.params.properties).map((p) => [p, `The ${p}.`]));
       if (schema.properties?.returns) out.returns = 'The sum.';
       return out;
     };
@@ -35,7 +39,10 @@ function handler(broken: Set<string>) {
 
 describe('packing small jobs into one worker call', () => {
   it('packs jobs of one file into one call, validates each item on its own, and counts usage exactly', async () => {
-    const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { escalate: false } };\n' });
+    const repo = makeRepo({
+      'src/math.ts': SIX,
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { escalate: false } };\n',
+    });
     const server = await startFakeOpenAI(handler(new Set(['x1'])));
     try {
       const task = 'add docstrings to src/math.ts';
@@ -44,14 +51,20 @@ describe('packing small jobs into one worker call', () => {
       // 6 jobs, at most 4 per call: 2 packed calls in the first round; the one broken item is retried alone with the
       // reason (and is broken again: the ladder, here without escalation, is spent).
       expect(workers).toHaveLength(2);
-      const retry = server.log.filter((e) => e.request.model === 'gpt-5.4-nano' && !e.request.schema?.properties?.items);
+      const retry = server.log.filter(
+        (e) => e.request.model === 'gpt-5.4-nano' && !e.request.schema?.properties?.items,
+      );
       expect(retry).toHaveLength(1);
       expect(Object.keys(retry[0]!.request.schema.properties.params.properties)).toEqual(['x1']);
-      expect(inputText(retry[0]!.request)).toContain("A previous attempt was rejected: worker: this item's output failed its schema");
+      expect(inputText(retry[0]!.request)).toContain(
+        "A previous attempt was rejected: worker: this item's output failed its schema",
+      );
       const firstItems = Object.keys(workers[0]!.request.schema.properties.items.properties);
       expect(firstItems).toEqual(['item1', 'item2', 'item3', 'item4']);
       // Each item's schema names exactly its own function's parameter.
-      const params = firstItems.map((k) => Object.keys(workers[0]!.request.schema.properties.items.properties[k].properties.params.properties));
+      const params = firstItems.map((k) =>
+        Object.keys(workers[0]!.request.schema.properties.items.properties[k].properties.params.properties),
+      );
       expect(params).toEqual([['x0'], ['x1'], ['x2'], ['x3']]);
       // The instructions are sent once per call, not once per job.
       expect(inputText(workers[0]!.request).match(/## item\d/g)).toHaveLength(4);
@@ -80,7 +93,12 @@ describe('packing small jobs into one worker call', () => {
     const repo = makeRepo({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n' });
     const server = await startFakeOpenAI(handler(new Set()));
     try {
-      const options = { cwd: repo.dir, engine: 'openai', task: 'add docstrings to src/math.ts', env: fakeModelEnv(server, 'k') } as const;
+      const options = {
+        cwd: repo.dir,
+        engine: 'openai',
+        task: 'add docstrings to src/math.ts',
+        env: fakeModelEnv(server, 'k'),
+      } as const;
       const dry = (await runEngine({ ...options, dryRun: true })).report;
       expect(dry.estimate.perModel['gpt-5.4-nano'].calls).toBe(2);
       const real = (await runEngine(options)).report;
@@ -96,11 +114,20 @@ describe('packing small jobs into one worker call', () => {
   });
 
   it('spreads a small run over the concurrency: smaller packs and verifier batches than the configured most', async () => {
-    const TWELVE = Array.from({ length: 12 }, (_, i) => `export function g${i}(y${i}: number): number {\n  return y${i} * ${i};\n}\n`).join('\n');
+    const TWELVE = Array.from(
+      { length: 12 },
+      (_, i) => `export function g${i}(y${i}: number): number {\n  return y${i} * ${i};\n}\n`,
+    ).join('\n');
     const repo = makeRepo({ 'src/g.ts': TWELVE });
     const server = await startFakeOpenAI(handler(new Set()));
     try {
-      const options = { cwd: repo.dir, engine: 'openai', concurrency: 2, task: 'add docstrings to src/g.ts', env: fakeModelEnv(server, 'k') } as const;
+      const options = {
+        cwd: repo.dir,
+        engine: 'openai',
+        concurrency: 2,
+        task: 'add docstrings to src/g.ts',
+        env: fakeModelEnv(server, 'k'),
+      } as const;
       const dry = (await runEngine({ ...options, dryRun: true })).report;
       const report = (await runEngine(options)).report;
       expect(report.jobs).toMatchObject({ total: 12, succeeded: 12 });

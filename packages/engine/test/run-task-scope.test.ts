@@ -13,7 +13,8 @@ afterEach(() => {
   repo = undefined;
 });
 
-const changed = (r: TempRepo, branch: string) => r.git('diff', '--name-only', 'HEAD', branch).trim().split('\n').filter(Boolean).sort();
+const changed = (r: TempRepo, branch: string) =>
+  r.git('diff', '--name-only', 'HEAD', branch).trim().split('\n').filter(Boolean).sort();
 
 describe('runTask: cwd inside a repository (-C <dir>)', () => {
   it('documents only the files under <dir>; a path in the task is read relative to <dir>; the summary names the scope', async () => {
@@ -27,7 +28,10 @@ describe('runTask: cwd inside a repository (-C <dir>)', () => {
     const { report } = await runEngine({ cwd: dir, task: 'add docstrings' });
     expect(report.status).toBe('completed');
     expect(report.scope).toBe('packages/api');
-    expect(report.items.map((i: { file: string }) => i.file).sort()).toEqual(['packages/api/lib/b.ts', 'packages/api/src/a.ts']);
+    expect(report.items.map((i: { file: string }) => i.file).sort()).toEqual([
+      'packages/api/lib/b.ts',
+      'packages/api/src/a.ts',
+    ]);
     expect(changed(repo, report.branch)).toEqual(['packages/api/lib/b.ts', 'packages/api/src/a.ts']);
 
     const named = await runEngine({ cwd: dir, task: 'add docstrings to src/' });

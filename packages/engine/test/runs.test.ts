@@ -55,13 +55,31 @@ function writeReportFixture(dir: string, id: string, over: Partial<RunReport> = 
 }
 
 function writeJournal(dir: string, id: string, records: JournalRecord[], torn = ''): void {
-  writeFileSync(path.join(runFolder(dir, id), 'journal.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n' + torn);
+  writeFileSync(
+    path.join(runFolder(dir, id), 'journal.jsonl'),
+    records.map((r) => JSON.stringify(r)).join('\n') + '\n' + torn,
+  );
 }
 
-function journalFixture(id: string, base: string, pid: number, at = new Date(Date.now() - 2 * 3600_000).toISOString()): JournalRecord[] {
+function journalFixture(
+  id: string,
+  base: string,
+  pid: number,
+  at = new Date(Date.now() - 2 * 3600_000).toISOString(),
+): JournalRecord[] {
   const usage = { requests: 1, inputTokens: 100, cachedInputTokens: 0, outputTokens: 10 };
   return [
-    { t: 'start', runId: id, task: 'document src', baseCommit: base, branch: `orchestrate/${id}`, engine: 'openai', pid, at, options: {} },
+    {
+      t: 'start',
+      runId: id,
+      task: 'document src',
+      baseCommit: base,
+      branch: `orchestrate/${id}`,
+      engine: 'openai',
+      pid,
+      at,
+      options: {},
+    },
     { t: 'answer', key: 'k1', role: 'planner', model: 'gpt-5.4', output: {}, usage, costUsd: 0.01 },
     { t: 'answer', key: 'k2', role: 'worker', model: 'gpt-5.4-nano', output: {}, usage, costUsd: 0.002 },
     { t: 'job', id: 'j1', event: 'started' },
@@ -72,7 +90,11 @@ function journalFixture(id: string, base: string, pid: number, at = new Date(Dat
   ];
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describe('run ids', () => {
   it.each([['../x'], ['..'], ['a/b'], [''], ['a b'], ['.hidden']])('refuses %j with E_USAGE', (id) => {
@@ -101,9 +123,20 @@ describe('listRuns', () => {
 
   it('reads finished runs from report.json and unfinished ones from the journal, newest first', async () => {
     const repo = makeRepo();
-    writeReportFixture(repo.dir, '20260101-000000-aaaa', { startedAt: new Date(Date.now() - 5 * 86_400_000).toISOString() });
-    writeJournal(repo.dir, '20260102-000000-bbbb', journalFixture('20260102-000000-bbbb', repo.head, DEAD_PID), '{"t":"job","id":"j4","ev');
-    writeJournal(repo.dir, '20260103-000000-cccc', journalFixture('20260103-000000-cccc', repo.head, process.pid, new Date().toISOString()));
+    writeReportFixture(repo.dir, '20260101-000000-aaaa', {
+      startedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+    });
+    writeJournal(
+      repo.dir,
+      '20260102-000000-bbbb',
+      journalFixture('20260102-000000-bbbb', repo.head, DEAD_PID),
+      '{"t":"job","id":"j4","ev',
+    );
+    writeJournal(
+      repo.dir,
+      '20260103-000000-cccc',
+      journalFixture('20260103-000000-cccc', repo.head, process.pid, new Date().toISOString()),
+    );
     mkdirSync(path.join(repo.dir, '.orchestrate', 'runs', 'empty-dir'));
 
     const runs = await listRuns({ cwd: repo.dir });
@@ -129,7 +162,10 @@ describe('listRuns', () => {
   it('takes the status of an end record without looking at the pid', async () => {
     const repo = makeRepo();
     const id = '20260102-000000-dddd';
-    writeJournal(repo.dir, id, [...journalFixture(id, repo.head, process.pid), { t: 'end', status: 'undone', at: new Date().toISOString() }]);
+    writeJournal(repo.dir, id, [
+      ...journalFixture(id, repo.head, process.pid),
+      { t: 'end', status: 'undone', at: new Date().toISOString() },
+    ]);
     expect((await listRuns({ cwd: repo.dir }))[0]!.status).toBe('undone');
   });
 });
@@ -139,7 +175,10 @@ describe('a run stopped with Ctrl-C (report status interrupted)', () => {
     const repo = makeRepo();
     const id = '20260104-000000-eeee';
     writeReportFixture(repo.dir, id, { status: 'interrupted' });
-    const journal = [...journalFixture(id, repo.head, DEAD_PID), { t: 'end', status: 'interrupted', at: new Date().toISOString() } as const];
+    const journal = [
+      ...journalFixture(id, repo.head, DEAD_PID),
+      { t: 'end', status: 'interrupted', at: new Date().toISOString() } as const,
+    ];
     writeJournal(repo.dir, id, journal);
     expect((await showRun({ cwd: repo.dir, runId: id })).status).toBe('interrupted');
     expect(await codeOf(applyRun({ cwd: repo.dir, runId: id }))).toBe('E_USAGE');
@@ -190,7 +229,12 @@ describe('applyRun preconditions', () => {
 
 describe('helpers', () => {
   it('formats ages in the largest whole unit', () => {
-    expect([formatAge(5_000), formatAge(3 * 60_000), formatAge(2 * 3600_000 + 5), formatAge(5 * 86_400_000)]).toEqual(['5s', '3m', '2h', '5d']);
+    expect([formatAge(5_000), formatAge(3 * 60_000), formatAge(2 * 3600_000 + 5), formatAge(5 * 86_400_000)]).toEqual([
+      '5s',
+      '3m',
+      '2h',
+      '5d',
+    ]);
   });
 
   it('knows a live pid from a dead one', () => {

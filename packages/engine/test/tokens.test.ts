@@ -3,10 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { capTokens, estimateTokens, tokensAtMost } from '../src/tokens.js';
 
 describe('tokens', () => {
-  it('counts with the o200k tokenizer, as the library\'s own o200k module does', () => {
+  it("counts with the o200k tokenizer, as the library's own o200k module does", () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('hello world')).toBe(2);
-    for (const text of ['export function add(a: number, b: number): number {}', 'Grüße, 世界! 🎉', ' \n\t'.repeat(50)]) {
+    for (const text of [
+      'export function add(a: number, b: number): number {}',
+      'Grüße, 世界! 🎉',
+      ' \n\t'.repeat(50),
+    ]) {
       expect(estimateTokens(text)).toBe(countTokens(text));
     }
   });
@@ -19,7 +23,9 @@ describe('tokens', () => {
   });
 
   it('cuts a context pack to the cap and marks the cut; leaves a short one alone', () => {
-    const text = Array.from({ length: 400 }, (_, i) => `const value${i} = compute(${i}, "${'x'.repeat(i % 7)}");`).join('\n');
+    const text = Array.from({ length: 400 }, (_, i) => `const value${i} = compute(${i}, "${'x'.repeat(i % 7)}");`).join(
+      '\n',
+    );
     const capped = capTokens(text, 300);
     expect(capped.cut).toBe(true);
     expect(estimateTokens(capped.text)).toBeLessThanOrEqual(300);
@@ -28,7 +34,7 @@ describe('tokens', () => {
     expect(capTokens('short', 300)).toEqual({ text: 'short', cut: false });
   });
 
-  it('bounds a text\'s tokens from above without counting them, however the text is made', () => {
+  it("bounds a text's tokens from above without counting them, however the text is made", () => {
     const texts = [
       '',
       'a',
@@ -39,7 +45,8 @@ describe('tokens', () => {
       '\u0000\u0001\u007f\u0080\uffff',
       String.fromCodePoint(...Array.from({ length: 300 }, (_, i) => 0x4e00 + ((i * 7919) % 20000))),
     ];
-    for (const text of texts) expect(tokensAtMost(text), JSON.stringify(text.slice(0, 20))).toBeGreaterThanOrEqual(estimateTokens(text));
+    for (const text of texts)
+      expect(tokensAtMost(text), JSON.stringify(text.slice(0, 20))).toBeGreaterThanOrEqual(estimateTokens(text));
     expect(tokensAtMost('hello world')).toBe(11);
   });
 });

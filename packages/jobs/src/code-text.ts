@@ -20,11 +20,13 @@ export function blockProblem(file: string, code: string, baseline?: string): str
     const text = `async function* __block() {\n${body}\n}`;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindOf(file));
     const [fn, ...rest] = sf.statements;
-    const closed = rest.length === 0 && fn !== undefined && ts.isFunctionDeclaration(fn) && fn.body?.end === text.length;
+    const closed =
+      rest.length === 0 && fn !== undefined && ts.isFunctionDeclaration(fn) && fn.body?.end === text.length;
     return { closed, errors: parseErrorCount(sf) };
   };
   const got = parse(code);
-  if (!got.closed) return 'the code does not stay inside its block (a brace, comment, string or template in it ends the block or runs past it)';
+  if (!got.closed)
+    return 'the code does not stay inside its block (a brace, comment, string or template in it ends the block or runs past it)';
   if (got.errors > (baseline === undefined ? 0 : parse(baseline).errors)) return 'the code does not parse';
   return null;
 }
@@ -43,7 +45,6 @@ export function reindent(code: string, indent: string, eol: string): string {
   const strip = widths.length ? Math.min(...widths) : 0;
   return lines.map((l) => (l.trim() ? indent + l.slice(strip) : '')).join(eol);
 }
-
 
 /** Number of syntax errors the TypeScript parser reports for a file. */
 export function syntaxErrors(file: string, text: string): number {

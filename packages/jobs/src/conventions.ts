@@ -75,7 +75,14 @@ function splitSections(markdown: string): Section[] {
       close(); // a heading section is never empty, so `sections.length` is the index it will have
       const level = heading[1]!.length;
       while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
-      current = { index: sections.length, level, heading: heading[2]!, parents: stack.map((s) => s.index), text: '', score: 0 };
+      current = {
+        index: sections.length,
+        level,
+        heading: heading[2]!,
+        parents: stack.map((s) => s.index),
+        text: '',
+        score: 0,
+      };
       stack.push(current);
     }
     lines.push(line);

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { ModelFaultError, type Job, type JobKind, type KindPlanning, type PlanStep, type ReviewAnnotation } from '@orchestrate/core';
+import {
+  ModelFaultError,
+  type Job,
+  type JobKind,
+  type KindPlanning,
+  type PlanStep,
+  type ReviewAnnotation,
+} from '@orchestrate/core';
 import type { Declaration, Edit, FileIndex, TypecheckSession } from '@orchestrate/repo';
 
 /** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */

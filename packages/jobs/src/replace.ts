@@ -36,7 +36,13 @@ export function applyReplacement(target: JobTarget, output: Replacement): JobOut
 /** A class member is parsed in a class, a top-level declaration on its own. */
 function standalone(target: JobTarget, text: string): { sf: ts.SourceFile; from: number } {
   const open = target.declaration!.symbol.includes('.') ? 'class __Member {\n' : '';
-  const sf = ts.createSourceFile(target.file.path, `${open}${text}${open ? '\n}' : ''}`, ts.ScriptTarget.Latest, false, scriptKindOf(target.file.path));
+  const sf = ts.createSourceFile(
+    target.file.path,
+    `${open}${text}${open ? '\n}' : ''}`,
+    ts.ScriptTarget.Latest,
+    false,
+    scriptKindOf(target.file.path),
+  );
   return { sf, from: open.length };
 }
 
@@ -48,19 +54,27 @@ function standalone(target: JobTarget, text: string): { sf: ts.SourceFile; from:
 function closureProblem(target: JobTarget, text: string): string | null {
   const { start, end } = replacementSpan(target);
   const { sf, from } = standalone(target, text);
-  if (parseErrorCount(sf) > parseErrorCount(standalone(target, target.file.text.slice(start, end)).sf)) return 'the replacement does not parse on its own';
+  if (parseErrorCount(sf) > parseErrorCount(standalone(target, target.file.text.slice(start, end)).sf))
+    return 'the replacement does not parse on its own';
   const last = from + text.length;
   const [first] = sf.statements;
   const members = from && first && ts.isClassDeclaration(first) ? first.members : null;
   const tailAt = members ? (members[members.length - 1]?.end ?? from) : sf.endOfFileToken.pos;
-  const tail = [...(ts.getTrailingCommentRanges(sf.text, tailAt) ?? []), ...(ts.getLeadingCommentRanges(sf.text, tailAt) ?? [])];
+  const tail = [
+    ...(ts.getTrailingCommentRanges(sf.text, tailAt) ?? []),
+    ...(ts.getLeadingCommentRanges(sf.text, tailAt) ?? []),
+  ];
   const lineComment = tail.some((c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia && c.end === last);
-  if (lineComment && !/^(\r?\n|$)/.test(target.file.text.slice(end))) return 'the replacement ends in a // comment that would swallow the rest of its line';
+  if (lineComment && !/^(\r?\n|$)/.test(target.file.text.slice(end)))
+    return 'the replacement ends in a // comment that would swallow the rest of its line';
   return null;
 }
 
 /** The nodes a declaration is listed among (the file's statements, or its class's members) and the class, if any. */
-function siblings(sf: ts.SourceFile, classStart: number | null): { list: readonly ts.Node[]; cls: ts.Node | null } | null {
+function siblings(
+  sf: ts.SourceFile,
+  classStart: number | null,
+): { list: readonly ts.Node[]; cls: ts.Node | null } | null {
   if (classStart === null) return { list: sf.statements, cls: null };
   const cls = sf.statements.find((s) => s.getStart(sf) === classStart);
   return cls && ts.isClassDeclaration(cls) ? { list: cls.members, cls } : null;
@@ -79,14 +93,18 @@ function outsideProblem(target: JobTarget, after: string): string | null {
   const { file } = target;
   const { start, end } = replacementSpan(target);
   const delta = after.length - file.text.length;
-  const parse = (text: string) => ts.createSourceFile(file.path, text, ts.ScriptTarget.Latest, false, scriptKindOf(file.path));
+  const parse = (text: string) =>
+    ts.createSourceFile(file.path, text, ts.ScriptTarget.Latest, false, scriptKindOf(file.path));
   const a = baseTrees.get(file) ?? parse(file.text);
   baseTrees.set(file, a);
   const b = parse(after);
-  const owner = target.declaration!.symbol.includes('.') ? a.statements.find((s) => s.getStart(a) < start && s.end >= end) : undefined;
+  const owner = target.declaration!.symbol.includes('.')
+    ? a.statements.find((s) => s.getStart(a) < start && s.end >= end)
+    : undefined;
   const was = siblings(a, owner ? owner.getStart(a) : null);
   const now = siblings(b, owner ? owner.getStart(a) : null);
-  if (!was || !now || (was.cls && now.cls!.end !== was.cls.end + delta)) return 'the replacement reaches outside its class';
+  if (!was || !now || (was.cls && now.cls!.end !== was.cls.end + delta))
+    return 'the replacement reaches outside its class';
   // The span grows to whole siblings (an exported arrow's span stops before its statement's `;`).
   let from = start;
   let to = end;
@@ -94,7 +112,11 @@ function outsideProblem(target: JobTarget, after: string): string | null {
     if (n.end > start && n.getStart(a) < end) [from, to] = [Math.min(from, n.getStart(a)), Math.max(to, n.end)];
   }
   const key = (n: ts.Node, sf: ts.SourceFile, shift = 0) => `${n.kind}@${n.getStart(sf) + shift}-${n.end + shift}`;
-  const before = [...was.list.filter((n) => n.end <= from).map((n) => key(n, a)), '|', ...was.list.filter((n) => n.getStart(a) >= to).map((n) => key(n, a, delta))];
+  const before = [
+    ...was.list.filter((n) => n.end <= from).map((n) => key(n, a)),
+    '|',
+    ...was.list.filter((n) => n.getStart(a) >= to).map((n) => key(n, a, delta)),
+  ];
   const around: string[] = [];
   const rest: string[] = [];
   for (const n of now.list) {
@@ -115,7 +137,9 @@ function scopeProblem(target: JobTarget, after: string, offset: number): string 
   const name = target.declaration!.symbol.split('.').pop()!;
   if (name === 'default') return null;
   const at = declarationNameAt(target.file.path, after, offset);
-  return at !== null && at !== name ? `scope: the change declares \`${at}\` where \`${name}\` was: it must keep the declaration it was given` : null;
+  return at !== null && at !== name
+    ? `scope: the change declares \`${at}\` where \`${name}\` was: it must keep the declaration it was given`
+    : null;
 }
 
 /**
@@ -124,6 +148,7 @@ function scopeProblem(target: JobTarget, after: string, offset: number): string 
  */
 export function gateReplacement(target: JobTarget, before: string, after: string): GateResult {
   const file = target.file.path;
-  if (syntaxErrors(file, after) > syntaxErrors(file, before)) return { ok: false, gate: 'syntax', reason: 'the new code does not parse' };
+  if (syntaxErrors(file, after) > syntaxErrors(file, before))
+    return { ok: false, gate: 'syntax', reason: 'the new code does not parse' };
   return { ok: true };
 }

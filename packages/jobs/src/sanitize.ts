@@ -16,14 +16,17 @@ export function refuseUnsafeText(value: string, field: string, maxChars: number)
   const bad = UNSAFE.exec(value);
   if (bad) {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new JobRejected(`${field} contains control characters (U+${code}: a control, bidi or line-separator character)`);
+    throw new JobRejected(
+      `${field} contains control characters (U+${code}: a control, bidi or line-separator character)`,
+    );
   }
   return value;
 }
 
 /** Refuses a rendered text (an edit or a new file) longer than MAX_WRITTEN_CHARS; returns it unchanged. */
 export function capWritten(text: string, what: string): string {
-  if (text.length > MAX_WRITTEN_CHARS) throw new JobRejected(`${what} would be ${text.length} characters long (limit ${MAX_WRITTEN_CHARS})`);
+  if (text.length > MAX_WRITTEN_CHARS)
+    throw new JobRejected(`${what} would be ${text.length} characters long (limit ${MAX_WRITTEN_CHARS})`);
   return text;
 }
 

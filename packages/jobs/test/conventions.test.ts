@@ -67,11 +67,19 @@ describe('conventionsFor', () => {
   });
 
   it('scores by the kind, the keywords and the file (directory, extension, tests)', () => {
-    const reformat = conventionsFor(AGENTS_MD, topic({ kind: 'reformat', file: 'packages/ui/src/Button.tsx', keywords: [] }), 1000);
+    const reformat = conventionsFor(
+      AGENTS_MD,
+      topic({ kind: 'reformat', file: 'packages/ui/src/Button.tsx', keywords: [] }),
+      1000,
+    );
     expect(reformat).toContain('React components');
     expect(reformat).not.toContain('Money is always');
     expect(reformat).not.toContain('TSDoc');
-    const releasing = conventionsFor(AGENTS_MD, topic({ kind: 'custom', file: 'x.md', keywords: ['changesets'] }), 1000);
+    const releasing = conventionsFor(
+      AGENTS_MD,
+      topic({ kind: 'custom', file: 'x.md', keywords: ['changesets'] }),
+      1000,
+    );
     expect(releasing).toContain('## Releasing');
   });
 
@@ -110,7 +118,8 @@ describe('readAgentsMd', () => {
     const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'jobs-agents-')));
     cleanups.push(dir);
     const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-    const commit = () => run('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '--allow-empty', '-m', 'c');
+    const commit = () =>
+      run('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '--allow-empty', '-m', 'c');
     run('init', '--quiet', '--initial-branch=main');
     writeFileSync(path.join(dir, 'a.ts'), 'x\n');
     run('add', '-A');

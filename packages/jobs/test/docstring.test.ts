@@ -23,18 +23,26 @@ const step: PlanStep = {
   id: 'step-1',
   kind: 'docstring',
   variant: null,
-  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: true, changedSince: null },
+  selector: {
+    paths: [],
+    declarationKinds: [],
+    names: [],
+    exportedOnly: false,
+    missingDocsOnly: true,
+    changedSince: null,
+  },
   instructions: '',
 };
 
-const ctxOf = (files: ReturnType<typeof indexFiles>) => (kindContextFor(files));
+const ctxOf = (files: ReturnType<typeof indexFiles>) => kindContextFor(files);
 
 function targets(source = SOURCE) {
   return docstringKind.select(step, ctxOf(indexFiles([{ path: 'src/users.ts', text: source }])));
 }
 
 type Output = Parameters<typeof docstringKind.apply>[1];
-const edit = (t: ReturnType<typeof targets>[number], output: Output) => docstringKind.apply(t, output, ctxOf([])) as JobOutcome;
+const edit = (t: ReturnType<typeof targets>[number], output: Output) =>
+  docstringKind.apply(t, output, ctxOf([])) as JobOutcome;
 const offline = (t: ReturnType<typeof targets>[number]) => docstringKind.offline(t, ctxOf([])) as Output;
 
 function targetFor(symbol: string, source = SOURCE) {
@@ -50,9 +58,18 @@ describe('docstring kind', () => {
 
   it('builds a worker schema whose params keys are exactly the parameter names, returns only when not void', () => {
     const schema = docstringKind.outputSchema(targetFor('UserStore.getUserById'), ctxOf([]));
-    expect(schema.safeParse({ summary: 's', params: { id: 'a', includeDeleted: 'b' }, returns: 'r', throws: 't' }).success).toBe(true);
+    expect(
+      schema.safeParse({ summary: 's', params: { id: 'a', includeDeleted: 'b' }, returns: 'r', throws: 't' }).success,
+    ).toBe(true);
     expect(schema.safeParse({ summary: 's', params: { id: 'a' }, returns: 'r', throws: 't' }).success).toBe(false);
-    expect(schema.safeParse({ summary: 's', params: { id: 'a', includeDeleted: 'b', other: 'c' }, returns: 'r', throws: 't' }).success).toBe(false);
+    expect(
+      schema.safeParse({
+        summary: 's',
+        params: { id: 'a', includeDeleted: 'b', other: 'c' },
+        returns: 'r',
+        throws: 't',
+      }).success,
+    ).toBe(false);
     const voidSchema = docstringKind.outputSchema(targetFor('saveAll'), ctxOf([]));
     expect(voidSchema.safeParse({ summary: 's', params: { users: 'u' } }).success).toBe(true);
     expect(voidSchema.safeParse({ summary: 's', params: { users: 'u' }, returns: 'x' }).success).toBe(false);
@@ -67,7 +84,12 @@ describe('docstring kind', () => {
 
   it('renders TSDoc with @param per parameter, @returns and @throws, indented like the member', () => {
     const t = targetFor('UserStore.getUserById');
-    const out = edit(t, { summary: 'Looks a user up.', params: { id: 'The id.', includeDeleted: 'Include deleted.' }, returns: 'The user.', throws: 'If id is empty.' });
+    const out = edit(t, {
+      summary: 'Looks a user up.',
+      params: { id: 'The id.', includeDeleted: 'Include deleted.' },
+      returns: 'The user.',
+      throws: 'If id is empty.',
+    });
     const after = applyEdits(SOURCE, out.edits).text;
     expect(after).toContain(
       '  /**\n   * Looks a user up.\n   *\n   * @param id - The id.\n   * @param includeDeleted - Include deleted.\n   * @returns The user.\n   * @throws If id is empty.\n   */\n  getUserById(',

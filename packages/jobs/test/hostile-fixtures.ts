@@ -64,12 +64,20 @@ export const FILES = [
 
 /** Changed lines per file, for review. */
 const CHANGED = new Map([
-  ['src/a.ts', [{ start: 3, end: 5 }, { start: 10, end: 13 }, { start: 32, end: 34 }]],
+  [
+    'src/a.ts',
+    [
+      { start: 3, end: 5 },
+      { start: 10, end: 13 },
+      { start: 32, end: 34 },
+    ],
+  ],
   ['src/first.ts', [{ start: 1, end: 3 }]],
 ]);
 
 /** Where generated tests go: a path code decides (the fuzz checks the outcome names exactly this one). */
-export const testPathFor = (source: string): string => `test/${path.posix.basename(source).replace(/\.ts$/, '.test.ts')}`;
+export const testPathFor = (source: string): string =>
+  `test/${path.posix.basename(source).replace(/\.ts$/, '.test.ts')}`;
 
 const roots: string[] = [];
 /** Removes the temporary roots of the type-check sessions. */
@@ -102,7 +110,14 @@ export function stepOf(kind: JobKind, variant: StepVariant | null, instructions 
     id: `fuzz-${kind}-${variant ?? 'main'}`,
     kind,
     variant,
-    selector: { paths: ['src/a.ts', 'src/crlf.ts', 'src/first.ts'], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: false, changedSince: null },
+    selector: {
+      paths: ['src/a.ts', 'src/crlf.ts', 'src/first.ts'],
+      declarationKinds: [],
+      names: [],
+      exportedOnly: false,
+      missingDocsOnly: false,
+      changedSince: null,
+    },
     instructions,
   };
 }
@@ -134,13 +149,62 @@ export class Rng {
 /** Hostile fragments, by what they try. */
 export const FRAGMENTS: Record<string, readonly string[]> = {
   commentEnd: ['*/ evil(); /*', '*/', '/*', '/**', '**/', '*', '/', '// ', ' */ export const pwned = 1; /** ', '*/\n'],
-  lookAlike: ['\u2217/', '\uff0a\uff0f', '*\u2215', '\u204e\u2044', '*\u200b/', '\ufe61/', '/\u2217', '\u2217\u2215', '*\u2044'],
+  lookAlike: [
+    '\u2217/',
+    '\uff0a\uff0f',
+    '*\u2215',
+    '\u204e\u2044',
+    '*\u200b/',
+    '\ufe61/',
+    '/\u2217',
+    '\u2217\u2215',
+    '*\u2044',
+  ],
   lineBreak: ['\u2028', '\u2029', '\u0085', '\r', '\r\n', '\n', '\t', '\u2028evil();\u2028', '// c\u2028evil();'],
   control: ['\u0000', '\u0007', '\u001b[2J', '\u007f', '\u0080', '\u009b', '\u000b', '\u000c', '\u0008', '\u001f'],
   bidi: ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', 'a\u202eb'],
-  path: ['../x', '../../etc/passwd', '/etc/passwd', 'C:\\Windows\\system32', '\\\\server\\share\\x', '.git/config', '.git/hooks/pre-commit', 'a\u0000b', 'src/other.ts', "import('../x')", "typeof import ('../../x')"],
-  codeEscape: ['}', '{', '} function evil() {', "}); it('x', async () => {", '`', '${', "'", '"', ';', ')', '(', ', evil = 1', ' //', 'string, evil = 1', '\n}\nexport function evil() {}\nclass Reopen {'],
-  docTag: ['@internal', '@ts-ignore', '@ts-nocheck', '@jsx h', '@type {any}', '/// <reference path="../x" />', '@param evil - x', '{@link x}', '@returns nothing', '\\@internal'],
+  path: [
+    '../x',
+    '../../etc/passwd',
+    '/etc/passwd',
+    'C:\\Windows\\system32',
+    '\\\\server\\share\\x',
+    '.git/config',
+    '.git/hooks/pre-commit',
+    'a\u0000b',
+    'src/other.ts',
+    "import('../x')",
+    "typeof import ('../../x')",
+  ],
+  codeEscape: [
+    '}',
+    '{',
+    '} function evil() {',
+    "}); it('x', async () => {",
+    '`',
+    '${',
+    "'",
+    '"',
+    ';',
+    ')',
+    '(',
+    ', evil = 1',
+    ' //',
+    'string, evil = 1',
+    '\n}\nexport function evil() {}\nclass Reopen {',
+  ],
+  docTag: [
+    '@internal',
+    '@ts-ignore',
+    '@ts-nocheck',
+    '@jsx h',
+    '@type {any}',
+    '/// <reference path="../x" />',
+    '@param evil - x',
+    '{@link x}',
+    '@returns nothing',
+    '\\@internal',
+  ],
   size: ['x'.repeat(3_000_000), 'y'.repeat(2_500), 'z\n'.repeat(20_000), 'w'.repeat(39_990)],
   unicode: ['\ufeff', '\u00a0', '\ud83d\ude42', '\ud800', '\u200b', '\u01c5', '\ufb01'],
 };
@@ -206,16 +270,27 @@ const PATTERNED = ['a', 'no-evil', 'x-1', '0', 'r'.repeat(41), 'ok'];
  * A value for `schema` with every string made by `str(path)`: objects get every property, arrays 0–3 items (at least
  * `minItems`; now and then as many as allowed), numbers and integers something in range (often a bound).
  */
-export function generate(schema: JsonSchema, rng: Rng, str: (at: string[]) => string, minItems = 0, at: string[] = []): unknown {
+export function generate(
+  schema: JsonSchema,
+  rng: Rng,
+  str: (at: string[]) => string,
+  minItems = 0,
+  at: string[] = [],
+): unknown {
   if (schema.anyOf) return generate(rng.pick(schema.anyOf), rng, str, minItems, at);
   if (schema.enum) return rng.pick(schema.enum);
-  const type = Array.isArray(schema.type) ? (schema.type.includes('null') && rng.next() < 0.25 ? 'null' : schema.type.find((t) => t !== 'null')!) : schema.type;
+  const type = Array.isArray(schema.type)
+    ? schema.type.includes('null') && rng.next() < 0.25
+      ? 'null'
+      : schema.type.find((t) => t !== 'null')!
+    : schema.type;
   switch (type) {
     case 'null':
       return null;
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [key, sub] of Object.entries(schema.properties ?? {})) out[key] = generate(sub, rng, str, minItems, [...at, key]);
+      for (const [key, sub] of Object.entries(schema.properties ?? {}))
+        out[key] = generate(sub, rng, str, minItems, [...at, key]);
       return out;
     }
     case 'array': {
@@ -233,7 +308,11 @@ export function generate(schema: JsonSchema, rng: Rng, str: (at: string[]) => st
     case 'string': {
       if (schema.pattern) {
         const re = new RegExp(schema.pattern);
-        return rng.pick(PATTERNED.filter((p) => re.test(p)).concat('a').filter((p) => re.test(p)));
+        return rng.pick(
+          PATTERNED.filter((p) => re.test(p))
+            .concat('a')
+            .filter((p) => re.test(p)),
+        );
       }
       return str(at);
     }
@@ -249,7 +328,8 @@ export function stringFields(schema: JsonSchema, at: string[] = []): string[] {
   if (schema.anyOf) return schema.anyOf.flatMap((s) => stringFields(s, at));
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.includes('string') && !schema.enum && !schema.pattern) return [at.join('.')];
-  if (types.includes('object')) return Object.entries(schema.properties ?? {}).flatMap(([k, s]) => stringFields(s, [...at, k]));
+  if (types.includes('object'))
+    return Object.entries(schema.properties ?? {}).flatMap(([k, s]) => stringFields(s, [...at, k]));
   if (types.includes('array') && schema.items) return stringFields(schema.items, [...at, '*']);
   return [];
 }

@@ -40,10 +40,21 @@ function textProblem(what: string, text: string, eol: string, cap: number): stri
  * at paths code did not choose, annotations off their hunk, unsafe characters, oversized text, a docstring that is not
  * comment-only or carries tags code did not write.
  */
-export function problemsOf(kind: JobKindModule<never>, target: JobTarget, outcome: JobOutcome, bounds: Bounds): string[] {
+export function problemsOf(
+  kind: JobKindModule<never>,
+  target: JobTarget,
+  outcome: JobOutcome,
+  bounds: Bounds,
+): string[] {
   const out: string[] = [];
   const { file } = target;
-  if (!outcome || !Array.isArray(outcome.edits) || !Array.isArray(outcome.newFiles) || !Array.isArray(outcome.annotations)) return ['not an outcome'];
+  if (
+    !outcome ||
+    !Array.isArray(outcome.edits) ||
+    !Array.isArray(outcome.newFiles) ||
+    !Array.isArray(outcome.annotations)
+  )
+    return ['not an outcome'];
   for (const e of outcome.edits) {
     if (e.owner !== target.job.id) out.push(`edit owned by ${e.owner}`);
     if (!bounds.span) out.push('an edit from a job that may not edit');
@@ -69,7 +80,8 @@ export function problemsOf(kind: JobKindModule<never>, target: JobTarget, outcom
     if (bounds.commentOnly) out.push(...commentProblems(kind, target, outcome, applied.text));
   }
   for (const f of outcome.newFiles) {
-    if (f.path !== bounds.newFile) out.push(`new file at ${JSON.stringify(f.path)} (code chose ${JSON.stringify(bounds.newFile)})`);
+    if (f.path !== bounds.newFile)
+      out.push(`new file at ${JSON.stringify(f.path)} (code chose ${JSON.stringify(bounds.newFile)})`);
     const p = textProblem(`new file ${f.path}`, f.text, '\n', WRITTEN_CAP);
     if (p) out.push(p);
     else out.push(...testFileProblems(f.path, f.text, file.path));
@@ -81,7 +93,11 @@ export function problemsOf(kind: JobKindModule<never>, target: JobTarget, outcom
     else if (a.file !== file.path || a.line < lines.start || a.endLine < a.line || a.endLine > lines.end) {
       out.push(`annotation ${a.file}:${a.line}-${a.endLine} outside ${file.path}:${lines.start}-${lines.end}`);
     }
-    for (const [what, text] of [['message', a.message], ['suggestion', a.suggestion ?? ''], ['ruleId', a.ruleId]] as const) {
+    for (const [what, text] of [
+      ['message', a.message],
+      ['suggestion', a.suggestion ?? ''],
+      ['ruleId', a.ruleId],
+    ] as const) {
       const p = textProblem(`annotation ${what}`, text, '\n', MESSAGE_CAP);
       if (p) out.push(p);
     }
@@ -94,9 +110,13 @@ function moduleRefs(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   const out = sf.referencedFiles.map((r) => r.fileName);
   const visit = (n: ts.Node): void => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier) out.push(n.moduleSpecifier.getText(sf));
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier)
+      out.push(n.moduleSpecifier.getText(sf));
     else if (ts.isImportTypeNode(n)) out.push(n.argument.getText(sf));
-    else if (ts.isCallExpression(n) && (n.expression.kind === ts.SyntaxKind.ImportKeyword || n.expression.getText(sf) === 'require')) {
+    else if (
+      ts.isCallExpression(n) &&
+      (n.expression.kind === ts.SyntaxKind.ImportKeyword || n.expression.getText(sf) === 'require')
+    ) {
       out.push(n.arguments[0]?.getText(sf) ?? '');
     }
     ts.forEachChild(n, visit);
@@ -106,7 +126,9 @@ function moduleRefs(file: string, text: string): string[] {
 }
 
 const isCallOf = (st: ts.Node, names: string[], sf: ts.SourceFile): st is ts.ExpressionStatement =>
-  ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && names.includes(st.expression.expression.getText(sf));
+  ts.isExpressionStatement(st) &&
+  ts.isCallExpression(st.expression) &&
+  names.includes(st.expression.expression.getText(sf));
 
 /**
  * A generated test file is what code writes around the model's cases: imports of the runner, `node:assert` and the
@@ -120,14 +142,16 @@ function testFileProblems(testPath: string, text: string, source: string): strin
     if (ts.isImportDeclaration(st)) {
       const spec = (st.moduleSpecifier as ts.StringLiteral).text;
       const local = spec.startsWith('.') && stem(path.posix.join(path.posix.dirname(testPath), spec)) === stem(source);
-      if (!local && !['vitest', 'node:test', 'node:assert/strict'].includes(spec)) out.push(`the test file imports ${spec}`);
+      if (!local && !['vitest', 'node:test', 'node:assert/strict'].includes(spec))
+        out.push(`the test file imports ${spec}`);
     } else if (!isCallOf(st, ['describe'], sf)) {
       out.push(`the test file has a top-level statement code did not write: ${st.getText(sf).slice(0, 60)}`);
     } else {
       const body = (st.expression as ts.CallExpression).arguments[1];
       const block = body && ts.isArrowFunction(body) && ts.isBlock(body.body) ? body.body : null;
       if (!block) out.push('a describe block without a body');
-      for (const c of block?.statements ?? []) if (!isCallOf(c, ['it', 'it.todo'], sf)) out.push(`a describe block holds ${c.getText(sf).slice(0, 60)}`);
+      for (const c of block?.statements ?? [])
+        if (!isCallOf(c, ['it', 'it.todo'], sf)) out.push(`a describe block holds ${c.getText(sf).slice(0, 60)}`);
     }
   }
   return out;
@@ -140,8 +164,10 @@ function commentProblems(kind: JobKindModule<never>, target: JobTarget, outcome:
   if (!gate.ok) out.push(`gate ${gate.gate}: ${gate.reason}`);
   const comment = outcome.edits.map((e) => e.text).join('');
   const folded = fold(comment);
-  if (count(folded, '*/') !== 1 || count(folded, '/*') !== 1) out.push(`the doc comment reads as ${count(folded, '/*')} openers and ${count(folded, '*/')} closers`);
-  if (comment.includes('@internal')) out.push('the doc comment says @internal (stripInternal would drop the declaration)');
+  if (count(folded, '*/') !== 1 || count(folded, '/*') !== 1)
+    out.push(`the doc comment reads as ${count(folded, '/*')} openers and ${count(folded, '*/')} closers`);
+  if (comment.includes('@internal'))
+    out.push('the doc comment says @internal (stripInternal would drop the declaration)');
   const sf = ts.createSourceFile('doc.ts', `${comment}function probe() {}`, ts.ScriptTarget.Latest, true);
   const d = target.declaration!;
   const allowed = new Set([...d.params.map((p) => `param ${p.name}`), 'returns', 'throws']);
@@ -193,9 +219,19 @@ export function regionsOf(edits: readonly { start: number; end: number; text: st
  */
 export function outsideChanges(file: string, before: string, after: string, regions: readonly Region[]): string[] {
   const key = `${file}\u0000${JSON.stringify(regions.map((r) => [r.start, r.end]))}\u0000${before}`;
-  const a = beforeLeaves.get(key) ?? leaves(file, before, regions.map((r) => ({ start: r.start, end: r.end, empty: r.start === r.end })));
+  const a =
+    beforeLeaves.get(key) ??
+    leaves(
+      file,
+      before,
+      regions.map((r) => ({ start: r.start, end: r.end, empty: r.start === r.end })),
+    );
   beforeLeaves.set(key, a);
-  const b = leaves(file, after, regions.map((r) => ({ start: r.newStart, end: r.newEnd, empty: r.start === r.end })));
+  const b = leaves(
+    file,
+    after,
+    regions.map((r) => ({ start: r.newStart, end: r.newEnd, empty: r.start === r.end })),
+  );
   const out = b.straddling.map((s) => `a token straddles an edit's boundary: ${s}`);
   const i = a.outside.findIndex((v, k) => v !== b.outside[k]);
   if (i !== -1 || a.outside.length !== b.outside.length) {
@@ -227,15 +263,18 @@ function leaves(file: string, text: string, regions: { start: number; end: numbe
   const out = { outside: [] as string[], straddling: [] as string[] };
   const walk = (node: ts.Node, ancestors: string[]): void => {
     const children = node.getChildren(sf);
-    if (node.kind !== ts.SyntaxKind.SyntaxList) ancestors = [...ancestors, `${ts.SyntaxKind[node.kind]}@${at(node.getStart(sf), false)}-${at(node.end, true)}`];
+    if (node.kind !== ts.SyntaxKind.SyntaxList)
+      ancestors = [...ancestors, `${ts.SyntaxKind[node.kind]}@${at(node.getStart(sf), false)}-${at(node.end, true)}`];
     if (children.length) {
       for (const c of children) walk(c, ancestors);
       return;
     }
     const s = node.getStart(sf);
-    if (node.kind === ts.SyntaxKind.SyntaxList || (s === node.end && node.kind !== ts.SyntaxKind.EndOfFileToken)) return;
+    if (node.kind === ts.SyntaxKind.SyntaxList || (s === node.end && node.kind !== ts.SyntaxKind.EndOfFileToken))
+      return;
     const key = ancestors.join(' > ');
-    if (regions.some((r) => (s < r.start && node.end > r.start) || (s < r.end && node.end > r.end))) out.straddling.push(key);
+    if (regions.some((r) => (s < r.start && node.end > r.start) || (s < r.end && node.end > r.end)))
+      out.straddling.push(key);
     else if (!regions.some((r) => r.end > r.start && s >= r.start && node.end <= r.end)) out.outside.push(key);
   };
   walk(sf, []);

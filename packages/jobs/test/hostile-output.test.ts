@@ -36,10 +36,18 @@ interface Variant {
   bounds(target: JobTarget): Bounds;
 }
 
-const declarationSpan = (t: JobTarget) => ({ start: t.declaration!.docStart ?? t.declaration!.start, end: t.declaration!.end });
+const declarationSpan = (t: JobTarget) => ({
+  start: t.declaration!.docStart ?? t.declaration!.start,
+  end: t.declaration!.end,
+});
 const noFile = { newFile: null, commentOnly: false };
 
-const DOC_PROSE: Record<string, string> = { summary: 'Does what its name says.', params: 'The value to use.', returns: 'The result.', throws: 'When the input is invalid.' };
+const DOC_PROSE: Record<string, string> = {
+  summary: 'Does what its name says.',
+  params: 'The value to use.',
+  returns: 'The result.',
+  throws: 'When the input is invalid.',
+};
 
 /** Every kind and variant that takes model output. */
 const VARIANTS: Record<string, Variant> = {
@@ -47,7 +55,11 @@ const VARIANTS: Record<string, Variant> = {
     kind: 'docstring',
     variant: null,
     benign: (field) => DOC_PROSE[field] ?? 'Plain words.',
-    bounds: (t) => ({ span: { start: t.declaration!.docStart ?? t.declaration!.start, end: t.declaration!.start }, newFile: null, commentOnly: true }),
+    bounds: (t) => ({
+      span: { start: t.declaration!.docStart ?? t.declaration!.start, end: t.declaration!.start },
+      newFile: null,
+      commentOnly: true,
+    }),
   },
   'boilerplate/bodies': {
     kind: 'boilerplate',
@@ -114,7 +126,9 @@ interface Stats {
 
 /** Shows a value with every non-ASCII or control character escaped, cut to a readable length. */
 function preview(value: unknown): string {
-  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.length > 120 ? `${v.slice(0, 120)}…(${v.length})` : v));
+  const json = JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'string' && v.length > 120 ? `${v.slice(0, 120)}…(${v.length})` : v,
+  );
   return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 600);
 }
 
@@ -140,7 +154,15 @@ async function fuzz(name: string, cases = CASES, apply?: Apply): Promise<Stats> 
   const targets = module.select(stepOf(v.kind, v.variant, v.instructions), ctx);
   if (targets.length === 0) throw new Error(`${name}: no targets in the fuzz files`);
   const rng = new Rng(SEED ^ [...name].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
-  const stats: Stats = { cases: 0, rejected: 0, accepted: 0, honestRejected: [], failures: [], fields: new Set(), hostileFields: new Set() };
+  const stats: Stats = {
+    cases: 0,
+    rejected: 0,
+    accepted: 0,
+    honestRejected: [],
+    failures: [],
+    fields: new Set(),
+    hostileFields: new Set(),
+  };
   const schemas = new Map<JobTarget, { schema: z.ZodType; json: JsonSchema }>();
   const systematic = targets.length * STRUCTURE.length;
   for (let i = 0; i < systematic + cases; i++) {
@@ -165,9 +187,11 @@ async function fuzz(name: string, cases = CASES, apply?: Apply): Promise<Stats> 
     for (let k = 0; k < 4; k++) {
       const parsed = schema.safeParse(output);
       if (parsed.success) break;
-      for (const issue of parsed.error.issues) setAt(output, issue.path, v.benign(fieldName(issue.path.map(String)), target));
+      for (const issue of parsed.error.issues)
+        setAt(output, issue.path, v.benign(fieldName(issue.path.map(String)), target));
     }
-    if (!schema.safeParse(output).success) throw new Error(`${name} case ${i}: the generator made schema-invalid output ${preview(output)}`);
+    if (!schema.safeParse(output).success)
+      throw new Error(`${name} case ${i}: the generator made schema-invalid output ${preview(output)}`);
     stats.cases++;
     const runCtx: KindContext = { ...ctx, tests: { runner: RUNNERS[i % RUNNERS.length]!, pathFor: testPathFor } };
     let outcome: JobOutcome;
@@ -177,11 +201,19 @@ async function fuzz(name: string, cases = CASES, apply?: Apply): Promise<Stats> 
       if (err instanceof JobRejected) {
         stats.rejected++;
         if (category === 'benign') stats.honestRejected.push(`${target.job.symbol}: ${err.message}`);
-      } else stats.failures.push({ case: i, category, symbol: target.job.symbol, output: preview(output), problems: [`crashed: ${String(err)}`] });
+      } else
+        stats.failures.push({
+          case: i,
+          category,
+          symbol: target.job.symbol,
+          output: preview(output),
+          problems: [`crashed: ${String(err)}`],
+        });
       continue;
     }
     const problems = problemsOf(module, target, outcome, v.bounds(target));
-    if (problems.length) stats.failures.push({ case: i, category, symbol: target.job.symbol, output: preview(output), problems });
+    if (problems.length)
+      stats.failures.push({ case: i, category, symbol: target.job.symbol, output: preview(output), problems });
     else stats.accepted++;
   }
   return stats;
@@ -213,7 +245,9 @@ describe('hostile model output: every kind refuses it or writes only what is saf
   for (const name of Object.keys(VARIANTS)) {
     it(`${name}: every structural attack on every target and ${CASES} seeded hostile outputs are rejected or safe`, async () => {
       const stats = await fuzz(name);
-      console.log(`${name}: ${stats.cases} cases, ${stats.rejected} rejected, ${stats.accepted} accepted safely, ${stats.failures.length} unsafe`);
+      console.log(
+        `${name}: ${stats.cases} cases, ${stats.rejected} rejected, ${stats.accepted} accepted safely, ${stats.failures.length} unsafe`,
+      );
       expect(stats.failures.slice(0, 5)).toEqual([]);
       expect(stats.honestRejected).toEqual([]);
       expect(stats.cases).toBeGreaterThan(CASES);
@@ -231,7 +265,13 @@ describe('the fuzz can fail', () => {
     const naive: Apply = (t, output) => {
       const body = t.declaration!.body!;
       const text = (output as { body: string }).body;
-      return { edits: [{ owner: t.job.id, start: body.start, end: body.end, text, expect: t.file.text.slice(body.start, body.end) }], newFiles: [], annotations: [] };
+      return {
+        edits: [
+          { owner: t.job.id, start: body.start, end: body.end, text, expect: t.file.text.slice(body.start, body.end) },
+        ],
+        newFiles: [],
+        annotations: [],
+      };
     };
     const stats = await fuzz('boilerplate/bodies', 120, naive);
     const seen = stats.failures.flatMap((f) => f.problems).join('\n');
@@ -244,7 +284,11 @@ describe('the fuzz can fail', () => {
       const d = t.declaration!;
       const start = d.docStart ?? d.start;
       const text = `/** ${(output as { summary: string }).summary} */\n${d.indent}`;
-      return { edits: [{ owner: t.job.id, start, end: d.start, text, expect: t.file.text.slice(start, d.start) }], newFiles: [], annotations: [] };
+      return {
+        edits: [{ owner: t.job.id, start, end: d.start, text, expect: t.file.text.slice(start, d.start) }],
+        newFiles: [],
+        annotations: [],
+      };
     };
     const seen = (await fuzz('docstring', 120, naive)).failures.flatMap((f) => f.problems).join('\n');
     expect(seen).toMatch(/gate comment-only/);
@@ -255,10 +299,16 @@ describe('the fuzz can fail', () => {
   it('flags each kind of unsafe outcome, and not an honest one', () => {
     const { ctx } = fuzzContext();
     const docs = jobKind('docstring') as JobKindModule<never>;
-    const t = docs.select(stepOf('docstring', null), ctx).find((x) => x.job.symbol === 'add' && x.file.path === 'src/a.ts')!;
+    const t = docs
+      .select(stepOf('docstring', null), ctx)
+      .find((x) => x.job.symbol === 'add' && x.file.path === 'src/a.ts')!;
     const bounds = VARIANTS.docstring!.bounds(t);
     const at = t.declaration!.start;
-    const doc = (text: string, start = at): JobOutcome => ({ edits: [{ owner: t.job.id, start, end: at, text, expect: t.file.text.slice(start, at) }], newFiles: [], annotations: [] });
+    const doc = (text: string, start = at): JobOutcome => ({
+      edits: [{ owner: t.job.id, start, end: at, text, expect: t.file.text.slice(start, at) }],
+      newFiles: [],
+      annotations: [],
+    });
     expect(problemsOf(docs, t, doc('/** Adds. */\n'), bounds)).toEqual([]);
     expect(problemsOf(docs, t, doc('/** Adds. */ evil(); /** */\n'), bounds).join()).toMatch(/gate comment-only/);
     expect(problemsOf(docs, t, doc('/** Adds \u2217/ twice. */\n'), bounds).join()).toMatch(/openers/);
@@ -268,37 +318,87 @@ describe('the fuzz can fail', () => {
     expect(problemsOf(docs, t, doc(`/** ${'x'.repeat(200_000)} */\n`), bounds).join()).toMatch(/cap/);
     expect(problemsOf(docs, t, doc('/** Adds. */\n', at - 1), bounds).join()).toMatch(/outside the span/);
     const file: JobOutcome = { edits: [], newFiles: [{ path: '../x.test.ts', text: '' }], annotations: [] };
-    expect(problemsOf(docs, t, file, { span: null, newFile: 'test/a.test.ts', commentOnly: false }).join()).toMatch(/new file at/);
+    expect(problemsOf(docs, t, file, { span: null, newFile: 'test/a.test.ts', commentOnly: false }).join()).toMatch(
+      /new file at/,
+    );
     const tests = { span: null, newFile: 'test/a.test.ts', commentOnly: false };
-    const testFile = (text: string): JobOutcome => ({ edits: [], newFiles: [{ path: 'test/a.test.ts', text }], annotations: [] });
-    const honest = "import { describe, it } from 'vitest';\nimport { add } from '../src/a.js';\n\ndescribe(add.name, () => {\n  it.todo('add works');\n});\n";
+    const testFile = (text: string): JobOutcome => ({
+      edits: [],
+      newFiles: [{ path: 'test/a.test.ts', text }],
+      annotations: [],
+    });
+    const honest =
+      "import { describe, it } from 'vitest';\nimport { add } from '../src/a.js';\n\ndescribe(add.name, () => {\n  it.todo('add works');\n});\n";
     expect(problemsOf(docs, t, testFile(honest), tests)).toEqual([]);
-    expect(problemsOf(docs, t, testFile(`${honest}import evil from '../../evil.js';\n`), tests).join()).toMatch(/imports \.\.\/\.\.\/evil/);
-    expect(problemsOf(docs, t, testFile(honest.replace("it.todo('add works');", "it.todo('x');\n  evil();")), tests).join()).toMatch(/describe block holds evil/);
+    expect(problemsOf(docs, t, testFile(`${honest}import evil from '../../evil.js';\n`), tests).join()).toMatch(
+      /imports \.\.\/\.\.\/evil/,
+    );
+    expect(
+      problemsOf(docs, t, testFile(honest.replace("it.todo('add works');", "it.todo('x');\n  evil();")), tests).join(),
+    ).toMatch(/describe block holds evil/);
     const ret = t.file.text.indexOf('number {', t.declaration!.start);
-    const typed = (text: string): JobOutcome => ({ edits: [{ owner: t.job.id, start: ret, end: ret + 6, text, expect: 'number' }], newFiles: [], annotations: [] });
-    const types = { span: { start: t.declaration!.start, end: t.declaration!.end }, newFile: null, commentOnly: false, noNewModules: true };
+    const typed = (text: string): JobOutcome => ({
+      edits: [{ owner: t.job.id, start: ret, end: ret + 6, text, expect: 'number' }],
+      newFiles: [],
+      annotations: [],
+    });
+    const types = {
+      span: { start: t.declaration!.start, end: t.declaration!.end },
+      newFile: null,
+      commentOnly: false,
+      noNewModules: true,
+    };
     expect(problemsOf(docs, t, typed('unknown'), types)).toEqual([]);
     expect(problemsOf(docs, t, typed("typeof import ('../../x')"), types).join()).toMatch(/names modules/);
     const review = { ...t, lines: { start: 3, end: 5 } };
-    const note = { file: 'src/a.ts', line: 6, endLine: 6, severity: 'note' as const, ruleId: 'x', message: 'm', source: 'model' as const };
-    expect(problemsOf(docs, review, { edits: [], newFiles: [], annotations: [note] }, { span: null, newFile: null, commentOnly: false }).join()).toMatch(/outside/);
+    const note = {
+      file: 'src/a.ts',
+      line: 6,
+      endLine: 6,
+      severity: 'note' as const,
+      ruleId: 'x',
+      message: 'm',
+      source: 'model' as const,
+    };
+    expect(
+      problemsOf(
+        docs,
+        review,
+        { edits: [], newFiles: [], annotations: [note] },
+        { span: null, newFile: null, commentOnly: false },
+      ).join(),
+    ).toMatch(/outside/);
   });
 
   it('sees code outside an edit change: a dropped semicolon, an early brace, an open comment', () => {
     const before = 'const a = 1;\n[0].forEach(f);\nfunction g() {\n  return 1;\n}\n/** doc */\nfunction h() {}\n';
     const replace = (start: number, end: number, text: string) =>
-      outsideChanges('x.ts', before, before.slice(0, start) + text + before.slice(end), regionsOf([{ start, end, text }]));
+      outsideChanges(
+        'x.ts',
+        before,
+        before.slice(0, start) + text + before.slice(end),
+        regionsOf([{ start, end, text }]),
+      );
     expect(replace(0, 12, 'const a = 2;')).toEqual([]);
     expect(replace(0, 12, 'const a = 2').join()).toMatch(/outside the edit changed|straddles/);
     const inner = before.indexOf('return');
     expect(replace(inner, inner + 9, 'return 2;')).toEqual([]);
-    expect(replace(inner, inner + 9, 'return 2; }\nfunction evil() {').join()).toMatch(/outside the edit changed|straddles/);
+    expect(replace(inner, inner + 9, 'return 2; }\nfunction evil() {').join()).toMatch(
+      /outside the edit changed|straddles/,
+    );
     expect(replace(inner, inner + 9, 'return 2; /*').join()).toMatch(/outside the edit changed|straddles/);
     const fn = 'function f(a, b) {}\n';
     const insert = (texts: string[]) => {
-      const edits = [{ start: 12, end: 12, text: texts[0]! }, { start: 16, end: 16, text: texts[1]! }];
-      return outsideChanges('x.ts', fn, `${fn.slice(0, 12)}${texts[0]}${fn.slice(12, 16)}${texts[1]}${fn.slice(16)}`, regionsOf(edits));
+      const edits = [
+        { start: 12, end: 12, text: texts[0]! },
+        { start: 16, end: 16, text: texts[1]! },
+      ];
+      return outsideChanges(
+        'x.ts',
+        fn,
+        `${fn.slice(0, 12)}${texts[0]}${fn.slice(12, 16)}${texts[1]}${fn.slice(16)}`,
+        regionsOf(edits),
+      );
     };
     expect(insert([': string', ': void'])).toEqual([]);
     expect(insert([': string, evil = 1', ': void']).join()).toMatch(/outside the edit changed|straddles/);

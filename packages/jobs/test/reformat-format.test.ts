@@ -9,13 +9,21 @@ import { formatPlanNote, JobRejected, jobKind, kindContextFor } from '../src/ind
 const repos = tempRepos(afterEach);
 
 /** A plain temp folder (no git) holding `files`, removed after the test. */
-const makeRepo = (files: Record<string, string>): string => repos.make(files, { git: false, prefix: 'jobs-reformat-' }).dir;
+const makeRepo = (files: Record<string, string>): string =>
+  repos.make(files, { git: false, prefix: 'jobs-reformat-' }).dir;
 
 const step = (): PlanStep => ({
   id: 'step-1',
   kind: 'reformat',
   variant: 'format',
-  selector: { paths: [], declarationKinds: [], names: [], exportedOnly: false, missingDocsOnly: false, changedSince: null },
+  selector: {
+    paths: [],
+    declarationKinds: [],
+    names: [],
+    exportedOnly: false,
+    missingDocsOnly: false,
+    changedSince: null,
+  },
   instructions: '',
 });
 
@@ -24,7 +32,7 @@ function contextFor(root: string, files: Record<string, string>) {
 }
 
 describe('reformat/format', () => {
-  it("formats every file of the step in one formatter process and notes the formatter in the plan", async () => {
+  it('formats every file of the step in one formatter process and notes the formatter in the plan', async () => {
     const log = path.join(makeRepo({}), 'loads.log');
     // A stand-in for the repository's prettier that logs each time a process loads it and upper-cases nothing.
     const root = makeRepo({
@@ -38,20 +46,30 @@ describe('reformat/format', () => {
         'exports.format = async (text) => text.replace(/ +/g, " ");',
       ].join('\n'),
     });
-    const files = { 'a.ts': 'export  const a = 1;\n', 'b.ts': 'export const b = 2;\n', 'c.ts': 'export   const c = 3;\n' };
+    const files = {
+      'a.ts': 'export  const a = 1;\n',
+      'b.ts': 'export const b = 2;\n',
+      'c.ts': 'export   const c = 3;\n',
+    };
     const ctx = contextFor(root, files);
     const kind = jobKind('reformat');
     const s = step();
     const targets = kind.select(s, ctx);
     expect(targets).toHaveLength(3);
-    expect(formatPlanNote(s)).toBe("step-1: formatter: the repository's prettier 3.0.0-fake (prettier in package.json)");
+    expect(formatPlanNote(s)).toBe(
+      "step-1: formatter: the repository's prettier 3.0.0-fake (prettier in package.json)",
+    );
     const outputs = await Promise.all(targets.map((t) => kind.offline(t, ctx)));
-    expect(outputs).toEqual([{ text: 'export const a = 1;\n' }, { text: 'export const b = 2;\n' }, { text: 'export const c = 3;\n' }]);
+    expect(outputs).toEqual([
+      { text: 'export const a = 1;\n' },
+      { text: 'export const b = 2;\n' },
+      { text: 'export const c = 3;\n' },
+    ]);
     expect(readFileSync(log, 'utf8')).toBe('load\n');
     expect(kind.apply(targets[1]!, outputs[1], ctx)).toEqual({ edits: [], newFiles: [], annotations: [] });
   });
 
-  it("a formatter that cannot run gives each job its reason (refused before writing), never a throw", async () => {
+  it('a formatter that cannot run gives each job its reason (refused before writing), never a throw', async () => {
     const root = makeRepo({ 'biome.json': '{}' });
     const ctx = contextFor(root, { 'a.ts': 'export const a = 1;\n' });
     const kind = jobKind('reformat');

@@ -26,10 +26,41 @@ const note = (over: Partial<Annotation> = {}): Annotation => ({
 });
 
 const SAMPLE: Annotation[] = [
-  note({ file: 'src/b.ts', line: 4, endLine: 4, severity: 'warning', ruleId: 'eqeqeq', message: 'Loose equality `==` coerces its operands.', suggestion: 'Use `===`.' }),
-  note({ file: 'src/a.ts', line: 9, endLine: 9, severity: 'error', ruleId: 'no-secret-literal', message: 'Possible hard-coded secret: a GitHub token.' }),
-  note({ file: 'src/a.ts', line: 2, endLine: 5, severity: 'note', ruleId: 'naming', message: 'The name `x` says nothing.', source: 'model', confidence: 0.8 }),
-  note({ file: 'src\\win dows\\c#1.ts', line: 1, endLine: 1, severity: 'warning', ruleId: 'no-console-log', message: 'console.log call.' }),
+  note({
+    file: 'src/b.ts',
+    line: 4,
+    endLine: 4,
+    severity: 'warning',
+    ruleId: 'eqeqeq',
+    message: 'Loose equality `==` coerces its operands.',
+    suggestion: 'Use `===`.',
+  }),
+  note({
+    file: 'src/a.ts',
+    line: 9,
+    endLine: 9,
+    severity: 'error',
+    ruleId: 'no-secret-literal',
+    message: 'Possible hard-coded secret: a GitHub token.',
+  }),
+  note({
+    file: 'src/a.ts',
+    line: 2,
+    endLine: 5,
+    severity: 'note',
+    ruleId: 'naming',
+    message: 'The name `x` says nothing.',
+    source: 'model',
+    confidence: 0.8,
+  }),
+  note({
+    file: 'src\\win dows\\c#1.ts',
+    line: 1,
+    endLine: 1,
+    severity: 'warning',
+    ruleId: 'no-console-log',
+    message: 'console.log call.',
+  }),
 ];
 
 /**
@@ -37,7 +68,9 @@ const SAMPLE: Annotation[] = [
  * `language` pattern (`…{2}]?$`) is invalid as a unicode regular expression, so patterns are compiled without the `u` flag.
  */
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(new URL('../../../test/fixtures/sarif-2.1.0.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(
+    readFileSync(new URL('../../../test/fixtures/sarif-2.1.0.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
   const { $schema: _draft, id, ...rest } = schema;
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
@@ -73,7 +106,13 @@ describe('dedupeAnnotations / onlyChangedLines / capAnnotations', () => {
   });
 
   it('caps to the most serious, stable within a severity', () => {
-    const list = [note({ message: 'n1' }), note({ severity: 'warning', message: 'w1' }), note({ severity: 'error', message: 'e1' }), note({ severity: 'warning', message: 'w2' }), note({ severity: 'error', message: 'e2' })];
+    const list = [
+      note({ message: 'n1' }),
+      note({ severity: 'warning', message: 'w1' }),
+      note({ severity: 'error', message: 'e1' }),
+      note({ severity: 'warning', message: 'w2' }),
+      note({ severity: 'error', message: 'e2' }),
+    ];
     expect(capAnnotations(list, 4).map((a) => a.message)).toEqual(['e1', 'e2', 'w1', 'w2']);
     expect(capAnnotations(list, 0)).toEqual([]);
     expect(capAnnotations(list, 10)).toHaveLength(5);
@@ -81,13 +120,21 @@ describe('dedupeAnnotations / onlyChangedLines / capAnnotations', () => {
 });
 
 describe('toSarif', () => {
-  const log = toSarif(SAMPLE, { toolName: 'orchestrate', version: '0.1.0', rules: RULES, informationUri: 'https://example.com/orchestrate' });
+  const log = toSarif(SAMPLE, {
+    toolName: 'orchestrate',
+    version: '0.1.0',
+    rules: RULES,
+    informationUri: 'https://example.com/orchestrate',
+  });
   const run = log.runs[0];
 
   it('is a valid SARIF 2.1.0 log by the official schema (which does reject a broken one)', () => {
     const validate = sarifValidator();
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
-    expect(validate(toSarif([], { toolName: 'orchestrate', version: '0.1.0', rules: RULES })), JSON.stringify(validate.errors)).toBe(true);
+    expect(
+      validate(toSarif([], { toolName: 'orchestrate', version: '0.1.0', rules: RULES })),
+      JSON.stringify(validate.errors),
+    ).toBe(true);
     const broken = structuredClone(log) as unknown as { runs: { results: { level: string }[] }[] };
     broken.runs[0]!.results[0]!.level = 'fatal';
     expect(validate(broken)).toBe(false);
@@ -96,10 +143,18 @@ describe('toSarif', () => {
   it('describes the tool and every rule, including ids that only annotations name', () => {
     expect(log).toMatchObject({ $schema: expect.stringContaining('sarif'), version: '2.1.0' });
     expect(log.runs).toHaveLength(1);
-    expect(run.tool.driver).toMatchObject({ name: 'orchestrate', version: '0.1.0', informationUri: 'https://example.com/orchestrate' });
+    expect(run.tool.driver).toMatchObject({
+      name: 'orchestrate',
+      version: '0.1.0',
+      informationUri: 'https://example.com/orchestrate',
+    });
     const ids = run.tool.driver.rules.map((r) => r.id);
     expect(ids).toEqual([...Object.keys(RULES), 'naming']);
-    expect(run.tool.driver.rules[0]).toEqual({ id: 'no-explicit-any', shortDescription: { text: RULES['no-explicit-any'].description }, defaultConfiguration: { level: 'warning' } });
+    expect(run.tool.driver.rules[0]).toEqual({
+      id: 'no-explicit-any',
+      shortDescription: { text: RULES['no-explicit-any'].description },
+      defaultConfiguration: { level: 'warning' },
+    });
   });
 
   it('writes each result with its rule index, level, message, location and fingerprint', () => {
@@ -118,7 +173,10 @@ describe('toSarif', () => {
   });
 
   it('fingerprints by file, rule and message: stable when the line moves, distinct for repeats', () => {
-    const fp = (list: Annotation[]) => toSarif(list, { toolName: 'o', version: '1', rules: RULES }).runs[0].results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
+    const fp = (list: Annotation[]) =>
+      toSarif(list, { toolName: 'o', version: '1', rules: RULES }).runs[0].results.map(
+        (r) => r.partialFingerprints[FINGERPRINT_KEY],
+      );
     const a = note({ line: 3, endLine: 3 });
     const [moved] = fp([{ ...a, line: 40, endLine: 40 }]);
     expect(fp([a])).toEqual([moved]);
@@ -145,8 +203,13 @@ describe('toMarkdown', () => {
   });
 
   it('escapes HTML, links and images outside code spans, and keeps code spans as written', () => {
-    const md = toMarkdown([note({ message: 'See <img src=x onerror=alert(1)> ![t](http://x/p.png) [l](http://x)\n# heading `a<b>`' })], { title: 'T' });
-    expect(md).toContain('See &lt;img src=x onerror=alert(1)&gt; \\!\\[t\\](http://x/p.png) \\[l\\](http://x) \\# heading `a<b>`');
+    const md = toMarkdown(
+      [note({ message: 'See <img src=x onerror=alert(1)> ![t](http://x/p.png) [l](http://x)\n# heading `a<b>`' })],
+      { title: 'T' },
+    );
+    expect(md).toContain(
+      'See &lt;img src=x onerror=alert(1)&gt; \\!\\[t\\](http://x/p.png) \\[l\\](http://x) \\# heading `a<b>`',
+    );
     expect(md).not.toMatch(/<img/);
   });
 
@@ -161,7 +224,10 @@ describe('formatForTerminal', () => {
 
   it('groups by file and shows the code line under each annotation, and the suggestion', () => {
     const out = formatForTerminal(
-      [note({ file: 'src/z.ts', line: 3, endLine: 3, severity: 'warning' }), note({ line: 2, endLine: 2, severity: 'error', message: 'bad', ruleId: 'r1', suggestion: 'fix it' })],
+      [
+        note({ file: 'src/z.ts', line: 3, endLine: 3, severity: 'warning' }),
+        note({ line: 2, endLine: 2, severity: 'error', message: 'bad', ruleId: 'r1', suggestion: 'fix it' }),
+      ],
       readLine,
     );
     expect(out).toBe(

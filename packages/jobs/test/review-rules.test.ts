@@ -27,14 +27,20 @@ const FAKE = {
 /** For each rule: code whose line `line` has exactly that issue. */
 const CASES: Record<RuleId, { lines: string[]; line: number }> = {
   'no-explicit-any': { lines: ['export const a = 1;', 'export function f(x: any): unknown { return x; }'], line: 2 },
-  'no-non-null-assertion': { lines: ['export function f(m: Map<string, number>): number {', '  return m.get("k")!;', '}'], line: 2 },
+  'no-non-null-assertion': {
+    lines: ['export function f(m: Map<string, number>): number {', '  return m.get("k")!;', '}'],
+    line: 2,
+  },
   'no-console-log': { lines: ['export function f(): void {', '  console.log("hi");', '}'], line: 2 },
   'no-empty-catch': { lines: ['export function f(g: () => void): void {', '  try { g(); } catch {}', '}'], line: 2 },
   eqeqeq: { lines: ['export function f(a: unknown): boolean {', '  return a != 1;', '}'], line: 2 },
   'no-todo': { lines: ['export const a = 1;', '// TODO: remove this', 'export const b = 2;'], line: 2 },
   'no-secret-literal': { lines: ['export const url = "x";', `export const apiKey = "${RANDOM}";`], line: 2 },
   'no-unused': { lines: ['export function f(): number {', '  const unused = 1;', '  return 2;', '}'], line: 2 },
-  'missing-doc-export': { lines: ['/** Documented. */', 'export function documented(): void {}', 'export function bare(): void {}'], line: 3 },
+  'missing-doc-export': {
+    lines: ['/** Documented. */', 'export function documented(): void {}', 'export function bare(): void {}'],
+    line: 3,
+  },
 };
 
 describe('runRules: every rule reports its issue on a changed line, and nothing when that line is unchanged', () => {
@@ -46,7 +52,14 @@ describe('runRules: every rule reports its issue on a changed line, and nothing 
     it(ruleId, () => {
       const found = only(run(lines, [line]), ruleId);
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatchObject({ file: 'src/a.ts', line, endLine: line, ruleId, severity: RULES[ruleId].severity, source: 'rule' });
+      expect(found[0]).toMatchObject({
+        file: 'src/a.ts',
+        line,
+        endLine: line,
+        ruleId,
+        severity: RULES[ruleId].severity,
+        source: 'rule',
+      });
       expect(found[0]!.message.length).toBeGreaterThan(0);
       expect(only(run(lines, allBut(lines, line)), ruleId)).toEqual([]);
     });
@@ -72,7 +85,13 @@ describe('no-explicit-any', () => {
 
 describe('no-non-null-assertion', () => {
   it('flags each `!` (on the line of the `!`) but not a definite assignment', () => {
-    const out = run(['declare const a: { b?: { c?: number } };', 'export let x!: number;', 'export const c = a.b!.c!;', 'export const d = a', '  .b!;']);
+    const out = run([
+      'declare const a: { b?: { c?: number } };',
+      'export let x!: number;',
+      'export const c = a.b!.c!;',
+      'export const d = a',
+      '  .b!;',
+    ]);
     expect(linesOf(out, 'no-non-null-assertion')).toEqual([3, 3, 5]);
   });
 });
@@ -113,7 +132,10 @@ describe('eqeqeq', () => {
       '}',
     ]);
     const found = only(out, 'eqeqeq');
-    expect(found.map((a) => a.message)).toEqual(['Loose equality `==` coerces its operands.', 'Loose equality `!=` coerces its operands.']);
+    expect(found.map((a) => a.message)).toEqual([
+      'Loose equality `==` coerces its operands.',
+      'Loose equality `!=` coerces its operands.',
+    ]);
     expect(found[0]!.suggestion).toContain('`===`');
   });
 });
@@ -193,11 +215,15 @@ describe('no-unused', () => {
     ]);
     const found = only(out, 'no-unused');
     expect(found.map((a) => a.line)).toEqual([1, 2, 3, 4, 4, 5]);
-    expect(found.map((a) => a.message).join('\n')).toMatch(/'unusedImport'.*\n.*'T'.*\n.*'Hidden'.*\n.*'U'.*\n.*'p'.*\n.*'local'/);
+    expect(found.map((a) => a.message).join('\n')).toMatch(
+      /'unusedImport'.*\n.*'T'.*\n.*'Hidden'.*\n.*'U'.*\n.*'p'.*\n.*'local'/,
+    );
   });
 
   it('works on JavaScript files too', () => {
-    expect(linesOf(run(['export function f() {', '  const x = 1;', '}'], undefined, 'src/a.js'), 'no-unused')).toEqual([2]);
+    expect(linesOf(run(['export function f() {', '  const x = 1;', '}'], undefined, 'src/a.js'), 'no-unused')).toEqual([
+      2,
+    ]);
   });
 });
 

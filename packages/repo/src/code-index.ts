@@ -18,7 +18,8 @@ interface FileCtx {
   seen: Map<string, number>;
 }
 
-type Callable = ts.FunctionDeclaration | ts.MethodDeclaration | ts.AccessorDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+type Callable =
+  ts.FunctionDeclaration | ts.MethodDeclaration | ts.AccessorDeclaration | ts.ArrowFunction | ts.FunctionExpression;
 
 /**
  * Indexes files with the compiler's parser alone (ts-morph's wrappers cost an object per node visited): syntax only, no
@@ -60,7 +61,14 @@ function pushNamed(ctx: FileCtx, node: NamedDeclaration, kind: DeclarationKind, 
 }
 
 /** Records a declaration: the defaults fit a non-callable one, `extra` overrides them without changing the key order. */
-function push(ctx: FileCtx, node: ts.Node, symbol: string, kind: DeclarationKind, exported: boolean, extra: Partial<Declaration>): void {
+function push(
+  ctx: FileCtx,
+  node: ts.Node,
+  symbol: string,
+  kind: DeclarationKind,
+  exported: boolean,
+  extra: Partial<Declaration>,
+): void {
   const { sf, text, path } = ctx;
   const n = ctx.seen.get(symbol) ?? 0;
   ctx.seen.set(symbol, n + 1);
@@ -147,7 +155,14 @@ function indexClass(ctx: FileCtx, cls: ts.ClassDeclaration): void {
       const target = firstOverloads.get(overloadKey(member, sf)) ?? member;
       // Bodiless methods (abstract, `declare class`) count as overloads: keep each group's first, once.
       if (!member.body && target !== member) continue;
-      push(ctx, target, `${className}.${textOf(member.name, sf)}`, 'method', exported, callableInfo(member, target, sf));
+      push(
+        ctx,
+        target,
+        `${className}.${textOf(member.name, sf)}`,
+        'method',
+        exported,
+        callableInfo(member, target, sf),
+      );
     } else if (ts.isGetAccessor(member) || ts.isSetAccessor(member)) {
       const accessor = textOf(member.name, sf);
       if (doneAccessors.has(accessor)) continue; // a get/set pair is one accessor
@@ -159,7 +174,12 @@ function indexClass(ctx: FileCtx, cls: ts.ClassDeclaration): void {
 }
 
 const MEMBER_KINDS = new Set([
-  SK.MethodDeclaration, SK.PropertyDeclaration, SK.GetAccessor, SK.SetAccessor, SK.Constructor, SK.ClassStaticBlockDeclaration,
+  SK.MethodDeclaration,
+  SK.PropertyDeclaration,
+  SK.GetAccessor,
+  SK.SetAccessor,
+  SK.Constructor,
+  SK.ClassStaticBlockDeclaration,
 ]);
 
 /** The outlined members: outside an ambient context, a bodiless constructor or non-abstract method is an overload, left out. */
@@ -206,18 +226,39 @@ function callableInfo(impl: Callable, target: Callable, sf: ts.SourceFile): Part
     : !returnsValue(impl, sf);
   const thrown = ownDescendants(impl, SK.ThrowStatement, sf).map((t) => textOf(t.expression, sf).slice(0, 120));
   const block = impl.body;
-  const body = block && ts.isBlock(block) ? { start: block.getStart(sf) + 1, end: block.end - 1, stub: isStub(block, returnType, sf) } : null;
-  return { params, returnType, returnsVoid, async: isAsync, throws: thrown.length > 0, thrown, end: impl.end, body, ...typeParamsOf(target, sf) };
+  const body =
+    block && ts.isBlock(block)
+      ? { start: block.getStart(sf) + 1, end: block.end - 1, stub: isStub(block, returnType, sf) }
+      : null;
+  return {
+    params,
+    returnType,
+    returnsVoid,
+    async: isAsync,
+    throws: thrown.length > 0,
+    thrown,
+    end: impl.end,
+    body,
+    ...typeParamsOf(target, sf),
+  };
 }
 
 /** A destructured parameter has no name of its own: `options` when first, else `param<i>`. */
 function paramInfo(p: ts.ParameterDeclaration, i: number, sf: ts.SourceFile): ParamInfo {
   const name = ts.isIdentifier(p.name) ? textOf(p.name, sf) : i === 0 ? 'options' : `param${i}`;
   const rest = p.dotDotDotToken !== undefined;
-  return { name, type: p.type ? textOf(p.type, sf) : null, optional: p.questionToken !== undefined || rest || p.initializer !== undefined, rest };
+  return {
+    name,
+    type: p.type ? textOf(p.type, sf) : null,
+    optional: p.questionToken !== undefined || rest || p.initializer !== undefined,
+    rest,
+  };
 }
 
-function typeParamsOf(node: { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> | undefined }, sf: ts.SourceFile): Partial<Declaration> {
+function typeParamsOf(
+  node: { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> | undefined },
+  sf: ts.SourceFile,
+): Partial<Declaration> {
   return { typeParams: (node.typeParameters ?? []).map((t) => textOf(t.name, sf)) };
 }
 
@@ -293,7 +334,13 @@ function namedExports(sf: ts.SourceFile): Set<string> {
       if (!stmt.isExportEquals) assignment ??= stmt;
       else exportEquals ??= stmt;
     }
-    if (!ts.isExportDeclaration(stmt) || stmt.moduleSpecifier || !stmt.exportClause || !ts.isNamedExports(stmt.exportClause)) continue;
+    if (
+      !ts.isExportDeclaration(stmt) ||
+      stmt.moduleSpecifier ||
+      !stmt.exportClause ||
+      !ts.isNamedExports(stmt.exportClause)
+    )
+      continue;
     for (const spec of stmt.exportClause.elements) {
       const local = spec.propertyName ?? spec.name;
       names.add(ts.isStringLiteral(local) ? local.text : textOf(local, sf));
@@ -318,7 +365,10 @@ function classOutline(cls: ts.ClassDeclaration, members: ts.ClassElement[], sf: 
   const lines = members.map((m) => {
     const body = (m as { body?: ts.Node }).body;
     const text = body ? full.slice(m.getStart(sf), body.getStart(sf)).trimEnd() + ';' : textOf(m, sf);
-    return `  ${text.split('\n').map((l) => l.trim()).join(' ')}`;
+    return `  ${text
+      .split('\n')
+      .map((l) => l.trim())
+      .join(' ')}`;
   });
   return capped(`${head.replace(/\{\s*$/, '{')}\n${lines.join('\n')}\n}`);
 }

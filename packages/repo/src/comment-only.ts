@@ -1,5 +1,12 @@
 import { ts } from 'ts-morph';
-import { commentDirectives, directiveTarget, parseErrorCount, parseFile, parseText, pragmaSignature } from './ts-internals.js';
+import {
+  commentDirectives,
+  directiveTarget,
+  parseErrorCount,
+  parseFile,
+  parseText,
+  pragmaSignature,
+} from './ts-internals.js';
 
 // Read once: in the CLI's bundle every `ts.x` is a getter call, and the walk below reads these for every node.
 const { SyntaxKind, forEachChild } = ts;
@@ -20,7 +27,8 @@ export function proveCommentOnly(file: string, before: string, after: string): C
   // `before` is nearly always the text the index parsed: its tree is reused. Both trees are parsed with the same options.
   const a = analyze(parseFile(file, before), before);
   const b = analyze(parseText(file, after), after);
-  if (b.parseErrors > a.parseErrors) return { ok: false, reason: `the edit introduces ${b.parseErrors - a.parseErrors} syntax error(s)` };
+  if (b.parseErrors > a.parseErrors)
+    return { ok: false, reason: `the edit introduces ${b.parseErrors - a.parseErrors} syntax error(s)` };
   const n = Math.min(a.stream.length, b.stream.length);
   for (let i = 0, token = 0; i < n; i++) {
     const code = a.stream[i];
@@ -33,9 +41,13 @@ export function proveCommentOnly(file: string, before: string, after: string): C
   if (a.stream.length !== b.stream.length) {
     return { ok: false, reason: `token count changed from ${a.starts.length} to ${b.starts.length}` };
   }
-  if (a.pragmas !== b.pragmas) return { ok: false, reason: 'compiler pragmas in comments changed (/// <reference>, @jsx, @ts-check…)' };
+  if (a.pragmas !== b.pragmas)
+    return { ok: false, reason: 'compiler pragmas in comments changed (/// <reference>, @jsx, @ts-check…)' };
   if (a.directives !== b.directives) {
-    return { ok: false, reason: '@ts-ignore / @ts-expect-error directives changed or now cover a different line of code' };
+    return {
+      ok: false,
+      reason: '@ts-ignore / @ts-expect-error directives changed or now cover a different line of code',
+    };
   }
   return { ok: true, tokens: a.starts.length };
 }

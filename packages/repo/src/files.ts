@@ -57,14 +57,17 @@ export async function readCommitFiles(
   const probes = options.include.map(probeName);
   const mayBeIncludedDir = (entry: TreeEntry) =>
     (entry.type === 'commit' || (entry.mode === '120000' && !/\.[^./]+$/.test(entry.path))) &&
-    probes.some((probe) => [`${entry.path}/${probe}`, `${entry.path}/x/${probe}`].some((p) => isIncluded(p) && !isExcluded(p)));
+    probes.some((probe) =>
+      [`${entry.path}/${probe}`, `${entry.path}/x/${probe}`].some((p) => isIncluded(p) && !isExcluded(p)),
+    );
   const listing = await gitBuffer(root, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
   const skipped: SkippedFile[] = [];
   const wanted: TreeEntry[] = [];
   const extraPaths = new Set(options.extras ?? []);
   const extraEntries: TreeEntry[] = [];
   for (const entry of parseTree(listing)) {
-    if (extraPaths.has(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES) extraEntries.push(entry);
+    if (extraPaths.has(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES)
+      extraEntries.push(entry);
     if (isExcluded(entry.path)) continue;
     if (isSecret(entry.path)) skipped.push({ path: entry.path, reason: SECRET_FILE_REASON });
     else if (!isIncluded(entry.path) && !mayBeIncludedDir(entry)) continue;
@@ -100,7 +103,10 @@ export async function readCommitFiles(
 /** A file name that an include glob's last segment matches (`*.{ts,tsx}` → `x.ts`). */
 function probeName(glob: string): string {
   const last = glob.split('/').pop() ?? '';
-  return last.replace(/\{([^},]*)[^}]*\}/g, '$1').replace(/\[!?([^\]])[^\]]*\]/g, '$1').replace(/\*+|\?/g, 'x');
+  return last
+    .replace(/\{([^},]*)[^}]*\}/g, '$1')
+    .replace(/\[!?([^\]])[^\]]*\]/g, '$1')
+    .replace(/\*+|\?/g, 'x');
 }
 
 function parseTree(buf: Buffer): TreeEntry[] {
@@ -142,6 +148,7 @@ export function unreadableReason(bytes: Uint8Array, file: string): string | null
   if (GENERATED_MARKER.test(head.split('\n').slice(0, 5).join('\n'))) return 'generated';
   if (GENERATED_HEADER.test(leadingComments(head))) return 'generated';
   const lines = Buffer.from(bytes).toString('utf8').split('\n');
-  if (bytes.length > 5000 && (lines.length < 5 || bytes.length / lines.length > MAX_AVERAGE_LINE)) return 'minified (very long lines)';
+  if (bytes.length > 5000 && (lines.length < 5 || bytes.length / lines.length > MAX_AVERAGE_LINE))
+    return 'minified (very long lines)';
   return null;
 }

@@ -32,7 +32,8 @@ export type FormatProofResult = { ok: true } | { ok: false; reason: string };
 export function proveFormattingOnly(file: string, before: string, after: string): FormatProofResult {
   const a = analyze(file, before);
   const b = analyze(file, after);
-  if (b.parseErrors > a.parseErrors) return { ok: false, reason: `the edit introduces ${b.parseErrors - a.parseErrors} syntax error(s)` };
+  if (b.parseErrors > a.parseErrors)
+    return { ok: false, reason: `the edit introduces ${b.parseErrors - a.parseErrors} syntax error(s)` };
   const n = Math.max(a.stream.length, b.stream.length);
   for (let i = 0; i < n; i++) {
     if (a.stream[i] !== b.stream[i]) {
@@ -43,11 +44,20 @@ export function proveFormattingOnly(file: string, before: string, after: string)
   const added = difference(b.comments, a.comments);
   if (missing.length || added.length) {
     const show = (c: string | undefined) => JSON.stringify((c ?? '').slice(0, 60));
-    return { ok: false, reason: missing.length ? `comment ${show(missing[0])} was removed or changed` : `comment ${show(added[0])} was added` };
+    return {
+      ok: false,
+      reason: missing.length
+        ? `comment ${show(missing[0])} was removed or changed`
+        : `comment ${show(added[0])} was added`,
+    };
   }
-  if (a.pragmas !== b.pragmas || a.shebang !== b.shebang) return { ok: false, reason: 'compiler pragmas or the shebang changed' };
+  if (a.pragmas !== b.pragmas || a.shebang !== b.shebang)
+    return { ok: false, reason: 'compiler pragmas or the shebang changed' };
   if (a.directives !== b.directives) {
-    return { ok: false, reason: '@ts-ignore / @ts-expect-error directives changed or now cover a different line of code' };
+    return {
+      ok: false,
+      reason: '@ts-ignore / @ts-expect-error directives changed or now cover a different line of code',
+    };
   }
   return { ok: true };
 }
@@ -73,13 +83,14 @@ function difference(xs: string[], ys: string[]): string[] {
   });
 }
 
-
 const K = ts.SyntaxKind;
 const isJsDoc = (node: ts.Node) => node.kind >= K.FirstJSDocNode && node.kind <= K.LastJSDocNode;
 const isJsxText = (node: ts.Node) => node.kind === K.JsxText || node.kind === K.JsxTextAllWhiteSpaces;
 /** A JSDoc type cast `/** @type {T} *\/ (x)`: in JavaScript the parentheses are what make it a cast. */
 const isJsDocCast = (node: ts.Node) =>
-  ((node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []).some((doc) => doc.tags?.some((t) => /^(type|satisfies)$/.test(t.tagName.text)));
+  ((node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []).some((doc) =>
+    doc.tags?.some((t) => /^(type|satisfies)$/.test(t.tagName.text)),
+  );
 
 /** Declarations whose `name` (and binding elements whose `propertyName`) define a property key. */
 const KEYED = new Set<ts.SyntaxKind>([
@@ -111,9 +122,11 @@ function analyze(file: string, text: string): Analysis {
     leaves.push({ start: node.getStart(sf), end: node.end, entry });
   };
   const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
-    if (node.kind === K.ParenthesizedExpression && !isJsDocCast(node)) return visit((node as ts.ParenthesizedExpression).expression, parent);
+    if (node.kind === K.ParenthesizedExpression && !isJsDocCast(node))
+      return visit((node as ts.ParenthesizedExpression).expression, parent);
     if (node.kind === K.ParenthesizedType) return visit((node as ts.ParenthesizedTypeNode).type, parent);
-    if ((ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) && node.types.length === 1) return visit(node.types[0]!, parent);
+    if ((ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) && node.types.length === 1)
+      return visit(node.types[0]!, parent);
     if (node.kind === K.SemicolonClassElement) return;
     if (node.kind === K.EmptyStatement && parent?.kind === K.SyntaxList) return;
     if (node.kind === K.SyntaxList && parent && (parent.kind === K.JsxElement || parent.kind === K.JsxFragment)) {
@@ -124,7 +137,8 @@ function analyze(file: string, text: string): Analysis {
       if (node.kind === K.SyntaxList || optionalToken(node, parent)) return;
       return token(node, leafEntry(node, parent, sf));
     }
-    if (ts.isExpressionStatement(node) && isPrologueDirective(node)) token(node, `directive\u0000${node.expression.getText(sf).slice(1, -1)}`);
+    if (ts.isExpressionStatement(node) && isPrologueDirective(node))
+      token(node, `directive\u0000${node.expression.getText(sf).slice(1, -1)}`);
     const open = `${node.kind}${node.flags & ts.NodeFlags.OptionalChain ? '?' : ''}`;
     stream.push(`(${open}`);
     for (const child of children) visit(child, node);
@@ -139,10 +153,16 @@ function analyze(file: string, text: string): Analysis {
       first = undefined;
     };
     for (const child of list.getChildren(sf)) {
-      const space = ts.isJsxExpression(child) && child.expression && ts.isStringLiteral(child.expression) && !child.expression.text.trim();
+      const space =
+        ts.isJsxExpression(child) &&
+        child.expression &&
+        ts.isStringLiteral(child.expression) &&
+        !child.expression.text.trim();
       if (isJsxText(child) || space) {
         first ??= child;
-        run += isJsxText(child) ? cleanJsxText((child as ts.JsxText).text) : (child as ts.JsxExpression & { expression: ts.StringLiteral }).expression.text;
+        run += isJsxText(child)
+          ? cleanJsxText((child as ts.JsxText).text)
+          : (child as ts.JsxExpression & { expression: ts.StringLiteral }).expression.text;
       } else {
         flush();
         visit(child, list);
@@ -157,7 +177,9 @@ function analyze(file: string, text: string): Analysis {
     parseErrors: parseErrorCount(sf),
     pragmas: pragmaSignature(sf),
     shebang: /^#!.*/.exec(text)?.[0].trimEnd() ?? '',
-    directives: commentDirectives(sf).map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`).join(';'),
+    directives: commentDirectives(sf)
+      .map((d) => `${d.type}:${coveredTokens(sf, leaves, d.range.end)}`)
+      .join(';'),
   };
 }
 
@@ -174,7 +196,9 @@ function optionalToken(node: ts.Node, parent: ts.Node | undefined): boolean {
       return p === K.ArrowFunction || p === K.NewExpression;
     case K.BarToken:
     case K.AmpersandToken:
-      return p === K.SyntaxList && (parent?.parent?.kind === K.UnionType || parent?.parent?.kind === K.IntersectionType);
+      return (
+        p === K.SyntaxList && (parent?.parent?.kind === K.UnionType || parent?.parent?.kind === K.IntersectionType)
+      );
     default:
       return false;
   }
@@ -270,8 +294,19 @@ function collectComments(sf: ts.SourceFile): string[] {
   const text = sf.text;
   const seen = new Map<number, string>();
   const scan = (pos: number) => {
-    for (const range of [...(ts.getLeadingCommentRanges(text, pos) ?? []), ...(ts.getTrailingCommentRanges(text, pos) ?? [])]) {
-      if (!seen.has(range.pos)) seen.set(range.pos, text.slice(range.pos, range.end).split(/\r\n|\n|\r|\u2028|\u2029/).map((l) => l.trim()).join('\n'));
+    for (const range of [
+      ...(ts.getLeadingCommentRanges(text, pos) ?? []),
+      ...(ts.getTrailingCommentRanges(text, pos) ?? []),
+    ]) {
+      if (!seen.has(range.pos))
+        seen.set(
+          range.pos,
+          text
+            .slice(range.pos, range.end)
+            .split(/\r\n|\n|\r|\u2028|\u2029/)
+            .map((l) => l.trim())
+            .join('\n'),
+        );
     }
   };
   const visit = (node: ts.Node): void => {

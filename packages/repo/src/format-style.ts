@@ -30,14 +30,16 @@ export function deriveStyle(root: string, files: readonly { path: string; text: 
     options[key] = value;
     sources.push(`${key}: ${JSON.stringify(value)} (${source})`);
   };
-  for (const [key, value] of Object.entries(editorconfigOptions(root, sampleFileName(code)))) set(key, value, '.editorconfig');
+  for (const [key, value] of Object.entries(editorconfigOptions(root, sampleFileName(code))))
+    set(key, value, '.editorconfig');
   const m = measure(code);
   if (m.tabs + m.spaces >= 10) {
     if (m.tabs > m.spaces) set('useTabs', true, `code: ${m.tabs} of ${m.tabs + m.spaces} indented lines use tabs`);
     else if (m.indent4 > 4 * m.indent2) set('tabWidth', 4, `code: indentation in steps of 4`);
   }
   const strings = m.single + m.double;
-  if (strings >= 5) set('singleQuote', m.single > m.double, `code: ${Math.max(m.single, m.double)} of ${strings} strings`);
+  if (strings >= 5)
+    set('singleQuote', m.single > m.double, `code: ${Math.max(m.single, m.double)} of ${strings} strings`);
   const statements = m.semi + m.noSemi;
   if (statements >= 5) set('semi', m.semi >= m.noSemi, `code: ${m.semi} of ${statements} statements end with ;`);
   const lists = m.trailing + m.noTrailing;
@@ -80,11 +82,12 @@ export function editorconfigOptions(root: string, file: string): Record<string, 
   const out: Record<string, string | number | boolean> = {};
   if (props.indent_style === 'tab') out.useTabs = true;
   else if (props.indent_style === 'space') out.useTabs = false;
-  const size = Number(props.indent_size === 'tab' ? props.tab_width : props.indent_size ?? props.tab_width);
+  const size = Number(props.indent_size === 'tab' ? props.tab_width : (props.indent_size ?? props.tab_width));
   if (Number.isInteger(size) && size > 0) out.tabWidth = size;
   const width = Number(props.max_line_length);
   if (Number.isInteger(width) && width > 0) out.printWidth = width;
-  if (props.end_of_line === 'lf' || props.end_of_line === 'crlf' || props.end_of_line === 'cr') out.endOfLine = props.end_of_line;
+  if (props.end_of_line === 'lf' || props.end_of_line === 'crlf' || props.end_of_line === 'cr')
+    out.endOfLine = props.end_of_line;
   return out;
 }
 
@@ -134,7 +137,20 @@ const STATEMENTS = new Set<ts.SyntaxKind>([
 ]);
 
 function measure(files: readonly { path: string; text: string }[]): Measures {
-  const m: Measures = { single: 0, double: 0, semi: 0, noSemi: 0, trailing: 0, noTrailing: 0, callTrailing: 0, callNoTrailing: 0, tabs: 0, spaces: 0, indent2: 0, indent4: 0 };
+  const m: Measures = {
+    single: 0,
+    double: 0,
+    semi: 0,
+    noSemi: 0,
+    trailing: 0,
+    noTrailing: 0,
+    callTrailing: 0,
+    callNoTrailing: 0,
+    tabs: 0,
+    spaces: 0,
+    indent2: 0,
+    indent4: 0,
+  };
   let chars = 0;
   for (const file of files.slice(0, SAMPLE_FILES)) {
     if ((chars += file.text.length) > SAMPLE_CHARS) break;

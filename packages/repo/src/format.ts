@@ -54,7 +54,18 @@ const PRETTIER_CONFIGS = [
 ];
 const BIOME_CONFIGS = ['biome.json', 'biome.jsonc'];
 const DPRINT_CONFIGS = ['dprint.json', '.dprint.json', 'dprint.jsonc', '.dprint.jsonc'];
-const LINT_STAGED_CONFIGS = ['.lintstagedrc', '.lintstagedrc.json', '.lintstagedrc.yaml', '.lintstagedrc.yml', '.lintstagedrc.js', '.lintstagedrc.cjs', '.lintstagedrc.mjs', 'lint-staged.config.js', 'lint-staged.config.mjs', 'lint-staged.config.cjs'];
+const LINT_STAGED_CONFIGS = [
+  '.lintstagedrc',
+  '.lintstagedrc.json',
+  '.lintstagedrc.yaml',
+  '.lintstagedrc.yml',
+  '.lintstagedrc.js',
+  '.lintstagedrc.cjs',
+  '.lintstagedrc.mjs',
+  'lint-staged.config.js',
+  'lint-staged.config.mjs',
+  'lint-staged.config.cjs',
+];
 const TOOLS = ['biome', 'dprint', 'prettier'] as const;
 type Tool = (typeof TOOLS)[number];
 
@@ -66,11 +77,15 @@ type Tool = (typeof TOOLS)[number];
  * a prettier config gets orchestrate's prettier with that config; one with no formatter config at all gets
  * orchestrate's prettier with options derived from `.editorconfig` and `files` (the indexed code). Never throws.
  */
-export function detectFormatter(repoRoot: string, files: readonly { path: string; text: string }[] = []): FormatterInfo {
+export function detectFormatter(
+  repoRoot: string,
+  files: readonly { path: string; text: string }[] = [],
+): FormatterInfo {
   const pkg = readPackageJson(repoRoot);
   const prettierConfig =
     (pkg?.prettier !== undefined ? 'package.json' : null) ??
-    (existsSync(path.join(repoRoot, 'package.yaml')) && /^prettier\s*:/m.test(readText(path.join(repoRoot, 'package.yaml')))
+    (existsSync(path.join(repoRoot, 'package.yaml')) &&
+    /^prettier\s*:/m.test(readText(path.join(repoRoot, 'package.yaml')))
       ? 'package.yaml'
       : null) ??
     PRETTIER_CONFIGS.find((name) => existsSync(path.join(repoRoot, name))) ??
@@ -104,24 +119,63 @@ export function detectFormatter(repoRoot: string, files: readonly { path: string
     const version = tool === 'biome' ? packageVersion(repoRoot, '@biomejs/biome') : packageVersion(repoRoot, 'dprint');
     return { name: tool, source: 'repository', configFile, version, executable: bin, problem, chosenBy, derived: null };
   }
-  const tsProblem = prettierConfig && /\.[cm]?ts$/.test(prettierConfig) && !nodeLoadsTypeScript()
-    ? `prettier loads ${prettierConfig} through Node's TypeScript support, which Node ${process.versions.node} lacks: run orchestrate on Node 22.6 or later, or use a .prettierrc.json / prettier.config.mjs.`
-    : null;
+  const tsProblem =
+    prettierConfig && /\.[cm]?ts$/.test(prettierConfig) && !nodeLoadsTypeScript()
+      ? `prettier loads ${prettierConfig} through Node's TypeScript support, which Node ${process.versions.node} lacks: run orchestrate on Node 22.6 or later, or use a .prettierrc.json / prettier.config.mjs.`
+      : null;
   const own = repoPrettier(repoRoot);
-  if (own) return { name: 'prettier', source: 'repository', configFile: prettierConfig, version: own.version, executable: own.entry, problem: tsProblem, chosenBy, derived: null };
+  if (own)
+    return {
+      name: 'prettier',
+      source: 'repository',
+      configFile: prettierConfig,
+      version: own.version,
+      executable: own.entry,
+      problem: tsProblem,
+      chosenBy,
+      derived: null,
+    };
   if (declared('prettier') || scripted?.[0] === 'prettier') {
     const problem = `This repository formats with prettier (${chosenBy}) but its prettier is not installed (node_modules/prettier): run the repository's install (\`${install}\`) first.`;
-    return { name: 'prettier', source: 'repository', configFile: prettierConfig, version: 'not installed', executable: null, problem, chosenBy, derived: null };
+    return {
+      name: 'prettier',
+      source: 'repository',
+      configFile: prettierConfig,
+      version: 'not installed',
+      executable: null,
+      problem,
+      chosenBy,
+      derived: null,
+    };
   }
   const derived = prettierConfig ? null : deriveStyle(repoRoot, files);
   let bundled: { version: string; entry: string } | null = null;
   try {
     bundled = ownPrettier();
   } catch {
-    const problem = "orchestrate's own prettier (for a repository without a formatter) is missing: reinstall orchestrate, or install prettier in the repository.";
-    return { name: 'prettier', source: 'bundled', configFile: prettierConfig, version: 'missing', executable: null, problem, chosenBy, derived };
+    const problem =
+      "orchestrate's own prettier (for a repository without a formatter) is missing: reinstall orchestrate, or install prettier in the repository.";
+    return {
+      name: 'prettier',
+      source: 'bundled',
+      configFile: prettierConfig,
+      version: 'missing',
+      executable: null,
+      problem,
+      chosenBy,
+      derived,
+    };
   }
-  return { name: 'prettier', source: 'bundled', configFile: prettierConfig, version: bundled.version, executable: bundled.entry, problem: tsProblem, chosenBy, derived };
+  return {
+    name: 'prettier',
+    source: 'bundled',
+    configFile: prettierConfig,
+    version: bundled.version,
+    executable: bundled.entry,
+    problem: tsProblem,
+    chosenBy,
+    derived,
+  };
 }
 
 /** One line for the plan: which formatter runs, why, and the options derived when the repository has no config. */
@@ -194,22 +248,32 @@ export function formatEach(
     const out: Promise<FormatFileResult>[] = [];
     for (let i = 0; i < list.length; i += size) {
       const chunk = list.slice(i, i + size);
-      const batch = limit(() => prettierBatch(info, repoRoot, chunk, timeoutMs + perFileMs * chunk.length)).catch((err: unknown) =>
-        chunk.map((): FormatFileResult => ({ ok: false, reason: `prettier could not be run: ${errorText(err)}` })),
+      const batch = limit(() => prettierBatch(info, repoRoot, chunk, timeoutMs + perFileMs * chunk.length)).catch(
+        (err: unknown) =>
+          chunk.map((): FormatFileResult => ({ ok: false, reason: `prettier could not be run: ${errorText(err)}` })),
       );
       chunk.forEach((_, j) => out.push(batch.then((results) => results[j]!)));
     }
     return out;
   }
   const limit = limiter(4);
-  const one = (f: (typeof list)[number]) => (info.name === 'biome' ? biomeFile(info, repoRoot, f, timeoutMs) : dprintFile(info, repoRoot, f, timeoutMs));
+  const one = (f: (typeof list)[number]) =>
+    info.name === 'biome' ? biomeFile(info, repoRoot, f, timeoutMs) : dprintFile(info, repoRoot, f, timeoutMs);
   return list.map((f) =>
-    limit(() => one(f)).catch((err: unknown): FormatFileResult => ({ ok: false, reason: `${info.name} could not be run: ${errorText(err)}` })),
+    limit(() => one(f)).catch((err: unknown): FormatFileResult => ({
+      ok: false,
+      reason: `${info.name} could not be run: ${errorText(err)}`,
+    })),
   );
 }
 
 /** One file through {@link formatFiles}; throws with the formatter's reason when it cannot format it. */
-export async function formatText(info: FormatterInfo, repoRoot: string, filePath: string, text: string): Promise<string> {
+export async function formatText(
+  info: FormatterInfo,
+  repoRoot: string,
+  filePath: string,
+  text: string,
+): Promise<string> {
   const [result] = await formatFiles(info, repoRoot, [{ path: filePath, text }]);
   if (!result!.ok) throw new Error(result!.reason);
   return result!.text;
@@ -273,7 +337,8 @@ async function prettierBatch(
     files: files.map((f) => ({ path: f.absolute, text: f.text })),
   });
   const whose = info.source === 'bundled' ? "orchestrate's" : "the repository's";
-  const one = files.length === 1 ? ` --stdin-filepath ${relative(repoRoot, files[0]!.absolute)}` : ` on ${files.length} files`;
+  const one =
+    files.length === 1 ? ` --stdin-filepath ${relative(repoRoot, files[0]!.absolute)}` : ` on ${files.length} files`;
   const result = await runTool({
     command: process.execPath,
     args: [...typeScriptFlags(), '-e', PRETTIER_SCRIPT],
@@ -298,10 +363,14 @@ async function prettierBatch(
   return parsed.results.map((r, i): FormatFileResult => {
     const file = files[i]!;
     if (r.ok) return { ok: true, text: r.text ?? file.text };
-    const hint = /ERR_UNKNOWN_FILE_EXTENSION|Unknown file extension "\.[cm]?ts"/.test(r.error) && !nodeLoadsTypeScript()
-      ? ` (a TypeScript prettier config needs Node 22.6 or later; this is Node ${process.versions.node})`
-      : '';
-    return { ok: false, reason: `\`prettier --stdin-filepath ${relative(repoRoot, file.absolute)}\` (${whose} prettier ${info.version}) failed: ${firstLines(r.error, 2)}${hint}` };
+    const hint =
+      /ERR_UNKNOWN_FILE_EXTENSION|Unknown file extension "\.[cm]?ts"/.test(r.error) && !nodeLoadsTypeScript()
+        ? ` (a TypeScript prettier config needs Node 22.6 or later; this is Node ${process.versions.node})`
+        : '';
+    return {
+      ok: false,
+      reason: `\`prettier --stdin-filepath ${relative(repoRoot, file.absolute)}\` (${whose} prettier ${info.version}) failed: ${firstLines(r.error, 2)}${hint}`,
+    };
   });
 }
 
@@ -309,7 +378,12 @@ async function prettierBatch(
  * Biome through its CLI, text on stdin. Biome writes LF unless configured, so a CRLF file gets `--line-ending=crlf`
  * when neither its config nor `.editorconfig` says otherwise; it keeps a BOM itself.
  */
-async function biomeFile(info: FormatterInfo, repoRoot: string, file: { absolute: string; text: string }, timeoutMs: number): Promise<FormatFileResult> {
+async function biomeFile(
+  info: FormatterInfo,
+  repoRoot: string,
+  file: { absolute: string; text: string },
+  timeoutMs: number,
+): Promise<FormatFileResult> {
   const rel = relative(repoRoot, file.absolute);
   const args = ['format', `--stdin-file-path=${rel}`];
   const firstBreak = /\r\n|\n|\r/.exec(file.text)?.[0];
@@ -318,13 +392,34 @@ async function biomeFile(info: FormatterInfo, repoRoot: string, file: { absolute
 }
 
 /** dprint through its CLI: `dprint fmt --stdin <path>` formats stdin as the file at that path would be. */
-async function dprintFile(info: FormatterInfo, repoRoot: string, file: { absolute: string; text: string }, timeoutMs: number): Promise<FormatFileResult> {
+async function dprintFile(
+  info: FormatterInfo,
+  repoRoot: string,
+  file: { absolute: string; text: string },
+  timeoutMs: number,
+): Promise<FormatFileResult> {
   const args = ['fmt', '--stdin', relative(repoRoot, file.absolute)];
   return stdinFormatter(info.executable!, args, repoRoot, file.text, timeoutMs, `dprint ${args.join(' ')}`);
 }
 
-async function stdinFormatter(bin: string, args: string[], cwd: string, text: string, timeoutMs: number, label: string): Promise<FormatFileResult> {
-  const result: ToolResult = await runTool({ command: bin, args, cwd, input: text, timeoutMs, maxOutputBytes: 4 * text.length + 1024 * 1024, env: toolEnv(), label });
+async function stdinFormatter(
+  bin: string,
+  args: string[],
+  cwd: string,
+  text: string,
+  timeoutMs: number,
+  label: string,
+): Promise<FormatFileResult> {
+  const result: ToolResult = await runTool({
+    command: bin,
+    args,
+    cwd,
+    input: text,
+    timeoutMs,
+    maxOutputBytes: 4 * text.length + 1024 * 1024,
+    env: toolEnv(),
+    label,
+  });
   if (!toolSucceeded(result)) return { ok: false, reason: describeToolFailure(result, timeoutMs) };
   return { ok: true, text: result.stdout };
 }
@@ -359,7 +454,9 @@ function scriptedFormatter(repoRoot: string, pkg: Record<string, unknown> | null
   }
   const lintStaged = [
     pkg?.['lint-staged'] !== undefined ? JSON.stringify(pkg['lint-staged']) : null,
-    ...LINT_STAGED_CONFIGS.map((name) => (existsSync(path.join(repoRoot, name)) ? readText(path.join(repoRoot, name)) : null)),
+    ...LINT_STAGED_CONFIGS.map((name) =>
+      existsSync(path.join(repoRoot, name)) ? readText(path.join(repoRoot, name)) : null,
+    ),
   ].filter((t): t is string => t !== null);
   for (const text of lintStaged) {
     const tool = TOOLS.find((t) => new RegExp(`\\b${t}\\b`).test(text));
@@ -425,7 +522,9 @@ function nodeLoadsTypeScript(): boolean {
 function typeScriptFlags(): string[] {
   if ((process.features as { typescript?: unknown }).typescript) return [];
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-  return (major === 22 && minor >= 6) || (major === 23 && minor < 6) ? ['--experimental-strip-types', '--no-warnings'] : [];
+  return (major === 22 && minor >= 6) || (major === 23 && minor < 6)
+    ? ['--experimental-strip-types', '--no-warnings']
+    : [];
 }
 
 /** `"formatter": { "enabled": false }` at the top of a Biome config (a cheap look, not a JSONC parser). */

@@ -34,7 +34,9 @@ const OUR_OWN_ARGUMENTS = {
  * comes from util-linux's `setsid`, which execs git in place; elsewhere git runs as it is.
  */
 const GIT_BINARY: [string] | [string, string] =
-  process.platform === 'linux' && ['/usr/bin/setsid', '/bin/setsid'].some((f) => existsSync(f)) ? ['setsid', 'git'] : ['git'];
+  process.platform === 'linux' && ['/usr/bin/setsid', '/bin/setsid'].some((f) => existsSync(f))
+    ? ['setsid', 'git']
+    : ['git'];
 
 /**
  * Runs one git process through simple-git (`--no-optional-locks`: a read never writes the index) with stdin from
@@ -106,7 +108,11 @@ async function runGit(
  * repository as owned by another user ("dubious ownership", safe.directory): the user fixes that, so it is
  * E_UNSAFE_REPO with the command that marks the directory safe.
  */
-export function gitFailure(args: readonly string[], exitCode: number | undefined, stderr: string): GitError | EnvironmentError {
+export function gitFailure(
+  args: readonly string[],
+  exitCode: number | undefined,
+  stderr: string,
+): GitError | EnvironmentError {
   const dubious = /detected dubious ownership in repository at '([^'\n]+)'/.exec(stderr);
   if (!dubious) return new GitError(args, exitCode, stderr);
   const dir = dubious[1]!;
@@ -212,16 +218,34 @@ export async function ensureExcluded(root: string, entry = '/.orchestrate/'): Pr
  * and `checkOutWorktree` writes the files when something is to run in the tree. A large repository then costs a run
  * no checkout when nothing runs in its tree (a docstring run only writes the files it edits).
  */
-export async function addWorktree(root: string, dir: string, branch: string, base: string, options: { checkout?: boolean } = {}): Promise<void> {
+export async function addWorktree(
+  root: string,
+  dir: string,
+  branch: string,
+  base: string,
+  options: { checkout?: boolean } = {},
+): Promise<void> {
   const checkout = options.checkout ?? true;
   await mkdir(path.dirname(dir), { recursive: true });
   try {
     // No hooks: a user's post-checkout hook must not run (or fail) because orchestrate made a worktree.
-    await git(root, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', ...(checkout ? [] : ['--no-checkout']), '-b', branch, dir, base]);
+    await git(root, [
+      '-c',
+      'core.hooksPath=/dev/null',
+      'worktree',
+      'add',
+      '--quiet',
+      ...(checkout ? [] : ['--no-checkout']),
+      '-b',
+      branch,
+      dir,
+      base,
+    ]);
     if (!checkout) await git(dir, ['read-tree', base]);
   } catch (err) {
     // git refuses an existing branch before it creates anything; asked only then, so a run pays one git less.
-    if (!(err instanceof GitError && /already exists/.test(err.stderr) && (await branchExists(root, branch)))) throw err;
+    if (!(err instanceof GitError && /already exists/.test(err.stderr) && (await branchExists(root, branch))))
+      throw err;
     throw new EnvironmentError(
       'E_BRANCH_EXISTS',
       `Branch ${branch} already exists. Delete it (\`git branch -D ${branch}\`) or run again to get a new run id.`,
@@ -255,22 +279,19 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
  */
 export async function commitFiles(worktree: string, files: string[], message: string): Promise<string> {
   await stageVerbatim(worktree, files);
-  await git(worktree, [
-    ...(await identityArgs(worktree)),
-    '-c',
-    'commit.gpgsign=false',
-    'commit',
-    '--quiet',
-    '--no-verify',
-    '-F',
-    '-',
-  ], message);
+  await git(
+    worktree,
+    [...(await identityArgs(worktree)), '-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-F', '-'],
+    message,
+  );
   return (await git(worktree, ['rev-parse', 'HEAD'])).trim();
 }
 
 /** Stores `files` of `worktree` as blobs without any conversion and points the worktree's index at them. */
 async function stageVerbatim(worktree: string, files: string[]): Promise<void> {
-  const shas = (await git(worktree, ['hash-object', '-w', '--no-filters', '--stdin-paths'], files.map((f) => `${f}\n`).join('')))
+  const shas = (
+    await git(worktree, ['hash-object', '-w', '--no-filters', '--stdin-paths'], files.map((f) => `${f}\n`).join(''))
+  )
     .trim()
     .split('\n');
   // Keep each file's mode (an executable script stays executable); a new file is a plain file.
@@ -345,9 +366,20 @@ export async function mergeBranch(root: string, branch: string, message: string)
     await git(root, ['merge', '--ff-only', '--quiet', branch]);
   } else {
     try {
-      await git(root, [...(await identityArgs(root)), 'merge', '--no-ff', '--no-edit', '--quiet', '-m', message, branch]);
+      await git(root, [
+        ...(await identityArgs(root)),
+        'merge',
+        '--no-ff',
+        '--no-edit',
+        '--quiet',
+        '-m',
+        message,
+        branch,
+      ]);
     } catch (err) {
-      const conflicts = (await git(root, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => '')).split('\0').filter(Boolean);
+      const conflicts = (await git(root, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => ''))
+        .split('\0')
+        .filter(Boolean);
       // No merge in progress (git refused before starting) makes the abort fail, harmlessly.
       await git(root, ['merge', '--abort']).catch(() => undefined);
       if (conflicts.length) {

@@ -1,4 +1,13 @@
-import { Node, SyntaxKind, ts, TypeFormatFlags, type ParameterDeclaration, type Project, type SourceFile, type Type } from 'ts-morph';
+import {
+  Node,
+  SyntaxKind,
+  ts,
+  TypeFormatFlags,
+  type ParameterDeclaration,
+  type Project,
+  type SourceFile,
+  type Type,
+} from 'ts-morph';
 import type { Edit } from './edits.js';
 import { TypecheckSession } from './typecheck.js';
 
@@ -41,7 +50,8 @@ type FunctionLike = Node & {
  * session's text of the file (no byte-order mark), as code-index's do.
  */
 export function missingAnnotations(source: TypecheckSession | Project, file: string): MissingAnnotation[] {
-  const sf: SourceFile = source instanceof TypecheckSession ? source.sourceFile(file) : source.getSourceFileOrThrow(file);
+  const sf: SourceFile =
+    source instanceof TypecheckSession ? source.sourceFile(file) : source.getSourceFileOrThrow(file);
   const out: MissingAnnotation[] = [];
   for (const fn of sf.getFunctions()) {
     if (fn.isOverload() || fn.getOverloads().length > 0 || !fn.hasBody()) continue;
@@ -97,7 +107,8 @@ function collect(fn: FunctionLike, symbol: string, hasReturn: boolean, out: Miss
 /** The parameter's type; an optional or defaulted parameter's `| undefined` is left out (the `?` or default says it). */
 function paramTypeText(param: ParameterDeclaration, optional: boolean): string {
   const type = param.getType();
-  if (!optional || !type.isUnion() || !type.getUnionTypes().some((t) => t.isUndefined())) return type.getText(param, FLAGS);
+  if (!optional || !type.isUnion() || !type.getUnionTypes().some((t) => t.isUndefined()))
+    return type.getText(param, FLAGS);
   const hasNull = type.getUnionTypes().some((t) => t.isNull());
   return type.getNonNullableType().getText(param, FLAGS) + (hasNull ? ' | null' : '');
 }
@@ -105,7 +116,9 @@ function paramTypeText(param: ParameterDeclaration, optional: boolean): string {
 /** The inferred return type; an inferred type predicate (`x is string`, TS 5.5+) is kept as a predicate. */
 function returnTypeText(fn: FunctionLike): string {
   const checker = fn.getProject().getTypeChecker().compilerObject;
-  const signature = checker.getSignatureFromDeclaration(fn.compilerNode as Parameters<typeof checker.getSignatureFromDeclaration>[0]);
+  const signature = checker.getSignatureFromDeclaration(
+    fn.compilerNode as Parameters<typeof checker.getSignatureFromDeclaration>[0],
+  );
   const predicate = signature && checker.getTypePredicateOfSignature(signature);
   if (predicate) return checker.typePredicateToString(predicate, fn.compilerNode, FLAGS);
   return fn.getReturnType().getText(fn, FLAGS);
@@ -136,12 +149,17 @@ function unresolvedName(typeText: string, at: Node): string | null {
   let missing: string | null = null;
   const visit = (node: ts.Node): void => {
     if (missing) return;
-    const ref = ts.isTypeReferenceNode(node) ? node.typeName : ts.isExpressionWithTypeArguments(node) ? node.expression : null;
+    const ref = ts.isTypeReferenceNode(node)
+      ? node.typeName
+      : ts.isExpressionWithTypeArguments(node)
+        ? node.expression
+        : null;
     const query = ts.isTypeQueryNode(node) ? node.exprName : null;
     const entity = ref ?? query;
     if (entity) {
       let first: ts.Node = entity;
-      while (ts.isQualifiedName(first) || ts.isPropertyAccessExpression(first)) first = ts.isQualifiedName(first) ? first.left : first.expression;
+      while (ts.isQualifiedName(first) || ts.isPropertyAccessExpression(first))
+        first = ts.isQualifiedName(first) ? first.left : first.expression;
       const name = first.getText(parsed);
       const meaning = query ? ts.SymbolFlags.Value : ts.SymbolFlags.Type | ts.SymbolFlags.Namespace;
       if (!checker.resolveName(name, at.compilerNode, meaning, false)) missing = name;
@@ -163,7 +181,14 @@ export function annotationEdits(text: string, annotations: MissingAnnotation[], 
   for (const a of annotations) {
     if (!a.typeText) continue;
     if (a.wrap) wrapped.set(a.wrap.start, [...(wrapped.get(a.wrap.start) ?? []), a]);
-    else edits.push({ owner, start: a.insertAt, end: a.insertAt, text: `: ${a.typeText}`, expect: text.slice(a.insertAt, a.insertAt + 16) });
+    else
+      edits.push({
+        owner,
+        start: a.insertAt,
+        end: a.insertAt,
+        text: `: ${a.typeText}`,
+        expect: text.slice(a.insertAt, a.insertAt + 16),
+      });
   }
   for (const group of wrapped.values()) {
     const { start, end } = group[0]!.wrap!;

@@ -16,15 +16,24 @@ export async function preflightRun(root: string, run: { branch: string; worktree
 
 async function checkBranch(root: string, branch: string): Promise<void> {
   const ref = `refs/heads/${branch}`;
-  const valid = await git(root, ['check-ref-format', ref]).then(() => true, () => false);
+  const valid = await git(root, ['check-ref-format', ref]).then(
+    () => true,
+    () => false,
+  );
   if (!valid) {
-    throw new EnvironmentError('E_BRANCH_BLOCKED', `git cannot name a branch ${JSON.stringify(branch)} (\`git check-ref-format\` refuses it). Run again to get a new run id.`);
+    throw new EnvironmentError(
+      'E_BRANCH_BLOCKED',
+      `git cannot name a branch ${JSON.stringify(branch)} (\`git check-ref-format\` refuses it). Run again to get a new run id.`,
+    );
   }
   // Every ref that is a folder of the branch's path (refs/heads/orchestrate) or lies inside it (refs/heads/orchestrate/<id>/x).
   const parts = branch.split('/');
   const prefixes = parts.slice(0, -1).map((_, i) => `refs/heads/${parts.slice(0, i + 1).join('/')}`);
   // On a case-insensitive file system `Orchestrate` and `orchestrate/` are the same name (and patterns match case-sensitively).
-  const folded = await git(root, ['config', '--bool', 'core.ignorecase']).then((v) => v.trim() === 'true', () => false);
+  const folded = await git(root, ['config', '--bool', 'core.ignorecase']).then(
+    (v) => v.trim() === 'true',
+    () => false,
+  );
   const patterns = folded ? ['refs/heads/'] : [...prefixes, ref];
   const listed = (await git(root, ['for-each-ref', '--format=%(refname)', ...patterns])).split('\n').filter(Boolean);
   const same = (a: string, b: string) => (folded ? a.toLowerCase() === b.toLowerCase() : a === b);
@@ -39,7 +48,10 @@ async function checkBranch(root: string, branch: string): Promise<void> {
       );
     }
     if (same(existing, ref)) {
-      throw new EnvironmentError('E_BRANCH_EXISTS', `Branch ${branch} already exists. Delete it (\`git branch -D ${branch}\`) or run again to get a new run id.`);
+      throw new EnvironmentError(
+        'E_BRANCH_EXISTS',
+        `Branch ${branch} already exists. Delete it (\`git branch -D ${branch}\`) or run again to get a new run id.`,
+      );
     }
     if ((folded ? existing.toLowerCase() : existing).startsWith(`${folded ? ref.toLowerCase() : ref}/`)) {
       throw new EnvironmentError(
@@ -60,8 +72,20 @@ async function checkWorktreeDir(dir: string): Promise<void> {
   }
   // The nearest existing folder on the way must be writable: git creates the rest.
   let existing = path.dirname(dir);
-  while (!(await access(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  if (!(await access(existing, constants.W_OK).then(() => true, () => false))) {
+  while (
+    !(await access(existing).then(
+      () => true,
+      () => false,
+    )) &&
+    path.dirname(existing) !== existing
+  )
+    existing = path.dirname(existing);
+  if (
+    !(await access(existing, constants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new EnvironmentError(
       'E_WORKTREE_BLOCKED',
       `orchestrate cannot create the run's worktree ${dir}: ${existing} is not writable. ` +

@@ -17,7 +17,11 @@ export function worktreesHome(env: Record<string, string | undefined> = process.
   else if (process.platform === 'win32' && env.LOCALAPPDATA) cache = env.LOCALAPPDATA;
   else {
     const home = safeHome();
-    cache = home ? (process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : path.join(home, '.cache')) : tmpdir();
+    cache = home
+      ? process.platform === 'darwin'
+        ? path.join(home, 'Library', 'Caches')
+        : path.join(home, '.cache')
+      : tmpdir();
   }
   return path.join(cache, 'orchestrate', 'worktrees');
 }
@@ -38,13 +42,18 @@ function repoKey(commonDir: string): string {
   } catch {
     // a common dir that cannot be resolved keys by its path as given
   }
-  const base = path.basename(real) === '.git' ? path.basename(path.dirname(real)) : path.basename(real).replace(/\.git$/, '');
+  const base =
+    path.basename(real) === '.git' ? path.basename(path.dirname(real)) : path.basename(real).replace(/\.git$/, '');
   const name = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40) || 'repo';
   return `${name}-${createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
 }
 
 /** Where run `runId` of the repository at `root` keeps its worktree. */
-export async function runWorktreeDir(root: string, runId: string, env?: Record<string, string | undefined>): Promise<string> {
+export async function runWorktreeDir(
+  root: string,
+  runId: string,
+  env?: Record<string, string | undefined>,
+): Promise<string> {
   const key = repoKey(await gitCommonDir(root));
   const home = worktreesHome(env);
   // A cache folder inside the repository (a dotfiles repository, or HOME set to the checkout in a container) would put
@@ -85,7 +94,13 @@ export async function runWorktreeCandidates(root: string, runId: string): Promis
     .filter((entry) => entry.split('\n').includes(`branch ${branch}`))
     .map((entry) => path.resolve(entry.split('\n')[0]!.replace(/^worktree /, '')))
     .filter((dir) => dir.endsWith(`${path.sep}${own}`));
-  return [...new Set([await runWorktreeDir(root, runId), await legacyRunWorktreeDir(root, runId), ...listed].map((d) => path.resolve(d)))];
+  return [
+    ...new Set(
+      [await runWorktreeDir(root, runId), await legacyRunWorktreeDir(root, runId), ...listed].map((d) =>
+        path.resolve(d),
+      ),
+    ),
+  ];
 }
 
 /** Whether `dir` is one of the folders orchestrate keeps run `runId`'s worktree in (for telling it from the user's). */

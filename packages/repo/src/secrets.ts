@@ -26,7 +26,17 @@ export function shannonEntropy(s: string): number {
 }
 
 const SECRET_WORDS = new Set([
-  'token', 'secret', 'password', 'passwd', 'pwd', 'pass', 'key', 'apikey', 'credential', 'credentials', 'auth',
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'key',
+  'apikey',
+  'credential',
+  'credentials',
+  'auth',
 ]);
 
 /**
@@ -78,7 +88,8 @@ export function looksLikePassword(value: string): boolean {
 export function looksRandom(value: string): boolean {
   // A template literal: only its literal pieces can hold a credential (`${…}` is code).
   if (value.includes('${')) return value.split(/\$\{[^}]*\}/).some(looksRandom);
-  if (value.length < ENTROPY_MIN_LENGTH || /\s/.test(value) || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  if (value.length < ENTROPY_MIN_LENGTH || /\s/.test(value) || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value))
+    return false;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^@]*$/i.test(value) || value.includes('[REDACTED:')) return false;
   return !isMadeOfWords(value) && shannonEntropy(value) >= ENTROPY_THRESHOLD;
 }
@@ -93,7 +104,10 @@ function isMadeOfWords(value: string): boolean {
     .filter(Boolean)
     .every((part) => {
       if (/^v?[0-9]{1,4}$/.test(part)) return true;
-      const tokens = part.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2').split(' ');
+      const tokens = part
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
+        .split(' ');
       tokens.push(tokens.pop()!.replace(/[0-9]{1,4}$/, ''));
       return tokens.every((t) => /^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(t));
     });
@@ -140,7 +154,8 @@ export function findSecrets(text: string): SecretMatch[] {
       const value = m.groups?.v ?? '';
       if (re === ASSIGNED_BARE && looksLikeCode(name, value)) continue;
       if (isSecretName(name) && looksRandom(value)) add(m, 'secret', `a random-looking string assigned to \`${name}\``);
-      else if (isPasswordName(name) && looksLikePassword(value)) add(m, 'password', `a literal assigned to \`${name}\``);
+      else if (isPasswordName(name) && looksLikePassword(value))
+        add(m, 'password', `a literal assigned to \`${name}\``);
     }
   }
   return found.sort((a, b) => a.start - b.start);
@@ -260,8 +275,14 @@ export function redactSecrets(text: string): { text: string; count: number } {
 export function secretFileMatcher(extra: readonly string[] = []): (file: string) => boolean {
   const globs = [...DEFAULTS.secretFiles, ...extra];
   // picomatch's `basename` option would also apply to globs with a slash, so the two sorts get a matcher each.
-  const byName = picomatch(globs.filter((g) => !g.includes('/')), { dot: true, basename: true, nocase: true });
-  const byPath = picomatch(globs.filter((g) => g.includes('/')), { dot: true, nocase: true });
+  const byName = picomatch(
+    globs.filter((g) => !g.includes('/')),
+    { dot: true, basename: true, nocase: true },
+  );
+  const byPath = picomatch(
+    globs.filter((g) => g.includes('/')),
+    { dot: true, nocase: true },
+  );
   return (file) => byName(file) || byPath(file);
 }
 

@@ -65,19 +65,27 @@ const OUTPUT_TAIL = 4096;
 const CACHE_ENTRIES = new Set(['.vite', '.vite-temp', '.vitest', '.cache']);
 
 /** Detects the repository's test runner and test layout; `files` are repository-relative paths (walked from disk when omitted). */
-export function detectTestRunner(root: string, packageJson: PackageJsonLike | null, files?: readonly string[]): TestRunnerInfo {
+export function detectTestRunner(
+  root: string,
+  packageJson: PackageJsonLike | null,
+  files?: readonly string[],
+): TestRunnerInfo {
   const pkg = packageJson ?? {};
-  const script = typeof pkg.scripts?.test === 'string' && !NPM_PLACEHOLDER.test(pkg.scripts.test) ? pkg.scripts.test : null;
+  const script =
+    typeof pkg.scripts?.test === 'string' && !NPM_PLACEHOLDER.test(pkg.scripts.test) ? pkg.scripts.test : null;
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
   const rootEntries = safeReaddir(root);
   const fromScript = script ? runnerInScript(script) : null;
   const fromConfig =
-    CONFIGS.find(([, re]) => rootEntries.some((e) => re.test(e)))?.[0] ?? (pkg.jest ? 'jest' : pkg.mocha ? 'mocha' : pkg.ava ? 'ava' : null);
+    CONFIGS.find(([, re]) => rootEntries.some((e) => re.test(e)))?.[0] ??
+    (pkg.jest ? 'jest' : pkg.mocha ? 'mocha' : pkg.ava ? 'ava' : null);
   const fromDeps = (['vitest', 'jest', 'mocha', 'ava'] as const).find((n) => n in deps) ?? null;
   const name: TestRunnerName = fromScript ?? fromConfig ?? fromDeps ?? 'vitest';
   const all = (files ?? listFiles(root)).filter((f) => !f.split('/').includes('node_modules'));
   const suffixed = all.filter((f) => TEST_FILE.test(f));
-  const plain = RUNS_PLAIN_FILES.has(name) ? all.filter((f) => PLAIN_TEST.test(f) && !TEST_FILE.test(f) && !NOT_A_TEST.test(f)) : [];
+  const plain = RUNS_PLAIN_FILES.has(name)
+    ? all.filter((f) => PLAIN_TEST.test(f) && !TEST_FILE.test(f) && !NOT_A_TEST.test(f))
+    : [];
   const tests = [...suffixed, ...plain];
   const spec = suffixed.filter((f) => /\.spec\./.test(f)).length;
   return {
@@ -136,10 +144,15 @@ export function testFilePathFor(sourcePath: string, info: TestRunnerInfo, existi
     const home = ancestors.find((a) => tests.some((t) => t.startsWith(under(a))));
     if (home === undefined && info.testDir === '__tests__') dir = p.join(sourceDir, '__tests__');
     else {
-      const pkgRoot = home ?? ancestors.find((a) => existingFiles.includes(a ? `${a}/package.json` : 'package.json')) ?? '';
-      const rel = p.relative(pkgRoot || '.', sourceDir || '.').split('/').filter((s) => s && s !== '.');
+      const pkgRoot =
+        home ?? ancestors.find((a) => existingFiles.includes(a ? `${a}/package.json` : 'package.json')) ?? '';
+      const rel = p
+        .relative(pkgRoot || '.', sourceDir || '.')
+        .split('/')
+        .filter((s) => s && s !== '.');
       const first = rel[0];
-      if ((first === 'src' || first === 'lib') && !tests.some((t) => t.startsWith(`${under(pkgRoot)}${first}/`))) rel.shift();
+      if ((first === 'src' || first === 'lib') && !tests.some((t) => t.startsWith(`${under(pkgRoot)}${first}/`)))
+        rel.shift();
       dir = p.join(pkgRoot, info.testDir, ...rel);
     }
   }
@@ -157,7 +170,12 @@ function ancestorsOf(dir: string): string[] {
 }
 
 /** Runs one test file with the repository's runner, in `cwd`, under a hard timeout. */
-export async function runTestFile(runner: TestRunnerName, cwd: string, testFile: string, options: TestRunOptions): Promise<TestRunResult> {
+export async function runTestFile(
+  runner: TestRunnerName,
+  cwd: string,
+  testFile: string,
+  options: TestRunOptions,
+): Promise<TestRunResult> {
   return withNodeModules(cwd, options.nodeModulesFrom, async () => {
     const bin = (name: string) => path.join(cwd, 'node_modules', '.bin', name);
     if (runner === 'node') {
@@ -168,8 +186,16 @@ export async function runTestFile(runner: TestRunnerName, cwd: string, testFile:
       return run(process.execPath, ['--import', 'tsx', '--test', testFile], cwd, options, false);
     }
     // ava and mocha take the file as their only argument; their config (TypeScript loader, extensions) is the repository's.
-    const args = runner === 'vitest' ? ['run', testFile] : runner === 'jest' ? ['--ci', '--no-watchman', '--runTestsByPath', testFile] : [testFile];
-    if (!existsSync(bin(runner))) return notRunnable(`${runner} is not installed (no node_modules/.bin/${runner}): run the package manager's install`);
+    const args =
+      runner === 'vitest'
+        ? ['run', testFile]
+        : runner === 'jest'
+          ? ['--ci', '--no-watchman', '--runTestsByPath', testFile]
+          : [testFile];
+    if (!existsSync(bin(runner)))
+      return notRunnable(
+        `${runner} is not installed (no node_modules/.bin/${runner}): run the package manager's install`,
+      );
     return run(bin(runner), args, cwd, options, false);
   });
 }
@@ -189,18 +215,41 @@ function notRunnable(reason: string): TestRunResult {
  * Runs through execa without a shell in its own process group, keeps the output's tail (the output is streamed, never
  * buffered whole), and SIGKILLs the whole group at the deadline (`cancelSignal` then settles the run).
  */
-async function run(file: string, args: string[], cwd: string, options: TestRunOptions, preferLocal: boolean): Promise<TestRunResult> {
+async function run(
+  file: string,
+  args: string[],
+  cwd: string,
+  options: TestRunOptions,
+  preferLocal: boolean,
+): Promise<TestRunResult> {
   const started = performance.now();
-  const env: Record<string, string | undefined> = { ...process.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', NO_UPDATE_NOTIFIER: '1' };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CI: '1',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    NO_UPDATE_NOTIFIER: '1',
+  };
   // Not for the code under test: our API key, and markers of a test runner we may ourselves be running under.
   for (const key of Object.keys(env)) {
-    if (key === 'OPENAI_API_KEY' || key.startsWith('VITEST') || key === 'JEST_WORKER_ID' || key === 'NODE_TEST_CONTEXT') delete env[key];
+    if (key === 'OPENAI_API_KEY' || key.startsWith('VITEST') || key === 'JEST_WORKER_ID' || key === 'NODE_TEST_CONTEXT')
+      delete env[key];
   }
   const controller = new AbortController();
   const child = execa(file, args, {
-    cwd, env, extendEnv: false, stdin: 'ignore', all: true, buffer: false, reject: false,
-    detached: true, windowsHide: true, preferLocal, localDir: cwd,
-    cancelSignal: controller.signal, killSignal: 'SIGKILL',
+    cwd,
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    all: true,
+    buffer: false,
+    reject: false,
+    detached: true,
+    windowsHide: true,
+    preferLocal,
+    localDir: cwd,
+    cancelSignal: controller.signal,
+    killSignal: 'SIGKILL',
   });
   let tail = '';
   child.all?.on('data', (chunk: Buffer | string) => {
@@ -274,7 +323,10 @@ async function makeMirror(source: string, target: string): Promise<boolean> {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 function safeReaddir(dir: string): string[] {

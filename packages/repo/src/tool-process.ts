@@ -151,12 +151,12 @@ export function describeToolFailure(result: ToolResult, timeoutMs?: number): str
   const how = result.spawnError
     ? `could not be started (${result.spawnError})`
     : result.timedOut
-    ? `timed out${timeoutMs ? ` after ${Math.round(timeoutMs / 1000)} s` : ''} and was killed`
-    : result.truncated
-    ? 'printed more than its output cap and was killed'
-    : result.exitCode === null
-    ? `was killed by ${result.signal ?? 'a signal'}`
-    : `exited with code ${result.exitCode}`;
+      ? `timed out${timeoutMs ? ` after ${Math.round(timeoutMs / 1000)} s` : ''} and was killed`
+      : result.truncated
+        ? 'printed more than its output cap and was killed'
+        : result.exitCode === null
+          ? `was killed by ${result.signal ?? 'a signal'}`
+          : `exited with code ${result.exitCode}`;
   const head = firstLines(result.stderr.trim() || result.stdout.trim());
   return `\`${result.label}\` ${how}${head ? `: ${head}` : ''}`;
 }

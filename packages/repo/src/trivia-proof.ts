@@ -58,7 +58,12 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const hasLineBreak = (text: string) => LINE_BREAK.test(text);
 
 const triviaScanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ false);
-const TRIVIA = new Set<ts.SyntaxKind>([SyntaxKind.WhitespaceTrivia, SyntaxKind.NewLineTrivia, SyntaxKind.SingleLineCommentTrivia, SyntaxKind.MultiLineCommentTrivia]);
+const TRIVIA = new Set<ts.SyntaxKind>([
+  SyntaxKind.WhitespaceTrivia,
+  SyntaxKind.NewLineTrivia,
+  SyntaxKind.SingleLineCommentTrivia,
+  SyntaxKind.MultiLineCommentTrivia,
+]);
 
 /** Whether `text`, read on its own, is whitespace and complete comments only, ending in none that runs to the line's end. */
 function onlyTrivia(text: string, atEndOfFile: boolean): boolean {

@@ -35,7 +35,10 @@ export function commentDirectives(sf: ts.SourceFile): { range: ts.TextRange; typ
  * only fills `node.jsDoc`, which neither reads (the index finds doc comments by their ranges), and it keeps JSDoc's
  * diagnostics out of the parse errors.
  */
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = {
+  languageVersion: ts.ScriptTarget.Latest,
+  jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+};
 
 /** The last parse of each file, while their texts add up to at most this many characters. */
 const MAX_PARSED_CHARS = 4_000_000;
@@ -69,7 +72,9 @@ export function parseText(file: string, text: string): ts.SourceFile {
 
 /** The `/**` comments before a node that the parser attaches to it as JSDoc when it parses JSDoc (the compiler's rule). */
 export function jsDocCommentRanges(node: ts.Node, text: string): readonly ts.CommentRange[] {
-  const compiler = ts as unknown as { getJSDocCommentRanges(node: ts.Node, text: string): ts.CommentRange[] | undefined };
+  const compiler = ts as unknown as {
+    getJSDocCommentRanges(node: ts.Node, text: string): ts.CommentRange[] | undefined;
+  };
   return compiler.getJSDocCommentRanges(node, text) ?? [];
 }
 

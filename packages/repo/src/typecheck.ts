@@ -63,8 +63,15 @@ export class TypecheckSession {
     const tsConfigFilePath = path.join(root, 'tsconfig.json');
     const config = existsSync(tsConfigFilePath) ? parseConfig(tsConfigFilePath) : null;
     const project = config
-      ? new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ...automaticTypes(config.options, root) } })
-      : new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { ...DEFAULT_OPTIONS, ...automaticTypes({}, root) } });
+      ? new Project({
+          tsConfigFilePath,
+          skipAddingFilesFromTsConfig: true,
+          compilerOptions: { noEmit: true, ...automaticTypes(config.options, root) },
+        })
+      : new Project({
+          skipAddingFilesFromTsConfig: true,
+          compilerOptions: { ...DEFAULT_OPTIONS, ...automaticTypes({}, root) },
+        });
     const session = new TypecheckSession(root, project);
     // Before the given files, so a declaration file the run also indexed is served from memory like the rest.
     for (const file of config ? declarationFilesOf(config) : []) project.addSourceFileAtPathIfExists(file);
@@ -162,7 +169,13 @@ export function newDiagnostics(baseline: Diagnostic[], now: Diagnostic[]): Diagn
 /** The parsed tsconfig (options resolved through `extends`, its file list); null when it cannot be read. */
 function parseConfig(tsConfigFilePath: string): ts.ParsedCommandLine | null {
   const ignore = () => undefined;
-  return ts.getParsedCommandLineOfConfigFile(tsConfigFilePath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: ignore }) ?? null;
+  return (
+    ts.getParsedCommandLineOfConfigFile(
+      tsConfigFilePath,
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: ignore },
+    ) ?? null
+  );
 }
 
 /**
@@ -198,7 +211,9 @@ const MAX_DECLARATION_FILES = 500;
 
 /** The repository's own declaration files its tsconfig includes (ambient globals, module shims): outside node_modules, at most 500. */
 function declarationFilesOf(config: ts.ParsedCommandLine): string[] {
-  return config.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f) && !f.split(/[\\/]/).includes('node_modules')).slice(0, MAX_DECLARATION_FILES);
+  return config.fileNames
+    .filter((f) => /\.d\.[cm]?ts$/.test(f) && !f.split(/[\\/]/).includes('node_modules'))
+    .slice(0, MAX_DECLARATION_FILES);
 }
 
 function safeReaddir(dir: string): string[] {

@@ -23,13 +23,23 @@ export async function snapshotWorkingTree(root: string, head: string): Promise<s
     const index = path.join(dir, 'index');
     const userIndex = path.resolve(root, (await git(root, ['rev-parse', '--git-path', 'index'])).trim());
     // A copy keeps what the user staged and git's stat cache (no file is read twice); without an index, start from head.
-    const copied = await copyFile(userIndex, index).then(() => true, () => false);
+    const copied = await copyFile(userIndex, index).then(
+      () => true,
+      () => false,
+    );
     const env = { GIT_INDEX_FILE: index, ...SNAPSHOT_IDENTITY };
     if (!copied) await git(root, ['read-tree', head], undefined, env);
     await git(root, ['-c', 'core.hooksPath=/dev/null', 'add', '--all', '--', ':/'], undefined, env);
     const tree = (await git(root, ['write-tree'], undefined, env)).trim();
     if (tree === (await git(root, ['rev-parse', `${head}^{tree}`])).trim()) return null;
-    return (await git(root, ['commit-tree', tree, '-p', head, '-m', 'orchestrate: working tree (review snapshot)'], undefined, env)).trim();
+    return (
+      await git(
+        root,
+        ['commit-tree', tree, '-p', head, '-m', 'orchestrate: working tree (review snapshot)'],
+        undefined,
+        env,
+      )
+    ).trim();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -37,5 +47,10 @@ export async function snapshotWorkingTree(root: string, head: string): Promise<s
 
 /** Whether a task asks to review uncommitted work ("review my changes", "review the working tree", "uncommitted"). */
 export function asksForWorkingTree(task: string): boolean {
-  return /\breview\b/i.test(task) && /\b(?:my|uncommitted|unstaged|staged|local|current|pending)\s+(?:\w+\s+)?changes\b|\bworking[- ]?(?:tree|copy|directory)\b|\buncommitted\b|\bunstaged\b/i.test(task);
+  return (
+    /\breview\b/i.test(task) &&
+    /\b(?:my|uncommitted|unstaged|staged|local|current|pending)\s+(?:\w+\s+)?changes\b|\bworking[- ]?(?:tree|copy|directory)\b|\buncommitted\b|\bunstaged\b/i.test(
+      task,
+    )
+  );
 }

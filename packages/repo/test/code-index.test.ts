@@ -15,9 +15,26 @@ const at = (fi: FileIndex, d: Declaration) => fi.text.slice(d.start);
 
 describe('indexFiles: functions', () => {
   it('indexes a function with its id, params, type params, return type and position', () => {
-    const fi = index(lines('import x from "y";', '', 'export function pick<T, K extends keyof T>(obj: T, key?: K, ...rest: string[]): T[K] {', '  return obj[key!];', '}'));
+    const fi = index(
+      lines(
+        'import x from "y";',
+        '',
+        'export function pick<T, K extends keyof T>(obj: T, key?: K, ...rest: string[]): T[K] {',
+        '  return obj[key!];',
+        '}',
+      ),
+    );
     const d = get(fi, 'pick');
-    expect(d).toMatchObject({ id: 'src/a.ts#pick', file: 'src/a.ts', kind: 'function', exported: true, hasDoc: false, docStart: null, line: 3, indent: '' });
+    expect(d).toMatchObject({
+      id: 'src/a.ts#pick',
+      file: 'src/a.ts',
+      kind: 'function',
+      exported: true,
+      hasDoc: false,
+      docStart: null,
+      line: 3,
+      indent: '',
+    });
     expect(d.typeParams).toEqual(['T', 'K']);
     expect(d.params).toEqual([
       { name: 'obj', type: 'T', optional: false, rest: false },
@@ -32,7 +49,16 @@ describe('indexFiles: functions', () => {
   });
 
   it('documents overloads once, at the first overload, with its signature', () => {
-    const fi = index(lines('/** Parses. */', 'export function parse(a: string): number;', 'export function parse(a: number): number;', 'export function parse(a: unknown): number {', '  return Number(a);', '}'));
+    const fi = index(
+      lines(
+        '/** Parses. */',
+        'export function parse(a: string): number;',
+        'export function parse(a: number): number;',
+        'export function parse(a: unknown): number {',
+        '  return Number(a);',
+        '}',
+      ),
+    );
     const d = get(fi, 'parse');
     expect(d.id).toBe('src/a.ts#parse');
     expect(d.line).toBe(2);
@@ -43,31 +69,49 @@ describe('indexFiles: functions', () => {
   });
 
   it('documents ambient overloads (no implementation) once', () => {
-    const fi = index(lines('export declare function f(a: string): void;', 'export declare function f(a: number): void;'));
+    const fi = index(
+      lines('export declare function f(a: string): void;', 'export declare function f(a: number): void;'),
+    );
     expect(get(fi, 'f')).toMatchObject({ id: 'src/a.ts#f', line: 1 });
   });
 
   it('indexes exported arrow functions and function expressions, skipping non-exported ones', () => {
-    const fi = index(lines(
-      'export const add = (a: number, b: number) => a + b;',
-      'export const legacy = function (s: string) { return s; };',
-      'const hidden = () => 1;',
-      'export const many1 = () => 1, many2 = () => 2;',
-      'export const notFn = 3;',
-      'function helper() {}',
-    ));
+    const fi = index(
+      lines(
+        'export const add = (a: number, b: number) => a + b;',
+        'export const legacy = function (s: string) { return s; };',
+        'const hidden = () => 1;',
+        'export const many1 = () => 1, many2 = () => 2;',
+        'export const notFn = 3;',
+        'function helper() {}',
+      ),
+    );
     expect(symbols(fi)).toEqual(['add', 'legacy', 'helper']);
-    expect(get(fi, 'add')).toMatchObject({ kind: 'arrow-function', exported: true, params: [expect.objectContaining({ name: 'a' }), expect.objectContaining({ name: 'b' })] });
+    expect(get(fi, 'add')).toMatchObject({
+      kind: 'arrow-function',
+      exported: true,
+      params: [expect.objectContaining({ name: 'a' }), expect.objectContaining({ name: 'b' })],
+    });
     expect(get(fi, 'legacy').kind).toBe('arrow-function');
     expect(at(fi, get(fi, 'add')).startsWith('export const add')).toBe(true);
     expect(get(fi, 'helper').exported).toBe(false);
   });
 
   it('counts `export { x }` and `export default x` later in the file as exported', () => {
-    const fi = index(lines(
-      'const later = () => 1;', 'const renamed = () => 2;', 'function fn() {}', 'class C {}', 'interface I {}', 'function dflt() {}', 'function mine() {}',
-      'export { later, renamed as other, fn, C, I };', 'export { mine as theirs } from "./elsewhere";', 'export default dflt;',
-    ));
+    const fi = index(
+      lines(
+        'const later = () => 1;',
+        'const renamed = () => 2;',
+        'function fn() {}',
+        'class C {}',
+        'interface I {}',
+        'function dflt() {}',
+        'function mine() {}',
+        'export { later, renamed as other, fn, C, I };',
+        'export { mine as theirs } from "./elsewhere";',
+        'export default dflt;',
+      ),
+    );
     expect(symbols(fi)).toEqual(['later', 'renamed', 'fn', 'C', 'I', 'dflt', 'mine']);
     for (const s of ['later', 'renamed', 'fn', 'C', 'I', 'dflt']) expect(get(fi, s).exported, s).toBe(true);
     expect(get(fi, 'mine').exported).toBe(false); // a re-export from another module names that module's `mine`
@@ -75,7 +119,12 @@ describe('indexFiles: functions', () => {
 
   it('indexes `export default function` (anonymous) as `default`', () => {
     const fi = index(lines('export default function () {', '  return 1;', '}'));
-    expect(get(fi, 'default')).toMatchObject({ id: 'src/a.ts#default', kind: 'function', exported: true, returnsVoid: false });
+    expect(get(fi, 'default')).toMatchObject({
+      id: 'src/a.ts#default',
+      kind: 'function',
+      exported: true,
+      returnsVoid: false,
+    });
   });
 });
 
@@ -99,9 +148,23 @@ describe('indexFiles: classes and types', () => {
 
   it('indexes the class and its public members only; a get/set pair is one accessor', () => {
     const fi = index(CLASS);
-    expect(symbols(fi)).toEqual(['Store', 'Store.add', 'Store.size', 'Store.create', 'Store.count', 'Store.persist', 'Internal', 'Internal.run']);
+    expect(symbols(fi)).toEqual([
+      'Store',
+      'Store.add',
+      'Store.size',
+      'Store.create',
+      'Store.count',
+      'Store.persist',
+      'Internal',
+      'Internal.run',
+    ]);
     expect(get(fi, 'Store')).toMatchObject({ kind: 'class', exported: true, typeParams: ['T'] });
-    expect(get(fi, 'Store.add')).toMatchObject({ kind: 'method', exported: true, returnsVoid: true, params: [expect.objectContaining({ name: 'item', type: 'T' })] });
+    expect(get(fi, 'Store.add')).toMatchObject({
+      kind: 'method',
+      exported: true,
+      returnsVoid: true,
+      params: [expect.objectContaining({ name: 'item', type: 'T' })],
+    });
     expect(get(fi, 'Store.size')).toMatchObject({ kind: 'accessor', params: [] });
     expect(at(fi, get(fi, 'Store.size')).startsWith('get size')).toBe(true);
     expect(get(fi, 'Store.create').anchor).toBe('static create(): void {}');
@@ -114,7 +177,11 @@ describe('indexFiles: classes and types', () => {
     expect(get(fi, 'Store.add')).toMatchObject({ id: 'src/a.ts#Store.add', indent: '  ', line: 3 });
     expect(get(fi, 'Store').indent).toBe('');
     const tabs = index('export class T {\n\tstatic m() {}\n\tm() {}\n}\n');
-    expect(tabs.declarations.map((d) => [d.id, d.indent])).toEqual([['src/a.ts#T', ''], ['src/a.ts#T.m', '\t'], ['src/a.ts#T.m@1', '\t']]);
+    expect(tabs.declarations.map((d) => [d.id, d.indent])).toEqual([
+      ['src/a.ts#T', ''],
+      ['src/a.ts#T.m', '\t'],
+      ['src/a.ts#T.m@1', '\t'],
+    ]);
   });
 
   it('outlines the class signature without member bodies', () => {
@@ -124,16 +191,37 @@ describe('indexFiles: classes and types', () => {
   });
 
   it('indexes interfaces, type aliases and enums with their export flag', () => {
-    const fi = index(lines('export interface Box<V> { value: V }', 'type Alias<A, B> = A | B;', 'export type Pub = string;', 'export enum Color { Red }', 'enum Hidden { X }'));
+    const fi = index(
+      lines(
+        'export interface Box<V> { value: V }',
+        'type Alias<A, B> = A | B;',
+        'export type Pub = string;',
+        'export enum Color { Red }',
+        'enum Hidden { X }',
+      ),
+    );
     expect(fi.declarations.map((d) => [d.symbol, d.kind, d.exported])).toEqual([
-      ['Box', 'interface', true], ['Alias', 'type-alias', false], ['Pub', 'type-alias', true], ['Color', 'enum', true], ['Hidden', 'enum', false],
+      ['Box', 'interface', true],
+      ['Alias', 'type-alias', false],
+      ['Pub', 'type-alias', true],
+      ['Color', 'enum', true],
+      ['Hidden', 'enum', false],
     ]);
     expect(get(fi, 'Box').typeParams).toEqual(['V']);
     expect(get(fi, 'Alias').typeParams).toEqual(['A', 'B']);
   });
 
   it('puts `start` at the first decorator, so a doc comment goes before it', () => {
-    const fi = index(lines('/** Existing. */', '@Component({ tag: "x" })', 'export class Widget {', '  @Input() @Other', '  render(): void {}', '}'));
+    const fi = index(
+      lines(
+        '/** Existing. */',
+        '@Component({ tag: "x" })',
+        'export class Widget {',
+        '  @Input() @Other',
+        '  render(): void {}',
+        '}',
+      ),
+    );
     const cls = get(fi, 'Widget');
     expect(at(fi, cls).startsWith('@Component(')).toBe(true);
     expect(cls.anchor).toBe('@Component({ tag: "x" })');
@@ -147,7 +235,22 @@ describe('indexFiles: classes and types', () => {
 
 describe('indexFiles: docs, throws, return values', () => {
   it('detects an existing JSDoc (but not plain comments) and where it starts', () => {
-    const fi = index(lines('/**', ' * Documented.', ' */', 'export function a() {}', '/* plain */', 'export function b() {}', '// line', 'export function c() {}', 'class K {', '  /** Member doc. */', '  m() {}', '}'));
+    const fi = index(
+      lines(
+        '/**',
+        ' * Documented.',
+        ' */',
+        'export function a() {}',
+        '/* plain */',
+        'export function b() {}',
+        '// line',
+        'export function c() {}',
+        'class K {',
+        '  /** Member doc. */',
+        '  m() {}',
+        '}',
+      ),
+    );
     const a = get(fi, 'a');
     expect(a).toMatchObject({ hasDoc: true, docStart: 0 });
     expect(get(fi, 'b')).toMatchObject({ hasDoc: false, docStart: null });
@@ -157,49 +260,73 @@ describe('indexFiles: docs, throws, return values', () => {
   });
 
   it("records throws only from the function's own body, not nested functions or classes", () => {
-    const fi = index(lines(
-      'export function own(n: number) {',
-      '  if (n < 0) throw new RangeError("negative");',
-      '  const cb = () => { throw new Error("nested arrow"); };',
-      '  function inner() { throw new Error("nested function"); }',
-      '  class X { m() { throw new Error("nested method"); } }',
-      '  try { throw err; } catch { }',
-      '}',
-      'export function onlyNested() {',
-      '  return [1].map(() => { throw new Error("x"); });',
-      '}',
-    ));
+    const fi = index(
+      lines(
+        'export function own(n: number) {',
+        '  if (n < 0) throw new RangeError("negative");',
+        '  const cb = () => { throw new Error("nested arrow"); };',
+        '  function inner() { throw new Error("nested function"); }',
+        '  class X { m() { throw new Error("nested method"); } }',
+        '  try { throw err; } catch { }',
+        '}',
+        'export function onlyNested() {',
+        '  return [1].map(() => { throw new Error("x"); });',
+        '}',
+      ),
+    );
     expect(get(fi, 'own')).toMatchObject({ throws: true, thrown: ['new RangeError("negative")', 'err'] });
     expect(get(fi, 'onlyNested')).toMatchObject({ throws: false, thrown: [] });
   });
 
   it('records throws of methods and arrow functions too', () => {
-    const fi = index(lines('export const f = () => { throw new TypeError("t"); };', 'export class C { m() { throw new Error("m"); } }'));
+    const fi = index(
+      lines(
+        'export const f = () => { throw new TypeError("t"); };',
+        'export class C { m() { throw new Error("m"); } }',
+      ),
+    );
     expect(get(fi, 'f').thrown).toEqual(['new TypeError("t")']);
     expect(get(fi, 'C.m').thrown).toEqual(['new Error("m")']);
   });
 
   it('decides returnsVoid from the declared type or, without one, from the own body', () => {
-    const fi = index(lines(
-      'export function explicitVoid(): void {}',
-      'export async function promiseVoid(): Promise< void > {}',
-      'export function bareReturn(x: number) { if (x) return; }',
-      'export function value() { return 1; }',
-      'export function declared(): number { return 1; }',
-      'export function nestedValue() { [1].map(function () { return 2; }); }',
-      'export const expr = () => 1;',
-      'export const exprCall = () => console.log(1);',
-      'export const block = () => { console.log(1); };',
-      'export function* gen() { yield 1; }',
-    ));
+    const fi = index(
+      lines(
+        'export function explicitVoid(): void {}',
+        'export async function promiseVoid(): Promise< void > {}',
+        'export function bareReturn(x: number) { if (x) return; }',
+        'export function value() { return 1; }',
+        'export function declared(): number { return 1; }',
+        'export function nestedValue() { [1].map(function () { return 2; }); }',
+        'export const expr = () => 1;',
+        'export const exprCall = () => console.log(1);',
+        'export const block = () => { console.log(1); };',
+        'export function* gen() { yield 1; }',
+      ),
+    );
     const rv = (s: string) => get(fi, s).returnsVoid;
-    expect([rv('explicitVoid'), rv('promiseVoid'), rv('bareReturn'), rv('nestedValue'), rv('block')]).toEqual([true, true, true, true, true]);
-    expect([rv('value'), rv('declared'), rv('expr'), rv('exprCall'), rv('gen')]).toEqual([false, false, false, false, false]);
+    expect([rv('explicitVoid'), rv('promiseVoid'), rv('bareReturn'), rv('nestedValue'), rv('block')]).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([rv('value'), rv('declared'), rv('expr'), rv('exprCall'), rv('gen')]).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(get(fi, 'promiseVoid')).toMatchObject({ async: true, returnType: 'Promise< void >' });
   });
 
   it('gives destructured parameters stable names', () => {
-    const src = lines('export function f({ a, b }: { a: number; b: number }, [c]: number[], d: string) {}', 'export const g = ({ x }: { x: 1 }) => x;');
+    const src = lines(
+      'export function f({ a, b }: { a: number; b: number }, [c]: number[], d: string) {}',
+      'export const g = ({ x }: { x: 1 }) => x;',
+    );
     const first = index(src);
     expect(get(first, 'f').params.map((p) => p.name)).toEqual(['options', 'param1', 'd']);
     expect(get(first, 'f').params[0]!.type).toBe('{ a: number; b: number }');
@@ -210,7 +337,15 @@ describe('indexFiles: docs, throws, return values', () => {
 
 describe('indexFiles: file encodings and kinds', () => {
   it('detects CRLF files; anchors never carry the \\r', () => {
-    const text = lines('/** Doc. */', 'export function a(x: number): number {', '  return x;', '}', 'export class K {', '  m() {}', '}').replace(/\n/g, '\r\n');
+    const text = lines(
+      '/** Doc. */',
+      'export function a(x: number): number {',
+      '  return x;',
+      '}',
+      'export class K {',
+      '  m() {}',
+      '}',
+    ).replace(/\n/g, '\r\n');
     const fi = index(text);
     expect(fi.eol).toBe('\r\n');
     for (const d of fi.declarations) expect(d.anchor, d.symbol).not.toMatch(/[\r\n]/);
@@ -235,15 +370,22 @@ describe('indexFiles: file encodings and kinds', () => {
   });
 
   it('indexes .tsx files with JSX', () => {
-    const fi = index(lines(
-      'export function App({ title }: { title: string }) {',
-      '  return <main className="app"><h1>{title}</h1></main>;',
-      '}',
-      'export const Button = (props: { label: string }) => <button>{props.label}</button>;',
-      'const Local = () => <span />;',
-    ), 'src/App.tsx');
+    const fi = index(
+      lines(
+        'export function App({ title }: { title: string }) {',
+        '  return <main className="app"><h1>{title}</h1></main>;',
+        '}',
+        'export const Button = (props: { label: string }) => <button>{props.label}</button>;',
+        'const Local = () => <span />;',
+      ),
+      'src/App.tsx',
+    );
     expect(symbols(fi)).toEqual(['App', 'Button']);
-    expect(get(fi, 'App')).toMatchObject({ id: 'src/App.tsx#App', returnsVoid: false, params: [expect.objectContaining({ name: 'options' })] });
+    expect(get(fi, 'App')).toMatchObject({
+      id: 'src/App.tsx#App',
+      returnsVoid: false,
+      params: [expect.objectContaining({ name: 'options' })],
+    });
     expect(get(fi, 'Button')).toMatchObject({ kind: 'arrow-function', returnsVoid: false, line: 4 });
   });
 
@@ -259,22 +401,61 @@ describe('indexFiles: file encodings and kinds', () => {
 
 describe('indexFiles: overloads, ambient declarations and odd syntax', () => {
   it('groups method overloads by staticness and lists every ambient declaration group once', () => {
-    const k = index(lines('export class K {', '  m(a: string): void;', '  m(a: unknown) {}', '  static m(b: number): void;', '  static m(b: unknown) {}', '}'));
+    const k = index(
+      lines(
+        'export class K {',
+        '  m(a: string): void;',
+        '  m(a: unknown) {}',
+        '  static m(b: number): void;',
+        '  static m(b: unknown) {}',
+        '}',
+      ),
+    );
     expect(k.declarations.map((d) => [d.id, d.anchor])).toEqual([
-      ['src/a.ts#K', 'export class K {'], ['src/a.ts#K.m', 'm(a: string): void;'], ['src/a.ts#K.m@1', 'static m(b: number): void;'],
+      ['src/a.ts#K', 'export class K {'],
+      ['src/a.ts#K.m', 'm(a: string): void;'],
+      ['src/a.ts#K.m@1', 'static m(b: number): void;'],
     ]);
-    const dts = index(lines('export declare class C {', '  m(a: string): void;', '  m(a: number): void;', '  constructor();', '}', 'export declare function f(a: string): void;', 'export declare function f(a: number): void;'), 'src/d.d.ts');
-    expect(dts.declarations.map((d) => [d.symbol, d.line])).toEqual([['C', 1], ['C.m', 2], ['f', 6]]);
+    const dts = index(
+      lines(
+        'export declare class C {',
+        '  m(a: string): void;',
+        '  m(a: number): void;',
+        '  constructor();',
+        '}',
+        'export declare function f(a: string): void;',
+        'export declare function f(a: number): void;',
+      ),
+      'src/d.d.ts',
+    );
+    expect(dts.declarations.map((d) => [d.symbol, d.line])).toEqual([
+      ['C', 1],
+      ['C.m', 2],
+      ['f', 6],
+    ]);
     expect(get(dts, 'C').signature).toContain('constructor();');
-    const abs = index(lines('export abstract class A {', '  abstract run(a: string): void;', '  abstract run(a: number): void;', '}', 'export function lone(a: string): void;'));
+    const abs = index(
+      lines(
+        'export abstract class A {',
+        '  abstract run(a: string): void;',
+        '  abstract run(a: number): void;',
+        '}',
+        'export function lone(a: string): void;',
+      ),
+    );
     expect(symbols(abs)).toEqual(['A', 'A.run']); // an overload signature without implementation outside `declare` is skipped
   });
 
   it('finds throws and returns spelled with escapes, and not in strings or comments', () => {
-    const fi = index(lines(
-      'export function esc(n: number) {', '  if (n) thr\\u006fw new Error("escaped");', '  r\\u0065turn n;', '}',
-      'export function words() { const s = "throw return"; /* throw */ }',
-    ));
+    const fi = index(
+      lines(
+        'export function esc(n: number) {',
+        '  if (n) thr\\u006fw new Error("escaped");',
+        '  r\\u0065turn n;',
+        '}',
+        'export function words() { const s = "throw return"; /* throw */ }',
+      ),
+    );
     expect(get(fi, 'esc')).toMatchObject({ thrown: ['new Error("escaped")'], returnsVoid: false });
     expect(get(fi, 'words')).toMatchObject({ thrown: [], returnsVoid: true });
   });

@@ -155,7 +155,10 @@ describe('proveCommentOnly: every token between and inside child nodes is compar
   it('counts every token and names the first difference', () => {
     // `let`, `a`, `=`, `1`, `;` and the end of the file.
     expect(proveCommentOnly('a.ts', 'let a = 1;\n', '/** A. */\nlet a = 1; // one\n')).toEqual({ ok: true, tokens: 6 });
-    expect(notOk(FN, FN.replace('a + b', 'a + c'))).toEqual({ ok: false, reason: 'code changed: Identifier "b" became Identifier "c"' });
+    expect(notOk(FN, FN.replace('a + b', 'a + c'))).toEqual({
+      ok: false,
+      reason: 'code changed: Identifier "b" became Identifier "c"',
+    });
     expect(notOk(FN, FN.replace('number {', 'string {'))).toEqual({
       ok: false,
       reason: 'code changed: NumberKeyword "number" became StringKeyword "string"',
@@ -188,7 +191,11 @@ describe('proveCommentOnly: every token between and inside child nodes is compar
     notOk(before, before.replace('</b> text', '</b>text'), 'src/A.tsx'); // renders "boldtext", not "bold text"
     notOk(before, before.replace('{/* a */}', '{/* a */ x}'), 'src/A.tsx');
     notOk(before, before.replace('<b>', '<i>').replace('</b>', '</i>'), 'src/A.tsx');
-    ok(before, before.replace('/* a */', '/* b */').replace('<b>', '<b /* c */>').replace('</p>', '</ p>'), 'src/A.tsx');
+    ok(
+      before,
+      before.replace('/* a */', '/* b */').replace('<b>', '<b /* c */>').replace('</p>', '</ p>'),
+      'src/A.tsx',
+    );
   });
 
   it('treats */ inside a string as text, not as the end of a comment', () => {
@@ -217,7 +224,13 @@ describe('proveCommentOnly: every token between and inside child nodes is compar
 
   it('accepts comments inside type argument lists and rejects changed type arguments', () => {
     const before = 'const m = new Map<string, Array<number>>();\nconst r = f<A, B>(x);\n';
-    ok(before, before.replace('<string,', '</* key */ string,').replace('number>>', 'number /* n */> /* v */>').replace('B>', 'B // b\n>'));
+    ok(
+      before,
+      before
+        .replace('<string,', '</* key */ string,')
+        .replace('number>>', 'number /* n */> /* v */>')
+        .replace('B>', 'B // b\n>'),
+    );
     notOk(before, before.replace('Array<number>', 'Array<string>'));
     notOk(before, before.replace('<A, B>', '<A>'));
     notOk(before, before.replace('<A, B>', '<B, A>'));

@@ -15,7 +15,8 @@ function makeRepo(branch = 'main') {
 
 const numbered = (n: number, prefix = 'line') => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 const text = (lines: string[]) => lines.join('\n') + '\n';
-const asObject = (m: Map<string, unknown>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
+const asObject = (m: Map<string, unknown>) =>
+  Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
 
 describe('parseUnifiedDiff', () => {
   it('reads new-side ranges from hunk headers, with omitted counts meaning 1 and pure deletions giving nothing', () => {
@@ -36,7 +37,12 @@ describe('parseUnifiedDiff', () => {
       '-gone too',
       '',
     ].join('\n');
-    expect(asObject(parseUnifiedDiff(diff))).toEqual({ 'src/a.ts': [{ start: 2, end: 2 }, { start: 6, end: 8 }] });
+    expect(asObject(parseUnifiedDiff(diff))).toEqual({
+      'src/a.ts': [
+        { start: 2, end: 2 },
+        { start: 6, end: 8 },
+      ],
+    });
   });
 
   it('never takes an added line that looks like a header for one', () => {
@@ -76,7 +82,10 @@ describe('parseUnifiedDiff', () => {
       '+b',
       '',
     ].join('\n');
-    expect(asObject(parseUnifiedDiff(diff))).toEqual({ 'my file.ts': [{ start: 1, end: 1 }], 'q"té.ts': [{ start: 1, end: 1 }] });
+    expect(asObject(parseUnifiedDiff(diff))).toEqual({
+      'my file.ts': [{ start: 1, end: 1 }],
+      'q"té.ts': [{ start: 1, end: 1 }],
+    });
   });
 });
 
@@ -106,7 +115,10 @@ describe('changedLines', () => {
 
     const changed = await changedLines(r.dir, base, head);
     expect(asObject(changed)).toEqual({
-      'src/a.ts': [{ start: 2, end: 2 }, { start: 5, end: 7 }],
+      'src/a.ts': [
+        { start: 2, end: 2 },
+        { start: 5, end: 7 },
+      ],
       'src/new-name.ts': [{ start: 10, end: 10 }],
       'src/added file.ts': [{ start: 1, end: 3 }],
     });

@@ -59,7 +59,10 @@ describe('applyEdits', () => {
   });
 
   it('reports an edit whose expected text no longer matches, and still applies the others', () => {
-    const edits = [insertBefore('fresh', 'function c', '/** C. */\n'), insertBefore('old', 'function b', '/** B. */\n')];
+    const edits = [
+      insertBefore('fresh', 'function c', '/** C. */\n'),
+      insertBefore('old', 'function b', '/** B. */\n'),
+    ];
     const changed = SOURCE.replace('function b', 'function x'); // same length: c's offset still holds
     const result = applyEdits(changed, edits);
     expect(result.text).toBe(changed.replace('function c', '/** C. */\nfunction c'));

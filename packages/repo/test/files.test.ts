@@ -14,7 +14,8 @@ const OPTIONS: ReadFilesOptions = {
 let dir = '';
 let first = '';
 let head = '';
-const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
 const write = (file: string, content: string | Buffer) => {
   mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
   writeFileSync(path.join(dir, file), content);
@@ -63,7 +64,13 @@ describe('readCommitFiles', () => {
     expect(files.map((f) => f.path).sort()).toEqual(['src/a.ts', 'src/bom.ts', 'src/crlf.ts', 'src/nested/deep/b.tsx']);
     const reasons = Object.fromEntries(skipped.map((s) => [s.path, s.reason]));
     expect(Object.keys(reasons).sort()).toEqual([
-      'src/big.ts', 'src/binary.ts', 'src/gen.ts', 'src/latin1.ts', 'src/link.ts', 'src/long-line.js', 'src/vendor.min.js',
+      'src/big.ts',
+      'src/binary.ts',
+      'src/gen.ts',
+      'src/latin1.ts',
+      'src/link.ts',
+      'src/long-line.js',
+      'src/vendor.min.js',
     ]);
     expect(reasons['src/link.ts']).toMatch(/symlink/);
     expect(reasons['src/big.ts']).toMatch(/larger than 20000/);
@@ -113,7 +120,9 @@ describe('readCommitFiles', () => {
     expect(onlyTsx.skipped).toEqual([]);
     const noExclude = await readCommitFiles(dir, head, { ...OPTIONS, exclude: [] });
     const paths = noExclude.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['src/types.d.ts', 'node_modules/pkg/index.ts', 'src/node_modules/inner/index.ts']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['src/types.d.ts', 'node_modules/pkg/index.ts', 'src/node_modules/inner/index.ts']),
+    );
     expect(paths).not.toContain('.hidden/x.ts'); // dot directories are not matched by include globs
   });
 
@@ -138,9 +147,21 @@ describe('readCommitFiles', () => {
     write('node_modules/pkg/.npmrc', 'x\n'); // excluded: not reported
     const commitSha = commit('secrets');
     try {
-      const { files, skipped } = await readCommitFiles(dir, commitSha, { ...OPTIONS, secrets: { files: ['*.secret.ts'] } });
-      const secret = skipped.filter((s) => s.reason === 'secret file (never sent to a model)').map((s) => s.path).sort();
-      expect(secret).toEqual(['.env', 'deploy/server.pem', 'home/.ssh/id_ed25519', 'src/keys/signing.key', 'src/local.secret.ts']);
+      const { files, skipped } = await readCommitFiles(dir, commitSha, {
+        ...OPTIONS,
+        secrets: { files: ['*.secret.ts'] },
+      });
+      const secret = skipped
+        .filter((s) => s.reason === 'secret file (never sent to a model)')
+        .map((s) => s.path)
+        .sort();
+      expect(secret).toEqual([
+        '.env',
+        'deploy/server.pem',
+        'home/.ssh/id_ed25519',
+        'src/keys/signing.key',
+        'src/local.secret.ts',
+      ]);
       expect(files.map((f) => f.path)).not.toContain('src/local.secret.ts');
       const without = await readCommitFiles(dir, commitSha, OPTIONS);
       expect(without.files.map((f) => f.path)).toContain('src/local.secret.ts');
@@ -169,18 +190,29 @@ describe('readCommitFiles', () => {
   });
 
   it('reads `extras` in the same pass, whatever include and exclude say; an absent path or a symlink is not there', async () => {
-    const { files, extras } = await readCommitFiles(dir, head, { ...OPTIONS, extras: ['README.md', 'node_modules/pkg/index.ts', 'src/link.ts', 'src/a.ts', 'nope.json'] });
+    const { files, extras } = await readCommitFiles(dir, head, {
+      ...OPTIONS,
+      extras: ['README.md', 'node_modules/pkg/index.ts', 'src/link.ts', 'src/a.ts', 'nope.json'],
+    });
     expect([...extras.keys()].sort()).toEqual(['README.md', 'node_modules/pkg/index.ts', 'src/a.ts']);
     expect(extras.get('README.md')).toBe('# not source\n');
     expect(extras.get('node_modules/pkg/index.ts')).toBe('export const n = 1;\n');
     // An extra that is also a source file is read for both, and the sources are as without extras.
     expect(extras.get('src/a.ts')).toBe('export const a = 2;\n');
     expect(files).toEqual((await readCommitFiles(dir, head, OPTIONS)).files);
-    expect((await readCommitFiles(dir, head, { ...OPTIONS, include: ['nothing/**'], extras: ['README.md'] })).extras.get('README.md')).toBe('# not source\n');
+    expect(
+      (await readCommitFiles(dir, head, { ...OPTIONS, include: ['nothing/**'], extras: ['README.md'] })).extras.get(
+        'README.md',
+      ),
+    ).toBe('# not source\n');
   });
 
   it('returns nothing (without reading blobs) when nothing matches', async () => {
-    expect(await readCommitFiles(dir, head, { ...OPTIONS, include: ['**/*.rs'] })).toEqual({ files: [], skipped: [], extras: new Map() });
+    expect(await readCommitFiles(dir, head, { ...OPTIONS, include: ['**/*.rs'] })).toEqual({
+      files: [],
+      skipped: [],
+      extras: new Map(),
+    });
   });
 });
 
@@ -225,12 +257,15 @@ describe('unreadableReason', () => {
       '#!/usr/bin/env node\n// Generated code: changes may be overwritten.\n',
       `/**\n${' * License text line.\n'.repeat(8)} * This file has been automatically generated.\n */\n`, // below line 5, still the header
     ];
-    for (const header of headers) expect(unreadableReason(bytes(`${header}export const x = 1;\n`), 'a.ts'), header).toBe('generated');
+    for (const header of headers)
+      expect(unreadableReason(bytes(`${header}export const x = 1;\n`), 'a.ts'), header).toBe('generated');
     for (const name of ['api.generated.ts', 'routeTree.gen.ts', 'schema.generated.tsx', 'x.gen.mts']) {
       expect(unreadableReason(bytes('export const x = 1;\n'), name), name).toBe('generated');
     }
     // Not generated: the phrase is not in the header, or it is not about the file.
-    expect(unreadableReason(bytes('export const x = 1;\n// This file was generated by hand, once.\n'), 'a.ts')).toBeNull();
+    expect(
+      unreadableReason(bytes('export const x = 1;\n// This file was generated by hand, once.\n'), 'a.ts'),
+    ).toBeNull();
     expect(unreadableReason(bytes('// Validates user-generated content.\nexport const x = 1;\n'), 'a.ts')).toBeNull();
     expect(unreadableReason(bytes('export const x = 1;\n'), 'generated.ts')).toBeNull();
     expect(unreadableReason(bytes('export const x = 1;\n'), 'regenerate.ts')).toBeNull();

@@ -46,7 +46,10 @@ const ok = (before: string, after: string, file = 'a.ts') => proveFormattingOnly
 
 describe('proveFormattingOnly', () => {
   it('accepts real prettier output on a messy file, with defaults and with other options', async () => {
-    for (const options of [{}, { semi: false, singleQuote: true, trailingComma: 'none', arrowParens: 'avoid' }] as const) {
+    for (const options of [
+      {},
+      { semi: false, singleQuote: true, trailingComma: 'none', arrowParens: 'avoid' },
+    ] as const) {
       const after = await prettier.format(MESSY_TS, { ...options, filepath: 'a.ts' });
       expect(after).not.toBe(MESSY_TS);
       expect(ok(MESSY_TS, after)).toEqual({ ok: true });
@@ -108,7 +111,10 @@ describe('proveFormattingOnly', () => {
       ok: false,
       reason: expect.stringContaining('@ts-expect-error'),
     });
-    expect(ok(`/** @jsx h */\nx`, `x; /** @jsx h */`)).toMatchObject({ ok: false, reason: expect.stringContaining('pragma') });
+    expect(ok(`/** @jsx h */\nx`, `x; /** @jsx h */`)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('pragma'),
+    });
   });
 
   it('rejects an edit that adds parse errors, and ignores comment-like text inside strings, regexes and JSX', () => {

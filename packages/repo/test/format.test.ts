@@ -4,14 +4,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempRepos } from '../../../test/helpers/repo.js';
 import { detectFormatter, formatFiles, formatText } from '../src/index.js';
 
-const BUNDLED_VERSION = (JSON.parse(readFileSync(new URL('../node_modules/prettier/package.json', import.meta.url), 'utf8')) as {
-  version: string;
-}).version;
+const BUNDLED_VERSION = (
+  JSON.parse(readFileSync(new URL('../node_modules/prettier/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 const repos = tempRepos(afterEach);
 
 /** A temp repository holding `files` (path → content); no git needed: formatting reads the working tree's config. */
-const makeRepo = (files: Record<string, string> = {}): string => repos.make(files, { git: false, prefix: 'repo-format-' }).dir;
+const makeRepo = (files: Record<string, string> = {}): string =>
+  repos.make(files, { git: false, prefix: 'repo-format-' }).dir;
 
 const MESSY = `const a = "x";const b = {c:1,d:[1,2,3]}\nexport function f(x:number){return x*2}\n`;
 
@@ -19,7 +22,14 @@ describe('detectFormatter / formatText with prettier', () => {
   it("uses the repository's .prettierrc", async () => {
     const root = makeRepo({ '.prettierrc': '{ "singleQuote": true, "semi": false }' });
     const info = await detectFormatter(root);
-    expect(info).toMatchObject({ name: 'prettier', source: 'bundled', configFile: '.prettierrc', version: BUNDLED_VERSION, problem: null, derived: null });
+    expect(info).toMatchObject({
+      name: 'prettier',
+      source: 'bundled',
+      configFile: '.prettierrc',
+      version: BUNDLED_VERSION,
+      problem: null,
+      derived: null,
+    });
     expect(await formatText(info, root, 'src/a.ts', MESSY)).toBe(
       `const a = 'x'\nconst b = { c: 1, d: [1, 2, 3] }\nexport function f(x: number) {\n  return x * 2\n}\n`,
     );
@@ -33,14 +43,24 @@ describe('detectFormatter / formatText with prettier', () => {
     });
     const info = await detectFormatter(root);
     expect(info.configFile).toBe('package.json');
-    expect(await formatText(info, root, 'a.ts', 'function f() { return "x" }')).toBe('function f() {\n    return "x"\n}\n');
-    expect(await formatText(info, root, 'pkg/a.ts', 'function f() { return "x" }')).toBe("function f() {\n    return 'x';\n}\n");
+    expect(await formatText(info, root, 'a.ts', 'function f() { return "x" }')).toBe(
+      'function f() {\n    return "x"\n}\n',
+    );
+    expect(await formatText(info, root, 'pkg/a.ts', 'function f() { return "x" }')).toBe(
+      "function f() {\n    return 'x';\n}\n",
+    );
   });
 
   it("uses prettier's defaults when the repository has no formatter config", async () => {
     const root = makeRepo({ 'package.json': '{ "name": "x" }' });
     const info = await detectFormatter(root);
-    expect(info).toMatchObject({ name: 'prettier', source: 'bundled', configFile: null, version: BUNDLED_VERSION, derived: { options: {}, sources: [] } });
+    expect(info).toMatchObject({
+      name: 'prettier',
+      source: 'bundled',
+      configFile: null,
+      version: BUNDLED_VERSION,
+      derived: { options: {}, sources: [] },
+    });
     expect(await formatText(info, root, 'src/a.ts', MESSY)).toBe(
       `const a = "x";\nconst b = { c: 1, d: [1, 2, 3] };\nexport function f(x: number) {\n  return x * 2;\n}\n`,
     );
@@ -61,7 +81,9 @@ describe('detectFormatter / formatText with prettier', () => {
     const crlf = '\uFEFFconst a = 1\r\nconst b = {c:2}\r\n';
     expect(await formatText(info, root, 'a.ts', crlf)).toBe('\uFEFFconst a = 1;\r\nconst b = { c: 2 };\r\n');
     const lfRoot = makeRepo({ '.prettierrc': '{ "endOfLine": "lf" }' });
-    expect(await formatText(await detectFormatter(lfRoot), lfRoot, 'a.ts', crlf)).toBe('\uFEFFconst a = 1;\nconst b = { c: 2 };\n');
+    expect(await formatText(await detectFormatter(lfRoot), lfRoot, 'a.ts', crlf)).toBe(
+      '\uFEFFconst a = 1;\nconst b = { c: 2 };\n',
+    );
   });
 
   it('a TypeScript prettier config on a Node that cannot load it is a problem every file fails with, not a throw', async () => {
@@ -72,7 +94,9 @@ describe('detectFormatter / formatText with prettier', () => {
     if (major > 22 || (major === 22 && minor >= 6)) expect(info.problem).toBeNull();
     else {
       expect(info.problem).toMatch(/prettier\.config\.ts/);
-      expect(await formatFiles(info, root, [{ path: 'a.ts', text: 'x' }])).toEqual([{ ok: false, reason: info.problem }]);
+      expect(await formatFiles(info, root, [{ path: 'a.ts', text: 'x' }])).toEqual([
+        { ok: false, reason: info.problem },
+      ]);
     }
   });
 
@@ -94,7 +118,13 @@ describe('detectFormatter / formatText with prettier', () => {
       ].join('\n'),
     });
     const info = await detectFormatter(root);
-    expect(info).toMatchObject({ name: 'prettier', source: 'repository', configFile: null, version: '9.9.9', problem: null });
+    expect(info).toMatchObject({
+      name: 'prettier',
+      source: 'repository',
+      configFile: null,
+      version: '9.9.9',
+      problem: null,
+    });
     expect(await formatText(info, root, 'a.ts', 'x')).toBe('// own prettier 3 auto\nx');
   });
 });
@@ -124,13 +154,25 @@ describe('detectFormatter / formatText with Biome', () => {
   it("runs the repository's biome on stdin with the file's path, adding --line-ending=crlf for a CRLF file", async () => {
     const root = biomeRepo();
     const info = await detectFormatter(root);
-    expect(info).toMatchObject({ name: 'biome', source: 'repository', configFile: 'biome.json', version: '2.6.8', problem: null });
+    expect(info).toMatchObject({
+      name: 'biome',
+      source: 'repository',
+      configFile: 'biome.json',
+      version: '2.6.8',
+      problem: null,
+    });
     const [header, body] = (await formatText(info, root, 'src/a.ts', 'const a = 1\n')).split('\n');
     expect(JSON.parse(header!)).toEqual({ args: ['format', '--stdin-file-path=src/a.ts'], cwd: root });
     expect(body).toBe('CONST A = 1');
     const crlf = await formatText(info, root, path.join(root, 'src/b.ts'), 'const a = 1\r\n');
-    expect(JSON.parse(crlf.split('\n')[0]!).args).toEqual(['format', '--stdin-file-path=src/b.ts', '--line-ending=crlf']);
-    await expect(formatText(info, root, 'src/a.ts', 'syntax error')).rejects.toThrow(/`biome format --stdin-file-path=src\/a\.ts` exited with code 1: parse error/);
+    expect(JSON.parse(crlf.split('\n')[0]!).args).toEqual([
+      'format',
+      '--stdin-file-path=src/b.ts',
+      '--line-ending=crlf',
+    ]);
+    await expect(formatText(info, root, 'src/a.ts', 'syntax error')).rejects.toThrow(
+      /`biome format --stdin-file-path=src\/a\.ts` exited with code 1: parse error/,
+    );
   });
 
   it('leaves line endings to a Biome config that sets them', async () => {
@@ -141,7 +183,11 @@ describe('detectFormatter / formatText with Biome', () => {
 
   it('a Biome repository whose dependencies are not installed: a problem saying to install them; a disabled Biome formatter is ignored', async () => {
     const missing = detectFormatter(makeRepo({ 'biome.jsonc': '{}', 'yarn.lock': '' }));
-    expect(missing).toMatchObject({ name: 'biome', executable: null, problem: expect.stringContaining('yarn install') });
+    expect(missing).toMatchObject({
+      name: 'biome',
+      executable: null,
+      problem: expect.stringContaining('yarn install'),
+    });
     const off = await detectFormatter(makeRepo({ 'biome.json': '{ "formatter": { "enabled": false } }' }));
     expect(off).toMatchObject({ name: 'prettier', configFile: null });
     const both = await detectFormatter(biomeRepo({ '.prettierrc.yaml': 'semi: false\n' }));

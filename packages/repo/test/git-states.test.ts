@@ -25,22 +25,34 @@ const tempDir = (): string => repos.make({}, { git: false, prefix: 'repo-states-
 const IDENTITY = ['-c', 'user.name=T', '-c', 'user.email=t@e'];
 
 /** A temp repository with `files` committed; `config` is set after the first commit, as a user who turns it on later would. */
-function makeRepo(files: Record<string, string> = { 'src/a.ts': 'export const a = 1;\n' }, config: Array<[string, string]> = []) {
+function makeRepo(
+  files: Record<string, string> = { 'src/a.ts': 'export const a = 1;\n' },
+  config: Array<[string, string]> = [],
+) {
   const repo = repos.make(files, { prefix: 'repo-states-', config });
   return { dir: repo.dir, run: repo.git };
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describe('preflightRun: what the run branch and worktree need, checked before any model call', () => {
   it('a branch named `orchestrate` blocks orchestrate/<id>: E_BRANCH_BLOCKED naming the rename, nothing created', async () => {
     const { dir, run } = makeRepo();
     run('branch', 'orchestrate');
     const worktree = path.join(tempDir(), 'wt');
-    const err = await preflightRun(dir, { branch: 'orchestrate/20260101-000000-abcd', worktree }).catch((e: Error & { code: string }) => e);
+    const err = await preflightRun(dir, { branch: 'orchestrate/20260101-000000-abcd', worktree }).catch(
+      (e: Error & { code: string }) => e,
+    );
     expect(err).toMatchObject({ code: 'E_BRANCH_BLOCKED', userFacing: true });
     expect((err as Error).message).toContain('git branch -m orchestrate');
-    expect(run('for-each-ref', '--format=%(refname)').trim().split('\n').sort()).toEqual(['refs/heads/main', 'refs/heads/orchestrate']);
+    expect(run('for-each-ref', '--format=%(refname)').trim().split('\n').sort()).toEqual([
+      'refs/heads/main',
+      'refs/heads/orchestrate',
+    ]);
   });
 
   it('a ref inside the branch name, an invalid name and an existing branch each have their code', async () => {
@@ -76,17 +88,20 @@ describe('a repository git refuses as owned by someone else (safe.directory)', (
     expect(gitFailure(['status'], 128, 'fatal: something else\n')).toMatchObject({ code: 'E_GIT' });
   });
 
-  it.runIf(process.getuid?.() === 0)('a real repository owned by another uid is E_UNSAFE_REPO, not E_NOT_GIT_REPO (as root)', async () => {
-    const { dir } = makeRepo();
-    const chownAll = (p: string) => {
-      chownSync(p, 4242, 4242);
-      if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownAll(path.join(p, e));
-    };
-    chownAll(dir);
-    const err = await findRepoRoot(dir).catch((e: Error & { code: string }) => e);
-    expect(err).toMatchObject({ code: 'E_UNSAFE_REPO' });
-    expect((err as Error).message).toContain(`safe.directory ${dir}`);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'a real repository owned by another uid is E_UNSAFE_REPO, not E_NOT_GIT_REPO (as root)',
+    async () => {
+      const { dir } = makeRepo();
+      const chownAll = (p: string) => {
+        chownSync(p, 4242, 4242);
+        if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownAll(path.join(p, e));
+      };
+      chownAll(dir);
+      const err = await findRepoRoot(dir).catch((e: Error & { code: string }) => e);
+      expect(err).toMatchObject({ code: 'E_UNSAFE_REPO' });
+      expect((err as Error).message).toContain(`safe.directory ${dir}`);
+    },
+  );
 });
 
 describe('line endings: a commit holds only the edit', () => {
@@ -104,7 +119,10 @@ describe('line endings: a commit holds only the edit', () => {
   }
 
   it('core.autocrlf=true with core.safecrlf=true (LF in the repository): the edit is committed, LF kept', async () => {
-    const { dir, run } = makeRepo({ 'src/a.ts': LF }, [['core.autocrlf', 'true'], ['core.safecrlf', 'true']]);
+    const { dir, run } = makeRepo({ 'src/a.ts': LF }, [
+      ['core.autocrlf', 'true'],
+      ['core.safecrlf', 'true'],
+    ]);
     const { base, sha } = await editAndCommit(dir, run, 'src/a.ts', `/** A. */\n${LF}`);
     expect(run('show', `${sha}:src/a.ts`)).toBe(`/** A. */\n${LF}`);
     expect(run('diff', '--numstat', base, sha).trim()).toBe('1\t0\tsrc/a.ts');

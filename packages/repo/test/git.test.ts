@@ -72,7 +72,9 @@ describe('findRepoRoot / headCommit', () => {
     writeFileSync(path.join(dir, 'blob.bin'), bytes);
     const sha = (await git(dir, ['hash-object', '-w', 'blob.bin'])).trim();
     expect(await gitBuffer(dir, ['cat-file', 'blob', sha])).toEqual(bytes);
-    expect(await git(dir, ['hash-object', '--stdin'], 'héllo\n')).toBe(`${execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: 'héllo\n', encoding: 'utf8' })}`);
+    expect(await git(dir, ['hash-object', '--stdin'], 'héllo\n')).toBe(
+      `${execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: 'héllo\n', encoding: 'utf8' })}`,
+    );
   });
 
   it("hands the user's GIT_* variables to git, keeps the exit code of a silent failure, and prints no warning", async () => {
@@ -80,11 +82,16 @@ describe('findRepoRoot / headCommit', () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
-    Object.assign(process.env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'orchestrate.probe', GIT_CONFIG_VALUE_0: 'yes' });
+    Object.assign(process.env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'orchestrate.probe',
+      GIT_CONFIG_VALUE_0: 'yes',
+    });
     try {
       expect((await git(dir, ['config', 'orchestrate.probe'])).trim()).toBe('yes');
-      expect((await git(dir, ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', 'rev-parse', 'HEAD'])).trim())
-        .toMatch(/^[0-9a-f]{40}$/);
+      expect(
+        (await git(dir, ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', 'rev-parse', 'HEAD'])).trim(),
+      ).toMatch(/^[0-9a-f]{40}$/);
       const silent = await git(dir, ['config', 'no.such-key']).catch((e: unknown) => e);
       expect(silent).toMatchObject({ code: 'E_GIT', exitCode: 1, stderr: '' });
     } finally {
@@ -99,7 +106,10 @@ describe('findRepoRoot / headCommit', () => {
     const saved = process.env.PATH;
     process.env.PATH = path.join(dir, 'no-such-bin');
     try {
-      const err = await git(dir, ['status']).then(() => null, (e: unknown) => e);
+      const err = await git(dir, ['status']).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(GitError);
       expect((err as GitError).exitCode).toBe(-1);
       expect((err as GitError).stderr).toMatch(/^git could not be run: .*ENOENT/);
@@ -194,8 +204,22 @@ describe('addWorktree / commitFiles', () => {
     const { dir, run } = makeRepo();
     const home = tempDir();
     // No global/system config, no identity variables, and git may not guess one from the host name.
-    const set = { HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.useConfigOnly', GIT_CONFIG_VALUE_0: 'true' };
-    const unset = ['GIT_CONFIG_GLOBAL', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'EMAIL'];
+    const set = {
+      HOME: home,
+      XDG_CONFIG_HOME: home,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'user.useConfigOnly',
+      GIT_CONFIG_VALUE_0: 'true',
+    };
+    const unset = [
+      'GIT_CONFIG_GLOBAL',
+      'GIT_AUTHOR_NAME',
+      'GIT_AUTHOR_EMAIL',
+      'GIT_COMMITTER_NAME',
+      'GIT_COMMITTER_EMAIL',
+      'EMAIL',
+    ];
     const saved = [...Object.keys(set), ...unset].map((k) => [k, process.env[k]] as const);
     Object.assign(process.env, set);
     for (const k of unset) delete process.env[k];
@@ -241,7 +265,11 @@ describe('addWorktree / commitFiles', () => {
     const sha = await commitFiles(wt, ['lib/deep/b.ts'], 'docs: b\n');
     // Only the staged file changed; every other file of the base is in the commit as it was.
     expect(run('diff', '--name-status', base, sha).trim()).toBe('M\tlib/deep/b.ts');
-    expect(run('ls-tree', '-r', '--name-only', sha).trim().split('\n').sort()).toEqual(['README.md', 'lib/deep/b.ts', 'src/a.ts']);
+    expect(run('ls-tree', '-r', '--name-only', sha).trim().split('\n').sort()).toEqual([
+      'README.md',
+      'lib/deep/b.ts',
+      'src/a.ts',
+    ]);
     expect(run('show', `${sha}:lib/deep/b.ts`)).toBe('/** B. */\nexport const b = 2;\n');
     expect(userState(dir, run)).toEqual(before);
     // Checked out later, the tree holds every file of the index (the commit), with clean status.

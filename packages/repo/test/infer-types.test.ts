@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Project } from 'ts-morph';
 import { afterEach, describe, expect, it } from 'vitest';
-import { annotationEdits, applyEdits, missingAnnotations, TypecheckSession, type MissingAnnotation } from '../src/index.js';
+import {
+  annotationEdits,
+  applyEdits,
+  missingAnnotations,
+  TypecheckSession,
+  type MissingAnnotation,
+} from '../src/index.js';
 
 const cleanups: string[] = [];
 afterEach(() => {
@@ -14,26 +20,37 @@ afterEach(() => {
 function session(text: string): TypecheckSession {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'repo-infer-')));
   cleanups.push(root);
-  const user = 'interface User { name: string }\nexport interface Shown { id: number }\nexport function makeUser(): User { return { name: "u" }; }\nexport function show(): Shown { return { id: 1 }; }\n';
-  return TypecheckSession.create({ root, files: [{ path: 'src/a.ts', text }, { path: 'src/user.ts', text: user }] });
+  const user =
+    'interface User { name: string }\nexport interface Shown { id: number }\nexport function makeUser(): User { return { name: "u" }; }\nexport function show(): Shown { return { id: 1 }; }\n';
+  return TypecheckSession.create({
+    root,
+    files: [
+      { path: 'src/a.ts', text },
+      { path: 'src/user.ts', text: user },
+    ],
+  });
 }
 const lines = (...l: string[]) => l.join('\n') + '\n';
-const brief = (a: MissingAnnotation) => `${a.symbol} ${a.kind} ${a.name}: ${a.typeText}${a.needsModel ? ' (model)' : ''}`;
+const brief = (a: MissingAnnotation) =>
+  `${a.symbol} ${a.kind} ${a.name}: ${a.typeText}${a.needsModel ? ' (model)' : ''}`;
 /** The source text at an annotation's insertion point. */
-const before = (s: TypecheckSession, a: MissingAnnotation, n = 15) => s.text('src/a.ts').slice(Math.max(0, a.insertAt - n), a.insertAt);
+const before = (s: TypecheckSession, a: MissingAnnotation, n = 15) =>
+  s.text('src/a.ts').slice(Math.max(0, a.insertAt - n), a.insertAt);
 
 describe('missingAnnotations', () => {
   it('lists missing returns and parameters of functions with the checker types, skipping what is written', () => {
-    const s = session(lines(
-      'export function add(a: number, b: number) { return a + b; }',
-      "export function greet(name = 'x', loud?: boolean, flag = false) { return loud ? name.toUpperCase() : name; }",
-      'export function done(): void {}',
-      'export async function later<T>(v: T) { return v; }',
-      'export default function () { return null; }',
-      'function helper({ a, b }: { a: number; b: number }, ...rest: number[]) { return [a, b, ...rest]; }',
-      'export function one(x: string): number;',
-      'export function one(x: unknown) { return Number(x); }',
-    ));
+    const s = session(
+      lines(
+        'export function add(a: number, b: number) { return a + b; }',
+        "export function greet(name = 'x', loud?: boolean, flag = false) { return loud ? name.toUpperCase() : name; }",
+        'export function done(): void {}',
+        'export async function later<T>(v: T) { return v; }',
+        'export default function () { return null; }',
+        'function helper({ a, b }: { a: number; b: number }, ...rest: number[]) { return [a, b, ...rest]; }',
+        'export function one(x: string): number;',
+        'export function one(x: unknown) { return Number(x); }',
+      ),
+    );
     const found = missingAnnotations(s, 'src/a.ts');
     expect(found.map(brief)).toEqual([
       'add return add: number',
@@ -49,13 +66,15 @@ describe('missingAnnotations', () => {
   });
 
   it('reports any, unnamed or out-of-scope types as needing a model', () => {
-    const s = session(lines(
-      "import { makeUser, show } from './user.js';",
-      'export function raw(x) { return x; }',
-      'export function who() { return makeUser(); }',
-      'export function shown() { return show(); }',
-      'export const anon = () => class {};',
-    ));
+    const s = session(
+      lines(
+        "import { makeUser, show } from './user.js';",
+        'export function raw(x) { return x; }',
+        'export function who() { return makeUser(); }',
+        'export function shown() { return show(); }',
+        'export const anon = () => class {};',
+      ),
+    );
     const found = missingAnnotations(s, 'src/a.ts');
     expect(found.map(brief)).toEqual([
       'raw param x: any (model)',
@@ -69,14 +88,16 @@ describe('missingAnnotations', () => {
   });
 
   it('handles exported arrow functions, with and without parentheses, and keeps inferred type predicates', () => {
-    const s = session(lines(
-      'export const double = (n: number) => n * 2;',
-      'export const inc = x => x + 1;',
-      'export const isStr = (v: unknown) => typeof v === "string";',
-      'export const typed: (x: number) => number = (x) => x;',
-      'const local = (x: number) => x;',
-      'export const fx = function <T>(xs: T[]) { return xs[0]; };',
-    ));
+    const s = session(
+      lines(
+        'export const double = (n: number) => n * 2;',
+        'export const inc = x => x + 1;',
+        'export const isStr = (v: unknown) => typeof v === "string";',
+        'export const typed: (x: number) => number = (x) => x;',
+        'const local = (x: number) => x;',
+        'export const fx = function <T>(xs: T[]) { return xs[0]; };',
+      ),
+    );
     const found = missingAnnotations(s, 'src/a.ts');
     expect(found.map(brief)).toEqual([
       'double return double: number',
@@ -90,16 +111,18 @@ describe('missingAnnotations', () => {
   });
 
   it('names class members as code-index does', () => {
-    const s = session(lines(
-      'export class Box<T> {',
-      '  constructor(private value: T, extra) {}',
-      '  get size() { return 1; }',
-      '  set size(v) {}',
-      '  map(fn: (v: T) => T) { return new Box(fn(this.value), 0); }',
-      '  static of<U>(u: U) { return new Box(u, 1); }',
-      '  private obj() { return { a: 1, b: "x" }; }',
-      '}',
-    ));
+    const s = session(
+      lines(
+        'export class Box<T> {',
+        '  constructor(private value: T, extra) {}',
+        '  get size() { return 1; }',
+        '  set size(v) {}',
+        '  map(fn: (v: T) => T) { return new Box(fn(this.value), 0); }',
+        '  static of<U>(u: U) { return new Box(u, 1); }',
+        '  private obj() { return { a: 1, b: "x" }; }',
+        '}',
+      ),
+    );
     expect(missingAnnotations(s, 'src/a.ts').map(brief)).toEqual([
       'Box.constructor param extra: any (model)',
       'Box.size return size: number',
@@ -129,17 +152,26 @@ describe('annotationEdits', () => {
     const s = session(text);
     const baseline = s.diagnostics(['src/a.ts']);
     expect(baseline.map((d) => d.code)).toEqual([7006, 7006]);
-    const model: Record<string, string> = { 'raw/x': 'string', 'raw/raw': 'string', 'inc/x': 'number', 'inc/inc': 'number' };
-    const answered = missingAnnotations(s, 'src/a.ts').map((a) => (a.needsModel ? { ...a, typeText: model[`${a.symbol}/${a.name}`] ?? '' } : a));
+    const model: Record<string, string> = {
+      'raw/x': 'string',
+      'raw/raw': 'string',
+      'inc/x': 'number',
+      'inc/inc': 'number',
+    };
+    const answered = missingAnnotations(s, 'src/a.ts').map((a) =>
+      a.needsModel ? { ...a, typeText: model[`${a.symbol}/${a.name}`] ?? '' } : a,
+    );
     const result = applyEdits(text, annotationEdits(text, answered, 'job-1'));
     expect(result.stale).toEqual([]);
-    expect(result.text).toBe(lines(
-      'export function add(a: number, b: number): number { return a + b; }',
-      "export function greet(name: string = 'x'): string { return name; }",
-      'export function raw(x: string): string { return x; }',
-      'export const inc = (x: number): number => x + 1;',
-      'export const isStr = (v: unknown): v is string => typeof v === "string";',
-    ));
+    expect(result.text).toBe(
+      lines(
+        'export function add(a: number, b: number): number { return a + b; }',
+        "export function greet(name: string = 'x'): string { return name; }",
+        'export function raw(x: string): string { return x; }',
+        'export const inc = (x: number): number => x + 1;',
+        'export const isStr = (v: unknown): v is string => typeof v === "string";',
+      ),
+    );
     s.update('src/a.ts', result.text);
     expect(s.diagnostics(['src/a.ts'])).toEqual([]);
   });
@@ -148,7 +180,13 @@ describe('annotationEdits', () => {
     const text = 'export function f() { return 1; }\n';
     const s = session(text);
     const found = missingAnnotations(s, 'src/a.ts');
-    expect(annotationEdits(text, found.map((a) => ({ ...a, typeText: '' })), 'j')).toEqual([]);
+    expect(
+      annotationEdits(
+        text,
+        found.map((a) => ({ ...a, typeText: '' })),
+        'j',
+      ),
+    ).toEqual([]);
     const edits = annotationEdits(text, found, 'j');
     expect(applyEdits(`// moved\n${text}`, edits).stale).toHaveLength(1);
   });

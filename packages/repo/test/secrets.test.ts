@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor, findSecrets, isSecretName, looksRandom, redactSecrets, secretFileMatcher, secretPatternHits } from '../src/index.js';
+import {
+  Redactor,
+  findSecrets,
+  isSecretName,
+  looksRandom,
+  redactSecrets,
+  secretFileMatcher,
+  secretPatternHits,
+} from '../src/index.js';
 
 // Credential-shaped fixtures are assembled at run time so the repository never holds one literally.
 const join = (...parts: string[]) => parts.join('');
@@ -112,7 +120,9 @@ describe('findSecrets / redactSecrets: known formats', () => {
 
   it('redacts an AWS secret access key by its name, keeping the name', () => {
     const out = redactSecrets(`aws_secret_access_key = ${FAKE.awsSecret}\nsecretAccessKey: "${FAKE.awsSecret}"`);
-    expect(out.text).toBe('aws_secret_access_key = [REDACTED:aws-secret#1]\nsecretAccessKey: "[REDACTED:aws-secret#1]"');
+    expect(out.text).toBe(
+      'aws_secret_access_key = [REDACTED:aws-secret#1]\nsecretAccessKey: "[REDACTED:aws-secret#1]"',
+    );
     expect(out.count).toBe(1); // one value, one placeholder
   });
 
@@ -169,7 +179,19 @@ describe('findSecrets: random-looking literals assigned to secret-like names', (
   });
 
   it('names: the last word counts, trailing digits ignored', () => {
-    for (const n of ['apiKey', 'apiKey2', 'API_KEY_2', 'api_key', 'GITHUB_TOKEN', 'dbPassword', 'clientSecret', 'auth', 'credential', 'passwd', 'key']) {
+    for (const n of [
+      'apiKey',
+      'apiKey2',
+      'API_KEY_2',
+      'api_key',
+      'GITHUB_TOKEN',
+      'dbPassword',
+      'clientSecret',
+      'auth',
+      'credential',
+      'passwd',
+      'key',
+    ]) {
       expect(isSecretName(n), n).toBe(true);
     }
     for (const n of ['tokenUrl', 'keyName', 'passwordField', 'description', 'authorName', 'monkey', 'keys']) {
@@ -194,9 +216,18 @@ describe('findSecrets: secrets known by their context (URLs, headers, password-l
 
   it('redacts the password of a URL of any scheme, keeping the user, the host and the rest', () => {
     const cases = [
-      [`const url = "postgres://app:${PASS}@db.internal:5432/app";`, 'const url = "postgres://app:[REDACTED:url-password#1]@db.internal:5432/app";'],
-      [`DATABASE_URL=mysql://root:${PASS}@localhost/db`, 'DATABASE_URL=mysql://root:[REDACTED:url-password#1]@localhost/db'],
-      [`see https://bot:${PASS}@git.example.com/x.git`, 'see https://bot:[REDACTED:url-password#1]@git.example.com/x.git'],
+      [
+        `const url = "postgres://app:${PASS}@db.internal:5432/app";`,
+        'const url = "postgres://app:[REDACTED:url-password#1]@db.internal:5432/app";',
+      ],
+      [
+        `DATABASE_URL=mysql://root:${PASS}@localhost/db`,
+        'DATABASE_URL=mysql://root:[REDACTED:url-password#1]@localhost/db',
+      ],
+      [
+        `see https://bot:${PASS}@git.example.com/x.git`,
+        'see https://bot:[REDACTED:url-password#1]@git.example.com/x.git',
+      ],
       [`redis://:${PASS}@cache:6379`, 'redis://:[REDACTED:url-password#1]@cache:6379'],
       ['amqp://user:pass@host', 'amqp://user:[REDACTED:url-password#1]@host'],
     ];
@@ -205,18 +236,28 @@ describe('findSecrets: secrets known by their context (URLs, headers, password-l
 
   it('redacts credentials in a URL query string (token, api_key, password, sig)', () => {
     const out = redactSecrets(`fetch("https://api.example.com/v1?api_key=${BEARER}&page=2&token=${PASS}")`).text;
-    expect(out).toBe('fetch("https://api.example.com/v1?api_key=[REDACTED:url-credential#1]&page=2&token=[REDACTED:url-credential#2]")');
+    expect(out).toBe(
+      'fetch("https://api.example.com/v1?api_key=[REDACTED:url-credential#1]&page=2&token=[REDACTED:url-credential#2]")',
+    );
   });
 
   it('redacts a Bearer token and a Basic credential in a header string, keeping the scheme', () => {
-    expect(redactSecrets(`headers: { Authorization: 'Bearer ${BEARER}' }`).text).toBe("headers: { Authorization: 'Bearer [REDACTED:bearer-token#1]' }");
-    expect(redactSecrets(`-H "authorization: bearer ${BEARER}"`).text).toBe('-H "authorization: bearer [REDACTED:bearer-token#1]"');
-    expect(redactSecrets(`{ authorization: "Basic ${BASIC}" }`).text).toBe('{ authorization: "Basic [REDACTED:basic-auth#1]" }');
+    expect(redactSecrets(`headers: { Authorization: 'Bearer ${BEARER}' }`).text).toBe(
+      "headers: { Authorization: 'Bearer [REDACTED:bearer-token#1]' }",
+    );
+    expect(redactSecrets(`-H "authorization: bearer ${BEARER}"`).text).toBe(
+      '-H "authorization: bearer [REDACTED:bearer-token#1]"',
+    );
+    expect(redactSecrets(`{ authorization: "Basic ${BASIC}" }`).text).toBe(
+      '{ authorization: "Basic [REDACTED:basic-auth#1]" }',
+    );
   });
 
   it('redacts an Azure storage account key in a connection string, and a Heroku API key by its name', () => {
     const conn = `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${AZURE};EndpointSuffix=core.windows.net`;
-    expect(redactSecrets(conn).text).toBe('DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=[REDACTED:azure-storage-key#1];EndpointSuffix=core.windows.net');
+    expect(redactSecrets(conn).text).toBe(
+      'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=[REDACTED:azure-storage-key#1];EndpointSuffix=core.windows.net',
+    );
     const uuid = '0f3c2a9e-5b7d-4e1a-9c8b-2d6f4a1e3b7c';
     expect(redactSecrets(`HEROKU_API_KEY: "${uuid}"`).text).toBe('HEROKU_API_KEY: "[REDACTED:heroku-key#1]"');
   });
@@ -253,7 +294,9 @@ describe('findSecrets: secrets known by their context (URLs, headers, password-l
     const [sent] = r.redactAll(['const password = "hunter2";']);
     expect(sent).toBe('const password = "[REDACTED:password#1]";');
     expect(r.count).toBe(1);
-    expect(r.restore('/** The password. */\nconst password = "[REDACTED:password#1]";')).toBe('/** The password. */\nconst password = "hunter2";');
+    expect(r.restore('/** The password. */\nconst password = "[REDACTED:password#1]";')).toBe(
+      '/** The password. */\nconst password = "hunter2";',
+    );
   });
 });
 
@@ -340,12 +383,35 @@ describe('secretFileMatcher', () => {
   it('matches the built-in secret files in any directory', () => {
     const isSecret = secretFileMatcher();
     const secret = [
-      '.env', 'app/.env.local', '.env.production', 'certs/server.pem', 'tls.key', 'home/.ssh/id_rsa', 'id_rsa.pub',
-      'id_ed25519', 'id_ecdsa', 'id_dsa', '.npmrc', 'pkg/.netrc', 'credentials.json', 'cert.p12', 'cert.pfx',
-      '.aws/credentials', 'deploy/secrets.yaml', 'secrets.json', 'ID_RSA',
+      '.env',
+      'app/.env.local',
+      '.env.production',
+      'certs/server.pem',
+      'tls.key',
+      'home/.ssh/id_rsa',
+      'id_rsa.pub',
+      'id_ed25519',
+      'id_ecdsa',
+      'id_dsa',
+      '.npmrc',
+      'pkg/.netrc',
+      'credentials.json',
+      'cert.p12',
+      'cert.pfx',
+      '.aws/credentials',
+      'deploy/secrets.yaml',
+      'secrets.json',
+      'ID_RSA',
     ];
     for (const f of secret) expect(isSecret(f), f).toBe(true);
-    for (const f of ['src/config.ts', 'src/secrets.ts', 'src/keyboard.ts', 'environment.ts', 'src/env.ts', 'README.md']) {
+    for (const f of [
+      'src/config.ts',
+      'src/secrets.ts',
+      'src/keyboard.ts',
+      'environment.ts',
+      'src/env.ts',
+      'README.md',
+    ]) {
       expect(isSecret(f), f).toBe(false);
     }
   });

@@ -21,17 +21,29 @@ function alive(pid: number): boolean {
   return !/^\d+ \(.*\) Z /.test(stat);
 }
 
-const PASSING = "import test from 'node:test';\nimport assert from 'node:assert';\ntest('adds', () => assert.equal(1 + 1, 2));\n";
-const FAILING = "import test from 'node:test';\nimport assert from 'node:assert';\ntest('breaks', () => assert.equal(1 + 1, 3, 'MATH IS BROKEN'));\n";
+const PASSING =
+  "import test from 'node:test';\nimport assert from 'node:assert';\ntest('adds', () => assert.equal(1 + 1, 2));\n";
+const FAILING =
+  "import test from 'node:test';\nimport assert from 'node:assert';\ntest('breaks', () => assert.equal(1 + 1, 3, 'MATH IS BROKEN'));\n";
 
 describe('detectTestRunner', () => {
   it('defaults to vitest with a test/ folder when nothing says otherwise', () => {
-    expect(detectTestRunner(makeDir(), {}, [])).toEqual({ name: 'vitest', testCommand: null, testDir: 'test', fileSuffix: '.test.ts', installed: false });
+    expect(detectTestRunner(makeDir(), {}, [])).toEqual({
+      name: 'vitest',
+      testCommand: null,
+      testDir: 'test',
+      fileSuffix: '.test.ts',
+      installed: false,
+    });
     expect(detectTestRunner(makeDir(), null, []).name).toBe('vitest');
   });
 
   it('reads the runner from scripts.test first and turns it into an npm command', () => {
-    const jest = detectTestRunner(makeDir(), { scripts: { test: 'jest --coverage' }, devDependencies: { vitest: '4.0.0' } }, []);
+    const jest = detectTestRunner(
+      makeDir(),
+      { scripts: { test: 'jest --coverage' }, devDependencies: { vitest: '4.0.0' } },
+      [],
+    );
     expect(jest).toMatchObject({ name: 'jest', testCommand: ['npm', 'test', '--'] });
     expect(detectTestRunner(makeDir(), { scripts: { test: 'node --test test/' } }, []).name).toBe('node');
     expect(detectTestRunner(makeDir(), { scripts: { test: 'tsx --test src/**/*.test.ts' } }, []).name).toBe('node');
@@ -45,7 +57,9 @@ describe('detectTestRunner', () => {
 
   it('falls back to config files, then to dependencies', () => {
     expect(detectTestRunner(makeDir({ 'jest.config.js': '' }), {}, []).name).toBe('jest');
-    expect(detectTestRunner(makeDir({ '.mocharc.yml': '' }), { devDependencies: { jest: '1' } }, []).name).toBe('mocha');
+    expect(detectTestRunner(makeDir({ '.mocharc.yml': '' }), { devDependencies: { jest: '1' } }, []).name).toBe(
+      'mocha',
+    );
     expect(detectTestRunner(makeDir({ 'vitest.config.mts': '' }), {}, []).name).toBe('vitest');
     expect(detectTestRunner(makeDir(), { jest: { preset: 'ts-jest' } }, []).name).toBe('jest');
     expect(detectTestRunner(makeDir(), { devDependencies: { mocha: '10' } }, []).name).toBe('mocha');
@@ -60,45 +74,93 @@ describe('detectTestRunner', () => {
 
   it('finds the test layout and suffix from existing tests', () => {
     const detect = (files: string[]) => detectTestRunner(makeDir(), {}, files);
-    expect(detect(['src/a.ts', 'src/a.spec.ts', 'src/b.spec.ts'])).toMatchObject({ testDir: '', fileSuffix: '.spec.ts' });
-    expect(detect(['src/__tests__/a.test.ts', 'src/x/__tests__/b.test.tsx'])).toMatchObject({ testDir: '__tests__', fileSuffix: '.test.ts' });
+    expect(detect(['src/a.ts', 'src/a.spec.ts', 'src/b.spec.ts'])).toMatchObject({
+      testDir: '',
+      fileSuffix: '.spec.ts',
+    });
+    expect(detect(['src/__tests__/a.test.ts', 'src/x/__tests__/b.test.tsx'])).toMatchObject({
+      testDir: '__tests__',
+      fileSuffix: '.test.ts',
+    });
     expect(detect(['tests/a.test.ts', 'tests/b.test.ts', 'src/c.test.ts'])).toMatchObject({ testDir: 'tests' });
-    expect(detect(['packages/x/test/a.test.ts', 'node_modules/y/a.spec.ts', 'node_modules/y/b.spec.ts'])).toMatchObject({ testDir: 'test', fileSuffix: '.test.ts' });
+    expect(detect(['packages/x/test/a.test.ts', 'node_modules/y/a.spec.ts', 'node_modules/y/b.spec.ts'])).toMatchObject(
+      { testDir: 'test', fileSuffix: '.test.ts' },
+    );
   });
 
   it('knows ava: from the test script, its config file, package.json or the dependencies', () => {
-    expect(detectTestRunner(makeDir(), { scripts: { test: 'tsc && ava --verbose' }, devDependencies: { vitest: '4' } }, []).name).toBe('ava');
-    expect(detectTestRunner(makeDir({ 'ava.config.mjs': '' }), { devDependencies: { vitest: '4' } }, []).name).toBe('ava');
+    expect(
+      detectTestRunner(makeDir(), { scripts: { test: 'tsc && ava --verbose' }, devDependencies: { vitest: '4' } }, [])
+        .name,
+    ).toBe('ava');
+    expect(detectTestRunner(makeDir({ 'ava.config.mjs': '' }), { devDependencies: { vitest: '4' } }, []).name).toBe(
+      'ava',
+    );
     expect(detectTestRunner(makeDir(), { ava: { extensions: { ts: 'module' } } }, []).name).toBe('ava');
     expect(detectTestRunner(makeDir(), { devDependencies: { ava: '6' } }, []).name).toBe('ava');
-    expect(detectTestRunner(makeDir({ 'node_modules/ava/package.json': '{}' }), { devDependencies: { ava: '6' } }, []).installed).toBe(true);
+    expect(
+      detectTestRunner(makeDir({ 'node_modules/ava/package.json': '{}' }), { devDependencies: { ava: '6' } }, [])
+        .installed,
+    ).toBe(true);
   });
 
   it("follows ava's plain test names (test/math.ts), leaving helpers and fixtures out", () => {
-    const files = ['src/math.ts', 'test/parse.ts', 'test/format.ts', 'test/helpers/setup.ts', 'test/fixtures/a.ts', 'test/_util.ts', 'test/one.test.ts'];
-    expect(detectTestRunner(makeDir(), { devDependencies: { ava: '6' } }, files)).toMatchObject({ name: 'ava', testDir: 'test', fileSuffix: '.ts' });
+    const files = [
+      'src/math.ts',
+      'test/parse.ts',
+      'test/format.ts',
+      'test/helpers/setup.ts',
+      'test/fixtures/a.ts',
+      'test/_util.ts',
+      'test/one.test.ts',
+    ];
+    expect(detectTestRunner(makeDir(), { devDependencies: { ava: '6' } }, files)).toMatchObject({
+      name: 'ava',
+      testDir: 'test',
+      fileSuffix: '.ts',
+    });
     // vitest and jest do not run a plain `test/x.ts`: their tests keep a suffix whatever the folder holds.
-    expect(detectTestRunner(makeDir(), { devDependencies: { vitest: '4' } }, files)).toMatchObject({ testDir: 'test', fileSuffix: '.test.ts' });
+    expect(detectTestRunner(makeDir(), { devDependencies: { vitest: '4' } }, files)).toMatchObject({
+      testDir: 'test',
+      fileSuffix: '.test.ts',
+    });
   });
 
   it('walks the disk for tests when no file list is given, skipping node_modules', () => {
-    const root = makeDir({ 'spec/a.spec.ts': '', 'src/a.ts': '', 'node_modules/z/test/x.test.ts': '', 'node_modules/z/test/y.test.ts': '' });
+    const root = makeDir({
+      'spec/a.spec.ts': '',
+      'src/a.ts': '',
+      'node_modules/z/test/x.test.ts': '',
+      'node_modules/z/test/y.test.ts': '',
+    });
     expect(detectTestRunner(root, {})).toMatchObject({ testDir: 'spec', fileSuffix: '.spec.ts' });
   });
 });
 
 describe('testFilePathFor', () => {
-  const info = (testDir: string, fileSuffix: TestRunnerInfo['fileSuffix'] = '.test.ts'): TestRunnerInfo =>
-    ({ name: 'vitest', testCommand: null, testDir, fileSuffix, installed: true });
+  const info = (testDir: string, fileSuffix: TestRunnerInfo['fileSuffix'] = '.test.ts'): TestRunnerInfo => ({
+    name: 'vitest',
+    testCommand: null,
+    testDir,
+    fileSuffix,
+    installed: true,
+  });
 
   it('mirrors the source under the test folder, dropping src/ unless the tests keep it', () => {
-    expect(testFilePathFor('src/utils/math.ts', info('test'), ['src/utils/math.ts', 'test/other.test.ts'])).toBe('test/utils/math.test.ts');
+    expect(testFilePathFor('src/utils/math.ts', info('test'), ['src/utils/math.ts', 'test/other.test.ts'])).toBe(
+      'test/utils/math.test.ts',
+    );
     expect(testFilePathFor('src/math.ts', info('test'), ['test/src/other.test.ts'])).toBe('test/src/math.test.ts');
     expect(testFilePathFor('lib/a.ts', info('tests', '.spec.ts'), [])).toBe('tests/a.spec.ts');
   });
 
   it('uses the nearest package that has a test folder (monorepos)', () => {
-    const files = ['packages/repo/src/git.ts', 'packages/repo/test/git.test.ts', 'packages/core/package.json', 'packages/core/src/x.ts'];
+    const files = [
+      'packages/repo/src/git.ts',
+      'packages/repo/test/git.test.ts',
+      'packages/core/package.json',
+      'packages/core/src/x.ts',
+    ];
     expect(testFilePathFor('packages/repo/src/edits.ts', info('test'), files)).toBe('packages/repo/test/edits.test.ts');
     expect(testFilePathFor('packages/core/src/x.ts', info('test'), files)).toBe('packages/core/test/x.test.ts');
   });
@@ -106,14 +168,20 @@ describe('testFilePathFor', () => {
   it('puts tests next to the source, or in a __tests__ folder beside it', () => {
     expect(testFilePathFor('src/a/b.tsx', info('', '.spec.ts'), [])).toBe('src/a/b.spec.tsx');
     expect(testFilePathFor('index.ts', info(''), [])).toBe('index.test.ts');
-    expect(testFilePathFor('src/a/b.ts', info('__tests__'), ['src/x/__tests__/y.test.ts'])).toBe('src/a/__tests__/b.test.ts');
-    expect(testFilePathFor('src/a/b.ts', info('__tests__'), ['src/__tests__/y.test.ts'])).toBe('src/__tests__/a/b.test.ts');
+    expect(testFilePathFor('src/a/b.ts', info('__tests__'), ['src/x/__tests__/y.test.ts'])).toBe(
+      'src/a/__tests__/b.test.ts',
+    );
+    expect(testFilePathFor('src/a/b.ts', info('__tests__'), ['src/__tests__/y.test.ts'])).toBe(
+      'src/__tests__/a/b.test.ts',
+    );
   });
 
   it("names a test like ava's plain test files, never as the source itself", () => {
     const ava = { ...info('test', '.ts'), name: 'ava' as const };
     expect(testFilePathFor('src/math.ts', ava, ['src/math.ts', 'test/parse.ts'])).toBe('test/math.ts');
-    expect(testFilePathFor('src/math.ts', ava, ['src/math.ts', 'test/parse.ts', 'test/math.ts'])).toBe('test/math.generated.ts');
+    expect(testFilePathFor('src/math.ts', ava, ['src/math.ts', 'test/parse.ts', 'test/math.ts'])).toBe(
+      'test/math.generated.ts',
+    );
     expect(testFilePathFor('src/math.ts', { ...ava, testDir: '' }, ['src/math.ts'])).toBe('src/math.test.ts');
   });
 
@@ -158,8 +226,12 @@ describe('runTestFile / runTestCommand', () => {
   it('says why a test cannot run instead of running it', async () => {
     const cwd = makeDir({ 'a.test.ts': '' });
     expect((await runTestFile('node', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/tsx/);
-    expect((await runTestFile('vitest', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/vitest is not installed/);
-    expect((await runTestFile('ava', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(/ava is not installed/);
+    expect((await runTestFile('vitest', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(
+      /vitest is not installed/,
+    );
+    expect((await runTestFile('ava', cwd, 'a.test.ts', { timeoutMs: 5_000 })).notRunnable).toMatch(
+      /ava is not installed/,
+    );
     const missing = await runTestCommand(cwd, ['no-such-command-for-orchestrate'], { timeoutMs: 5_000 });
     expect(missing).toMatchObject({ passed: false, notRunnable: expect.stringContaining('ENOENT') });
   });
@@ -184,8 +256,13 @@ describe('runTestFile / runTestCommand', () => {
       '});',
     ].join('\n');
     const cwd = makeDir({ 'a.test.mjs': useAnswer });
-    const runs = await Promise.all([1, 2].map(() => runTestFile('node', cwd, 'a.test.mjs', { timeoutMs: 30_000, nodeModulesFrom: root })));
-    expect(runs.map((r) => r.passed), runs[0]!.output).toEqual([true, true]);
+    const runs = await Promise.all(
+      [1, 2].map(() => runTestFile('node', cwd, 'a.test.mjs', { timeoutMs: 30_000, nodeModulesFrom: root })),
+    );
+    expect(
+      runs.map((r) => r.passed),
+      runs[0]!.output,
+    ).toEqual([true, true]);
     expect(existsSync(path.join(cwd, 'node_modules'))).toBe(false);
     expect(readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()).toEqual(rootTree);
     expect(readFileSync(path.join(root, 'node_modules/answer/index.js'), 'utf8')).toBe('export default 42;\n');
@@ -194,7 +271,9 @@ describe('runTestFile / runTestCommand', () => {
   it('leaves a node_modules that cwd already has alone', async () => {
     const root = makeDir({ 'node_modules/answer/index.js': '' });
     const cwd = makeDir({ 'a.test.mjs': PASSING, 'node_modules/own/index.js': '' });
-    expect((await runTestFile('node', cwd, 'a.test.mjs', { timeoutMs: 30_000, nodeModulesFrom: root })).passed).toBe(true);
+    expect((await runTestFile('node', cwd, 'a.test.mjs', { timeoutMs: 30_000, nodeModulesFrom: root })).passed).toBe(
+      true,
+    );
     expect(lstatSync(path.join(cwd, 'node_modules')).isDirectory()).toBe(true);
     expect(readdirSync(path.join(cwd, 'node_modules'))).toEqual(['own']);
   });

@@ -16,7 +16,8 @@ const insert = (before: string, marker: string, text: string, offset = 0): Edit 
   if (at < 0) throw new Error(`no ${marker}`);
   return edit(before, at + offset, at + offset, text);
 };
-const certified = (before: string, edits: Edit[], file = 'src/a.ts') => triviaCertificate(file, before, applyEdits(before, edits).text, edits);
+const certified = (before: string, edits: Edit[], file = 'src/a.ts') =>
+  triviaCertificate(file, before, applyEdits(before, edits).text, edits);
 
 const SOURCE = [
   'import { x } from "./x";',
@@ -68,14 +69,22 @@ describe('triviaCertificate: anything else is left to the full proof', () => {
     ['a line break after `return`', 'function f() {\n  return 1;\n}\n', (b) => [insert(b, ' 1;', '/*\n*/')]],
     ['a line break that goes', 'let a = 1\n++a;\n', (b) => [edit(b, b.indexOf('\n++'), b.indexOf('\n++') + 1, ' ')]],
     ['a directive added', 'let a: number = 1;\n', (b) => [edit(b, 0, 0, '// @ts-ignore\n')]],
-    ['a line put between a directive and its code', '// @ts-expect-error\nlet a: number = "x";\n', (b) => [insert(b, 'let a', '/** A. */\n')]],
+    [
+      'a line put between a directive and its code',
+      '// @ts-expect-error\nlet a: number = "x";\n',
+      (b) => [insert(b, 'let a', '/** A. */\n')],
+    ],
     ['a pragma added', 'export const a = 1;\n', (b) => [edit(b, 0, 0, '/** @jsx h */\n')]],
     ['a comment joined to a `/` before it', 'const a = b / c;\n', (b) => [insert(b, ' c;', '/* x */')]],
     ['an unterminated comment', 'let a = 1;\nlet b = 2;\n', (b) => [insert(b, 'let b', '/* x\n')]],
     ['a conflict marker', 'let a = 1;\nlet b = 2;\n', (b) => [insert(b, 'let b', '<<<<<<< HEAD\n')]],
     ['text before a shebang', '#!/usr/bin/env node\nlet a = 1;\n', (b) => [edit(b, 0, 0, '/** A. */\n')]],
     ['code', 'let a = 1;\nlet b = 2;\n', (b) => [insert(b, 'let b', 'let c = 3;\n')]],
-    ['two edits in one gap', 'let a = 1;\n\nlet b = 2;\n', (b) => [insert(b, '\nlet b', '/* x */'), insert(b, 'let b', '/* y */\n')]],
+    [
+      'two edits in one gap',
+      'let a = 1;\n\nlet b = 2;\n',
+      (b) => [insert(b, '\nlet b', '/* x */'), insert(b, 'let b', '/* y */\n')],
+    ],
     ['a file with syntax errors', 'let a = ;\nlet b = 2;\n', (b) => [insert(b, 'let b', '/** B. */\n')]],
   ];
   for (const [name, before, edits, file] of cases) {
@@ -111,7 +120,24 @@ const TRICKY = [
   'export default class K<T> extends Base<T> { m(): void {} }',
   '',
 ].join('\n');
-const PIECES = ['/** doc */\n', '/* c */', ' ', '\n', '// c\n', '// c', '/*\n*/', '/* @ts-ignore */', '/*', '*/', '/', 'x', '`', '\u2028', '<<<<<<< a\n', '\r\n'];
+const PIECES = [
+  '/** doc */\n',
+  '/* c */',
+  ' ',
+  '\n',
+  '// c\n',
+  '// c',
+  '/*\n*/',
+  '/* @ts-ignore */',
+  '/*',
+  '*/',
+  '/',
+  'x',
+  '`',
+  '\u2028',
+  '<<<<<<< a\n',
+  '\r\n',
+];
 
 describe('triviaCertificate: whatever it shows, the full proof agrees', () => {
   it('holds for 3,000 random edits of a tricky file (strings, templates, regexes, JSX, `>>`, ASI, directives)', () => {
@@ -120,7 +146,10 @@ describe('triviaCertificate: whatever it shows, the full proof agrees', () => {
     for (let n = 0; n < 3000; n++) {
       const start = Math.floor(next() * (TRICKY.length + 1));
       const end = next() < 0.8 ? start : Math.min(TRICKY.length, start + Math.floor(next() * 4));
-      const text = Array.from({ length: 1 + Math.floor(next() * 2) }, () => PIECES[Math.floor(next() * PIECES.length)]!).join('');
+      const text = Array.from(
+        { length: 1 + Math.floor(next() * 2) },
+        () => PIECES[Math.floor(next() * PIECES.length)]!,
+      ).join('');
       const edits = [edit(TRICKY, start, end, text)];
       const after = applyEdits(TRICKY, edits).text;
       if (!triviaCertificate('src/t.tsx', TRICKY, after, edits)) continue;

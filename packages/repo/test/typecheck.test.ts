@@ -16,7 +16,16 @@ function tree(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 }
 
-const TSCONFIG = JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', noEmit: true, types: [] } });
+const TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    strict: true,
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'bundler',
+    noEmit: true,
+    types: [],
+  },
+});
 const GREET_LIB = {
   'node_modules/greet-lib/package.json': JSON.stringify({ name: 'greet-lib', version: '1.0.0', types: 'index.d.ts' }),
   'node_modules/greet-lib/index.d.ts': 'export declare function greet(name: string): string;\n',
@@ -71,7 +80,10 @@ describe('TypecheckSession', () => {
     const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB });
     const session = TypecheckSession.create({ root, files: HEAD });
     const baseline = session.diagnostics(paths);
-    session.addFile('test/math.test.ts', "import { add, subtract } from '../src/math.js';\nexport const r = add(1, subtract(2, 1));\n");
+    session.addFile(
+      'test/math.test.ts',
+      "import { add, subtract } from '../src/math.js';\nexport const r = add(1, subtract(2, 1));\n",
+    );
     const added = newDiagnostics(baseline, session.diagnostics([...paths, 'test/math.test.ts']));
     expect(added.map((d) => [d.file, d.code])).toEqual([['test/math.test.ts', 2305]]);
     session.removeFile('test/math.test.ts');
@@ -80,14 +92,20 @@ describe('TypecheckSession', () => {
 
   it('names the files that import a file, so a gate can check what a signature change breaks', () => {
     const root = makeRoot({ 'tsconfig.json': TSCONFIG, ...GREET_LIB });
-    const session = TypecheckSession.create({ root, files: [...HEAD, { path: 'src/index.ts', text: "export * from './math.js';\n" }] });
+    const session = TypecheckSession.create({
+      root,
+      files: [...HEAD, { path: 'src/index.ts', text: "export * from './math.js';\n" }],
+    });
     expect(session.dependents('src/math.ts')).toEqual(['src/app.ts', 'src/index.ts']);
     expect(session.dependents('src/app.ts')).toEqual([]);
   });
 
   it('uses strict defaults when the repository has no tsconfig.json', () => {
     const root = makeRoot({});
-    const session = TypecheckSession.create({ root, files: [{ path: 'a.ts', text: 'export function f(x) { return x; }\n' }] });
+    const session = TypecheckSession.create({
+      root,
+      files: [{ path: 'a.ts', text: 'export function f(x) { return x; }\n' }],
+    });
     expect(session.diagnostics(['a.ts']).map((d) => d.code)).toEqual([7006]); // implicit any
   });
 
@@ -105,7 +123,10 @@ describe('TypecheckSession', () => {
 function rootWithNodeTypes(files: Record<string, string>, typesDir = 'node_modules/@types'): string {
   const root = makeRoot(files);
   mkdirSync(path.join(root, typesDir), { recursive: true });
-  symlinkSync(realpathSync(path.join(import.meta.dirname, '../../../node_modules/@types/node')), path.join(root, typesDir, 'node'));
+  symlinkSync(
+    realpathSync(path.join(import.meta.dirname, '../../../node_modules/@types/node')),
+    path.join(root, typesDir, 'node'),
+  );
   return root;
 }
 
@@ -143,13 +164,24 @@ describe('TypecheckSession sees the types the repository sees', () => {
   });
 
   it('includes symlinked @types packages (a pnpm layout) automatically when the tsconfig names no types', () => {
-    const root = rootWithNodeTypes({ 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', noEmit: true } }) });
+    const root = rootWithNodeTypes({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', noEmit: true } }),
+    });
     expect(check(root, NODE_TEST)).toEqual([]);
     expect(check(root, NODE_TEST_WRONG)).toEqual([2345]);
   });
 
   it('follows tsconfig types and typeRoots (relative to the config), and a real type error still counts', () => {
-    const tsconfig = { compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], typeRoots: ['./typings'], noEmit: true } };
+    const tsconfig = {
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        types: ['node'],
+        typeRoots: ['./typings'],
+        noEmit: true,
+      },
+    };
     const root = rootWithNodeTypes({ 'tsconfig.json': JSON.stringify(tsconfig) }, 'typings');
     expect(check(root, NODE_TEST)).toEqual([]);
     expect(check(root, NODE_TEST_WRONG)).toEqual([2345]);
@@ -157,7 +189,10 @@ describe('TypecheckSession sees the types the repository sees', () => {
 
   it("sees the repository's own declaration files (ambient globals its tsconfig includes), read from disk", () => {
     const root = makeRoot({
-      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, include: ['src', 'types'] }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, types: [] },
+        include: ['src', 'types'],
+      }),
       'types/globals.d.ts': 'declare const APP_VERSION: string;\n',
     });
     const text = "import { add } from '../src/math.js';\nexport const v: string = APP_VERSION + add(1, 2);\n";

@@ -48,7 +48,9 @@ function gateGroup(group: JobState[], ctx: GateContext): void {
   const together = applyEdits(before, editsOf(live));
   const again = kind.gate(first, before, together.text, editsOf(live));
   if (!again.ok || together.stale.length) {
-    const reason = again.ok ? 'edits of this file collide' : `${again.gate} gate (edits of this file together): ${again.reason}`;
+    const reason = again.ok
+      ? 'edits of this file collide'
+      : `${again.gate} gate (edits of this file together): ${again.reason}`;
     for (const s of live) reject(s, reason, ctx);
   }
 }

@@ -46,7 +46,12 @@ const needs = (s: JobState, gate: HeavyGate) => jobKind(s.target.job.kind).heavy
  * The gates that need the whole repository, after the per-file proofs and before the verifier: no new type errors
  * compared with the base commit, generated tests that pass, and the repository's tests when it has a test command.
  */
-export async function runHeavyGates(batch: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
+export async function runHeavyGates(
+  batch: JobState[],
+  all: JobState[],
+  ctx: PhaseContext,
+  state: HeavyGateState,
+): Promise<void> {
   const ready = () => batch.filter((s) => s.phase === 'ready');
   const typed = ready().filter((s) => needs(s, 'typecheck') || needs(s, 'generated-tests'));
   if (typed.length) typecheckGate(typed, all, ctx, state);
@@ -58,8 +63,13 @@ export async function runHeavyGates(batch: JobState[], all: JobState[], ctx: Pha
 
 /** Base text plus the edits of the jobs already accepted and of `extra`, for one file. */
 function textWith(file: FileIndex, all: JobState[], extra: JobState[]): string {
-  const accepted = all.filter((s) => s.target.file.path === file.path && (s.phase === 'verified' || s.status === 'succeeded'));
-  return applyEdits(file.text, [...accepted, ...extra].flatMap((s) => s.outcome?.edits ?? [])).text;
+  const accepted = all.filter(
+    (s) => s.target.file.path === file.path && (s.phase === 'verified' || s.status === 'succeeded'),
+  );
+  return applyEdits(
+    file.text,
+    [...accepted, ...extra].flatMap((s) => s.outcome?.edits ?? []),
+  ).text;
 }
 
 function typecheckGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): void {
@@ -73,7 +83,8 @@ function typecheckGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, sta
     return newDiagnostics(state.baseline.get(file.path)!, session.diagnostics([file.path]));
   };
   const byFile = new Map<string, JobState[]>();
-  for (const s of jobs.filter((x) => x.outcome!.edits.length)) byFile.set(s.target.file.path, [...(byFile.get(s.target.file.path) ?? []), s]);
+  for (const s of jobs.filter((x) => x.outcome!.edits.length))
+    byFile.set(s.target.file.path, [...(byFile.get(s.target.file.path) ?? []), s]);
   for (const group of byFile.values()) {
     const file = group[0]!.target.file;
     if (fresh(file, textWith(file, all, group)).length) {
@@ -128,7 +139,10 @@ function describe(errors: Diagnostic[]): string {
 
 async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
   if (!state.runner?.installed) {
-    warnOnce(state, `generated tests were typechecked but not run: ${state.runner?.name ?? 'the test runner'} is not installed in the repository`);
+    warnOnce(
+      state,
+      `generated tests were typechecked but not run: ${state.runner?.name ?? 'the test runner'} is not installed in the repository`,
+    );
     return;
   }
   await checkedOut(state);
@@ -137,7 +151,10 @@ async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: He
       const absolute = path.join(state.worktree, f.path);
       await mkdir(path.dirname(absolute), { recursive: true });
       await writeFile(absolute, f.text);
-      const result = await runTestFile(state.runner.name, state.worktree, f.path, { timeoutMs: TEST_TIMEOUT_MS, nodeModulesFrom: state.root });
+      const result = await runTestFile(state.runner.name, state.worktree, f.path, {
+        timeoutMs: TEST_TIMEOUT_MS,
+        nodeModulesFrom: state.root,
+      });
       await rm(absolute, { force: true });
       if (result.notRunnable) {
         warnOnce(state, `generated tests were not run: ${result.notRunnable}`);
@@ -151,24 +168,39 @@ async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: He
   }
 }
 
-async function testSuiteGate(jobs: JobState[], all: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
+async function testSuiteGate(
+  jobs: JobState[],
+  all: JobState[],
+  ctx: PhaseContext,
+  state: HeavyGateState,
+): Promise<void> {
   const command = state.testCommand;
   if (!command) return warnOnce(state, 'no test command configured or detected: the tests gate was skipped');
   await checkedOut(state);
-  const run = () => runTestCommand(state.worktree, command, { timeoutMs: TEST_TIMEOUT_MS, nodeModulesFrom: state.root });
+  const run = () =>
+    runTestCommand(state.worktree, command, { timeoutMs: TEST_TIMEOUT_MS, nodeModulesFrom: state.root });
   if (state.testsPassAtBase === undefined) {
     const base = await run();
     state.testsPassAtBase = base.passed;
-    if (!base.passed) warnOnce(state, `the tests fail at the base commit, so the tests gate was skipped: ${base.output.slice(-300)}`);
+    if (!base.passed)
+      warnOnce(state, `the tests fail at the base commit, so the tests gate was skipped: ${base.output.slice(-300)}`);
   }
   if (!state.testsPassAtBase) return;
   const files = [...new Set(jobs.map((s) => s.target.file))];
-  for (const file of files) await writeFile(path.join(state.worktree, file.path), (file.bom ? '\uFEFF' : '') + textWith(file, all, jobs));
+  for (const file of files)
+    await writeFile(path.join(state.worktree, file.path), (file.bom ? '\uFEFF' : '') + textWith(file, all, jobs));
   try {
     const result = await run();
-    if (!result.passed) for (const s of jobs) reject(s, `tests fail with this change${result.timedOut ? ' (timed out)' : ''}: ${result.output.slice(-600)}`, ctx);
+    if (!result.passed)
+      for (const s of jobs)
+        reject(
+          s,
+          `tests fail with this change${result.timedOut ? ' (timed out)' : ''}: ${result.output.slice(-600)}`,
+          ctx,
+        );
   } finally {
-    for (const file of files) await writeFile(path.join(state.worktree, file.path), (file.bom ? '\uFEFF' : '') + file.text);
+    for (const file of files)
+      await writeFile(path.join(state.worktree, file.path), (file.bom ? '\uFEFF' : '') + file.text);
   }
 }
 

@@ -28,10 +28,19 @@ export function reject(state: JobState, reason: string, ctx: Pick<PhaseContext, 
  * a model's bad answer (not JSON, not its schema, cut off, empty) is often not repeated, and a retry costs a small
  * call. Failed connections, 429s and 5xx were already retried by the SDK; an oversized answer is not asked for again.
  */
-export const RETRIED_FAULTS: ReadonlySet<FaultKind> = new Set(['invalidJson', 'schemaFailures', 'incomplete', 'emptyOutput']);
+export const RETRIED_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'invalidJson',
+  'schemaFailures',
+  'incomplete',
+  'emptyOutput',
+]);
 
 /** A worker call failed: its jobs go down the ladder when the model's answer was the fault, else they fail. */
-export function callFailed(state: JobState, err: CallFailed, ctx: Pick<PhaseContext, 'client' | 'config' | 'ledger'>): void {
+export function callFailed(
+  state: JobState,
+  err: CallFailed,
+  ctx: Pick<PhaseContext, 'client' | 'config' | 'ledger'>,
+): void {
   if (!err.fatal && err.fault && RETRIED_FAULTS.has(err.fault)) return reject(state, `worker: ${err.message}`, ctx);
   releaseHold(state, ctx);
   finish(state, 'failed', `worker: ${err.message}`);
@@ -40,6 +49,10 @@ export function callFailed(state: JobState, err: CallFailed, ctx: Pick<PhaseCont
 /** The model for the next attempt, or null when the ladder is exhausted: worker, worker again, then the verifier's model. */
 export function nextModel(state: JobState, ctx: Pick<PhaseContext, 'config'>): string | null {
   const { ladder, models } = ctx.config;
-  const rungs = [models.worker, ...(ladder.retry ? [models.worker] : []), ...(ladder.escalate ? [models.verifier] : [])];
+  const rungs = [
+    models.worker,
+    ...(ladder.retry ? [models.worker] : []),
+    ...(ladder.escalate ? [models.verifier] : []),
+  ];
   return rungs[state.attempts.length] ?? null;
 }

@@ -30,7 +30,9 @@ export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' |
   const packs: JobState[][] = [...singles];
   for (const group of groups.values()) {
     const most = jobsPerCall(group.length, ctx.config.concurrency, maxJobs);
-    group.sort((a, b) => (a.target.file.path < b.target.file.path ? -1 : a.target.file.path > b.target.file.path ? 1 : 0));
+    group.sort((a, b) =>
+      a.target.file.path < b.target.file.path ? -1 : a.target.file.path > b.target.file.path ? 1 : 0,
+    );
     let pack: JobState[] = [];
     let tokens = 0;
     for (const s of group) {

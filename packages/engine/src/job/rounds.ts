@@ -19,7 +19,11 @@ export async function runRounds(states: JobState[], ctx: PhaseContext, heavy: He
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const batch = states.filter((s) => s.phase === 'pending');
     if (batch.length === 0) return;
-    ctx.emit({ type: 'phase', phase: 'work', detail: round === 0 ? undefined : `attempt ${round + 1} for ${batch.length} rejected job(s)` });
+    ctx.emit({
+      type: 'phase',
+      phase: 'work',
+      detail: round === 0 ? undefined : `attempt ${round + 1} for ${batch.length} rejected job(s)`,
+    });
     await runRound(batch, states, ctx, heavy);
   }
 }

@@ -29,8 +29,8 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatc
       s.verdict = empty
         ? 'nothing to verify'
         : ctx.client
-        ? `not sent to the verifier: ${s.target.job.kind} results are checked by deterministic gates`
-        : 'offline engine: deterministic gates only (no verifier model)';
+          ? `not sent to the verifier: ${s.target.job.kind} results are checked by deterministic gates`
+          : 'offline engine: deterministic gates only (no verifier model)';
     }
   }
   // Verdicts an earlier process of this run received (its journal) are used, not asked for again: batches are formed as
@@ -50,7 +50,12 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatc
 /** What identifies one job's question to the verifier: its kind's instructions and the result it is shown. */
 function verdictKey(s: JobState): string {
   const kind = jobKind(s.target.job.kind);
-  return createHash('sha256').update(kind.verifierInstructions(s.target)).update('\u0000').update(kind.describeForVerifier(s.target, s.outcome!)).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(kind.verifierInstructions(s.target))
+    .update('\u0000')
+    .update(kind.describeForVerifier(s.target, s.outcome!))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function applyVerdict(s: JobState, verdict: { accept: boolean; reason: string }, ctx: PhaseContext): void {

@@ -169,7 +169,12 @@ function charge(held: Live[], single: boolean, ctx: PhaseContext, model: string,
     return;
   }
   record(null, ctx, model, usage);
-  shareUsage(held.map((p) => p.state), usage, ctx, model);
+  shareUsage(
+    held.map((p) => p.state),
+    usage,
+    ctx,
+    model,
+  );
 }
 
 /** A pack's answer, item by item: an item that fails its job's schema sends only that job down the ladder. */

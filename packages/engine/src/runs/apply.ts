@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { UsageError, WorkingTreeError } from '@orchestrate/core';
-import { branchExists, currentBranch, findRepoRoot, isAncestor, mergeBranch, workingTreeChanges } from '@orchestrate/repo';
+import {
+  branchExists,
+  currentBranch,
+  findRepoRoot,
+  isAncestor,
+  mergeBranch,
+  workingTreeChanges,
+} from '@orchestrate/repo';
 import { cut } from './format-runs.js';
 import { assertRunId, requireRun, STATE_DIR } from './runs.js';
 
@@ -25,20 +32,36 @@ export async function applyRun(options: { cwd?: string; runId: string }): Promis
   assertRunId(runId);
   const root = await findRepoRoot(path.resolve(options.cwd ?? process.cwd()));
   const run = await requireRun(root, runId);
-  if (run.status === 'running') throw new UsageError(`Run ${runId} is still running (process ${run.pid}): wait for it to end, then apply it.`);
+  if (run.status === 'running')
+    throw new UsageError(`Run ${runId} is still running (process ${run.pid}): wait for it to end, then apply it.`);
   if (run.status === 'interrupted') {
-    throw new UsageError(`Run ${runId} was interrupted: finish it with \`orchestrate resume ${runId}\` (or discard it with \`orchestrate undo ${runId}\`), then apply it.`);
+    throw new UsageError(
+      `Run ${runId} was interrupted: finish it with \`orchestrate resume ${runId}\` (or discard it with \`orchestrate undo ${runId}\`), then apply it.`,
+    );
   }
-  if (run.status === 'detached') throw new UsageError(`Run ${runId} is waiting for its batch: finish it with \`orchestrate resume ${runId}\`, then apply it.`);
+  if (run.status === 'detached')
+    throw new UsageError(
+      `Run ${runId} is waiting for its batch: finish it with \`orchestrate resume ${runId}\`, then apply it.`,
+    );
   const branch = run.branch;
-  if (!branch || !run.report?.commits.length) throw new UsageError(`Run ${runId} committed nothing (${run.status}): there is no branch to apply.`);
+  if (!branch || !run.report?.commits.length)
+    throw new UsageError(`Run ${runId} committed nothing (${run.status}): there is no branch to apply.`);
   if (!(await branchExists(root, branch))) {
-    throw new UsageError(`${branch} no longer exists (the run was undone or the branch deleted): there is nothing to apply. List the runs with \`orchestrate runs\`.`);
+    throw new UsageError(
+      `${branch} no longer exists (the run was undone or the branch deleted): there is nothing to apply. List the runs with \`orchestrate runs\`.`,
+    );
   }
   const into = await currentBranch(root);
-  if (!into) throw new UsageError(`HEAD is detached: switch to the branch to merge ${branch} into (e.g. \`git switch main\`), then apply again.`);
-  if (into === branch) throw new UsageError(`${branch} is the current branch: switch to the branch to merge it into (e.g. \`git switch main\`).`);
-  if (await isAncestor(root, branch, 'HEAD')) throw new UsageError(`${branch} is already merged into ${into}: nothing to apply.`);
+  if (!into)
+    throw new UsageError(
+      `HEAD is detached: switch to the branch to merge ${branch} into (e.g. \`git switch main\`), then apply again.`,
+    );
+  if (into === branch)
+    throw new UsageError(
+      `${branch} is the current branch: switch to the branch to merge it into (e.g. \`git switch main\`).`,
+    );
+  if (await isAncestor(root, branch, 'HEAD'))
+    throw new UsageError(`${branch} is already merged into ${into}: nothing to apply.`);
   const changes = await workingTreeChanges(root, [STATE_DIR]);
   if (changes.length) {
     const shown = changes.slice(0, 5).join(', ') + (changes.length > 5 ? `, … ${changes.length - 5} more` : '');

@@ -19,12 +19,15 @@ export function cut(text: string, max: number): string {
 }
 
 function statusLabel(run: RunInfo): string {
-  return run.branch && !run.branchExists && run.source === 'report' && run.status !== 'undone' ? `${run.status} (branch deleted)` : run.status;
+  return run.branch && !run.branchExists && run.source === 'report' && run.status !== 'undone'
+    ? `${run.status} (branch deleted)`
+    : run.status;
 }
 
 /** The `runs` table (id, task, status, jobs succeeded/total, cost, age), or a one-line hint when there are none. */
 export function formatRuns(runs: RunInfo[], now = new Date()): string {
-  if (!runs.length) return 'No runs in this repository yet. Start one with `orchestrate "<task>"`, e.g. orchestrate "add docstrings to src/".';
+  if (!runs.length)
+    return 'No runs in this repository yet. Start one with `orchestrate "<task>"`, e.g. orchestrate "add docstrings to src/".';
   const rows = [
     ['ID', 'TASK', 'STATUS', 'JOBS', 'COST', 'AGE'],
     ...runs.map((r) => [
@@ -37,11 +40,14 @@ export function formatRuns(runs: RunInfo[], now = new Date()): string {
     ]),
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')).join('\n');
+  return rows
+    .map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  '))
+    .join('\n');
 }
 
 /** Lines of a finished run's summary that tell how to look at, merge or delete its branch (wrong once it is gone). */
-const BRANCH_ADVICE = /^(Your working tree, index and current branch were not touched\. Next:|\s+(look|merge|delete):\s)/;
+const BRANCH_ADVICE =
+  /^(Your working tree, index and current branch were not touched\. Next:|\s+(look|merge|delete):\s)/;
 
 /**
  * `show`: a finished run's summary (formatSummary), or an unfinished run's task, base, progress and next step. A run
@@ -53,17 +59,27 @@ export function formatRun(run: RunDetail, now = new Date()): string {
     const text = formatSummary(run.report);
     if (!run.branch || run.branchExists) return text;
     const how = run.status === 'undone' ? 'undone' : 'undone or deleted';
-    const kept = text.split('\n').filter((l) => l.trim() !== '' && !BRANCH_ADVICE.test(l)).map((l) => l.replace(/^  branch: /, '  branch (gone): '));
+    const kept = text
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !BRANCH_ADVICE.test(l))
+      .map((l) => l.replace(/^  branch: /, '  branch (gone): '));
     kept[0] = `${kept[0]} — ${how}: ${run.branch} no longer exists`;
-    return [...kept, `  note: the run was ${how}; there is nothing to merge or delete (its report is kept).`].join('\n');
+    return [...kept, `  note: the run was ${how}; there is nothing to merge or delete (its report is kept).`].join(
+      '\n',
+    );
   }
   const age = run.startedAt ? ` (${formatAge(now.getTime() - Date.parse(run.startedAt))} ago)` : '';
   const lines = [`orchestrate run ${run.id}${run.engine ? ` (${run.engine} engine)` : ''}: ${run.status}`];
   lines.push(`  task: ${run.task ? safeText(run.task) : '(unknown: the journal has no start record)'}`);
   if (run.baseCommit) lines.push(`  base commit: ${run.baseCommit.slice(0, 8)}`);
-  if (run.startedAt) lines.push(`  started: ${run.startedAt}${age}${run.pid ? `, process ${run.pid}${run.status === 'running' ? ' is still running' : ''}` : ''}`);
+  if (run.startedAt)
+    lines.push(
+      `  started: ${run.startedAt}${age}${run.pid ? `, process ${run.pid}${run.status === 'running' ? ' is still running' : ''}` : ''}`,
+    );
   const { jobs } = run;
-  lines.push(`  so far: ${jobs.total} jobs seen, ${jobs.succeeded} succeeded, ${jobs.failed} failed, ${jobs.skipped} skipped; ${run.answers} model answers, $${run.costUsd.toFixed(4)}`);
+  lines.push(
+    `  so far: ${jobs.total} jobs seen, ${jobs.succeeded} succeeded, ${jobs.failed} failed, ${jobs.skipped} skipped; ${run.answers} model answers, $${run.costUsd.toFixed(4)}`,
+  );
   if (run.commits.length) {
     lines.push(`  committed on ${run.branch}:`);
     for (const c of run.commits) lines.push(`    ${c.sha.slice(0, 8)}${c.detail ? ` ${safeText(c.detail)}` : ''}`);

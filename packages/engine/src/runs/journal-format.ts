@@ -23,7 +23,15 @@ export interface StartRecord {
   pidStart?: string;
   at: string;
   /** The options to run it again with (budget, concurrency, engine, batch, model flags, config file, the folder `-C` scoped it to). */
-  options: { engine?: string; concurrency?: number; budgetUsd?: number; batch?: boolean; models?: { planner?: string; worker?: string; verifier?: string }; configFile?: string; scope?: string };
+  options: {
+    engine?: string;
+    concurrency?: number;
+    budgetUsd?: number;
+    batch?: boolean;
+    models?: { planner?: string; worker?: string; verifier?: string };
+    configFile?: string;
+    scope?: string;
+  };
 }
 
 /** A model call's answer, written before the answer is used: on resume the same call is answered from here, not paid again. */

@@ -71,7 +71,12 @@ export function readJournal(root: string, runId: string): JournalRecord[] | null
 
 /** The journal record an event becomes, if it is a state change worth keeping. */
 export function recordOf(event: RunEvent): JournalRecord | null {
-  const job = (id: string, e: JobRecord['event'], detail?: string): JobRecord => ({ t: 'job', id, event: e, ...(detail ? { detail } : {}) });
+  const job = (id: string, e: JobRecord['event'], detail?: string): JobRecord => ({
+    t: 'job',
+    id,
+    event: e,
+    ...(detail ? { detail } : {}),
+  });
   switch (event.type) {
     case 'planned':
       return { t: 'phase', phase: 'planned', detail: `${event.plan.steps.length} step(s)` };
@@ -82,7 +87,11 @@ export function recordOf(event: RunEvent): JournalRecord | null {
     case 'job-worked':
       return job(event.job.id, 'worked');
     case 'job-end':
-      return job(event.job.id, event.status === 'succeeded' ? 'committed' : event.status === 'failed' ? 'failed' : 'skipped', event.error ?? undefined);
+      return job(
+        event.job.id,
+        event.status === 'succeeded' ? 'committed' : event.status === 'failed' ? 'failed' : 'skipped',
+        event.error ?? undefined,
+      );
     default:
       return null;
   }
@@ -91,7 +100,14 @@ export function recordOf(event: RunEvent): JournalRecord | null {
 /** Identifies a call by what it asks, so the same call made again (on resume) finds its answer. */
 export function callKey(request: StructuredCall<unknown>): string {
   const h = createHash('sha256');
-  for (const part of [request.role, request.model, request.validate ?? 'whole', String(request.maxOutputTokens), request.instructions, request.input]) {
+  for (const part of [
+    request.role,
+    request.model,
+    request.validate ?? 'whole',
+    String(request.maxOutputTokens),
+    request.instructions,
+    request.input,
+  ]) {
     h.update(part);
     h.update('\u0000');
   }
@@ -159,7 +175,12 @@ export function journaledClient(
         return result;
       } catch (err) {
         // A failure that was paid for (an answer came back and was refused) is kept too; one that cost nothing is not.
-        if (err instanceof CallFailed && !err.fatal && err.usage.requests > 0 && err.usage.inputTokens + err.usage.outputTokens > 0) {
+        if (
+          err instanceof CallFailed &&
+          !err.fatal &&
+          err.usage.requests > 0 &&
+          err.usage.inputTokens + err.usage.outputTokens > 0
+        ) {
           journal.append(rec(null, err.usage, err.message, err.fault));
         }
         throw err;
@@ -179,7 +200,8 @@ export function verdictsOf(journal: Journal, records: JournalRecord[], replay: R
       if (v) replay.verdicts++;
       return v;
     },
-    record: (key, v, job) => journal.append({ t: 'verdict', key, accept: v.accept, reason: v.reason, job: job.id, symbol: job.symbol }),
+    record: (key, v, job) =>
+      journal.append({ t: 'verdict', key, accept: v.accept, reason: v.reason, job: job.id, symbol: job.symbol }),
   };
 }
 

@@ -43,7 +43,8 @@ export function processStartTime(pid = process.pid, read: ProcReader = readProcS
 export function isProcessAlive(pid: number, startTime?: string, read: ProcReader = readProcStat): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   const stat = read(pid);
-  if (stat) return stat.state !== 'Z' && stat.state !== 'X' && (startTime === undefined || stat.startTime === startTime);
+  if (stat)
+    return stat.state !== 'Z' && stat.state !== 'X' && (startTime === undefined || stat.startTime === startTime);
   try {
     process.kill(pid, 0);
     return true;

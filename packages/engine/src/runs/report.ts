@@ -30,7 +30,14 @@ export function reportItem(s: JobState): ReportItem {
 /** A job that succeeded with nothing to write: no edit, no new file and (not a review) no annotation. */
 function unchanged(s: JobState): boolean {
   const o = s.outcome;
-  return s.status === 'succeeded' && s.target.job.kind !== 'review' && o !== null && !o.edits.length && !o.newFiles.length && !o.annotations.length;
+  return (
+    s.status === 'succeeded' &&
+    s.target.job.kind !== 'review' &&
+    o !== null &&
+    !o.edits.length &&
+    !o.newFiles.length &&
+    !o.annotations.length
+  );
 }
 
 /** Writes `report.json` atomically enough for readers (whole file, one write). */
@@ -48,23 +55,33 @@ export function formatSummary(report: RunReport): string {
   const { jobs } = report;
   lines.push(`orchestrate run ${report.id} (${report.engine} engine): ${report.status}`);
   if (report.scope) lines.push(`  scope: ${report.scope}/ (-C: files outside it were not looked at)`);
-  lines.push(`  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded${unchangedNote(report)}, ${jobs.failed} failed, ${jobs.skipped} skipped`);
+  lines.push(
+    `  jobs: ${jobs.total} total, ${jobs.succeeded} succeeded${unchangedNote(report)}, ${jobs.failed} failed, ${jobs.skipped} skipped`,
+  );
   const models = Object.entries(report.usage);
   if (models.length) {
-    lines.push(`  cost: $${report.costUsd.toFixed(4)}${report.budgetUsd !== null ? ` of $${report.budgetUsd} budget` : ''}`);
+    lines.push(
+      `  cost: $${report.costUsd.toFixed(4)}${report.budgetUsd !== null ? ` of $${report.budgetUsd} budget` : ''}`,
+    );
     for (const [model, u] of models) {
-      lines.push(`    ${model}: ${u.requests} requests, ${u.inputTokens} in (${u.cachedInputTokens} cached), ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`);
+      lines.push(
+        `    ${model}: ${u.requests} requests, ${u.inputTokens} in (${u.cachedInputTokens} cached), ${u.outputTokens} out, $${u.costUsd.toFixed(4)}`,
+      );
     }
   } else lines.push('  cost: $0 (no model calls)');
   const faults = faultsLine(report.faults);
   if (faults) lines.push(`  model faults: ${faults}`);
   const failed = report.status === 'cancelled' ? [] : report.items.filter((i) => i.status !== 'succeeded');
-  for (const item of failed.slice(0, 10)) lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
+  for (const item of failed.slice(0, 10))
+    lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
   if (failed.length > 10) lines.push(`  … ${failed.length - 10} more in the report`);
   for (const w of report.warnings.slice(0, 5)) lines.push(`  warning: ${w}`);
-  if (report.status === 'interrupted') lines.push(`  resume: orchestrate resume ${report.id}  (answers already received are not paid again)`);
+  if (report.status === 'interrupted')
+    lines.push(`  resume: orchestrate resume ${report.id}  (answers already received are not paid again)`);
   if (report.branch && report.commits.length) {
-    lines.push(`  branch: ${report.branch} (${report.commits.length} commit${report.commits.length === 1 ? '' : 's'} on ${report.baseCommit.slice(0, 8)})`);
+    lines.push(
+      `  branch: ${report.branch} (${report.commits.length} commit${report.commits.length === 1 ? '' : 's'} on ${report.baseCommit.slice(0, 8)})`,
+    );
     for (const c of report.commits) lines.push(`    ${c.sha.slice(0, 8)} ${c.message}`);
     lines.push('');
     lines.push('Your working tree, index and current branch were not touched. Next:');
@@ -74,7 +91,9 @@ export function formatSummary(report: RunReport): string {
   } else if (report.status !== 'dry-run' && report.items.some((i) => i.kind !== 'review')) {
     lines.push('  nothing was committed; no branch was kept.');
   } else if (report.annotations.length || report.items.length || report.reviewed) {
-    const range = report.reviewed ? ` reviewed ${report.reviewed.label} (${report.reviewed.files} file${report.reviewed.files === 1 ? '' : 's'}):` : '';
+    const range = report.reviewed
+      ? ` reviewed ${report.reviewed.label} (${report.reviewed.files} file${report.reviewed.files === 1 ? '' : 's'}):`
+      : '';
     lines.push(`  review:${range} ${report.annotations.length} finding(s); no edits were made.`);
   }
   lines.push(`  report: ${path.join('.orchestrate', 'runs', report.id, 'report.json')}`);

@@ -1,18 +1,28 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, type RunReport } from '@orchestrate/core';
-import { branchExists, clearRunWorktrees, deleteRunBranch, foreignRunCommits, runBranch, runWorktreeCandidates } from '@orchestrate/repo';
+import {
+  branchExists,
+  clearRunWorktrees,
+  deleteRunBranch,
+  foreignRunCommits,
+  runBranch,
+  runWorktreeCandidates,
+} from '@orchestrate/repo';
 import type { JournalRecord, StartRecord } from './journal-format.js';
 import { assertRunId, journalProgress } from './runs.js';
 import { readJournal } from './journal.js';
 import { loadDetachedRun, type DetachedRun } from './run-state.js';
 
 /** What `resume` continues: a run detached while its batch runs, or a run that was interrupted (its journal). */
-export type ResumeTarget = { kind: 'detached'; detached: DetachedRun } | { kind: 'journal'; start: StartRecord; records: JournalRecord[] };
+export type ResumeTarget =
+  { kind: 'detached'; detached: DetachedRun } | { kind: 'journal'; start: StartRecord; records: JournalRecord[] };
 
 async function readReport(root: string, runId: string): Promise<RunReport | null> {
   try {
-    return JSON.parse(await readFile(path.join(root, '.orchestrate', 'runs', runId, 'report.json'), 'utf8')) as RunReport;
+    return JSON.parse(
+      await readFile(path.join(root, '.orchestrate', 'runs', runId, 'report.json'), 'utf8'),
+    ) as RunReport;
   } catch {
     return null;
   }
@@ -24,7 +34,8 @@ async function resumable(root: string, runId: string): Promise<{ target: ResumeT
   const records = readJournal(root, runId);
   const progress = records ? journalProgress(records) : null;
   if (progress?.status === 'undone') return { reason: 'it was undone' };
-  if (report?.status === 'detached') return { target: { kind: 'detached', detached: await loadDetachedRun(root, runId) } };
+  if (report?.status === 'detached')
+    return { target: { kind: 'detached', detached: await loadDetachedRun(root, runId) } };
   if (!records || !progress?.start) return { reason: report ? `it is ${report.status}` : 'it has no journal' };
   if (progress.status === 'running') return { reason: `it is still running (process ${progress.pid})` };
   if (progress.status !== 'interrupted') return { reason: `it ended ${progress.status}` };
@@ -50,7 +61,10 @@ export async function findResumeTarget(root: string, runId: string | undefined):
     if (!known) throw new UsageError(`No run ${runId} in .orchestrate/runs/. List runs with \`orchestrate runs\`.`);
     throw new UsageError(`Run ${runId} cannot be resumed: ${found.reason}.`);
   }
-  const ids = (await readdir(path.join(root, '.orchestrate', 'runs')).catch(() => [] as string[])).filter(isRunId).sort().reverse();
+  const ids = (await readdir(path.join(root, '.orchestrate', 'runs')).catch(() => [] as string[]))
+    .filter(isRunId)
+    .sort()
+    .reverse();
   const running: string[] = [];
   for (const id of ids) {
     const found = await resumable(root, id);
@@ -60,9 +74,13 @@ export async function findResumeTarget(root: string, runId: string | undefined):
   }
   if (running.length) {
     const which = running.length === 1 ? `run ${running[0]} is` : `runs ${running.join(', ')} are`;
-    throw new UsageError(`No run to resume: ${which} still running; no other run can be resumed. Wait for it to end (or stop its process), then resume. List the runs with \`orchestrate runs\`.`);
+    throw new UsageError(
+      `No run to resume: ${which} still running; no other run can be resumed. Wait for it to end (or stop its process), then resume. List the runs with \`orchestrate runs\`.`,
+    );
   }
-  throw new UsageError('No run to resume: every run in .orchestrate/runs/ has ended. List them with `orchestrate runs`.');
+  throw new UsageError(
+    'No run to resume: every run in .orchestrate/runs/ has ended. List them with `orchestrate runs`.',
+  );
 }
 
 /**
@@ -83,7 +101,9 @@ export async function clearInterrupted(root: string, runId: string, baseCommit: 
     try {
       await deleteRunBranch(root, branch);
     } catch {
-      throw new UsageError(`Cannot resume ${runId}: its branch ${branch} is checked out somewhere. Switch that worktree to another branch first.`);
+      throw new UsageError(
+        `Cannot resume ${runId}: its branch ${branch} is checked out somewhere. Switch that worktree to another branch first.`,
+      );
     }
   }
 }

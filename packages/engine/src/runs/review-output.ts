@@ -42,12 +42,18 @@ async function formatFindings(report: RunReport, color: boolean): Promise<string
 }
 
 /** Writes the review as SARIF 2.1.0 (for GitHub code scanning) and/or Markdown, relative to `cwd`. */
-export async function writeReviewFiles(report: RunReport, outputs: { sarif?: string; markdown?: string; cwd: string; version: string }): Promise<void> {
+export async function writeReviewFiles(
+  report: RunReport,
+  outputs: { sarif?: string; markdown?: string; cwd: string; version: string },
+): Promise<void> {
   if (outputs.sarif) {
     const sarif = toSarif(report.annotations, { toolName: 'orchestrate', version: outputs.version, rules: RULES });
     await writeFile(path.resolve(outputs.cwd, outputs.sarif), `${JSON.stringify(sarif, null, 2)}\n`);
   }
   if (outputs.markdown) {
-    await writeFile(path.resolve(outputs.cwd, outputs.markdown), toMarkdown(report.annotations, { title: `orchestrate review (${report.id})` }));
+    await writeFile(
+      path.resolve(outputs.cwd, outputs.markdown),
+      toMarkdown(report.annotations, { title: `orchestrate review (${report.id})` }),
+    );
   }
 }

@@ -6,22 +6,45 @@ import { redactionWarnings } from '../redacting-client.js';
 import { reportItem } from './report.js';
 
 /** Phase times plus this process's CPU time since the run started and its peak resident memory. */
-function processMetrics(timing: { indexMs: number; planMs: number; workMs: number }, cpuAtStart: NodeJS.CpuUsage): RunReport['metrics'] {
+function processMetrics(
+  timing: { indexMs: number; planMs: number; workMs: number },
+  cpuAtStart: NodeJS.CpuUsage,
+): RunReport['metrics'] {
   const cpu = process.cpuUsage(cpuAtStart);
-  return { ...timing, cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return {
+    ...timing,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }
 
 /** The run's report from its state: jobs, usage and cost, metrics, faults, annotations, warnings. */
 export function buildReport(
-  args: Pick<RunReport, 'id' | 'task' | 'engine' | 'status' | 'repo' | 'baseCommit' | 'branch' | 'worktree' | 'plan' | 'estimate' | 'warnings' | 'commits' | 'batches' | 'startedAt'> & {
-  states: JobState[];
-  ledger: UsageLedger;
-  config: { budgetUsd?: number | undefined };
-  maxAnnotations: number;
-  started: number;
-  timing: { indexMs: number; planMs: number; workMs: number };
-  cpuAtStart: NodeJS.CpuUsage;
-  client: ModelClient | null;
+  args: Pick<
+    RunReport,
+    | 'id'
+    | 'task'
+    | 'engine'
+    | 'status'
+    | 'repo'
+    | 'baseCommit'
+    | 'branch'
+    | 'worktree'
+    | 'plan'
+    | 'estimate'
+    | 'warnings'
+    | 'commits'
+    | 'batches'
+    | 'startedAt'
+  > & {
+    states: JobState[];
+    ledger: UsageLedger;
+    config: { budgetUsd?: number | undefined };
+    maxAnnotations: number;
+    started: number;
+    timing: { indexMs: number; planMs: number; workMs: number };
+    cpuAtStart: NodeJS.CpuUsage;
+    client: ModelClient | null;
   },
 ): RunReport {
   const items = args.states.map(reportItem);
@@ -41,7 +64,13 @@ export function buildReport(
     worktree: args.worktree,
     plan: { source: args.plan.source, steps: args.plan.steps, warnings: planWarnings },
     commits: args.commits,
-    jobs: { total: items.length, succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped'), ...(unchanged ? { unchanged } : {}) },
+    jobs: {
+      total: items.length,
+      succeeded: count('succeeded'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      ...(unchanged ? { unchanged } : {}),
+    },
     usage: args.ledger.byModel(),
     costUsd: args.ledger.spentUsd(),
     budgetUsd: args.config.budgetUsd ?? null,
@@ -54,7 +83,9 @@ export function buildReport(
     startedAt: args.startedAt,
     items,
     annotations: capAnnotations(
-      dedupeAnnotations(args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? [])),
+      dedupeAnnotations(
+        args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? []),
+      ),
       args.maxAnnotations,
     ),
     warnings: [...args.warnings, ...notes.filter((n) => !args.warnings.includes(n)), ...redactionWarnings(args.client)],

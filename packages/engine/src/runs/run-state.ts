@@ -32,7 +32,11 @@ export function saveBatchesNow(root: string, runId: string, batches: Map<string,
 /** The batches a run submitted (custom id → batch id), or none. */
 export function loadBatches(root: string, runId: string): Map<string, string> {
   try {
-    return new Map(Object.entries(JSON.parse(readFileSync(path.join(runDir(root, runId), BATCHES_FILE), 'utf8')) as Record<string, string>));
+    return new Map(
+      Object.entries(
+        JSON.parse(readFileSync(path.join(runDir(root, runId), BATCHES_FILE), 'utf8')) as Record<string, string>,
+      ),
+    );
   } catch {
     return new Map();
   }

@@ -78,12 +78,19 @@ export async function showRun(options: { cwd?: string; runId: string }): Promise
  */
 export async function loadRun(root: string, runId: string, branches?: Set<string>): Promise<RunDetail | null> {
   const dir = runDir(root, runId);
-  const report = await readFile(path.join(dir, 'report.json'), 'utf8').then((t) => JSON.parse(t) as RunReport, () => null);
+  const report = await readFile(path.join(dir, 'report.json'), 'utf8').then(
+    (t) => JSON.parse(t) as RunReport,
+    () => null,
+  );
   // A journal can be large: it is read for a finished run only when it may say more than the report (`undo` ends an
   // interrupted run's journal with `undone`).
-  const records = report && report.status !== 'interrupted' ? [] : await readFile(path.join(dir, JOURNAL_FILE), 'utf8').then(parseJournal, () => null);
+  const records =
+    report && report.status !== 'interrupted'
+      ? []
+      : await readFile(path.join(dir, JOURNAL_FILE), 'utf8').then(parseJournal, () => null);
   if (!report && !records) return null;
-  const exists = async (branch: string | null) => (branch ? (branches ? branches.has(branch) : await branchExists(root, branch)) : false);
+  const exists = async (branch: string | null) =>
+    branch ? (branches ? branches.has(branch) : await branchExists(root, branch)) : false;
   if (report) {
     const undone = records?.filter((r) => r.t === 'end').pop()?.status === 'undone';
     return {
@@ -131,7 +138,10 @@ export async function loadRun(root: string, runId: string, branches?: Set<string
  * engine, which has no verifier), the cost of its answers and the commits made. The process that runs it is the one
  * the last `start` or `resumed` record names, with its start time when recorded (a zombie or a reused pid is not it).
  */
-export function journalProgress(records: JournalRecord[], alive: (pid: number, startTime?: string) => boolean = isProcessAlive) {
+export function journalProgress(
+  records: JournalRecord[],
+  alive: (pid: number, startTime?: string) => boolean = isProcessAlive,
+) {
   let start: StartRecord | null = null;
   let end: string | null = null;
   let costUsd = 0;
@@ -152,12 +162,12 @@ export function journalProgress(records: JournalRecord[], alive: (pid: number, s
       // A resume continues the run in another process: it is running again until that process ends it.
       end = null;
       if (r.pid !== undefined) [pid, pidStart] = [r.pid, r.pidStart];
-    }
-    else if (r.t === 'answer') {
+    } else if (r.t === 'answer') {
       costUsd += Number(r.costUsd) || 0;
       answers++;
     } else if (r.t === 'job') latest.set(r.id, r.event);
-    else if (r.t === 'phase' && r.phase === 'committed' && r.sha) commits.push({ sha: r.sha, detail: r.detail ?? null });
+    else if (r.t === 'phase' && r.phase === 'committed' && r.sha)
+      commits.push({ sha: r.sha, detail: r.detail ?? null });
   }
   const done = new Set(['verified', 'committed', ...(start?.engine === 'offline' ? ['gated'] : [])]);
   const events = [...latest.values()];
@@ -167,7 +177,8 @@ export function journalProgress(records: JournalRecord[], alive: (pid: number, s
     failed: events.filter((e) => e === 'failed').length,
     skipped: events.filter((e) => e === 'skipped').length,
   };
-  const status: RunState = end !== null ? (end as RunState) : pid !== null && alive(pid, pidStart) ? 'running' : 'interrupted';
+  const status: RunState =
+    end !== null ? (end as RunState) : pid !== null && alive(pid, pidStart) ? 'running' : 'interrupted';
   return { start, status, pid, jobs, costUsd, answers, commits };
 }
 

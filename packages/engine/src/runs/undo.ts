@@ -46,13 +46,22 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
   const branch = runBranch(options.runId);
   const run = await loadRun(root, options.runId);
   if (run?.status === 'running') {
-    throw new UsageError(`Run ${options.runId} is still running (process ${run.pid}): stop it first (Ctrl-C, or \`kill ${run.pid}\`), then undo it.`);
+    throw new UsageError(
+      `Run ${options.runId} is still running (process ${run.pid}): stop it first (Ctrl-C, or \`kill ${run.pid}\`), then undo it.`,
+    );
   }
   const unfinished = run?.status === 'interrupted';
   // Where the run keeps its worktree (and where older versions kept it, under .git/orchestrate/worktrees/).
   const candidates = await runWorktreeCandidates(root, options.runId);
   const worktrees: string[] = [];
-  for (const dir of candidates) if (await access(dir).then(() => true, () => false)) worktrees.push(dir);
+  for (const dir of candidates)
+    if (
+      await access(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      worktrees.push(dir);
   const hasWorktree = worktrees.length > 0;
   // A worktree whose directory is gone still holds its branch until pruned.
   await pruneWorktrees(root);
@@ -70,7 +79,9 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
     const checkedOut: string[] = [];
     for (const dir of listed) if (!(await isRunWorktree(root, options.runId, dir))) checkedOut.push(dir);
     if (checkedOut.length) {
-      throw new UsageError(`${branch} is checked out in ${checkedOut[0]}: switch that working tree to another branch (e.g. \`git switch main\`), then run undo again.`);
+      throw new UsageError(
+        `${branch} is checked out in ${checkedOut[0]}: switch that working tree to another branch (e.g. \`git switch main\`), then run undo again.`,
+      );
     }
   }
   if (hasBranch && !options.force) {
@@ -78,21 +89,32 @@ export async function undoRun(options: UndoOptions): Promise<UndoResult> {
     // An interrupted run has no report: its journal's start record has the base.
     const base = run?.baseCommit ?? null;
     if (merged && base !== (await resolveCommit(root, branch))) {
-      throw new UsageError(`${branch} was merged into your current branch; undo would not remove its changes. Use --force to delete the branch anyway.`);
+      throw new UsageError(
+        `${branch} was merged into your current branch; undo would not remove its changes. Use --force to delete the branch anyway.`,
+      );
     }
     const foreign = await foreignRunCommits(root, options.runId, base);
     if (foreign.length) {
-      throw new UsageError(`${branch} holds ${foreign.length} commit(s) the run did not make. Use --force to delete it anyway.`);
+      throw new UsageError(
+        `${branch} holds ${foreign.length} commit(s) the run did not make. Use --force to delete it anyway.`,
+      );
     }
   }
   if (hasWorktree) {
     // A directory git no longer knows as a worktree cannot be removed by git: it is ours (named by a checked id), delete it.
-    for (const worktree of worktrees) await removeWorktree(root, worktree).catch(() => rm(worktree, { recursive: true, force: true }));
+    for (const worktree of worktrees)
+      await removeWorktree(root, worktree).catch(() => rm(worktree, { recursive: true, force: true }));
     await pruneWorktrees(root);
   }
   if (hasBranch) await deleteRunBranch(root, branch);
   if (unfinished) await markUndone(root, options.runId);
-  return { runId: options.runId, branch, deletedBranch: hasBranch, removedWorktree: hasWorktree, markedUndone: unfinished };
+  return {
+    runId: options.runId,
+    branch,
+    deletedBranch: hasBranch,
+    removedWorktree: hasWorktree,
+    markedUndone: unfinished,
+  };
 }
 
 /** Ends an interrupted run's journal with an `undone` record, so it is no longer listed as resumable. */

@@ -95,8 +95,7 @@ export const RUN_FLAGS = {
   },
   batch: {
     long: 'batch',
-    description:
-      'send worker and verifier calls through the OpenAI Batch API (half price; waits for the batches)',
+    description: 'send worker and verifier calls through the OpenAI Batch API (half price; waits for the batches)',
   },
   detach: {
     long: 'detach',
@@ -145,4 +144,3 @@ export const RUN_FLAGS = {
     negate: 'review committed changes only',
   },
 } satisfies FlagsFor<RunTaskOptions>;
-

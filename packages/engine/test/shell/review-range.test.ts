@@ -13,10 +13,7 @@ describe('parseReviewRange', () => {
   });
 
   const malformed = ['', '  ', '..HEAD', '..', 'a..b..c', 'a....b', '--output=x', 'main..-p', 'ma in', 'a\u001bb'];
-  it.each(malformed.map((r) => [r]))(
-    'refuses %j as E_USAGE',
-    (range) => {
-      expect(() => parseReviewRange(range)).toThrow(expect.objectContaining({ code: 'E_USAGE', processExitCode: 2 }));
-    },
-  );
+  it.each(malformed.map((r) => [r]))('refuses %j as E_USAGE', (range) => {
+    expect(() => parseReviewRange(range)).toThrow(expect.objectContaining({ code: 'E_USAGE', processExitCode: 2 }));
+  });
 });

@@ -4,7 +4,11 @@ import { bodiesKind } from './bodies.js';
 import { testsKind } from './tests.js';
 import { typesKind } from './types.js';
 
-const PARTS: Record<string, KindPart> = { bodies: bodiesKind as KindPart, tests: testsKind as KindPart, types: typesKind as KindPart };
+const PARTS: Record<string, KindPart> = {
+  bodies: bodiesKind as KindPart,
+  tests: testsKind as KindPart,
+  types: typesKind as KindPart,
+};
 
 // Tests to fix ("fix the failing tests", "repair broken specs") are not tests to write.
 const TESTS = new RegExp(

@@ -32,7 +32,9 @@ const frames = new WeakMap<FileIndex[], Map<string, TestFrame>>();
 
 /** The test frame for a run: computed once per file set and runner (the repository does not change during a run). */
 export function testFrameOf(ctx: Pick<KindContext, 'files' | 'root' | 'tests'>): TestFrame {
-  const runner = RUNNERS.has(ctx.tests?.runner as TestFrame['runner']) ? (ctx.tests!.runner as TestFrame['runner']) : 'vitest';
+  const runner = RUNNERS.has(ctx.tests?.runner as TestFrame['runner'])
+    ? (ctx.tests!.runner as TestFrame['runner'])
+    : 'vitest';
   let byRunner = frames.get(ctx.files);
   if (!byRunner) frames.set(ctx.files, (byRunner = new Map()));
   let frame = byRunner.get(runner);
@@ -41,7 +43,11 @@ export function testFrameOf(ctx: Pick<KindContext, 'files' | 'root' | 'tests'>):
 }
 
 /** Detects the frame from the repository's own test files (their imports) and code style (its files and `.editorconfig`). */
-export function detectFrame(runner: TestFrame['runner'], files: readonly FileIndex[], editorconfig: string | null): TestFrame {
+export function detectFrame(
+  runner: TestFrame['runner'],
+  files: readonly FileIndex[],
+  editorconfig: string | null,
+): TestFrame {
   const tests = files.filter((f) => TEST_PATH.test(f.path)).slice(0, SAMPLE);
   const texts = tests.map((f) => f.text);
   const uses = (re: RegExp) => texts.some((t) => re.test(t));
@@ -49,10 +55,15 @@ export function detectFrame(runner: TestFrame['runner'], files: readonly FileInd
   const imports = texts.filter((t) => /^\s*import\s/m.test(t)).length;
   const chai = runner === 'mocha' && uses(/(from\s+|require\()['"]chai['"]/);
   const assertion =
-    runner === 'ava' ? 'ava'
-    : runner === 'vitest' || runner === 'jest' ? 'expect'
-    : chai ? (uses(/\bexpect\s*\(/) || !uses(/\bassert\./) ? 'chai-expect' : 'chai-assert')
-    : 'node-assert';
+    runner === 'ava'
+      ? 'ava'
+      : runner === 'vitest' || runner === 'jest'
+        ? 'expect'
+        : chai
+          ? uses(/\bexpect\s*\(/) || !uses(/\bassert\./)
+            ? 'chai-expect'
+            : 'chai-assert'
+          : 'node-assert';
   return {
     runner,
     module: requires > imports ? 'cjs' : 'esm',
@@ -118,7 +129,10 @@ export function editorconfigStyle(text: string, fallback: CodeStyle): Partial<Co
   const out: Partial<CodeStyle> = {};
   const size = Number(props.indent_size === 'tab' ? props.tab_width : props.indent_size);
   if (props.indent_style === 'tab') out.indent = '\t';
-  else if (props.indent_style === 'space') out.indent = ' '.repeat(Number.isInteger(size) && size > 0 && size <= 8 ? size : fallback.indent === '\t' ? 2 : fallback.indent.length);
+  else if (props.indent_style === 'space')
+    out.indent = ' '.repeat(
+      Number.isInteger(size) && size > 0 && size <= 8 ? size : fallback.indent === '\t' ? 2 : fallback.indent.length,
+    );
   else if (Number.isInteger(size) && size > 0 && size <= 8 && fallback.indent !== '\t') out.indent = ' '.repeat(size);
   if (props.end_of_line === 'crlf') out.eol = '\r\n';
   else if (props.end_of_line === 'lf') out.eol = '\n';

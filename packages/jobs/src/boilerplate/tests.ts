@@ -51,14 +51,15 @@ const INSTRUCTIONS = [
 const ASSERTIONS: Record<TestFrame['assertion'], string> = {
   expect: "expect(...) (the runner's own)",
   'node-assert': 'assert (node:assert/strict): assert.equal, assert.deepEqual, assert.throws',
-  'chai-expect': "expect(...) from chai (e.g. expect(x).to.equal(1))",
+  'chai-expect': 'expect(...) from chai (e.g. expect(x).to.equal(1))',
   'chai-assert': 'assert from chai (e.g. assert.equal(x, 1))',
   ava: "ava's `t` parameter: t.is, t.deepEqual, t.true, t.throws(() => ...), await t.throwsAsync(...)",
 };
 
 /** A string literal in the repository's quote style. */
 function quoteWith(q: "'" | '"'): (text: string) => string {
-  return (text) => `${q}${text.replace(/\\/g, '\\\\').replaceAll(q, `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}${q}`;
+  return (text) =>
+    `${q}${text.replace(/\\/g, '\\\\').replaceAll(q, `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}${q}`;
 }
 
 /** A template literal `${name.name}<rest>`: a title that uses the import even while every case is a todo (noUnusedLocals). */
@@ -74,7 +75,10 @@ function importLine(frame: TestFrame, spec: string, def: string | null, named: s
   const q = quoteWith(frame.style.quote);
   const end = frame.style.semicolons ? ';' : '';
   if (frame.module === 'cjs') {
-    const parts = [...(def && (named.length || source) ? [`default: ${def}`] : []), ...named.map((n) => n.replace(/^(\S+) as (\S+)$/, '$1: $2'))];
+    const parts = [
+      ...(def && (named.length || source) ? [`default: ${def}`] : []),
+      ...named.map((n) => n.replace(/^(\S+) as (\S+)$/, '$1: $2')),
+    ];
     const binding = def && !named.length && !source ? def : `{ ${parts.join(', ')} }`;
     return `const ${binding} = require(${q(spec)})${end}`;
   }
@@ -85,7 +89,8 @@ function importLine(frame: TestFrame, spec: string, def: string | null, named: s
 /** The runner's import lines, keeping only what `body` uses (so `noUnusedLocals` holds). */
 function runnerImports(frame: TestFrame, body: string): string[] {
   const used = (name: string) => new RegExp(`\\b${name}\\b`).test(body);
-  const grouped = (spec: string) => importLine(frame, spec, null, ['describe', ...(used('expect') ? ['expect'] : []), 'it']);
+  const grouped = (spec: string) =>
+    importLine(frame, spec, null, ['describe', ...(used('expect') ? ['expect'] : []), 'it']);
   const assert = used('assert') ? [importLine(frame, 'node:assert/strict', 'assert', [])] : [];
   switch (frame.runner) {
     case 'vitest':
@@ -149,9 +154,15 @@ function exportedNames(text: string): Map<string, string> {
     if (ts.isFunctionDeclaration(st) && exported && st.name) set(st.name.text, isDefault ? 'default' : st.name.text);
     else if (ts.isVariableStatement(st) && exported) {
       for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) set(d.name.text, d.name.text);
-    } else if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+    } else if (
+      ts.isExportDeclaration(st) &&
+      !st.moduleSpecifier &&
+      st.exportClause &&
+      ts.isNamedExports(st.exportClause)
+    ) {
       for (const e of st.exportClause.elements) set((e.propertyName ?? e.name).text, e.name.text);
-    } else if (ts.isExportAssignment(st) && !st.isExportEquals && ts.isIdentifier(st.expression)) set(st.expression.text, 'default');
+    } else if (ts.isExportAssignment(st) && !st.isExportEquals && ts.isIdentifier(st.expression))
+      set(st.expression.text, 'default');
   }
   return out;
 }
@@ -172,10 +183,19 @@ function importParts(file: FileIndex, names: string[]): { def: string | null; na
 function select(step: PlanStep, ctx: KindContext): JobTarget[] {
   const inPaths = pathMatcher(step.selector.paths);
   return ctx.files
-    .filter((f) => inPaths(f.path) && !TEST_FILE.test(f.path) && !/\.d\.[cm]?ts$/.test(f.path) && testable(f).length > 0)
+    .filter(
+      (f) => inPaths(f.path) && !TEST_FILE.test(f.path) && !/\.d\.[cm]?ts$/.test(f.path) && testable(f).length > 0,
+    )
     .filter((f) => !step.selector.changedSince || !ctx.changed || ctx.changed.has(f.path))
     .map((file) => {
-      const job: Job = { id: `${step.id}:${file.path}#tests`, stepId: step.id, kind: 'boilerplate', file: file.path, symbol: '(file)', declarationKind: 'file' };
+      const job: Job = {
+        id: `${step.id}:${file.path}#tests`,
+        stepId: step.id,
+        kind: 'boilerplate',
+        file: file.path,
+        symbol: '(file)',
+        declarationKind: 'file',
+      };
       return { job, step, file, declaration: null, lines: null };
     });
 }
@@ -202,24 +222,43 @@ function render(target: JobTarget, ctx: KindContext, blocks: Block[]): JobOutcom
   const q = quoteWith(frame.style.quote);
   const end = semicolons ? ';' : '';
   const tested = new Set(blocks.map((b) => b.name));
-  const names = testable(target.file).map((d) => d.symbol).filter((n) => n !== 'default' && tested.has(n));
+  const names = testable(target.file)
+    .map((d) => d.symbol)
+    .filter((n) => n !== 'default' && tested.has(n));
   const imported = new Set(names);
   const usable = (name: string) => imported.has(name) && /^[A-Za-z_$][\w$]*$/.test(name);
-  const caseLines = (open: string, code: string) => [`${open} async (${frame.runner === 'ava' ? 't' : ''}) => {`, ...reindent(code, indent, '\n').split('\n'), `})${end}`];
+  const caseLines = (open: string, code: string) => [
+    `${open} async (${frame.runner === 'ava' ? 't' : ''}) => {`,
+    ...reindent(code, indent, '\n').split('\n'),
+    `})${end}`,
+  ];
   const body: string[] = [];
   for (const block of blocks) {
     if (frame.runner === 'ava') {
-      if (!block.cases.length) body.push(todoLine(frame, usable(block.name) ? titleOf(block.name, ' works') : q(`${block.name} works`)));
+      if (!block.cases.length)
+        body.push(todoLine(frame, usable(block.name) ? titleOf(block.name, ' works') : q(`${block.name} works`)));
       for (const c of block.cases) body.push(...caseLines(`test(${q(`${block.name}: ${c.title}`)},`, c.code));
       body.push('');
       continue;
     }
     // `add.name` is the title `'add'` at run time, and uses the import even while every case is a todo (noUnusedLocals).
-    const cases = block.cases.length ? block.cases.flatMap((c) => caseLines(`it(${q(c.title)},`, c.code)) : [todoLine(frame, q(`${block.name} works`))];
-    body.push(`describe(${usable(block.name) ? `${block.name}.name` : q(block.name)}, () => {`, ...cases.map((l) => (l ? `${indent}${l}` : l)), `})${end}`, '');
+    const cases = block.cases.length
+      ? block.cases.flatMap((c) => caseLines(`it(${q(c.title)},`, c.code))
+      : [todoLine(frame, q(`${block.name} works`))];
+    body.push(
+      `describe(${usable(block.name) ? `${block.name}.name` : q(block.name)}, () => {`,
+      ...cases.map((l) => (l ? `${indent}${l}` : l)),
+      `})${end}`,
+      '',
+    );
   }
   const { def, named } = importParts(target.file, names);
-  const lines = [...runnerImports(frame, body.join('\n')), importLine(frame, importPath(testPath, target.file, ctx.files), def, named, true), '', ...body];
+  const lines = [
+    ...runnerImports(frame, body.join('\n')),
+    importLine(frame, importPath(testPath, target.file, ctx.files), def, named, true),
+    '',
+    ...body,
+  ];
   const text = capWritten(`${lines.join('\n').trimEnd()}\n`.replace(/\n/g, eol), 'the test file');
   return { ...emptyOutcome(), newFiles: [{ path: testPath, text }], covers: blocks.map((b) => b.name) };
 }
@@ -235,10 +274,19 @@ export const testsKind: KindPart<TestsOutput> = {
   select,
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target, ctx) {
-    const fns = testable(target.file).map((d) => (d.text.length > 3_000 ? d.signature : d.text)).join('\n\n');
+    const fns = testable(target.file)
+      .map((d) => (d.text.length > 3_000 ? d.signature : d.text))
+      .join('\n\n');
     const frame = testFrameOf(ctx);
     const header = `Test runner: ${frame.runner}; assertions: ${ASSERTIONS[frame.assertion]}; code style: ${describeStyle(frame)}`;
-    return [`File: ${target.file.path}`, header, target.step.instructions ? `Task: ${target.step.instructions}` : '', '```ts', fns.slice(0, 16_000), '```']
+    return [
+      `File: ${target.file.path}`,
+      header,
+      target.step.instructions ? `Task: ${target.step.instructions}` : '',
+      '```ts',
+      fns.slice(0, 16_000),
+      '```',
+    ]
       .filter(Boolean)
       .join('\n');
   },
@@ -247,7 +295,8 @@ export const testsKind: KindPart<TestsOutput> = {
   apply(target, output, ctx) {
     const known = new Set(testable(target.file).map((d) => d.symbol));
     const size = output.tests.reduce((n, t) => t.cases.reduce((m, c) => m + c.name.length + c.code.length, n), 0);
-    if (size > MAX_WRITTEN_CHARS) throw new JobRejected(`the tests are ${size} characters long (limit ${MAX_WRITTEN_CHARS})`);
+    if (size > MAX_WRITTEN_CHARS)
+      throw new JobRejected(`the tests are ${size} characters long (limit ${MAX_WRITTEN_CHARS})`);
     const blocks = output.tests
       .filter((t) => known.has(t.functionName))
       .map((t) => ({
@@ -265,11 +314,14 @@ export const testsKind: KindPart<TestsOutput> = {
     return render(target, ctx, blocks);
   },
   gate(target, _before, after) {
-    return syntaxErrors(target.file.path.replace(/\.[^.]+$/, '.test.ts'), after) ? { ok: false, gate: 'syntax', reason: 'the test file does not parse' } : { ok: true };
+    return syntaxErrors(target.file.path.replace(/\.[^.]+$/, '.test.ts'), after)
+      ? { ok: false, gate: 'syntax', reason: 'the test file does not parse' }
+      : { ok: true };
   },
   heavyGates: () => ['generated-tests'],
   verifyByDefault: () => true,
-  verifierInstructions: () => 'Write meaningful unit tests for the exported functions of this file; the cases must match what the code does.',
+  verifierInstructions: () =>
+    'Write meaningful unit tests for the exported functions of this file; the cases must match what the code does.',
   describeForVerifier(target, outcome) {
     const f = outcome.newFiles[0];
     return [`Tests for ${target.file.path} (${f?.path}):`, '```ts', (f?.text ?? '').slice(0, 8_000), '```'].join('\n');

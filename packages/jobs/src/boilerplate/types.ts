@@ -1,6 +1,12 @@
 import { ts } from 'ts-morph';
 import { z } from 'zod';
-import { annotationEdits, missingAnnotations, parseErrorCount, type FileIndex, type MissingAnnotation } from '@orchestrate/repo';
+import {
+  annotationEdits,
+  missingAnnotations,
+  parseErrorCount,
+  type FileIndex,
+  type MissingAnnotation,
+} from '@orchestrate/repo';
 import { syntaxErrors } from '../code-text.js';
 import { declarationSelected, selectDeclarations } from '../select/index.js';
 import { emptyOutcome, JobRejected, type JobTarget, type KindContext } from '../kind.js';
@@ -47,11 +53,23 @@ export const typesKind: KindPart<{ types: Record<string, string> }> = {
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target, ctx) {
     const d = target.declaration!;
-    const wanted = missingFor(target, ctx).filter((a) => a.needsModel).map((a) => `- ${keyOf(a)} (${a.reason ?? 'not inferable'})`);
-    return [`File: ${target.file.path}`, `Declaration \`${d.symbol}\`:`, '```ts', d.text, '```', 'Types needed:', ...wanted].join('\n');
+    const wanted = missingFor(target, ctx)
+      .filter((a) => a.needsModel)
+      .map((a) => `- ${keyOf(a)} (${a.reason ?? 'not inferable'})`);
+    return [
+      `File: ${target.file.path}`,
+      `Declaration \`${d.symbol}\`:`,
+      '```ts',
+      d.text,
+      '```',
+      'Types needed:',
+      ...wanted,
+    ].join('\n');
   },
   outputSchema(target, ctx) {
-    const keys = missingFor(target, ctx).filter((a) => a.needsModel).map(keyOf);
+    const keys = missingFor(target, ctx)
+      .filter((a) => a.needsModel)
+      .map(keyOf);
     const shape: Record<string, z.ZodString> = {};
     for (const k of keys) shape[k] = z.string().describe('A TypeScript type expression.');
     return z.strictObject({ types: z.strictObject(shape) });
@@ -59,7 +77,8 @@ export const typesKind: KindPart<{ types: Record<string, string> }> = {
   offline(target, ctx) {
     const missing = missingFor(target, ctx);
     if (missing.length === 0) return { needsModel: 'nothing to annotate: the checker found no missing type here' };
-    if (missing.every((a) => a.needsModel)) return { needsModel: `inference gives \`any\` or an unwritable type for ${missing.map(keyOf).join(', ')}` };
+    if (missing.every((a) => a.needsModel))
+      return { needsModel: `inference gives \`any\` or an unwritable type for ${missing.map(keyOf).join(', ')}` };
     return { types: {} };
   },
   apply(target, output, ctx) {
@@ -83,7 +102,8 @@ export const typesKind: KindPart<{ types: Record<string, string> }> = {
   heavyGates: () => ['typecheck'],
   verifyByDefault: () => false,
   verifierInstructions: () => 'Add correct explicit type annotations.',
-  describeForVerifier: (target, outcome) => `${target.declaration!.symbol}: ${outcome.edits.map((e) => e.text).join(' ')}`,
+  describeForVerifier: (target, outcome) =>
+    `${target.declaration!.symbol}: ${outcome.edits.map((e) => e.text).join(' ')}`,
 };
 
 /**
@@ -94,7 +114,8 @@ export const typesKind: KindPart<{ types: Record<string, string> }> = {
 function checkType(t: string): string {
   const type = refuseUnsafeText(t, 'type', 1_000).trim();
   if (!type || type.length > 300) throw new JobRejected('type is empty or too long');
-  if (/[;{}]\s*$|import\(|\n|=>\s*\{/.test(type) && !/^\{[^;]*\}$/.test(type)) throw new JobRejected(`not a single type expression: ${type.slice(0, 60)}`);
+  if (/[;{}]\s*$|import\(|\n|=>\s*\{/.test(type) && !/^\{[^;]*\}$/.test(type))
+    throw new JobRejected(`not a single type expression: ${type.slice(0, 60)}`);
   if (/\bimport\s*\(/.test(type)) throw new JobRejected(`a type may not import another file: ${type.slice(0, 60)}`);
   const text = `let x: ${type};`;
   const sf = ts.createSourceFile('t.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);

@@ -47,7 +47,12 @@ export const customKind: JobKindModule<Replacement> = {
   },
   conventionWords: [],
   commitSubject: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
-  select: (step, ctx) => selectDeclarations(step, ctx, (d) => d.kind !== 'accessor' && declarationSelected(d, { ...step.selector, missingDocsOnly: false })),
+  select: (step, ctx) =>
+    selectDeclarations(
+      step,
+      ctx,
+      (d) => d.kind !== 'accessor' && declarationSelected(d, { ...step.selector, missingDocsOnly: false }),
+    ),
   workerInstructions: () => INSTRUCTIONS,
   contextPack: (target) => declarationContext(target, `Instruction: ${target.step.instructions || '(none given)'}`),
   outputSchema: () => replacementSchema,
@@ -56,10 +61,20 @@ export const customKind: JobKindModule<Replacement> = {
   gate: gateReplacement,
   heavyGates: () => ['typecheck', 'tests'],
   verifyByDefault: () => true,
-  verifierInstructions: (target) => `Apply this instruction to the declaration, changing nothing else: ${target.step.instructions}`,
+  verifierInstructions: (target) =>
+    `Apply this instruction to the declaration, changing nothing else: ${target.step.instructions}`,
   describeForVerifier(target, outcome) {
     const d = target.declaration!;
     const before = target.file.text.slice(d.docStart ?? d.start, d.end);
-    return [`Before (${d.symbol} in ${d.file}):`, '```ts', before, '```', 'After:', '```ts', outcome.edits[0]?.text ?? '', '```'].join('\n');
+    return [
+      `Before (${d.symbol} in ${d.file}):`,
+      '```ts',
+      before,
+      '```',
+      'After:',
+      '```ts',
+      outcome.edits[0]?.text ?? '',
+      '```',
+    ].join('\n');
   },
 };

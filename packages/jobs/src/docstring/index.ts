@@ -66,16 +66,17 @@ function referencedSignatures(d: Declaration, all: Declaration[]): string {
   return all
     .filter((x) => x !== d && !x.symbol.includes('.') && words.has(x.symbol) && !d.symbol.startsWith(`${x.symbol}.`))
     .slice(0, MAX_REFS)
-    .map((x) => (x.kind === 'class' ? x.signature.split('\n')[0]!.replace(/\{?\s*$/, '{ … }') : x.signature.split('\n').slice(0, 6).join('\n')))
+    .map((x) =>
+      x.kind === 'class'
+        ? x.signature.split('\n')[0]!.replace(/\{?\s*$/, '{ … }')
+        : x.signature.split('\n').slice(0, 6).join('\n'),
+    )
     .join('\n');
 }
 
 function contextPack({ declaration, file, step }: JobTarget): string {
   const d = declaration!;
-  const lines = [
-    `File: ${file.path}`,
-    `Declaration: ${d.kind} \`${d.symbol}\`${d.exported ? ' (exported)' : ''}`,
-  ];
+  const lines = [`File: ${file.path}`, `Declaration: ${d.kind} \`${d.symbol}\`${d.exported ? ' (exported)' : ''}`];
   if (step.instructions.trim()) lines.push(`Task: ${step.instructions.trim()}`);
   const code = d.kind === 'class' ? d.signature : d.text;
   lines.push('```ts', code, '```');
@@ -154,7 +155,13 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
     };
     const text = renderDocComment(d, content, file.eol);
     const start = d.docStart ?? d.start;
-    const edit: Edit = { owner: target.job.id, start, end: d.start, text, expect: file.text.slice(start, d.start) + d.anchor };
+    const edit: Edit = {
+      owner: target.job.id,
+      start,
+      end: d.start,
+      text,
+      expect: file.text.slice(start, d.start) + d.anchor,
+    };
     return { ...emptyOutcome(), edits: [edit] };
   },
   gate(target, before, after, edits) {

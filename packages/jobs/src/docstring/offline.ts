@@ -2,7 +2,8 @@ import type { Declaration } from '@orchestrate/repo';
 import type { DocContent } from './render.js';
 
 const VERBS = new Set(
-  ('get set create make build parse format load save add remove delete update find compute calculate read write handle ' +
+  (
+    'get set create make build parse format load save add remove delete update find compute calculate read write handle ' +
     'validate check render fetch convert apply run start stop open close send receive register resolve merge sort filter ' +
     'map reduce normalize serialize deserialize encode decode init initialize reset clear emit dispatch process transform ' +
     'generate print log ensure assert count collect select insert append push pop split join wrap unwrap extract ' +
@@ -11,7 +12,8 @@ const VERBS = new Set(
     'divide multiply subtract sum clamp round format merge sanitize escape unescape hash sign verify encrypt decrypt ' +
     'download upload install uninstall request query lookup measure track refresh reload restore store cache ' +
     'invalidate mount unmount attach detach bind resize scale rotate translate negate invert flatten group chunk ' +
-    'pick omit assign define declare configure setup sync await wait sleep delay throttle debounce memoize pipe compose').split(' '),
+    'pick omit assign define declare configure setup sync await wait sleep delay throttle debounce memoize pipe compose'
+  ).split(' '),
 );
 const PREDICATES = new Set(['is', 'has', 'can', 'should', 'contains', 'includes', 'exists']);
 
@@ -52,7 +54,16 @@ function callableSummary(name: string, decl: Declaration): string {
   const params = decl.params.map((p) => phrase(words(p.name)));
   if (PREDICATES.has(first)) {
     const subject = params[0] ? `the ${params[0]}` : 'it';
-    const verb = first === 'is' ? 'is' : first === 'has' ? 'has' : first === 'can' ? 'can' : first === 'should' ? 'should' : thirdPerson(first);
+    const verb =
+      first === 'is'
+        ? 'is'
+        : first === 'has'
+          ? 'has'
+          : first === 'can'
+            ? 'can'
+            : first === 'should'
+              ? 'should'
+              : thirdPerson(first);
     return `Checks whether ${subject} ${verb}${rest.length ? ` ${phrase(rest)}` : ''}.`;
   }
   if (first === 'to' && rest.length) return `Converts ${params[0] ? `the ${params[0]} ` : ''}to ${phrase(rest)}.`;
@@ -61,7 +72,9 @@ function callableSummary(name: string, decl: Declaration): string {
     if (rest.length) return `${capitalize(thirdPerson(first))} the ${phrase(rest)}.`;
     return `${capitalize(thirdPerson(first))}${params.length ? ` the given ${list(params)}` : ''}.`;
   }
-  return decl.returnsVoid ? `Runs ${phrase(ws)}.` : `Computes the ${phrase(ws)}${params.length ? ` from ${list(params)}` : ''}.`;
+  return decl.returnsVoid
+    ? `Runs ${phrase(ws)}.`
+    : `Computes the ${phrase(ws)}${params.length ? ` from ${list(params)}` : ''}.`;
 }
 
 function returnsText(decl: Declaration, name: string): string {

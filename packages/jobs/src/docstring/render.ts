@@ -26,8 +26,10 @@ const MODEL_TAG = /(^|[^\w{`\\])@[A-Za-z]|@internal/;
 export function cleanField(value: string, field: string): string {
   refuseUnsafeText(value, field, MAX_FIELD * 4);
   let text = value.replace(/\s+/g, ' ').trim();
-  if (hasCommentDelimiter(text)) throw new JobRejected(`${field} contains comment delimiters (*/ or /*, or look-alikes of them)`);
-  if (MODEL_TAG.test(text)) throw new JobRejected(`${field} contains a doc tag (@…): tags are written by code, fields are plain prose`);
+  if (hasCommentDelimiter(text))
+    throw new JobRejected(`${field} contains comment delimiters (*/ or /*, or look-alikes of them)`);
+  if (MODEL_TAG.test(text))
+    throw new JobRejected(`${field} contains a doc tag (@…): tags are written by code, fields are plain prose`);
   if (text.length > MAX_FIELD) text = `${text.slice(0, MAX_FIELD - 1).trimEnd()}…`;
   return text;
 }

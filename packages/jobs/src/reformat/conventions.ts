@@ -38,7 +38,12 @@ export const conventionsKind: KindPart<Replacement> = {
   select(step, ctx) {
     const can = touchable(step);
     return selectDeclarations(step, ctx, (d) => {
-      if (d.kind === 'accessor' || d.kind === 'method' || !declarationSelected(d, { ...step.selector, missingDocsOnly: false })) return false;
+      if (
+        d.kind === 'accessor' ||
+        d.kind === 'method' ||
+        !declarationSelected(d, { ...step.selector, missingDocsOnly: false })
+      )
+        return false;
       const file = ctx.files.find((f) => f.path === d.file)!;
       return can(d, file.text.slice(d.start, d.end));
     });
@@ -48,7 +53,10 @@ export const conventionsKind: KindPart<Replacement> = {
     const keywords = target.step.instructions.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? [];
     const topic = { kind: 'reformat', kindWords: REFORMAT_WORDS, file: target.file.path, keywords };
     const agents = ctx.agentsMd ? conventionsFor(ctx.agentsMd, topic, AGENTS_MD_TOKENS) : '';
-    const extra = [`Convention: ${target.step.instructions || '(see the repository conventions)'}`, agents ? `Repository conventions (AGENTS.md):\n${agents}` : '']
+    const extra = [
+      `Convention: ${target.step.instructions || '(see the repository conventions)'}`,
+      agents ? `Repository conventions (AGENTS.md):\n${agents}` : '',
+    ]
       .filter(Boolean)
       .join('\n');
     return declarationContext(target, extra);
@@ -62,6 +70,15 @@ export const conventionsKind: KindPart<Replacement> = {
   verifierInstructions: (target) => `Apply this convention without changing behaviour: ${target.step.instructions}`,
   describeForVerifier(target, outcome) {
     const d = target.declaration!;
-    return ['Before:', '```ts', target.file.text.slice(d.docStart ?? d.start, d.end), '```', 'After:', '```ts', outcome.edits[0]?.text ?? '', '```'].join('\n');
+    return [
+      'Before:',
+      '```ts',
+      target.file.text.slice(d.docStart ?? d.start, d.end),
+      '```',
+      'After:',
+      '```ts',
+      outcome.edits[0]?.text ?? '',
+      '```',
+    ].join('\n');
   },
 };

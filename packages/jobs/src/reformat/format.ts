@@ -1,5 +1,12 @@
 import { InternalError, type Job, type PlanStep } from '@orchestrate/core';
-import { describeFormatter, detectFormatter, formatEach, proveFormattingOnly, type FormatFileResult, type FormatterInfo } from '@orchestrate/repo';
+import {
+  describeFormatter,
+  detectFormatter,
+  formatEach,
+  proveFormattingOnly,
+  type FormatFileResult,
+  type FormatterInfo,
+} from '@orchestrate/repo';
 import { pathMatcher } from '../select/index.js';
 import { emptyOutcome, JobRejected, type JobTarget, type KindContext } from '../kind.js';
 import type { KindPart } from '../variants.js';
@@ -31,7 +38,14 @@ export function selectFiles(step: PlanStep, ctx: KindContext, suffix: string): J
   return ctx.files
     .filter((f) => inPaths(f.path) && (!step.selector.changedSince || !ctx.changed || ctx.changed.has(f.path)))
     .map((file) => {
-      const job: Job = { id: `${step.id}:${file.path}#${suffix}`, stepId: step.id, kind: step.kind, file: file.path, symbol: '(file)', declarationKind: 'file' };
+      const job: Job = {
+        id: `${step.id}:${file.path}#${suffix}`,
+        stepId: step.id,
+        kind: step.kind,
+        file: file.path,
+        symbol: '(file)',
+        declarationKind: 'file',
+      };
       return { job, step, file, declaration: null, lines: null };
     });
 }
@@ -54,7 +68,11 @@ function resultFor(target: JobTarget, ctx: KindContext): Promise<FormatFileResul
   if (!results || !results.has(target.file.path)) {
     const pending = (stepFiles.get(target.step) ?? [target]).filter((t) => !results?.has(t.file.path));
     if (!pending.some((t) => t.file.path === target.file.path)) pending.push(target);
-    const promises = formatEach(info, ctx.root, pending.map((t) => ({ path: t.file.path, text: t.file.text })));
+    const promises = formatEach(
+      info,
+      ctx.root,
+      pending.map((t) => ({ path: t.file.path, text: t.file.text })),
+    );
     results ??= new Map();
     pending.forEach((t, i) => results!.set(t.file.path, promises[i]!));
     batches.set(target.step, results);
@@ -93,7 +111,10 @@ export const formatKind: KindPart<FormatOutput> = {
     if ('error' in output) throw new JobRejected(output.error);
     const before = target.file.text;
     if (output.text === before) return emptyOutcome();
-    return { ...emptyOutcome(), edits: [{ owner: target.job.id, start: 0, end: before.length, text: output.text, expect: before }] };
+    return {
+      ...emptyOutcome(),
+      edits: [{ owner: target.job.id, start: 0, end: before.length, text: output.text, expect: before }],
+    };
   },
   gate(target, before, after) {
     const proof = proveFormattingOnly(target.file.path, before, after);

@@ -27,7 +27,10 @@ export function dedupeAnnotations(list: readonly Annotation[]): Annotation[] {
 }
 
 /** Keeps the annotations whose span touches a changed line of their file (a review only speaks about the change). */
-export function onlyChangedLines(list: readonly Annotation[], changed: ReadonlyMap<string, readonly LineRange[]>): Annotation[] {
+export function onlyChangedLines(
+  list: readonly Annotation[],
+  changed: ReadonlyMap<string, readonly LineRange[]>,
+): Annotation[] {
   return list.filter((a) => (changed.get(a.file) ?? []).some((r) => touches(r, a.line, a.endLine)));
 }
 

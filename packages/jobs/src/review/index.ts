@@ -1,4 +1,11 @@
-export { capAnnotations, dedupeAnnotations, onlyChangedLines, touches, type Annotation, type Severity } from './annotation.js';
+export {
+  capAnnotations,
+  dedupeAnnotations,
+  onlyChangedLines,
+  touches,
+  type Annotation,
+  type Severity,
+} from './annotation.js';
 export { RULES, runRules, type RuleId, type RuleInfo } from './rules.js';
 export { isSecretName, looksRandom, shannonEntropy, ENTROPY_MIN_LENGTH, ENTROPY_THRESHOLD } from './secrets.js';
 export { unusedDiagnostics, UNUSED_CODES, type UnusedDiagnostic } from './unused.js';

@@ -42,7 +42,9 @@ type ReviewOutput = z.infer<ReturnType<typeof annotationSchema>>;
 /** The changed line ranges of a file (clamped to its length), as review targets. */
 function hunksOf(file: FileIndex, ctx: KindContext): { start: number; end: number }[] {
   const lines = file.text.split('\n').length;
-  return (ctx.changed?.get(file.path) ?? []).map((r) => ({ start: r.start, end: Math.min(r.end, lines) })).filter((r) => r.start <= r.end);
+  return (ctx.changed?.get(file.path) ?? [])
+    .map((r) => ({ start: r.start, end: Math.min(r.end, lines) }))
+    .filter((r) => r.start <= r.end);
 }
 
 function select(step: PlanStep, ctx: KindContext): JobTarget[] {
@@ -52,9 +54,17 @@ function select(step: PlanStep, ctx: KindContext): JobTarget[] {
   for (const file of ctx.files) {
     if (!inPaths(file.path)) continue;
     for (const lines of hunksOf(file, ctx)) {
-      const job: Job = { id: `${step.id}:${file.path}#L${lines.start}-${lines.end}`, stepId: step.id, kind: 'review', file: file.path, symbol: `lines ${lines.start}-${lines.end}`, declarationKind: 'hunk' };
+      const job: Job = {
+        id: `${step.id}:${file.path}#L${lines.start}-${lines.end}`,
+        stepId: step.id,
+        kind: 'review',
+        file: file.path,
+        symbol: `lines ${lines.start}-${lines.end}`,
+        declarationKind: 'hunk',
+      };
       const lineOf = (offset: number) => file.text.slice(0, offset).split('\n').length;
-      const enclosing = file.declarations.filter((d) => d.line <= lines.start && lineOf(d.end) >= lines.end).pop() ?? null;
+      const enclosing =
+        file.declarations.filter((d) => d.line <= lines.start && lineOf(d.end) >= lines.end).pop() ?? null;
       out.push({ job, step, file, declaration: enclosing, lines });
     }
   }
@@ -73,7 +83,9 @@ function contextPack(target: JobTarget): string {
   const { start, end } = target.lines!;
   const text = target.file.text;
   const d = target.declaration;
-  const around = d ? { from: d.line, to: d.line + text.slice(d.start, d.end).split('\n').length - 1 } : { from: Math.max(1, start - 8), to: end + 8 };
+  const around = d
+    ? { from: d.line, to: d.line + text.slice(d.start, d.end).split('\n').length - 1 }
+    : { from: Math.max(1, start - 8), to: end + 8 };
   const from = Math.max(around.from, start - 60);
   const to = Math.min(around.to, end + 60);
   return [
@@ -103,14 +115,24 @@ function offline(target: JobTarget, ctx: KindContext): ReviewOutput {
   const output: ReviewOutput = {
     annotations: all
       .filter((a) => a.line >= start && a.line <= end)
-      .map((a) => ({ line: a.line, endLine: Math.min(a.endLine, end), severity: a.severity, ruleId: a.ruleId, message: a.message, suggestion: a.suggestion ?? null, confidence: 1 })),
+      .map((a) => ({
+        line: a.line,
+        endLine: Math.min(a.endLine, end),
+        severity: a.severity,
+        ruleId: a.ruleId,
+        message: a.message,
+        suggestion: a.suggestion ?? null,
+        confidence: 1,
+      })),
   };
   offlineOutputs.add(output);
   return output;
 }
 
 function clean(text: string, field: string): string {
-  const one = refuseUnsafeText(text, field, MAX_MESSAGE * 20).replace(/\s+/g, ' ').trim();
+  const one = refuseUnsafeText(text, field, MAX_MESSAGE * 20)
+    .replace(/\s+/g, ' ')
+    .trim();
   return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}…` : one;
 }
 
@@ -172,7 +194,9 @@ export const reviewKind: JobKindModule<ReviewOutput> = {
   verifierInstructions: () =>
     'Review annotations on changed lines: accept only if every annotation is correct, relevant and not a duplicate; reject otherwise.',
   describeForVerifier(target, outcome) {
-    const list = outcome.annotations.map((a) => `- line ${a.line} [${a.severity}] ${a.ruleId}: ${a.message}`).join('\n') || '(no annotations)';
+    const list =
+      outcome.annotations.map((a) => `- line ${a.line} [${a.severity}] ${a.ruleId}: ${a.message}`).join('\n') ||
+      '(no annotations)';
     return `${contextPack(target)}\nAnnotations:\n${list}`;
   },
 };

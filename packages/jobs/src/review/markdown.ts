@@ -40,7 +40,13 @@ function inline(text: string): string {
   return text
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\<>&[\]*_|!#~]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/[\\<>&[\]*_|!#~]/g, (c) =>
+            c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`,
+          ),
+    )
     .join('');
 }
 

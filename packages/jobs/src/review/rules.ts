@@ -13,7 +13,10 @@ export interface RuleInfo {
 /** The deterministic offline review rules, by stable id. */
 export const RULES = {
   'no-explicit-any': { severity: 'warning', description: 'The type `any` turns off type checking.' },
-  'no-non-null-assertion': { severity: 'warning', description: 'A non-null assertion (`x!`) hides a possible null or undefined.' },
+  'no-non-null-assertion': {
+    severity: 'warning',
+    description: 'A non-null assertion (`x!`) hides a possible null or undefined.',
+  },
   'no-console-log': { severity: 'warning', description: 'A console.log or console.debug call left in the code.' },
   'no-empty-catch': { severity: 'warning', description: 'An empty catch block silently swallows errors.' },
   eqeqeq: { severity: 'warning', description: 'Loose equality (`==`, `!=`) coerces types; only `== null` is allowed.' },
@@ -60,19 +63,38 @@ export function runRules(file: string, text: string, changed: readonly LineRange
     codeRules(sf, lineOf, add);
     commentRules(sf, lineOf, add);
     secrets.push(...secretLiteralHits(sf, lineOf));
-    for (const d of unusedDiagnostics(sf)) add('no-unused', lineOf(d.start), lineOf(d.start + d.length), d.message, 'Remove it, or prefix a parameter with `_` if it must stay.');
+    for (const d of unusedDiagnostics(sf))
+      add(
+        'no-unused',
+        lineOf(d.start),
+        lineOf(d.start + d.length),
+        d.message,
+        'Remove it, or prefix a parameter with `_` if it must stay.',
+      );
     const index = indexFiles([{ path: file, text }])[0];
     for (const d of index?.declarations ?? []) {
       if (!d.exported || d.hasDoc || !DOCUMENTED_KINDS.has(d.kind)) continue;
       const line = lineOf(d.start + (index?.bom ? 1 : 0)); // the index's offsets are on the text without its BOM
-      add('missing-doc-export', line, line, `Exported ${d.kind.replace('-', ' ')} \`${d.symbol}\` has no doc comment.`, 'Add a one-sentence /** … */ comment saying what it is for.');
+      add(
+        'missing-doc-export',
+        line,
+        line,
+        `Exported ${d.kind.replace('-', ' ')} \`${d.symbol}\` has no doc comment.`,
+        'Add a one-sentence /** … */ comment saying what it is for.',
+      );
     }
   }
   const secretLines = new Set<number>();
   for (const s of secrets.sort((a, b) => a.line - b.line)) {
     if (secretLines.has(s.line)) continue; // a known format and the entropy check on one line: report it once
     secretLines.add(s.line);
-    add('no-secret-literal', s.line, s.line, `Possible hard-coded secret: ${s.what}.`, 'Load it from the environment or a secret store, and rotate it if it was ever pushed.');
+    add(
+      'no-secret-literal',
+      s.line,
+      s.line,
+      `Possible hard-coded secret: ${s.what}.`,
+      'Load it from the environment or a secret store, and rotate it if it was ever pushed.',
+    );
   }
   return out.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId));
 }
@@ -103,18 +125,45 @@ function codeRules(sf: ts.SourceFile, lineOf: (pos: number) => number, add: Add)
   const at = (node: ts.Node) => [lineOf(node.getStart(sf)), lineOf(node.end)] as const;
   const visit = (node: ts.Node): void => {
     if (node.kind === ts.SyntaxKind.AnyKeyword) {
-      add('no-explicit-any', ...at(node), 'Type `any` turns off type checking here.', 'Use `unknown` and narrow it, or write the precise type.');
+      add(
+        'no-explicit-any',
+        ...at(node),
+        'Type `any` turns off type checking here.',
+        'Use `unknown` and narrow it, or write the precise type.',
+      );
     } else if (ts.isNonNullExpression(node)) {
       const bang = lineOf(node.end - 1);
-      add('no-non-null-assertion', bang, bang, `Non-null assertion on \`${short(node.expression.getText(sf))}\`.`, 'Check for null/undefined first, or use optional chaining.');
+      add(
+        'no-non-null-assertion',
+        bang,
+        bang,
+        `Non-null assertion on \`${short(node.expression.getText(sf))}\`.`,
+        'Check for null/undefined first, or use optional chaining.',
+      );
     } else if (ts.isCallExpression(node) && consoleMethod(node.expression)) {
-      add('no-console-log', ...at(node), `console.${consoleMethod(node.expression)} call.`, 'Remove it or use the project logger.');
+      add(
+        'no-console-log',
+        ...at(node),
+        `console.${consoleMethod(node.expression)} call.`,
+        'Remove it or use the project logger.',
+      );
     } else if (ts.isCatchClause(node) && isEmptyBlock(node.block, sf)) {
-      add('no-empty-catch', ...at(node), 'Empty catch block: the error is swallowed silently.', 'Handle the error, rethrow it, or say in a comment why it is ignored.');
+      add(
+        'no-empty-catch',
+        ...at(node),
+        'Empty catch block: the error is swallowed silently.',
+        'Handle the error, rethrow it, or say in a comment why it is ignored.',
+      );
     } else if (ts.isBinaryExpression(node) && isLooseEquality(node)) {
       const op = node.operatorToken.getText(sf);
       const line = lineOf(node.operatorToken.getStart(sf));
-      add('eqeqeq', line, line, `Loose equality \`${op}\` coerces its operands.`, `Use \`${op}=\` (only \`== null\` may stay loose).`);
+      add(
+        'eqeqeq',
+        line,
+        line,
+        `Loose equality \`${op}\` coerces its operands.`,
+        `Use \`${op}=\` (only \`== null\` may stay loose).`,
+      );
     }
     ts.forEachChild(node, visit);
   };
@@ -179,13 +228,22 @@ function todoComment(comment: string, offset: number, lineOf: (pos: number) => n
   for (const m of comment.matchAll(TODO)) {
     const line = lineOf(offset + m.index);
     const what = short(restOfLine(comment, m.index + m[0].length).replace(/^[\s:\-–—]+/, ''));
-    add('no-todo', line, line, `${m[1]} left in a comment${what ? `: ${what}` : '.'}`, 'Do it now, or track it in an issue and link that.');
+    add(
+      'no-todo',
+      line,
+      line,
+      `${m[1]} left in a comment${what ? `: ${what}` : '.'}`,
+      'Do it now, or track it in an issue and link that.',
+    );
   }
 }
 
 function restOfLine(text: string, from: number): string {
   const end = text.indexOf('\n', from);
-  return text.slice(from, end === -1 ? undefined : end).replace(/\*\/\s*$/, '').trim();
+  return text
+    .slice(from, end === -1 ? undefined : end)
+    .replace(/\*\/\s*$/, '')
+    .trim();
 }
 
 function short(text: string, max = 80): string {

@@ -65,7 +65,8 @@ export function toSarif(annotations: readonly Annotation[], options: SarifOption
     rules.push({ id, shortDescription: { text: info.description }, defaultConfiguration: { level: info.severity } });
   };
   for (const [id, info] of Object.entries(options.rules)) addRule(id, info);
-  for (const a of annotations) addRule(a.ruleId, { severity: a.severity, description: `Reviewer finding: ${a.ruleId}.` });
+  for (const a of annotations)
+    addRule(a.ruleId, { severity: a.severity, description: `Reviewer finding: ${a.ruleId}.` });
 
   const occurrences = new Map<string, number>();
   const results = annotations.map((a): SarifResult => {
@@ -101,7 +102,10 @@ export function toSarif(annotations: readonly Annotation[], options: SarifOption
 
 /** A stable hash of what a finding is (file, rule, message), independent of its line so moved code keeps its alert. */
 export function fingerprint(uri: string, ruleId: string, message: string): string {
-  return createHash('sha256').update(JSON.stringify([uri, ruleId, message])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([uri, ruleId, message]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -110,7 +114,10 @@ export function fingerprint(uri: string, ruleId: string, message: string): strin
  * segment it would make the path read as a URI scheme (`c:x.ts`).
  */
 export function toUri(file: string): string {
-  const clean = file.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/^\/+/, '');
+  const clean = file
+    .replace(/\\/g, '/')
+    .replace(/^(?:\.\/)+/, '')
+    .replace(/^\/+/, '');
   return clean
     .split('/')
     .map((segment) => segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=@]/gu, (c) => encodeURIComponent(c)))

@@ -20,7 +20,10 @@ export function secretLiteralHits(sf: ts.SourceFile, lineOf: (pos: number) => nu
     if (!ts.isStringLiteral(value) && !ts.isNoSubstitutionTemplateLiteral(value)) return;
     const name = nameOf(nameNode);
     if (name === null || !isSecretName(name) || !looksRandom(value.text)) return;
-    hits.push({ line: lineOf(value.getStart(sf)), what: `a random-looking string (${shannonEntropy(value.text).toFixed(1)} bits/char) assigned to \`${name}\`` });
+    hits.push({
+      line: lineOf(value.getStart(sf)),
+      what: `a random-looking string (${shannonEntropy(value.text).toFixed(1)} bits/char) assigned to \`${name}\``,
+    });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isParameter(node)) {
@@ -40,6 +43,7 @@ export function secretLiteralHits(sf: ts.SourceFile, lineOf: (pos: number) => nu
 function nameOf(node: ts.Node): string | null {
   if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node) || ts.isStringLiteral(node)) return node.text;
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression)) return node.argumentExpression.text;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression))
+    return node.argumentExpression.text;
   return null;
 }

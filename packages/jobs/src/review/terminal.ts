@@ -30,7 +30,9 @@ export function formatForTerminal(
     const width = Math.max(...list.map((a) => String(a.line).length));
     for (const a of list) {
       const where = String(a.line).padStart(width);
-      out.push(`  ${where}  ${paint(a.severity, a.severity.padEnd(7))}  ${safe(a.message)}  ${paint('dim', `[${safe(a.ruleId)}]`)}`);
+      out.push(
+        `  ${where}  ${paint(a.severity, a.severity.padEnd(7))}  ${safe(a.message)}  ${paint('dim', `[${safe(a.ruleId)}]`)}`,
+      );
       const code = readLine(a.file, a.line);
       if (code !== null) out.push(`  ${' '.repeat(width)}  ${paint('dim', '│')} ${safe(code.replace(/\r$/, ''))}`);
       if (a.suggestion) out.push(`  ${' '.repeat(width)}  ${paint('dim', '→')} ${safe(a.suggestion)}`);
