@@ -9,6 +9,8 @@
 //   runs from source through tsx, as before;
 // - installed from the tarball of `npm pack` (no src/): the bundle that scripts/prepack.mjs built into dist/pack is
 //   loaded as it is, with neither esbuild nor tsx; the outside packages are the tarball's own node_modules.
+// Beside main.cjs, help.cjs is the same command tree with the engine left out (a stub in its place): `--help`, `help`
+// and `<command> --help` load it instead, without TypeScript, ts-morph, the tokenizer or the SDKs (a tenth of the size).
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -28,16 +30,39 @@ const BUILTINS = new Set(builtinModules);
 /** Packages kept out of the bundle: they load files of their own, relative to where they are installed. */
 const OUTSIDE = new Set(['prettier', 'jiti', 'esbuild', 'tsx']);
 /** Bumped when the bundle's shape changes, so an older build is never loaded as this one. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** CPU (ms) below which a command counts as short (`--version`, `runs`) for the code cache. */
 const SHORT_MS = 1000;
 
-/** The CLI's `main`: from the shipped bundle when installed, else from a fresh bundle when one can be had, else from source. */
-export async function loadCli() {
-  if (!existsSync(ENTRY)) return runBundle(shippedBundle(), shippedCaches());
+/** The commands whose `--help` the help bundle prints (another word goes to the whole CLI, which prints the same). */
+const COMMANDS = new Set(['review', 'resume', 'undo', 'runs', 'show', 'apply', 'help']);
+const HELP_FLAGS = new Set(['-h', '--help']);
+
+/**
+ * Whether `argv` only asks for help (or for nothing: the usage and exit 2), which the command tree answers without the
+ * engine: `--help`, `-h`, `help`, `help <command>`, `<command> --help`, no arguments.
+ */
+export function helpOnly(argv) {
+  if (argv.length === 0) return true;
+  if (argv.length === 1) return HELP_FLAGS.has(argv[0]) || argv[0] === 'help';
+  if (argv.length !== 2) return false;
+  return (argv[0] === 'help' && COMMANDS.has(argv[1])) || (COMMANDS.has(argv[0]) && HELP_FLAGS.has(argv[1]));
+}
+
+/**
+ * The CLI's `main` for `argv`: from the shipped bundle when installed, else from a fresh bundle when one can be had,
+ * else from source. A help-only `argv` (see helpOnly) gets the help bundle when there is one.
+ */
+export async function loadCli(argv = []) {
+  const name = helpOnly(argv) ? 'help' : 'main';
+  if (!existsSync(ENTRY)) {
+    const file = name === 'help' ? path.join(SHIPPED_DIR, 'help.cjs') : '';
+    return file && existsSync(file) ? runBundle(file, shippedCaches('help')) : runBundle(shippedBundle(), shippedCaches('main'));
+  }
   try {
     const dir = fresh() ?? (await build());
-    const file = path.join(DIST, dir, 'main.cjs');
+    const help = path.join(DIST, dir, 'help.cjs');
+    const file = name === 'help' && existsSync(help) ? help : path.join(DIST, dir, 'main.cjs');
     return runBundle(file, [file]);
   } catch (err) {
     if (process.env.ORCHESTRATE_DEBUG) console.error(`orchestrate: running from source (${err instanceof Error ? err.message : err})`);
@@ -61,14 +86,14 @@ function shippedBundle() {
  * folder of the user's own (a root-owned global prefix). Each name carries the bundle's build id and the Node version,
  * so one cache never meets another bundle or another V8.
  */
-function shippedCaches() {
+function shippedCaches(bundleName) {
   let id;
   try {
     id = JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'build.json'), 'utf8')).id;
   } catch {
     // a bundle without its build note: only a cache beside it is surely its own
   }
-  const name = `main-${id ?? 'unknown'}-${process.version}.cjs`;
+  const name = `${bundleName}-${id ?? 'unknown'}-${process.version}.cjs`;
   const bases = [SHIPPED_DIR];
   if (typeof id !== 'string' || !/^[0-9a-f]+$/.test(id)) return bases.map((base) => path.join(base, name));
   const xdg = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : '');
@@ -183,7 +208,7 @@ function fresh() {
 async function build() {
   const builtMs = Date.now();
   const dir = `b-${builtMs}-${process.pid}`;
-  await bundle(path.join(DIST, dir, 'main.cjs'), false);
+  await Promise.all([bundle(path.join(DIST, dir, 'main.cjs'), false), helpBundle(path.join(DIST, dir, 'help.cjs'), false)]);
   const tmp = `${META}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, root: ROOT, node: process.version, builtMs, dir })}\n`);
   renameSync(tmp, META);
@@ -203,7 +228,7 @@ async function build() {
 export async function buildShipped() {
   rmSync(SHIPPED_DIR, { recursive: true, force: true });
   const file = path.join(SHIPPED_DIR, 'main.cjs');
-  await bundle(file, true);
+  await Promise.all([bundle(file, true), helpBundle(path.join(SHIPPED_DIR, 'help.cjs'), true)]);
   const coreDir = path.join(SHIPPED_DIR, 'node_modules', '@orchestrate', 'core');
   const coreEntry = createRequire(path.join(CLI_DIR, 'package.json')).resolve('@orchestrate/core');
   const { build: esbuild } = await import('esbuild');
@@ -216,7 +241,7 @@ export async function buildShipped() {
 }
 
 /** Bundles the CLI into `outfile`; `shipped` requires the outside packages by name instead of by workspace path. */
-async function bundle(outfile, shipped) {
+async function bundle(outfile, shipped, plugins = [noMcpClient]) {
   const { build: esbuild } = await import('esbuild');
   await esbuild({
     entryPoints: { main: ENTRY },
@@ -233,9 +258,51 @@ async function bundle(outfile, shipped) {
     // OUTSIDE packages through `require` (each has a CommonJS entry).
     supported: { 'dynamic-import': false },
     banner: { js: 'var __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [noMcpClient, outsidePackages(shipped)],
+    plugins: [...plugins, outsidePackages(shipped)],
   });
   asciiOnly(outfile);
+}
+
+/**
+ * The help bundle: the CLI's sources with `@orchestrate/engine` replaced by a stub. Where it cannot be built (the CLI
+ * imports the engine in a way the stub does not cover), there is none and help comes from the whole CLI, as before.
+ */
+async function helpBundle(outfile, shipped) {
+  try {
+    await bundle(outfile, shipped, [engineStub()]);
+  } catch (err) {
+    rmSync(outfile, { force: true });
+    if (shipped) throw err;
+    if (process.env.ORCHESTRATE_DEBUG) console.error(`orchestrate: no help bundle (${err instanceof Error ? err.message : err})`);
+  }
+}
+
+/**
+ * `@orchestrate/engine` as a module of functions that each fail: the names the CLI's sources import from it, read from
+ * their import lines. The help bundle only runs for an argv that never reaches an action, so none is ever called.
+ */
+function engineStub() {
+  const names = new Set();
+  for (const name of readdirSync(path.join(CLI_DIR, 'src'), { recursive: true })) {
+    if (!String(name).endsWith('.ts')) continue;
+    const text = readFileSync(path.join(CLI_DIR, 'src', String(name)), 'utf8');
+    for (const m of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'@orchestrate\/engine'/g)) {
+      if (m[1]) continue;
+      for (const part of m[2].split(',')) {
+        const spec = part.trim();
+        if (!spec || spec.startsWith('type ')) continue;
+        names.add(spec.split(/\s+as\s+/)[0].trim());
+      }
+    }
+  }
+  const body = [...names].map((n) => `export function ${n}() { throw new Error('internal: the help bundle reached the engine (${n})'); }`);
+  return {
+    name: 'engine-stub',
+    setup(b) {
+      b.onResolve({ filter: /^@orchestrate\/engine$/ }, (args) => ({ path: args.path, namespace: 'engine-stub' }));
+      b.onLoad({ filter: /.*/, namespace: 'engine-stub' }, () => ({ loader: 'js', contents: body.join('\n') }));
+    },
+  };
 }
 
 /**

@@ -1,7 +1,23 @@
 #!/usr/bin/env node
 // The `orchestrate` command: loads the CLI (a bundle of its TypeScript sources, rebuilt when they change) and runs it.
+// `--version` is answered here, from the package's manifest, before any bundle is read (what commander would print).
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { loadCli } from './bundle.mjs';
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  let version;
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    if (manifest.name === '@orchestrate/cli' && typeof manifest.version === 'string') version = manifest.version;
+  } catch {
+    // no readable manifest beside the command: the CLI itself finds its version
+  }
+  if (version !== undefined) {
+    process.stdout.write(`${version}\n`);
+    process.exit(0);
+  }
+}
 
 // V8 optimises a function once it has run "enough"; by default that is soon, and the optimising compiler's threads
 // then cost a run about as much CPU as half its own work (a run is short, and most functions run a few hundred times).
@@ -13,5 +29,6 @@ if (V8_MAJOR <= 11 && ![...process.execArgv, process.env.NODE_OPTIONS ?? ''].som
   setFlagsFromString('--interrupt-budget=300000');
 }
 
-const main = await loadCli();
-process.exitCode = await main(process.argv.slice(2));
+const { loadCli } = await import('./bundle.mjs');
+const main = await loadCli(argv);
+process.exitCode = await main(argv);
