@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'cli', 'bin', 'orchestrate.js');
+/** The real CLI's entry point. */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'cli', 'bin', 'orchestrate.js');
 
 /** GNU time with -v works here (it reports the CPU and peak RSS of the process it waited for, children included). */
 export const TIME = (() => {

@@ -10,8 +10,9 @@ import { DEFAULT_LATENCY, latencyHook, type LatencyModel } from '../fake/latency
 import { startFakeOpenAI, type FakeServer } from '../fake/openai-server.js';
 import { benchHandler, type ServedMeta } from './answers.js';
 import { runCliMeasured, TIME, type Measured } from './measure.js';
-import { secs, table, targets, type BenchResult, type Dist } from './report.js';
+import { cpuSplit, secs, startupTable, table, targets, type BenchResult, type Dist } from './report.js';
 import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
+import { measureStartup, type Startup } from './startup.js';
 import { generateRepo, MATH_FIXTURE } from './synthetic.js';
 
 const DOC_TASK = 'add docstrings to every exported function';
@@ -44,6 +45,8 @@ interface Options {
   seed: number;
   keep: boolean;
   warmup: boolean;
+  /** Runs of each start-up command (0: not measured). */
+  startupRuns: number;
 }
 
 function usage(): string {
@@ -59,11 +62,12 @@ function usage(): string {
     '  --seed <n>               seed of the synthetic repositories (default 1)',
     '  --keep                   keep the temporary repositories',
     '  --no-warmup              skip the warm-up run (fills the tsx transpile cache)',
+    '  --startup-runs <n>       runs of node -e 0, --version and --help, interleaved (default 9; 0: skip)',
   ].join('\n');
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY }, seed: 1, keep: false, warmup: true };
+  const opts: Options = { scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY }, seed: 1, keep: false, warmup: true, startupRuns: 9 };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
@@ -105,6 +109,11 @@ function parseArgs(argv: string[]): Options {
       case '--keep':
         opts.keep = true;
         break;
+      case '--startup-runs': {
+        const v = value();
+        opts.startupRuns = v === '0' ? 0 : Math.round(num(flag, v));
+        break;
+      }
       case '--no-warmup':
         opts.warmup = false;
         break;
@@ -240,6 +249,9 @@ function summarize(
     }
   }
 
+  const firstPlanner = served.find((x) => x.meta.role === 'planner');
+  const launchToPlannerMs = firstPlanner ? Math.round(firstPlanner.e.timing!.receivedMs - m.startedAt) : null;
+
   const timeline: BenchResult['timeline'] = [];
   let k = 0;
   for (const p of phases(simCalls)) {
@@ -294,6 +306,7 @@ function summarize(
     totalInputTokens,
     exitCode: m.exitCode,
     status: report?.status ?? report?.error?.code ?? null,
+    launchToPlannerMs,
     timeline,
   };
   if (!report || report.error || m.exitCode > 1) {
@@ -342,15 +355,25 @@ async function main(): Promise<void> {
     console.error(`bench: ${def.name}: ${secs(r.wallMs)} s, exit ${r.exitCode}, ${r.status ?? 'no report'}${tl ? ` | calls: ${tl}` : ''}`);
     if (r.error) console.error(`bench: ${def.name} FAILED TO RUN: ${r.error}`);
   }
+  let startup: Startup | null = null;
+  if (opts.startupRuns > 0) {
+    console.error(`bench: start-up, ${opts.startupRuns} runs each of node -e 0, --version, --help…`);
+    startup = await measureStartup(opts.startupRuns);
+  }
   console.log('');
   console.log(table(rows));
+  if (startup) {
+    console.log('');
+    console.log(startupTable(startup));
+  }
   console.log('');
   console.log('Targets:');
-  for (const l of targets(rows, opts)) console.log(l);
+  for (const l of targets(rows, opts, startup)) console.log(l);
   if (opts.out) {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.out);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+    const settings = { concurrency: opts.concurrency, latency: opts.latency, seed: opts.seed, node: process.versions.node, cores: cpus().length };
+    writeFileSync(file, `${JSON.stringify({ settings, scenarios: rows, startup, cpuSplit: cpuSplit(rows) }, null, 2)}\n`);
     console.log(`\nresults: ${file}`);
   }
 }

@@ -11,7 +11,6 @@
 //   loaded as it is, with neither esbuild nor tsx; the outside packages are the tarball's own node_modules.
 // Beside main.cjs, help.cjs is the same command tree with the engine left out (a stub in its place): `--help`, `help`
 // and `<command> --help` load it instead, without TypeScript, ts-morph, the tokenizer or the SDKs (a tenth of the size).
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { builtinModules, createRequire } from 'node:module';
@@ -235,6 +234,7 @@ export async function buildShipped() {
   await esbuild({ entryPoints: [coreEntry], outfile: path.join(coreDir, 'index.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
   const coreManifest = JSON.parse(readFileSync(path.join(path.dirname(coreEntry), '..', 'package.json'), 'utf8'));
   writeFileSync(path.join(coreDir, 'package.json'), `${JSON.stringify({ name: '@orchestrate/core', version: coreManifest.version, main: 'index.cjs' }, null, 2)}\n`);
+  const { createHash } = await import('node:crypto');
   const id = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
   writeFileSync(path.join(SHIPPED_DIR, 'build.json'), `${JSON.stringify({ format: FORMAT, id, builtWith: process.version }, null, 2)}\n`);
   return { file, id };
