@@ -269,13 +269,36 @@ async function bundle(outfile, shipped, plugins = [noMcpClient]) {
  */
 async function helpBundle(outfile, shipped) {
   try {
-    await bundle(outfile, shipped, [engineStub()]);
+    await bundle(outfile, shipped, [engineStub(), helpOnlyZod]);
   } catch (err) {
     rmSync(outfile, { force: true });
     if (shipped) throw err;
     if (process.env.ORCHESTRATE_DEBUG) console.error(`orchestrate: no help bundle (${err instanceof Error ? err.message : err})`);
   }
 }
+
+/**
+ * Help needs no schema: in the help bundle the CLI's own `z.config(...)` (main.ts) goes to a no-op, and core's modules
+ * are marked free of side effects, so the ones help does not use (the config schema) and zod with them are left out.
+ * A module that still imports zod gets the real one.
+ */
+const helpOnlyZod = {
+  name: 'help-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, (args) => (path.relative(path.join(CLI_DIR, 'src'), args.importer).startsWith('..') ? undefined : { path: 'zod', namespace: 'help-zod' }));
+    b.onLoad({ filter: /.*/, namespace: 'help-zod' }, () => ({ loader: 'js', contents: 'export const z = { config() {} };' }));
+    b.onResolve({ filter: /^@orchestrate\/core$/ }, async (args) => {
+      if (args.pluginData === 'inner') return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
+      return resolved.errors.length ? { errors: resolved.errors } : { path: resolved.path, sideEffects: false };
+    });
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.startsWith(path.join(ROOT, 'packages', 'core', 'src'))) return undefined;
+      const file = path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      return existsSync(file) ? { path: file, sideEffects: false } : undefined;
+    });
+  },
+};
 
 /**
  * `@orchestrate/engine` as a module of functions that each fail: the names the CLI's sources import from it, read from
