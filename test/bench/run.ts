@@ -7,9 +7,9 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '@orchestrate/core';
 import { DEFAULT_LATENCY, latencyHook, type LatencyModel } from '../fake/latency.js';
-import { startFakeOpenAI, type FakeServer } from '../fake/openai-server.js';
+import { startFakeOpenAI, type FakeHandler, type FakeServer } from '../fake/openai-server.js';
 import { benchHandler, type ServedMeta } from './answers.js';
-import { runCliMeasured, TIME, type Measured } from './measure.js';
+import { cpuSoFar, runCliMeasured, TIME, type Measured } from './measure.js';
 import { cpuSplit, secs, startupTable, table, targets, type BenchResult, type Dist } from './report.js';
 import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
 import { measureStartup, type Startup } from './startup.js';
@@ -185,6 +185,15 @@ async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult
   const dir = makeGitRepo(files);
   const meta = new Map<number, ServedMeta>();
   let server: FakeServer | null = null;
+  // The CLI's CPU when its first planner request arrives (read from /proc as the request is answered).
+  let pid: number | null = null;
+  let cpuToPlannerMs: number | null = null;
+  const served = benchHandler(meta);
+  const handler: FakeHandler = (req, n) => {
+    const reply = served(req, n);
+    if (cpuToPlannerMs === null && pid !== null && meta.get(n)?.role === 'planner') cpuToPlannerMs = cpuSoFar(pid);
+    return reply;
+  };
   try {
     let args: string[];
     let env: Record<string, string | undefined>;
@@ -192,14 +201,14 @@ async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult
       args = ['-C', dir, '--dry-run', '--engine', 'offline', '--json', '--yes', DOC_TASK];
       env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
     } else {
-      server = await startFakeOpenAI(benchHandler(meta), { latency: latencyHook(opts.latency) });
+      server = await startFakeOpenAI(handler, { latency: latencyHook(opts.latency) });
       const task = def.kind === 'mathts' ? MATH_TASK : DOC_TASK;
       args = ['-C', dir, '--engine', 'openai', '--json', '--yes', '--concurrency', String(opts.concurrency), task];
       env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.url };
     }
-    const m = await runCliMeasured(args, env);
+    const m = await runCliMeasured(args, env, (p) => (pid = p));
     const report = parseJson(m.stdout);
-    return summarize(def, m, report, server, meta, opts);
+    return { ...summarize(def, m, report, server, meta, opts), cpuToPlannerMs };
   } finally {
     await server?.close();
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
@@ -307,6 +316,7 @@ function summarize(
     exitCode: m.exitCode,
     status: report?.status ?? report?.error?.code ?? null,
     launchToPlannerMs,
+    cpuToPlannerMs: null,
     timeline,
   };
   if (!report || report.error || m.exitCode > 1) {
