@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The real CLI's entry point. */
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'cli', 'bin', 'orchestrate.js');
+export const CLI = path.join(ROOT, 'apps', 'cli', 'bin', 'orchestrate.js');
 
 /** GNU time with -v works here (it reports the CPU and peak RSS of the process it waited for, children included). */
 export const TIME = (() => {
@@ -55,7 +56,11 @@ const CLOCK_TICKS = (() => {
 })();
 
 /** Runs the real CLI (under `/usr/bin/time -v` when it works) and measures it from outside; `onSpawn` gets its pid. */
-export function runCliMeasured(args: string[], env: Record<string, string | undefined>, onSpawn?: (pid: number) => void): Promise<Measured> {
+export function runCliMeasured(
+  args: string[],
+  env: Record<string, string | undefined>,
+  onSpawn?: (pid: number) => void,
+): Promise<Measured> {
   // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the CLI's node, for profiling a scenario.
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const [cmd, argv] = TIME ? [TIME, ['-v', process.execPath, ...flags, CLI, ...args]] : [process.execPath, [...flags, CLI, ...args]];

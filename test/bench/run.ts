@@ -67,7 +67,10 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY }, seed: 1, keep: false, warmup: true, startupRuns: 9 };
+  const opts: Options = {
+    ...{ scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY } },
+    ...{ seed: 1, keep: false, warmup: true, startupRuns: 9 },
+  };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
@@ -382,8 +385,10 @@ async function main(): Promise<void> {
   if (opts.out) {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.out);
     mkdirSync(path.dirname(file), { recursive: true });
-    const settings = { concurrency: opts.concurrency, latency: opts.latency, seed: opts.seed, node: process.versions.node, cores: cpus().length };
-    writeFileSync(file, `${JSON.stringify({ settings, scenarios: rows, startup, cpuSplit: cpuSplit(rows) }, null, 2)}\n`);
+    const { concurrency, latency, seed } = opts;
+    const settings = { concurrency, latency, seed, node: process.versions.node, cores: cpus().length };
+    const results = { settings, scenarios: rows, startup, cpuSplit: cpuSplit(rows) };
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nresults: ${file}`);
   }
 }

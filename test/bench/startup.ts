@@ -22,7 +22,10 @@ function once(args: string[]): Promise<{ wallMs: number; cpuMs: number | null }>
   const [cmd, argv] = TIME ? [TIME, ['-f', '%U %S', process.execPath, ...args]] : [process.execPath, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1' } });
+    const child = spawn(cmd, argv, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
+    });
     const err: Buffer[] = [];
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
@@ -50,14 +53,17 @@ export async function measureStartup(runs: number): Promise<Startup> {
   const commands = { nodeMs: ['-e', '0'], versionMs: [CLI, '--version'], helpMs: [CLI, '--help'] } as const;
   const keys = Object.keys(commands) as Array<keyof typeof commands>;
   for (const key of keys) await once([...commands[key]]);
-  const seen = Object.fromEntries(keys.map((k) => [k, [] as Array<{ wallMs: number; cpuMs: number | null }>])) as Record<
-    keyof typeof commands,
-    Array<{ wallMs: number; cpuMs: number | null }>
-  >;
+  const seen = Object.fromEntries(
+    keys.map((k) => [k, [] as Array<{ wallMs: number; cpuMs: number | null }>]),
+  ) as Record<keyof typeof commands, Array<{ wallMs: number; cpuMs: number | null }>>;
   for (let i = 0; i < runs; i++) for (const key of keys) seen[key].push(await once([...commands[key]]));
   const figure = (list: Array<{ wallMs: number; cpuMs: number | null }>): StartupFigure => {
     const cpu = list.map((r) => r.cpuMs).filter((c): c is number => c !== null);
-    return { wallMs: Math.round(median(list.map((r) => r.wallMs))), cpuMs: cpu.length ? Math.round(median(cpu)) : null, runs };
+    return {
+      wallMs: Math.round(median(list.map((r) => r.wallMs))),
+      cpuMs: cpu.length ? Math.round(median(cpu)) : null,
+      runs,
+    };
   };
   return { nodeMs: figure(seen.nodeMs), versionMs: figure(seen.versionMs), helpMs: figure(seen.helpMs) };
 }
