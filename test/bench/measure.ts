@@ -1,19 +1,13 @@
 // Runs the real CLI as a child process and measures it from outside: wall time, and CPU and peak RSS of the process
 // tree from GNU time when it works here.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'apps',
-  'cli',
-  'bin',
-  'orchestrate.js',
-);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The real CLI's entry point. */
+export const CLI = path.join(ROOT, 'apps', 'cli', 'bin', 'orchestrate.js');
 
 /** GNU time with -v works here (it reports the CPU and peak RSS of the process it waited for, children included). */
 export const TIME = (() => {
@@ -32,8 +26,44 @@ export interface Measured {
   peakRssMb: number | null;
 }
 
-/** Runs the real CLI (under `/usr/bin/time -v` when it works) and measures it from outside. */
-export function runCliMeasured(args: string[], env: Record<string, string | undefined>): Promise<Measured> {
+/**
+ * CPU ms (user + system, its waited-for children included) that the CLI's node process has used so far, from /proc;
+ * null where there is no /proc. `pid` is the spawned process: under GNU time, node is its only child.
+ */
+export function cpuSoFar(pid: number): number | null {
+  try {
+    let node = pid;
+    if (TIME) {
+      const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+      if (!Number.isInteger(child) || child <= 0) return null;
+      node = child;
+    }
+    // The fields after the command name (which is in parentheses and may hold spaces): utime is the 12th of them.
+    const stat = readFileSync(`/proc/${node}/stat`, 'utf8');
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const ticks = fields[11]! + fields[12]! + fields[13]! + fields[14]!;
+    return Number.isFinite(ticks) ? Math.round((ticks * 1000) / CLOCK_TICKS) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = (() => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(r.stdout?.trim());
+  return r.status === 0 && Number.isFinite(n) && n > 0 ? n : 100;
+})();
+
+/** Runs the real CLI (under `/usr/bin/time -v` when it works) and measures it from outside; `onSpawn` gets its pid. */
+export function runCliMeasured(
+  args: string[],
+  env: Record<string, string | undefined>,
+  onSpawn?: (pid: number) => void,
+): Promise<Measured> {
   // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the CLI's node, for profiling a scenario.
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const [cmd, argv] = TIME
@@ -45,6 +75,7 @@ export function runCliMeasured(args: string[], env: Record<string, string | unde
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

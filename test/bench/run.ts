@@ -7,11 +7,12 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '@orchestrate/core';
 import { DEFAULT_LATENCY, latencyHook, type LatencyModel } from '../fake/latency.js';
-import { startFakeOpenAI, type FakeServer } from '../fake/openai-server.js';
+import { startFakeOpenAI, type FakeHandler, type FakeServer } from '../fake/openai-server.js';
 import { benchHandler, type ServedMeta } from './answers.js';
-import { runCliMeasured, TIME, type Measured } from './measure.js';
-import { secs, table, targets, type BenchResult, type Dist } from './report.js';
+import { cpuSoFar, runCliMeasured, TIME, type Measured } from './measure.js';
+import { cpuSplit, secs, startupTable, table, targets, type BenchResult, type Dist } from './report.js';
 import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
+import { measureStartup, type Startup } from './startup.js';
 import { generateRepo, MATH_FIXTURE } from './synthetic.js';
 
 const DOC_TASK = 'add docstrings to every exported function';
@@ -44,6 +45,8 @@ interface Options {
   seed: number;
   keep: boolean;
   warmup: boolean;
+  /** Runs of each start-up command (0: not measured). */
+  startupRuns: number;
 }
 
 function usage(): string {
@@ -59,18 +62,14 @@ function usage(): string {
     '  --seed <n>               seed of the synthetic repositories (default 1)',
     '  --keep                   keep the temporary repositories',
     '  --no-warmup              skip the warm-up run (fills the tsx transpile cache)',
+    '  --startup-runs <n>       runs of node -e 0, --version and --help, interleaved (default 9; 0: skip)',
   ].join('\n');
 }
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = {
-    scenarios: SCENARIOS,
-    out: null,
-    concurrency: 32,
-    latency: { ...DEFAULT_LATENCY },
-    seed: 1,
-    keep: false,
-    warmup: true,
+    ...{ scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY } },
+    ...{ seed: 1, keep: false, warmup: true, startupRuns: 9 },
   };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -117,6 +116,11 @@ function parseArgs(argv: string[]): Options {
       case '--keep':
         opts.keep = true;
         break;
+      case '--startup-runs': {
+        const v = value();
+        opts.startupRuns = v === '0' ? 0 : Math.round(num(flag, v));
+        break;
+      }
       case '--no-warmup':
         opts.warmup = false;
         break;
@@ -191,6 +195,15 @@ async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult
   const dir = makeGitRepo(files);
   const meta = new Map<number, ServedMeta>();
   let server: FakeServer | null = null;
+  // The CLI's CPU when its first planner request arrives (read from /proc as the request is answered).
+  let pid: number | null = null;
+  let cpuToPlannerMs: number | null = null;
+  const served = benchHandler(meta);
+  const handler: FakeHandler = (req, n) => {
+    const reply = served(req, n);
+    if (cpuToPlannerMs === null && pid !== null && meta.get(n)?.role === 'planner') cpuToPlannerMs = cpuSoFar(pid);
+    return reply;
+  };
   try {
     let args: string[];
     let env: Record<string, string | undefined>;
@@ -198,14 +211,14 @@ async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult
       args = ['-C', dir, '--dry-run', '--engine', 'offline', '--json', '--yes', DOC_TASK];
       env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
     } else {
-      server = await startFakeOpenAI(benchHandler(meta), { latency: latencyHook(opts.latency) });
+      server = await startFakeOpenAI(handler, { latency: latencyHook(opts.latency) });
       const task = def.kind === 'mathts' ? MATH_TASK : DOC_TASK;
       args = ['-C', dir, '--engine', 'openai', '--json', '--yes', '--concurrency', String(opts.concurrency), task];
       env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.url };
     }
-    const m = await runCliMeasured(args, env);
+    const m = await runCliMeasured(args, env, (p) => (pid = p));
     const report = parseJson(m.stdout);
-    return summarize(def, m, report, server, meta, opts);
+    return { ...summarize(def, m, report, server, meta, opts), cpuToPlannerMs };
   } finally {
     await server?.close();
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
@@ -257,6 +270,9 @@ function summarize(
       perJobOut.push(s.outputTokens / s.items);
     }
   }
+
+  const firstPlanner = served.find((x) => x.meta.role === 'planner');
+  const launchToPlannerMs = firstPlanner ? Math.round(firstPlanner.e.timing!.receivedMs - m.startedAt) : null;
 
   const timeline: BenchResult['timeline'] = [];
   let k = 0;
@@ -312,6 +328,8 @@ function summarize(
     totalInputTokens,
     exitCode: m.exitCode,
     status: report?.status ?? report?.error?.code ?? null,
+    launchToPlannerMs,
+    cpuToPlannerMs: null,
     timeline,
   };
   if (!report || report.error || m.exitCode > 1) {
@@ -370,15 +388,27 @@ async function main(): Promise<void> {
     );
     if (r.error) console.error(`bench: ${def.name} FAILED TO RUN: ${r.error}`);
   }
+  let startup: Startup | null = null;
+  if (opts.startupRuns > 0) {
+    console.error(`bench: start-up, ${opts.startupRuns} runs each of node -e 0, --version, --help…`);
+    startup = await measureStartup(opts.startupRuns);
+  }
   console.log('');
   console.log(table(rows));
+  if (startup) {
+    console.log('');
+    console.log(startupTable(startup));
+  }
   console.log('');
   console.log('Targets:');
-  for (const l of targets(rows, opts)) console.log(l);
+  for (const l of targets(rows, opts, startup)) console.log(l);
   if (opts.out) {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.out);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+    const { concurrency, latency, seed } = opts;
+    const settings = { concurrency, latency, seed, node: process.versions.node, cores: cpus().length };
+    const results = { settings, scenarios: rows, startup, cpuSplit: cpuSplit(rows) };
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nresults: ${file}`);
   }
 }

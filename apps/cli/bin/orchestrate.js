@@ -1,10 +1,27 @@
 #!/usr/bin/env node
 // The `orchestrate` command: loads the CLI (a bundle of its TypeScript sources, rebuilt when they change) and runs it.
+import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+
+// `--version` is answered here, from the package's manifest, before any bundle is read (what commander would print).
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  let version;
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    if (manifest.name === '@orchestrate/cli' && typeof manifest.version === 'string') version = manifest.version;
+  } catch {
+    // no readable manifest beside the command: the CLI itself finds its version
+  }
+  if (version !== undefined) {
+    process.stdout.write(`${version}\n`);
+    process.exit(0);
+  }
+}
 
 // Node 22.1+ keeps a code cache of every module it loads through its loaders: this file and bundle.mjs, the packages the
 // bundle requires from outside (prettier when a run formats), and all of the sources when the CLI runs through tsx
@@ -45,5 +62,5 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // Imported only now, so that the compile cache (above) covers it.
 const { loadCli } = await import('./bundle.mjs');
-const main = await loadCli();
-process.exitCode = await main(process.argv.slice(2));
+const main = await loadCli(argv);
+process.exitCode = await main(argv);
