@@ -80,11 +80,19 @@ async function askPlanner(
   const input = plannerInput(task, repoSummary(files));
   const model = config.models.planner;
   const maxOut = config.maxOutputTokens.planner;
-  const reservation = ledger.reserve(model, estimateTokens(PLANNER_INSTRUCTIONS + input) + 400, maxOut);
+  // UTF-8 bytes bound o200k tokens from above: the exact count, which builds the tokenizer (~0.1 s before the planner's
+  // request could leave), is made only when that bound does not fit the budget.
+  const text = PLANNER_INSTRUCTIONS + input;
+  let reservation = ledger.reserve(model, Buffer.byteLength(text, 'utf8') + 400, maxOut);
   if (!reservation) {
-    throw new BudgetExceededError(
-      `The budget ($${config.budgetUsd}) does not cover the planner call (worst case $${ledger.worstCase(model, estimateTokens(PLANNER_INSTRUCTIONS + input) + 400, maxOut).toFixed(4)}). Raise --budget.`,
-    );
+    const inputTokens = estimateTokens(text) + 400;
+    reservation = ledger.reserve(model, inputTokens, maxOut);
+    if (!reservation) {
+      const worst = ledger.worstCase(model, inputTokens, maxOut).toFixed(4);
+      throw new BudgetExceededError(
+        `The budget ($${config.budgetUsd}) does not cover the planner call (worst case $${worst}). Raise --budget.`,
+      );
+    }
   }
   try {
     const result = await client.call({
