@@ -1,4 +1,7 @@
 export * from './git.js';
+export * from './git-refs.js';
+export * from './git-worktrees.js';
+export * from './git-commits.js';
 export * from './files.js';
 export * from './declarations.js';
 export * from './code-index.js';
@@ -9,6 +12,9 @@ export * from './diff.js';
 export * from './typecheck.js';
 export * from './test-runner.js';
 export * from './infer-types.js';
+export * from './format-types.js';
+export * from './format-detect.js';
+export * from './own-prettier.js';
 export * from './format.js';
 export * from './format-style.js';
 export * from './tool-process.js';

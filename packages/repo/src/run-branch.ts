@@ -1,4 +1,6 @@
-import { git, isAncestor, pruneWorktrees, removeWorktree } from './git.js';
+import { isAncestor } from './git-refs.js';
+import { pruneWorktrees, removeWorktree } from './git-worktrees.js';
+import { git } from './git.js';
 
 /** The branch run `runId` commits on: `orchestrate/<run id>`. */
 export function runBranch(runId: string): string {

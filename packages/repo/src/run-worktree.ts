@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { git, gitCommonDir } from './git.js';
+import { gitCommonDir } from './git-refs.js';
+import { git } from './git.js';
 
 /**
  * The folder that holds run worktrees: `$ORCHESTRATE_WORKTREES`, else the user's cache folder (`$XDG_CACHE_HOME` or
