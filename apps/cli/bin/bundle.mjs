@@ -451,7 +451,7 @@ function engineStub() {
  */
 function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');
-   
+
   if (!/[^\x00-\x7f]/.test(text)) return;
   writeFileSync(
     file,
