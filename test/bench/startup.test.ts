@@ -77,6 +77,21 @@ describe('light start-up paths', () => {
       });
     }
   });
+
+  it('the help bundle itself loads (help is not the source fallback in disguise)', async () => {
+    await light(['--help']);
+    const dist = path.join(path.dirname(CLI), '..', 'dist');
+    const { dir } = JSON.parse(readFileSync(path.join(dist, 'current.json'), 'utf8')) as { dir: string };
+    const loaded = await execa(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(path.join(dist, dir, 'help.cjs'))})`],
+      {
+        reject: false,
+      },
+    );
+    expect(loaded.stderr).toBe('');
+    expect(loaded.exitCode).toBe(0);
+  });
 });
 
 describe('start-up targets', () => {

@@ -435,12 +435,24 @@ function engineStub() {
     }
   }
   const fail = (n) => `throw new Error('internal: the help bundle reached the engine (${n})');`;
-  const body = [...names].map((n) => `export function ${n}() { ${fail(n)} }`);
+  // Data the command tree is built from (the flag table, the severities) comes from the engine's shell modules, which
+  // import only core: the real values, so help prints what the whole CLI prints.
+  const shell = path.join(ROOT, 'packages', 'engine', 'src', 'shell');
+  const data = { RUN_FLAGS: 'options.ts', SEVERITIES: 'exit.ts' };
+  const body = [...names].map((n) =>
+    data[n]
+      ? `export { ${n} } from ${JSON.stringify(path.join(shell, data[n]))};`
+      : `export function ${n}() { ${fail(n)} }`,
+  );
   return {
     name: 'engine-stub',
     setup(b) {
       b.onResolve({ filter: /^@orchestrate\/engine$/ }, (args) => ({ path: args.path, namespace: 'engine-stub' }));
-      b.onLoad({ filter: /.*/, namespace: 'engine-stub' }, () => ({ loader: 'js', contents: body.join('\n') }));
+      b.onLoad({ filter: /.*/, namespace: 'engine-stub' }, () => ({
+        loader: 'js',
+        contents: body.join('\n'),
+        resolveDir: shell,
+      }));
     },
   };
 }
