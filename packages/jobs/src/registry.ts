@@ -1,4 +1,4 @@
-import { UnsupportedTaskError, type JobKind, type KindPlanning, type StepVariant } from '@orchestrate/core';
+import { InternalError, UnsupportedTaskError, type JobKind, type KindPlanning, type StepVariant } from '@orchestrate/core';
 import { boilerplateKind } from './boilerplate/index.js';
 import { customKind } from './custom/index.js';
 import { docstringKind } from './docstring/index.js';
@@ -21,7 +21,7 @@ export interface KindRegistry {
 /** A registry of the given kind modules (the product's is `REGISTRY`; tests make their own with extra kinds). */
 export function createRegistry(modules: readonly JobKindModule<never>[]): KindRegistry {
   const byKind = new Map(modules.map((m) => [m.kind, m as unknown as JobKindModule<unknown>]));
-  if (byKind.size !== modules.length) throw new Error('internal: two job kind modules share a name');
+  if (byKind.size !== modules.length) throw new InternalError('two job kind modules share a name');
   return {
     kinds: modules.map((m) => m.kind),
     variants: [...new Set(modules.flatMap((m) => m.planning.variants))],
