@@ -1,4 +1,10 @@
-import { InternalError, UnsupportedTaskError, type JobKind, type KindPlanning, type StepVariant } from '@orchestrate/core';
+import {
+  InternalError,
+  UnsupportedTaskError,
+  type JobKind,
+  type KindPlanning,
+  type StepVariant,
+} from '@orchestrate/core';
 import { boilerplateKind } from './boilerplate/index.js';
 import { customKind } from './custom/index.js';
 import { docstringKind } from './docstring/index.js';
