@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { priceUsage, type ResolvedConfig, type RunEventListener, type UserConfig } from '@orchestrate/core';
+import { priceUsage, UsageError, type ResolvedConfig, type RunEventListener, type UserConfig } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import {
   asksForWorkingTree,
@@ -92,6 +92,17 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   };
   const batchMode = Boolean(options.batch || detached || interrupted?.start.options.batch);
   const detach = Boolean(options.detach);
+  // Flags that would change nothing are refused rather than ignored: the user meant something by them.
+  if (detach && !batchMode) {
+    throw new UsageError(
+      '--detach goes with --batch (it submits a Batch API batch and exits): add --batch, or drop --detach.',
+    );
+  }
+  if (options.batch && !direct) {
+    throw new UsageError(
+      '--batch sends model calls through the OpenAI Batch API, and the offline engine makes none: drop --batch, or run with --engine openai (OPENAI_API_KEY set).',
+    );
+  }
   const direct2 = batchMode && direct ? await batchClient(config, env, { onBatch, known: submitted, detach }) : direct;
   const engine: RunSetup['engine'] = direct ? 'openai' : 'offline';
   const branch = runBranch(runId);
