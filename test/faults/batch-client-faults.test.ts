@@ -23,28 +23,30 @@ afterAll(async () => {
   await server.close();
 });
 
+/** A batch client against the fake, polling every 10 ms. */
+const batchClient = () =>
+  createBatchClient({ apiKey: 'k', baseURL: server.url, config: resolveConfig({ api: { batchPollMs: 10 } }) });
+
+/** One worker call of `model` through the client. */
+const ask = (client: ReturnType<typeof batchClient>, model: string) =>
+  client.call({
+    role: 'worker',
+    model,
+    instructions: 'i',
+    input: 'x',
+    schema: Out,
+    maxOutputTokens: 100,
+    cacheKey: 'k',
+  });
+
 describe('batch client: refused answers', () => {
   it('not JSON, failing the schema or cut off: each call fails with its fault kind, counted', async () => {
-    const client = createBatchClient({
-      apiKey: 'k',
-      baseURL: server.url,
-      config: resolveConfig({ api: { batchPollMs: 10 } }),
-    });
+    const client = batchClient();
     const call = (model: string) =>
-      client
-        .call({
-          role: 'worker',
-          model,
-          instructions: 'i',
-          input: 'x',
-          schema: Out,
-          maxOutputTokens: 100,
-          cacheKey: 'k',
-        })
-        .then(
-          () => null,
-          (e: unknown) => e as CallFailed,
-        );
+      ask(client, model).then(
+        () => null,
+        (e: unknown) => e as CallFailed,
+      );
     const [notJson, schema, cut, fine] = await Promise.all([
       call('not-json'),
       call('schema'),
@@ -59,26 +61,12 @@ describe('batch client: refused answers', () => {
   });
 
   it('a result line that is not JSON fails only its own call, as a refused answer the ladder retries', async () => {
-    const client = createBatchClient({
-      apiKey: 'k',
-      baseURL: server.url,
-      config: resolveConfig({ api: { batchPollMs: 10 } }),
-    });
+    const client = batchClient();
     const call = (model: string) =>
-      client
-        .call({
-          role: 'worker',
-          model,
-          instructions: 'i',
-          input: 'x',
-          schema: Out,
-          maxOutputTokens: 100,
-          cacheKey: 'k',
-        })
-        .then(
-          (r) => r.output,
-          (e: unknown) => e as CallFailed,
-        );
+      ask(client, model).then(
+        (r) => r.output,
+        (e: unknown) => e as CallFailed,
+      );
     const [broken, fine] = await Promise.all([call('broken-line'), call('ok')]);
     expect(fine).toEqual({ summary: 'fine' });
     expect(broken).toBeInstanceOf(CallFailed);
