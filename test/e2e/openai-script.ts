@@ -242,11 +242,11 @@ export interface ScenarioOptions {
   prepare?: (repo: TempRepo) => void;
 }
 
-/** Makes the repository and the server, runs the real CLI with `--json --engine openai`, and registers cleanup. */
-export async function runScenario(
-  options: ScenarioOptions,
+/** The repository and the server of a scenario, cleaned up through `onFinished`, and the user's tree before the run. */
+async function scenarioSetup(
+  options: Omit<ScenarioOptions, 'flags'>,
   onFinished: (fn: () => void | Promise<void>) => void,
-): Promise<Scenario> {
+) {
   const files = { ...(options.files ?? { 'src/math.ts': MATH_TS }) };
   if (options.config !== undefined) files['agents.config.ts'] = options.config;
   const repo = makeRepo(onePerCall(files));
@@ -256,8 +256,15 @@ export async function runScenario(
     repo.cleanup();
   });
   options.prepare?.(repo);
-  const before = repo.snapshot();
-  const beforeTree = snapshotUserTree(repo.dir);
+  return { repo, server, before: repo.snapshot(), beforeTree: snapshotUserTree(repo.dir) };
+}
+
+/** Makes the repository and the server, runs the real CLI with `--json --engine openai`, and registers cleanup. */
+export async function runScenario(
+  options: ScenarioOptions,
+  onFinished: (fn: () => void | Promise<void>) => void,
+): Promise<Scenario> {
+  const { repo, server, before, beforeTree } = await scenarioSetup(options, onFinished);
   const task = options.task ?? 'add docstrings to src/math.ts';
   const result = await runCli(
     ['-C', repo.dir, '--json', '--engine', 'openai', ...(options.flags ?? []), task],
@@ -292,17 +299,7 @@ export async function engineScenario(
   options: EngineScenarioOptions,
   onFinished: (fn: () => void | Promise<void>) => void,
 ): Promise<EngineScenario> {
-  const files = { ...(options.files ?? { 'src/math.ts': MATH_TS }) };
-  if (options.config !== undefined) files['agents.config.ts'] = options.config;
-  const repo = makeRepo(onePerCall(files));
-  const server = await startFakeOpenAI(scripted(options.script));
-  onFinished(async () => {
-    await server.close();
-    repo.cleanup();
-  });
-  options.prepare?.(repo);
-  const before = repo.snapshot();
-  const beforeTree = snapshotUserTree(repo.dir);
+  const { repo, server, before, beforeTree } = await scenarioSetup(options, onFinished);
   const { report, error } = await runOutcome({
     cwd: repo.dir,
     task: options.task ?? 'add docstrings to src/math.ts',
