@@ -298,6 +298,10 @@ async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks]) {
     // OUTSIDE packages through `require` (each has a CommonJS entry).
     supported: { 'dynamic-import': false },
     banner: { js: 'var __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+    // Whitespace and syntax only: a smaller file to read and decode at every start, and less to scan when a function
+    // compiles lazily; names stay as written (error classes, stack frames).
+    minifyWhitespace: true,
+    minifySyntax: true,
     plugins: [...plugins, outsidePackages(shipped)],
   });
   asciiOnly(outfile);

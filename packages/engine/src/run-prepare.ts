@@ -5,7 +5,6 @@ import {
   detectTestRunner,
   indexFiles,
   inScope,
-  readCommitFiles,
   testFilePathFor,
   TypecheckSession,
   type FileIndex,
@@ -18,6 +17,7 @@ import { formPacks } from './job/packing.js';
 import { newJobState } from './job/state.js';
 import { expandPlan, makePlan } from './plan.js';
 import type { RunSetup } from './run-setup.js';
+import { outcome } from './settled.js';
 import { planOf } from './runs/run-state.js';
 
 /** The repository as the run reads it: the indexed files under the scope, and the extras kinds look at. */
@@ -44,10 +44,10 @@ export interface Prepared {
 
 /** Reads the base commit's files (those under the scope) and indexes them. */
 export async function indexRepo(run: RunSetup): Promise<IndexedRepo> {
-  const { emit, root, baseCommit, config, scope, timing } = run;
+  const { emit, scope, timing } = run;
   emit({ type: 'phase', phase: 'index' });
   const t0 = Date.now();
-  const read = await readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+  const read = outcome(await run.files);
   // Paths stay repository-relative (git's); only the files under the scope are indexed, planned and expanded.
   const repoFiles = read.files.filter((f) => inScope(scope, f.path));
   const skipped = read.skipped.filter((f) => inScope(scope, f.path));

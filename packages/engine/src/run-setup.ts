@@ -3,10 +3,10 @@ import { priceUsage, UsageError, type ResolvedConfig, type RunEventListener, typ
 import type { ModelClient } from '@orchestrate/agents';
 import {
   asksForWorkingTree,
-  findRepoRoot,
-  headCommit,
   isDirty,
+  locateRepo,
   preflightRun,
+  readCommitFiles,
   resolveCommit,
   runBranch,
   runScope,
@@ -14,6 +14,7 @@ import {
   snapshotWorkingTree,
 } from '@orchestrate/repo';
 import { missingRef } from './changes.js';
+import { outcome, settled, type Settled } from './settled.js';
 import { batchClient, resolveClient } from './clients.js';
 import { loadConfig } from './load-config.js';
 import { redactingClient } from './redacting-client.js';
@@ -36,6 +37,14 @@ export interface RunTarget {
   baseCommit: string;
 }
 
+/** The files of a run's base commit: every indexed file (the scope is applied later) and the extras kinds read. */
+export type CommitFiles = Awaited<ReturnType<typeof readCommitFiles>>;
+
+/** Reads the base commit's files as a run indexes them. */
+function readRunFiles(root: string, baseCommit: string, config: ResolvedConfig): Promise<CommitFiles> {
+  return readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+}
+
 /** Everything the phases of a run share once it is set up: target, config, clients, journal, branch and worktree. */
 export interface RunSetup extends RunTarget {
   options: RunTaskOptions;
@@ -53,6 +62,8 @@ export interface RunSetup extends RunTarget {
   journal: Journal | null;
   emit: RunEventListener;
   replay: ReplayStats;
+  /** The base commit's files as the index reads them, asked for while the run is set up. */
+  files: Promise<Settled<CommitFiles>>;
   /** The planner's client (and the verifier's outside batch mode), and the one worker and verifier calls go through. */
   client: ModelClient | null;
   workers: ModelClient | null;
@@ -78,9 +89,26 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
     budgetUsd: options.budgetUsd ?? first.budgetUsd,
     models: modelOverrides(first.models, options.models),
   };
-  const { config } = await loadConfig(root, overrides, options.configFile ?? first.configFile);
-  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
   const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
+  const branch = runBranch(runId);
+  // What git must tell (where the worktree goes, whether the branch can be made, whether the tree is dirty) is asked
+  // first, and the config and the SDK load while those git processes run: all of it stands before the planner's
+  // request. Each outcome is awaited in the order below, so the first failure is the one the user has always seen.
+  const place = async () => {
+    // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see
+    // it).
+    const dir = await runWorktreeDir(root, runId);
+    // A run git cannot branch must not pay the planner.
+    await preflightRun(root, { branch, worktree: dir });
+    return dir;
+  };
+  // A resumed run first clears what its interrupted process left, and only once its options are known to be good.
+  const early = interrupted ? null : settled(place());
+  const dirty = settled(isDirty(root));
+  const { config } = await loadConfig(root, overrides, options.configFile ?? first.configFile);
+  // The files the index reads are asked for too (two git processes), before the SDK loads.
+  const files = settled(readRunFiles(root, target.baseCommit, config));
+  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
   // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
   const submitted = detached?.batches ?? (interrupted ? loadBatches(root, runId) : new Map<string, string>());
   const batches: string[] = [...new Set([...(detached?.report.batches ?? []), ...submitted.values()])];
@@ -105,16 +133,10 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   }
   const direct2 = batchMode && direct ? await batchClient(config, env, { onBatch, known: submitted, detach }) : direct;
   const engine: RunSetup['engine'] = direct ? 'openai' : 'offline';
-  const branch = runBranch(runId);
   if (interrupted) await clearInterrupted(root, runId, target.baseCommit);
-  // Outside `.git/` (tools such as vite mis-resolve files there) and outside the user's tree (their tools would see
-  // it).
-  const worktree = await runWorktreeDir(root, runId);
-  // What the branch and worktree need is checked before any model call: a run git cannot branch must not pay the
-  // planner.
-  await preflightRun(root, { branch, worktree });
+  const worktree = early ? outcome(await early) : await place();
   const base = { ...target, options, started, cpuAtStart, config, runId, engine, branch, worktree, submitted, batches };
-  const run = await openRunJournal({ ...base, timing: { indexMs: 0, planMs: 0, workMs: 0 } }, outer, onError);
+  const run = await openRunJournal({ ...base, files, timing: { indexMs: 0, planMs: 0, workMs: 0 } }, outer, onError);
   const price = (m: string, u: Parameters<typeof priceUsage>[0]) => priceUsage(u, config.prices[m]);
   const records = interrupted?.records ?? [];
   const journaled = (c: ModelClient | null) =>
@@ -122,15 +144,14 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   const client = redactingClient(journaled(direct), config.secrets);
   const workers = direct2 === direct ? client : redactingClient(journaled(direct2), config.secrets, client);
   const setup: RunSetup = { ...run, client, workers };
-  setup.emit({ type: 'run-start', runId, engine, branch, baseCommit: target.baseCommit, dirty: await isDirty(root) });
+  setup.emit({ type: 'run-start', runId, engine, branch, baseCommit: target.baseCommit, dirty: outcome(await dirty) });
   return setup;
 }
 
 /** The repository, commit, task and scope of a run: a resumed run's own, else what the options and the cwd say. */
 async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const root = await findRepoRoot(cwd);
-  const head = await headCommit(root);
+  const { root, head } = await locateRepo(cwd);
   const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
   const detached = resuming?.kind === 'detached' ? resuming.detached : null;
   const interrupted = resuming?.kind === 'journal' ? resuming : null;

@@ -11,6 +11,7 @@ import type { RunTaskOptions } from './run-options.js';
 import { expandRun, indexRepo, planRun, type Prepared } from './run-prepare.js';
 import { setUpRun, type RunSetup } from './run-setup.js';
 import { verdictsOf } from './runs/journal.js';
+import { settled } from './settled.js';
 
 export { newRunId, type RunTaskOptions } from './run-options.js';
 export { scopedTask } from './run-prepare.js';
@@ -96,14 +97,6 @@ function earlyWorktree(run: RunSetup): { drop: () => Promise<void>; ready: () =>
     if (error) throw error;
   };
   return { drop, ready };
-}
-
-/** A promise's outcome without a rejection to handle later: the early worktree may fail while the planner runs. */
-function settled(promise: Promise<void>): Promise<{ error: unknown }> {
-  return promise.then(
-    () => ({ error: null }),
-    (error: unknown) => ({ error }),
-  );
 }
 
 /** The context the work phases share: the worker client, the ledger, the one concurrency limit, the stop signals. */

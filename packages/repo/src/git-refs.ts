@@ -57,6 +57,30 @@ export async function branchExists(root: string, branch: string): Promise<boolea
 
 const commonDirs = new Map<string, Promise<string>>();
 
+/**
+ * The repository `cwd` lies in: its top-level directory and HEAD's commit, from one git process (which also tells the
+ * common git directory, kept for gitCommonDir). Where that one process fails (no repository, no commit yet, a folder
+ * that does not exist), the answer and its error come from findRepoRoot and headCommit, as they always have.
+ */
+export async function locateRepo(cwd: string): Promise<{ root: string; head: string }> {
+  const out = await git(cwd, [
+    'rev-parse',
+    '--show-toplevel',
+    '--git-common-dir',
+    '--verify',
+    '--quiet',
+    'HEAD^{commit}',
+  ]).catch(() => null);
+  const [root, common, head] = out?.split('\n') ?? [];
+  if (!root || !common || !head || !/^[0-9a-f]{40,64}$/.test(head)) {
+    const found = await findRepoRoot(cwd);
+    return { root: found, head: await headCommit(found) };
+  }
+  // git prints the common directory relative to the folder it ran in.
+  if (!commonDirs.has(root)) commonDirs.set(root, Promise.resolve(path.resolve(cwd, common)));
+  return { root, head };
+}
+
 /** The repository's common git directory (shared by all worktrees); asked of git once per directory and process. */
 export function gitCommonDir(root: string): Promise<string> {
   let dir = commonDirs.get(root);

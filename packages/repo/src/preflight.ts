@@ -10,32 +10,46 @@ import { git } from './git.js';
  * EnvironmentError that says what to do; creates nothing.
  */
 export async function preflightRun(root: string, run: { branch: string; worktree: string }): Promise<void> {
-  await checkBranch(root, run.branch);
-  await checkWorktreeDir(run.worktree);
+  // Both checks run at once (their git processes and file checks overlap); a branch problem is reported first.
+  const [branch, dir] = await Promise.allSettled([checkBranch(root, run.branch), checkWorktreeDir(run.worktree)]);
+  if (branch.status === 'rejected') throw branch.reason;
+  if (dir.status === 'rejected') throw dir.reason;
 }
+
+const SAFE_BRANCH = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
 
 async function checkBranch(root: string, branch: string): Promise<void> {
   const ref = `refs/heads/${branch}`;
-  const valid = await git(root, ['check-ref-format', ref]).then(
-    () => true,
-    () => false,
-  );
+  // Every ref that is a folder of the branch's path (refs/heads/orchestrate) or lies inside it (refs/heads/orchestrate/<id>/x).
+  const parts = branch.split('/');
+  const prefixes = parts.slice(0, -1).map((_, i) => `refs/heads/${parts.slice(0, i + 1).join('/')}`);
+  const refsIn = async (patterns: string[]) =>
+    (await git(root, ['for-each-ref', '--format=%(refname)', ...patterns])).split('\n').filter(Boolean);
+  // The three git processes run at once: this check sits before the planner's request.
+  const [valid, folded, exact] = await Promise.all([
+    // A name of letters, digits, `-`, `_` and single slashes breaks none of git's rules (a run's own branch always
+    // is one); any other is asked of git.
+    SAFE_BRANCH.test(branch)
+      ? true
+      : git(root, ['check-ref-format', ref]).then(
+          () => true,
+          () => false,
+        ),
+    // On a case-insensitive file system `Orchestrate` and `orchestrate/` are the same name (and patterns match
+    // case-sensitively).
+    git(root, ['config', '--bool', 'core.ignorecase']).then(
+      (v) => v.trim() === 'true',
+      () => false,
+    ),
+    settledRefs(refsIn([...prefixes, ref])),
+  ]);
   if (!valid) {
     throw new EnvironmentError(
       'E_BRANCH_BLOCKED',
       `git cannot name a branch ${JSON.stringify(branch)} (\`git check-ref-format\` refuses it). Run again to get a new run id.`,
     );
   }
-  // Every ref that is a folder of the branch's path (refs/heads/orchestrate) or lies inside it (refs/heads/orchestrate/<id>/x).
-  const parts = branch.split('/');
-  const prefixes = parts.slice(0, -1).map((_, i) => `refs/heads/${parts.slice(0, i + 1).join('/')}`);
-  // On a case-insensitive file system `Orchestrate` and `orchestrate/` are the same name (and patterns match case-sensitively).
-  const folded = await git(root, ['config', '--bool', 'core.ignorecase']).then(
-    (v) => v.trim() === 'true',
-    () => false,
-  );
-  const patterns = folded ? ['refs/heads/'] : [...prefixes, ref];
-  const listed = (await git(root, ['for-each-ref', '--format=%(refname)', ...patterns])).split('\n').filter(Boolean);
+  const listed = folded ? await refsIn(['refs/heads/']) : exact.unwrap();
   const same = (a: string, b: string) => (folded ? a.toLowerCase() === b.toLowerCase() : a === b);
   for (const existing of listed) {
     const blocker = prefixes.find((p) => same(existing, p));
@@ -60,6 +74,18 @@ async function checkBranch(root: string, branch: string): Promise<void> {
       );
     }
   }
+}
+
+/** A listing whose failure is thrown only when it is used (not when the name check has already failed). */
+async function settledRefs(listing: Promise<string[]>): Promise<{ unwrap: () => string[] }> {
+  return listing.then(
+    (refs) => ({ unwrap: () => refs }),
+    (err: unknown) => ({
+      unwrap: () => {
+        throw err;
+      },
+    }),
+  );
 }
 
 async function checkWorktreeDir(dir: string): Promise<void> {
