@@ -34,6 +34,16 @@ export interface ReviewAnnotation {
   suggestion?: string;
   source: 'rule' | 'model';
   confidence?: number;
+  /** An exact fix: the new text of lines `line`..`endLine` (checked in code before it is kept; a shell may offer it). */
+  fix?: { replacement: string };
+}
+
+/** A finding as a shell publishes it: the annotation, its code at the reviewed head, a fingerprint that survives moves. */
+export interface ReviewFinding extends ReviewAnnotation {
+  /** 32 hex characters: the same finding on a later push has the same fingerprint, even when its lines moved. */
+  fingerprint: string;
+  /** The code of lines `line`..`endLine` at the reviewed head (at most 20 lines). */
+  code: string[];
 }
 
 /** What a review looked at: from `base` to `head`, or to the working tree (uncommitted changes, untracked files too). */
