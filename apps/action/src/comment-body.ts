@@ -76,7 +76,8 @@ export function parseFindingMarker(body: string): FindingMarker | null {
 export function commentBody(f: ReviewFinding, p: Extract<Placement, { ok: true }>, known: readonly string[]): string {
   const rule = [...redact(f.ruleId, known)].slice(0, MARKER_RULE_LIMIT).join('');
   const marker = formatFindingMarker({ v: 1, fp: f.fingerprint, sev: f.severity, rule });
-  const confidence = Number.isFinite(f.confidence) ? ` (confidence ${Math.round(f.confidence! * 100)}%)` : '';
+  const c = f.confidence;
+  const confidence = typeof c === 'number' && Number.isFinite(c) ? ` (confidence ${Math.round(c * 100)}%)` : '';
   const lead = `**${f.severity}** ${codeSpan(rule)}${rangeNote(f, p)}: `;
   const prose = f.suggestion ? `**Suggestion:** ${markdownText(redact(f.suggestion, known))}` : null;
   const fence = p.suggestion && f.fix ? suggestionBlock(f.fix.replacement, known) : null;
@@ -186,5 +187,7 @@ function codeSpan(text: string): string {
   const flat = safeText(text.replace(/[\r\n]+/g, ' '));
   const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return longest || flat.startsWith(' ') || flat.endsWith(' ') ? `${fence} ${flat} ${fence}` : `${fence}${flat}${fence}`;
+  return longest || flat.startsWith(' ') || flat.endsWith(' ')
+    ? `${fence} ${flat} ${fence}`
+    : `${fence}${flat}${fence}`;
 }

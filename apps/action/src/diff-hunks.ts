@@ -97,7 +97,11 @@ export function fileDiffs(files: readonly PullFile[]): Map<string, FileDiff> {
     // Never let a removed file's empty entry replace a file that has a head side under the same path.
     if (removed && diffs.has(file.path)) continue;
     const patchMissing = file.patch === null && !removed;
-    diffs.set(file.path, { path: file.path, hunks: removed || file.patch === null ? [] : parsePatch(file.patch), patchMissing });
+    diffs.set(file.path, {
+      path: file.path,
+      hunks: removed || file.patch === null ? [] : parsePatch(file.patch),
+      patchMissing,
+    });
   }
   return diffs;
 }

@@ -3,7 +3,8 @@ import { fileDiffs, parsePatch, type Hunk } from '../src/diff-hunks.js';
 import type { PullFile } from '../src/github/api.js';
 
 /** Hunks as plain data, `added` sorted, for toEqual. */
-const plain = (hunks: Hunk[]) => hunks.map((h) => ({ start: h.start, end: h.end, added: [...h.added].sort((a, b) => a - b) }));
+const plain = (hunks: Hunk[]) =>
+  hunks.map((h) => ({ start: h.start, end: h.end, added: [...h.added].sort((a, b) => a - b) }));
 const patch = (...lines: string[]) => lines.join('\n');
 
 describe('parsePatch', () => {
@@ -37,7 +38,9 @@ describe('parsePatch', () => {
   });
 
   it('reads an added file (omitted counts mean 1) and a one-line file', () => {
-    expect(plain(parsePatch(patch('@@ -0,0 +1,3 @@', '+a', '+b', '+c')))).toEqual([{ start: 1, end: 3, added: [1, 2, 3] }]);
+    expect(plain(parsePatch(patch('@@ -0,0 +1,3 @@', '+a', '+b', '+c')))).toEqual([
+      { start: 1, end: 3, added: [1, 2, 3] },
+    ]);
     expect(plain(parsePatch(patch('@@ -1 +1 @@', '-a', '+b')))).toEqual([{ start: 1, end: 1, added: [1] }]);
   });
 
@@ -94,7 +97,9 @@ describe('parsePatch', () => {
     // The trailing `+stray` is past the counts: it belongs to no hunk.
     expect(plain(parsePatch(patch('@@ -1 +1,2 @@', ' a', '+b', '+stray')))).toEqual([{ start: 1, end: 2, added: [2] }]);
     // `+x` when only an old line is owed: the header lied; keep what was read, nothing after.
-    expect(plain(parsePatch(patch('@@ -1,2 +1,2 @@', ' a', '+b', '+x', '+y')))).toEqual([{ start: 1, end: 2, added: [2] }]);
+    expect(plain(parsePatch(patch('@@ -1,2 +1,2 @@', ' a', '+b', '+x', '+y')))).toEqual([
+      { start: 1, end: 2, added: [2] },
+    ]);
     // A hunk cut short by the next header keeps the lines it had.
     expect(plain(parsePatch(patch('@@ -1,5 +1,5 @@', ' a', '+b', '@@ -20 +20 @@', '-c', '+d')))).toEqual([
       { start: 1, end: 2, added: [2] },

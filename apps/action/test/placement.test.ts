@@ -51,7 +51,12 @@ const fix = { replacement: 'x' };
 
 describe('placeFinding', () => {
   it('places a range inside one hunk whole, as a multi-line comment, with a suggestion iff it has a fix', () => {
-    expect(placeFinding(finding('a.ts', 2, 5, { fix }), diffs)).toEqual({ ok: true, line: 5, startLine: 2, suggestion: true });
+    expect(placeFinding(finding('a.ts', 2, 5, { fix }), diffs)).toEqual({
+      ok: true,
+      line: 5,
+      startLine: 2,
+      suggestion: true,
+    });
     expect(placeFinding(finding('a.ts', 2, 5), diffs)).toEqual({ ok: true, line: 5, startLine: 2, suggestion: false });
     expect(placeFinding(finding('a.ts', 4, 4, { fix }), diffs)).toEqual({ ok: true, line: 4, suggestion: true });
   });
@@ -162,7 +167,10 @@ describe('placeFinding over random patches (property)', () => {
         expect(hunk, `seed ${seed}`).toBeDefined();
         const from = p.startLine ?? p.line;
         expect(from >= hunk!.start && from <= p.line, `seed ${seed}`).toBe(true);
-        expect([...hunk!.added].some((n) => n >= from && n <= p.line), `seed ${seed}`).toBe(true);
+        expect(
+          [...hunk!.added].some((n) => n >= from && n <= p.line),
+          `seed ${seed}`,
+        ).toBe(true);
         if (p.startLine === undefined) expect(hunk!.added.has(p.line), `seed ${seed}`).toBe(true);
         if (p.suggestion) expect([from, p.line], `seed ${seed}`).toEqual([f.line, f.endLine]);
         expect(from >= line && p.line <= end, `seed ${seed}`).toBe(true);
