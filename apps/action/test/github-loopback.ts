@@ -2,6 +2,9 @@
 // recorded, and lists are served in pages with GitHub's `Link` header. (The full fake GitHub is test/fake/github-*.ts.)
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GitHubApiError } from '@orchestrate/core';
+import { expect } from 'vitest';
+import { octokitApi } from '../src/github/client.js';
 
 /** One request as the server saw it. */
 export interface LoopbackCall {
@@ -93,4 +96,58 @@ export function paged(call: LoopbackCall, items: readonly unknown[]): LoopbackRe
     body: items.slice((page - 1) * perPage, page * perPage),
     headers: links.length ? { link: links.join(', ') } : {},
   };
+}
+
+/** The token the tests' clients send (and servers may echo back, to show it is redacted). */
+export const TOKEN = 'ghs_loopbackTokenValue123';
+export const HEAD = 'a'.repeat(40);
+export const BASE = 'b'.repeat(40);
+const running: Loopback[] = [];
+
+/** Closes every server `serveApi` started (each test file's `afterEach`). */
+export async function closeServers(): Promise<void> {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+}
+
+/** A loopback server and a client of acme/widgets on it; reads are retried at once (`retryDelaysMs` 0). */
+export async function serveApi(routes: LoopbackRoute[], prefix = '', apiPath = prefix) {
+  const server = await startLoopback(routes, prefix);
+  running.push(server);
+  const apiUrl = `${server.url}${apiPath}`;
+  const api = octokitApi({ token: TOKEN, apiUrl, owner: 'acme', repo: 'widgets', retryDelaysMs: [0, 0] });
+  return { server, api };
+}
+
+/** A REST pull request of acme/widgets (head in `head.repo`: null is a deleted fork). */
+export function restPull(n: number, head: { repo: string | null; sha?: string } = { repo: 'acme/widgets' }) {
+  return {
+    number: n,
+    state: 'open',
+    draft: false,
+    html_url: `https://github.test/acme/widgets/pull/${n}`,
+    head: { sha: head.sha ?? HEAD, ref: 'feature', repo: head.repo === null ? null : { full_name: head.repo } },
+    base: { sha: BASE, ref: 'main', repo: { full_name: 'acme/widgets' } },
+  };
+}
+
+/** A REST comment by the workflow bot (`extra` makes it an inline one). */
+export function restComment(id: number, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    node_id: `IC_${id}`,
+    body: `comment ${id}`,
+    html_url: `https://github.test/c/${id}`,
+    user: { login: 'github-actions[bot]' },
+    ...extra,
+  };
+}
+
+/** Expects `promise` to reject with a GitHubApiError and returns it. */
+export async function apiError(promise: Promise<unknown>): Promise<GitHubApiError> {
+  const err: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(GitHubApiError);
+  return err as GitHubApiError;
 }

@@ -2,16 +2,8 @@
 // environment at import time, and the action parses its own. Every method throws GitHubApiError; reads are retried on
 // server errors and lost answers, writes never (a 502 may still have posted the review).
 import { getOctokit } from '@actions/github';
-import type {
-  GitHubApi,
-  IssueComment,
-  NewReviewComment,
-  Permission,
-  PullFile,
-  PullInfo,
-  ReviewComment,
-} from './api.js';
 import { GitHubApiError } from '@orchestrate/core';
+import type { GitHubApi, Permission, PullFile } from './api.js';
 import { graphqlError, isTransient, toApiError, unexpectedAnswer } from './errors.js';
 import {
   FALLBACK_BOT_LOGIN,
@@ -21,6 +13,7 @@ import {
   reviewThreads,
   viewerLogin,
 } from './graphql.js';
+import { issueComment, pullInfo, restComment, reviewComment, sha } from './rest-data.js';
 
 export { describeApiError, apiProblem } from './errors.js';
 
@@ -39,35 +32,10 @@ export interface OctokitApiOptions {
 
 /** GitHub lists at most this many files of a pull request. */
 export const MAX_PULL_FILES = 3000;
-/** Comments read at most (100 a page): a bound on a server whose `Link` never ends. */
+/** Comments (and pull requests) read at most, 100 a page. */
 const MAX_COMMENTS = 10_000;
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const PERMISSIONS: readonly string[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
 const COMPARE_STATUSES = ['ahead', 'behind', 'diverged', 'identical'] as const;
-
-/** The pull request fields read (both `pulls.get` and `pulls.list` items have them). */
-interface RestPull {
-  number: number;
-  state: string;
-  draft?: boolean | null;
-  html_url: string;
-  head: { sha: string; ref: string; repo: { full_name: string } | null };
-  base: { sha: string; ref: string; repo: { full_name: string } };
-}
-interface RestIssueComment {
-  id: number | bigint;
-  node_id: string;
-  body?: string | null;
-  html_url: string;
-  user: { login: string } | null;
-}
-interface RestReviewComment extends RestIssueComment {
-  path: string;
-  line?: number | null;
-  start_line?: number | null;
-  commit_id: string;
-  in_reply_to_id?: number | null;
-}
 
 function graphqlUrlOf(apiUrl: string): string {
   return /\/api\/v3$/.test(apiUrl) ? apiUrl.replace(/\/api\/v3$/, '/api/graphql') : `${apiUrl}/graphql`;
@@ -109,39 +77,6 @@ export function octokitApi(o: OctokitApiOptions): GitHubApi {
   const read = <T>(route: string, fn: () => Promise<T>): Promise<T> => call(false, 'GET', route, fn);
   const write = <T>(method: string, route: string, fn: () => Promise<T>): Promise<T> => call(true, method, route, fn);
 
-  const sha = (value: unknown, route: string, field: string): string => {
-    if (typeof value === 'string' && SHA.test(value)) return value;
-    throw unexpectedAnswer('GET', route, `${field} is not a commit id`);
-  };
-  const pullInfo = (p: RestPull, route: string): PullInfo => ({
-    number: p.number,
-    state: p.state === 'closed' ? 'closed' : 'open',
-    draft: p.draft === true,
-    headSha: sha(p.head.sha, route, 'head.sha'),
-    headRef: p.head.ref,
-    // A deleted fork has no repository: '' never equals baseRepo, so the PR is treated as a fork's (the safe side).
-    headRepo: p.head.repo?.full_name ?? '',
-    baseSha: sha(p.base.sha, route, 'base.sha'),
-    baseRef: p.base.ref,
-    baseRepo: p.base.repo.full_name,
-    htmlUrl: p.html_url,
-  });
-  const issueComment = (c: RestIssueComment): IssueComment => ({
-    id: Number(c.id),
-    nodeId: c.node_id,
-    author: c.user?.login ?? '',
-    body: c.body ?? '',
-    htmlUrl: c.html_url,
-  });
-  const reviewComment = (c: RestReviewComment, route: string): ReviewComment => ({
-    ...issueComment(c),
-    path: c.path,
-    line: c.line ?? null,
-    startLine: c.start_line ?? null,
-    commitId: sha(c.commit_id, route, 'commit_id'),
-    inReplyTo: c.in_reply_to_id ?? null,
-  });
-
   const gql: GraphqlRun = (op, query, variables) => {
     const route = `/graphql (${op.name})`;
     return call(op.kind === 'mutation', 'POST', route, async () => {
@@ -176,14 +111,8 @@ export function octokitApi(o: OctokitApiOptions): GitHubApi {
     listPullFiles(n) {
       const route = '/repos/{owner}/{repo}/pulls/{pull_number}/files';
       return read(route, async () => {
-        const files = await octokit.paginate(
-          `GET ${route}`,
-          { ...repo, pull_number: n, per_page: 100 },
-          (res, done) => {
-            if (res.data.length === 0) done();
-            return res.data;
-          },
-        );
+        const params = { ...repo, pull_number: n, per_page: 100 };
+        const files = await octokit.paginate(`GET ${route}`, params, pager(MAX_PULL_FILES));
         return files.slice(0, MAX_PULL_FILES).map((f): PullFile => ({
           path: f.filename,
           previousPath: f.previous_filename ?? null,
@@ -206,7 +135,7 @@ export function octokitApi(o: OctokitApiOptions): GitHubApi {
       const route = '/repos/{owner}/{repo}/pulls';
       return read(route, async () => {
         const params = { ...repo, head: `${head.owner}:${head.branch}`, state: 'open' as const, per_page: 100 };
-        const pulls = await octokit.paginate(`GET ${route}`, params);
+        const pulls = await octokit.paginate(`GET ${route}`, params, pager(MAX_COMMENTS));
         return pulls.map((p) => pullInfo(p, route));
       });
     },
@@ -214,10 +143,7 @@ export function octokitApi(o: OctokitApiOptions): GitHubApi {
       const route = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
       return read(route, async () => {
         const params = { ...repo, issue_number: n, per_page: 100 };
-        const comments = await octokit.paginate(`GET ${route}`, params, (res, done) => {
-          if (res.data.length === 0) done();
-          return res.data;
-        });
+        const comments = await octokit.paginate(`GET ${route}`, params, pager(MAX_COMMENTS));
         return comments.slice(0, MAX_COMMENTS).map(issueComment);
       });
     },
@@ -225,10 +151,7 @@ export function octokitApi(o: OctokitApiOptions): GitHubApi {
       const route = '/repos/{owner}/{repo}/pulls/{pull_number}/comments';
       return read(route, async () => {
         const params = { ...repo, pull_number: n, per_page: 100 };
-        const comments = await octokit.paginate(`GET ${route}`, params, (res, done) => {
-          if (res.data.length === 0) done();
-          return res.data;
-        });
+        const comments = await octokit.paginate(`GET ${route}`, params, pager(MAX_COMMENTS));
         return comments.slice(0, MAX_COMMENTS).map((c) => reviewComment(c, route));
       });
     },
@@ -300,19 +223,12 @@ export function octokitApi(o: OctokitApiOptions): GitHubApi {
   };
 }
 
-/** A review comment as the REST API takes it: a single-line comment sends no start fields. */
-function restComment(
-  c: NewReviewComment,
-): { path: string; line: number; side: 'RIGHT'; body: string } & Record<string, unknown> {
-  const out: { path: string; line: number; side: 'RIGHT'; body: string } & Record<string, unknown> = {
-    path: c.path,
-    line: c.line,
-    side: c.side,
-    body: c.body,
+/** Pages until `cap` items or an empty page: a bound on a server whose `Link` never ends. */
+function pager(cap: number): <T>(res: { data: T[] }, done: () => void) => T[] {
+  let seen = 0;
+  return (res, done) => {
+    seen += res.data.length;
+    if (res.data.length === 0 || seen >= cap) done();
+    return res.data;
   };
-  if (c.startLine !== undefined && c.startLine !== c.line) {
-    out.start_line = c.startLine;
-    out.start_side = c.startSide ?? 'RIGHT';
-  }
-  return out;
 }

@@ -131,14 +131,12 @@ function isWrite(e: GitHubApiError): boolean {
   return e.method !== 'GET';
 }
 
-/** The `permissions:` entry a call needs (the job's token gets only what the workflow grants). */
+/** The `permissions:` entries a call needs, as Markdown code (the job's token gets only what the workflow grants). */
 function permissionFor(e: GitHubApiError): string {
-  const level = isWrite(e) ? 'write' : 'read';
-  if (e.route.includes('/compare/')) return 'contents: read';
-  if (e.route.includes('/collaborators/')) return 'metadata: read';
+  if (e.route.includes('/compare/')) return '`contents: read`';
   if (e.route === '/repos/{owner}/{repo}/pulls' && e.method === 'POST')
-    return 'pull-requests: write` and `contents: write';
-  return `pull-requests: ${level}`;
+    return '`pull-requests: write` and `contents: write`';
+  return `\`pull-requests: ${isWrite(e) ? 'write' : 'read'}\``;
 }
 
 function rateLimitAdvice(e: GitHubApiError): string {
@@ -172,15 +170,15 @@ export function describeApiError(e: GitHubApiError): string {
       return 'this repository does not let GitHub Actions open pull requests: enable "Allow GitHub Actions to create and approve pull requests" in Settings → Actions → General, or give `github-token` a token that may';
     }
     if (isWrite(e)) {
-      return `the token cannot write (a fork PR's token is read-only: use mode collect in the pull_request workflow and mode post in a workflow_run workflow; else grant \`${permission}\` in the job's \`permissions:\`)`;
+      return `the token cannot write (a fork PR's token is read-only: use mode collect in the pull_request workflow and mode post in a workflow_run workflow; else grant ${permission} in the job's \`permissions:\`)`;
     }
-    return `the token may not read this: grant \`${permission}\` in the job's \`permissions:\``;
+    return `the token may not read this: grant ${permission} in the job's \`permissions:\``;
   }
   if (e.status === 404) {
     if (e.route.includes('/compare/')) {
       return 'a commit of the review range is not in this repository (force-pushed away, or a fork commit GitHub does not have): rerun on the current head';
     }
-    return `not found as the token sees it: the pull request or comment may be gone, or the token lacks \`${permission}\` (a private repository answers 404 then)`;
+    return `not found as the token sees it: the pull request or comment may be gone, or the token lacks ${permission} (a private repository answers 404 then)`;
   }
   if (e.status === 409)
     return 'GitHub reports a conflict (the branch or pull request changed meanwhile): rerun the job';
@@ -191,10 +189,10 @@ export function describeApiError(e: GitHubApiError): string {
     if (e.route === '/repos/{owner}/{repo}/pulls' && e.method === 'POST') {
       return 'GitHub refused the pull request: one may already exist for this branch, or the branch has no commit over its base';
     }
-    return 'GitHub refused the request as invalid: its message above says which field';
+    return "GitHub refused the request as invalid (GitHub's message says which field)";
   }
   if (e.status >= 500) return 'GitHub had a server error: rerun the job (reads were already retried)';
-  return "see GitHub's message above; rerun the job if it was transient";
+  return "GitHub's message says what went wrong; rerun the job if it was transient";
 }
 
 /** One problem line for a summary: what failed and what to do; any other error is shown by its message. */
