@@ -80,12 +80,12 @@ export function toApiError(err: unknown, method: string, route: string, secrets:
   } else if (isTimeout(err)) {
     text = 'no answer in time';
   } else if (isRequestError(err)) {
-    text = `no answer (${err.message})`;
+    text = err.message || 'the connection failed';
   } else {
     text = `an answer that could not be read (${err instanceof Error ? err.message : String(err)})`;
   }
   const githubMessage = cleanText(text, secrets);
-  const shown = status === 0 ? 'no answer' : String(status);
+  const shown = status !== 0 ? String(status) : text.startsWith('an answer that') ? 'bad answer' : 'no answer';
   return new GitHubApiError(
     `GitHub API ${method} ${route} failed (${shown}): ${githubMessage}`,
     status,
@@ -120,7 +120,7 @@ export function graphqlError(errors: readonly unknown[], route: string, secrets:
 /** An answer GitHub should never give (a field missing or malformed): a GitHubApiError, as a bad answer is not a bug here. */
 export function unexpectedAnswer(method: string, route: string, what: string): GitHubApiError {
   const githubMessage = `unexpected answer: ${safeText(what)}`;
-  return new GitHubApiError(`GitHub API ${method} ${route} failed (no answer): ${githubMessage}`, 0, method, route, {
+  return new GitHubApiError(`GitHub API ${method} ${route} failed (bad answer): ${githubMessage}`, 0, method, route, {
     githubMessage,
   });
 }
