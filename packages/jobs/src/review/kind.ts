@@ -182,9 +182,10 @@ export const reviewKind: JobKindModule<ReviewOutput> = {
       const endLine = Math.max(a.line, Math.min(a.endLine, end));
       const source = offlineOutputs.has(output) ? 'rule' : 'model';
       // A fix is checked on its own: a bad one is dropped, the finding stays. When the lines had to be clamped, the
-      // replacement was written for lines the finding no longer covers: it goes too.
+      // replacement was written for lines the finding no longer covers: it goes too. (`typeof`: an answer journaled
+      // before the field existed has none.)
       const fix =
-        a.replacement === null || endLine !== a.endLine
+        typeof a.replacement !== 'string' || endLine !== a.endLine
           ? null
           : validateFix({
               file: target.file.path,

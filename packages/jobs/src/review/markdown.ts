@@ -1,3 +1,4 @@
+import { safeText } from '@orchestrate/core';
 import type { Annotation } from './annotation.js';
 import { countBySeverity, groupByFile, lineLabel, SEVERITIES } from './group.js';
 
@@ -34,12 +35,12 @@ export function toMarkdown(annotations: readonly Annotation[], options: Markdown
   return out.join('\n');
 }
 
-/** Characters that reorder, hide or break text on a reader's screen: C0/C1 controls but tab, bidi controls, U+2028/9. */
-const UNSEEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** A zero-width space, as an entity: it breaks GitHub's mentions, issue references and autolinks without showing. */
 const ZWSP = '&#8203;';
 
-const visible = (text: string) => text.replace(UNSEEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** Control and bidi characters shown as `\uXXXX` (the terminal's rule), and the line and paragraph separators too. */
+const visible = (text: string) =>
+  safeText(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 /**
  * One line of Markdown from untrusted text: newlines folded, control and bidi characters shown as `\uXXXX`; outside
@@ -57,10 +58,8 @@ export function markdownInline(text: string): string {
             .replace(/[\\<>&[\]*_|!#~]/g, (c) =>
               c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`,
             )
-            .replace(/@/g, `@${ZWSP}`)
-            .replace(/#(?=[0-9])/g, `#${ZWSP}`)
-            .replace(/:\/\//g, `:${ZWSP}//`)
-            .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`),
+            // One pass: a second would find the `#` of the entities the first wrote.
+            .replace(/@|#(?=[0-9])|:(?=\/\/)|\bwww(?=\.)/gi, (m) => `${m}${ZWSP}`),
     )
     .join('');
 }
