@@ -151,6 +151,14 @@ describe('the review kind: a nullable replacement field, checked in code, droppe
     expect(out.annotations[0]!.message).toBe('Loose equality.');
   });
 
+  it('reads an answer journaled before the field existed: the finding, no fix', async () => {
+    const { target, ctx } = targets(2, 5);
+    const { replacement: _none, ...old } = modelAnnotation();
+    const out = await reviewKind.apply(target, { annotations: [old] } as never, ctx);
+    expect(out.annotations).toEqual([expect.not.objectContaining({ fix: expect.anything() })]);
+    expect(out.annotations[0]!.ruleId).toBe('loose-equality');
+  });
+
   it('shows the verifier the fix it would offer', async () => {
     const { target, ctx } = targets(2, 5);
     const out = await reviewKind.apply(target, { annotations: [modelAnnotation()] }, ctx);
