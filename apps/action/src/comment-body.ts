@@ -3,7 +3,7 @@
 // run know the finding was posted. Everything in it came from a model or a repository: it is data, escaped and
 // redacted here, so it can neither render HTML, ping anyone, close the marker, nor leak a secret.
 import { safeText, type ReviewFinding } from '@orchestrate/core';
-import type { Severity } from '@orchestrate/engine';
+import { redactPosted, type Severity } from '@orchestrate/engine';
 import type { Placement } from './placement.js';
 
 /** The hidden marker of a posted finding: what the next run matches on (`fp`) and what it shows of it. */
@@ -74,16 +74,16 @@ export function parseFindingMarker(body: string): FindingMarker | null {
  * marker. At most {@link COMMENT_BODY_LIMIT} characters: the fix goes first, then the prose, then the message is cut.
  */
 export function commentBody(f: ReviewFinding, p: Extract<Placement, { ok: true }>, known: readonly string[]): string {
-  const rule = [...redact(f.ruleId, known)].slice(0, MARKER_RULE_LIMIT).join('');
+  const rule = [...redactPosted(f.ruleId, known)].slice(0, MARKER_RULE_LIMIT).join('');
   const marker = formatFindingMarker({ v: 1, fp: f.fingerprint, sev: f.severity, rule });
   const c = f.confidence;
   const confidence = typeof c === 'number' && Number.isFinite(c) ? ` (confidence ${Math.round(c * 100)}%)` : '';
   const lead = `**${f.severity}** ${codeSpan(rule)}${rangeNote(f, p)}: `;
-  const prose = f.suggestion ? `**Suggestion:** ${markdownText(redact(f.suggestion, known))}` : null;
+  const prose = f.suggestion ? `**Suggestion:** ${markdownText(redactPosted(f.suggestion, known))}` : null;
   const fence = p.suggestion && f.fix ? suggestionBlock(f.fix.replacement, known) : null;
   const join = (parts: (string | null)[]) => [...parts.filter((s) => s !== null), marker].join('\n\n');
   // The lead and the marker are bounded (a rule id is cut at 200 code points), so an empty message always fits.
-  let message = [...redact(f.message, known)];
+  let message = [...redactPosted(f.message, known)];
   for (;;) {
     const first = `${lead}${markdownText(message.join(''))}${confidence}`;
     for (const parts of [[first, prose, fence], [first, prose], [first]]) {
@@ -109,7 +109,7 @@ function rangeNote(f: ReviewFinding, p: Extract<Placement, { ok: true }>): strin
  */
 function suggestionBlock(replacement: string, known: readonly string[]): string | null {
   const text = replacement.replace(/\r\n/g, '\n').replace(/\n$/, '');
-  if (redact(text, known) !== text) return null;
+  if (redactPosted(text, known) !== text) return null;
   if (safeText(text, { multiline: true }) !== text) return null;
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
@@ -117,34 +117,15 @@ function suggestionBlock(replacement: string, known: readonly string[]): string 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Stand-ins for part D's `markdownText` and `redactPosted` (@orchestrate/engine, shell/markdown-summary.ts and
-// shell/redact.ts). TODO(#14 D): once they are on main, import them and delete everything below this line.
+// Inline Markdown from untrusted text, with CommonMark's code-span rule (a span closes only on a backtick run of the
+// same length), which the engine's `markdownText` does not follow.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Stand-in for D's `redactPosted`: the known values and the commonest credential shapes → `[redacted]`. */
-function redact(text: string, known: readonly string[]): string {
-  let out = text;
-  // Longest first, so a value that contains another is replaced whole; short values would redact ordinary words.
-  for (const value of [...known].filter((k) => k.length >= 8).sort((a, b) => b.length - a.length)) {
-    out = out.split(value).join('[redacted]');
-  }
-  for (const re of STOPGAP_SECRET_SHAPES) out = out.replace(re, '[redacted]');
-  return out;
-}
-
-const STOPGAP_SECRET_SHAPES: readonly RegExp[] = [
-  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-  /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g,
-  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{22,}/g,
-  /\bsk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{20,}/g,
-];
-
 /**
- * Stand-in for D's `markdownText`: one line of inert Markdown from untrusted text. Newlines folded, control and bidi
+ * One line of inert Markdown from untrusted text. Newlines folded, control and bidi
  * characters shown as `\uXXXX`; a backtick run that CommonMark would close is kept as a code span (nothing renders
- * inside one), any other backtick and every HTML, link, emphasis or math character is escaped, and `@` becomes
- * `&#64;` so no mention pings anyone.
+ * inside one), any other backtick and every HTML, link, emphasis or math character is escaped, and `@` is followed by a
+ * zero-width space so no mention pings anyone (GitHub reads mentions in the rendered text, where `&#64;` is `@` again).
  */
 function markdownText(text: string): string {
   const flat = safeText(text.replace(/\s*[\r\n]+\s*/g, ' '));
@@ -178,7 +159,7 @@ function closingRun(text: string, from: number, length: number): number {
 
 function escapeInline(text: string): string {
   return text.replace(/[\\<>&[\]*_|!#~$@]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '@' ? '&#64;' : `\\${c}`,
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '@' ? '@&#8203;' : `\\${c}`,
   );
 }
 
