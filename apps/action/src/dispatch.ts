@@ -154,6 +154,15 @@ export function failureMessage(err: unknown, o: { version: string; known?: reado
     const message = (err instanceof Error ? err.message : String(err)).trim() || 'no message';
     text = `[E_INTERNAL] internal error: ${message.replace(/\.$/, '')}. ${reportHint(o.version)}`;
   }
-  for (const secret of o.known ?? []) if (secret) text = text.replaceAll(secret, '[redacted]');
-  return safeText(text, { multiline: true });
+  return safeText(redactKnown(text, o.known ?? []), { multiline: true });
+}
+
+/** Shorter values are not redacted: they would cut words apart, and no token or key is that short. */
+const MIN_SECRET = 8;
+
+/** `text` with each of the `known` secrets replaced by `[redacted]` (the log's own mask, before the runner's). */
+export function redactKnown(text: string, known: readonly string[]): string {
+  let out = text;
+  for (const secret of known) if (secret.length >= MIN_SECRET) out = out.replaceAll(secret, '[redacted]');
+  return out;
 }

@@ -2,6 +2,13 @@
 // calls run() itself.
 import { run } from './main.js';
 
-// run() never throws (a failure is setFailed and exit code 1). The process then exits at once: a keep-alive socket or
-// a timer left by a library must not hold the step open until the job's timeout.
-void run().then(() => process.exit());
+// run() does not throw (a failure is setFailed and exit code 1); should it all the same, the step still fails with one
+// line. Then the process exits at once: a keep-alive socket or a timer left by a library must not hold the step open
+// until the job's timeout.
+run().then(
+  () => process.exit(),
+  () => {
+    process.stdout.write('::error::orchestrate: internal error while reporting a failure (see the log above)\n');
+    process.exit(1);
+  },
+);

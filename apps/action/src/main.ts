@@ -10,6 +10,7 @@ import {
   failureMessage,
   failureReasons,
   MODES,
+  redactKnown,
   runMode,
   type ModeTable,
 } from './dispatch.js';
@@ -93,19 +94,35 @@ export async function run(deps: Partial<RunDeps> = {}): Promise<RunOutcome> {
       version,
     };
     result = await runMode(ctx, choice.mode, deps.modes ?? MODES);
-    const problems = result.problems.map((p) => redact(p, known));
+    const problems = result.problems.map((p) => redactKnown(p, known));
     for (const problem of problems) log.line(`problem: ${problem}`);
     if (problems.length > 0) kit.annotate('warning', problemsAnnotation(problems));
     if (result.skipped !== undefined) log.line(`nothing to do: ${result.skipped}`);
     const conclusion = conclusionOf(result, inputs.failOn);
     const reasons = failureReasons(result, inputs.failOn);
-    const failed = conclusion === 'failure' ? safeText(redact(`${capitalize(reasons.join('; '))}.`, known)) : null;
+    const failed = conclusion === 'failure' ? safeText(redactKnown(`${capitalize(reasons.join('; '))}.`, known)) : null;
     return finish(kit, result, conclusion, failed);
   } catch (err) {
-    // A bug's stack helps whoever reports it, shown only with step debug logging; a user's error needs none.
-    const userFacing = isOrchestrateError(err) && err.userFacing;
-    if (!userFacing && err instanceof Error && err.stack) kit.debug?.(redact(err.stack, known));
-    return finish(kit, result, 'failure', failureMessage(err, { version, known }));
+    return fail(kit, result, err, { version, known });
+  }
+}
+
+/** The end of a run that threw: the stack to debug (a bug's only), the outputs, one message. */
+function fail(
+  kit: Toolkit,
+  result: ModeResult | null,
+  err: unknown,
+  o: { version: string; known: readonly string[] },
+): RunOutcome {
+  // A bug's stack helps whoever reports it, shown only with step debug logging; a user's error needs none.
+  const userFacing = isOrchestrateError(err) && err.userFacing;
+  if (!userFacing && err instanceof Error && err.stack) kit.debug?.(redactKnown(err.stack, o.known));
+  try {
+    return finish(kit, result, 'failure', failureMessage(err, o));
+  } catch {
+    // The toolkit itself failed (an output file that cannot be written): the exit code still says it failed.
+    process.exitCode = 1;
+    return { conclusion: 'failure', result, failed: failureMessage(err, o) };
   }
 }
 
@@ -123,7 +140,8 @@ export function engineOptions(
   const trust = { runRepositoryCode: false };
   return {
     cwd: env.workspace,
-    engine: inputs.engine,
+    // auto leaves the engine to the config (whose own default is auto); openai or offline decide.
+    ...(inputs.engine !== 'auto' ? { engine: inputs.engine } : {}),
     ...(Object.keys(inputs.models).length > 0 ? { models: { ...inputs.models } } : {}),
     budgetUsd: inputs.budgetUsd,
     ...(inputs.concurrency !== undefined ? { concurrency: inputs.concurrency } : {}),
@@ -160,10 +178,4 @@ function problemsAnnotation(problems: readonly string[]): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function redact(text: string, known: readonly string[]): string {
-  let out = text;
-  for (const secret of known) if (secret) out = out.replaceAll(secret, '[redacted]');
-  return out;
 }

@@ -79,13 +79,13 @@ describe('run', () => {
     const options = c.engineOptions() as Record<string, unknown>;
     expect(options).toMatchObject({
       cwd: dir,
-      engine: 'auto',
       budgetUsd: 1,
       models: { planner: 'p' },
       env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: undefined },
       runRepositoryCode: false,
     });
     expect(options).not.toHaveProperty('concurrency');
+    expect(options).not.toHaveProperty('engine');
     expect(kit.lines[0]).toBe('orchestrate: action 9.9.9, mode review, on pull_request in acme/widgets');
   });
 
@@ -99,7 +99,7 @@ describe('run', () => {
 
   it('fails the step with the reasons when fail-on matches; problems are logged and annotated, redacted', async () => {
     const kit = memoryToolkit({ 'github-token': TOKEN, 'fail-on': 'warning' });
-    const findings = [{ severity: 'warning' }] as ModeResult['findings'];
+    const findings = [{ severity: 'warning' }] as unknown as ModeResult['findings'];
     const runner: ModeRunner = async () => result({ findings, problems: [`the token ${TOKEN} cannot write`] });
     const outcome = await run({ kit, vars: VARS, api: async () => api, modes: modes(runner) });
     expect(outcome.conclusion).toBe('failure');
