@@ -115,4 +115,17 @@ describe('action.yml', () => {
     for (const name of Object.keys(OUTPUTS)) expect(yml).toContain(`\n  ${name}:\n`);
     expect(yml).toMatch(/\nruns:\n {2}using: 'node24'\n {2}main: 'dist\/index\.cjs'\n$/);
   });
+
+  it('the README lists every input with its default, and every output', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((l) => l.startsWith('| `'));
+    for (const [name, spec] of Object.entries(INPUTS)) {
+      const row = rows.find((r) => r.split('|')[1]?.includes(`\`${name}\``));
+      expect(row, `README: no row for input ${name}`).toBeDefined();
+      if (spec.default) expect(row?.split('|')[2]?.trim()).toBe(`\`${spec.default}\``);
+    }
+    for (const name of Object.keys(OUTPUTS)) expect(readme).toContain(`\`${name}\``);
+    // Four workflows (review; collect and post; task), each one run per PR at a time.
+    expect(readme.match(/\n {2}group: pr-\$\{\{ .+ \}\}\n {2}cancel-in-progress: true\n/g)).toHaveLength(4);
+  });
 });
