@@ -59,11 +59,14 @@ export interface Toolkit {
   setOutput(name: OutputName, value: string): void;
   setSecret(value: string): void;
   info(line: string): void;
+  /** A line shown only when step debug logging is on (a bug's stack, never a user's error). */
+  debug?(line: string): void;
   annotate(
     level: 'error' | 'warning' | 'notice',
     message: string,
     at?: { file: string; startLine: number; endLine?: number },
   ): void;
+  /** Writes the job summary, replacing what this step wrote before; best effort (a failure is a log line). */
   writeStepSummary(markdown: string): Promise<void>;
   setFailed(message: string): void;
 }

@@ -46,7 +46,22 @@ export async function buildShipped() {
   rmSync(SHIPPED_DIR, { recursive: true, force: true });
   const file = path.join(SHIPPED_DIR, 'main.cjs');
   await Promise.all([bundle(file, true), helpBundle(path.join(SHIPPED_DIR, 'help.cjs'), true)]);
-  const coreDir = path.join(SHIPPED_DIR, 'node_modules', '@orchestrate', 'core');
+  await buildCorePackage(SHIPPED_DIR);
+  const { createHash } = await import('node:crypto');
+  const id = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  writeFileSync(
+    path.join(SHIPPED_DIR, 'build.json'),
+    `${JSON.stringify({ format: FORMAT, id, builtWith: process.version }, null, 2)}\n`,
+  );
+  return { file, id };
+}
+
+/**
+ * Builds `<dir>/node_modules/@orchestrate/core` (one minified CommonJS file and its manifest): the package a config
+ * file's `import ... from 'orchestrate'` is loaded from beside a bundle. The GitHub Action's build uses it too.
+ */
+export async function buildCorePackage(dir) {
+  const coreDir = path.join(dir, 'node_modules', '@orchestrate', 'core');
   const coreEntry = createRequire(path.join(CLI_DIR, 'package.json')).resolve('@orchestrate/core');
   const { build: esbuild } = await import('esbuild');
   await esbuild({
@@ -64,13 +79,6 @@ export async function buildShipped() {
     path.join(coreDir, 'package.json'),
     `${JSON.stringify({ name: '@orchestrate/core', version: coreManifest.version, main: 'index.cjs' }, null, 2)}\n`,
   );
-  const { createHash } = await import('node:crypto');
-  const id = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-  writeFileSync(
-    path.join(SHIPPED_DIR, 'build.json'),
-    `${JSON.stringify({ format: FORMAT, id, builtWith: process.version }, null, 2)}\n`,
-  );
-  return { file, id };
 }
 
 /** Bundles the CLI into `outfile`; `shipped` requires the outside packages by name instead of by workspace path. */
@@ -105,7 +113,7 @@ const RANKS = 'o200k_base';
 const RANKS_FILE = `${RANKS}.json`;
 
 /** Writes the o200k rank table beside a bundle, as JSON, for lazyRanks. */
-function writeRanks(dir) {
+export function writeRanks(dir) {
   const fromEngine = createRequire(path.join(ROOT, 'packages', 'engine', 'package.json'));
   const ranks = fromEngine(`gpt-tokenizer/bpeRanks/${RANKS}`).default;
   // JSON has no holes (they would come back as null): a table with any is not one this stand-in was made for.
@@ -122,7 +130,7 @@ function writeRanks(dir) {
  * `GptEncoding.getEncodingApi` gets the real table when it asks for the table's stand-in; anything else that reads
  * the stand-in (an array proxy) reads the real table through it, only slower.
  */
-const lazyRanks = {
+export const lazyRanks = {
   name: 'lazy-ranks',
   setup(b) {
     const ranksPath = `gpt-tokenizer/bpeRanks/${RANKS}`;
@@ -258,7 +266,7 @@ function engineStub() {
  * Escapes what non-ASCII text esbuild left in the bundle (it escapes strings, regular expressions and names itself, so
  * this is comment text): `\\uXXXX` means the same character anywhere JavaScript reads it.
  */
-function asciiOnly(file) {
+export function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');
 
   if (!/[^\x00-\x7f]/.test(text)) return;
@@ -273,7 +281,7 @@ function asciiOnly(file) {
  * at every start) is left out: in its place, the few names the SDK imports eagerly, and a client that says why it
  * cannot connect. The MCP server of `apps/mcp` uses the real package; it does not run from this bundle.
  */
-const noMcpClient = {
+export const noMcpClient = {
   name: 'no-mcp-client',
   setup(b) {
     b.onResolve({ filter: /^@modelcontextprotocol\/client(\/|$)/ }, (args) => ({
@@ -303,7 +311,7 @@ const noMcpClient = {
  * absolute path of the CommonJS entry their workspace package resolves them to; `shipped`, by name (and checked to
  * resolve here and to be one the tarball carries, so a missing one fails the pack, not the user's run).
  */
-function outsidePackages(shipped) {
+export function outsidePackages(shipped) {
   const carried = shipped
     ? new Set(JSON.parse(readFileSync(path.join(CLI_DIR, 'package.json'), 'utf8')).bundleDependencies ?? [])
     : null;
