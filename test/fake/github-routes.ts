@@ -132,20 +132,7 @@ function createIssueComment(s: FakeStore, req: RouteRequest, [num]: string[]): R
   const body = record(req.body).body;
   const refused = checkBody(body);
   if (refused) return refused;
-  const id = s.id();
-  const at = now();
-  const comment = {
-    id,
-    nodeId: `IC_kw${id}`,
-    author: s.self.login,
-    authorType: s.self.type,
-    body: body as string,
-    htmlUrl: `${s.server}/${s.owner}/${s.repo}/pull/${n}#issuecomment-${id}`,
-    issue: n,
-    createdAt: at,
-    updatedAt: at,
-  };
-  s.issueComments.push(comment);
+  const comment = s.addIssueComment(n, body as string);
   return { status: 201, body: s.issueCommentJson(comment) };
 }
 

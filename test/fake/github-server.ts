@@ -89,6 +89,15 @@ export interface FakeGitHub {
   hunks(n: number): Map<string, FakeHunk[]>;
   /** Makes GitHub's test merge commit `refs/pull/N/merge` of the PR's head into its base; null on a conflict. */
   mergeRef(n: number): string | null;
+  /** The repository's owner and name, and the bare repository's path. */
+  owner: string;
+  repo: string;
+  bareRepo: string;
+  /** The PR and the repository as REST serves them (for event payloads; no call recorded). */
+  pullJson(n: number): Record<string, unknown>;
+  repository(): Record<string, unknown>;
+  /** A comment by someone else on the PR's conversation (a `/orchestrate` command, a spoofed marker). */
+  addIssueComment(n: number, body: string, author: string): FakeIssueComment;
   close(): Promise<void>;
 }
 
@@ -249,6 +258,17 @@ export async function startFakeGitHub(o: FakeGitHubOptions): Promise<FakeGitHub>
       const p = fake.pull(n);
       return makeMergeCommit(store.bare, n, p.baseSha, p.headSha);
     },
+    owner: store.owner,
+    repo: store.repo,
+    bareRepo: store.bare,
+    pullJson: (n) => {
+      store.refresh();
+      const json = store.pullJson(n);
+      if (!json) throw new Error(`fake GitHub: no pull request ${n}`);
+      return json;
+    },
+    repository: () => store.repoInfo(),
+    addIssueComment: (n, body, author) => store.addIssueComment(n, body, author),
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
   return fake;

@@ -165,6 +165,25 @@ export class FakeStore {
     return new Map(this.files(n, head).map((f) => [f.filename, f.patch ? parseHunks(f.patch) : []]));
   }
 
+  /** Adds an issue comment on PR `n` (by the token's user, or by `author`). */
+  addIssueComment(n: number, body: string, author?: string): FakeIssueComment {
+    const id = this.id();
+    const at = new Date().toISOString();
+    const comment: FakeIssueComment = {
+      id,
+      nodeId: `IC_kw${id}`,
+      author: author ?? this.self.login,
+      authorType: author === undefined ? this.self.type : 'User',
+      body,
+      htmlUrl: `${this.server}/${this.owner}/${this.repo}/pull/${n}#issuecomment-${id}`,
+      issue: n,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.issueComments.push(comment);
+    return comment;
+  }
+
   /** A user as REST shows it. */
   user(login: string, type: 'Bot' | 'User' = 'User'): Record<string, unknown> {
     return { login, id: 100 + login.length, node_id: `U_${login}`, type, site_admin: false };
