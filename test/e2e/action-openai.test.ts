@@ -29,7 +29,9 @@ describe('the openai engine (dist)', () => {
       const { github } = await prOrigin({ feature: fourHunks });
       const server = await model(reviewModel(), onTestFinished);
       const workspace = checkoutPull(github, 1);
-      const budget = 0.0006;
+      // Four reviews would cost about $0.0008; the engine reserves each call's worst case, so $0.005 stops it after two
+      // (measured in process: budget-exceeded, two verified findings); a budget under one call's reserve runs nothing.
+      const budget = 0.005;
       const run = await runners.dist({
         workspace,
         event: events.pullRequest(github, 1),

@@ -5,7 +5,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkoutPull, events, runnable, runners } from '../helpers/action.js';
 import {
-  APP,
   expectInDiff,
   findingMarker,
   issues,
