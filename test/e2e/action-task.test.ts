@@ -52,7 +52,9 @@ describe('task mode (dist)', () => {
         github,
         openai: model,
       });
-      expect(run.failed, run.stdout + run.stderr).toBeNull();
+      // The rejected job fails the run (completed-with-failures): the step fails, the verified work is still pushed.
+      expect(run.failed, run.stdout + run.stderr).toMatch(/1 of 2 jobs failed/);
+      expect(run.outputs.conclusion).toBe('failure');
       expect(model.log.length).toBeGreaterThan(0);
 
       const after = github.pull(1).headSha;
