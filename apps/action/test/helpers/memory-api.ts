@@ -1,0 +1,496 @@
+// The modes' in-process test bench: an in-memory GitHubApi that records every call, checks review comments the way
+// GitHub does (path in the PR, RIGHT line inside a hunk of its own patch parser, range in one hunk, commit_id the
+// head) and can fail chosen calls; a memory toolkit; an ActionContext over both; and pull-request repositories
+// (a bare "origin", a developer clone that pushes, a workspace clone the action runs in).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GitHubApiError, type ReviewFinding, type RunEvent } from '@orchestrate/core';
+import type {
+  GitHubApi,
+  IssueComment,
+  NewReviewComment,
+  Permission,
+  PullFile,
+  PullInfo,
+  ReviewComment,
+  ReviewThread,
+} from '../../src/github/api.js';
+import type { ActionContext, ActionInputs, OutputName, SummaryReport, Toolkit } from '../../src/types.js';
+import { IDENTITY, makeRepo, type TempRepo } from '../../../../test/helpers/repo.js';
+
+type Method = keyof GitHubApi;
+const WRITES = new Set<Method>([
+  'createReview',
+  'createIssueComment',
+  'updateIssueComment',
+  'resolveThread',
+  'minimizeComment',
+  'createPull',
+  'addReaction',
+]);
+
+/** One recorded call. */
+export interface ApiCall {
+  method: Method;
+  args: any[];
+  /** The status it answered (200, or the failure's). */
+  status: number;
+}
+
+/** A failure to inject: the next `times` calls of `method` (for which `when` holds) throw GitHubApiError. */
+export interface FailRule {
+  method: Method;
+  status: number;
+  message?: string;
+  /** @default 1 */
+  times?: number;
+  when?: (...args: any[]) => boolean;
+}
+
+export interface MemoryApiOptions {
+  pulls: PullInfo[];
+  /** A repository holding every commit (the bare origin): files, patches and compare come from git. */
+  git?: string;
+  /** Fixed files per PR number instead of git. */
+  files?: Record<number, PullFile[]>;
+  self?: string;
+  permissions?: Record<string, Permission>;
+  /** A fork PR's token: every write answers 403. */
+  readOnly?: boolean;
+}
+
+/** An in-memory GitHubApi and its state. */
+export interface MemoryApi extends GitHubApi {
+  calls: ApiCall[];
+  writes(): ApiCall[];
+  callsOf(method: Method): ApiCall[];
+  fail(rule: FailRule): void;
+  state: {
+    pulls: PullInfo[];
+    issueComments: IssueComment[];
+    reviewComments: (ReviewComment & { text: string | null })[];
+    reviews: { id: number; commitId: string; body: string; comments: NewReviewComment[] }[];
+    threads: ReviewThread[];
+    minimized: string[];
+    createdPulls: { number: number; title: string; body: string; head: string; base: string }[];
+    reactions: { commentId: number; content: string }[];
+  };
+  /** Moves a PR's head (after a push) and outdates the comments whose line changed, as GitHub does. */
+  setHead(n: number, sha: string): void;
+}
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+
+/** Makes an in-memory GitHubApi. */
+export function memoryApi(o: MemoryApiOptions): MemoryApi {
+  const self = o.self ?? 'github-actions[bot]';
+  const rules: (FailRule & { left: number })[] = [];
+  let ids = 1000;
+  const state: MemoryApi['state'] = {
+    pulls: o.pulls.map((p) => ({ ...p })),
+    issueComments: [],
+    reviewComments: [],
+    reviews: [],
+    threads: [],
+    minimized: [],
+    createdPulls: [],
+    reactions: [],
+  };
+  const calls: ApiCall[] = [];
+  const pull = (n: number) => {
+    const p = state.pulls.find((x) => x.number === n);
+    if (!p) throw new GitHubApiError('Not Found', 404, 'GET', `/pulls/${n}`);
+    return p;
+  };
+  const files = (n: number): PullFile[] => {
+    if (o.files?.[n]) return o.files[n];
+    const p = pull(n);
+    const base = git(o.git!, 'merge-base', p.baseSha, p.headSha).trim();
+    return gitFiles(o.git!, base, p.headSha);
+  };
+  const lineText = (sha: string, file: string, line: number): string | null => {
+    if (!o.git) return null;
+    try {
+      return git(o.git, 'show', `${sha}:${file}`).split('\n')[line - 1] ?? null;
+    } catch {
+      return null;
+    }
+  };
+
+  const impl: GitHubApi = {
+    whoAmI: async () => self,
+    getPull: async (n) => ({ ...pull(n) }),
+    listPullFiles: async (n) => files(n),
+    compare: async (base, head) => compareGit(o.git!, base, head),
+    findPulls: async ({ owner, branch }) =>
+      state.pulls.filter((p) => p.state === 'open' && p.headRef === branch && p.headRepo.split('/')[0] === owner),
+    listIssueComments: async () => state.issueComments.map((c) => ({ ...c })),
+    listReviewComments: async () => state.reviewComments.map(({ text: _text, ...c }) => ({ ...c })),
+    listReviewThreads: async () => state.threads.map((t) => ({ ...t })),
+    permission: async (login) => o.permissions?.[login] ?? 'read',
+    createReview: async (n, review) => {
+      const p = pull(n);
+      if (review.commitId !== p.headSha) throw unprocessable('commit_id is not part of the pull request');
+      const byPath = new Map(files(n).map((f) => [f.path, f]));
+      for (const c of review.comments) {
+        const hunks = hunksOf(byPath.get(c.path)?.patch ?? null);
+        const hunk = hunks.find((h) => c.line >= h.start && c.line <= h.end);
+        const start = c.startLine ?? c.line;
+        if (!hunk || c.side !== 'RIGHT' || start < hunk.start || start > c.line) {
+          throw unprocessable('Line could not be resolved');
+        }
+      }
+      const id = ++ids;
+      state.reviews.push({ id, ...review });
+      for (const c of review.comments) {
+        const cid = ++ids;
+        const comment = {
+          id: cid,
+          nodeId: `RC_${cid}`,
+          author: self,
+          body: c.body,
+          htmlUrl: `https://github.test/pull/${n}#discussion_r${cid}`,
+          path: c.path,
+          line: c.line,
+          startLine: c.startLine ?? null,
+          commitId: review.commitId,
+          inReplyTo: null,
+          text: lineText(review.commitId, c.path, c.line),
+        };
+        state.reviewComments.push(comment);
+        state.threads.push({ id: `T_${cid}`, isResolved: false, firstCommentId: cid });
+      }
+      return { id };
+    },
+    createIssueComment: async (n, body) => {
+      const id = ++ids;
+      const c = { id, nodeId: `IC_${id}`, author: self, body, htmlUrl: `https://github.test/pull/${n}#issuecomment-${id}` };
+      state.issueComments.push(c);
+      return { ...c };
+    },
+    updateIssueComment: async (id, body) => {
+      const c = state.issueComments.find((x) => x.id === id);
+      if (!c) throw new GitHubApiError('Not Found', 404, 'PATCH', `/issues/comments/${id}`);
+      c.body = body;
+    },
+    resolveThread: async (id) => {
+      const t = state.threads.find((x) => x.id === id);
+      if (!t) throw new GitHubApiError('Could not resolve to a node', 404, 'POST', '/graphql');
+      t.isResolved = true;
+    },
+    minimizeComment: async (nodeId) => void state.minimized.push(nodeId),
+    createPull: async (p) => {
+      const number = 100 + state.createdPulls.length;
+      state.createdPulls.push({ number, ...p });
+      return { number, htmlUrl: `https://github.test/pull/${number}` };
+    },
+    addReaction: async (commentId, content) => void state.reactions.push({ commentId, content }),
+  };
+
+  const api = {} as MemoryApi;
+  for (const method of Object.keys(impl) as Method[]) {
+    (api as any)[method] = async (...args: any[]) => {
+      const rule = rules.find((r) => r.method === method && r.left > 0 && (r.when?.(...args) ?? true));
+      const readOnlyRefusal = o.readOnly && WRITES.has(method);
+      const status = rule?.status ?? (readOnlyRefusal ? 403 : 200);
+      if (rule) rule.left--;
+      if (status !== 200) {
+        calls.push({ method, args, status });
+        const message = rule?.message ?? 'Resource not accessible by integration';
+        throw new GitHubApiError(message, status, WRITES.has(method) ? 'POST' : 'GET', `/${method}`);
+      }
+      try {
+        const out = await (impl[method] as (...a: any[]) => Promise<unknown>)(...args);
+        calls.push({ method, args, status: 200 });
+        return out;
+      } catch (err) {
+        calls.push({ method, args, status: (err as GitHubApiError).status ?? 500 });
+        throw err;
+      }
+    };
+  }
+  return Object.assign(api, {
+    calls,
+    state,
+    writes: () => calls.filter((c) => WRITES.has(c.method)),
+    callsOf: (method: Method) => calls.filter((c) => c.method === method),
+    fail: (rule: FailRule) => void rules.push({ ...rule, left: rule.times ?? 1 }),
+    setHead: (n: number, sha: string) => {
+      const p = pull(n);
+      p.headSha = sha;
+      for (const c of state.reviewComments) {
+        if (c.line !== null && c.text !== lineText(sha, c.path, c.line)) c.line = null;
+      }
+    },
+  });
+}
+
+function unprocessable(message: string): GitHubApiError {
+  return new GitHubApiError(`Unprocessable Entity: ${message}`, 422, 'POST', '/repos/o/r/pulls/n/reviews');
+}
+
+/** RIGHT-side line ranges of a patch's hunks (this helper's own parser: the code under test must agree with it). */
+export function hunksOf(patch: string | null): { start: number; end: number }[] {
+  if (!patch) return [];
+  const out: { start: number; end: number }[] = [];
+  for (const m of patch.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
+    const start = Number(m[1]);
+    const count = m[2] === undefined ? 1 : Number(m[2]);
+    if (count > 0) out.push({ start, end: start + count - 1 });
+  }
+  return out;
+}
+
+/** The files of `base..head` as GitHub lists them: path, status, and the patch from the first hunk on. */
+export function gitFiles(dir: string, base: string, head: string): PullFile[] {
+  const out: PullFile[] = [];
+  const diff = git(dir, 'diff', '-U3', '-M', '--no-color', base, head);
+  for (const part of diff.split(/^diff --git /m).slice(1)) {
+    const plus = /^\+\+\+ b\/(.*)$/m.exec(part)?.[1];
+    const minus = /^--- a\/(.*)$/m.exec(part)?.[1];
+    const renamed = /^rename from (.*)$/m.exec(part)?.[1];
+    const file = plus ?? minus ?? /^rename to (.*)$/m.exec(part)?.[1];
+    if (!file) continue;
+    const at = part.indexOf('\n@@');
+    const status = plus && !minus ? 'added' : !plus && minus ? 'removed' : renamed ? 'renamed' : 'modified';
+    out.push({ path: file, previousPath: renamed ?? null, status, patch: at < 0 ? null : part.slice(at + 1).trimEnd() });
+  }
+  return out;
+}
+
+function compareGit(dir: string, base: string, head: string) {
+  let mergeBase: string;
+  try {
+    mergeBase = git(dir, 'merge-base', base, head).trim();
+  } catch {
+    throw new GitHubApiError(`No common ancestor between ${base} and ${head}.`, 404, 'GET', '/compare');
+  }
+  const ancestor = (a: string, b: string) => {
+    try {
+      git(dir, 'merge-base', '--is-ancestor', a, b);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const status =
+    git(dir, 'rev-parse', base).trim() === git(dir, 'rev-parse', head).trim()
+      ? ('identical' as const)
+      : ancestor(base, head)
+        ? ('ahead' as const)
+        : ancestor(head, base)
+          ? ('behind' as const)
+          : ('diverged' as const);
+  return { mergeBase, status };
+}
+
+/** What the memory toolkit saw. */
+export interface MemoryKit extends Toolkit {
+  outputs: Partial<Record<OutputName, string>>;
+  lines: string[];
+  annotations: { level: string; message: string; at?: { file: string; startLine: number; endLine?: number } }[];
+  stepSummary: string;
+  secrets: string[];
+  failed: string | null;
+}
+
+/** A toolkit that keeps everything in memory. */
+export function memoryKit(inputs: Record<string, string> = {}): MemoryKit {
+  const kit: MemoryKit = {
+    outputs: {},
+    lines: [],
+    annotations: [],
+    stepSummary: '',
+    secrets: [],
+    failed: null,
+    input: (name) => inputs[name] ?? '',
+    setOutput: (name, value) => void (kit.outputs[name] = value),
+    setSecret: (value) => void kit.secrets.push(value),
+    info: (line) => void kit.lines.push(line),
+    annotate: (level, message, at) => void kit.annotations.push({ level, message, ...(at ? { at } : {}) }),
+    writeStepSummary: async (markdown) => void (kit.stepSummary += markdown),
+    setFailed: (message) => void (kit.failed = message),
+  };
+  return kit;
+}
+
+/** The inputs as readInputs gives them with action.yml's defaults. */
+export function defaultInputs(over: Partial<ActionInputs> = {}): ActionInputs {
+  return {
+    mode: 'auto',
+    task: '',
+    engine: 'offline',
+    openaiApiKey: '',
+    baseUrl: null,
+    models: {},
+    budgetUsd: 0.5,
+    failOn: 'error',
+    maxComments: 25,
+    githubToken: 'ghs_testtoken0000000000000000000000000000',
+    artifactPath: null,
+    ...over,
+  };
+}
+
+/** An ActionContext over a memory API and toolkit, for a workspace and an event. */
+export function testContext(o: {
+  api: GitHubApi;
+  workspace: string;
+  temp: string;
+  event: { name: string; payload: Record<string, unknown> };
+  inputs?: Partial<ActionInputs>;
+}): { ctx: ActionContext; kit: MemoryKit; events: RunEvent[] } {
+  const kit = memoryKit();
+  const events: RunEvent[] = [];
+  const inputs = defaultInputs(o.inputs);
+  const log = { onEvent: (e: RunEvent) => void events.push(e), line: (text: string) => kit.info(`orchestrate: ${text}`) };
+  const ctx: ActionContext = {
+    inputs,
+    env: {
+      eventName: o.event.name,
+      event: o.event.payload,
+      owner: 'acme',
+      repo: 'widgets',
+      apiUrl: 'http://127.0.0.1:9/api',
+      graphqlUrl: 'http://127.0.0.1:9/api/graphql',
+      serverUrl: 'http://127.0.0.1:9',
+      runId: '4242',
+      runAttempt: '1',
+      workspace: o.workspace,
+      temp: o.temp,
+      actor: 'octocat',
+      runUrl: 'https://github.test/acme/widgets/actions/runs/4242',
+    },
+    kit,
+    log,
+    api: o.api,
+    engineOptions: () => ({
+      engine: inputs.engine,
+      budgetUsd: inputs.budgetUsd,
+      models: inputs.models,
+      env: { OPENAI_API_KEY: inputs.openaiApiKey || undefined, OPENAI_BASE_URL: inputs.baseUrl ?? undefined },
+      runRepositoryCode: false,
+      onEvent: log.onEvent,
+    }),
+    known: [inputs.githubToken, inputs.openaiApiKey].filter(Boolean),
+    version: '0.1.0-test',
+  };
+  return { ctx, kit, events };
+}
+
+/** A pull request's repositories: the bare origin, a developer clone that pushes, the action's workspace. */
+export interface PrRepos {
+  origin: string;
+  dev: TempRepo;
+  /** Clones origin and checks out `sha` detached (as actions/checkout does); a new clone each call. */
+  workspace(sha: string): string;
+  /** A temp folder (RUNNER_TEMP). */
+  temp: string;
+  /** The PullInfo of PR #1 from `feature` into `main`, at the current tips. */
+  pull(o?: { fork?: boolean }): PullInfo;
+  sha(ref: string): string;
+  cleanup(): void;
+}
+
+/** Makes `main` with `files` and a `feature` branch with `changes` committed and pushed to origin. */
+export function prRepos(files: Record<string, string>, changes: Record<string, string>): PrRepos {
+  const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'orch-action-')));
+  const dev = makeRepo(files);
+  const origin = path.join(root, 'origin.git');
+  execFileSync('git', ['clone', '--quiet', '--bare', dev.dir, origin]);
+  dev.git('remote', 'add', 'origin', origin);
+  dev.git('checkout', '--quiet', '-b', 'feature');
+  for (const [f, c] of Object.entries(changes)) dev.write(f, c);
+  dev.commit('feature work');
+  dev.git('push', '--quiet', 'origin', 'feature');
+  const temp = path.join(root, 'runner-temp');
+  let clones = 0;
+  return {
+    origin,
+    dev,
+    temp,
+    workspace: (sha) => {
+      const dir = path.join(root, `workspace-${++clones}`);
+      execFileSync('git', ['clone', '--quiet', origin, dir]);
+      git(dir, ...IDENTITY, 'checkout', '--quiet', '--detach', sha);
+      return dir;
+    },
+    sha: (ref) => git(origin, 'rev-parse', ref).trim(),
+    pull(o = {}) {
+      const headRepo = o.fork ? 'fork/widgets' : 'acme/widgets';
+      return {
+        number: 1,
+        state: 'open',
+        draft: false,
+        headSha: this.sha('feature'),
+        headRef: 'feature',
+        headRepo,
+        baseSha: this.sha('main'),
+        baseRef: 'main',
+        baseRepo: 'acme/widgets',
+        htmlUrl: 'https://github.test/acme/widgets/pull/1',
+      };
+    },
+    cleanup: () => {
+      dev.cleanup();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Makes origin refuse pushes to `branch` (a pre-receive hook), as a protected branch does. */
+export function protectBranch(origin: string, branch: string): void {
+  const hook = path.join(origin, 'hooks', 'pre-receive');
+  const script = `#!/bin/sh\nwhile read old new ref; do\n  [ "$ref" = "refs/heads/${branch}" ] && { echo "protected branch" >&2; exit 1; }\ndone\nexit 0\n`;
+  writeFileSync(hook, script);
+  chmodSync(hook, 0o755);
+}
+
+/** A pull_request event payload. */
+export function pullEvent(action: string, pull: PullInfo): { name: string; payload: Record<string, unknown> } {
+  return {
+    name: 'pull_request',
+    payload: {
+      action,
+      number: pull.number,
+      pull_request: { number: pull.number, head: { sha: pull.headSha, ref: pull.headRef }, base: { sha: pull.baseSha } },
+    },
+  };
+}
+
+/** A finding as reviewFindings gives one (a console.log on line 2 of src/a.ts). */
+export function finding(over: Partial<ReviewFinding> = {}): ReviewFinding {
+  return {
+    file: 'src/a.ts',
+    line: 2,
+    endLine: 2,
+    severity: 'warning',
+    ruleId: 'no-console-log',
+    message: 'A console.log call left in the code.',
+    source: 'rule',
+    fingerprint: '0123456789abcdef0123456789abcdef',
+    code: ['  console.log(x);'],
+    ...over,
+  };
+}
+
+/** A finished offline review run's summary. */
+export const RUN: SummaryReport = {
+  id: '20260101-120000-abcd',
+  engine: 'offline',
+  status: 'completed',
+  jobs: { total: 1, succeeded: 1, failed: 0, skipped: 0 },
+  usage: {},
+  costUsd: 0,
+  budgetUsd: 0.5,
+  durationMs: 1200,
+  warnings: [],
+  commits: [],
+  reviewed: { base: 'b'.repeat(40), head: 'c'.repeat(40), workingTree: false, files: 1, label: 'bbbbbbb..ccccccc' },
+  baseCommit: 'c'.repeat(40),
+  branch: null,
+};
+
