@@ -70,7 +70,7 @@ export interface MemoryApi extends GitHubApi {
   state: {
     pulls: PullInfo[];
     issueComments: IssueComment[];
-    reviewComments: (ReviewComment & { text: string | null })[];
+    reviewComments: ReviewComment[];
     reviews: { id: number; commitId: string; body: string; comments: NewReviewComment[] }[];
     threads: ReviewThread[];
     minimized: string[];
@@ -111,15 +111,6 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
     const base = git(o.git!, 'merge-base', p.baseSha, p.headSha).trim();
     return gitFiles(o.git!, base, p.headSha);
   };
-  const lineText = (sha: string, file: string, line: number): string | null => {
-    if (!o.git) return null;
-    try {
-      return git(o.git, 'show', `${sha}:${file}`).split('\n')[line - 1] ?? null;
-    } catch {
-      return null;
-    }
-  };
-
   const impl: GitHubApi = {
     whoAmI: async () => self,
     getPull: async (n) => ({ ...pull(n) }),
@@ -128,7 +119,7 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
     findPulls: async ({ owner, branch }) =>
       state.pulls.filter((p) => p.state === 'open' && p.headRef === branch && p.headRepo.split('/')[0] === owner),
     listIssueComments: async () => state.issueComments.map((c) => ({ ...c })),
-    listReviewComments: async () => state.reviewComments.map(({ text: _text, ...c }) => ({ ...c })),
+    listReviewComments: async () => state.reviewComments.map((c) => ({ ...c })),
     listReviewThreads: async () => state.threads.map((t) => ({ ...t })),
     permission: async (login) => o.permissions?.[login] ?? 'read',
     createReview: async (n, review) => {
@@ -158,7 +149,6 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
           startLine: c.startLine ?? null,
           commitId: review.commitId,
           inReplyTo: null,
-          text: lineText(review.commitId, c.path, c.line),
         };
         state.reviewComments.push(comment);
         state.threads.push({ id: `T_${cid}`, isResolved: false, firstCommentId: cid });
@@ -220,12 +210,37 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
     fail: (rule: FailRule) => void rules.push({ ...rule, left: rule.times ?? 1 }),
     setHead: (n: number, sha: string) => {
       const p = pull(n);
-      p.headSha = sha;
       for (const c of state.reviewComments) {
-        if (c.line !== null && c.text !== lineText(sha, c.path, c.line)) c.line = null;
+        if (c.line === null) continue;
+        c.line = o.git ? mapLine(o.git, p.headSha, sha, c.path, c.line) : null;
+        if (c.line === null) c.startLine = null;
       }
+      p.headSha = sha;
     },
   });
+}
+
+/**
+ * Where line `line` of `file` at `from` is at `to`, or null when a commit between changed or removed it: GitHub keeps
+ * a comment on a line that only moved, and shows it outdated (`line: null`) when its line changed.
+ */
+function mapLine(dir: string, from: string, to: string, file: string, line: number): number | null {
+  let delta = 0;
+  const diff = git(dir, 'diff', '-U0', '--no-color', from, to, '--', file);
+  if (!diff && !git(dir, 'ls-tree', '--name-only', to, '--', file).trim()) return null;
+  for (const m of diff.matchAll(/^@@ -(\d+)(?:,(\d+))? \+\d+(?:,(\d+))? @@/gm)) {
+    const start = Number(m[1]);
+    const removed = m[2] === undefined ? 1 : Number(m[2]);
+    const added = m[3] === undefined ? 1 : Number(m[3]);
+    if (removed === 0) {
+      if (line <= start) break;
+    } else {
+      if (line < start) break;
+      if (line < start + removed) return null;
+    }
+    delta += added - removed;
+  }
+  return line + delta;
 }
 
 function unprocessable(message: string): GitHubApiError {
