@@ -73,7 +73,7 @@ export async function publishReview(
 ): Promise<PublishResult> {
   const writes = new Writes();
   const notes: string[] = [rangeNote(pr)];
-  const plan = o.inline === false ? null : await planned(ctx, pr, findings, notes);
+  const plan = o.inline === false ? null : await planned(ctx, pr, findings, writes);
   const outcome: Outcome = { posted: new Set(), refused: [] };
   if (plan?.post.length) await postBatch(ctx, pr, plan.post, outcome, writes);
   if (outcome.refused.length) {
@@ -144,17 +144,14 @@ async function planned(
   ctx: ActionContext,
   pr: PrContext,
   findings: readonly ReviewFinding[],
-  notes: string[],
+  writes: Writes,
 ): Promise<Publication | null> {
   const n = pr.pull.number;
   let files, comments;
   try {
     [files, comments] = await Promise.all([ctx.api.listPullFiles(n), ctx.api.listReviewComments(n)]);
   } catch (err) {
-    if (!(err instanceof GitHubApiError)) throw err;
-    notes.push(
-      `Reading the pull request's files and comments failed, so no inline comment was posted: ${describeApiError(err)}`,
-    );
+    writes.refused("Reading the pull request's files and comments (so no inline comment was posted)", err);
     return null;
   }
   // Without threads, fixed findings are minimized instead of resolved.

@@ -26,10 +26,22 @@ const tempDir = () => {
 };
 
 const PULL = { number: 7, headSha: SHA('c'), baseSha: SHA('a'), mergeBase: SHA('b') };
-const SARIF = { $schema: 'x', version: '2.1.0', runs: [{ tool: { driver: { name: 'orchestrate', version: '1', rules: [] } }, results: [] }] } as any;
+const SARIF = {
+  $schema: 'x',
+  version: '2.1.0',
+  runs: [{ tool: { driver: { name: 'orchestrate', version: '1', rules: [] } }, results: [] }],
+} as any;
 
 function results(over: Partial<CollectedResults> = {}): CollectedResults {
-  return { format: 'orchestrate-results', version: 1, pull: PULL, run: RUN, findings: [finding()], sarif: SARIF_FILE, ...over };
+  return {
+    format: 'orchestrate-results',
+    version: 1,
+    pull: PULL,
+    run: RUN,
+    findings: [finding()],
+    sarif: SARIF_FILE,
+    ...over,
+  };
 }
 
 /** Writes raw JSON as a forged artifact would be. */
@@ -69,7 +81,10 @@ describe('the results artifact', () => {
     ['a head that is no SHA', { ...results(), pull: { ...PULL, headSha: 'main' } }],
     ['a negative cost', { ...results(), run: { ...RUN, costUsd: -1 } }],
   ])('post refuses %s with E_USAGE', async (_what, data) => {
-    await expect(readArtifact(forged(data))).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/refused/) });
+    await expect(readArtifact(forged(data))).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringMatching(/refused/),
+    });
   });
 
   it('post refuses a file that is not JSON, over 5 MB, a symlink, or missing, saying what to do', async () => {

@@ -5,13 +5,22 @@ import { memoryApi } from './helpers/memory-api.js';
 
 describe('parseCommand', () => {
   it('takes the task from a first line that starts with /orchestrate', () => {
-    expect(parseCommand('/orchestrate add docstrings to src/math.ts')).toEqual({ task: 'add docstrings to src/math.ts' });
+    expect(parseCommand('/orchestrate add docstrings to src/math.ts')).toEqual({
+      task: 'add docstrings to src/math.ts',
+    });
     expect(parseCommand('  /orchestrate   fix the typos  \r\nmore text')).toEqual({ task: 'fix the typos' });
     expect(parseCommand('\uFEFF/orchestrate go')).toEqual({ task: 'go' });
   });
 
   it('is null for anything else: no task, another word, the command on a later line, a quote', () => {
-    for (const body of ['/orchestrate', '/orchestrate   ', '/orchestrated run', 'please\n/orchestrate run', '> /orchestrate run', '']) {
+    for (const body of [
+      '/orchestrate',
+      '/orchestrate   ',
+      '/orchestrated run',
+      'please\n/orchestrate run',
+      '> /orchestrate run',
+      '',
+    ]) {
       expect(parseCommand(body)).toBeNull();
     }
   });
@@ -22,7 +31,8 @@ describe('parseCommand', () => {
 });
 
 describe('decideCommand', () => {
-  const api = (permissions: Record<string, 'admin' | 'write' | 'read' | 'triage'>) => memoryApi({ pulls: [], permissions });
+  const api = (permissions: Record<string, 'admin' | 'write' | 'read' | 'triage'>) =>
+    memoryApi({ pulls: [], permissions });
 
   it('runs the task of a user with write, maintain or admin permission', async () => {
     const a = api({ alice: 'write', root: 'admin' });
@@ -55,15 +65,24 @@ describe('decideCommand', () => {
   it('another API error is not a refusal: it is thrown', async () => {
     const a = api({});
     a.fail({ method: 'permission', status: 500, message: 'boom' });
-    await expect(decideCommand(a, { body: '/orchestrate x', author: 'alice' }, 'bot')).rejects.toBeInstanceOf(GitHubApiError);
+    await expect(decideCommand(a, { body: '/orchestrate x', author: 'alice' }, 'bot')).rejects.toBeInstanceOf(
+      GitHubApiError,
+    );
   });
 
   it('a task over the cap is refused with a reply; a comment that is no command, silently; our own, silently', async () => {
     const a = api({ alice: 'write', bot: 'admin' });
-    const long = await decideCommand(a, { body: `/orchestrate ${'x'.repeat(MAX_TASK_CHARS + 1)}`, author: 'alice' }, 'bot');
+    const long = await decideCommand(
+      a,
+      { body: `/orchestrate ${'x'.repeat(MAX_TASK_CHARS + 1)}`, author: 'alice' },
+      'bot',
+    );
     expect(long).toMatchObject({ run: false, reply: expect.stringContaining(String(MAX_TASK_CHARS)) });
     expect(await decideCommand(a, { body: 'LGTM', author: 'alice' }, 'bot')).toMatchObject({ run: false, reply: null });
-    expect(await decideCommand(a, { body: '/orchestrate x', author: 'bot' }, 'bot')).toMatchObject({ run: false, reply: null });
+    expect(await decideCommand(a, { body: '/orchestrate x', author: 'bot' }, 'bot')).toMatchObject({
+      run: false,
+      reply: null,
+    });
     expect(a.callsOf('permission').map((c) => c.args[0])).toEqual(['alice']);
   });
 });

@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reviewMode } from '../src/modes/review.js';
 import { parseFindingMarker } from '../src/comment-body.js';
 import { parseSummaryMarker } from '../src/summary-comment.js';
-import { hunksOf, memoryApi, prRepos, pullEvent, testContext, type MemoryApi, type PrRepos } from './helpers/memory-api.js';
+import {
+  hunksOf,
+  memoryApi,
+  prRepos,
+  pullEvent,
+  testContext,
+  type MemoryApi,
+  type PrRepos,
+} from './helpers/memory-api.js';
 
 const MAIN = { 'src/a.ts': 'export const a = 1;\n' };
 const FEATURE = {
@@ -32,7 +40,12 @@ function setup(o: { readOnly?: boolean } = {}) {
   const api = memoryApi({ pulls: [repos.pull()], git: repos.origin, readOnly: o.readOnly });
   const run = (action: string) => {
     const pull = api.state.pulls[0]!;
-    const { ctx, kit } = testContext({ api, workspace: repos.workspace(pull.headSha), temp: repos.temp, event: pullEvent(action, pull) });
+    const { ctx, kit } = testContext({
+      api,
+      workspace: repos.workspace(pull.headSha),
+      temp: repos.temp,
+      event: pullEvent(action, pull),
+    });
     return reviewMode(ctx).then((result) => ({ result, kit }));
   };
   return { repos, api, run };
@@ -75,7 +88,10 @@ describe('review mode', () => {
     expect(result.findings.length).toBeGreaterThanOrEqual(2);
     expectInsideHunks(api, repos);
     expect(api.state.issueComments).toHaveLength(1);
-    expect(parseSummaryMarker(api.state.issueComments[0]!.body)).toMatchObject({ kind: 'review', reviewed: repos.sha('feature') });
+    expect(parseSummaryMarker(api.state.issueComments[0]!.body)).toMatchObject({
+      kind: 'review',
+      reviewed: repos.sha('feature'),
+    });
     expect(existsSync(result.reportPath!)).toBe(true);
     const sarif = JSON.parse(readFileSync(result.sarifPath!, 'utf8'));
     expect(sarif.runs[0].results.length).toBe(result.findings.length);
@@ -91,7 +107,10 @@ describe('review mode', () => {
     const firstCount = api.state.reviewComments.length;
     const fixedLine = api.state.reviewComments.find((c) => c.line === 3 && c.body.includes('no-console-log'))!;
     const fixed = FEATURE['src/a.ts'].replace('  console.log(x);\n', '');
-    const head = push(repos, api, { 'src/a.ts': fixed, 'src/b.ts': 'export function h(a: string, b: string) {\n  return a == b;\n}\n' });
+    const head = push(repos, api, {
+      'src/a.ts': fixed,
+      'src/b.ts': 'export function h(a: string, b: string) {\n  return a == b;\n}\n',
+    });
     const { result } = await run('synchronize');
     const second = api.callsOf('createReview');
     expect(second).toHaveLength(2);
@@ -112,7 +131,8 @@ describe('review mode', () => {
   it('a force-push reviews the whole PR again: same code is not re-posted, code gone is resolved', async () => {
     const { repos, api, run } = setup();
     await run('opened');
-    const logAt = (line: number) => api.state.reviewComments.find((c) => c.line === line && c.body.includes('no-console-log'))!;
+    const logAt = (line: number) =>
+      api.state.reviewComments.find((c) => c.line === line && c.body.includes('no-console-log'))!;
     const [x, y] = [logAt(3), logAt(7)];
     const g = FEATURE['src/a.ts'].split('\n').slice(5).join('\n');
     push(repos, api, { 'src/a.ts': `export const a = 1;\n${g}` }, { reset: true });
@@ -141,7 +161,12 @@ describe('review mode', () => {
     const { result } = await run('closed');
     expect(result.skipped).toMatch(/closed/);
     expect(api.writes()).toEqual([]);
-    const { ctx } = testContext({ api, workspace: '/nonexistent', temp: '/nonexistent', event: { name: 'push', payload: {} } });
+    const { ctx } = testContext({
+      api,
+      workspace: '/nonexistent',
+      temp: '/nonexistent',
+      event: { name: 'push', payload: {} },
+    });
     expect((await reviewMode(ctx)).skipped).toMatch(/pull request event/);
   });
 

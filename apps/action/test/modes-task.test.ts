@@ -18,11 +18,19 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function setup(o: { fork?: boolean; files?: Record<string, string>; permissions?: Record<string, 'write' | 'read'> } = {}) {
-  const repos: PrRepos = prRepos(o.files ?? { 'src/math.ts': MATH_TS, 'agents.config.ts': CONFIG }, { 'README.md': '# widgets\n' });
+function setup(
+  o: { fork?: boolean; files?: Record<string, string>; permissions?: Record<string, 'write' | 'read'> } = {},
+) {
+  const repos: PrRepos = prRepos(o.files ?? { 'src/math.ts': MATH_TS, 'agents.config.ts': CONFIG }, {
+    'README.md': '# widgets\n',
+  });
   cleanups.push(() => repos.cleanup());
   const pull = repos.pull({ fork: o.fork });
-  const api = memoryApi({ pulls: [pull], git: repos.origin, permissions: o.permissions ?? { alice: 'write', mallory: 'read' } });
+  const api = memoryApi({
+    pulls: [pull],
+    git: repos.origin,
+    permissions: o.permissions ?? { alice: 'write', mallory: 'read' },
+  });
   const run = async (event: { name: string; payload: Record<string, unknown> }, inputs: Partial<ActionInputs> = {}) => {
     const workspace = repos.workspace(pull.headSha);
     const { ctx, kit } = testContext({ api, workspace, temp: repos.temp, event, inputs });
@@ -128,7 +136,10 @@ describe('task mode', () => {
 });
 
 describe('task mode on the openai engine', () => {
-  const many = Array.from({ length: 12 }, (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
+  const many = Array.from(
+    { length: 12 },
+    (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`,
+  ).join('\n');
 
   async function server(script: Script): Promise<FakeServer> {
     const s = await startFakeOpenAI(scripted(script));

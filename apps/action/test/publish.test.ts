@@ -6,12 +6,13 @@ import type { ReviewFinding } from '@orchestrate/core';
 import type { PullFile, PullInfo } from '../src/github/api.js';
 import type { PrContext } from '../src/pr-context.js';
 import { publishReview } from '../src/publish.js';
+import type * as summaryComment from '../src/summary-comment.js';
 import { parseSummaryMarker, summaryCommentBody, type SummaryInput } from '../src/summary-comment.js';
 import { finding, memoryApi, RUN, testContext } from './helpers/memory-api.js';
 
 // The summary renderer is part D's: these tests check what publishing hands it (states, notes, marker), not its text.
 vi.mock('../src/summary-comment.js', async (original) => {
-  const real = await original<typeof import('../src/summary-comment.js')>();
+  const real = await original<typeof summaryComment>();
   return { ...real, summaryCommentBody: vi.fn(real.summaryCommentBody) };
 });
 
@@ -41,7 +42,14 @@ const FILES: PullFile[] = [
 const fp = (n: number) => n.toString(16).padStart(32, '0');
 const FINDINGS: ReviewFinding[] = [
   finding({ file: 'src/a.ts', line: 2, endLine: 2, fingerprint: fp(1) }),
-  finding({ file: 'src/a.ts', line: 4, endLine: 4, fingerprint: fp(2), severity: 'error', ruleId: 'no-secret-literal' }),
+  finding({
+    file: 'src/a.ts',
+    line: 4,
+    endLine: 4,
+    fingerprint: fp(2),
+    severity: 'error',
+    ruleId: 'no-secret-literal',
+  }),
   finding({ file: 'src/b.ts', line: 12, endLine: 12, fingerprint: fp(3) }),
   finding({ file: 'src/c.ts', line: 1, endLine: 1, fingerprint: fp(4) }),
   finding({ file: 'src/b.ts', line: 30, endLine: 30, fingerprint: fp(5) }),
@@ -200,7 +208,12 @@ describe('publishReview', () => {
     const spoof = { ...api.state.reviewComments[0]!, id: 1, nodeId: 'RC_1', author: 'mallory' };
     api.state.reviewComments.push(spoof);
     api.state.threads.push({ id: 'T_1', isResolved: false, firstCommentId: 1 });
-    const r = await publishReview(ctx, pr(), FINDINGS.filter((f) => f.fingerprint !== fp(1)), RUN);
+    const r = await publishReview(
+      ctx,
+      pr(),
+      FINDINGS.filter((f) => f.fingerprint !== fp(1)),
+      RUN,
+    );
     expect(r.failed).toBe(false);
     const resolved = api.callsOf('resolveThread').map((c) => c.args[0]);
     const first = api.state.reviewComments.find((c) => c.line === 2 && c.author !== 'mallory')!;
@@ -229,7 +242,9 @@ describe('publishReview', () => {
     await publishReview(ctx, pr({ scope: 'incremental', range: { base: 'b'.repeat(40), head: HEAD } }), [], RUN);
     const resolved = api.callsOf('resolveThread');
     expect(resolved).toHaveLength(1);
-    const s = lastSummary().findings.map((f) => f.state).sort();
+    const s = lastSummary()
+      .findings.map((f) => f.state)
+      .sort();
     expect(s).toEqual(['open', 'open', 'resolved']);
     expect(lastSummary().notes[0]).toMatch(/since the last review/);
   });
@@ -249,6 +264,7 @@ describe('publishReview', () => {
     const r = await publishReview(ctx, pr(), FINDINGS, RUN);
     expect(r.posted).toBe(0);
     expect(api.callsOf('createReview')).toHaveLength(0);
+    expect(r.failed).toBe(true);
     expect(lastSummary().notes.join('\n')).toMatch(/no inline comment was posted/);
     expect(api.callsOf('createIssueComment')).toHaveLength(1);
   });

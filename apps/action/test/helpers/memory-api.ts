@@ -157,7 +157,13 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
     },
     createIssueComment: async (n, body) => {
       const id = ++ids;
-      const c = { id, nodeId: `IC_${id}`, author: self, body, htmlUrl: `https://github.test/pull/${n}#issuecomment-${id}` };
+      const c = {
+        id,
+        nodeId: `IC_${id}`,
+        author: self,
+        body,
+        htmlUrl: `https://github.test/pull/${n}#issuecomment-${id}`,
+      };
       state.issueComments.push(c);
       return { ...c };
     },
@@ -271,7 +277,12 @@ export function gitFiles(dir: string, base: string, head: string): PullFile[] {
     if (!file) continue;
     const at = part.indexOf('\n@@');
     const status = plus && !minus ? 'added' : !plus && minus ? 'removed' : renamed ? 'renamed' : 'modified';
-    out.push({ path: file, previousPath: renamed ?? null, status, patch: at < 0 ? null : part.slice(at + 1).trimEnd() });
+    out.push({
+      path: file,
+      previousPath: renamed ?? null,
+      status,
+      patch: at < 0 ? null : part.slice(at + 1).trimEnd(),
+    });
   }
   return out;
 }
@@ -361,7 +372,10 @@ export function testContext(o: {
   const kit = memoryKit();
   const events: RunEvent[] = [];
   const inputs = defaultInputs(o.inputs);
-  const log = { onEvent: (e: RunEvent) => void events.push(e), line: (text: string) => kit.info(`orchestrate: ${text}`) };
+  const log = {
+    onEvent: (e: RunEvent) => void events.push(e),
+    line: (text: string) => kit.info(`orchestrate: ${text}`),
+  };
   const ctx: ActionContext = {
     inputs,
     env: {
@@ -471,7 +485,11 @@ export function pullEvent(action: string, pull: PullInfo): { name: string; paylo
     payload: {
       action,
       number: pull.number,
-      pull_request: { number: pull.number, head: { sha: pull.headSha, ref: pull.headRef }, base: { sha: pull.baseSha } },
+      pull_request: {
+        number: pull.number,
+        head: { sha: pull.headSha, ref: pull.headRef },
+        base: { sha: pull.baseSha },
+      },
     },
   };
 }
@@ -508,4 +526,3 @@ export const RUN: SummaryReport = {
   baseCommit: 'c'.repeat(40),
   branch: null,
 };
-
