@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // The `orchestrate` command: loads the CLI (a bundle of its TypeScript sources, rebuilt when they change) and runs it.
-import { readFileSync } from 'node:fs';
-import module from 'node:module';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+// CommonJS (bin/package.json says so): Node starts it without its ESM loader, a few milliseconds of every start.
+'use strict';
+const { readFileSync } = require('node:fs');
+const nodeModule = require('node:module');
+const { homedir } = require('node:os');
+const path = require('node:path');
+const { setFlagsFromString } = require('node:v8');
 
 // `--version` is answered here, from the package's manifest, before any bundle is read (what commander would print).
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   let version;
   try {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     if (manifest.name === '@orchestrate/cli' && typeof manifest.version === 'string') version = manifest.version;
   } catch {
     // no readable manifest beside the command: the CLI itself finds its version
@@ -23,21 +24,21 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   }
 }
 
-// Node 22.1+ keeps a code cache of every module it loads through its loaders: this file and bundle.mjs, the packages the
+// Node 22.1+ keeps a code cache of every module it loads through its loaders: this file and load.cjs, the packages the
 // bundle requires from outside (prettier when a run formats), and all of the sources when the CLI runs through tsx
-// (where no bundle could be built). The bundle itself is a `vm.Script` with a code cache of its own (see bundle.mjs),
+// (where no bundle could be built). The bundle itself is a `vm.Script` with a code cache of its own (see load.cjs),
 // which this one neither covers nor disturbs. Node 20 has no such cache. NODE_COMPILE_CACHE (a folder) wins, and
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off; else the cache lives beside the bundle, or in the user's own cache folder
 // when that is not writable (a root-owned global install) - never in a shared tmpdir, where anyone could plant one.
-if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
-  const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'compile-cache');
-  const { status } = module.enableCompileCache(dist);
+if (nodeModule.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
+  const dist = path.join(__dirname, '..', 'dist', 'compile-cache');
+  const { status } = nodeModule.enableCompileCache(dist);
   const xdg = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : '');
-  if (status === module.constants.compileCacheStatus.FAILED && path.isAbsolute(xdg)) {
-    module.enableCompileCache(path.join(xdg, 'orchestrate', 'compile-cache'));
+  if (status === nodeModule.constants.compileCacheStatus.FAILED && path.isAbsolute(xdg)) {
+    nodeModule.enableCompileCache(path.join(xdg, 'orchestrate', 'compile-cache'));
   }
 } else {
-  module.enableCompileCache?.();
+  nodeModule.enableCompileCache?.();
 }
 
 // V8 optimises a function once it has run "enough"; by default that is soon, and the optimising compiler's threads
@@ -60,7 +61,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// Imported only now, so that the compile cache (above) covers it.
-const { loadCli } = await import('./bundle.mjs');
-const main = await loadCli(argv);
-process.exitCode = await main(argv);
+// Required only now, so that the compile cache (above) covers it.
+const { loadCli } = require('./load.cjs');
+loadCli(argv)
+  .then((main) => main(argv))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'E_MODEL_CALL'
   /** Model output that code refuses to write (JobRejected); it fails the job, never the run. */
   | 'E_REJECTED'
+  /** A GitHub API call failed (the Action's shells): status, method and route say which, the message what to do. */
+  | 'E_GITHUB_API'
   | 'E_INTERNAL';
 
 /** The exit codes of orchestrate's shells; an error's is its class's {@link OrchestrateError.processExitCode}. */
@@ -186,6 +188,34 @@ export class BudgetExceededError extends UserError {
 export class InterruptedError extends UserError {
   readonly code = 'E_INTERRUPTED';
   override readonly processExitCode: number = EXIT_CODES.interrupted;
+}
+
+/**
+ * A GitHub API call failed: a refused token, a missing permission, a rate limit, a line outside the diff, an outage.
+ * A workflow's token and permissions are the user's to fix, so no stack trace; the run failed, so exit 1. `status` is the
+ * HTTP status (0 when GitHub was not reached), `route` the endpoint's template (never a URL with values or a token).
+ */
+export class GitHubApiError extends UserError {
+  readonly code = 'E_GITHUB_API';
+  override readonly processExitCode: number = EXIT_CODES.failures;
+  /** GitHub's own message (capped and escaped), apart from the summary in `message`. */
+  readonly githubMessage: string;
+  /** When a rate limit resets (epoch seconds, from `x-ratelimit-reset`) or after how many seconds to retry; else null. */
+  readonly rateLimit: { resetAt: number | null; retryAfter: number | null } | null;
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly method: string,
+    readonly route: string,
+    details: {
+      githubMessage?: string;
+      rateLimit?: { resetAt: number | null; retryAfter: number | null } | null;
+    } = {},
+  ) {
+    super(message);
+    this.githubMessage = details.githubMessage ?? '';
+    this.rateLimit = details.rateLimit ?? null;
+  }
 }
 
 /** A bug in orchestrate (a state its own code should never reach): exit 1, and the message says how to report it. */

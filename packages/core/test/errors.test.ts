@@ -5,6 +5,7 @@ import {
   EnvironmentError,
   EXIT_CODES,
   GitError,
+  GitHubApiError,
   InternalError,
   InterruptedError,
   isOrchestrateError,
@@ -52,6 +53,27 @@ describe('error classes', () => {
     expect(locked).toMatchObject({ code: 'E_GIT_LOCKED', userFacing: true, exitCode: 128, processExitCode: 2 });
     const other = new GitError(['log'], 1, 'boom');
     expect(other).toMatchObject({ code: 'E_GIT', userFacing: false, exitCode: 1, processExitCode: 1 });
+  });
+
+  it("a GitHub API error is the user's to fix but fails the run (exit 1), and keeps status, method and route", () => {
+    const err = new GitHubApiError(
+      'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews failed (403)',
+      403,
+      'POST',
+      '/x',
+      {
+        githubMessage: 'Resource not accessible by integration',
+      },
+    );
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).toMatchObject({ code: 'E_GITHUB_API', userFacing: true, processExitCode: 1, name: 'GitHubApiError' });
+    expect(err).toMatchObject({ status: 403, method: 'POST', route: '/x', rateLimit: null });
+    expect(err.githubMessage).toBe('Resource not accessible by integration');
+    const limited = new GitHubApiError('x', 429, 'GET', '/y', {
+      rateLimit: { resetAt: 1_700_000_000, retryAfter: null },
+    });
+    expect(limited.rateLimit).toEqual({ resetAt: 1_700_000_000, retryAfter: null });
+    expect(new GitHubApiError('x', 0, 'GET', '/y').githubMessage).toBe('');
   });
 
   it('model faults are orchestrate errors a shell treats as bugs', () => {

@@ -3,6 +3,15 @@ export { formatSummary, writeReport, runDir } from './runs/report.js';
 export { loadConfig, CONFIG_FILES } from './load-config.js';
 export { undoRun, type UndoOptions, type UndoResult } from './runs/undo.js';
 export { formatReview, formatRunOutput, reviewedLine, writeReviewFiles } from './runs/review-output.js';
+export {
+  findingFingerprint,
+  reviewFindings,
+  reviewSarif,
+  FINDING_CODE_LINES,
+  FINDING_FINGERPRINT_KEY,
+  SARIF_MAX_RESULTS,
+  type SarifLog,
+} from './runs/findings.js';
 export { applyRun, type ApplyResult } from './runs/apply.js';
 export { formatAge, formatRun, formatRuns } from './runs/format-runs.js';
 export {

@@ -85,7 +85,16 @@ const CALC_V2 = CALC_V1.replace('qty * unit;', 'qty * unit * 1.2;')
 
 /** A model annotation (schema-shaped). */
 function note(line: number, ruleId: string, confidence: number, severity = 'warning') {
-  return { line, endLine: line, severity, ruleId, message: `Finding ${ruleId}.`, suggestion: null, confidence };
+  return {
+    line,
+    endLine: line,
+    severity,
+    ruleId,
+    message: `Finding ${ruleId}.`,
+    suggestion: null,
+    replacement: null,
+    confidence,
+  };
 }
 
 /** The `Changed lines: a-b` of a review worker request. */

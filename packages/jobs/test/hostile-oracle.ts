@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { ts } from 'ts-morph';
-import { applyEdits, scriptKindOf } from '@orchestrate/repo';
+import { applyEdits, parseErrorCount, scriptKindOf } from '@orchestrate/repo';
 import type { JobKindModule, JobOutcome, JobTarget } from '../src/index.js';
 
 /** No written text (an edit's text, a new file) may be longer than this. */
 export const WRITTEN_CAP = 100_000;
 /** No annotation message or suggestion may be longer than this. */
 export const MESSAGE_CAP = 1_000;
+/** No fix's replacement may be longer than this. */
+export const FIX_CAP = 2_000;
 
 /**
  * What must never reach a file or a report: C0 controls except tab and newline, DEL, C1, bidi embeddings, overrides
@@ -101,8 +103,21 @@ export function problemsOf(
       const p = textProblem(`annotation ${what}`, text, '\n', MESSAGE_CAP);
       if (p) out.push(p);
     }
+    if (a.fix) out.push(...fixProblems(file.path, file.text, a.line, a.endLine, a.fix.replacement));
   }
   return out;
+}
+
+/** A fix (a suggestion a reviewer applies in one click) may hold no unsafe text and must leave the file parsing. */
+function fixProblems(path: string, text: string, line: number, endLine: number, replacement: string): string[] {
+  const p = textProblem('annotation fix', replacement, '\n', FIX_CAP);
+  if (p) return [p];
+  if (replacement.split('\n').length > 20 || endLine - line + 1 > 20) return ['a fix of more than 20 lines'];
+  const lines = text.split('\n');
+  const applied = [...lines.slice(0, line - 1), replacement, ...lines.slice(endLine)].join('\n');
+  const errors = (t: string) =>
+    parseErrorCount(ts.createSourceFile(`/${path}`, t, ts.ScriptTarget.Latest, false, scriptKindOf(path)));
+  return errors(applied) > errors(text) ? ['a fix that breaks the parse'] : [];
 }
 
 /** The modules a text names: import/export specifiers, import types, `import(…)` and `require(…)`, `/// <reference>`. */

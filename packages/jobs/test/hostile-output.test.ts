@@ -89,7 +89,12 @@ const VARIANTS: Record<string, Variant> = {
   review: {
     kind: 'review',
     variant: null,
-    benign: (field) => (field === 'suggestion' ? 'Check the length first.' : 'This may throw on empty input.'),
+    benign: (field, t) =>
+      field === 'replacement'
+        ? `${t.file.text.split('\n')[t.lines!.start - 1]} // checked`
+        : field === 'suggestion'
+          ? 'Check the length first.'
+          : 'This may throw on empty input.',
     bounds: () => ({ span: null, ...noFile }),
   },
   custom: {

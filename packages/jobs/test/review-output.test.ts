@@ -9,6 +9,8 @@ import {
   dedupeAnnotations,
   formatForTerminal,
   onlyChangedLines,
+  markdownCode,
+  markdownInline,
   toMarkdown,
   toSarif,
   type Annotation,
@@ -140,6 +142,46 @@ describe('toSarif', () => {
     expect(validate(broken)).toBe(false);
   });
 
+  it('names the run for code scanning, adds a shell’s fingerprints, and writes exact fixes, still valid SARIF', () => {
+    const withFix = [
+      ...SAMPLE,
+      note({ ruleId: 'eqeqeq', line: 3, endLine: 4, fix: { replacement: 'if (a === b) {\n  go();' } }),
+    ];
+    const named = toSarif(withFix, {
+      toolName: 'orchestrate',
+      version: '0.1.0',
+      rules: RULES,
+      automationId: 'orchestrate/cli/20261204-201823-ab12',
+      extraFingerprints: (a, i) => ({ 'shell/v1': `${i}:${a.ruleId}` }),
+    });
+    const validate = sarifValidator();
+    expect(validate(named), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(named.runs[0].automationDetails).toEqual({ id: 'orchestrate/cli/20261204-201823-ab12' });
+    expect(log.runs[0]).not.toHaveProperty('automationDetails');
+    const results = named.runs[0].results;
+    expect(results[1]!.partialFingerprints).toEqual({
+      'shell/v1': '1:no-secret-literal',
+      [FINGERPRINT_KEY]: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(results.slice(0, -1).every((r) => r.fixes === undefined)).toBe(true);
+    expect(results.at(-1)!.fixes).toEqual([
+      {
+        description: { text: 'm' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: 'src/a.ts', uriBaseId: '%SRCROOT%' },
+            replacements: [
+              { deletedRegion: { startLine: 3, endLine: 4 }, insertedContent: { text: 'if (a === b) {\n  go();' } },
+            ],
+          },
+        ],
+      },
+    ]);
+    const broken = structuredClone(named) as unknown as { runs: { automationDetails: unknown }[] };
+    broken.runs[0]!.automationDetails = { id: 1 };
+    expect(validate(broken)).toBe(false);
+  });
+
   it('describes the tool and every rule, including ids that only annotations name', () => {
     expect(log).toMatchObject({ $schema: expect.stringContaining('sarif'), version: '2.1.0' });
     expect(log.runs).toHaveLength(1);
@@ -208,13 +250,28 @@ describe('toMarkdown', () => {
       { title: 'T' },
     );
     expect(md).toContain(
-      'See &lt;img src=x onerror=alert(1)&gt; \\!\\[t\\](http://x/p.png) \\[l\\](http://x) \\# heading `a<b>`',
+      'See &lt;img src=x onerror=alert(1)&gt; \\!\\[t\\](http:&#8203;//x/p.png) \\[l\\](http:&#8203;//x) \\# heading `a<b>`',
     );
     expect(md).not.toMatch(/<img/);
   });
 
   it('says when there is nothing to report', () => {
     expect(toMarkdown([], { title: 'T' })).toBe('## T\n\nNo findings.\n');
+  });
+});
+
+describe('markdownInline / markdownCode', () => {
+  it('breaks mentions, issue references and autolinks outside code spans, with an invisible space', () => {
+    expect(markdownInline('ask @octocat or @org/team about #12, see https://x.example/a and www.x.example')).toBe(
+      'ask @&#8203;octocat or @&#8203;org/team about \\#&#8203;12, see https:&#8203;//x.example/a and www&#8203;.x.example',
+    );
+    expect(markdownInline('`@octocat #12 https://x`')).toBe('`@octocat #12 https://x`');
+  });
+
+  it('folds lines and shows control, bidi and separator characters as escapes, in code spans too', () => {
+    expect(markdownInline('a\nb\u202ec\u0007d\u2028e')).toBe('a b\\\\u202ec\\\\u0007d\\\\u2028e');
+    expect(markdownCode('x\u202ey\nz')).toBe('`x\\u202ey z`');
+    expect(markdownCode('a`b')).toBe('`` a`b ``');
   });
 });
 

@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunReport } from '@orchestrate/core';
-import { formatForTerminal, RULES, toMarkdown, toSarif } from '@orchestrate/jobs';
+import { formatForTerminal, toMarkdown } from '@orchestrate/jobs';
 import { showFileAt } from '@orchestrate/repo';
+import { reviewFindings, reviewSarif } from './findings.js';
 import { formatSummary } from './report.js';
 
 /** `reviewed abc1234..working tree (3 files)`: the range a review looked at, or null for a run that reviewed nothing. */
@@ -41,13 +42,17 @@ async function formatFindings(report: RunReport, color: boolean): Promise<string
   return formatForTerminal(report.annotations, readLine, { color });
 }
 
-/** Writes the review as SARIF 2.1.0 (for GitHub code scanning) and/or Markdown, relative to `cwd`. */
+/**
+ * Writes the review as SARIF 2.1.0 (for GitHub code scanning, category `orchestrate/cli/`) and/or Markdown, relative
+ * to `cwd`.
+ */
 export async function writeReviewFiles(
   report: RunReport,
   outputs: { sarif?: string; markdown?: string; cwd: string; version: string },
 ): Promise<void> {
   if (outputs.sarif) {
-    const sarif = toSarif(report.annotations, { toolName: 'orchestrate', version: outputs.version, rules: RULES });
+    const findings = await reviewFindings(report);
+    const sarif = reviewSarif(findings, { version: outputs.version, automationId: `orchestrate/cli/${report.id}` });
     await writeFile(path.resolve(outputs.cwd, outputs.sarif), `${JSON.stringify(sarif, null, 2)}\n`);
   }
   if (outputs.markdown) {

@@ -16,3 +16,12 @@ export {
 } from './progress.js';
 export { parseReviewRange, type ReviewRange } from './review-range.js';
 export { RUN_FLAGS, type At, type Flag, type FlagsFor, type Leaf, type LeafPaths } from './options.js';
+export {
+  formatMarkdownSummary,
+  markdownCode,
+  markdownText,
+  type MarkdownSummaryOptions,
+  type SummaryFinding,
+  type SummaryReport,
+} from './markdown-summary.js';
+export { redactPosted, REDACTED } from './redact.js';

@@ -42,7 +42,7 @@ export function touches(r: LineRange, line: number, endLine = line): boolean {
 const RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 /** The `max` most serious annotations: errors first, then warnings, then notes, each in their original order. */
-export function capAnnotations(list: readonly Annotation[], max: number): Annotation[] {
+export function capAnnotations<T extends Annotation>(list: readonly T[], max: number): T[] {
   const limit = Math.max(0, Math.floor(max));
   // Array.prototype.sort is stable (ES2019), so equal severities keep their order.
   return [...list].sort((a, b) => RANK[a.severity] - RANK[b.severity]).slice(0, limit);

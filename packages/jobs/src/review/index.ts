@@ -20,5 +20,6 @@ export {
   type SarifResult,
   type SarifRule,
 } from './sarif.js';
-export { toMarkdown, type MarkdownOptions } from './markdown.js';
+export { toMarkdown, markdownCode, markdownInline, type MarkdownOptions } from './markdown.js';
+export { validateFix, FIX_MAX_CHARS, FIX_MAX_LINES, type FixCandidate, type FixCheck } from './fix.js';
 export { formatForTerminal, type TerminalOptions } from './terminal.js';

@@ -49,10 +49,11 @@ const DOCUMENTED_KINDS = new Set(['function', 'arrow-function', 'class', 'interf
 export function runRules(file: string, text: string, changed: readonly LineRange[]): Annotation[] {
   if (changed.length === 0) return [];
   const out: Annotation[] = [];
-  const add = (ruleId: RuleId, line: number, endLine: number, message: string, suggestion?: string) => {
+  const add: Add = (ruleId, line, endLine, message, suggestion, fix) => {
     if (!changed.some((r) => touches(r, line, endLine))) return;
     const a: Annotation = { file, line, endLine, severity: RULES[ruleId].severity, ruleId, message, source: 'rule' };
     if (suggestion) a.suggestion = suggestion;
+    if (fix !== undefined) a.fix = { replacement: fix };
     out.push(a);
   };
   const kind = SCRIPT_KINDS[/\.([cm]?[jt]sx?)$/.exec(file)?.[1] ?? ''];
@@ -118,11 +119,13 @@ function lineCounter(text: string): (pos: number) => number {
   };
 }
 
-type Add = (ruleId: RuleId, line: number, endLine: number, message: string, suggestion?: string) => void;
+/** Records a finding; `fix` is the exact new text of lines `line`..`endLine`, when the rule can write one. */
+type Add = (ruleId: RuleId, line: number, endLine: number, message: string, suggestion?: string, fix?: string) => void;
 
 /** The rules that look at syntax nodes. */
 function codeRules(sf: ts.SourceFile, lineOf: (pos: number) => number, add: Add): void {
   const at = (node: ts.Node) => [lineOf(node.getStart(sf)), lineOf(node.end)] as const;
+  const loose = new Map<number, { end: number; op: string }[]>();
   const visit = (node: ts.Node): void => {
     if (node.kind === ts.SyntaxKind.AnyKeyword) {
       add(
@@ -155,19 +158,38 @@ function codeRules(sf: ts.SourceFile, lineOf: (pos: number) => number, add: Add)
         'Handle the error, rethrow it, or say in a comment why it is ignored.',
       );
     } else if (ts.isBinaryExpression(node) && isLooseEquality(node)) {
-      const op = node.operatorToken.getText(sf);
       const line = lineOf(node.operatorToken.getStart(sf));
+      loose.set(line, [
+        ...(loose.get(line) ?? []),
+        { end: node.operatorToken.end, op: node.operatorToken.getText(sf) },
+      ]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  for (const [line, ops] of loose) {
+    // One fix per line makes every operator on it strict: the report keeps one finding per line and rule.
+    const fix = strictLine(sf.text, ops);
+    for (const { op } of ops) {
       add(
         'eqeqeq',
         line,
         line,
         `Loose equality \`${op}\` coerces its operands.`,
         `Use \`${op}=\` (only \`== null\` may stay loose).`,
+        fix,
       );
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+  }
+}
+
+/** The line holding the operators (ending at offsets `end`), each `==`/`!=` made `===`/`!==`, without its line break. */
+function strictLine(text: string, ops: readonly { end: number }[]): string {
+  const start = text.lastIndexOf('\n', ops[0]!.end - 1) + 1;
+  const stop = text.indexOf('\n', start);
+  let line = text.slice(start, stop === -1 ? undefined : stop).replace(/\r$/, '');
+  for (const at of ops.map((o) => o.end - start).sort((a, b) => b - a)) line = `${line.slice(0, at)}=${line.slice(at)}`;
+  return line;
 }
 
 /** `log` or `debug` for `console.log(…)`, `console?.debug(…)`, `console['log'](…)`; null otherwise. */

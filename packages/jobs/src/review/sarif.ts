@@ -10,6 +10,13 @@ export interface SarifOptions {
   rules: Readonly<Record<string, RuleInfo>>;
   /** The tool's home page; left out when not given (SARIF requires an absolute URI there, so none is invented). */
   informationUri?: string;
+  /**
+   * `runs[0].automationDetails.id`: `<category>/<instance>` (e.g. `orchestrate/cli/<run-id>`). GitHub code scanning
+   * keeps one set of alerts per category, so each shell passes its own and uploads do not close each other's alerts.
+   */
+  automationId?: string;
+  /** More `partialFingerprints` for the i-th annotation (a shell's own finding fingerprint), beside ours. */
+  extraFingerprints?: (annotation: Annotation, index: number) => Readonly<Record<string, string>>;
 }
 
 /** One rule in `tool.driver.rules`. */
@@ -32,7 +39,18 @@ export interface SarifResult {
     };
   }[];
   partialFingerprints: Record<string, string>;
+  /** The exact fix, when the annotation has one: the new text of its lines. */
+  fixes?: SarifFix[];
   properties: { source: Annotation['source']; confidence?: number };
+}
+
+/** An exact fix: the lines of the result's region replaced (a line-only region excludes the final line break). */
+export interface SarifFix {
+  description: { text: string };
+  artifactChanges: {
+    artifactLocation: { uri: string; uriBaseId: '%SRCROOT%' };
+    replacements: { deletedRegion: { startLine: number; endLine: number }; insertedContent: { text: string } }[];
+  }[];
 }
 
 /** A SARIF 2.1.0 log with one run, as GitHub code scanning accepts it. */
@@ -43,6 +61,7 @@ export interface SarifLog {
     {
       tool: { driver: { name: string; version: string; informationUri?: string; rules: SarifRule[] } };
       results: SarifResult[];
+      automationDetails?: { id: string };
     },
   ];
 }
@@ -53,8 +72,8 @@ export const SARIF_SCHEMA_URL = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'orchestrateFingerprint/v1';
 
 /**
- * Turns annotations into a SARIF 2.1.0 log. Suggestions are worded, not computed edits, so they go into the message
- * text rather than `fixes` (a SARIF fix must be exact replacement regions, which a prose suggestion is not).
+ * Turns annotations into a SARIF 2.1.0 log. Prose suggestions go into the message text; only an exact `fix` (the new
+ * text of the annotation's lines) becomes a SARIF `fixes` entry.
  */
 export function toSarif(annotations: readonly Annotation[], options: SarifOptions): SarifLog {
   const rules: SarifRule[] = [];
@@ -69,7 +88,7 @@ export function toSarif(annotations: readonly Annotation[], options: SarifOption
     addRule(a.ruleId, { severity: a.severity, description: `Reviewer finding: ${a.ruleId}.` });
 
   const occurrences = new Map<string, number>();
-  const results = annotations.map((a): SarifResult => {
+  const results = annotations.map((a, i): SarifResult => {
     const uri = toUri(a.file);
     const base = fingerprint(uri, a.ruleId, a.message);
     // The same message twice in a file would otherwise be one alert: number the repeats (in the order given).
@@ -77,27 +96,40 @@ export function toSarif(annotations: readonly Annotation[], options: SarifOption
     occurrences.set(base, n + 1);
     const properties: SarifResult['properties'] = { source: a.source };
     if (a.confidence !== undefined) properties.confidence = a.confidence;
-    return {
+    const region = { startLine: Math.max(1, a.line), endLine: Math.max(1, a.line, a.endLine) };
+    const result: SarifResult = {
       ruleId: a.ruleId,
       ruleIndex: ruleIndex.get(a.ruleId)!,
       level: a.severity,
       message: { text: a.suggestion ? `${a.message}\nSuggestion: ${a.suggestion}` : a.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
-            region: { startLine: Math.max(1, a.line), endLine: Math.max(1, a.line, a.endLine) },
-          },
-        },
-      ],
-      partialFingerprints: { [FINGERPRINT_KEY]: n === 0 ? base : `${base}:${n}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region } }],
+      partialFingerprints: {
+        ...options.extraFingerprints?.(a, i),
+        [FINGERPRINT_KEY]: n === 0 ? base : `${base}:${n}`,
+      },
       properties,
     };
+    if (a.fix) {
+      result.fixes = [
+        {
+          description: { text: a.suggestion ?? a.message },
+          artifactChanges: [
+            {
+              artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+              replacements: [{ deletedRegion: region, insertedContent: { text: a.fix.replacement } }],
+            },
+          ],
+        },
+      ];
+    }
+    return result;
   });
 
   const driver: SarifLog['runs'][0]['tool']['driver'] = { name: options.toolName, version: options.version, rules };
   if (options.informationUri) driver.informationUri = options.informationUri;
-  return { $schema: SARIF_SCHEMA_URL, version: '2.1.0', runs: [{ tool: { driver }, results }] };
+  const run: SarifLog['runs'][0] = { tool: { driver }, results };
+  if (options.automationId) run.automationDetails = { id: options.automationId };
+  return { $schema: SARIF_SCHEMA_URL, version: '2.1.0', runs: [run] };
 }
 
 /** A stable hash of what a finding is (file, rule, message), independent of its line so moved code keeps its alert. */

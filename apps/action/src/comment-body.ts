@@ -1,0 +1,193 @@
+// The body of one inline review comment: the finding's severity, rule and message as inert Markdown, a ```suggestion
+// block when it has an exact fix that the placement covers, and a hidden marker on the last line that lets the next
+// run know the finding was posted. Everything in it came from a model or a repository: it is data, escaped and
+// redacted here, so it can neither render HTML, ping anyone, close the marker, nor leak a secret.
+import { safeText, type ReviewFinding } from '@orchestrate/core';
+import type { Severity } from '@orchestrate/engine';
+import type { Placement } from './placement.js';
+
+/** The hidden marker of a posted finding: what the next run matches on (`fp`) and what it shows of it. */
+export interface FindingMarker {
+  v: 1;
+  fp: string;
+  sev: Severity;
+  rule: string;
+}
+
+/** The longest comment body the action posts (GitHub allows 65,536; a review of many should stay readable). */
+export const COMMENT_BODY_LIMIT = 8_000;
+/** The longest rule id kept in a marker (the fingerprint is what matches; the rule is for people). */
+const MARKER_RULE_LIMIT = 200;
+
+const SEVERITIES: Record<Severity, true> = { error: true, warning: true, note: true };
+/** 32 hex characters; a repeat of the same code in a file is numbered (`<fp>:1`, …). */
+const FINGERPRINT = /^[0-9a-f]{32}(?::[0-9]{1,6})?$/;
+const MARKER_LINE = /^<!-- orchestrate:finding (\{[\x20-\x7e]{1,600}\}) -->$/;
+
+/** Whether `fp` has the shape of a finding fingerprint (only those can be written into a marker and found again). */
+export function isFingerprint(fp: string): boolean {
+  return FINGERPRINT.test(fp);
+}
+
+/**
+ * The marker line: `<!-- orchestrate:finding {json} -->`, pure printable ASCII. `<` and `>` (and everything outside
+ * ASCII) are `\u` escapes in the JSON, so no rule id can close the HTML comment early or open another.
+ */
+export function formatFindingMarker(m: FindingMarker): string {
+  const rule = [...m.rule].slice(0, MARKER_RULE_LIMIT).join('');
+  const json = JSON.stringify({ v: 1, fp: m.fp, sev: m.sev, rule }).replace(
+    /[^\x20-\x3b\x3d\x3f-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `<!-- orchestrate:finding ${json} -->`;
+}
+
+/**
+ * The marker on the body's last line, or null. Strict: the whole line must be the marker, its JSON an object with
+ * exactly `v` (1), `fp` (a fingerprint), `sev` (a severity) and `rule` (a string), so text quoted from elsewhere in a
+ * comment, or a marker someone tampered with, is no marker.
+ */
+export function parseFindingMarker(body: string): FindingMarker | null {
+  const last = body.trimEnd().split(/\r?\n/).at(-1) ?? '';
+  const m = MARKER_LINE.exec(last);
+  if (!m) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(m[1]!);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const o = value as Record<string, unknown>;
+  if (Object.keys(o).sort().join(',') !== 'fp,rule,sev,v') return null;
+  const { v, fp, sev, rule } = o;
+  if (v !== 1 || typeof fp !== 'string' || !isFingerprint(fp)) return null;
+  if (typeof sev !== 'string' || !Object.hasOwn(SEVERITIES, sev)) return null;
+  if (typeof rule !== 'string' || rule.length === 0 || [...rule].length > MARKER_RULE_LIMIT) return null;
+  return { v: 1, fp, sev: sev as Severity, rule };
+}
+
+/**
+ * The comment for `f` placed at `p`: `**severity** \`rule\`: message` (with the finding's own lines when the comment
+ * sits on only part of them), a prose suggestion, a ```suggestion block when `p` allows one and the fix is safe to show
+ * (a fix that redaction would change, or that holds control characters, is dropped: the finding stays), then the
+ * marker. At most {@link COMMENT_BODY_LIMIT} characters: the fix goes first, then the prose, then the message is cut.
+ */
+export function commentBody(f: ReviewFinding, p: Extract<Placement, { ok: true }>, known: readonly string[]): string {
+  const rule = [...redact(f.ruleId, known)].slice(0, MARKER_RULE_LIMIT).join('');
+  const marker = formatFindingMarker({ v: 1, fp: f.fingerprint, sev: f.severity, rule });
+  const c = f.confidence;
+  const confidence = typeof c === 'number' && Number.isFinite(c) ? ` (confidence ${Math.round(c * 100)}%)` : '';
+  const lead = `**${f.severity}** ${codeSpan(rule)}${rangeNote(f, p)}: `;
+  const prose = f.suggestion ? `**Suggestion:** ${markdownText(redact(f.suggestion, known))}` : null;
+  const fence = p.suggestion && f.fix ? suggestionBlock(f.fix.replacement, known) : null;
+  const join = (parts: (string | null)[]) => [...parts.filter((s) => s !== null), marker].join('\n\n');
+  // The lead and the marker are bounded (a rule id is cut at 200 code points), so an empty message always fits.
+  let message = [...redact(f.message, known)];
+  for (;;) {
+    const first = `${lead}${markdownText(message.join(''))}${confidence}`;
+    for (const parts of [[first, prose, fence], [first, prose], [first]]) {
+      const body = join(parts);
+      if (body.length <= COMMENT_BODY_LIMIT) return body;
+    }
+    if (message.length === 0) return join([first]);
+    // Halve by code points (never half a surrogate pair) and say so with an ellipsis.
+    message = message.length <= 2 ? [] : [...message.slice(0, Math.floor(message.length / 2) - 1), '…'];
+  }
+}
+
+/** ` (lines 3–7)` when the comment does not cover exactly the finding's own lines, else nothing. */
+function rangeNote(f: ReviewFinding, p: Extract<Placement, { ok: true }>): string {
+  const placedStart = p.startLine ?? p.line;
+  if (placedStart === f.line && p.line === f.endLine) return '';
+  return f.endLine > f.line ? ` (lines ${f.line}–${f.endLine})` : ` (line ${f.line})`;
+}
+
+/**
+ * A ```suggestion block of `replacement` (the new text of the commented lines; one line end at its end ends the last
+ * line), its fence longer than any backtick run inside so nothing in it can close the block; null when it is not safe.
+ */
+function suggestionBlock(replacement: string, known: readonly string[]): string | null {
+  const text = replacement.replace(/\r\n/g, '\n').replace(/\n$/, '');
+  if (redact(text, known) !== text) return null;
+  if (safeText(text, { multiline: true }) !== text) return null;
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}suggestion\n${text}${text === '' ? '' : '\n'}${fence}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stand-ins for part D's `markdownText` and `redactPosted` (@orchestrate/engine, shell/markdown-summary.ts and
+// shell/redact.ts). TODO(#14 D): once they are on main, import them and delete everything below this line.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Stand-in for D's `redactPosted`: the known values and the commonest credential shapes → `[redacted]`. */
+function redact(text: string, known: readonly string[]): string {
+  let out = text;
+  // Longest first, so a value that contains another is replaced whole; short values would redact ordinary words.
+  for (const value of [...known].filter((k) => k.length >= 8).sort((a, b) => b.length - a.length)) {
+    out = out.split(value).join('[redacted]');
+  }
+  for (const re of STOPGAP_SECRET_SHAPES) out = out.replace(re, '[redacted]');
+  return out;
+}
+
+const STOPGAP_SECRET_SHAPES: readonly RegExp[] = [
+  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g,
+  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{22,}/g,
+  /\bsk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{20,}/g,
+];
+
+/**
+ * Stand-in for D's `markdownText`: one line of inert Markdown from untrusted text. Newlines folded, control and bidi
+ * characters shown as `\uXXXX`; a backtick run that CommonMark would close is kept as a code span (nothing renders
+ * inside one), any other backtick and every HTML, link, emphasis or math character is escaped, and `@` becomes
+ * `&#64;` so no mention pings anyone.
+ */
+function markdownText(text: string): string {
+  const flat = safeText(text.replace(/\s*[\r\n]+\s*/g, ' '));
+  let out = '';
+  let at = 0;
+  while (at < flat.length) {
+    const open = /`+/g;
+    open.lastIndex = at;
+    const run = open.exec(flat);
+    if (!run) break;
+    out += escapeInline(flat.slice(at, run.index));
+    const end = closingRun(flat, run.index + run[0].length, run[0].length);
+    if (end === -1) {
+      out += '\\`'.repeat(run[0].length);
+      at = run.index + run[0].length;
+    } else {
+      out += flat.slice(run.index, end);
+      at = end;
+    }
+  }
+  return out + escapeInline(flat.slice(at));
+}
+
+/** Where the backtick run of exactly `length` that closes a code span ends (after `from`), or -1. */
+function closingRun(text: string, from: number, length: number): number {
+  const runs = /`+/g;
+  runs.lastIndex = from;
+  for (let m = runs.exec(text); m; m = runs.exec(text)) if (m[0].length === length) return m.index + length;
+  return -1;
+}
+
+function escapeInline(text: string): string {
+  return text.replace(/[\\<>&[\]*_|!#~$@]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '@' ? '&#64;' : `\\${c}`,
+  );
+}
+
+/** `text` as a code span (for a rule id), its fence longer than any backtick run inside. */
+function codeSpan(text: string): string {
+  const flat = safeText(text.replace(/[\r\n]+/g, ' '));
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return longest || flat.startsWith(' ') || flat.endsWith(' ')
+    ? `${fence} ${flat} ${fence}`
+    : `${fence}${flat}${fence}`;
+}
