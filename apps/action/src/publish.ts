@@ -7,7 +7,7 @@ import type { SummaryFinding } from '@orchestrate/engine';
 import { emitAnnotations } from './annotations.js';
 import { fileDiffs } from './diff-hunks.js';
 import type { NewReviewComment } from './github/api.js';
-import { describeApiError } from './github/client.js';
+import { apiProblem } from './github/client.js';
 import { shortSha, type PrContext } from './pr-context.js';
 import { planPublication, postedFindings, type PostedFinding, type Publication } from './reconcile.js';
 import { stepSummaryBody, summaryCommentBody, type SummaryInput } from './summary-comment.js';
@@ -53,7 +53,7 @@ export class Writes {
     this.failed = true;
     const stop = err.status === 401 || err.status === 403;
     if (stop) this.stopped = true;
-    this.problems.push(`${what} failed${stop ? ', so nothing more was written' : ''}: ${describeApiError(err)}`);
+    this.problems.push(`${what} failed${stop ? ', so nothing more was written' : ''}: ${apiProblem(err)}`);
   }
 }
 
@@ -188,7 +188,10 @@ async function postBatch(
     if (!(err instanceof GitHubApiError) || err.status !== 422) return writes.refused('Posting the review', err);
     const [only] = items;
     if (items.length === 1 && only) {
-      outcome.refused.push({ finding: only.finding, reason: `${err.status} ${err.message}`.slice(0, 200) });
+      outcome.refused.push({
+        finding: only.finding,
+        reason: `${err.status} ${err.githubMessage || err.message}`.slice(0, 200),
+      });
       return;
     }
     const half = Math.ceil(items.length / 2);
@@ -217,7 +220,7 @@ async function resolveGone(ctx: ActionContext, gone: readonly PostedFinding[], w
     } catch (err) {
       if (!(err instanceof GitHubApiError)) throw err;
       unresolved++;
-      why = describeApiError(err);
+      why = apiProblem(err);
     }
   }
   if (unresolved) writes.problems.push(`${unresolved} fixed finding(s) could not be resolved or hidden: ${why}`);

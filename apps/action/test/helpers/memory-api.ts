@@ -31,6 +31,34 @@ const WRITES = new Set<Method>([
   'addReaction',
 ]);
 
+/** The HTTP method and route of each call as the real client names them (describeApiError reads both). */
+const ROUTES: Record<Method, [string, string]> = {
+  whoAmI: ['POST', '/graphql (viewer)'],
+  getPull: ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}'],
+  listPullFiles: ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files'],
+  compare: ['GET', '/repos/{owner}/{repo}/compare/{basehead}'],
+  findPulls: ['GET', '/repos/{owner}/{repo}/pulls'],
+  listIssueComments: ['GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+  listReviewComments: ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/comments'],
+  listReviewThreads: ['POST', '/graphql (reviewThreads)'],
+  permission: ['GET', '/repos/{owner}/{repo}/collaborators/{username}/permission'],
+  createReview: ['POST', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],
+  createIssueComment: ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+  updateIssueComment: ['PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}'],
+  resolveThread: ['POST', '/graphql (resolveReviewThread)'],
+  minimizeComment: ['POST', '/graphql (minimizeComment)'],
+  createPull: ['POST', '/repos/{owner}/{repo}/pulls'],
+  addReaction: ['POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions'],
+};
+
+/** A GitHubApiError as the real client makes it for `method`. */
+export function apiError(method: Method, status: number, githubMessage: string): GitHubApiError {
+  const [verb, route] = ROUTES[method];
+  return new GitHubApiError(`GitHub API ${verb} ${route} failed (${status}): ${githubMessage}`, status, verb, route, {
+    githubMessage,
+  });
+}
+
 /** One recorded call. */
 export interface ApiCall {
   method: Method;
@@ -102,7 +130,7 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
   const calls: ApiCall[] = [];
   const pull = (n: number) => {
     const p = state.pulls.find((x) => x.number === n);
-    if (!p) throw new GitHubApiError('Not Found', 404, 'GET', `/pulls/${n}`);
+    if (!p) throw apiError('getPull', 404, 'Not Found');
     return p;
   };
   const files = (n: number): PullFile[] => {
@@ -169,12 +197,12 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
     },
     updateIssueComment: async (id, body) => {
       const c = state.issueComments.find((x) => x.id === id);
-      if (!c) throw new GitHubApiError('Not Found', 404, 'PATCH', `/issues/comments/${id}`);
+      if (!c) throw apiError('updateIssueComment', 404, 'Not Found');
       c.body = body;
     },
     resolveThread: async (id) => {
       const t = state.threads.find((x) => x.id === id);
-      if (!t) throw new GitHubApiError('Could not resolve to a node', 404, 'POST', '/graphql');
+      if (!t) throw apiError('resolveThread', 404, 'Could not resolve to a node');
       t.isResolved = true;
     },
     minimizeComment: async (nodeId) => void state.minimized.push(nodeId),
@@ -195,8 +223,7 @@ export function memoryApi(o: MemoryApiOptions): MemoryApi {
       if (rule) rule.left--;
       if (status !== 200) {
         calls.push({ method, args, status });
-        const message = rule?.message ?? 'Resource not accessible by integration';
-        throw new GitHubApiError(message, status, WRITES.has(method) ? 'POST' : 'GET', `/${method}`);
+        throw apiError(method, status, rule?.message ?? 'Resource not accessible by integration');
       }
       try {
         const out = await (impl[method] as (...a: any[]) => Promise<unknown>)(...args);
@@ -250,7 +277,7 @@ function mapLine(dir: string, from: string, to: string, file: string, line: numb
 }
 
 function unprocessable(message: string): GitHubApiError {
-  return new GitHubApiError(`Unprocessable Entity: ${message}`, 422, 'POST', '/repos/o/r/pulls/n/reviews');
+  return apiError('createReview', 422, `Unprocessable Entity: ${message}`);
 }
 
 /** RIGHT-side line ranges of a patch's hunks (this helper's own parser: the code under test must agree with it). */
@@ -292,7 +319,7 @@ function compareGit(dir: string, base: string, head: string) {
   try {
     mergeBase = git(dir, 'merge-base', base, head).trim();
   } catch {
-    throw new GitHubApiError(`No common ancestor between ${base} and ${head}.`, 404, 'GET', '/compare');
+    throw apiError('compare', 404, `No common ancestor between ${base} and ${head}.`);
   }
   const ancestor = (a: string, b: string) => {
     try {
