@@ -154,14 +154,15 @@ describe('task mode on the openai engine', () => {
     budgetUsd,
   });
 
-  it('pushes only verified work: a job the verifier rejects is not in the pushed commits', async () => {
-    const { repos, pull, run } = setup();
+  it('pushes only verified work: a job the verifier rejects is not in the pushed commits, the summary says so', async () => {
+    const { repos, pull, api, run } = setup();
     const s = await server({ accept: (symbol) => symbol !== 'divide' });
     const { result } = await run(pullEvent('labeled', pull), openai(s));
     const pushed = repos.dev.git('--git-dir', repos.origin, 'show', 'feature:src/math.ts');
     expect(result.report!.commits.length).toBeGreaterThan(0);
     expect(pushed).toMatch(/\/\*\*[\s\S]*export function add/);
     expect(pushed).not.toMatch(/\*\/\nexport function divide/);
+    expect(api.state.issueComments[0]!.body).toMatch(/Not committed: docstring of divide/);
     expect(commitsBetween(repos, pull.headSha, repos.sha('feature'))).toEqual(result.report!.commits.map((c) => c.sha));
   });
 

@@ -27,7 +27,8 @@ export const taskMode: ModeRunner = async (ctx) => {
     configAt: pr.pull.baseSha,
     runRepositoryCode: false,
   });
-  const notes = [`Task: ${request.task}`, ...(await pushCommits(ctx, pr, report, request.task, writes))];
+  const pushed = await pushCommits(ctx, pr, report, request.task, writes);
+  const notes = [`Task: ${request.task}`, ...pushed, ...notCommitted(report)];
   const result = runResult(report);
   const marker = { v: 1 as const, kind: 'task' as const, reviewed: null, run: ctx.env.runId };
   await publishSummary(
@@ -118,6 +119,17 @@ async function pushCommits(
   );
   if (made) notes.push(`Opened #${made.number} (${made.htmlUrl}) with ${count} verified commit(s) on ${branch}.`);
   return notes;
+}
+
+/** The jobs that did not make it into a commit, so the summary says what is missing and why (at most 20 lines). */
+export function notCommitted(report: RunReport): string[] {
+  const left = report.items.filter((i) => i.status !== 'succeeded');
+  const lines = left.slice(0, 20).map((i) => {
+    const why = (i.verdict ?? i.error ?? '').slice(0, 200);
+    return `Not committed: ${i.kind} of ${i.symbol || i.file} in ${i.file} (${i.status}${why ? `: ${why}` : ''}).`;
+  });
+  if (left.length > 20) lines.push(`… and ${left.length - 20} more jobs not committed (the run report lists them).`);
+  return lines;
 }
 
 function pullBody(pr: PrContext, report: RunReport, task: string, sameRepo: boolean): string {
