@@ -129,6 +129,15 @@ describe('task mode', () => {
     expect(created[0]!.body).toMatch(/fork/);
   });
 
+  it('a task the run refuses (offline engine, unsupported) fails the step and says why on the PR', async () => {
+    const { pull, api, run } = setup();
+    await expect(run(pullEvent('labeled', pull), { task: 'rewrite the parser in Rust' })).rejects.toMatchObject({
+      code: expect.stringMatching(/^E_/),
+    });
+    expect(api.state.issueComments).toHaveLength(1);
+    expect(api.state.issueComments[0]!.body).toMatch(/did not run/);
+  });
+
   it('no task input outside a comment is a usage error naming the input', async () => {
     const { pull, run } = setup();
     await expect(run(pullEvent('labeled', pull))).rejects.toMatchObject({ code: 'E_USAGE', message: /`task`/ });

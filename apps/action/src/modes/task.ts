@@ -1,7 +1,7 @@
 // Task mode: run a task on the PR (input `task`, or a `/orchestrate <task>` comment from a user with write access)
 // from its head, with the base's config, and push only the verified commits: to the head branch when it lives here
 // (fast-forward, with a lease on the head the run started from), else to a new branch with a pull request.
-import { UsageError, type RunReport } from '@orchestrate/core';
+import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
 import { markdownCode, markdownText, pushRunBranch, redactPosted, runTask } from '@orchestrate/engine';
 import { decideCommand } from '../command.js';
 import { authOf, field, loadPrContext, pullNumberOf, whoAmI, type PrContext } from '../pr-context.js';
@@ -19,24 +19,30 @@ export const taskMode: ModeRunner = async (ctx) => {
   const pr = await loadPrContext(ctx, n, { incremental: false, kind: 'task' });
   if (pr.pull.state !== 'open') return skippedResult(`pull request #${n} is closed`);
   if (request.commentId !== null) await react(ctx, request.commentId);
-  const report = await runTask({
-    ...ctx.engineOptions(),
-    cwd: ctx.env.workspace,
-    task: request.task,
-    from: pr.pull.headSha,
-    configAt: pr.pull.baseSha,
-    runRepositoryCode: false,
-  });
+  const marker = { v: 1 as const, kind: 'task' as const, reviewed: null, run: ctx.env.runId };
+  const summary = { marker, title: 'orchestrate task', findings: [] };
+  let report: RunReport;
+  try {
+    report = await runTask({
+      ...ctx.engineOptions(),
+      cwd: ctx.env.workspace,
+      task: request.task,
+      from: pr.pull.headSha,
+      configAt: pr.pull.baseSha,
+      runRepositoryCode: false,
+    });
+  } catch (err) {
+    // Whoever asked on the PR sees why nothing happened (the step's failure says it too, with what to do).
+    if (isOrchestrateError(err) && err.userFacing) {
+      const notes = [`Task: ${request.task}`, `The task did not run: ${err.message}`];
+      await publishSummary(ctx, pr, { ...summary, report: null, notes }, writes);
+    }
+    throw err;
+  }
   const pushed = await pushCommits(ctx, pr, report, request.task, writes);
   const notes = [`Task: ${request.task}`, ...pushed, ...notCommitted(report)];
   const result = runResult(report);
-  const marker = { v: 1 as const, kind: 'task' as const, reviewed: null, run: ctx.env.runId };
-  await publishSummary(
-    ctx,
-    pr,
-    { marker, title: 'orchestrate task', report: result.report, findings: [], notes },
-    writes,
-  );
+  await publishSummary(ctx, pr, { ...summary, report: result.report, notes }, writes);
   return { ...result, problems: writes.problems, publishFailed: writes.failed };
 };
 
