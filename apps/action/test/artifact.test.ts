@@ -14,7 +14,7 @@ import {
   writeArtifact,
   type CollectedResults,
 } from '../src/artifact.js';
-import { finding, RUN } from './helpers/memory-api.js';
+import { finding, RUN } from './helpers/mode-bench.js';
 
 const SHA = (c: string) => c.repeat(40);
 const dirs: string[] = [];

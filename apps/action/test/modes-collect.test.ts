@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readArtifact, resultsDir, SARIF_FILE } from '../src/artifact.js';
 import { collectMode } from '../src/modes/collect.js';
-import { memoryApi, prRepos, pullEvent, testContext, type PrRepos } from './helpers/memory-api.js';
+import { memoryApi } from './helpers/memory-api.js';
+import { prRepos, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
 
 const made: PrRepos[] = [];
 afterEach(() => made.splice(0).forEach((r) => r.cleanup()));

@@ -8,7 +8,8 @@ import { resultsDir, RESULTS_FILE } from '../src/artifact.js';
 import { collectMode } from '../src/modes/collect.js';
 import { postMode } from '../src/modes/post.js';
 import { parseSummaryMarker } from '../src/summary-comment.js';
-import { memoryApi, prRepos, pullEvent, testContext, type PrRepos } from './helpers/memory-api.js';
+import { memoryApi } from './helpers/memory-api.js';
+import { prRepos, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));

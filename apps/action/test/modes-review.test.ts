@@ -5,15 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reviewMode } from '../src/modes/review.js';
 import { parseFindingMarker } from '../src/comment-body.js';
 import { parseSummaryMarker } from '../src/summary-comment.js';
-import {
-  hunksOf,
-  memoryApi,
-  prRepos,
-  pullEvent,
-  testContext,
-  type MemoryApi,
-  type PrRepos,
-} from './helpers/memory-api.js';
+import { hunksOf, memoryApi, type MemoryApi } from './helpers/memory-api.js';
+import { prRepos, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
 
 const MAIN = { 'src/a.ts': 'export const a = 1;\n' };
 const FEATURE = {

@@ -8,7 +8,8 @@ import { parseSummaryMarker } from '../src/summary-comment.js';
 import type { ActionInputs } from '../src/types.js';
 import { startFakeOpenAI, type FakeServer } from '../../../test/fake/openai-server.js';
 import { MATH_TS, scripted, type Script } from '../../../test/e2e/openai-script.js';
-import { memoryApi, prRepos, protectBranch, pullEvent, testContext, type PrRepos } from './helpers/memory-api.js';
+import { memoryApi } from './helpers/memory-api.js';
+import { prRepos, protectBranch, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
 
 const TASK = 'add docstrings to the exported functions and classes';
 const CONFIG = 'export default { packing: { maxJobs: 1 } };\n';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SELF, loadPrContext, pullNumberOf } from '../src/pr-context.js';
 import { formatSummaryMarker } from '../src/summary-comment.js';
-import { memoryApi, prRepos, pullEvent, testContext, type PrRepos } from './helpers/memory-api.js';
+import { memoryApi } from './helpers/memory-api.js';
+import { prRepos, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
 
 const made: PrRepos[] = [];
 afterEach(() => made.splice(0).forEach((r) => r.cleanup()));

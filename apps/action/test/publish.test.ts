@@ -8,7 +8,8 @@ import type { PrContext } from '../src/pr-context.js';
 import { publishReview } from '../src/publish.js';
 import type * as summaryComment from '../src/summary-comment.js';
 import { parseSummaryMarker, summaryCommentBody, type SummaryInput } from '../src/summary-comment.js';
-import { finding, memoryApi, RUN, testContext } from './helpers/memory-api.js';
+import { memoryApi } from './helpers/memory-api.js';
+import { finding, RUN, testContext } from './helpers/mode-bench.js';
 
 // The summary renderer is part D's: these tests check what publishing hands it (states, notes, marker), not its text.
 vi.mock('../src/summary-comment.js', async (original) => {
