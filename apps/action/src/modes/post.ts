@@ -1,0 +1,107 @@
+// Post mode: the privileged half of the fork-safe pair, on `workflow_run` after collect. It checks out nothing, runs
+// no code and no model: it reads the artifact as data (strict schema, size caps), accepts it only for the pull request
+// and head SHA GitHub says the workflow run was for, re-places every finding on the PR's current diff, re-escapes and
+// re-redacts every string, rebuilds the SARIF, and publishes. A PR that moved on since gets the summary only.
+import path from 'node:path';
+import { UsageError } from '@orchestrate/core';
+import { reviewSarif } from '@orchestrate/engine';
+import { readArtifact, redactFindings, writeSarif, type CollectedResults } from '../artifact.js';
+import { field, loadPrContext, shortSha, type PrContext } from '../pr-context.js';
+import { publishReview } from '../publish.js';
+import type { ActionContext, ModeRunner } from '../types.js';
+import { automationId, skippedResult } from './review.js';
+
+/** What post needs of a workflow_run event (GitHub's, so trusted, unlike the artifact). */
+interface WorkflowRun {
+  headSha: string;
+  headBranch: string;
+  headOwner: string;
+  pulls: number[];
+}
+
+/** Publishes the results artifact of a collect run on the pull request it was collected for. */
+export const postMode: ModeRunner = async (ctx) => {
+  if (ctx.env.eventName !== 'workflow_run') return skippedResult(`post runs on workflow_run, not ${ctx.env.eventName}`);
+  const wr = workflowRunOf(ctx.env.event);
+  if (!wr) return skippedResult('the workflow_run event names no head commit');
+  if (!ctx.inputs.artifactPath) {
+    throw new UsageError(
+      'Mode `post` needs `artifact-path`: the folder actions/download-artifact wrote the collect run’s artifact to.',
+    );
+  }
+  const results = await readArtifact(path.resolve(ctx.env.workspace, ctx.inputs.artifactPath));
+  const candidates = await pullsOf(ctx, wr);
+  if (candidates.length === 0) return skippedResult(`no open pull request has the head ${shortSha(wr.headSha)}`);
+  if (!candidates.includes(results.pull.number) || results.pull.headSha !== wr.headSha) {
+    throw new UsageError(
+      `The results artifact is for #${results.pull.number} at ${shortSha(results.pull.headSha)}, but the workflow run ` +
+        `was for ${candidates.map((c) => `#${c}`).join(', ')} at ${shortSha(wr.headSha)}: refused (results are posted ` +
+        'only on the pull request and commit they were collected from).',
+    );
+  }
+  const loaded = await loadPrContext(ctx, results.pull.number, { incremental: false, fetch: false });
+  if (loaded.pull.state !== 'open') return skippedResult(`pull request #${results.pull.number} is closed`);
+  const pr: PrContext = {
+    ...loaded,
+    range: { base: results.pull.mergeBase, head: results.pull.headSha },
+    scope: 'full',
+  };
+  const moved = pr.pull.headSha !== results.pull.headSha;
+  if (moved && pr.marker?.reviewed === pr.pull.headSha) return skippedResult('newer results are posted already');
+  const findings = redactFindings(results.findings, ctx.known);
+  const sarif = reviewSarif(findings, { version: ctx.version, automationId: automationId(results.run.id) });
+  const sarifPath = await writeSarif(ctx.env, results.run.id, sarif);
+  const notes = moved ? [movedNote(results, pr)] : [];
+  const published = await publishReview(ctx, pr, findings, results.run, {
+    inline: !moved,
+    reviewed: results.pull.headSha,
+    notes,
+  });
+  return {
+    runId: results.run.id,
+    reportPath: null,
+    sarifPath,
+    costUsd: results.run.costUsd,
+    commentsPosted: published.posted,
+    findings,
+    report: results.run,
+    problems: published.problems,
+    publishFailed: published.failed,
+  };
+};
+
+/**
+ * The pull requests the workflow run was for: GitHub lists them for same-repository PRs; for a fork's it lists none,
+ * so they are looked up by the head's owner and branch, keeping those whose head is the run's commit.
+ */
+async function pullsOf(ctx: ActionContext, wr: WorkflowRun): Promise<number[]> {
+  if (wr.pulls.length) return wr.pulls;
+  if (!wr.headOwner || !wr.headBranch) return [];
+  const found = await ctx.api.findPulls({ owner: wr.headOwner, branch: wr.headBranch });
+  return found.filter((p) => p.headSha === wr.headSha && p.state === 'open').map((p) => p.number);
+}
+
+function workflowRunOf(event: Record<string, unknown>): WorkflowRun | null {
+  const run = field(event, 'workflow_run');
+  const headSha = field(run, 'head_sha');
+  const headBranch = field(run, 'head_branch');
+  const headOwner = field(run, 'head_repository', 'owner', 'login');
+  if (typeof headSha !== 'string' || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(headSha)) return null;
+  const listed = field(run, 'pull_requests');
+  const pulls = (Array.isArray(listed) ? listed : [])
+    .map((p) => field(p, 'number'))
+    .filter((num): num is number => typeof num === 'number' && Number.isSafeInteger(num) && num > 0);
+  return {
+    headSha,
+    headBranch: typeof headBranch === 'string' ? headBranch : '',
+    headOwner: typeof headOwner === 'string' ? headOwner : '',
+    pulls,
+  };
+}
+
+function movedNote(results: CollectedResults, pr: PrContext): string {
+  return (
+    `These results are for ${shortSha(results.pull.headSha)}; the pull request has moved on to ` +
+    `${shortSha(pr.pull.headSha)}, so no inline comment was posted (the run for the new head posts its own).`
+  );
+}
