@@ -16,3 +16,5 @@ export {
 } from './progress.js';
 export { parseReviewRange, type ReviewRange } from './review-range.js';
 export { RUN_FLAGS, type At, type Flag, type FlagsFor, type Leaf, type LeafPaths } from './options.js';
+export { OPTION_PARSERS } from './options.js';
+export { ensureCommits, pushRunBranch, type GitAuth, type PushRefusal, type PushResult } from './git.js';
