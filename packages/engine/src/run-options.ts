@@ -16,6 +16,26 @@ export interface RunTaskOptions {
   models?: { planner?: string; worker?: string; verifier?: string };
   /** An explicit config file (absolute) instead of `agents.config.ts` at the repository root; missing: E_CONFIG. */
   configFile?: string;
+  /**
+   * The commit the run starts from (its branch is made from it; a review's head when `review.head` is not given)
+   * instead of HEAD; a ref or commit id that must exist locally. The working tree is then never read (no snapshot of
+   * uncommitted changes). @default HEAD
+   */
+  from?: string;
+  /**
+   * Read the config file (agents.config.*) and AGENTS.md from this commit (the config is copied to
+   * `.orchestrate/config/<sha>/` and loaded from there), never from the working tree: a pull request's head must not
+   * configure, or run code in, a run its base trusts. Such a config may import packages (`orchestrate`), not files
+   * beside it. @default the working tree's config and the run's base commit's AGENTS.md
+   */
+  configAt?: string;
+  /**
+   * false: start none of the repository's own tools (its test command, formatter and formatter config, generated-test
+   * runs): steps that need them do no work and gates that run them are skipped, each with a warning saying why; the
+   * type checker (orchestrate's own, reading tsconfig.json as data) still runs. The config file is not a tool: pass
+   * `configAt` to keep it from the working tree too. @default true
+   */
+  runRepositoryCode?: boolean;
   /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL from. @default process.env */
   env?: Record<string, string | undefined>;
   onEvent?: RunEventListener;

@@ -93,6 +93,7 @@ export async function expandRun(run: RunSetup, repo: IndexedRepo, plan: Plan, le
     typecheck: () =>
       (session ??= TypecheckSession.create({ root, files: files.map((f) => ({ path: f.path, text: f.text })) })),
     root,
+    runRepositoryCode: run.options.runRepositoryCode !== false,
   };
   const targets = expandPlan(plan, kinds);
   // What a step's tool decided while expanding (which formatter runs, the options derived for it) is shown before any

@@ -6,6 +6,7 @@ import {
   isDirty,
   locateRepo,
   preflightRun,
+  readAgentsMd,
   readCommitFiles,
   resolveCommit,
   runBranch,
@@ -35,14 +36,29 @@ export interface RunTarget {
   /** The snapshot commit of the working tree a review reviews, or null. */
   snapshot: string | null;
   baseCommit: string;
+  /** The commit the config and AGENTS.md are read from (`configAt`), or null: the working tree's config. */
+  configAt: string | null;
 }
 
 /** The files of a run's base commit: every indexed file (the scope is applied later) and the extras kinds read. */
 export type CommitFiles = Awaited<ReturnType<typeof readCommitFiles>>;
 
-/** Reads the base commit's files as a run indexes them. */
-function readRunFiles(root: string, baseCommit: string, config: ResolvedConfig): Promise<CommitFiles> {
-  return readCommitFiles(root, baseCommit, { ...config, extras: ['package.json', 'AGENTS.md'] });
+/**
+ * Reads the base commit's files as a run indexes them; AGENTS.md comes from `trustedAt` when given (a pull request's
+ * head may not tell the models what to do), else from the base commit.
+ */
+async function readRunFiles(
+  root: string,
+  baseCommit: string,
+  config: ResolvedConfig,
+  trustedAt: string | null,
+): Promise<CommitFiles> {
+  const extras = trustedAt ? ['package.json'] : ['package.json', 'AGENTS.md'];
+  const read = readCommitFiles(root, baseCommit, { ...config, extras });
+  if (!trustedAt) return read;
+  const [files, agentsMd] = await Promise.all([read, readAgentsMd(root, trustedAt)]);
+  if (agentsMd !== null) files.extras.set('AGENTS.md', agentsMd);
+  return files;
 }
 
 /** Everything the phases of a run share once it is set up: target, config, clients, journal, branch and worktree. */
@@ -105,9 +121,10 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   // A resumed run first clears what its interrupted process left, and only once its options are known to be good.
   const early = interrupted ? null : settled(place());
   const dirty = settled(isDirty(root));
-  const { config } = await loadConfig(root, overrides, options.configFile ?? first.configFile);
+  const configFile = options.configFile ?? first.configFile;
+  const { config } = await loadConfig(root, overrides, configFile, target.configAt ?? undefined);
   // The files the index reads are asked for too (two git processes), before the SDK loads.
-  const files = settled(readRunFiles(root, target.baseCommit, config));
+  const files = settled(readRunFiles(root, target.baseCommit, config, target.configAt));
   const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
   // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
   const submitted = detached?.batches ?? (interrupted ? loadBatches(root, runId) : new Map<string, string>());
@@ -152,6 +169,8 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
 async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const { root, head } = await locateRepo(cwd);
+  // Asked of git while the rest is resolved; awaited last, so the errors keep their order.
+  const trusted = options.configAt !== undefined ? settled(resolveRef(root, options.configAt)) : null;
   const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
   const detached = resuming?.kind === 'detached' ? resuming.detached : null;
   const interrupted = resuming?.kind === 'journal' ? resuming : null;
@@ -162,18 +181,27 @@ async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
       ? (interrupted.start.options.scope ?? '')
       : await runScope(root, cwd);
   const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
+  const review = options.review;
+  // A run started at another commit than HEAD has no working tree of its own: the user's sits on HEAD.
+  const from = options.from !== undefined ? await resolveRef(root, options.from) : null;
+  if (from && review?.workingTree) {
+    throw new UsageError(
+      "A run started at a given commit (`from`) cannot review the working tree's changes, which sit on HEAD: drop one of the two.",
+    );
+  }
   // A review of the working tree reviews a snapshot commit of it (made through a temporary index: read-only for the
   // user).
-  const reviewHead = options.review?.head ? await resolveRef(root, options.review.head) : head;
-  const review = options.review;
-  const wantsWorkingTree = !resuming && (review ? (review.workingTree ?? !review.head) : asksForWorkingTree(task));
+  const reviewHead = review?.head ? await resolveRef(root, review.head) : (from ?? head);
+  const wantsWorkingTree =
+    !resuming && !from && (review ? (review.workingTree ?? !review.head) : asksForWorkingTree(task));
   const snapshot = wantsWorkingTree && !options.dryRun ? await snapshotWorkingTree(root, head) : null;
   const baseCommit = detached
     ? detached.report.baseCommit
     : interrupted
       ? interrupted.start.baseCommit
       : (snapshot ?? reviewHead);
-  return { root, head, detached, interrupted, scope, task, snapshot, baseCommit };
+  const configAt = trusted ? outcome(await trusted) : null;
+  return { root, head, detached, interrupted, scope, task, snapshot, baseCommit, configAt };
 }
 
 /**
@@ -207,7 +235,8 @@ async function openRunJournal(
 
 /** The commit a ref the user typed names; an unknown ref is E_USAGE (E_SHALLOW_CLONE when the clone lacks it). */
 async function resolveRef(root: string, ref: string): Promise<string> {
-  const sha = await resolveCommit(root, ref);
+  // git would read a leading dash as an option.
+  const sha = ref.startsWith('-') ? null : await resolveCommit(root, ref);
   if (!sha) throw await missingRef(root, ref);
   return sha;
 }

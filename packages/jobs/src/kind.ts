@@ -34,6 +34,11 @@ export interface KindContext {
   typecheck(): TypecheckSession;
   /** The repository root (read-only: for the formatter's config and installed tools). */
   root: string;
+  /**
+   * false: the run starts none of the repository's own tools (formatter, test runner): a kind whose work needs them
+   * selects no jobs and says why (`skipForRepositoryCode`). @default true
+   */
+  runRepositoryCode?: boolean;
 }
 
 /** What applying one job's output produced: edits of its own file, new files, annotations. All computed by code. */

@@ -27,3 +27,4 @@ export * from './run-worktree.js';
 export * from './scope.js';
 export * from './working-tree.js';
 export * from './run-branch.js';
+export * from './git-remote.js';

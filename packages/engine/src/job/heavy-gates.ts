@@ -45,6 +45,8 @@ const needs = (s: JobState, gate: HeavyGate) => jobKind(s.target.job.kind).heavy
 /**
  * The gates that need the whole repository, after the per-file proofs and before the verifier: no new type errors
  * compared with the base commit, generated tests that pass, and the repository's tests when it has a test command.
+ * In a run that starts none of the repository's code (`runRepositoryCode: false`) the two that run tests are skipped
+ * with a warning; the type check (orchestrate's own compiler, reading tsconfig.json as data) still runs.
  */
 export async function runHeavyGates(
   batch: JobState[],
@@ -137,7 +139,13 @@ function describe(errors: Diagnostic[]): string {
   return `${errors.length} new type error(s): ${shown.join('; ')}`;
 }
 
+/** Why the gates that run the repository's tests are skipped in a run that starts none of its code. */
+const NOT_RUN = "needs the repository's own tools, which are not run on pull-request code";
+
 async function generatedTestsGate(jobs: JobState[], ctx: PhaseContext, state: HeavyGateState): Promise<void> {
+  // The test-writing step selects nothing then; this holds for any other kind that asks for the gate.
+  if (ctx.kinds.runRepositoryCode === false)
+    return warnOnce(state, `generated tests were typechecked but not run: running them ${NOT_RUN}`);
   if (!state.runner?.installed) {
     warnOnce(
       state,
@@ -174,6 +182,8 @@ async function testSuiteGate(
   ctx: PhaseContext,
   state: HeavyGateState,
 ): Promise<void> {
+  if (ctx.kinds.runRepositoryCode === false)
+    return warnOnce(state, `the tests gate was skipped: running the test command ${NOT_RUN}`);
   const command = state.testCommand;
   if (!command) return warnOnce(state, 'no test command configured or detected: the tests gate was skipped');
   await checkedOut(state);

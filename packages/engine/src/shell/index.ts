@@ -25,3 +25,5 @@ export {
   type SummaryReport,
 } from './markdown-summary.js';
 export { redactPosted, REDACTED } from './redact.js';
+export { OPTION_PARSERS } from './options.js';
+export { ensureCommits, pushRunBranch, type GitAuth, type PushRefusal, type PushResult } from './git.js';

@@ -62,23 +62,31 @@ export type At<O, P extends string> = P extends `${infer K}.${infer R}`
 /** Flags keyed by the option each sets (vitest's `CLIOptions<Config>`): a key that is no option does not compile. */
 export type FlagsFor<O> = { [P in LeafPaths<O>]?: Flag<At<O, P>> };
 
-function positiveUsd(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!value.trim() || !Number.isFinite(n) || n <= 0) {
-      throw new UsageError(`${flag} needs a positive number of USD, e.g. ${flag} 0.50`);
-    }
-    return n;
-  };
-}
-
-function concurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new UsageError('--concurrency needs a whole number from 1 to 256');
-  }
-  return n;
-}
+/**
+ * Parsers of the numeric options, for any shell: `shown` is the name the user typed (`--budget`, the input `budget-usd`),
+ * so the E_USAGE message names it; a flag (`--x`) gets an example of its use.
+ */
+export const OPTION_PARSERS = {
+  budgetUsd(shown: string): (raw: string) => number {
+    const example = shown.startsWith('-') ? `${shown} 0.50` : '0.50';
+    return (value) => {
+      const n = Number(value);
+      if (!value.trim() || !Number.isFinite(n) || n <= 0) {
+        throw new UsageError(`${shown} needs a positive number of USD, e.g. ${example}`);
+      }
+      return n;
+    };
+  },
+  concurrency(shown: string): (raw: string) => number {
+    return (value) => {
+      const n = Number(value);
+      if (!value.trim() || !Number.isInteger(n) || n < 1 || n > 256) {
+        throw new UsageError(`${shown} needs a whole number from 1 to 256`);
+      }
+      return n;
+    };
+  },
+};
 
 const model = (role: keyof typeof DEFAULTS.models): Flag<string> => ({
   long: role,
@@ -119,14 +127,14 @@ export const RUN_FLAGS = {
     arg: '<n>',
     description: 'model calls in flight at once',
     default: `${DEFAULTS.concurrency}, or the config's`,
-    parse: concurrency,
+    parse: OPTION_PARSERS.concurrency('--concurrency'),
   },
   budgetUsd: {
     long: 'budget',
     arg: '<usd>',
     description: 'hard cap on spend in USD',
     default: "none, or the config's budgetUsd",
-    parse: positiveUsd('--budget'),
+    parse: OPTION_PARSERS.budgetUsd('--budget'),
   },
   'models.planner': model('planner'),
   'models.worker': model('worker'),

@@ -5,6 +5,7 @@ import type { Job, PlanStep } from '@orchestrate/core';
 import type { Declaration, FileIndex } from '@orchestrate/repo';
 import { blockProblem, cleanCode, reindent, syntaxErrors } from '../code-text.js';
 import { pathMatcher } from '../select/index.js';
+import { skipForRepositoryCode } from '../plan-notes.js';
 import { emptyOutcome, JobRejected, type JobOutcome, type JobTarget, type KindContext } from '../kind.js';
 import type { KindPart } from '../variants.js';
 import { capWritten, MAX_WRITTEN_CHARS, refuseUnsafeText } from '../sanitize.js';
@@ -181,6 +182,9 @@ function importParts(file: FileIndex, names: string[]): { def: string | null; na
 }
 
 function select(step: PlanStep, ctx: KindContext): JobTarget[] {
+  // A generated test is proven by running it, with the repository's test runner and its config.
+  const skipped = skipForRepositoryCode(step, ctx, 'its test runner');
+  if (skipped) return skipped;
   const inPaths = pathMatcher(step.selector.paths);
   return ctx.files
     .filter(

@@ -9,6 +9,7 @@ import {
 } from '@orchestrate/repo';
 import { pathMatcher } from '../select/index.js';
 import { emptyOutcome, JobRejected, type JobTarget, type KindContext } from '../kind.js';
+import { notePlanStep, planStepNote, skipForRepositoryCode } from '../plan-notes.js';
 import type { KindPart } from '../variants.js';
 
 /** A formatted file, or why the formatter could not format it (that job fails; the others go on). */
@@ -19,8 +20,6 @@ const formatters = new WeakMap<KindContext, FormatterInfo>();
 /** Per step: the files it formats (so the first job starts the batches for all) and their results as they come. */
 const stepFiles = new WeakMap<PlanStep, JobTarget[]>();
 const batches = new WeakMap<PlanStep, Map<string, Promise<FormatFileResult>>>();
-/** Per step: the plan's line saying which formatter runs and with which options. */
-const notes = new WeakMap<PlanStep, string>();
 
 /** The repository's formatter, detected once per run from its files and the indexed code. */
 function formatterFor(ctx: KindContext): FormatterInfo {
@@ -51,11 +50,12 @@ export function selectFiles(step: PlanStep, ctx: KindContext, suffix: string): J
 }
 
 /**
- * The plan's note for a formatting step (which formatter runs, why, and the options derived for a repository without
- * a formatter config), once the step was expanded; null for other steps.
+ * The plan's note for a step once it was expanded: for a formatting step which formatter runs, why, and the options
+ * derived for a repository without a formatter config; for a step that needs the repository's own tools in a run that
+ * starts none, why it does nothing; null for other steps.
  */
 export function formatPlanNote(step: PlanStep): string | null {
-  return notes.get(step) ?? null;
+  return planStepNote(step);
 }
 
 /**
@@ -88,9 +88,12 @@ function resultFor(target: JobTarget, ctx: KindContext): Promise<FormatFileResul
  */
 export const formatKind: KindPart<FormatOutput> = {
   select(step, ctx) {
+    // The formatter, its config (a .prettierrc.js runs) and its plugins are the repository's code.
+    const skipped = skipForRepositoryCode(step, ctx, 'its formatter');
+    if (skipped) return skipped;
     const targets = selectFiles(step, ctx, 'format');
     stepFiles.set(step, targets);
-    if (targets.length) notes.set(step, `${step.id}: ${describeFormatter(formatterFor(ctx))}`);
+    if (targets.length) notePlanStep(step, `${step.id}: ${describeFormatter(formatterFor(ctx))}`);
     return targets;
   },
   deterministic: () => true,
