@@ -144,6 +144,19 @@ describe('pushRunBranch', () => {
     }
   });
 
+  it('works from a depth-1 checkout as CI makes it: the head fetched by id, the run branch on it pushed back', async () => {
+    const { bare, c } = origin();
+    const clone = cloneOf(bare, true);
+    expect(await ensureCommits({ cwd: clone, commits: [c] })).toEqual({ fetched: [c] });
+    const tip = runBranchOn(clone, 'shallow1', c);
+    expect(await pushRunBranch({ cwd: clone, runId: 'shallow1', to: 'refs/heads/feature', lease: c })).toEqual({
+      ok: true,
+      ref: 'refs/heads/feature',
+      sha: tip,
+    });
+    expect(git(bare, 'rev-parse', 'refs/heads/feature')).toBe(tip);
+  });
+
   it('a head branch that moved since the run started is refused by the lease and left as it is', async () => {
     const { work, bare, c } = origin();
     const clone = cloneOf(bare);
