@@ -46,7 +46,9 @@ describe('pushRefusal', () => {
       ),
     ).toBe('rejected');
     expect(
-      pushRefusal("remote: Permission to o/r.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 403"),
+      pushRefusal(
+        "remote: Permission to o/r.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 403",
+      ),
     ).toBe('forbidden');
     expect(pushRefusal("fatal: unable to access 'https://x/': Could not resolve host: x")).toBeNull();
     expect(pushRefusal("fatal: 'nope' does not appear to be a git repository")).toBeNull();

@@ -144,6 +144,19 @@ describe('pushRunBranch', () => {
     }
   });
 
+  it('works from a depth-1 checkout as CI makes it: the head fetched by id, the run branch on it pushed back', async () => {
+    const { bare, c } = origin();
+    const clone = cloneOf(bare, true);
+    expect(await ensureCommits({ cwd: clone, commits: [c] })).toEqual({ fetched: [c] });
+    const tip = runBranchOn(clone, 'shallow1', c);
+    expect(await pushRunBranch({ cwd: clone, runId: 'shallow1', to: 'refs/heads/feature', lease: c })).toEqual({
+      ok: true,
+      ref: 'refs/heads/feature',
+      sha: tip,
+    });
+    expect(git(bare, 'rev-parse', 'refs/heads/feature')).toBe(tip);
+  });
+
   it('a head branch that moved since the run started is refused by the lease and left as it is', async () => {
     const { work, bare, c } = origin();
     const clone = cloneOf(bare);
@@ -174,7 +187,11 @@ describe('pushRunBranch', () => {
     const clone = cloneOf(bare);
     const tip = runBranchOn(clone, 'run4', c);
     const to = 'refs/heads/orchestrate/run4';
-    expect(await pushRunBranch({ cwd: clone, runId: 'run4', to, lease: null })).toEqual({ ok: true, ref: to, sha: tip });
+    expect(await pushRunBranch({ cwd: clone, runId: 'run4', to, lease: null })).toEqual({
+      ok: true,
+      ref: to,
+      sha: tip,
+    });
     expect(git(bare, 'rev-parse', to)).toBe(tip);
     // Pushed again it changes nothing (git: up to date); another run's branch is refused.
     expect(await pushRunBranch({ cwd: clone, runId: 'run4', to, lease: null })).toMatchObject({ ok: true });
@@ -212,7 +229,9 @@ describe('pushRunBranch', () => {
     const seen: IncomingMessage['rawHeaders'][] = [];
     const server = createServer((req, res) => {
       seen.push(req.rawHeaders);
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('Permission to owner/repo.git denied to github-actions[bot].');
+      res
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end('Permission to owner/repo.git denied to github-actions[bot].');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
@@ -226,11 +245,18 @@ describe('pushRunBranch', () => {
       git(clone, 'remote', 'set-url', 'origin', `${url}/owner/repo.git`);
       git(clone, 'config', `http.${url}/.extraheader`, 'AUTHORIZATION: basic cGVyc2lzdGVkOmJ5LWNoZWNrb3V0');
       const { result, argv } = await loggingArgv(() =>
-        pushRunBranch({ cwd: clone, runId: 'run7', to: 'refs/heads/feature', lease: c, auth: { token: TOKEN, serverUrl: url } }),
+        pushRunBranch({
+          cwd: clone,
+          runId: 'run7',
+          to: 'refs/heads/feature',
+          lease: c,
+          auth: { token: TOKEN, serverUrl: url },
+        }),
       );
       expect(result).toMatchObject({ ok: false, reason: 'forbidden' });
       expect(seen.length).toBeGreaterThan(0);
-      const authorization = (raw: string[]) => raw.filter((_, i) => i % 2 === 1 && /^authorization$/i.test(raw[i - 1]!));
+      const authorization = (raw: string[]) =>
+        raw.filter((_, i) => i % 2 === 1 && /^authorization$/i.test(raw[i - 1]!));
       for (const raw of seen) expect(authorization(raw)).toEqual([`basic ${BASIC}`]);
       expect(argv).not.toContain(TOKEN);
       expect(argv).not.toContain(BASIC);

@@ -9,7 +9,9 @@ describe('RUN_FLAGS', () => {
   });
 
   it('OPTION_PARSERS name what the user typed: a flag with an example of its use, an input by its name', () => {
-    expect(() => RUN_FLAGS.budgetUsd.parse('-1')).toThrow('--budget needs a positive number of USD, e.g. --budget 0.50');
+    expect(() => RUN_FLAGS.budgetUsd.parse('-1')).toThrow(
+      '--budget needs a positive number of USD, e.g. --budget 0.50',
+    );
     const budget = OPTION_PARSERS.budgetUsd('budget-usd');
     expect(() => budget('abc')).toThrow('budget-usd needs a positive number of USD, e.g. 0.50');
     expect(() => budget(' ')).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
