@@ -152,8 +152,16 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   const engine: RunSetup['engine'] = direct ? 'openai' : 'offline';
   if (interrupted) await clearInterrupted(root, runId, target.baseCommit);
   const worktree = early ? outcome(await early) : await place();
-  const base = { ...target, options, started, cpuAtStart, config, runId, engine, branch, worktree, submitted, batches };
-  const run = await openRunJournal({ ...base, files, timing: { indexMs: 0, planMs: 0, workMs: 0 } }, outer, onError);
+  // A run that started none of the repository's tools resumes without them.
+  const noCode = options.runRepositoryCode === undefined && first.runRepositoryCode === false;
+  const opts = noCode ? { ...options, runRepositoryCode: false } : options;
+  const base = { ...target, options: opts, started, cpuAtStart, config, runId, engine, branch, worktree };
+  const setupBase = { ...base, submitted, batches };
+  const run = await openRunJournal(
+    { ...setupBase, files, timing: { indexMs: 0, planMs: 0, workMs: 0 } },
+    outer,
+    onError,
+  );
   const price = (m: string, u: Parameters<typeof priceUsage>[0]) => priceUsage(u, config.prices[m]);
   const records = interrupted?.records ?? [];
   const journaled = (c: ModelClient | null) =>
@@ -169,11 +177,13 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
 async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const { root, head } = await locateRepo(cwd);
-  // Asked of git while the rest is resolved; awaited last, so the errors keep their order.
-  const trusted = options.configAt !== undefined ? settled(resolveRef(root, options.configAt)) : null;
   const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
   const detached = resuming?.kind === 'detached' ? resuming.detached : null;
   const interrupted = resuming?.kind === 'journal' ? resuming : null;
+  // A resumed run reads its config where it first did. Asked of git while the rest is resolved; awaited last, so the
+  // errors keep their order.
+  const configRef = options.configAt ?? interrupted?.start.options.configAt;
+  const trusted = configRef !== undefined ? settled(resolveRef(root, configRef)) : null;
   // `-C <dir>` inside the repository scopes the run to <dir>; a resumed run keeps the scope it started with.
   const scope = detached
     ? (detached.report.scope ?? '')
@@ -218,7 +228,12 @@ async function openRunJournal(
   if (journal && !interrupted) {
     const { concurrency, budgetUsd, batch, models, configFile } = options;
     const { engine: asked } = options;
-    const given = { engine: asked, concurrency, budgetUsd, batch, models, configFile, ...(scope ? { scope } : {}) };
+    const kept = {
+      ...(scope ? { scope } : {}),
+      ...(setup.configAt ? { configAt: setup.configAt } : {}),
+      ...(options.runRepositoryCode === false ? { runRepositoryCode: false as const } : {}),
+    };
+    const given = { engine: asked, concurrency, budgetUsd, batch, models, configFile, ...kept };
     const at = new Date(setup.started).toISOString();
     journal.append({ t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at, options: given }, true);
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);

@@ -227,3 +227,23 @@ describe('from: the run starts at a given commit', () => {
       expect((await untouched(repo, { task: 'add docstrings', from })).error?.code).toBe('E_USAGE');
   });
 });
+
+describe('a resumed run keeps what it was trusted with', () => {
+  it('the journal keeps configAt and runRepositoryCode: false, so a resume reads the same config and runs no tools', async () => {
+    const marker = markerDir().file('head-config-ran');
+    const repo = repos.make({ 'src/math.ts': MATH, 'agents.config.ts': 'export default { budgetUsd: 1.5 };\n' });
+    const base = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('agents.config.ts', loudConfig(marker, 9));
+    repo.commit('head: a config that runs code');
+    const { report, error } = await untouched(repo, {
+      task: 'add docstrings',
+      configAt: base,
+      runRepositoryCode: false,
+    });
+    expect(error).toBeNull();
+    const journal = readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report!.id, 'journal.jsonl'), 'utf8');
+    const start = JSON.parse(journal.split('\n')[0]!) as { options: Record<string, unknown> };
+    expect(start.options).toMatchObject({ configAt: base, runRepositoryCode: false });
+    expect(existsSync(marker)).toBe(false);
+  });
+});

@@ -31,6 +31,10 @@ export interface StartRecord {
     models?: { planner?: string; worker?: string; verifier?: string };
     configFile?: string;
     scope?: string;
+    /** The commit the config and AGENTS.md were read from (`configAt`, resolved): a resumed run reads them there too. */
+    configAt?: string;
+    /** false when the run starts none of the repository's tools: a resumed run does not start them either. */
+    runRepositoryCode?: false;
   };
 }
 
