@@ -15,12 +15,14 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 /** Every file under `dir`, relative, sorted. */
 function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    // jiti's cache of the config files a run loaded through the bundle (git-ignored), not part of a build.
-    .filter((f) => !f.startsWith(path.join('node_modules', '.cache') + path.sep))
-    .sort();
+  return (
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      // jiti's cache of the config files a run loaded through the bundle (git-ignored), not part of a build.
+      .filter((f) => !f.startsWith(path.join('node_modules', '.cache') + path.sep))
+      .sort()
+  );
 }
 
 describe('dist', () => {
