@@ -163,8 +163,7 @@ describe('review mode', () => {
     expect((await reviewMode(ctx)).skipped).toMatch(/pull request event/);
   });
 
-  // TODO(lead): unskip once part E's `configAt` lands (the engine reads agents.config.* at the PR base commit).
-  it.skip('reads the config from the base commit: the head’s agents.config.ts is never loaded', async () => {
+  it('reads the config from the base commit: the head’s agents.config.ts is never loaded', async () => {
     const { repos, api, run } = setup();
     const marker = `${repos.temp}-config-loaded`;
     const evil = `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'x');\nexport default {};\n`;
