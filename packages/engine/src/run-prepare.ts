@@ -16,6 +16,7 @@ import { estimateRun } from './estimate.js';
 import { formPacks } from './job/packing.js';
 import { newJobState } from './job/state.js';
 import { expandPlan, makePlan } from './plan.js';
+import { warmTokenizer } from './tokens.js';
 import type { RunSetup } from './run-setup.js';
 import { outcome } from './settled.js';
 import { planOf } from './runs/run-state.js';
@@ -42,6 +43,9 @@ export interface Prepared {
   decorate: (report: RunReport) => RunReport;
 }
 
+/** How long after the planner's call starts the tokenizer is built: by then its request has been written. */
+const WARM_AFTER_MS = 25;
+
 /** Reads the base commit's files (those under the scope) and indexes them. */
 export async function indexRepo(run: RunSetup): Promise<IndexedRepo> {
   const { emit, scope, timing } = run;
@@ -67,6 +71,9 @@ export async function planRun(run: RunSetup, repo: IndexedRepo, ledger: UsageLed
   const files = repo.files;
   const planned = () =>
     makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger, root, commit: baseCommit });
+  // The tokenizer is built while the planner thinks (the main thread waits for it), once its request has left.
+  const warm = client && !detached && !options.review ? setTimeout(warmTokenizer, WARM_AFTER_MS) : null;
+  warm?.unref();
   const plan = detached ? planOf(detached.report) : options.review ? reviewPlan(options.review.base) : await planned();
   run.timing.planMs = Date.now() - t1;
   if (run.snapshot) keepReviewSteps(plan);
