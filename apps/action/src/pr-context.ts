@@ -5,7 +5,7 @@ import { GitHubApiError } from '@orchestrate/core';
 import { ensureCommits, type GitAuth } from '@orchestrate/engine';
 import type { IssueComment, PullInfo } from './github/api.js';
 import { parseSummaryMarker, type SummaryMarker } from './summary-comment.js';
-import type { ActionContext, ActionEnv } from './types.js';
+import type { ActionContext } from './types.js';
 
 /** Everything a mode knows about its pull request before it runs. */
 export interface PrContext {
@@ -71,31 +71,9 @@ export function authOf(ctx: ActionContext): { auth?: GitAuth } {
   return token ? { auth: { token, serverUrl: ctx.env.serverUrl } } : {};
 }
 
-/** The pull request an event is about: pull_request(_target), or an issue_comment on a pull request; else null. */
-export function pullNumberOf(env: Pick<ActionEnv, 'event'>): number | null {
-  const pr = field(env.event, 'pull_request', 'number');
-  if (isPullNumber(pr)) return pr;
-  const issue = field(env.event, 'issue', 'number');
-  return isPullNumber(issue) && field(env.event, 'issue', 'pull_request') != null ? issue : null;
-}
-
-/** A value inside an event payload by its keys, or undefined when any level is missing or not an object. */
-export function field(value: unknown, ...keys: string[]): unknown {
-  let at = value;
-  for (const key of keys) {
-    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
-}
-
 /** The first 7 characters of a SHA, for people. */
 export function shortSha(sha: string): string {
   return sha.slice(0, 7);
-}
-
-function isPullNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 /**
