@@ -162,7 +162,7 @@ describe('run', () => {
       },
     });
     expect(outcome.conclusion).toBe('failure');
-    expect(kit.failed).toBe('[E_USAGE] input budget-usd: a positive number of USD, e.g. 0.50 (got "lots")');
+    expect(kit.failed).toBe('[E_USAGE] input budget-usd needs a positive number of USD, e.g. 0.50 (got "lots")');
     expect(kit.outputs.conclusion).toBe('failure');
     expect(kit.secrets).toEqual([TOKEN]);
   });
