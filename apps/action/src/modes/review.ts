@@ -27,6 +27,7 @@ export const reviewMode: ModeRunner = async (ctx) => {
     sarifPath,
     commentsPosted: published.posted,
     findings: run.findings,
+    carried: published.carried,
     problems: published.problems,
     publishFailed: published.failed,
   };
