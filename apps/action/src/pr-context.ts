@@ -4,6 +4,7 @@
 import { GitHubApiError } from '@orchestrate/core';
 import { ensureCommits, type GitAuth } from '@orchestrate/engine';
 import type { IssueComment, PullInfo } from './github/api.js';
+import { FALLBACK_BOT_LOGIN } from './github/graphql.js';
 import { parseSummaryMarker, type SummaryMarker } from './summary-comment.js';
 import type { ActionContext } from './types.js';
 
@@ -32,8 +33,8 @@ export interface PrContextOptions {
   fetch?: boolean;
 }
 
-/** The login GitHub Actions' own token acts as; assumed when the viewer cannot be asked. */
-export const DEFAULT_SELF = 'github-actions[bot]';
+/** The login GitHub Actions' own token acts as; assumed when the viewer cannot be asked (the client's own fallback). */
+export const DEFAULT_SELF = FALLBACK_BOT_LOGIN;
 
 /** Loads the pull request, our summary and its marker, the review range, and makes sure its commits are local. */
 export async function loadPrContext(ctx: ActionContext, n: number, o: PrContextOptions): Promise<PrContext> {
