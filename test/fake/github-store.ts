@@ -23,7 +23,9 @@ export interface FakeReviewComment extends ReviewComment {
   side: 'LEFT' | 'RIGHT';
   originalLine: number;
   originalStartLine: number | null;
-  /** The commit the comment was made on (`commitId` follows the head while the comment is not outdated). */
+  /** The commit the comment is shown on (REST `commit_id`): it follows the head while the comment is not outdated. */
+  commitId: string;
+  /** The commit the comment was made on. */
   originalCommitId: string;
   /** Comments of a review posted without `event` stay pending: invisible to everyone else, as on GitHub. */
   pending: boolean;

@@ -3,7 +3,7 @@
 // run know the finding was posted. Everything in it came from a model or a repository: it is data, escaped and
 // redacted here, so it can neither render HTML, ping anyone, close the marker, nor leak a secret.
 import { safeText, type ReviewFinding } from '@orchestrate/core';
-import { redactPosted, type Severity } from '@orchestrate/engine';
+import { markdownCode, markdownText, redactPosted, type Severity } from '@orchestrate/engine';
 import type { Placement } from './placement.js';
 
 /** The hidden marker of a posted finding: what the next run matches on (`fp`) and what it shows of it. */
@@ -78,7 +78,7 @@ export function commentBody(f: ReviewFinding, p: Extract<Placement, { ok: true }
   const marker = formatFindingMarker({ v: 1, fp: f.fingerprint, sev: f.severity, rule });
   const c = f.confidence;
   const confidence = typeof c === 'number' && Number.isFinite(c) ? ` (confidence ${Math.round(c * 100)}%)` : '';
-  const lead = `**${f.severity}** ${codeSpan(rule)}${rangeNote(f, p)}: `;
+  const lead = `**${f.severity}** ${markdownCode(rule)}${rangeNote(f, p)}: `;
   const prose = f.suggestion ? `**Suggestion:** ${markdownText(redactPosted(f.suggestion, known))}` : null;
   const fence = p.suggestion && f.fix ? suggestionBlock(f.fix.replacement, known) : null;
   const join = (parts: (string | null)[]) => [...parts.filter((s) => s !== null), marker].join('\n\n');
@@ -114,61 +114,4 @@ function suggestionBlock(replacement: string, known: readonly string[]): string 
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}suggestion\n${text}${text === '' ? '' : '\n'}${fence}`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Inline Markdown from untrusted text, with CommonMark's code-span rule (a span closes only on a backtick run of the
-// same length), which the engine's `markdownText` does not follow.
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * One line of inert Markdown from untrusted text. Newlines folded, control and bidi
- * characters shown as `\uXXXX`; a backtick run that CommonMark would close is kept as a code span (nothing renders
- * inside one), any other backtick and every HTML, link, emphasis or math character is escaped, and `@` is followed by a
- * zero-width space so no mention pings anyone (GitHub reads mentions in the rendered text, where `&#64;` is `@` again).
- */
-function markdownText(text: string): string {
-  const flat = safeText(text.replace(/\s*[\r\n]+\s*/g, ' '));
-  let out = '';
-  let at = 0;
-  while (at < flat.length) {
-    const open = /`+/g;
-    open.lastIndex = at;
-    const run = open.exec(flat);
-    if (!run) break;
-    out += escapeInline(flat.slice(at, run.index));
-    const end = closingRun(flat, run.index + run[0].length, run[0].length);
-    if (end === -1) {
-      out += '\\`'.repeat(run[0].length);
-      at = run.index + run[0].length;
-    } else {
-      out += flat.slice(run.index, end);
-      at = end;
-    }
-  }
-  return out + escapeInline(flat.slice(at));
-}
-
-/** Where the backtick run of exactly `length` that closes a code span ends (after `from`), or -1. */
-function closingRun(text: string, from: number, length: number): number {
-  const runs = /`+/g;
-  runs.lastIndex = from;
-  for (let m = runs.exec(text); m; m = runs.exec(text)) if (m[0].length === length) return m.index + length;
-  return -1;
-}
-
-function escapeInline(text: string): string {
-  return text.replace(/[\\<>&[\]*_|!#~$@]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '@' ? '@&#8203;' : `\\${c}`,
-  );
-}
-
-/** `text` as a code span (for a rule id), its fence longer than any backtick run inside. */
-function codeSpan(text: string): string {
-  const flat = safeText(text.replace(/[\r\n]+/g, ' '));
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return longest || flat.startsWith(' ') || flat.endsWith(' ')
-    ? `${fence} ${flat} ${fence}`
-    : `${fence}${flat}${fence}`;
 }

@@ -83,9 +83,13 @@ export async function runMode(
 export function failureReasons(r: ModeResult, failOn: Severity | 'never'): string[] {
   const reasons: string[] = [];
   const threshold = failOn === 'never' ? undefined : failOn;
-  if (threshold && failsOn(r.findings, threshold)) {
-    const n = r.findings.filter((f) => failsOn([f], threshold)).length;
-    reasons.push(`${n} finding${n === 1 ? '' : 's'} at ${threshold} or worse (fail-on: ${threshold})`);
+  // Open findings of earlier runs count too: a push the incremental review found nothing new in leaves them standing.
+  const all = [...r.findings, ...(r.carried ?? [])];
+  if (threshold && failsOn(all, threshold)) {
+    const n = all.filter((f) => failsOn([f], threshold)).length;
+    const earlier = (r.carried ?? []).filter((f) => failsOn([f], threshold)).length;
+    const open = earlier ? `, ${earlier} of them still open from an earlier push` : '';
+    reasons.push(`${n} finding${n === 1 ? '' : 's'} at ${threshold} or worse (fail-on: ${threshold}${open})`);
   }
   if (r.report && runExitCode(r.report) !== 0) {
     const { status, jobs, costUsd, budgetUsd } = r.report;

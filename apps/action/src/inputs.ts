@@ -2,7 +2,7 @@
 // actionYml()), and readInputs() applies the same defaults, since `getInput` applies none (the runner does, from
 // action.yml; a bundle run by hand or by a test gets only what it is given).
 import { DEFAULTS, safeText, UsageError } from '@orchestrate/core';
-import type { Severity } from '@orchestrate/engine';
+import { OPTION_PARSERS, type Severity } from '@orchestrate/engine';
 import type { ActionInputs, Mode, OutputName, Toolkit } from './types.js';
 
 /** One input of action.yml: what the README and the Actions UI say of it, and its default (always a string). */
@@ -87,10 +87,24 @@ const MODES: readonly (Mode | 'auto')[] = ['auto', 'review', 'task', 'collect', 
 const ENGINES: readonly ActionInputs['engine'][] = ['auto', 'openai', 'offline'];
 const FAIL_ON: readonly (Severity | 'never')[] = ['error', 'warning', 'note', 'never'];
 
-/** The refusal of an input's value: names the input, quotes the value (escaped, cut) and says what it takes. */
+/** The refusal of an input's value: names the input, says what it takes and quotes the value (escaped, cut). */
 function refuse(name: InputName, raw: string, wants: string): UsageError {
+  return new UsageError(`input ${name} needs ${wants}${got(raw)}`);
+}
+
+function got(raw: string): string {
   const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
-  return new UsageError(`input ${name}: ${wants} (got ${JSON.stringify(safeText(shown))})`);
+  return ` (got ${JSON.stringify(safeText(shown))})`;
+}
+
+/** A value read by the engine's parser of that option (the CLI's flags use the same), its refusal quoting the value. */
+function parsed<T>(name: InputName, raw: string, parser: (shown: string) => (raw: string) => T): T {
+  try {
+    return parser(`input ${name}`)(raw);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${err.message}${got(raw)}`);
+    throw err;
+  }
 }
 
 function choice<T extends string>(name: InputName, raw: string, choices: readonly T[]): T {
@@ -102,14 +116,6 @@ function choice<T extends string>(name: InputName, raw: string, choices: readonl
 function integer(name: InputName, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < min || n > max) throw refuse(name, raw, `a whole number from ${min} to ${max}`);
-  return n;
-}
-
-function usd(name: InputName, raw: string): number {
-  const n = Number(raw);
-  if (!/^\d*\.?\d+$/.test(raw) || !Number.isFinite(n) || n <= 0) {
-    throw refuse(name, raw, 'a positive number of USD, e.g. 0.50');
-  }
   return n;
 }
 
@@ -158,8 +164,8 @@ export function readInputs(kit: Pick<Toolkit, 'input'>): ActionInputs {
     openaiApiKey: given('openai-api-key'),
     baseUrl: baseUrl ? url('base-url', baseUrl) : null,
     models: Object.fromEntries(Object.entries(models).filter(([, m]) => m !== undefined)),
-    budgetUsd: usd('budget-usd', value('budget-usd')),
-    ...(concurrency ? { concurrency: integer('concurrency', concurrency, 1, 256) } : {}),
+    budgetUsd: parsed('budget-usd', value('budget-usd'), OPTION_PARSERS.budgetUsd),
+    ...(concurrency ? { concurrency: parsed('concurrency', concurrency, OPTION_PARSERS.concurrency) } : {}),
     failOn: choice('fail-on', value('fail-on'), FAIL_ON),
     maxComments: integer('max-comments', value('max-comments'), 0, 1000),
     githubToken,

@@ -4,8 +4,9 @@
 import { GitHubApiError } from '@orchestrate/core';
 import { ensureCommits, type GitAuth } from '@orchestrate/engine';
 import type { IssueComment, PullInfo } from './github/api.js';
+import { FALLBACK_BOT_LOGIN } from './github/graphql.js';
 import { parseSummaryMarker, type SummaryMarker } from './summary-comment.js';
-import type { ActionContext, ActionEnv } from './types.js';
+import type { ActionContext } from './types.js';
 
 /** Everything a mode knows about its pull request before it runs. */
 export interface PrContext {
@@ -32,8 +33,8 @@ export interface PrContextOptions {
   fetch?: boolean;
 }
 
-/** The login GitHub Actions' own token acts as; assumed when the viewer cannot be asked. */
-export const DEFAULT_SELF = 'github-actions[bot]';
+/** The login GitHub Actions' own token acts as; assumed when the viewer cannot be asked (the client's own fallback). */
+export const DEFAULT_SELF = FALLBACK_BOT_LOGIN;
 
 /** Loads the pull request, our summary and its marker, the review range, and makes sure its commits are local. */
 export async function loadPrContext(ctx: ActionContext, n: number, o: PrContextOptions): Promise<PrContext> {
@@ -71,31 +72,9 @@ export function authOf(ctx: ActionContext): { auth?: GitAuth } {
   return token ? { auth: { token, serverUrl: ctx.env.serverUrl } } : {};
 }
 
-/** The pull request an event is about: pull_request(_target), or an issue_comment on a pull request; else null. */
-export function pullNumberOf(env: Pick<ActionEnv, 'event'>): number | null {
-  const pr = field(env.event, 'pull_request', 'number');
-  if (isPullNumber(pr)) return pr;
-  const issue = field(env.event, 'issue', 'number');
-  return isPullNumber(issue) && field(env.event, 'issue', 'pull_request') != null ? issue : null;
-}
-
-/** A value inside an event payload by its keys, or undefined when any level is missing or not an object. */
-export function field(value: unknown, ...keys: string[]): unknown {
-  let at = value;
-  for (const key of keys) {
-    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
-}
-
 /** The first 7 characters of a SHA, for people. */
 export function shortSha(sha: string): string {
   return sha.slice(0, 7);
-}
-
-function isPullNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 /**

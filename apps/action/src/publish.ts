@@ -26,6 +26,8 @@ export interface PublishOptions {
 /** What publishing did: comments posted, problems (each says what to do), and whether any write failed. */
 export interface PublishResult {
   posted: number;
+  /** Our earlier comments still open whose findings this run did not report again (outside an incremental range). */
+  carried: { severity: ReviewFinding['severity'] }[];
   problems: string[];
   failed: boolean;
 }
@@ -96,7 +98,9 @@ export async function publishReview(
     },
     writes,
   );
-  return { posted: outcome.posted.size, problems: writes.problems, failed: writes.failed };
+  const found = new Set(findings.map((f) => f.fingerprint));
+  const carried = (plan?.open ?? []).filter((p) => !found.has(p.marker.fp)).map((p) => ({ severity: p.marker.sev }));
+  return { posted: outcome.posted.size, carried, problems: writes.problems, failed: writes.failed };
 }
 
 /** Upserts the sticky summary comment (found by its marker; a deleted one is made again) and writes the job summary. */

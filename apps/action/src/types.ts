@@ -120,6 +120,11 @@ export interface ModeResult {
   findings: readonly ReviewFinding[];
   report: SummaryReport | null;
   problems: string[];
+  /**
+   * Findings earlier runs posted that are still open on the pull request and that this run did not look at again (an
+   * incremental review reviews only the new commits): `fail-on` counts them beside `findings`.
+   */
+  carried?: readonly { severity: Severity }[];
   /** Set when the mode decided not to run (a closed PR, an event it does not serve), with why. */
   skipped?: string;
   publishFailed?: boolean;

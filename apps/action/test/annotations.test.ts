@@ -50,6 +50,13 @@ describe('emitAnnotations', () => {
     expect(annotations.map((a) => a.message)).not.toContain('no-secret-literal: finding 10');
   });
 
+  it('leaves one warning for the run’s problems: 10 warnings → 9 emitted', () => {
+    const { kit, annotations } = recorder();
+    const warnings = Array.from({ length: 10 }, (_, i) => finding(i, { severity: 'warning' }));
+    expect(emitAnnotations(kit, warnings)).toEqual({ emitted: 9, dropped: 1 });
+    expect(annotations.filter((a) => a.level === 'warning')).toHaveLength(9);
+  });
+
   it('counts each level on its own (note → notice), with a caller’s cap', () => {
     const { kit, annotations } = recorder();
     const list = [

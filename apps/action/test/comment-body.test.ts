@@ -76,7 +76,7 @@ describe('commentBody', () => {
     // No @ directly before a name: GitHub would read it as a mention.
     expect(shown).not.toMatch(/@\w/);
     expect(shown).toContain('@&#8203;octocat');
-    expect(shown).toContain('\\[link\\](https://x.y)');
+    expect(shown).toContain('\\[link\\](https:&#8203;//x.y)');
     expect(shown).toContain('\\!\\[i\\]');
     expect(shown).toContain('--&gt; &lt;\\!-- hide --&gt;');
     expect(shown.split('\n')).toHaveLength(1);

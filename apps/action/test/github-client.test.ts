@@ -2,6 +2,7 @@ import { InternalError } from '@orchestrate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PULL_FILES } from '../src/github/client.js';
 import { readOnly } from '../src/github/read-only.js';
+import { reviewComment } from '../src/github/rest-data.js';
 import {
   apiError,
   BASE,
@@ -58,7 +59,7 @@ describe('octokitApi: reads', () => {
     });
     const inline = await api.listReviewComments(7);
     expect(inline).toHaveLength(101);
-    expect(inline[0]).toMatchObject({ path: 'a.ts', line: null, startLine: null, commitId: HEAD, inReplyTo: null });
+    expect(inline[0]).toMatchObject({ path: 'a.ts', line: null, startLine: null, inReplyTo: null });
     expect(inline[5]).toMatchObject({ line: 3, inReplyTo: 1000 });
     const pages = server.calls.filter((c) => c.path.endsWith('/issues/7/comments'));
     expect(pages.map((c) => c.query.page ?? '1')).toEqual(['1', '2', '3']);
@@ -218,5 +219,23 @@ describe('octokitApi: writes', () => {
     expect(server.calls).toEqual([]);
     expect((await ro.getPull(1)).number).toBe(1);
     expect(server.calls).toHaveLength(1);
+  });
+});
+
+describe('reviewComment', () => {
+  it('reads only the fields the action uses: a comment whose commit_id is absent or odd still lists', () => {
+    const raw = { id: 3, node_id: 'RC_3', body: 'b', html_url: 'https://github.test/r/3', user: { login: 'u' } };
+    const listed = reviewComment({ ...raw, path: 'a.ts', line: 4, commit_id: null } as never, '/x');
+    expect(listed).toEqual({
+      id: 3,
+      nodeId: 'RC_3',
+      author: 'u',
+      body: 'b',
+      htmlUrl: 'https://github.test/r/3',
+      path: 'a.ts',
+      line: 4,
+      startLine: null,
+      inReplyTo: null,
+    });
   });
 });

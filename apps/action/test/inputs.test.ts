@@ -71,7 +71,7 @@ describe('readInputs', () => {
     ['budget-usd', 'abc'],
     ['budget-usd', '0'],
     ['budget-usd', '-1'],
-    ['budget-usd', '1e3'],
+    ['budget-usd', '1e400'],
     ['concurrency', '0'],
     ['concurrency', '2.5'],
     ['concurrency', '257'],
@@ -83,7 +83,7 @@ describe('readInputs', () => {
   ])('refuses %s %j with E_USAGE naming the input', (name, value) => {
     const err = refused({ [name]: value });
     expect(err.code).toBe('E_USAGE');
-    expect(err.message).toMatch(new RegExp(`^input ${name}: `));
+    expect(err.message).toMatch(new RegExp(`^input ${name} needs `));
     expect(err.message).toContain(JSON.stringify(value));
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '@orchestrate/core';
+import { emitAnnotations } from '../src/annotations.js';
 import type { ModeTable } from '../src/dispatch.js';
 import type { GitHubApi } from '../src/github/api.js';
 import { run, type ApiFactory } from '../src/main.js';
@@ -111,6 +112,29 @@ describe('run', () => {
     ]);
   });
 
+  it('the problems annotation is within GitHub’s 10 warnings per step, after a mode annotated many findings', async () => {
+    const kit = memoryToolkit({ 'github-token': TOKEN, 'fail-on': 'never' });
+    const findings = Array.from({ length: 12 }, (_, i) => ({
+      file: 'src/a.ts',
+      line: i + 1,
+      endLine: i + 1,
+      severity: 'warning' as const,
+      ruleId: 'r',
+      message: `m${i}`,
+      source: 'rule' as const,
+      fingerprint: String(i).padStart(32, '0'),
+      code: [],
+    }));
+    const runner: ModeRunner = async (ctx) => {
+      emitAnnotations(ctx.kit, findings);
+      return result({ findings, problems: ['Posting the review failed: 403'] });
+    };
+    await run({ kit, vars: VARS, api: async () => api, modes: modes(runner) });
+    const warnings = kit.annotations.filter((a) => a.level === 'warning');
+    expect(warnings).toHaveLength(10);
+    expect(warnings.at(-1)!.message).toMatch(/^orchestrate met 1 problem/);
+  });
+
   it('a skip sets conclusion skipped and calls neither the API nor a mode', async () => {
     const kit = memoryToolkit({ 'github-token': TOKEN });
     const fail = async (): Promise<never> => {
@@ -138,7 +162,7 @@ describe('run', () => {
       },
     });
     expect(outcome.conclusion).toBe('failure');
-    expect(kit.failed).toBe('[E_USAGE] input budget-usd: a positive number of USD, e.g. 0.50 (got "lots")');
+    expect(kit.failed).toBe('[E_USAGE] input budget-usd needs a positive number of USD, e.g. 0.50 (got "lots")');
     expect(kit.outputs.conclusion).toBe('failure');
     expect(kit.secrets).toEqual([TOKEN]);
   });

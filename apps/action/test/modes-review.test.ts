@@ -2,6 +2,7 @@
 // in-memory GitHub API (which refuses comments outside the PR's hunks, as GitHub does).
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { conclusionOf, failureReasons } from '../src/dispatch.js';
 import { reviewMode } from '../src/modes/review.js';
 import { parseFindingMarker } from '../src/comment-body.js';
 import { parseSummaryMarker } from '../src/summary-comment.js';
@@ -119,6 +120,19 @@ describe('review mode', () => {
     expect(thread.isResolved).toBe(true);
     expect(api.state.threads.filter((t) => t.isResolved)).toHaveLength(1);
     expectInsideHunks(api, repos);
+  });
+
+  it('synchronize with nothing new: findings still open from the first push still decide fail-on', async () => {
+    const { repos, api, run } = setup();
+    const first = await run('opened');
+    expect(conclusionOf(first.result, 'warning')).toBe('failure');
+    push(repos, api, { 'README.md': 'docs only\n' });
+    const { result } = await run('synchronize');
+    expect(result.findings).toEqual([]);
+    expect(result.carried?.length).toBeGreaterThan(0);
+    expect(conclusionOf(result, 'warning')).toBe('failure');
+    expect(failureReasons(result, 'warning')[0]).toMatch(/still open from an earlier push/);
+    expect(conclusionOf(result, 'error')).toBe('success');
   });
 
   it('a force-push reviews the whole PR again: same code is not re-posted, code gone is resolved', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SELF, loadPrContext, pullNumberOf } from '../src/pr-context.js';
+import { DEFAULT_SELF, loadPrContext } from '../src/pr-context.js';
 import { formatSummaryMarker } from '../src/summary-comment.js';
 import { memoryApi } from './helpers/memory-api.js';
 import { prRepos, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
@@ -102,15 +102,5 @@ describe('loadPrContext', () => {
     const { api, context } = setup();
     await loadPrContext(context().ctx, 1, { incremental: true });
     expect(api.writes()).toEqual([]);
-  });
-});
-
-describe('pullNumberOf', () => {
-  it('reads pull_request and issue_comment-on-a-PR payloads, else null', () => {
-    expect(pullNumberOf({ event: { pull_request: { number: 3 } } })).toBe(3);
-    expect(pullNumberOf({ event: { issue: { number: 4, pull_request: { url: 'u' } } } })).toBe(4);
-    expect(pullNumberOf({ event: { issue: { number: 4 } } })).toBeNull();
-    expect(pullNumberOf({ event: { pull_request: { number: '3' } } })).toBeNull();
-    expect(pullNumberOf({ event: {} })).toBeNull();
   });
 });

@@ -99,7 +99,7 @@ describe('publishReview', () => {
   it('first run: one review with every placeable comment (head SHA), one summary comment, job summary', async () => {
     const { api, ctx, kit, pr } = bench();
     const r = await publishReview(ctx, pr(), FINDINGS, RUN);
-    expect(r).toEqual({ posted: 3, problems: [], failed: false });
+    expect(r).toEqual({ posted: 3, carried: [], problems: [], failed: false });
     const reviews = api.callsOf('createReview');
     expect(reviews).toHaveLength(1);
     expect(reviews[0]!.args[1].commitId).toBe(HEAD);

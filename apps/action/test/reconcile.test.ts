@@ -36,7 +36,6 @@ function comment(n: number, extra: Partial<ReviewComment> = {}): ReviewComment {
     path: 'a.ts',
     line: 10,
     startLine: null,
-    commitId: 'c'.repeat(40),
     inReplyTo: null,
     ...extra,
   };

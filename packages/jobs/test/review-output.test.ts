@@ -273,6 +273,16 @@ describe('markdownInline / markdownCode', () => {
     expect(markdownCode('x\u202ey\nz')).toBe('`x\\u202ey z`');
     expect(markdownCode('a`b')).toBe('`` a`b ``');
   });
+
+  it('follows CommonMark: a backtick run opens a code span only where a run of its length closes it', () => {
+    // ``` never closes here, so CommonMark shows it as backticks and would render the <img> as HTML.
+    expect(markdownInline('```<img src=https://x.example/p.png>`')).toBe(
+      '\\`\\`\\`&lt;img src=https:&#8203;//x.example/p.png&gt;\\`',
+    );
+    expect(markdownInline('``a`<b>`` and `c`')).toBe('``a`<b>`` and `c`');
+    expect(markdownInline('math $x$ stays text')).toBe('math \\$x\\$ stays text');
+    expect(markdownCode(' a')).toBe('`  a `');
+  });
 });
 
 describe('formatForTerminal', () => {

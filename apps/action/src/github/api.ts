@@ -38,7 +38,6 @@ export interface ReviewComment extends IssueComment {
   path: string;
   line: number | null;
   startLine: number | null;
-  commitId: string;
   inReplyTo: number | null;
 }
 

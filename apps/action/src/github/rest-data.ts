@@ -39,7 +39,6 @@ export interface RestReviewComment extends RestIssueComment {
   path: string;
   line?: number | null;
   start_line?: number | null;
-  commit_id: string;
   in_reply_to_id?: number | null;
 }
 
@@ -84,7 +83,6 @@ export function reviewComment(c: RestReviewComment, route: string): ReviewCommen
     path: c.path,
     line: c.line ?? null,
     startLine: c.start_line ?? null,
-    commitId: sha(c.commit_id, route, 'commit_id'),
     inReplyTo: c.in_reply_to_id ?? null,
   };
 }

@@ -6,14 +6,15 @@ import { reviewSarif } from '@orchestrate/engine';
 import type { SummaryFinding } from '@orchestrate/engine';
 import { emitAnnotations } from '../annotations.js';
 import { collectedResults, resultsDir, SARIF_FILE, summaryReportOf, writeArtifact } from '../artifact.js';
-import { loadPrContext, pullNumberOf, shortSha } from '../pr-context.js';
+import { eventPullNumber } from '../env.js';
+import { loadPrContext, shortSha } from '../pr-context.js';
 import { stepSummaryBody } from '../summary-comment.js';
 import type { ModeRunner } from '../types.js';
 import { automationId, reviewRun, runResult, skippedResult } from './review.js';
 
 /** Reviews the pull request and writes the results artifact (`artifact-path`, else `$RUNNER_TEMP/orchestrate/<id>`). */
 export const collectMode: ModeRunner = async (ctx) => {
-  const n = pullNumberOf(ctx.env);
+  const n = eventPullNumber(ctx.env);
   if (n === null) return skippedResult(`collect needs a pull request event, not ${ctx.env.eventName}`);
   const pr = await loadPrContext(ctx, n, { incremental: false });
   if (pr.pull.state !== 'open') return skippedResult(`pull request #${n} is closed`);

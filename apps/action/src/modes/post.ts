@@ -6,23 +6,16 @@ import path from 'node:path';
 import { UsageError } from '@orchestrate/core';
 import { reviewSarif } from '@orchestrate/engine';
 import { readArtifact, redactFindings, writeSarif, type CollectedResults } from '../artifact.js';
-import { field, loadPrContext, shortSha, type PrContext } from '../pr-context.js';
+import { eventWorkflowRun, type EventWorkflowRun } from '../env.js';
+import { loadPrContext, shortSha, type PrContext } from '../pr-context.js';
 import { publishReview } from '../publish.js';
 import type { ActionContext, ModeRunner } from '../types.js';
 import { automationId, skippedResult } from './review.js';
 
-/** What post needs of a workflow_run event (GitHub's, so trusted, unlike the artifact). */
-interface WorkflowRun {
-  headSha: string;
-  headBranch: string;
-  headOwner: string;
-  pulls: number[];
-}
-
 /** Publishes the results artifact of a collect run on the pull request it was collected for. */
 export const postMode: ModeRunner = async (ctx) => {
   if (ctx.env.eventName !== 'workflow_run') return skippedResult(`post runs on workflow_run, not ${ctx.env.eventName}`);
-  const wr = workflowRunOf(ctx.env.event);
+  const wr = eventWorkflowRun(ctx.env);
   if (!wr) return skippedResult('the workflow_run event names no head commit');
   if (!ctx.inputs.artifactPath) {
     throw new UsageError(
@@ -74,29 +67,11 @@ export const postMode: ModeRunner = async (ctx) => {
  * The pull requests the workflow run was for: GitHub lists them for same-repository PRs; for a fork's it lists none,
  * so they are looked up by the head's owner and branch, keeping those whose head is the run's commit.
  */
-async function pullsOf(ctx: ActionContext, wr: WorkflowRun): Promise<number[]> {
-  if (wr.pulls.length) return wr.pulls;
+async function pullsOf(ctx: ActionContext, wr: EventWorkflowRun): Promise<number[]> {
+  if (wr.pullNumbers.length) return wr.pullNumbers;
   if (!wr.headOwner || !wr.headBranch) return [];
   const found = await ctx.api.findPulls({ owner: wr.headOwner, branch: wr.headBranch });
   return found.filter((p) => p.headSha === wr.headSha && p.state === 'open').map((p) => p.number);
-}
-
-function workflowRunOf(event: Record<string, unknown>): WorkflowRun | null {
-  const run = field(event, 'workflow_run');
-  const headSha = field(run, 'head_sha');
-  const headBranch = field(run, 'head_branch');
-  const headOwner = field(run, 'head_repository', 'owner', 'login');
-  if (typeof headSha !== 'string' || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(headSha)) return null;
-  const listed = field(run, 'pull_requests');
-  const pulls = (Array.isArray(listed) ? listed : [])
-    .map((p) => field(p, 'number'))
-    .filter((num): num is number => typeof num === 'number' && Number.isSafeInteger(num) && num > 0);
-  return {
-    headSha,
-    headBranch: typeof headBranch === 'string' ? headBranch : '',
-    headOwner: typeof headOwner === 'string' ? headOwner : '',
-    pulls,
-  };
 }
 
 function movedNote(results: CollectedResults, pr: PrContext): string {

@@ -5,13 +5,14 @@ import path from 'node:path';
 import type { ReviewFinding, RunReport } from '@orchestrate/core';
 import { reviewFindings, reviewSarif, runDir, runTask, type SarifLog } from '@orchestrate/engine';
 import { redactFindings, summaryReportOf, writeSarif } from '../artifact.js';
-import { loadPrContext, pullNumberOf, type PrContext } from '../pr-context.js';
+import { eventPullNumber } from '../env.js';
+import { loadPrContext, type PrContext } from '../pr-context.js';
 import { publishReview } from '../publish.js';
 import type { ActionContext, ModeResult, ModeRunner } from '../types.js';
 
 /** Reviews the pull request of a pull_request event and publishes the review. */
 export const reviewMode: ModeRunner = async (ctx) => {
-  const n = pullNumberOf(ctx.env);
+  const n = eventPullNumber(ctx.env);
   if (n === null) return skippedResult(`review needs a pull request event, not ${ctx.env.eventName}`);
   const incremental = ctx.env.event.action === 'synchronize';
   const pr = await loadPrContext(ctx, n, { incremental });
@@ -26,6 +27,7 @@ export const reviewMode: ModeRunner = async (ctx) => {
     sarifPath,
     commentsPosted: published.posted,
     findings: run.findings,
+    carried: published.carried,
     problems: published.problems,
     publishFailed: published.failed,
   };

@@ -4,14 +4,15 @@
 import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
 import { markdownCode, markdownText, pushRunBranch, redactPosted, runTask } from '@orchestrate/engine';
 import { decideCommand } from '../command.js';
-import { authOf, field, loadPrContext, pullNumberOf, whoAmI, type PrContext } from '../pr-context.js';
+import { eventComment, eventPullNumber } from '../env.js';
+import { authOf, loadPrContext, whoAmI, type PrContext } from '../pr-context.js';
 import { publishSummary, Writes } from '../publish.js';
 import type { ActionContext, ModeRunner } from '../types.js';
 import { runResult, skippedResult } from './review.js';
 
 /** Runs a task on a pull request and pushes its verified commits. */
 export const taskMode: ModeRunner = async (ctx) => {
-  const n = pullNumberOf(ctx.env);
+  const n = eventPullNumber(ctx.env);
   if (n === null) return skippedResult(`task needs a pull request (a pull_request event or a comment on one)`);
   const writes = new Writes();
   const request = await taskOf(ctx, n, writes);
@@ -58,15 +59,11 @@ async function taskOf(
     return { task, commentId: null };
   }
   // An edited or deleted comment does not start a run again.
-  if (field(ctx.env.event, 'action') !== 'created') return { skip: 'the comment was not just created' };
-  const id = field(ctx.env.event, 'comment', 'id');
-  const body = field(ctx.env.event, 'comment', 'body');
-  const author = field(ctx.env.event, 'comment', 'user', 'login');
-  if (typeof id !== 'number' || typeof body !== 'string' || typeof author !== 'string') {
-    return { skip: 'the issue_comment event has no comment' };
-  }
-  const decision = await decideCommand(ctx.api, { body, author }, await whoAmI(ctx));
-  if (decision.run) return { task: decision.task, commentId: id };
+  const comment = eventComment(ctx.env);
+  if (!comment) return { skip: 'the issue_comment event has no comment' };
+  if (comment.action !== 'created') return { skip: 'the comment was not just created' };
+  const decision = await decideCommand(ctx.api, comment, await whoAmI(ctx));
+  if (decision.run) return { task: decision.task, commentId: comment.id };
   const reply = decision.reply;
   if (reply) await writes.try('Replying to the comment', () => ctx.api.createIssueComment(n, reply));
   return { skip: decision.reason };

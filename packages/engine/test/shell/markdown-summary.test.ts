@@ -143,6 +143,15 @@ describe('formatMarkdownSummary: untrusted text', () => {
     expect(markdownText('**@x** <y>')).toBe('\\*\\*@&#8203;x\\*\\* &lt;y&gt;');
     expect(markdownCode('a`b')).toBe('`` a`b ``');
   });
+
+  it('renders no HTML from a message whose backtick run never closes (CommonMark shows it as backticks)', () => {
+    const md = formatMarkdownSummary(null, {
+      title: 'r',
+      findings: [finding({ message: '```<img src=https://x.example/p.png>` tracked' })],
+      limit: { chars: 65_536 },
+    });
+    expect(md).not.toMatch(/<img/);
+  });
 });
 
 describe('formatMarkdownSummary: limits', () => {
