@@ -21,6 +21,11 @@ export interface PublishOptions {
   reviewed?: string;
   /** More plain-text notes for the summaries. */
   notes?: readonly string[];
+  /**
+   * false: a posted finding not found again stays open (post mode: the findings come from the pull request's own,
+   * unprivileged workflow, so their absence proves nothing). @default true
+   */
+  resolveGone?: boolean;
 }
 
 /** What publishing did: comments posted, problems (each says what to do), and whether any write failed. */
@@ -76,6 +81,7 @@ export async function publishReview(
   const writes = new Writes();
   const notes: string[] = [rangeNote(pr)];
   const plan = o.inline === false ? null : await planned(ctx, pr, findings, writes);
+  if (plan && o.resolveGone === false) plan.open.push(...plan.gone.splice(0));
   const outcome: Outcome = { posted: new Set(), refused: [] };
   if (plan?.post.length) await postBatch(ctx, pr, plan.post, outcome, writes);
   if (outcome.refused.length) {

@@ -97,6 +97,26 @@ describe('post mode', () => {
     expect(api.state.issueComments).toHaveLength(1);
   });
 
+  it('a forged artifact cannot resolve our findings or offer a suggestion: post only adds', async () => {
+    const { api, post, forge } = await collected();
+    await post();
+    const posted = api.state.reviewComments.length;
+    expect(posted).toBeGreaterThan(0);
+    // Results that say "nothing found": the earlier findings stay open, no thread is resolved or hidden.
+    forge((r) => (r.findings = []));
+    await post();
+    expect(api.callsOf('resolveThread')).toEqual([]);
+    expect(api.callsOf('minimizeComment')).toEqual([]);
+    // A suggestion in the artifact was never checked against the code here: none is posted.
+    const again = await collected();
+    again.forge((r) => {
+      for (const f of r.findings) f.fix = { replacement: 'export function f(): void {}' };
+    });
+    await again.post();
+    expect(again.api.state.reviewComments.length).toBeGreaterThan(0);
+    for (const c of again.api.state.reviewComments) expect(c.body).not.toContain('```suggestion');
+  });
+
   it('refuses results for another pull request or another head SHA', async () => {
     const other = await collected();
     other.forge((r) => (r.pull.number = 2));

@@ -41,7 +41,9 @@ export const postMode: ModeRunner = async (ctx) => {
   };
   const moved = pr.pull.headSha !== results.pull.headSha;
   if (moved && pr.marker?.reviewed === pr.pull.headSha) return skippedResult('newer results are posted already');
-  const findings = redactFindings(results.findings, ctx.known);
+  // The artifact was written by the pull request's own workflow: a suggestion in it was never checked against the
+  // code here (the engine's fix checks ran, if at all, where the PR's author controls them), so none is offered.
+  const findings = redactFindings(results.findings, ctx.known).map(({ fix: _fix, ...finding }) => finding);
   const sarif = reviewSarif(findings, { version: ctx.version, automationId: automationId(results.run.id) });
   const sarifPath = await writeSarif(ctx.env, results.run.id, sarif);
   const notes = moved ? [movedNote(results, pr)] : [];
@@ -49,6 +51,7 @@ export const postMode: ModeRunner = async (ctx) => {
     inline: !moved,
     reviewed: results.pull.headSha,
     notes,
+    resolveGone: false,
   });
   return {
     runId: results.run.id,
