@@ -1,6 +1,7 @@
 // The engine's real errors, as the action reports them: no CLI flag or environment variable the action does not read
 // (`--engine`, "set OPENAI_API_KEY"), but the inputs to set, in the step's failure and in what is posted on the PR.
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ErrorCode } from '@orchestrate/core';
 import { runTask } from '@orchestrate/engine';
 import { actionMessage } from '../src/action-words.js';
 import { failureMessage } from '../src/dispatch.js';
@@ -16,11 +17,10 @@ async function engineError(task: string, engine: 'openai' | 'offline') {
     cwd: repo.dir,
     task,
     engine,
-    yes: true,
     env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined },
   }).then(
     () => null,
-    (e: unknown) => e as Error & { code: string },
+    (e: unknown) => e as Error & { code: ErrorCode },
   );
   expect(err).not.toBeNull();
   return err!;
