@@ -2,6 +2,7 @@
 // only when chosen: a `post` run never initialises the engine's run code, and tests inject their own table.
 import { isOrchestrateError, REPORT_HINT, safeText, UsageError, type ErrorCode } from '@orchestrate/core';
 import { failsOn, runExitCode, type Severity } from '@orchestrate/engine';
+import { actionMessage } from './action-words.js';
 import { eventAction, eventComment, eventPullNumber } from './env.js';
 import type { ActionEnv, ActionInputs, Conclusion, Mode, ModeResult, ModeRunner } from './types.js';
 
@@ -152,7 +153,7 @@ export function failureMessage(err: unknown, o: { version: string; known?: reado
   let text: string;
   if (isOrchestrateError(err)) {
     const hint = ACTION_HINTS[err.code] ?? (err.userFacing ? '' : reportHint(o.version));
-    const message = err.message.replace(REPORT_HINT, reportHint(o.version)).trim();
+    const message = actionMessage(err).replace(REPORT_HINT, reportHint(o.version)).trim();
     text = `[${err.code}] ${message}${hint && !message.includes(hint) ? ` ${hint}` : ''}`;
   } else {
     const message = (err instanceof Error ? err.message : String(err)).trim() || 'no message';

@@ -3,6 +3,7 @@
 // (fast-forward, with a lease on the head the run started from), else to a new branch with a pull request.
 import { isOrchestrateError, UsageError, type RunReport } from '@orchestrate/core';
 import { markdownCode, markdownText, pushRunBranch, redactPosted, runTask } from '@orchestrate/engine';
+import { actionMessage } from '../action-words.js';
 import { decideCommand } from '../command.js';
 import { eventComment, eventPullNumber } from '../env.js';
 import { authOf, loadPrContext, whoAmI, type PrContext } from '../pr-context.js';
@@ -35,7 +36,7 @@ export const taskMode: ModeRunner = async (ctx) => {
   } catch (err) {
     // Whoever asked on the PR sees why nothing happened (the step's failure says it too, with what to do).
     if (isOrchestrateError(err) && err.userFacing) {
-      const notes = [`Task: ${request.task}`, `The task did not run: ${err.message}`];
+      const notes = [`Task: ${request.task}`, `The task did not run: ${actionMessage(err)}`];
       await publishSummary(ctx, pr, { ...summary, report: null, notes }, writes);
     }
     throw err;

@@ -53,6 +53,18 @@ export function buildReport(
   // What a step's tool decided when it expanded (which formatter, which derived options): part of the plan.
   const notes = args.plan.steps.map(formatPlanNote).filter((n): n is string => n !== null);
   const planWarnings = [...args.plan.warnings, ...notes.filter((n) => !args.plan.warnings.includes(n))];
+  const found = dedupeAnnotations(
+    args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? []),
+  );
+  const annotations = capAnnotations(found, args.maxAnnotations);
+  // A cut never passes silently: the report (and every summary of it) says how many findings were not kept.
+  const cut =
+    found.length > annotations.length
+      ? [
+          `${found.length - annotations.length} more findings were not kept: a run keeps its ${annotations.length} ` +
+            'most serious (errors first); raise `maxAnnotations` in agents.config.ts to keep more',
+        ]
+      : [];
   return {
     id: args.id,
     task: args.task,
@@ -82,13 +94,13 @@ export function buildReport(
     batches: args.batches,
     startedAt: args.startedAt,
     items,
-    annotations: capAnnotations(
-      dedupeAnnotations(
-        args.states.filter((s) => s.status === 'succeeded').flatMap((s) => s.outcome?.annotations ?? []),
-      ),
-      args.maxAnnotations,
-    ),
-    warnings: [...args.warnings, ...notes.filter((n) => !args.warnings.includes(n)), ...redactionWarnings(args.client)],
+    annotations,
+    warnings: [
+      ...args.warnings,
+      ...notes.filter((n) => !args.warnings.includes(n)),
+      ...cut,
+      ...redactionWarnings(args.client),
+    ],
   };
 }
 
