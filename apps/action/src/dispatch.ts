@@ -102,7 +102,12 @@ export function failureReasons(r: ModeResult, failOn: Severity | 'never'): strin
     } else if (status === 'interrupted') reasons.push('the run was interrupted before it finished');
     else reasons.push(`${jobs.failed} of ${jobs.total} jobs failed (the summary lists them)`);
   }
-  if (r.publishFailed) reasons.push('publishing to the pull request failed (the problems above say what to do)');
+  // The first problem goes into the failure itself: the one line a reader of the checks page sees.
+  const first = r.problems[0];
+  if (r.publishFailed)
+    reasons.push(
+      `publishing to the pull request failed${first ? `: ${first}` : ' (the problems above say what to do)'}`,
+    );
   return reasons;
 }
 
