@@ -142,7 +142,10 @@ export const lazyRanks = {
       if (args.pluginData === 'inner') return undefined;
       const inner = { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' };
       const real = await b.resolve(args.path, inner);
-      return real.errors.length ? { errors: real.errors } : { path: real.path, namespace: 'lazy-ranks-encoding' };
+      // Relative to the workspace: the bundle names a module by its path, and a committed bundle (the action's) must
+      // not depend on where the checkout lies.
+      const relative = path.relative(ROOT, real.path).split(path.sep).join('/');
+      return real.errors.length ? { errors: real.errors } : { path: relative, namespace: 'lazy-ranks-encoding' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-ranks' }, () => ({
       loader: 'js',
@@ -164,9 +167,9 @@ export const lazyRanks = {
     }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-ranks-encoding' }, (args) => ({
       loader: 'js',
-      resolveDir: path.dirname(args.path),
+      resolveDir: path.dirname(path.resolve(ROOT, args.path)),
       contents: `
-        import { GptEncoding as Real } from ${JSON.stringify(args.path)};
+        import { GptEncoding as Real } from ${JSON.stringify(path.resolve(ROOT, args.path))};
         import { loadRanks, standIn } from ${JSON.stringify(ranksPath)};
         const real = (get) => () => { const v = get(); return v === standIn ? loadRanks() : v; };
         export const GptEncoding = new Proxy(Real, {
