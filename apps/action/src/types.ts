@@ -1,7 +1,7 @@
 // The types the action's parts share: its inputs and environment, the toolkit it writes through, the context every
 // mode gets, and what a mode returns. No code: each part builds against these.
 import type { ReviewFinding, RunEvent, RunReport } from '@orchestrate/core';
-import type { RunTaskOptions, Severity } from '@orchestrate/engine';
+import type { RunTaskOptions, Severity, SummaryReport } from '@orchestrate/engine';
 import type { GitHubApi } from './github/api.js';
 
 /** What the action does on this run (input `mode`; `auto` picks one from the event). */
@@ -92,23 +92,8 @@ export interface ActionContext {
   version: string;
 }
 
-/** The part of a run report a summary shows. */
-export type SummaryReport = Pick<
-  RunReport,
-  | 'id'
-  | 'engine'
-  | 'status'
-  | 'jobs'
-  | 'usage'
-  | 'costUsd'
-  | 'budgetUsd'
-  | 'durationMs'
-  | 'warnings'
-  | 'commits'
-  | 'reviewed'
-  | 'baseCommit'
-  | 'branch'
->;
+/** The part of a run report a summary shows (the engine's: its Markdown summary renders it). */
+export type { SummaryReport } from '@orchestrate/engine';
 
 /** What a mode did: the outputs, the findings and the problems (each says what to do). */
 export interface ModeResult {
