@@ -34,6 +34,12 @@ export async function decideCommand(
   self: string,
 ): Promise<CommandDecision> {
   const command = parseCommand(comment.body);
+  // The command without a task: one reply that says how to give one (nothing is run or paid).
+  if (!command && /^\s*\/orchestrate\s*$/.test(comment.body.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '')) {
+    const reply =
+      'Add the task after the command, on its first line: `/orchestrate <task>` (e.g. `/orchestrate add docstrings to src/`).';
+    return { run: false, reason: 'the `/orchestrate` command has no task', reply };
+  }
   if (!command) return { run: false, reason: 'the comment is not an `/orchestrate <task>` command', reply: null };
   // Our own comments never start a run, so a summary quoting a command cannot loop.
   if (comment.author === self) return { run: false, reason: 'the comment is the action’s own', reply: null };

@@ -1,9 +1,17 @@
 // Which mode a run is, whether the step succeeded, and what a failure says. The modes themselves (part F) are loaded
 // only when chosen: a `post` run never initialises the engine's run code, and tests inject their own table.
-import { isOrchestrateError, REPORT_HINT, safeText, UsageError, type ErrorCode } from '@orchestrate/core';
+import {
+  GitHubApiError,
+  isOrchestrateError,
+  REPORT_HINT,
+  safeText,
+  UsageError,
+  type ErrorCode,
+} from '@orchestrate/core';
 import { failsOn, runExitCode, type Severity } from '@orchestrate/engine';
 import { actionMessage } from './action-words.js';
 import { eventAction, eventComment, eventPullNumber } from './env.js';
+import { describeApiError } from './github/errors.js';
 import type { ActionEnv, ActionInputs, Conclusion, Mode, ModeResult, ModeRunner } from './types.js';
 
 /** Where each mode's runner comes from (loaded on first use). */
@@ -157,14 +165,25 @@ export function reportHint(version: string): string {
 export function failureMessage(err: unknown, o: { version: string; known?: readonly string[] }): string {
   let text: string;
   if (isOrchestrateError(err)) {
-    const hint = ACTION_HINTS[err.code] ?? (err.userFacing ? '' : reportHint(o.version));
-    const message = actionMessage(err).replace(REPORT_HINT, reportHint(o.version)).trim();
+    // A GitHub API error says what to do for its own status (a refused token is not a fork's read-only one).
+    const specific = err instanceof GitHubApiError ? sentence(describeApiError(err)) : undefined;
+    const hint = specific ?? ACTION_HINTS[err.code] ?? (err.userFacing ? '' : reportHint(o.version));
+    const said = actionMessage(err).replace(REPORT_HINT, reportHint(o.version)).trim();
+    const message = specific ? sentence(said) : said;
     text = `[${err.code}] ${message}${hint && !message.includes(hint) ? ` ${hint}` : ''}`;
   } else {
     const message = (err instanceof Error ? err.message : String(err)).trim() || 'no message';
     text = `[E_INTERNAL] internal error: ${message.replace(/\.$/, '')}. ${reportHint(o.version)}`;
   }
   return safeText(redactKnown(text, o.known ?? []), { multiline: true });
+}
+
+/** `text` as a sentence: capitalised, ending with a full stop (GitHub's messages end with none). */
+function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const capital = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** Shorter values are not redacted: they would cut words apart, and no token or key is that short. */

@@ -43,6 +43,12 @@ describe('decideCommand', () => {
     expect((await decideCommand(a, { body: '/orchestrate x', author: 'root' }, 'bot')).run).toBe(true);
   });
 
+  it('a bare /orchestrate gets one reply that says how to give the task, and runs nothing', async () => {
+    const d = await decideCommand(api({ alice: 'write' }), { body: '/orchestrate  \nplease', author: 'alice' }, 'bot');
+    expect(d).toMatchObject({ run: false, reply: expect.stringContaining('`/orchestrate <task>`') });
+    expect(d.run === false && d.reply).not.toMatch(/@/);
+  });
+
   it('refuses read and triage users with one reply that mentions no one', async () => {
     const a = api({ mallory: 'triage' });
     for (const author of ['mallory', 'stranger']) {

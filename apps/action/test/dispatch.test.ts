@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EnvironmentError, InternalError, REPORT_HINT, UsageError, type ReviewFinding } from '@orchestrate/core';
+import {
+  EnvironmentError,
+  GitHubApiError,
+  InternalError,
+  REPORT_HINT,
+  UsageError,
+  type ReviewFinding,
+} from '@orchestrate/core';
 import { chooseMode, conclusionOf, failureMessage, failureReasons, runMode } from '../src/dispatch.js';
 import type { ActionEnv, ActionInputs, ModeResult, SummaryReport } from '../src/types.js';
 
@@ -152,6 +159,14 @@ describe('failureMessage', () => {
     expect(msg).toMatch(/^\[E_NO_API_KEY\] The openai engine needs OPENAI_API_KEY\. /);
     expect(msg).toContain('`openai-api-key: ${{ secrets.OPENAI_API_KEY }}`');
     expect(msg).toContain('`engine: offline`');
+  });
+
+  it('a GitHub API error says what to do for its own status: a refused token is not a fork', () => {
+    const refused = new GitHubApiError('GET /user failed (401): Bad credentials', 401, 'GET', '/user');
+    const msg = failureMessage(refused, o);
+    expect(msg).toMatch(/^\[E_GITHUB_API\] GET \/user failed \(401\): Bad credentials\. The token was refused/);
+    expect(msg).toContain('`github-token`');
+    expect(msg).not.toContain('collect/post');
   });
 
   it("a bug says how to report it, in the action's words, once; never a stack trace", () => {
