@@ -1,5 +1,13 @@
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { priceUsage, UsageError, type ResolvedConfig, type RunEventListener, type UserConfig } from '@orchestrate/core';
+import {
+  EnvironmentError,
+  priceUsage,
+  UsageError,
+  type ResolvedConfig,
+  type RunEventListener,
+  type UserConfig,
+} from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import {
   asksForWorkingTree,
@@ -177,6 +185,7 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
 async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const { root, head } = await locateRepo(cwd);
+  refuseLinkedRunsDir(root);
   const resuming = options.resume !== undefined ? await findResumeTarget(root, options.resume || undefined) : null;
   const detached = resuming?.kind === 'detached' ? resuming.detached : null;
   const interrupted = resuming?.kind === 'journal' ? resuming : null;
@@ -254,4 +263,20 @@ async function resolveRef(root: string, ref: string): Promise<string> {
   const sha = ref.startsWith('-') ? null : await resolveCommit(root, ref);
   if (!sha) throw await missingRef(root, ref);
   return sha;
+}
+
+/**
+ * A repository whose `.orchestrate` is a symbolic link (or a file) is refused: the run's journal, reports and config
+ * copy are written there, and a link committed to the repository would send those writes anywhere on the machine.
+ */
+function refuseLinkedRunsDir(root: string): void {
+  const dir = path.join(root, '.orchestrate');
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st || st.isDirectory()) return;
+  const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a folder';
+  throw new EnvironmentError(
+    'E_UNSAFE_REPO',
+    `${dir} is ${what}: orchestrate keeps its runs there and does not write through it. ` +
+      'Remove it (`rm .orchestrate`; it is never committed, orchestrate excludes it in .git/info/exclude) and run again.',
+  );
 }

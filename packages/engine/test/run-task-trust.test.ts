@@ -2,7 +2,7 @@
 // and AGENTS.md from a trusted commit, never the working tree; `runRepositoryCode: false` starts none of the
 // repository's tools; `from` starts the run at a given commit. Markers written by the repository's code tell whether
 // it ran.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runEngine, runOutcome } from '../../../test/helpers/engine.js';
@@ -245,5 +245,16 @@ describe('a resumed run keeps what it was trusted with', () => {
     const start = JSON.parse(journal.split('\n')[0]!) as { options: Record<string, unknown> };
     expect(start.options).toMatchObject({ configAt: base, runRepositoryCode: false });
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('.orchestrate is a folder of the repository, never a link', () => {
+  it('a repository whose .orchestrate is a symbolic link is refused before anything is written through it', async () => {
+    const elsewhere = repos.make({}, { git: false, prefix: 'orch-elsewhere-' }).dir;
+    const repo = repos.make({ 'src/math.ts': MATH });
+    symlinkSync(elsewhere, path.join(repo.dir, '.orchestrate'));
+    const { error } = await runOutcome({ cwd: repo.dir, task: 'add docstrings' });
+    expect(error).toMatchObject({ code: 'E_UNSAFE_REPO', message: /symbolic link/ });
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
