@@ -42,21 +42,24 @@ export function formatFindingMarker(m: FindingMarker): string {
   return `<!-- orchestrate:finding ${json} -->`;
 }
 
+/** The JSON a hidden marker line holds (`pattern`'s first group), or undefined: no marker, or no JSON in it. */
+export function markerValue(line: string, pattern: RegExp): unknown {
+  const m = pattern.exec(line);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]!) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The marker on the body's last line, or null. Strict: the whole line must be the marker, its JSON an object with
  * exactly `v` (1), `fp` (a fingerprint), `sev` (a severity) and `rule` (a string), so text quoted from elsewhere in a
  * comment, or a marker someone tampered with, is no marker.
  */
 export function parseFindingMarker(body: string): FindingMarker | null {
-  const last = body.trimEnd().split(/\r?\n/).at(-1) ?? '';
-  const m = MARKER_LINE.exec(last);
-  if (!m) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(m[1]!);
-  } catch {
-    return null;
-  }
+  const value = markerValue(body.trimEnd().split(/\r?\n/).at(-1) ?? '', MARKER_LINE);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const o = value as Record<string, unknown>;
   if (Object.keys(o).sort().join(',') !== 'fp,rule,sev,v') return null;

@@ -2,6 +2,7 @@
 // two limits. The marker is the only state the action keeps on the pull request, so it is written and read strictly.
 import { formatMarkdownSummary, type SummaryFinding } from '@orchestrate/engine';
 import type { SummaryReport } from './types.js';
+import { markerValue } from './comment-body.js';
 
 /** GitHub refuses a comment body longer than this many characters. */
 export const COMMENT_LIMIT_CHARS = 65_536;
@@ -67,15 +68,7 @@ export function formatSummaryMarker(m: SummaryMarker): string {
 
 /** The marker on a body's first line, or null when there is none or it is not exactly one the action writes. */
 export function parseSummaryMarker(body: string): SummaryMarker | null {
-  const first = body.split('\n', 1)[0]!.replace(/\r$/, '');
-  const m = MARKER_LINE.exec(first);
-  if (!m) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(m[1]!);
-  } catch {
-    return null;
-  }
+  const value = markerValue(body.split('\n', 1)[0]!.replace(/\r$/, ''), MARKER_LINE);
   return isMarker(value) ? value : null;
 }
 
