@@ -209,12 +209,17 @@ function newestSource() {
   return newest;
 }
 
-/** The current bundle's folder under dist/, when it was built here from sources no newer than it; else null. */
+/** The current bundle's folder under dist/, when it is there and was built here from sources no newer than it; else null. */
 function fresh() {
   try {
     const meta = JSON.parse(readFileSync(META, 'utf8'));
     const ok =
-      meta.format === FORMAT && meta.root === ROOT && meta.node === process.version && meta.builtMs >= newestSource();
+      meta.format === FORMAT &&
+      meta.root === ROOT &&
+      meta.node === process.version &&
+      typeof meta.dir === 'string' &&
+      existsSync(path.join(DIST, meta.dir, 'main.cjs')) &&
+      meta.builtMs >= newestSource();
     return ok ? meta.dir : null;
   } catch {
     return null;

@@ -66,6 +66,8 @@ export interface ReportCommit {
   stepId: string;
   message: string;
   jobs: number;
+  /** The files the commit changed (repository-relative); older reports lack it: read as []. */
+  files?: string[];
 }
 
 /** Why the run ended. */

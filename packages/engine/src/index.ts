@@ -26,3 +26,4 @@ export {
   type RunState,
 } from './runs/runs.js';
 export * from './shell/index.js';
+export * from './delegate/index.js';

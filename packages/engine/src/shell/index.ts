@@ -27,3 +27,4 @@ export {
 export { redactPosted, REDACTED } from './redact.js';
 export { OPTION_PARSERS } from './options.js';
 export { ensureCommits, pushRunBranch, type GitAuth, type PushRefusal, type PushResult } from './git.js';
+export { errorInfo, type ErrorInfo } from './errors.js';
