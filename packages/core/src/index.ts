@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './ledger.js';
 export { textMemo } from './memo.js';
 export { safeText, type SafeTextOptions } from './text.js';
+export type { EventLine } from './event-lines.js';

@@ -28,3 +28,4 @@ export { redactPosted, REDACTED } from './redact.js';
 export { OPTION_PARSERS } from './options.js';
 export { ensureCommits, pushRunBranch, type GitAuth, type PushRefusal, type PushResult } from './git.js';
 export { errorInfo, type ErrorInfo } from './errors.js';
+export { createEventLines, type EventLineRenderer } from './event-lines.js';
