@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm pack` (and `npm publish`) run this first: it builds the bundle the installed command runs (dist/pack, see
 // bin/bundle.mjs), so the tarball needs neither esbuild, tsx nor the workspace's TypeScript sources. prettier and jiti
-// go into the tarball as real packages through package.json's bundleDependencies.
+// go into the tarball as real packages through package.json's bundleDependencies. The MCP server's bundle (mcp.cjs)
+// is built beside the CLI's.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { buildShipped } from '../bin/bundle.mjs';
@@ -9,3 +10,6 @@ import { buildShipped } from '../bin/bundle.mjs';
 const { file, id } = await buildShipped();
 const mb = (statSync(file).size / 1e6).toFixed(1);
 console.error(`orchestrate: built ${path.relative(process.cwd(), file)} (${mb} MB, build ${id})`);
+// `orchestrate mcp` runs a bundle of its own beside it (built by buildShipped too).
+const mcp = path.join(path.dirname(file), 'mcp.cjs');
+console.error(`orchestrate: built ${path.relative(process.cwd(), mcp)} (${(statSync(mcp).size / 1e6).toFixed(1)} MB)`);

@@ -79,7 +79,8 @@ export function parseMcpArgs(argv: readonly string[], cwd = process.cwd()): McpO
     roots,
     defaults: {
       engine: engine as (typeof ENGINES)[number] | undefined,
-      concurrency: values.concurrency === undefined ? undefined : OPTION_PARSERS.concurrency('--concurrency')(values.concurrency),
+      concurrency:
+        values.concurrency === undefined ? undefined : OPTION_PARSERS.concurrency('--concurrency')(values.concurrency),
       models: Object.values(models).some((m) => m !== undefined) ? models : undefined,
       configFile: values.config === undefined ? undefined : path.resolve(cwd, values.config),
     },
@@ -99,8 +100,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     const coded = err instanceof UsageError ? err : new UsageError(err instanceof Error ? err.message : String(err));
     return fail(`${coded.message} (run orchestrate mcp --help for usage)`, coded.code, coded.processExitCode);
   }
-  if (parsed === 'help') return void process.stdout.write(MCP_HELP), EXIT_CODES.ok;
-  if (parsed === 'version') return void process.stdout.write(`${version()}\n`), EXIT_CODES.ok;
+  if (parsed === 'help') return (void process.stdout.write(MCP_HELP), EXIT_CODES.ok);
+  if (parsed === 'version') return (void process.stdout.write(`${version()}\n`), EXIT_CODES.ok);
   // Each job's output schema is new and parsed once: zod's JIT would compile code for every one (as the CLI does).
   z.config({ jitless: true });
   const stdout = protocolStdout();
@@ -146,7 +147,10 @@ function protocolStdout(): Writable {
 function version(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if ((pkg.name === '@orchestrate/cli' || pkg.name === '@orchestrate/mcp') && pkg.version) return pkg.version;
     } catch {
       // no manifest here: look further up

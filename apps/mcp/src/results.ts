@@ -32,7 +32,8 @@ export function toolResult(out: { summary: string } & Record<string, unknown>): 
 export function toolError(err: unknown, at: { runId?: string } = {}): CallToolResult {
   const info = errorInfo(err);
   let message = safeText(info.message, { multiline: true });
-  if (info.code === 'E_INTERNAL' && !message.includes(REPORT_HINT)) message = `${message.replace(/\.?$/, '.')} ${REPORT_HINT}`;
+  if (info.code === 'E_INTERNAL' && !message.includes(REPORT_HINT))
+    message = `${message.replace(/\.?$/, '.')} ${REPORT_HINT}`;
   const error: ToolErrorInfo = { code: info.code, message, exitCode: info.exitCode };
   const runId = at.runId ?? runIdOf(err);
   if (runId) error.runId = runId;

@@ -47,7 +47,8 @@ export async function serveMcp(options: McpOptions): Promise<McpServing> {
         settle();
       }
     })());
-  const onEnd = () => void close();
+  // The client closed stdin: nobody is left to answer, so the server stops (its runs stop gracefully).
+  const onEnd = () => void close().catch((err: unknown) => console.error(`orchestrate mcp: closing: ${String(err)}`));
   stdin.on('end', onEnd);
   await server.connect(transport);
   return { close, closed };

@@ -39,7 +39,9 @@ function register(server: McpServer, manager: DelegateManager, tool: McpTool, op
       annotations: { title: tool.title, ...tool.annotations },
     },
     async (args, extra): Promise<CallToolResult> => {
-      const progress = tool.progress ? progressSender(extra, options.progress) : progressSender({ ...extra, _meta: {} });
+      const progress = tool.progress
+        ? progressSender(extra, options.progress)
+        : progressSender({ ...extra, _meta: {} });
       try {
         const out = (await tool.call(manager, args, { signal: extra.signal, progress })) as { summary: string };
         return toolResult(out);

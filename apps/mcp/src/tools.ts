@@ -57,7 +57,7 @@ export const TOOLS: readonly McpTool[] = [
     title: 'Start a run',
     description:
       'Starts a task in the background and returns at once with its runId and branch. The work is verified and ' +
-      'committed on a new branch orchestrate/<runId>; the user’s working tree and current branch are never touched. ' +
+      "committed on a new branch orchestrate/<runId>; the user's working tree and current branch are never touched. " +
       'Use it for large tasks, then poll run_status and read run_result. Pass resume: <runId> to finish an ' +
       `interrupted run without paying again for answers already received. ${RUN_ID}`,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -74,7 +74,7 @@ export const TOOLS: readonly McpTool[] = [
   tool('run_result', {
     title: 'Run result',
     description:
-      'A run’s outcome: status, commits with their files, a diffstat, the jobs that failed and why, usage and cost, ' +
+      "A run's outcome: status, commits with their files, a diffstat, the jobs that failed and why, usage and cost, " +
       'and the next steps (look, apply_run, undo_run). waitSec waits for a run still going; finished: false means ' +
       'it is not done yet.',
     annotations: { readOnlyHint: true, openWorldHint: false },
@@ -116,15 +116,15 @@ export const TOOLS: readonly McpTool[] = [
   tool('apply_run', {
     title: 'Merge a run',
     description:
-      'Merges a finished run’s branch into the user’s current branch (as `orchestrate apply`). It changes the ' +
-      'user’s branch and working tree, which must be clean: call it only when the user asked for the merge.',
+      "Merges a finished run's branch into the user's current branch (as `orchestrate apply`). It changes the " +
+      "user's branch and working tree, which must be clean: call it only when the user asked for the merge.",
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     call: (m, args) => m.apply(args),
   }),
   tool('undo_run', {
     title: 'Discard a run',
     description:
-      'Deletes a run’s branch and worktree (as `orchestrate undo`). Refuses a merged branch or one with commits ' +
+      "Deletes a run's branch and worktree (as `orchestrate undo`). Refuses a merged branch or one with commits " +
       'the run did not make unless force is set. Call it only when the user asked to discard the run.',
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     call: (m, args) => m.undo(args),
@@ -134,7 +134,7 @@ export const TOOLS: readonly McpTool[] = [
 /** What the server tells a client about using its tools (MCP `instructions`). */
 export const INSTRUCTIONS =
   'orchestrate plans a coding task, fans it out to small model jobs, verifies each result and commits the verified ' +
-  'work on a new branch orchestrate/<runId>; the user’s working tree, index and current branch are never touched. ' +
+  "work on a new branch orchestrate/<runId>; the user's working tree, index and current branch are never touched. " +
   'Small task: `run` (blocks, with progress). Large task: `start_run`, then `run_status` now and then, then ' +
   '`run_result`. Check scope and cost first with `plan`. Stop with `cancel_run` (resumable with start_run resume). ' +
   'Merge with `apply_run` or discard with `undo_run` only when the user asks. `cwd` picks the repository (default: ' +
