@@ -16,8 +16,11 @@ type Result = Awaited<ReturnType<Client['callTool']>>;
 type Out = Record<string, any>;
 
 /** More declarations than calls in flight, so a cancel lands mid-run. */
-const MANY = Array.from({ length: 8 }, (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
-const ISSUES = "export function load(x: any): number {\n  console.log(x);\n  if (x == 1) return 1;\n  return 2;\n}\n";
+const MANY = Array.from(
+  { length: 8 },
+  (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`,
+).join('\n');
+const ISSUES = 'export function load(x: any): number {\n  console.log(x);\n  if (x == 1) return 1;\n  return 2;\n}\n';
 
 let root: string;
 let repo: TempRepo;
@@ -160,7 +163,9 @@ describe('orchestrate mcp over stdio', () => {
     const out = await call('start_run', { task: 'add docstrings', cwd: outside.dir });
     expect(out.isError).toBe(true);
     expect(errorCode(out)).toBe('E_OUTSIDE_ROOTS');
-    expect((out.content as Array<{ text: string }>)[0]!.text).toMatch(/^orchestrate error \[E_OUTSIDE_ROOTS\]: .*--root/);
+    expect((out.content as Array<{ text: string }>)[0]!.text).toMatch(
+      /^orchestrate error \[E_OUTSIDE_ROOTS\]: .*--root/,
+    );
   });
 
   it("leaves the user's working tree, index and branch as they were", () => {
