@@ -7,7 +7,7 @@ import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import load from './load.cjs';
 
-const { CLI_DIR, ROOT, ENTRY, DIST, META, SHIPPED_DIR, FORMAT } = load;
+const { CLI_DIR, ROOT, ENTRY, MCP_ENTRY, DIST, META, SHIPPED_DIR, FORMAT } = load;
 const BUILTINS = new Set(builtinModules);
 /** Packages kept out of the bundle: they load files of their own, relative to where they are installed. */
 const OUTSIDE = new Set(['prettier', 'jiti', 'esbuild', 'tsx']);
@@ -45,7 +45,11 @@ export async function build() {
 export async function buildShipped() {
   rmSync(SHIPPED_DIR, { recursive: true, force: true });
   const file = path.join(SHIPPED_DIR, 'main.cjs');
-  await Promise.all([bundle(file, true), helpBundle(path.join(SHIPPED_DIR, 'help.cjs'), true)]);
+  await Promise.all([
+    bundle(file, true),
+    helpBundle(path.join(SHIPPED_DIR, 'help.cjs'), true),
+    bundle(path.join(SHIPPED_DIR, 'mcp.cjs'), true, undefined, MCP_ENTRY),
+  ]);
   await buildCorePackage(SHIPPED_DIR);
   const { createHash } = await import('node:crypto');
   const id = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
@@ -81,11 +85,28 @@ export async function buildCorePackage(dir) {
   );
 }
 
-/** Bundles the CLI into `outfile`; `shipped` requires the outside packages by name instead of by workspace path. */
-async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks]) {
+/**
+ * Builds mcp.cjs, the MCP server's bundle (`orchestrate mcp`), into the folder of a current bundle, the first time the
+ * server runs from it: written beside and renamed, so a server starting at the same time never loads half of it.
+ */
+export async function buildMcp(dir) {
+  const tmp = path.join(dir, `mcp.cjs.${process.pid}.tmp`);
+  try {
+    await bundle(tmp, false, undefined, MCP_ENTRY);
+    renameSync(tmp, path.join(dir, 'mcp.cjs'));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Bundles the CLI (or another `entry`: the MCP server's) into `outfile`; `shipped` requires the outside packages by name
+ * instead of by workspace path.
+ */
+async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks], entry = ENTRY) {
   const { build: esbuild } = await import('esbuild');
   await esbuild({
-    entryPoints: { main: ENTRY },
+    entryPoints: { main: entry },
     outfile,
     bundle: true,
     platform: 'node',
@@ -106,7 +127,10 @@ async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks]) {
     plugins: [...plugins, outsidePackages(shipped)],
   });
   asciiOnly(outfile);
-  if (plugins.includes(lazyRanks)) writeRanks(path.dirname(outfile));
+  // A folder that has the table keeps it: a running CLI may be reading it (mcp.cjs is built beside main.cjs).
+  if (plugins.includes(lazyRanks) && !existsSync(path.join(path.dirname(outfile), RANKS_FILE))) {
+    writeRanks(path.dirname(outfile));
+  }
 }
 
 const RANKS = 'o200k_base';
@@ -282,7 +306,7 @@ export function asciiOnly(file) {
 /**
  * The CLI never connects an agent to an MCP server, so the MCP client that the Agents SDK imports for that (0.7 MB, run
  * at every start) is left out: in its place, the few names the SDK imports eagerly, and a client that says why it
- * cannot connect. The MCP server of `apps/mcp` uses the real package; it does not run from this bundle.
+ * cannot connect. The MCP server (mcp.cjs) is built on @modelcontextprotocol/sdk, a package of its own: untouched.
  */
 export const noMcpClient = {
   name: 'no-mcp-client',

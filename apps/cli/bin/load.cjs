@@ -32,6 +32,8 @@ const vm = require('node:vm');
 const CLI_DIR = path.resolve(__dirname, '..');
 const ROOT = path.resolve(CLI_DIR, '..', '..');
 const ENTRY = path.join(CLI_DIR, 'src', 'main.ts');
+/** The MCP server's command line (`orchestrate mcp`): a bundle of its own, mcp.cjs, so the SDK never weighs on the CLI. */
+const MCP_ENTRY = path.join(ROOT, 'apps', 'mcp', 'src', 'main.ts');
 const DIST = path.join(CLI_DIR, 'dist');
 const META = path.join(DIST, 'current.json');
 /** Where `npm pack` puts the bundle it ships (see scripts/prepack.mjs). */
@@ -42,7 +44,7 @@ const FORMAT = 3;
 const SHORT_MS = 1000;
 
 /** The commands whose `--help` the help bundle prints (another word goes to the whole CLI, which prints the same). */
-const COMMANDS = new Set(['review', 'resume', 'undo', 'runs', 'show', 'apply', 'help']);
+const COMMANDS = new Set(['review', 'resume', 'undo', 'runs', 'show', 'apply', 'exec', 'mcp', 'help']);
 const HELP_FLAGS = new Set(['-h', '--help']);
 
 /**
@@ -61,6 +63,8 @@ function helpOnly(argv) {
  * else from source. A help-only `argv` (see helpOnly) gets the help bundle when there is one.
  */
 async function loadCli(argv = []) {
+  const mcpArgs = mcpArgv(argv);
+  if (mcpArgs) return loadMcp(mcpArgs);
   const name = helpOnly(argv) ? 'help' : 'main';
   if (!existsSync(ENTRY)) {
     const file = name === 'help' ? path.join(SHIPPED_DIR, 'help.cjs') : '';
@@ -81,9 +85,41 @@ async function loadCli(argv = []) {
   }
 }
 
+/** The MCP server's argv when `argv` is `mcp ...` or `help mcp` (its help is its own); else null. */
+function mcpArgv(argv) {
+  if (argv[0] === 'mcp') return argv.slice(1);
+  return argv.length === 2 && argv[0] === 'help' && argv[1] === 'mcp' ? ['--help'] : null;
+}
+
+/**
+ * The MCP server's `main` for `args`, loaded as the CLI is (see loadCli): its shipped bundle, else mcp.cjs beside the
+ * current bundle (built on first use), else its source through tsx.
+ */
+async function loadMcp(args) {
+  let main;
+  if (!existsSync(ENTRY)) {
+    main = runBundle(shippedBundle('mcp.cjs'), shippedCaches('mcp'));
+  } else {
+    try {
+      const bundler = await import('./bundle.mjs');
+      const dir = fresh() ?? (await bundler.build());
+      const file = path.join(DIST, dir, 'mcp.cjs');
+      if (!existsSync(file)) await bundler.buildMcp(path.join(DIST, dir));
+      main = runBundle(file, [file]);
+    } catch (err) {
+      if (process.env.ORCHESTRATE_DEBUG)
+        console.error(`orchestrate: running mcp from source (${err instanceof Error ? err.message : err})`);
+      const { register } = await import('tsx/esm/api');
+      register();
+      main = (await import('../../mcp/src/main.ts')).main;
+    }
+  }
+  return () => main(args);
+}
+
 /** The bundle an installed copy ships; its absence means the tarball was packed without its prepack script. */
-function shippedBundle() {
-  const file = path.join(SHIPPED_DIR, 'main.cjs');
+function shippedBundle(name = 'main.cjs') {
+  const file = path.join(SHIPPED_DIR, name);
   if (!existsSync(file)) {
     throw new Error(
       `orchestrate: ${file} is missing (the package was packed without running its prepack script, e.g. with --ignore-scripts). Reinstall from a tarball made by \`npm pack\` in apps/cli.`,
@@ -199,6 +235,7 @@ function newestSource() {
   const dirs = [
     path.join(CLI_DIR, 'src'),
     ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'src')),
+    ...(existsSync(MCP_ENTRY) ? [path.dirname(MCP_ENTRY)] : []),
   ];
   for (const dir of dirs) {
     newest = Math.max(newest, statSync(path.join(dir, '..', 'package.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0);
@@ -226,4 +263,4 @@ function fresh() {
   }
 }
 
-module.exports = { helpOnly, loadCli, CLI_DIR, ROOT, ENTRY, DIST, META, SHIPPED_DIR, FORMAT };
+module.exports = { helpOnly, loadCli, mcpArgv, CLI_DIR, ROOT, ENTRY, MCP_ENTRY, DIST, META, SHIPPED_DIR, FORMAT };
