@@ -113,7 +113,8 @@ function indexFunctions(ctx: FileCtx, statements: readonly ts.Statement[]): void
   const firstOverloads = firstBodiless(statements.filter(ts.isFunctionDeclaration), ctx.sf);
   for (const fn of statements) {
     if (!ts.isFunctionDeclaration(fn)) continue;
-    if (!fn.body && !hasModifier(fn, ts.SyntaxKind.DeclareKeyword) && !ctx.sf.isDeclarationFile) continue; // its implementation stands for it
+    // An overload signature: its implementation stands for it.
+    if (!fn.body && !hasModifier(fn, ts.SyntaxKind.DeclareKeyword) && !ctx.sf.isDeclarationFile) continue;
     const name = fn.name && textOf(fn.name, ctx.sf);
     const target = firstOverloads.get(overloadKey(fn, ctx.sf)) ?? fn;
     // Ambient overloads (no implementation) are each listed: document the group once, at the first.
