@@ -2,7 +2,7 @@
 // through `vm.Script` with a V8 code cache (see load.cjs), and the help bundle, the same command tree with the engine
 // left out (a stub in its place): `--help`, `help` and `<command> --help` load it instead, without TypeScript,
 // ts-morph, zod, the tokenizer or the SDKs (0.2 MB instead of 12 MB).
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import load from './load.cjs';
@@ -24,7 +24,11 @@ export async function build() {
   const builtMs = Date.now();
   const dir = `b-${builtMs}-${process.pid}`;
   const folder = path.join(DIST, dir);
-  await Promise.all([bundle(path.join(folder, 'main.cjs'), false), helpBundle(path.join(folder, 'help.cjs'), false)]);
+  await Promise.all([
+    bundle(path.join(folder, 'main.cjs'), false),
+    helpBundle(path.join(folder, 'help.cjs'), false),
+    chunks(folder, false),
+  ]);
   const tmp = `${META}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, root: ROOT, node: process.version, builtMs, dir })}\n`);
   renameSync(tmp, META);
@@ -49,6 +53,7 @@ export async function buildShipped() {
     bundle(file, true),
     helpBundle(path.join(SHIPPED_DIR, 'help.cjs'), true),
     bundle(path.join(SHIPPED_DIR, 'mcp.cjs'), true, undefined, MCP_ENTRY),
+    chunks(SHIPPED_DIR, true),
   ]);
   await buildCorePackage(SHIPPED_DIR);
   const { createHash } = await import('node:crypto');
@@ -103,10 +108,19 @@ export async function buildMcp(dir) {
  * Bundles the CLI (or another `entry`: the MCP server's) into `outfile`; `shipped` requires the outside packages by name
  * instead of by workspace path.
  */
-async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks], entry = ENTRY) {
+async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks, tsChunk], entry = ENTRY) {
+  await bundleEntry(entry, outfile, shipped, plugins);
+  // A folder that has the table keeps it: a running CLI may be reading it (mcp.cjs is built beside main.cjs).
+  if (plugins.includes(lazyRanks) && !existsSync(path.join(path.dirname(outfile), RANKS_FILE))) {
+    writeRanks(path.dirname(outfile));
+  }
+}
+
+/** Bundles one entry as the CLI's bundles are made (see bundle). */
+async function bundleEntry(entry, outfile, shipped, plugins) {
   const { build: esbuild } = await import('esbuild');
   await esbuild({
-    entryPoints: { main: entry },
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -127,11 +141,61 @@ async function bundle(outfile, shipped, plugins = [noMcpClient, lazyRanks], entr
     plugins: [...plugins, outsidePackages(shipped)],
   });
   asciiOnly(outfile);
-  // A folder that has the table keeps it: a running CLI may be reading it (mcp.cjs is built beside main.cjs).
-  if (plugins.includes(lazyRanks) && !existsSync(path.join(path.dirname(outfile), RANKS_FILE))) {
-    writeRanks(path.dirname(outfile));
+}
+
+/** Where the sources resolve ts-morph from (packages/repo and packages/jobs share one). */
+const TS_MORPH = createRequire(path.join(ROOT, 'packages', 'repo', 'package.json')).resolve('ts-morph');
+/** The code index's worker-thread side (load.cjs starts the thread; see packages/repo/src/index-worker.ts). */
+const INDEX_ENTRY = path.join(ROOT, 'packages', 'repo', 'src', 'index-worker.ts');
+
+/**
+ * The chunks beside main.cjs, each loaded when first needed (through load.cjs's loader, with a code cache of its own):
+ * ts.cjs, ts-morph and TypeScript (9 of the bundle's 12 MB), and index.cjs, the code index the index thread runs.
+ */
+async function chunks(dir, shipped) {
+  const entry = path.join(dir, 'ts-entry.cjs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(entry, `module.exports = require(${JSON.stringify(TS_MORPH)});\n`);
+  try {
+    await Promise.all([
+      bundleEntry(entry, path.join(dir, 'ts.cjs'), shipped, []),
+      bundleEntry(INDEX_ENTRY, path.join(dir, 'index.cjs'), shipped, [tsChunk]),
+    ]);
+  } finally {
+    rmSync(entry, { force: true });
   }
 }
+
+/**
+ * ts-morph (and TypeScript in it, the largest module of the CLI, about 35 ms to set up) is loaded at its first use
+ * rather than at start-up: the bundles import a stand-in whose every export is a getter that loads ts.cjs. On a run's
+ * critical path nothing uses it: the index is built on a worker thread (load.cjs), and the main thread loads
+ * TypeScript while the planner thinks. A module that reads `ts` when it is set up would load it at start-up again,
+ * so the sources read it inside functions only (packages/repo/test/lazy-typescript.test.ts checks the bundle).
+ */
+export const tsChunk = {
+  name: 'ts-chunk',
+  setup(b) {
+    b.onResolve({ filter: /^ts-morph$/ }, () => ({ path: 'ts-morph', namespace: 'ts-chunk' }));
+    b.onLoad({ filter: /.*/, namespace: 'ts-chunk' }, async () => {
+      const names = Object.keys(createRequire(import.meta.url)(TS_MORPH)).filter((n) => n !== 'default');
+      return {
+        loader: 'js',
+        resolveDir: CLI_DIR,
+        contents: `
+          let real;
+          const load = () => {
+            if (real) return real;
+            const chunk = globalThis[Symbol.for('orchestrate.chunk')];
+            return (real = chunk ? chunk('ts') : require(require('node:path').join(__dirname, 'ts.cjs')));
+          };
+          for (const name of ${JSON.stringify(names)})
+            Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });
+        `,
+      };
+    });
+  },
+};
 
 const RANKS = 'o200k_base';
 const RANKS_FILE = `${RANKS}.json`;

@@ -39,7 +39,7 @@ const META = path.join(DIST, 'current.json');
 /** Where `npm pack` puts the bundle it ships (see scripts/prepack.mjs). */
 const SHIPPED_DIR = path.join(DIST, 'pack');
 /** Bumped when the bundle's shape changes, so an older build is never loaded as this one. */
-const FORMAT = 3;
+const FORMAT = 4;
 /** CPU (ms) below which a command counts as short (`--version`, `runs`) for the code cache. */
 const SHORT_MS = 1000;
 
@@ -69,13 +69,14 @@ async function loadCli(argv = []) {
   if (!existsSync(ENTRY)) {
     const file = name === 'help' ? path.join(SHIPPED_DIR, 'help.cjs') : '';
     if (file && existsSync(file)) return runBundle(file, shippedCaches('help'));
-    return runBundle(shippedBundle(), shippedCaches('main'));
+    return runBundle(shippedBundle(), shippedCaches('main'), { argv, caches: shippedCaches });
   }
   try {
     const dir = fresh() ?? (await (await import('./bundle.mjs')).build());
     const help = path.join(DIST, dir, 'help.cjs');
-    const file = name === 'help' && existsSync(help) ? help : path.join(DIST, dir, 'main.cjs');
-    return runBundle(file, [file]);
+    if (name === 'help' && existsSync(help)) return runBundle(help, [help]);
+    const file = path.join(DIST, dir, 'main.cjs');
+    return runBundle(file, [file], { argv, caches: (chunk) => [path.join(DIST, dir, `${chunk}.cjs`)] });
   } catch (err) {
     if (process.env.ORCHESTRATE_DEBUG)
       console.error(`orchestrate: running from source (${err instanceof Error ? err.message : err})`);
@@ -98,14 +99,14 @@ function mcpArgv(argv) {
 async function loadMcp(args) {
   let main;
   if (!existsSync(ENTRY)) {
-    main = runBundle(shippedBundle('mcp.cjs'), shippedCaches('mcp'));
+    main = runBundle(shippedBundle('mcp.cjs'), shippedCaches('mcp'), { argv: ['mcp'], caches: shippedCaches });
   } else {
     try {
       const bundler = await import('./bundle.mjs');
       const dir = fresh() ?? (await bundler.build());
       const file = path.join(DIST, dir, 'mcp.cjs');
       if (!existsSync(file)) await bundler.buildMcp(path.join(DIST, dir));
-      main = runBundle(file, [file]);
+      main = runBundle(file, [file], { argv: ['mcp'], caches: (chunk) => [path.join(DIST, dir, `${chunk}.cjs`)] });
     } catch (err) {
       if (process.env.ORCHESTRATE_DEBUG)
         console.error(`orchestrate: running mcp from source (${err instanceof Error ? err.message : err})`);
@@ -155,8 +156,48 @@ function shippedCaches(bundleName) {
  * again (to the first place that takes it) when there was none, V8 refused it (another Node), or a short command wrote
  * it and this process did real work (a run after `--version`): V8 caches the functions compiled so far, so the cache
  * settles after the first run instead of being rewritten (about 0.1 s) by every one.
+ * With `chunks` (the main bundle), the chunks beside it (ts.cjs, index.cjs: see bundle.mjs) load through the same
+ * kind of cache (`chunks.caches(name)` its places) when first needed, and a command that indexes files starts the
+ * index thread first, so that it sets TypeScript up on the other core while this one reads the bundle.
  */
-function runBundle(file, caches) {
+function runBundle(file, caches, chunks) {
+  const dir = path.dirname(file);
+  const indexThread = chunks && indexes(chunks.argv) ? startIndexThread(dir, chunks.caches) : undefined;
+  const started = process.cpuUsage();
+  const loaded = new Map();
+  if (chunks) {
+    globalThis[CHUNK] = (name) => {
+      if (process.env.ORCHESTRATE_DEBUG) console.error(`orchestrate: loading ${name}.cjs`);
+      if (!loaded.has(name)) loaded.set(name, compile(path.join(dir, `${name}.cjs`), chunks.caches(name)));
+      return loaded.get(name).exports;
+    };
+  }
+  const bundle = compile(file, caches);
+  const { main } = bundle.exports;
+  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, indexThread };
+  return async (argv) => {
+    try {
+      return await main(argv, io);
+    } finally {
+      indexThread?.close();
+      const used = process.cpuUsage(started);
+      const cpuMs = (used.user + used.system) / 1000;
+      const { script, cachedData, note } = bundle;
+      if (!cachedData || script.cachedDataRejected || ((note.cpuMs ?? 0) < SHORT_MS && cpuMs >= SHORT_MS))
+        saveCache(script, caches, cpuMs);
+      for (const chunk of loaded.values()) if (chunk.stale) saveCache(chunk.script, chunk.caches, cpuMs);
+    }
+  };
+}
+
+/** The global through which a bundle's stand-ins load the chunks beside it (see tsChunk in bundle.mjs). */
+const CHUNK = Symbol.for('orchestrate.chunk');
+
+/**
+ * Compiles a CommonJS bundle file with the first code cache of `caches` that there is, and runs it: its exports, its
+ * script (whose cache `saveCache` writes), and whether the cache it had is missing or refused (`stale`).
+ */
+function compile(file, caches) {
   let cachedData;
   let note = { cpuMs: 0 };
   for (const base of caches) {
@@ -173,22 +214,74 @@ function runBundle(file, caches) {
     }
     break;
   }
-  const started = process.cpuUsage();
   // The bundle is ASCII (see build): read as latin1, it is a one-byte string, decoded four times faster than as UTF-8.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
-  const { main } = module.exports;
-  return async (argv) => {
-    try {
-      return await main(argv);
-    } finally {
-      const used = process.cpuUsage(started);
-      const cpuMs = (used.user + used.system) / 1000;
-      if (!cachedData || script.cachedDataRejected || ((note.cpuMs ?? 0) < SHORT_MS && cpuMs >= SHORT_MS))
-        saveCache(script, caches, cpuMs);
-    }
+  return { exports: module.exports, script, cachedData, note, caches, stale: !cachedData || script.cachedDataRejected };
+}
+
+/** The commands that never index a repository's files: no index thread for them. */
+const NO_INDEX = new Set(['runs', 'show', 'apply', 'undo', 'help', 'mcp']);
+
+/** Whether `argv` runs a command that indexes files (a task, `review`, `resume`, `exec`). */
+function indexes(argv) {
+  if (process.env.ORCHESTRATE_INDEX_THREAD === '0' || helpOnly(argv)) return false;
+  const words = argv[0] === '-C' ? argv.slice(2) : argv;
+  return !argv.includes('--help') && !argv.includes('-h') && !NO_INDEX.has(words[0]);
+}
+
+/**
+ * Starts the index thread (bin/index-thread.cjs) and returns the handle the CLI gives the engine (an IndexThread, see
+ * packages/repo/src/index-worker.ts), or undefined where no thread starts: the files are indexed here then. The
+ * thread does not keep the process alive, except while a request waits for its answer.
+ */
+function startIndexThread(dir, caches) {
+  let worker;
+  try {
+    const { Worker } = require('node:worker_threads');
+    const workerData = { dir, caches: { ts: caches('ts') } };
+    worker = new Worker(path.join(__dirname, 'index-thread.cjs'), { workerData });
+  } catch {
+    return undefined;
+  }
+  let settle = null;
+  let ended = false;
+  const end = (reply) => {
+    const done = settle;
+    settle = null;
+    worker.unref();
+    done?.(reply);
+  };
+  worker.on('message', (reply) => {
+    if (process.env.ORCHESTRATE_DEBUG)
+      console.error(`orchestrate: index thread: ${reply?.ok ? 'indexed' : reply?.error}`);
+    end(reply);
+  });
+  worker.on('error', () => {
+    ended = true;
+    end(null);
+  });
+  worker.on('exit', () => {
+    ended = true;
+    end(null);
+  });
+  // After the listeners: adding a 'message' listener refs the thread again.
+  worker.unref();
+  return {
+    request(message) {
+      if (ended || settle) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        settle = resolve;
+        worker.ref();
+        worker.postMessage(message);
+      });
+    },
+    close() {
+      ended = true;
+      worker.terminate().catch(() => {});
+    },
   };
 }
 
@@ -263,4 +356,19 @@ function fresh() {
   }
 }
 
-module.exports = { helpOnly, loadCli, mcpArgv, CLI_DIR, ROOT, ENTRY, MCP_ENTRY, DIST, META, SHIPPED_DIR, FORMAT };
+module.exports = {
+  helpOnly,
+  loadCli,
+  mcpArgv,
+  compile,
+  saveCache,
+  CHUNK,
+  CLI_DIR,
+  ROOT,
+  ENTRY,
+  MCP_ENTRY,
+  DIST,
+  META,
+  SHIPPED_DIR,
+  FORMAT,
+};

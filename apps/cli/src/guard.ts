@@ -1,7 +1,16 @@
 import { EXIT_CODES, isOrchestrateError, safeText, type ErrorCode } from '@orchestrate/core';
+import type { IndexThread } from '@orchestrate/engine';
 
-/** The CLI's output streams. */
-export type IO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
+/**
+ * What the process gives the CLI: its streams, and (bin/load.cjs) an index thread started with the process, which
+ * runs index the files on.
+ */
+export type IO = {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  indexThread?: IndexThread;
+};
 
 /** Whether `--json` was asked for anywhere before `--` (known before commander parses, so its own errors are JSON too). */
 export function wantsJson(argv: readonly string[]): boolean {

@@ -15,6 +15,7 @@ import {
   runExitCode,
   runTask,
   showRun,
+  threadIndexer,
   undoRun,
   writeReviewFiles,
 } from '@orchestrate/engine';
@@ -243,6 +244,7 @@ async function runCommand(task: string, { run, cli }: ParsedFlags, io: IO): Prom
   try {
     report = await runTask({
       ...run,
+      indexer: io.indexThread && threadIndexer(io.indexThread),
       stop: signals.stop,
       signal: signals.abort,
       task,
@@ -279,6 +281,7 @@ async function reviewCommand(range: string | undefined, { run, cli }: ParsedFlag
   try {
     report = await runTask({
       ...run,
+      indexer: io.indexThread && threadIndexer(io.indexThread),
       stop: signals.stop,
       signal: signals.abort,
       task: `review ${range ?? 'the current branch'}`,

@@ -1,4 +1,5 @@
 export { runTask, newRunId, type RunTaskOptions } from './run-task.js';
+export { threadIndexer, serveIndex, type Indexer, type IndexThread, type IndexPort } from '@orchestrate/repo';
 export { formatSummary, writeReport, runDir } from './runs/report.js';
 export { loadConfig, CONFIG_FILES } from './load-config.js';
 export { undoRun, type UndoOptions, type UndoResult } from './runs/undo.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Estimate, RunEventListener } from '@orchestrate/core';
+import type { Indexer } from '@orchestrate/repo';
 import { stripUndefined } from './load-config.js';
 
 /** Options of one run. CLI flags map one to one onto these. */
@@ -67,6 +68,11 @@ export interface RunTaskOptions {
   stop?: AbortSignal;
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
   confirm?: (info: { jobs: number; estimate: Estimate }) => Promise<boolean>;
+  /**
+   * Indexes the files instead of this thread (the CLI's worker thread, started with the process, see threadIndexer):
+   * same result, sooner. @default this thread
+   */
+  indexer?: Indexer;
 }
 
 /** The model flags over those a resumed run was started with; undefined when neither names one. */

@@ -10,6 +10,7 @@ import {
   type FileIndex,
   type RepoFile,
   type TestRunnerInfo,
+  warmTypeScript,
 } from '@orchestrate/repo';
 import { changedLinesFor } from './changes.js';
 import { estimateRun } from './estimate.js';
@@ -46,6 +47,11 @@ export interface Prepared {
 /** How long after the planner's call starts the tokenizer is built: by then its request has been written. */
 const WARM_AFTER_MS = 25;
 
+function warmUp(): void {
+  warmTokenizer();
+  warmTypeScript();
+}
+
 /** Reads the base commit's files (those under the scope) and indexes them. */
 export async function indexRepo(run: RunSetup): Promise<IndexedRepo> {
   const { emit, scope, timing } = run;
@@ -55,7 +61,7 @@ export async function indexRepo(run: RunSetup): Promise<IndexedRepo> {
   // Paths stay repository-relative (git's); only the files under the scope are indexed, planned and expanded.
   const repoFiles = read.files.filter((f) => inScope(scope, f.path));
   const skipped = read.skipped.filter((f) => inScope(scope, f.path));
-  const files = indexFiles(repoFiles);
+  const files = run.options.indexer ? await run.options.indexer(repoFiles) : indexFiles(repoFiles);
   timing.indexMs = Date.now() - t0;
   const declarations = files.reduce((n, f) => n + f.declarations.length, 0);
   emit({ type: 'indexed', files: files.length, declarations, skipped: skipped.length, ms: timing.indexMs });
@@ -71,8 +77,9 @@ export async function planRun(run: RunSetup, repo: IndexedRepo, ledger: UsageLed
   const files = repo.files;
   const planned = () =>
     makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger, root, commit: baseCommit });
-  // The tokenizer is built while the planner thinks (the main thread waits for it), once its request has left.
-  const warm = client && !detached && !options.review ? setTimeout(warmTokenizer, WARM_AFTER_MS) : null;
+  // The tokenizer is built and TypeScript loaded while the planner thinks (the main thread waits for it), once its
+  // request has left.
+  const warm = client && !detached && !options.review ? setTimeout(warmUp, WARM_AFTER_MS) : null;
   warm?.unref();
   const plan = detached ? planOf(detached.report) : options.review ? reviewPlan(options.review.base) : await planned();
   run.timing.planMs = Date.now() - t1;

@@ -2,10 +2,9 @@ import { ts } from 'ts-morph';
 import type { DeclarationKind } from '@orchestrate/core';
 import type { Declaration, FileIndex, ParamInfo } from './declarations.js';
 import type { RepoFile } from './files.js';
-import { jsDocCommentRanges, parseFile } from './ts-internals.js';
+import { jsDocCommentRanges, onFirstUse, parseFile } from './ts-internals.js';
 
 const TEXT_CAP = 4_000;
-const SK = ts.SyntaxKind;
 
 /** One file being indexed: its parse and text, the names it exports by list or default, and what was found so far. */
 interface FileCtx {
@@ -106,7 +105,7 @@ function push(
 
 /** Exported by its own `export` keyword, or named later in `export { … }` / `export default x`. */
 function isExported(ctx: FileCtx, node: ts.Node, name: string | undefined): boolean {
-  return hasModifier(node, SK.ExportKeyword) || (name !== undefined && ctx.laterExports.has(name));
+  return hasModifier(node, ts.SyntaxKind.ExportKeyword) || (name !== undefined && ctx.laterExports.has(name));
 }
 
 /** Top-level functions, an overload group once: at its first signature, with the implementation's body and export. */
@@ -114,7 +113,8 @@ function indexFunctions(ctx: FileCtx, statements: readonly ts.Statement[]): void
   const firstOverloads = firstBodiless(statements.filter(ts.isFunctionDeclaration), ctx.sf);
   for (const fn of statements) {
     if (!ts.isFunctionDeclaration(fn)) continue;
-    if (!fn.body && !hasModifier(fn, SK.DeclareKeyword) && !ctx.sf.isDeclarationFile) continue; // its implementation stands for it
+    // An overload signature: its implementation stands for it.
+    if (!fn.body && !hasModifier(fn, ts.SyntaxKind.DeclareKeyword) && !ctx.sf.isDeclarationFile) continue;
     const name = fn.name && textOf(fn.name, ctx.sf);
     const target = firstOverloads.get(overloadKey(fn, ctx.sf)) ?? fn;
     // Ambient overloads (no implementation) are each listed: document the group once, at the first.
@@ -173,28 +173,31 @@ function indexClass(ctx: FileCtx, cls: ts.ClassDeclaration): void {
   }
 }
 
-const MEMBER_KINDS = new Set([
-  SK.MethodDeclaration,
-  SK.PropertyDeclaration,
-  SK.GetAccessor,
-  SK.SetAccessor,
-  SK.Constructor,
-  SK.ClassStaticBlockDeclaration,
-]);
+const memberKinds = onFirstUse(
+  () =>
+    new Set([
+      ts.SyntaxKind.MethodDeclaration,
+      ts.SyntaxKind.PropertyDeclaration,
+      ts.SyntaxKind.GetAccessor,
+      ts.SyntaxKind.SetAccessor,
+      ts.SyntaxKind.Constructor,
+      ts.SyntaxKind.ClassStaticBlockDeclaration,
+    ]),
+);
 
 /** The outlined members: outside an ambient context, a bodiless constructor or non-abstract method is an overload, left out. */
 function classMembers(cls: ts.ClassDeclaration, sf: ts.SourceFile): ts.ClassElement[] {
-  const ambient = hasModifier(cls, SK.DeclareKeyword) || sf.isDeclarationFile;
+  const ambient = hasModifier(cls, ts.SyntaxKind.DeclareKeyword) || sf.isDeclarationFile;
   return cls.members.filter((m) => {
-    if (!MEMBER_KINDS.has(m.kind)) return false; // index signatures and stray semicolons are not outlined
+    if (!memberKinds().has(m.kind)) return false; // index signatures and stray semicolons are not outlined
     if (ambient || !(ts.isConstructorDeclaration(m) || ts.isMethodDeclaration(m))) return true;
-    return m.body !== undefined || (ts.isMethodDeclaration(m) && hasModifier(m, SK.AbstractKeyword));
+    return m.body !== undefined || (ts.isMethodDeclaration(m) && hasModifier(m, ts.SyntaxKind.AbstractKeyword));
   });
 }
 
 /** Private, protected and `#private` members are no part of the documented API. */
 function isPublic(m: ts.ClassElement, sf: ts.SourceFile): boolean {
-  if (hasModifier(m, SK.PrivateKeyword) || hasModifier(m, SK.ProtectedKeyword)) return false;
+  if (hasModifier(m, ts.SyntaxKind.PrivateKeyword) || hasModifier(m, ts.SyntaxKind.ProtectedKeyword)) return false;
   return !(m.name && textOf(m.name, sf).startsWith('#'));
 }
 
@@ -202,7 +205,7 @@ type Overloadable = ts.FunctionDeclaration | ts.MethodDeclaration;
 
 /** Overloads share a kind, a name and (methods) a staticness. */
 function overloadKey(node: Overloadable, sf: ts.SourceFile): string {
-  const isStatic = ts.isMethodDeclaration(node) && hasModifier(node, SK.StaticKeyword);
+  const isStatic = ts.isMethodDeclaration(node) && hasModifier(node, ts.SyntaxKind.StaticKeyword);
   return `${isStatic ? 's' : 'i'}${node.name ? `:${textOf(node.name, sf)}` : ''}`;
 }
 
@@ -220,11 +223,13 @@ function firstBodiless(nodes: Overloadable[], sf: ts.SourceFile): Map<string, Ov
 function callableInfo(impl: Callable, target: Callable, sf: ts.SourceFile): Partial<Declaration> {
   const params = target.parameters.map((p, i) => paramInfo(p, i, sf));
   const returnType = target.type ? textOf(target.type, sf) : null;
-  const isAsync = !ts.isAccessor(impl) && hasModifier(impl, SK.AsyncKeyword); // `async get` is a syntax error, not async
+  const isAsync = !ts.isAccessor(impl) && hasModifier(impl, ts.SyntaxKind.AsyncKeyword); // `async get` is a syntax error, not async
   const returnsVoid = returnType
     ? /^(void|Promise<void>|never|undefined)$/.test(returnType.replace(/\s/g, ''))
     : !returnsValue(impl, sf);
-  const thrown = ownDescendants(impl, SK.ThrowStatement, sf).map((t) => textOf(t.expression, sf).slice(0, 120));
+  const thrown = ownDescendants(impl, ts.SyntaxKind.ThrowStatement, sf).map((t) =>
+    textOf(t.expression, sf).slice(0, 120),
+  );
   const block = impl.body;
   const body =
     block && ts.isBlock(block)
@@ -284,19 +289,22 @@ function isStub(block: ts.Block, returnType: string | null, sf: ts.SourceFile): 
 function returnsValue(fn: Callable, sf: ts.SourceFile): boolean {
   if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) return true;
   if (fn.asteriskToken) return true; // returns an iterator
-  return ownDescendants(fn, SK.ReturnStatement, sf).some((r) => r.expression !== undefined);
+  return ownDescendants(fn, ts.SyntaxKind.ReturnStatement, sf).some((r) => r.expression !== undefined);
 }
 
-const FUNCTION_KINDS = new Set([
-  SK.FunctionDeclaration,
-  SK.FunctionExpression,
-  SK.ArrowFunction,
-  SK.MethodDeclaration,
-  SK.GetAccessor,
-  SK.SetAccessor,
-  SK.Constructor,
-  SK.ClassDeclaration,
-]);
+const functionKinds = onFirstUse(
+  () =>
+    new Set([
+      ts.SyntaxKind.FunctionDeclaration,
+      ts.SyntaxKind.FunctionExpression,
+      ts.SyntaxKind.ArrowFunction,
+      ts.SyntaxKind.MethodDeclaration,
+      ts.SyntaxKind.GetAccessor,
+      ts.SyntaxKind.SetAccessor,
+      ts.SyntaxKind.Constructor,
+      ts.SyntaxKind.ClassDeclaration,
+    ]),
+);
 
 type OwnKind = ts.SyntaxKind.ThrowStatement | ts.SyntaxKind.ReturnStatement;
 type OwnNode<K extends OwnKind> = K extends ts.SyntaxKind.ThrowStatement ? ts.ThrowStatement : ts.ReturnStatement;
@@ -306,10 +314,10 @@ function ownDescendants<K extends OwnKind>(fn: Callable, kind: K, sf: ts.SourceF
   const found: OwnNode<K>[] = [];
   // No keyword in the text, no such statement: skip the walk (unless an escape such as `\u0074hrow` could spell it).
   const src = sf.text.slice(fn.pos, fn.end);
-  if (!src.includes(kind === SK.ThrowStatement ? 'throw' : 'return') && !src.includes('\\')) return found;
+  if (!src.includes(kind === ts.SyntaxKind.ThrowStatement ? 'throw' : 'return') && !src.includes('\\')) return found;
   const visit = (node: ts.Node): undefined => {
     if (node.kind === kind) found.push(node as OwnNode<K>);
-    if (!FUNCTION_KINDS.has(node.kind)) ts.forEachChild(node, visit);
+    if (!functionKinds().has(node.kind)) ts.forEachChild(node, visit);
     return undefined; // a truthy result would stop forEachChild
   };
   ts.forEachChild(fn, visit);

@@ -8,8 +8,18 @@ import {
   pragmaSignature,
 } from './ts-internals.js';
 
-// Read once: in the CLI's bundle every `ts.x` is a getter call, and the walk below reads these for every node.
-const { SyntaxKind, forEachChild } = ts;
+// Read once, on the first proof (TypeScript is loaded when first used: see onFirstUse): in the CLI's bundle every
+// `ts.x` is a getter call, and the walk below reads these for every node.
+let SyntaxKind: typeof ts.SyntaxKind;
+let forEachChild: typeof ts.forEachChild;
+/** Reads the tokens between child nodes; one instance for all files, as TypeScript's own `getChildren` has. */
+let scanner: ts.Scanner | undefined;
+
+function readTs(): ts.Scanner {
+  if (scanner) return scanner;
+  ({ SyntaxKind, forEachChild } = ts);
+  return (scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true));
+}
 
 /** Result of the comment-only proof. */
 export type CommentOnlyResult = { ok: true; tokens: number } | { ok: false; reason: string };
@@ -93,10 +103,8 @@ interface Analysis {
   directives: string;
 }
 
-/** Reads the tokens between child nodes; one instance for all files, as TypeScript's own `getChildren` has. */
-const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
-
 function analyze(sf: ts.SourceFile, text: string): Analysis {
+  const scanner = readTs();
   scanner.setText(text);
   scanner.setLanguageVariant(sf.languageVariant); // as the parser read it: in JSX, `</` is one token
   const tree = new TreeStream(sf);
@@ -199,6 +207,7 @@ class TreeStream {
   /** The tokens that lie wholly in `[pos, end)`, as TypeScript's `addSyntheticNodes` finds them. */
   private gap(pos: number, end: number): void {
     if (pos >= end) return;
+    const scanner = readTs();
     scanner.resetTokenState(pos);
     while (pos < end) {
       const kind = scanner.scan();

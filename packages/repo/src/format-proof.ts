@@ -1,5 +1,12 @@
 import { ts } from 'ts-morph';
-import { commentDirectives, directiveTarget, parseErrorCount, pragmaSignature, scriptKindOf } from './ts-internals.js';
+import {
+  commentDirectives,
+  directiveTarget,
+  onFirstUse,
+  parseErrorCount,
+  pragmaSignature,
+  scriptKindOf,
+} from './ts-internals.js';
 
 /** Result of the formatting-only proof. */
 export type FormatProofResult = { ok: true } | { ok: false; reason: string };
@@ -83,9 +90,10 @@ function difference(xs: string[], ys: string[]): string[] {
   });
 }
 
-const K = ts.SyntaxKind;
-const isJsDoc = (node: ts.Node) => node.kind >= K.FirstJSDocNode && node.kind <= K.LastJSDocNode;
-const isJsxText = (node: ts.Node) => node.kind === K.JsxText || node.kind === K.JsxTextAllWhiteSpaces;
+const isJsDoc = (node: ts.Node) =>
+  node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode;
+const isJsxText = (node: ts.Node) =>
+  node.kind === ts.SyntaxKind.JsxText || node.kind === ts.SyntaxKind.JsxTextAllWhiteSpaces;
 /** A JSDoc type cast `/** @type {T} *\/ (x)`: in JavaScript the parentheses are what make it a cast. */
 const isJsDocCast = (node: ts.Node) =>
   ((node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []).some((doc) =>
@@ -93,10 +101,19 @@ const isJsDocCast = (node: ts.Node) =>
   );
 
 /** Declarations whose `name` (and binding elements whose `propertyName`) define a property key. */
-const KEYED = new Set<ts.SyntaxKind>([
-  ...[K.PropertyAssignment, K.PropertyDeclaration, K.PropertySignature, K.MethodDeclaration, K.MethodSignature],
-  ...[K.GetAccessor, K.SetAccessor, K.EnumMember],
-]);
+const keyedKinds = onFirstUse(
+  () =>
+    new Set<ts.SyntaxKind>([
+      ...[
+        ts.SyntaxKind.PropertyAssignment,
+        ts.SyntaxKind.PropertyDeclaration,
+        ts.SyntaxKind.PropertySignature,
+        ts.SyntaxKind.MethodDeclaration,
+        ts.SyntaxKind.MethodSignature,
+      ],
+      ...[ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor, ts.SyntaxKind.EnumMember],
+    ]),
+);
 
 interface Leaf {
   start: number;
@@ -122,19 +139,23 @@ function analyze(file: string, text: string): Analysis {
     leaves.push({ start: node.getStart(sf), end: node.end, entry });
   };
   const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
-    if (node.kind === K.ParenthesizedExpression && !isJsDocCast(node))
+    if (node.kind === ts.SyntaxKind.ParenthesizedExpression && !isJsDocCast(node))
       return visit((node as ts.ParenthesizedExpression).expression, parent);
-    if (node.kind === K.ParenthesizedType) return visit((node as ts.ParenthesizedTypeNode).type, parent);
+    if (node.kind === ts.SyntaxKind.ParenthesizedType) return visit((node as ts.ParenthesizedTypeNode).type, parent);
     if ((ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) && node.types.length === 1)
       return visit(node.types[0]!, parent);
-    if (node.kind === K.SemicolonClassElement) return;
-    if (node.kind === K.EmptyStatement && parent?.kind === K.SyntaxList) return;
-    if (node.kind === K.SyntaxList && parent && (parent.kind === K.JsxElement || parent.kind === K.JsxFragment)) {
+    if (node.kind === ts.SyntaxKind.SemicolonClassElement) return;
+    if (node.kind === ts.SyntaxKind.EmptyStatement && parent?.kind === ts.SyntaxKind.SyntaxList) return;
+    if (
+      node.kind === ts.SyntaxKind.SyntaxList &&
+      parent &&
+      (parent.kind === ts.SyntaxKind.JsxElement || parent.kind === ts.SyntaxKind.JsxFragment)
+    ) {
       return visitJsxChildren(node);
     }
     const children = node.getChildren(sf).filter((c) => !isJsDoc(c));
     if (children.length === 0) {
-      if (node.kind === K.SyntaxList || optionalToken(node, parent)) return;
+      if (node.kind === ts.SyntaxKind.SyntaxList || optionalToken(node, parent)) return;
       return token(node, leafEntry(node, parent, sf));
     }
     if (ts.isExpressionStatement(node) && isPrologueDirective(node))
@@ -187,17 +208,18 @@ function analyze(file: string, text: string): Analysis {
 function optionalToken(node: ts.Node, parent: ts.Node | undefined): boolean {
   const p = parent?.kind;
   switch (node.kind) {
-    case K.SemicolonToken:
-      return p !== K.ForStatement;
-    case K.CommaToken:
-      return p !== K.BinaryExpression;
-    case K.OpenParenToken:
-    case K.CloseParenToken:
-      return p === K.ArrowFunction || p === K.NewExpression;
-    case K.BarToken:
-    case K.AmpersandToken:
+    case ts.SyntaxKind.SemicolonToken:
+      return p !== ts.SyntaxKind.ForStatement;
+    case ts.SyntaxKind.CommaToken:
+      return p !== ts.SyntaxKind.BinaryExpression;
+    case ts.SyntaxKind.OpenParenToken:
+    case ts.SyntaxKind.CloseParenToken:
+      return p === ts.SyntaxKind.ArrowFunction || p === ts.SyntaxKind.NewExpression;
+    case ts.SyntaxKind.BarToken:
+    case ts.SyntaxKind.AmpersandToken:
       return (
-        p === K.SyntaxList && (parent?.parent?.kind === K.UnionType || parent?.parent?.kind === K.IntersectionType)
+        p === ts.SyntaxKind.SyntaxList &&
+        (parent?.parent?.kind === ts.SyntaxKind.UnionType || parent?.parent?.kind === ts.SyntaxKind.IntersectionType)
       );
     default:
       return false;
@@ -208,39 +230,42 @@ function leafEntry(node: ts.Node, parent: ts.Node | undefined, sf: ts.SourceFile
   const real = node.parent;
   const keyed =
     real &&
-    ((KEYED.has(real.kind) && (real as ts.NamedDeclaration).name === node) ||
+    ((keyedKinds().has(real.kind) && (real as ts.NamedDeclaration).name === node) ||
       (ts.isBindingElement(real) && real.propertyName === node));
   if (keyed && (ts.isIdentifier(node) || ts.isStringLiteral(node) || ts.isNumericLiteral(node))) {
     const key = ts.isNumericLiteral(node) ? String(Number(node.text)) : node.text;
     if (key !== 'constructor' || !real.parent || !ts.isClassLike(real.parent)) return `key\u0000${key}`;
   }
   // `'constructor'() {}` is the constructor too (a token the parser did not make a node of, so it has no `.text`).
-  if (parent?.kind === K.Constructor && (node.kind === K.ConstructorKeyword || node.kind === K.StringLiteral)) {
-    return `${K.ConstructorKeyword}\u0000constructor`;
+  if (
+    parent?.kind === ts.SyntaxKind.Constructor &&
+    (node.kind === ts.SyntaxKind.ConstructorKeyword || node.kind === ts.SyntaxKind.StringLiteral)
+  ) {
+    return `${ts.SyntaxKind.ConstructorKeyword}\u0000constructor`;
   }
   switch (node.kind) {
-    case K.StringLiteral: {
+    case ts.SyntaxKind.StringLiteral: {
       const value = (node as ts.StringLiteral).text ?? node.getText(sf);
-      return `${K.StringLiteral}\u0000${parent?.kind === K.JsxAttribute ? value.replaceAll('&quot;', '"').replaceAll('&apos;', "'") : value}`;
+      return `${ts.SyntaxKind.StringLiteral}\u0000${parent?.kind === ts.SyntaxKind.JsxAttribute ? value.replaceAll('&quot;', '"').replaceAll('&apos;', "'") : value}`;
     }
-    case K.NumericLiteral:
-      return `${K.NumericLiteral}\u0000${String(Number((node as ts.NumericLiteral).text))}`;
-    case K.BigIntLiteral:
-      return `${K.BigIntLiteral}\u0000${BigInt((node as ts.BigIntLiteral).text.slice(0, -1).replaceAll('_', ''))}`;
-    case K.RegularExpressionLiteral: {
+    case ts.SyntaxKind.NumericLiteral:
+      return `${ts.SyntaxKind.NumericLiteral}\u0000${String(Number((node as ts.NumericLiteral).text))}`;
+    case ts.SyntaxKind.BigIntLiteral:
+      return `${ts.SyntaxKind.BigIntLiteral}\u0000${BigInt((node as ts.BigIntLiteral).text.slice(0, -1).replaceAll('_', ''))}`;
+    case ts.SyntaxKind.RegularExpressionLiteral: {
       const raw = node.getText(sf);
       const slash = raw.lastIndexOf('/');
       return `${node.kind}\u0000${raw.slice(0, slash + 1)}${[...raw.slice(slash + 1)].sort().join('')}`;
     }
-    case K.NoSubstitutionTemplateLiteral:
-    case K.TemplateHead:
-    case K.TemplateMiddle:
-    case K.TemplateTail:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.TemplateHead:
+    case ts.SyntaxKind.TemplateMiddle:
+    case ts.SyntaxKind.TemplateTail:
       return isTagged(node)
         ? `${node.kind}\u0000raw:${node.getText(sf).replace(/\r\n?/g, '\n')}`
         : `${node.kind}\u0000${(node as ts.TemplateLiteralLikeNode).text}`;
-    case K.JsxText:
-    case K.JsxTextAllWhiteSpaces:
+    case ts.SyntaxKind.JsxText:
+    case ts.SyntaxKind.JsxTextAllWhiteSpaces:
       return `jsx\u0000${collapse(cleanJsxText((node as ts.JsxText).text))}`;
     default:
       return `${node.kind}\u0000${node.getText(sf)}`;

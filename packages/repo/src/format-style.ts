@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ts } from 'ts-morph';
-import { scriptKindOf } from './ts-internals.js';
+import { onFirstUse, scriptKindOf } from './ts-internals.js';
 
 /** Prettier options derived for a repository without a formatter config, with where each came from. */
 export interface DerivedStyle {
@@ -130,11 +130,25 @@ interface Measures {
   indent4: number;
 }
 
-const K = ts.SyntaxKind;
-const STATEMENTS = new Set<ts.SyntaxKind>([
-  ...[K.ExpressionStatement, K.VariableStatement, K.ReturnStatement, K.ImportDeclaration, K.ExportDeclaration],
-  ...[K.ExportAssignment, K.ThrowStatement, K.BreakStatement, K.ContinueStatement, K.TypeAliasDeclaration],
-]);
+const statementKinds = onFirstUse(
+  () =>
+    new Set<ts.SyntaxKind>([
+      ...[
+        ts.SyntaxKind.ExpressionStatement,
+        ts.SyntaxKind.VariableStatement,
+        ts.SyntaxKind.ReturnStatement,
+        ts.SyntaxKind.ImportDeclaration,
+        ts.SyntaxKind.ExportDeclaration,
+      ],
+      ...[
+        ts.SyntaxKind.ExportAssignment,
+        ts.SyntaxKind.ThrowStatement,
+        ts.SyntaxKind.BreakStatement,
+        ts.SyntaxKind.ContinueStatement,
+        ts.SyntaxKind.TypeAliasDeclaration,
+      ],
+    ]),
+);
 
 function measure(files: readonly { path: string; text: string }[]): Measures {
   const m: Measures = {
@@ -179,7 +193,7 @@ function measure(files: readonly { path: string; text: string }[]): Measures {
         const q = text[node.getStart(sf)];
         if (q === "'") m.single++;
         else if (q === '"' && node.parent && !ts.isJsxAttribute(node.parent)) m.double++;
-      } else if (STATEMENTS.has(node.kind)) {
+      } else if (statementKinds().has(node.kind)) {
         text[node.end - 1] === ';' ? m.semi++ : m.noSemi++;
       }
       if (ts.isObjectLiteralExpression(node)) list(node.properties, node.end, false);

@@ -28,3 +28,4 @@ export * from './scope.js';
 export * from './working-tree.js';
 export * from './run-branch.js';
 export * from './git-remote.js';
+export * from './index-worker.js';

@@ -33,8 +33,9 @@ export interface MissingAnnotation {
   reason: string | null;
 }
 
-const FLAGS = TypeFormatFlags.UseAliasDefinedOutsideCurrentScope | TypeFormatFlags.NoTruncation;
 const MAX_TYPE_LENGTH = 200;
+/** How the checker writes a type: with the aliases the file can name, never cut short. */
+const typeFormatFlags = () => TypeFormatFlags.UseAliasDefinedOutsideCurrentScope | TypeFormatFlags.NoTruncation;
 
 type FunctionLike = Node & {
   getParameters(): ParameterDeclaration[];
@@ -108,9 +109,9 @@ function collect(fn: FunctionLike, symbol: string, hasReturn: boolean, out: Miss
 function paramTypeText(param: ParameterDeclaration, optional: boolean): string {
   const type = param.getType();
   if (!optional || !type.isUnion() || !type.getUnionTypes().some((t) => t.isUndefined()))
-    return type.getText(param, FLAGS);
+    return type.getText(param, typeFormatFlags());
   const hasNull = type.getUnionTypes().some((t) => t.isNull());
-  return type.getNonNullableType().getText(param, FLAGS) + (hasNull ? ' | null' : '');
+  return type.getNonNullableType().getText(param, typeFormatFlags()) + (hasNull ? ' | null' : '');
 }
 
 /** The inferred return type; an inferred type predicate (`x is string`, TS 5.5+) is kept as a predicate. */
@@ -120,8 +121,8 @@ function returnTypeText(fn: FunctionLike): string {
     fn.compilerNode as Parameters<typeof checker.getSignatureFromDeclaration>[0],
   );
   const predicate = signature && checker.getTypePredicateOfSignature(signature);
-  if (predicate) return checker.typePredicateToString(predicate, fn.compilerNode, FLAGS);
-  return fn.getReturnType().getText(fn, FLAGS);
+  if (predicate) return checker.typePredicateToString(predicate, fn.compilerNode, typeFormatFlags());
+  return fn.getReturnType().getText(fn, typeFormatFlags());
 }
 
 /** Whether the inferred type can be written as is at `at`, or why a model has to write it. */

@@ -2,7 +2,26 @@ import { ts } from 'ts-morph';
 import type { Edit } from './edits.js';
 import { commentDirectives, directiveTarget, parseErrorCount, parseFile } from './ts-internals.js';
 
-const { SyntaxKind, forEachChild } = ts;
+// Read once, on the first certificate (TypeScript is loaded when first used: see onFirstUse).
+let SyntaxKind: typeof ts.SyntaxKind;
+let forEachChild: typeof ts.forEachChild;
+let triviaScanner: ts.Scanner;
+/** The tokens between child nodes, read as the proof's tree walk reads them. */
+let tokenScanner: ts.Scanner;
+let TRIVIA: Set<ts.SyntaxKind>;
+
+function readTs(): void {
+  if (TRIVIA) return;
+  ({ SyntaxKind, forEachChild } = ts);
+  triviaScanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ false);
+  tokenScanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
+  TRIVIA = new Set<ts.SyntaxKind>([
+    SyntaxKind.WhitespaceTrivia,
+    SyntaxKind.NewLineTrivia,
+    SyntaxKind.SingleLineCommentTrivia,
+    SyntaxKind.MultiLineCommentTrivia,
+  ]);
+}
 
 /**
  * A cheaper certificate for the comment-only proof, for the edits a docstring job makes: when `after` is `before` with
@@ -18,6 +37,7 @@ const { SyntaxKind, forEachChild } = ts;
  * `false` means only "not shown this way": the caller then runs the full proof, which decides.
  */
 export function triviaCertificate(file: string, before: string, after: string, edits: readonly Edit[]): boolean {
+  readTs();
   if (edits.length === 0) return before === after;
   const sorted = [...edits].sort((x, y) => x.start - y.start || x.end - y.end);
   let rebuilt = '';
@@ -57,14 +77,6 @@ const COMPILER_READ = /@ts-|@jsx|@amd|<reference|<amd-/i;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const hasLineBreak = (text: string) => LINE_BREAK.test(text);
 
-const triviaScanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ false);
-const TRIVIA = new Set<ts.SyntaxKind>([
-  SyntaxKind.WhitespaceTrivia,
-  SyntaxKind.NewLineTrivia,
-  SyntaxKind.SingleLineCommentTrivia,
-  SyntaxKind.MultiLineCommentTrivia,
-]);
-
 /** Whether `text`, read on its own, is whitespace and complete comments only, ending in none that runs to the line's end. */
 function onlyTrivia(text: string, atEndOfFile: boolean): boolean {
   triviaScanner.setText(text);
@@ -83,9 +95,6 @@ function onlyTrivia(text: string, atEndOfFile: boolean): boolean {
     triviaScanner.setText(undefined);
   }
 }
-
-/** The tokens between child nodes, read as the proof's tree walk reads them. */
-const tokenScanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
 
 type Gap = { start: number; end: number };
 type Child = ts.Node | ts.NodeArray<ts.Node>;

@@ -10,6 +10,31 @@ interface Internals {
   commentDirectives?: { range: ts.TextRange; type: number }[];
 }
 
+/**
+ * A value made on its first use and kept. TypeScript is loaded when first used (the CLI's bundle loads it lazily, see
+ * apps/cli/bin/bundle.mjs), so a module keeps what it builds from `ts` (kind sets, scanners, compiler options) behind
+ * this instead of building it when the module is set up.
+ */
+export function onFirstUse<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * Loads TypeScript now unless it is loaded (in the CLI, a chunk of its own: about 0.05 s): a run calls this while it
+ * waits for the planner, whose request went out without it (the index was built on another thread).
+ */
+export function warmTypeScript(): void {
+  void ts.version;
+}
+
 const internals = (sf: ts.SourceFile) => sf as unknown as Internals;
 
 /** How many syntax errors the parser reported for the file. */
@@ -35,10 +60,10 @@ export function commentDirectives(sf: ts.SourceFile): { range: ts.TextRange; typ
  * only fills `node.jsDoc`, which neither reads (the index finds doc comments by their ranges), and it keeps JSDoc's
  * diagnostics out of the parse errors.
  */
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = {
+const parseOptions = onFirstUse((): ts.CreateSourceFileOptions => ({
   languageVersion: ts.ScriptTarget.Latest,
   jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
-};
+}));
 
 /** The last parse of each file, while their texts add up to at most this many characters. */
 const MAX_PARSED_CHARS = 4_000_000;
@@ -53,7 +78,7 @@ let parsedChars = 0;
 export function parseFile(file: string, text: string): ts.SourceFile {
   const hit = parsed.get(file);
   if (hit && hit.text === text) return hit.sf;
-  const sf = ts.createSourceFile(`/${file}`, text, PARSE_OPTIONS, false, scriptKindOf(file));
+  const sf = ts.createSourceFile(`/${file}`, text, parseOptions(), false, scriptKindOf(file));
   if (text.length > MAX_PARSED_CHARS) return sf;
   if (hit) parsedChars -= hit.text.length;
   if (parsedChars + text.length > MAX_PARSED_CHARS) {
@@ -67,7 +92,7 @@ export function parseFile(file: string, text: string): ts.SourceFile {
 
 /** A syntax tree with the same options as `parseFile`, not remembered (for texts that are parsed once). */
 export function parseText(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(`/${file}`, text, PARSE_OPTIONS, false, scriptKindOf(file));
+  return ts.createSourceFile(`/${file}`, text, parseOptions(), false, scriptKindOf(file));
 }
 
 /** The `/**` comments before a node that the parser attaches to it as JSDoc when it parses JSDoc (the compiler's rule). */

@@ -23,7 +23,7 @@ export interface TypecheckSessionOptions {
 }
 
 /** Compiler options when the repository has no tsconfig.json: strict, modern ESM, no emit. */
-const DEFAULT_OPTIONS: ts.CompilerOptions = {
+const defaultOptions = (): ts.CompilerOptions => ({
   strict: true,
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
@@ -34,7 +34,7 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
   allowImportingTsExtensions: true,
   noEmit: true,
-};
+});
 
 /**
  * A type checker over the committed version of a repository, kept in memory so gates can ask "did this edit add a type
@@ -70,7 +70,7 @@ export class TypecheckSession {
         })
       : new Project({
           skipAddingFilesFromTsConfig: true,
-          compilerOptions: { ...DEFAULT_OPTIONS, ...automaticTypes({}, root) },
+          compilerOptions: { ...defaultOptions(), ...automaticTypes({}, root) },
         });
     const session = new TypecheckSession(root, project);
     // Before the given files, so a declaration file the run also indexed is served from memory like the rest.

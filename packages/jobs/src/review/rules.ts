@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { indexFiles, type LineRange } from '@orchestrate/repo';
+import { indexFiles, onFirstUse, type LineRange } from '@orchestrate/repo';
 import { touches, type Annotation, type Severity } from './annotation.js';
 import { secretLiteralHits, secretPatternHits, type SecretHit } from './secrets.js';
 import { unusedDiagnostics } from './unused.js';
@@ -29,7 +29,7 @@ export const RULES = {
 /** A rule id. */
 export type RuleId = keyof typeof RULES;
 
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+const scriptKinds = onFirstUse((): Record<string, ts.ScriptKind> => ({
   ts: ts.ScriptKind.TS,
   mts: ts.ScriptKind.TS,
   cts: ts.ScriptKind.TS,
@@ -38,7 +38,7 @@ const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   mjs: ts.ScriptKind.JS,
   cjs: ts.ScriptKind.JS,
   jsx: ts.ScriptKind.JSX,
-};
+}));
 
 const DOCUMENTED_KINDS = new Set(['function', 'arrow-function', 'class', 'interface', 'type-alias', 'enum']);
 
@@ -56,7 +56,7 @@ export function runRules(file: string, text: string, changed: readonly LineRange
     if (fix !== undefined) a.fix = { replacement: fix };
     out.push(a);
   };
-  const kind = SCRIPT_KINDS[/\.([cm]?[jt]sx?)$/.exec(file)?.[1] ?? ''];
+  const kind = scriptKinds()[/\.([cm]?[jt]sx?)$/.exec(file)?.[1] ?? ''];
   const secrets: SecretHit[] = secretPatternHits(text);
   if (kind !== undefined) {
     const sf = ts.createSourceFile(`/${file}`, text, ts.ScriptTarget.Latest, true, kind);

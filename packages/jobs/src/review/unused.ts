@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { onFirstUse } from '@orchestrate/repo';
 
 /** An unused declaration reported by the TypeScript checker. */
 export interface UnusedDiagnostic {
@@ -15,7 +16,7 @@ export interface UnusedDiagnostic {
  */
 export const UNUSED_CODES = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
 
-const OPTIONS: ts.CompilerOptions = {
+const compilerOptions = onFirstUse((): ts.CompilerOptions => ({
   noUnusedLocals: true,
   noUnusedParameters: true,
   // One file alone: imports are not followed and no lib is loaded, so this is fast and reads nothing from disk.
@@ -30,7 +31,7 @@ const OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   jsx: ts.JsxEmit.Preserve,
-};
+}));
 
 /** Runs the checker over `sf` alone, in memory, and returns its unused-declaration diagnostics. */
 export function unusedDiagnostics(sf: ts.SourceFile): UnusedDiagnostic[] {
@@ -48,7 +49,7 @@ export function unusedDiagnostics(sf: ts.SourceFile): UnusedDiagnostic[] {
     directoryExists: () => false,
     getDirectories: () => [],
   };
-  const program = ts.createProgram({ rootNames: [sf.fileName], options: OPTIONS, host });
+  const program = ts.createProgram({ rootNames: [sf.fileName], options: compilerOptions(), host });
   const out: UnusedDiagnostic[] = [];
   for (const d of program.getSemanticDiagnostics(program.getSourceFile(sf.fileName))) {
     if (!UNUSED_CODES.has(d.code) || d.start === undefined) continue;

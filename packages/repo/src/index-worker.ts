@@ -1,0 +1,67 @@
+// The code index on another thread: a run's first moments are the main thread's alone (reading the bundle, git, the
+// config, the SDK), and TypeScript - the parser the index needs - is the largest module it loads. A worker thread that
+// starts with the process loads TypeScript and parses the files on the other core meanwhile, so the planner's request
+// leaves without waiting for either. Both ends of that thread's one message live here, so its format has one home.
+import type { FileIndex } from './declarations.js';
+import type { RepoFile } from './files.js';
+import { indexFiles } from './code-index.js';
+
+/** Indexes files as `indexFiles` does, perhaps on another thread. */
+export type Indexer = (files: RepoFile[]) => Promise<FileIndex[]>;
+
+/**
+ * A worker thread as the main thread sees it: one request, answered with the reply, or with null when the thread
+ * failed to start, died or exited first. `close` lets it go.
+ */
+export interface IndexThread {
+  request(message: IndexRequest): Promise<IndexReply | null>;
+  close(): void;
+}
+
+/** The side of the worker thread that answers (its `parentPort`). */
+export interface IndexPort {
+  on(event: 'message', listener: (message: IndexRequest) => void): unknown;
+  postMessage(message: IndexReply): void;
+}
+
+/** What the main thread sends: the files to index. */
+export interface IndexRequest {
+  files: RepoFile[];
+}
+
+/** What comes back: the index without the files' texts (the sender has them), or why there is none. */
+export type IndexReply = { ok: true; files: Omit<FileIndex, 'text'>[] } | { ok: false; error: string };
+
+/** Answers index requests on a worker thread's port. */
+export function serveIndex(port: IndexPort): void {
+  port.on('message', ({ files }) => {
+    let reply: IndexReply;
+    try {
+      // The texts are left out: copying them back would cost as much as sending them.
+      reply = { ok: true, files: indexFiles(files).map(({ text: _text, ...rest }) => rest) };
+    } catch (err) {
+      reply = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    port.postMessage(reply);
+  });
+}
+
+/**
+ * An indexer that asks `thread` once, then lets it go: a run indexes once, and the thread holds a second copy of
+ * TypeScript. Whatever goes wrong there (the thread failed to start, died or threw) the files are indexed here
+ * instead, so the result is the same either way; so is a second call.
+ */
+export function threadIndexer(thread: IndexThread): Indexer {
+  let used = false;
+  return async (files) => {
+    if (used) return indexFiles(files);
+    used = true;
+    const reply = await thread.request({ files }).catch(() => null);
+    thread.close();
+    if (!reply?.ok || reply.files.length !== files.length) return indexFiles(files);
+    return reply.files.map((index, i) => {
+      const text = files[i]!.text;
+      return { ...index, text: index.bom ? text.slice(1) : text };
+    });
+  };
+}
