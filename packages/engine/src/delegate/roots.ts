@@ -20,7 +20,9 @@ export function realRoots(roots: readonly string[]): string[] {
     try {
       return realpathSync(path.resolve(root));
     } catch {
-      throw new UsageError(`--root ${root}: no such folder. Pass an existing folder (a repository, or one holding them).`);
+      throw new UsageError(
+        `--root ${root}: no such folder. Pass an existing folder (a repository, or one holding them).`,
+      );
     }
   });
 }
