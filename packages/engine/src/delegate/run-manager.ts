@@ -255,7 +255,9 @@ export class RunManager {
     const graceMs = this.options.graceMs ?? 20_000;
     await Promise.all(running.map((run) => waitFor(run, { timeoutMs: graceMs })));
     for (const run of running) if (!isFinished(run)) run.stopper.abortNow();
-    await Promise.all(running.map((run) => run.ended));
+    // Not every call takes the abort (the planner's does not), so shutdown waits one more grace period, not forever:
+    // the journal resumes whatever is still going when the process exits.
+    await Promise.all(running.map((run) => waitFor(run, { timeoutMs: graceMs })));
   }
 }
 
