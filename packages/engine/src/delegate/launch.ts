@@ -115,7 +115,12 @@ export function launch(o: LaunchOptions): Launched {
       } catch {
         // the error is recorded above; only its line is lost
       }
-      if (!startedYet) onFailed(err);
+      if (!startedYet) {
+        // A run that never started is its caller's error, not a run: status must not shadow what disk says of the id
+        // (a refused resume of a run that completed).
+        o.registry.remove(run);
+        onFailed(err);
+      }
     },
   );
   run.ended = run.ended.finally(() => {

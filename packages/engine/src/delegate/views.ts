@@ -75,7 +75,7 @@ export function nextSteps(
   };
 }
 
-/** The result view of a finished run's report; the diffstat is read from git (none when the branch is gone). */
+/** The result view of a finished run's report; the diffstat comes from the repository, empty when the commits are gone. */
 export async function resultView(
   report: RunReport,
   error: { code: string; message: string } | null = null,

@@ -188,3 +188,17 @@ describe('RunRegistry', () => {
     expect(reg.running().map((r) => r.id)).toEqual(['b']);
   });
 });
+
+describe('RunManager: a refused resume', () => {
+  it('rejects start and leaves the run as it was', async () => {
+    const r = repo();
+    const m = manager({ roots: [r.dir], env: {}, defaults: { engine: 'offline' } });
+    const started = await m.start({ task: TASK });
+    await m.result({ runId: started.runId, waitSec: 60 });
+    const refused = await codeOf(m.start({ task: TASK, resume: started.runId }));
+    expect(refused).toMatchObject({ code: 'E_USAGE' });
+    expect(refused!.message).toContain('cannot be resumed');
+    expect((await m.status({ runId: started.runId })).state).toBe('completed');
+    await expect(codeOf(m.start({ task: TASK, resume: '../etc' }))).resolves.toMatchObject({ code: 'E_USAGE' });
+  });
+});

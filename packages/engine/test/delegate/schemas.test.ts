@@ -13,7 +13,10 @@ afterAll(async () => {
   repo.cleanup();
 });
 
-const parse = <K extends keyof typeof DELEGATE_TOOLS>(tool: K, out: unknown) => DELEGATE_TOOLS[tool].output.parse(out);
+type Tools = typeof DELEGATE_TOOLS;
+/** The output parsed with the tool's own schema (a mismatch throws). */
+const parse = <K extends keyof Tools>(tool: K, out: unknown) =>
+  DELEGATE_TOOLS[tool].output.parse(out) as ReturnType<Tools[K]['output']['parse']>;
 
 describe('tool outputs of real runs parse with their schemas', () => {
   it('plan, run, status, result, cancel, list, apply, undo, review', async () => {
