@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'E_REJECTED'
   /** A GitHub API call failed (the Action's shells): status, method and route say which, the message what to do. */
   | 'E_GITHUB_API'
+  /** A delegating server (`orchestrate mcp --root`) was asked to act outside the folders it was started on (exit 2). */
+  | 'E_OUTSIDE_ROOTS'
   | 'E_INTERNAL';
 
 /** The exit codes of orchestrate's shells; an error's is its class's {@link OrchestrateError.processExitCode}. */
@@ -170,6 +172,14 @@ function subcommand(args: readonly string[]): string {
     else if (!arg.startsWith('-')) return arg;
   }
   return args.join(' ');
+}
+
+/**
+ * A folder a delegating agent named (a tool's `cwd`), or the repository it lies in, is outside the roots the server was
+ * started with (`orchestrate mcp --root <dir>`): the message names the `--root` that would allow it.
+ */
+export class RootsError extends UserError {
+  readonly code = 'E_OUTSIDE_ROOTS';
 }
 
 /** A model call failed in a way that stops the run (e.g. the planner returned nothing usable). */
