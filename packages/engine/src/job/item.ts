@@ -1,0 +1,37 @@
+import type { ReportItem } from '@orchestrate/core';
+import type { JobState } from './state.js';
+
+/**
+ * The report line of one job: the one builder of `report.items` and of each `job-end` event's `item`, so the two are
+ * always equal. It copies what the state keeps mutating (the attempts), so an emitted item never changes afterwards.
+ */
+export function reportItem(s: JobState): ReportItem {
+  return {
+    id: s.target.job.id,
+    stepId: s.target.job.stepId,
+    kind: s.target.job.kind,
+    file: s.target.job.file,
+    symbol: s.target.job.symbol,
+    status: s.status ?? 'skipped',
+    model: s.model,
+    tokens: { input: s.usage.inputTokens, cachedInput: s.usage.cachedInputTokens, output: s.usage.outputTokens },
+    costUsd: Math.round(s.costUsd * 1e9) / 1e9,
+    error: s.error,
+    verdict: s.verdict,
+    attempts: s.attempts.map((a) => ({ ...a })),
+    ...(unchanged(s) ? { unchanged: true } : {}),
+  };
+}
+
+/** A job that succeeded with nothing to write: no edit, no new file and (not a review) no annotation. */
+function unchanged(s: JobState): boolean {
+  const o = s.outcome;
+  return (
+    s.status === 'succeeded' &&
+    s.target.job.kind !== 'review' &&
+    o !== null &&
+    !o.edits.length &&
+    !o.newFiles.length &&
+    !o.annotations.length
+  );
+}
