@@ -1,11 +1,27 @@
-import type { ReportItem } from '@orchestrate/core';
-import type { JobState } from './state.js';
+import type { FaultKind, Job, JobStatus, ReportItem, TokenUsage } from '@orchestrate/core';
+import type { JobOutcome } from '@orchestrate/jobs';
+
+/**
+ * What a report line is read from: the fields of a `JobState` it uses (named here, not imported, because `state.ts`
+ * builds each job-end's item with this module).
+ */
+export interface ItemSource {
+  target: { job: Job };
+  status: JobStatus | null;
+  model: string | null;
+  usage: TokenUsage;
+  costUsd: number;
+  error: string | null;
+  verdict: string | null;
+  attempts: { model: string; rejected: string | null; fault?: FaultKind }[];
+  outcome: Pick<JobOutcome, 'edits' | 'newFiles' | 'annotations'> | null;
+}
 
 /**
  * The report line of one job: the one builder of `report.items` and of each `job-end` event's `item`, so the two are
  * always equal. It copies what the state keeps mutating (the attempts), so an emitted item never changes afterwards.
  */
-export function reportItem(s: JobState): ReportItem {
+export function reportItem(s: ItemSource): ReportItem {
   return {
     id: s.target.job.id,
     stepId: s.target.job.stepId,
@@ -24,7 +40,7 @@ export function reportItem(s: JobState): ReportItem {
 }
 
 /** A job that succeeded with nothing to write: no edit, no new file and (not a review) no annotation. */
-function unchanged(s: JobState): boolean {
+function unchanged(s: ItemSource): boolean {
   const o = s.outcome;
   return (
     s.status === 'succeeded' &&
