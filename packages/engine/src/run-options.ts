@@ -98,6 +98,10 @@ export function newRunId(now = new Date()): string {
 export function runIdFor(options: RunTaskOptions, root: string, resumed: string | null): string {
   const asked = options.runId;
   if (asked !== undefined) assertRunId(asked);
+  // The two `git check-ref-format` rules a run id's shape leaves open: the branch orchestrate/<id> must exist.
+  if (asked !== undefined && (asked.endsWith('.') || asked.endsWith('.lock'))) {
+    throw new UsageError(`git cannot name a branch orchestrate/${asked}: a run id may not end in \`.\` or \`.lock\`.`);
+  }
   if (resumed !== null) {
     if (asked !== undefined && asked !== resumed) {
       throw new UsageError(`A resumed run keeps its id ${resumed}: drop the run id ${asked}, or pass ${resumed}.`);

@@ -359,7 +359,7 @@ describe('RunTaskOptions.runId', () => {
     expect(ofType(events, 'run-start')[0]).toMatchObject({ runId: id, resumed: true, task: 'add docstrings' });
   });
 
-  it.each(['', '../escape', 'a/b', '-flag', 'a..b', 'x'.repeat(101)])(
+  it.each(['', '../escape', 'a/b', '-flag', 'a..b', 'x'.repeat(101), 'x.lock', 'a.', 'x@{y'])(
     'refuses %j before anything is made',
     async (runId) => {
       const repo = repoWith({ 'src/math.ts': MATH });
