@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, RunEvent } from '@orchestrate/core';
+import type { Job, JobStatus, RunEvent } from '@orchestrate/core';
 import { bar, createProgress } from '../src/progress.js';
 
 const CLEAR = '\r\x1b[2K';
@@ -29,6 +29,29 @@ function fakeTerminal(columns?: number) {
 const job = (i: number): Job =>
   ({ id: `j${i}`, stepId: 'step-1', kind: 'docstring', file: `src/f${i}.ts`, symbol: `f${i}` }) as Job;
 const jobs = (n: number) => Array.from({ length: n }, (_, i) => job(i));
+/** A job handed to model `m` (attempt 1 of a call of one job, unless told). */
+const started = (j: Job, pack = 1, attempt = 1): RunEvent => ({ type: 'job-start', job: j, model: 'm', attempt, pack });
+/** A job's end, with the report line the engine sends with it. */
+const ended = (j: Job, status: JobStatus, error: string | null): RunEvent => ({
+  type: 'job-end',
+  job: j,
+  status,
+  error,
+  item: {
+    id: j.id,
+    stepId: j.stepId,
+    kind: j.kind,
+    file: j.file,
+    symbol: j.symbol,
+    status,
+    model: 'm',
+    tokens: { input: 0, cachedInput: 0, output: 0 },
+    costUsd: 0,
+    error,
+    verdict: null,
+    attempts: [{ model: 'm', rejected: null }],
+  },
+});
 const expanded = (n: number): RunEvent => ({
   type: 'expanded',
   jobs: jobs(n),
@@ -51,12 +74,12 @@ describe('progress line', () => {
     const { progress, at, last } = setup(200);
     progress.onEvent({ type: 'phase', phase: 'work' });
     progress.onEvent(expanded(4));
-    for (let i = 0; i < 4; i++) progress.onEvent({ type: 'job-start', job: job(i) });
+    for (let i = 0; i < 4; i++) progress.onEvent(started(job(i)));
     at(1000);
     progress.onEvent({ type: 'job-worked', job: job(0) });
     progress.onEvent({ type: 'job-verified', job: job(0) });
     at(2000);
-    progress.onEvent({ type: 'job-end', job: job(1), status: 'failed', error: 'nope' });
+    progress.onEvent(ended(job(1), 'failed', 'nope'));
     at(3000);
     progress.onEvent({ type: 'phase', phase: 'verify' });
     expect(last()).toContain('2/4 jobs');
@@ -64,7 +87,7 @@ describe('progress line', () => {
     // A verified job that is then committed is not counted twice.
     progress.onEvent({ type: 'phase', phase: 'commit' });
     at(4000);
-    progress.onEvent({ type: 'job-end', job: job(0), status: 'succeeded', error: null });
+    progress.onEvent(ended(job(0), 'succeeded', null));
     expect(last()).toContain('2/4 jobs');
   });
 
@@ -72,7 +95,7 @@ describe('progress line', () => {
     const { progress, at, last } = setup(200);
     progress.onEvent(expanded(20));
     progress.onEvent({ type: 'phase', phase: 'work' });
-    for (let i = 0; i < 8; i++) progress.onEvent({ type: 'job-start', job: job(i) });
+    for (let i = 0; i < 8; i++) progress.onEvent(started(job(i)));
     at(100);
     progress.onEvent({ type: 'job-worked', job: job(0) });
     expect(last()).toContain('7 running');
@@ -82,11 +105,28 @@ describe('progress line', () => {
     expect(last()).not.toContain('running');
   });
 
+  it('counts the jobs of a packed call as running, each once', () => {
+    const { progress, at, last } = setup(200);
+    progress.onEvent(expanded(5));
+    progress.onEvent({ type: 'phase', phase: 'work' });
+    for (let i = 0; i < 3; i++) progress.onEvent(started(job(i), 3));
+    at(1000);
+    progress.onEvent({ type: 'job-worked', job: job(0) });
+    expect(last()).toContain('0/5 jobs');
+    expect(last()).toContain('2 running');
+    at(2000);
+    progress.onEvent(started(job(1), 1, 2));
+    at(3000);
+    progress.onEvent({ type: 'job-verified', job: job(0) });
+    expect(last()).toContain('1/5 jobs');
+    expect(last()).toContain('2 running');
+  });
+
   it('shows a bar, the elapsed time and an estimate of the time left', () => {
     const { progress, at, last } = setup(200);
     progress.onEvent(expanded(10));
     progress.onEvent({ type: 'phase', phase: 'work' });
-    for (let i = 0; i < 10; i++) progress.onEvent({ type: 'job-start', job: job(i) });
+    for (let i = 0; i < 10; i++) progress.onEvent(started(job(i)));
     for (let i = 0; i < 5; i++) {
       at((i + 1) * 2000);
       progress.onEvent({ type: 'job-verified', job: job(i) });
@@ -108,7 +148,7 @@ describe('progress line', () => {
     });
     for (let i = 0; i < 8; i++) {
       at(i * 100);
-      progress.onEvent({ type: 'job-start', job: job(i) });
+      progress.onEvent(started(job(i)));
     }
     expect(term.lines.length).toBeGreaterThan(2);
     for (const line of term.lines) expect([...line].length).toBeLessThan(40);
@@ -117,7 +157,7 @@ describe('progress line', () => {
   it('clears the live line before a warning, and escapes it', () => {
     const { term, progress, at } = setup(200);
     progress.onEvent(expanded(3));
-    progress.onEvent({ type: 'job-start', job: job(0) });
+    progress.onEvent(started(job(0)));
     at(500);
     progress.onEvent({ type: 'warning', message: 'bad\u001b[2J\u0007\u202e\u0000' });
     const i = term.out.indexOf('orchestrate: warning: ');
@@ -131,8 +171,8 @@ describe('progress line', () => {
     const term = fakeTerminal();
     const progress = createProgress(term, { live: false, now: () => 0 });
     progress.onEvent(expanded(1));
-    progress.onEvent({ type: 'job-start', job: job(0) });
-    progress.onEvent({ type: 'job-end', job: job(0), status: 'failed', error: 'x\u001by' });
+    progress.onEvent(started(job(0)));
+    progress.onEvent(ended(job(0), 'failed', 'x\u001by'));
     progress.stop();
     expect(term.out).not.toContain('\x1b');
     expect(term.out).toContain('failed src/f0.ts f0: x\\u001by');

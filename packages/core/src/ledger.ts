@@ -7,6 +7,20 @@ export interface Reservation {
   readonly usd: number;
 }
 
+/** What the ledger tells when the budget first refuses a call. */
+export interface BudgetReached {
+  /** The model of the refused call. */
+  model: string;
+  spentUsd: number;
+  budgetUsd: number;
+}
+
+/** Options of a {@link UsageLedger}. */
+export interface UsageLedgerOptions {
+  /** Called once per ledger, on the first reservation the budget refuses (before `reserve` returns null). */
+  onReached?: (info: BudgetReached) => void;
+}
+
 /**
  * Counts every model call per model, prices it, and enforces the budget: a call must reserve its worst-case cost
  * first, so spend can never pass the cap by more than what was already reserved by calls in flight.
@@ -17,13 +31,15 @@ export class UsageLedger {
   readonly #usage = new Map<string, TokenUsage>();
   readonly #cost = new Map<string, number>();
   readonly #reserved = new Map<number, number>();
+  readonly #onReached: UsageLedgerOptions['onReached'];
   #next = 1;
   /** Set once a call was refused for the budget. */
   budgetReached = false;
 
-  constructor(prices: Record<string, ModelPrice>, budgetUsd: number | null) {
+  constructor(prices: Record<string, ModelPrice>, budgetUsd: number | null, options: UsageLedgerOptions = {}) {
     this.#prices = prices;
     this.#budget = budgetUsd;
+    this.#onReached = options.onReached;
   }
 
   /** Worst-case cost of a call: every input token uncached, every allowed output token used. */
@@ -34,11 +50,16 @@ export class UsageLedger {
     );
   }
 
-  /** Reserves a call's worst-case cost; null (and budgetReached) when it would cross the budget. */
+  /**
+   * Reserves a call's worst-case cost; null (and budgetReached) when it would cross the budget. The first refusal
+   * calls `onReached`; later ones do not (the run already stops starting calls).
+   */
   reserve(model: string, inputTokens: number, maxOutputTokens: number): Reservation | null {
     const usd = this.worstCase(model, inputTokens, maxOutputTokens);
     if (this.#budget !== null && this.spentUsd() + this.reservedUsd() + usd > this.#budget) {
+      const first = !this.budgetReached;
       this.budgetReached = true;
+      if (first) this.#onReached?.({ model, spentUsd: this.spentUsd(), budgetUsd: this.#budget });
       return null;
     }
     const id = this.#next++;

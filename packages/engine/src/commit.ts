@@ -13,6 +13,12 @@ export interface CommitInfo {
   models: { worker: string; verifier: string };
 }
 
+/** What `commitSteps` tells as it goes. */
+export interface CommitHooks {
+  /** Called as each commit is made (before the next step is applied), with its report line. */
+  onCommit?: (commit: ReportCommit) => void;
+}
+
 /**
  * Applies the verified outcomes and commits them, one commit per step. Edit offsets always refer to the file at the
  * run's base commit, so each step's file is the base plus every verified edit up to that step; edits that no longer fit
@@ -24,6 +30,7 @@ export async function commitSteps(
   states: JobState[],
   worktree: string,
   info: CommitInfo,
+  hooks: CommitHooks = {},
 ): Promise<ReportCommit[]> {
   const commits: ReportCommit[] = [];
   const committedByFile = new Map<string, JobState[]>();
@@ -81,10 +88,19 @@ export async function commitSteps(
       committed.forEach(succeed);
       continue;
     }
-    const message = commitMessage(step.id, step.kind, committed, info, new Set(written).size);
-    const sha = await commitFiles(worktree, [...new Set(written)], message);
+    const files = [...new Set(written)];
+    const message = commitMessage(step.id, step.kind, committed, info, files.length);
+    const sha = await commitFiles(worktree, files, message);
     committed.forEach(succeed);
-    commits.push({ sha, stepId: step.id, message: message.split('\n')[0]!, jobs: committed.length });
+    const made: ReportCommit = {
+      sha,
+      stepId: step.id,
+      message: message.split('\n')[0]!,
+      jobs: committed.length,
+      files,
+    };
+    commits.push(made);
+    hooks.onCommit?.(made);
   }
   return commits;
 }

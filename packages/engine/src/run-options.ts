@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Estimate, RunEventListener } from '@orchestrate/core';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError, type Estimate, type RunEventListener } from '@orchestrate/core';
 import type { Indexer } from '@orchestrate/repo';
 import { stripUndefined } from './load-config.js';
+import { runDir } from './runs/report.js';
+import { assertRunId } from './runs/runs.js';
 
 /** Options of one run. CLI flags map one to one onto these. */
 export interface RunTaskOptions {
@@ -64,6 +68,12 @@ export interface RunTaskOptions {
    * or stopped with Ctrl-C) is redone from its base commit with every answer its journal holds, so nothing is paid twice.
    */
   resume?: string;
+  /**
+   * The new run's id instead of a generated one (a delegating process names its run before it starts). It must have
+   * the shape of a run id (letters, digits, `.`, `_`, `-`) and name no run of the repository: else E_USAGE. With
+   * `resume` it may only repeat the resumed run's id, which a resumed run always keeps. @default newRunId()
+   */
+  runId?: string;
   /** Stop gracefully: start no new call, let calls in flight finish, commit what was verified, report `interrupted`. */
   stop?: AbortSignal;
   /** Asked after planning with the jobs and the estimate; resolving false cancels the run before anything is spent on jobs. */
@@ -85,4 +95,31 @@ export function modelOverrides(...layers: Array<RunTaskOptions['models']>): RunT
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * The run's id: a resumed run's own, else `options.runId` (refused when a run of the repository has it), else a new one.
+ * A resumed run asked for under another id is refused rather than renamed: its branch and journal carry its id.
+ */
+export function runIdFor(options: RunTaskOptions, root: string, resumed: string | null): string {
+  const asked = options.runId;
+  if (asked !== undefined) assertRunId(asked);
+  // The two `git check-ref-format` rules a run id's shape leaves open: the branch orchestrate/<id> must exist.
+  if (asked !== undefined && (asked.endsWith('.') || asked.endsWith('.lock'))) {
+    throw new UsageError(`git cannot name a branch orchestrate/${asked}: a run id may not end in \`.\` or \`.lock\`.`);
+  }
+  if (resumed !== null) {
+    if (asked !== undefined && asked !== resumed) {
+      throw new UsageError(`A resumed run keeps its id ${resumed}: drop the run id ${asked}, or pass ${resumed}.`);
+    }
+    return resumed;
+  }
+  if (asked === undefined) return newRunId();
+  if (existsSync(runDir(root, asked))) {
+    throw new UsageError(
+      `A run ${asked} already exists in this repository (${path.join('.orchestrate', 'runs', asked)}): ` +
+        'choose another run id, or leave it out for a new one (`orchestrate runs` lists them).',
+    );
+  }
+  return asked;
 }

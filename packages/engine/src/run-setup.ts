@@ -27,7 +27,7 @@ import { outcome, settled, type Settled } from './settled.js';
 import { batchClient, resolveClient } from './clients.js';
 import { loadConfig } from './load-config.js';
 import { redactingClient } from './redacting-client.js';
-import { modelOverrides, newRunId, type RunTaskOptions } from './run-options.js';
+import { modelOverrides, runIdFor, type RunTaskOptions } from './run-options.js';
 import { endJournal, journaledClient, openJournal, recordOf, type Journal, type ReplayStats } from './runs/journal.js';
 import type { JournalRecord, StartRecord } from './runs/journal-format.js';
 import { clearInterrupted, findResumeTarget } from './runs/resume.js';
@@ -113,7 +113,7 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
     budgetUsd: options.budgetUsd ?? first.budgetUsd,
     models: modelOverrides(first.models, options.models),
   };
-  const runId = detached?.report.id ?? interrupted?.start.runId ?? newRunId();
+  const runId = runIdFor(options, root, detached?.report.id ?? interrupted?.start.runId ?? null);
   const branch = runBranch(runId);
   // What git must tell (where the worktree goes, whether the branch can be made, whether the tree is dirty) is asked
   // first, and the config and the SDK load while those git processes run: all of it stands before the planner's
@@ -177,7 +177,24 @@ export async function setUpRun(options: RunTaskOptions, onError: Array<() => Pro
   const client = redactingClient(journaled(direct), config.secrets);
   const workers = direct2 === direct ? client : redactingClient(journaled(direct2), config.secrets, client);
   const setup: RunSetup = { ...run, client, workers };
-  setup.emit({ type: 'run-start', runId, engine, branch, baseCommit: target.baseCommit, dirty: outcome(await dirty) });
+  const { task, scope, baseCommit } = target;
+  const { planner, worker, verifier } = config.models;
+  const models =
+    engine === 'offline' ? { planner: engine, worker: engine, verifier: engine } : { planner, worker, verifier };
+  setup.emit({
+    type: 'run-start',
+    runId,
+    engine,
+    branch,
+    baseCommit,
+    dirty: outcome(await dirty),
+    task,
+    models,
+    dryRun: Boolean(options.dryRun),
+    resumed: Boolean(detached || interrupted),
+    scope: scope || null,
+    budgetUsd: config.budgetUsd ?? null,
+  });
   return setup;
 }
 

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { UsageLedger, type RunReport } from '@orchestrate/core';
+import { UsageLedger, type BudgetReached, type ReportCommit, type RunReport } from '@orchestrate/core';
 import { addWorktree, deleteRunBranch, ensureExcluded, removeWorktree } from '@orchestrate/repo';
 import { commitSteps } from './commit.js';
 import type { HeavyGateState } from './job/heavy-gates.js';
@@ -35,7 +35,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunReport> {
 async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>): Promise<RunReport> {
   const setup = await setUpRun(options, onError);
   const repo = await indexRepo(setup);
-  const ledger = new UsageLedger(setup.config.prices, setup.config.budgetUsd ?? null);
+  // The first call the budget refuses is told once; a refused planner call is told right before its E_BUDGET.
+  const onReached = (info: BudgetReached) => setup.emit({ type: 'budget-reached', ...info });
+  const ledger = new UsageLedger(setup.config.prices, setup.config.budgetUsd ?? null, { onReached });
   const worktree = earlyWorktree(setup);
   onError.push(worktree.drop);
   const plan = await planRun(setup, repo, ledger);
@@ -121,15 +123,18 @@ function phaseContext(run: RunSetup, prep: Prepared): PhaseContext {
   };
 }
 
-/** Commits the verified jobs, one commit per step, and journals each commit. */
+/**
+ * Commits the verified jobs, one commit per step; each commit is told (and so journaled, see `recordOf`) as it is
+ * made, so a run killed between two commits resumes knowing the first.
+ */
 async function commit(run: RunSetup, prep: Prepared, states: Parameters<typeof commitSteps>[1]) {
   const { journal, runId, task, engine, config } = run;
   run.emit({ type: 'phase', phase: 'commit' });
   journal?.append({ t: 'phase', phase: 'commit' }, true);
   const models = { worker: config.models.worker, verifier: config.models.verifier };
-  const commits = await commitSteps(prep.plan, states, run.worktree, { runId, task, engine, models });
-  for (const c of commits) journal?.append({ t: 'phase', phase: 'committed', sha: c.sha, detail: c.stepId }, true);
-  return commits;
+  const onCommit = ({ sha, stepId, message, jobs, files }: ReportCommit) =>
+    run.emit({ type: 'commit', sha, stepId, subject: message, jobs, files: files ?? [] });
+  return commitSteps(prep.plan, states, run.worktree, { runId, task, engine, models }, { onCommit });
 }
 
 /** A run that committed nothing leaves no branch; one git will not delete is named in a warning. */

@@ -1,3 +1,4 @@
+import type { ModelClient } from '@orchestrate/agents';
 import { jobKind } from '@orchestrate/jobs';
 import { groupKey, runGates } from './gates.js';
 import { runHeavyGates, type HeavyGateState } from './heavy-gates.js';
@@ -24,8 +25,47 @@ export async function runRounds(states: JobState[], ctx: PhaseContext, heavy: He
       phase: 'work',
       detail: round === 0 ? undefined : `attempt ${round + 1} for ${batch.length} rejected job(s)`,
     });
-    await runRound(batch, states, ctx, heavy);
+    const calls = verifierCalls(ctx);
+    try {
+      await runRound(batch, states, ctx, heavy);
+    } finally {
+      calls.stop();
+    }
+    ctx.emit({ type: 'verify-done', round: round + 1, ...roundCounts(batch), calls: calls.count });
   }
+}
+
+/**
+ * How a round's jobs stand once it is verified: `verified` passed everything, `rejected` go back for another attempt
+ * (a gate or the verifier refused them with a reason), `failed` ended without success (failed or skipped).
+ */
+function roundCounts(batch: JobState[]): { verified: number; rejected: number; failed: number } {
+  const count = (phase: JobState['phase']) => batch.filter((s) => s.phase === phase).length;
+  return { verified: count('verified'), rejected: count('pending'), failed: count('done') };
+}
+
+/**
+ * Counts the verifier calls made while a round runs: the round's client is wrapped (everything but `call` stays the
+ * inner client's, through the prototype) and put back by `stop`. Offline there is no client, and the count is 0.
+ */
+function verifierCalls(ctx: PhaseContext): { readonly count: number; stop: () => void } {
+  const inner = ctx.client;
+  let count = 0;
+  if (!inner) return { count, stop: () => {} };
+  const counting = Object.create(inner) as ModelClient;
+  counting.call = (request) => {
+    if (request.role === 'verifier') count++;
+    return inner.call(request);
+  };
+  ctx.client = counting;
+  return {
+    get count() {
+      return count;
+    },
+    stop: () => {
+      ctx.client = inner;
+    },
+  };
 }
 
 /**

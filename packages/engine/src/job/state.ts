@@ -1,5 +1,6 @@
 import { emptyUsage, type FaultKind, type JobStatus, type Reservation, type TokenUsage } from '@orchestrate/core';
 import type { JobOutcome, JobTarget } from '@orchestrate/jobs';
+import { reportItem } from './item.js';
 import type { PhaseContext } from './types.js';
 
 /** A job as it moves through the run: worked → gated → verified → committed, or failed/skipped with a reason. */
@@ -54,9 +55,14 @@ export function finish(state: JobState, status: 'failed' | 'skipped', error: str
 
 const settled = new WeakSet<JobState>();
 
-/** Emits a job's final status, once. */
+/**
+ * Emits a job's final status, once, with its report line (a done job's state no longer changes, so the report built
+ * later holds the same item). A failed or skipped job ends when its worker returns; a succeeded one only after its
+ * commit, when the run ends.
+ */
 export function settle(state: JobState, ctx: Pick<PhaseContext, 'emit'>): void {
   if (state.phase !== 'done' || settled.has(state)) return;
   settled.add(state);
-  ctx.emit({ type: 'job-end', job: state.target.job, status: state.status!, error: state.error });
+  const item = reportItem(state);
+  ctx.emit({ type: 'job-end', job: state.target.job, status: item.status, error: state.error, item });
 }

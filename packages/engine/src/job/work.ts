@@ -35,7 +35,6 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
   if (started.length === 0) return;
   const first = started[0]!.target;
   const kind = jobKind(first.job.kind);
-  if (single) ctx.emit({ type: 'job-start', job: first.job });
   if (!ctx.client || kind.deterministic?.(first, ctx.kinds)) {
     for (const state of started) await workOffline(state, ctx);
     return;
@@ -58,9 +57,12 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
     }
     return;
   }
+  // Each job of the call starts now that its model is chosen and the call is paid for: one job-start per attempt.
   for (const p of held) {
     p.state.model = model;
     p.state.attempts.push({ model, rejected: null });
+    const attempt = p.state.attempts.length;
+    ctx.emit({ type: 'job-start', job: p.state.target.job, model, attempt, pack: held.length });
   }
   let raw: unknown;
   try {
@@ -100,9 +102,10 @@ function startable(state: JobState, ctx: PhaseContext): boolean {
 
 /** The offline rules (or a deterministic tool) for one job; a job they cannot do says it needs a model. */
 async function workOffline(state: JobState, ctx: PhaseContext): Promise<void> {
-  const output = await jobKind(state.target.job.kind).offline(state.target, ctx.kinds);
   state.model = 'offline';
   state.attempts.push({ model: 'offline', rejected: null });
+  ctx.emit({ type: 'job-start', job: state.target.job, model: 'offline', attempt: state.attempts.length, pack: 1 });
+  const output = await jobKind(state.target.job.kind).offline(state.target, ctx.kinds);
   if (isNeedsModel(output)) {
     const hint = '(set OPENAI_API_KEY and run with --engine openai)';
     return finish(state, 'skipped', `needs a model: ${output.needsModel} ${hint}`);

@@ -82,6 +82,8 @@ export function recordOf(event: RunEvent): JournalRecord | null {
       return { t: 'phase', phase: 'planned', detail: `${event.plan.steps.length} step(s)` };
     case 'expanded':
       return { t: 'phase', phase: 'expanded', detail: `${event.jobs.length} job(s)` };
+    case 'commit':
+      return { t: 'phase', phase: 'committed', sha: event.sha, detail: event.stepId };
     case 'job-start':
       return job(event.job.id, 'started');
     case 'job-worked':

@@ -1,43 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { safeText, type FaultCounts, type FaultKind, type ReportItem, type RunReport } from '@orchestrate/core';
-import type { JobState } from '../job/state.js';
+import { safeText, type FaultCounts, type FaultKind, type RunReport } from '@orchestrate/core';
 
 /** Where a run's state lives in the target repository. */
 export function runDir(root: string, runId: string): string {
   return path.join(root, '.orchestrate', 'runs', runId);
-}
-
-/** The report line of one job. */
-export function reportItem(s: JobState): ReportItem {
-  return {
-    id: s.target.job.id,
-    stepId: s.target.job.stepId,
-    kind: s.target.job.kind,
-    file: s.target.job.file,
-    symbol: s.target.job.symbol,
-    status: s.status ?? 'skipped',
-    model: s.model,
-    tokens: { input: s.usage.inputTokens, cachedInput: s.usage.cachedInputTokens, output: s.usage.outputTokens },
-    costUsd: Math.round(s.costUsd * 1e9) / 1e9,
-    error: s.error,
-    verdict: s.verdict,
-    attempts: s.attempts,
-    ...(unchanged(s) ? { unchanged: true } : {}),
-  };
-}
-
-/** A job that succeeded with nothing to write: no edit, no new file and (not a review) no annotation. */
-function unchanged(s: JobState): boolean {
-  const o = s.outcome;
-  return (
-    s.status === 'succeeded' &&
-    s.target.job.kind !== 'review' &&
-    o !== null &&
-    !o.edits.length &&
-    !o.newFiles.length &&
-    !o.annotations.length
-  );
 }
 
 /** Writes `report.json` atomically enough for readers (whole file, one write). */

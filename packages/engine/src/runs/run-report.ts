@@ -3,7 +3,7 @@ import type { ModelClient } from '@orchestrate/agents';
 import { capAnnotations, dedupeAnnotations, formatPlanNote } from '@orchestrate/jobs';
 import type { JobState } from '../job/state.js';
 import { redactionWarnings } from '../redacting-client.js';
-import { reportItem } from './report.js';
+import { reportItem } from '../job/item.js';
 
 /** Phase times plus this process's CPU time since the run started and its peak resident memory. */
 function processMetrics(

@@ -1,10 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, RunEvent } from '@orchestrate/core';
+import type { Job, JobStatus, RunEvent } from '@orchestrate/core';
 import { formatDuration, initialProgress, progressNotes, reduceProgress, type ProgressState } from '../../src/index.js';
 
 const job = (i: number): Job =>
   ({ id: `j${i}`, stepId: 'step-1', kind: 'docstring', file: `src/f${i}.ts`, symbol: `f${i}` }) as Job;
 const jobs = (n: number) => Array.from({ length: n }, (_, i) => job(i));
+/** A job handed to model `m` (attempt 1 of a call of one job, unless told). */
+const started = (j: Job, pack = 1, attempt = 1): RunEvent => ({ type: 'job-start', job: j, model: 'm', attempt, pack });
+/** A job's end, with the report line the engine sends with it. */
+const ended = (j: Job, status: JobStatus, error: string | null): RunEvent => ({
+  type: 'job-end',
+  job: j,
+  status,
+  error,
+  item: {
+    id: j.id,
+    stepId: j.stepId,
+    kind: j.kind,
+    file: j.file,
+    symbol: j.symbol,
+    status,
+    model: 'm',
+    tokens: { input: 0, cachedInput: 0, output: 0 },
+    costUsd: 0,
+    error,
+    verdict: null,
+    attempts: [{ model: 'm', rejected: null }],
+  },
+});
 const expanded = (n: number): RunEvent => ({
   type: 'expanded',
   jobs: jobs(n),
@@ -34,17 +57,17 @@ describe('progress model', () => {
     const p = setup();
     p.on({ type: 'phase', phase: 'work' });
     p.on(expanded(4));
-    for (let i = 0; i < 4; i++) p.on({ type: 'job-start', job: job(i) });
+    for (let i = 0; i < 4; i++) p.on(started(job(i)));
     p.at(1000);
     p.on({ type: 'job-worked', job: job(0) });
     p.on({ type: 'job-verified', job: job(0) });
     p.at(2000);
-    p.on({ type: 'job-end', job: job(1), status: 'failed', error: 'nope' });
+    p.on(ended(job(1), 'failed', 'nope'));
     p.at(3000);
     expect(p.on({ type: 'phase', phase: 'verify' })).toMatchObject({ phase: 'verify', total: 4, done: 2, failed: 1 });
     p.on({ type: 'phase', phase: 'commit' });
     p.at(4000);
-    const end = p.on({ type: 'job-end', job: job(0), status: 'succeeded', error: null });
+    const end = p.on(ended(job(0), 'succeeded', null));
     expect(end).toMatchObject({ done: 2, failed: 1 });
   });
 
@@ -52,7 +75,7 @@ describe('progress model', () => {
     const p = setup();
     p.on(expanded(20));
     p.on({ type: 'phase', phase: 'work' });
-    for (let i = 0; i < 8; i++) p.on({ type: 'job-start', job: job(i) });
+    for (let i = 0; i < 8; i++) p.on(started(job(i)));
     p.at(100);
     expect(p.on({ type: 'job-worked', job: job(0) })).toMatchObject({ running: 7, queued: 13 });
     // Jobs rejected before writing never send job-worked: they must not stay "running" for ever.
@@ -60,11 +83,32 @@ describe('progress model', () => {
     expect(p.on({ type: 'phase', phase: 'verify' })).toMatchObject({ running: 0, queued: 20 });
   });
 
+  it('counts every job of a packed call as running, once each, through a retry of one of them', () => {
+    const p = setup();
+    p.on(expanded(6));
+    p.on({ type: 'phase', phase: 'work' });
+    // Two calls of three jobs each: a job-start per packed job.
+    for (let i = 0; i < 3; i++) p.on(started(job(i), 3));
+    expect(p.state).toMatchObject({ running: 3, queued: 3, done: 0 });
+    for (let i = 3; i < 6; i++) p.on(started(job(i), 3));
+    expect(p.state).toMatchObject({ running: 6, queued: 0 });
+    // The first call returns: two items worked, one refused (no job-worked: it goes back for another attempt).
+    p.on({ type: 'job-worked', job: job(0) });
+    expect(p.on({ type: 'job-worked', job: job(1) })).toMatchObject({ running: 4, queued: 2 });
+    // Its retry starts alone (attempt 2): still one running entry for it, not two.
+    expect(p.on(started(job(2), 1, 2))).toMatchObject({ running: 4, queued: 2 });
+    p.on({ type: 'job-worked', job: job(2) });
+    for (let i = 3; i < 6; i++) p.on({ type: 'job-worked', job: job(i) });
+    expect(p.state).toMatchObject({ running: 0, queued: 6, done: 0 });
+    for (let i = 0; i < 5; i++) p.on({ type: 'job-verified', job: job(i) });
+    expect(p.on(ended(job(5), 'failed', 'verifier rejected'))).toMatchObject({ done: 6, failed: 1, queued: 0 });
+  });
+
   it('has the elapsed time and an estimate of the time left at the pace so far', () => {
     const p = setup();
     p.on(expanded(10));
     p.on({ type: 'phase', phase: 'work' });
-    for (let i = 0; i < 10; i++) p.on({ type: 'job-start', job: job(i) });
+    for (let i = 0; i < 10; i++) p.on(started(job(i)));
     expect(p.state.etaMs).toBeNull();
     for (let i = 0; i < 5; i++) {
       p.at((i + 1) * 2000);
@@ -90,9 +134,9 @@ describe('progress notes', () => {
     expect(progressNotes({ type: 'phase', phase: 'work', detail: 'round 2' })).toEqual([
       { text: 'orchestrate: work (round 2)', liveShows: true },
     ]);
-    const failed = progressNotes({ type: 'job-end', job: job(0), status: 'failed', error: 'x' });
+    const failed = progressNotes(ended(job(0), 'failed', 'x'));
     expect(failed).toEqual([{ text: 'orchestrate: failed src/f0.ts f0: x', liveShows: true }]);
-    expect(progressNotes({ type: 'job-end', job: job(0), status: 'succeeded', error: null })).toEqual([]);
+    expect(progressNotes(ended(job(0), 'succeeded', null))).toEqual([]);
     const start = {
       type: 'run-start',
       runId: 'r1',
@@ -100,6 +144,12 @@ describe('progress notes', () => {
       branch: 'orchestrate/r1',
       baseCommit: 'abcdef0123',
       dirty: true,
+      task: 'add docstrings',
+      models: { planner: 'offline', worker: 'offline', verifier: 'offline' },
+      dryRun: false,
+      resumed: false,
+      scope: null,
+      budgetUsd: null,
     } as const;
     expect(progressNotes(start).map((n) => n.text)).toEqual([
       'orchestrate: run r1, offline engine, from HEAD abcdef01; the work goes on a new branch orchestrate/r1',
