@@ -3,13 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { EnvironmentError, REPORT_HINT, UsageError } from '@orchestrate/core';
+import { EnvironmentError, REPORT_HINT, UsageError, type EventLine } from '@orchestrate/core';
 import {
   DELEGATE_TOOLS,
   initialProgress,
   type PlanOutput,
+  type ProgressListener,
   type ProgressState,
   type ResultOutput,
+  type RunInput,
 } from '@orchestrate/engine';
 import { createMcpServer } from '../src/server.js';
 import { ERROR_META } from '../src/results.js';
@@ -59,6 +61,8 @@ function state(phase: ProgressState['phase'], done: number): ProgressState {
   return { ...initialProgress(0), phase, total: phase === 'setup' ? 0 : 3, done, queued: 3 - done };
 }
 
+const line = (type: string, seq: number): EventLine => ({ type, seq, run_id: 'r1', ts: new Date(0).toISOString() });
+
 let sawAbort = false;
 const errors: string[] = [];
 const stub = {
@@ -71,9 +75,9 @@ const stub = {
   list: () => Promise.reject(new Error('unused')),
   apply: () => Promise.reject(new Error('unused')),
   undo: () => Promise.reject(new Error('unused')),
-  async run(input, o) {
+  async run(input: RunInput, o: { signal?: AbortSignal; onProgress?: ProgressListener }) {
     if (input.task === 'wait for cancel') {
-      o.onProgress?.(state('work', 0), { type: 'phase.started', seq: 0 });
+      o.onProgress?.(state('work', 0), line('phase.started', 0));
       await new Promise<void>((resolve) => o.signal?.addEventListener('abort', () => resolve()));
       sawAbort = true;
       return { ...RESULT, status: 'interrupted' };
@@ -87,7 +91,7 @@ const stub = {
       ['verify', 2],
       ['commit', 3],
     ];
-    steps.forEach(([phase, done], seq) => o.onProgress?.(state(phase, done), { type: 'x', seq }));
+    steps.forEach(([phase, done], seq) => o.onProgress?.(state(phase, done), line('x', seq)));
     return RESULT;
   },
 } satisfies DelegateManager;
