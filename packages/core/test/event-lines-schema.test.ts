@@ -1,11 +1,12 @@
 // The shipped JSON Schema of the event lines (schema/run-events.schema.json) is generated from the zod schemas: this
 // test fails when the file is stale, and `UPDATE_SCHEMAS=1 npx vitest run packages/core/test/event-lines-schema.test.ts`
-// rewrites it.
+// rewrites it (formatted by Prettier, as `pnpm lint` checks it; the comparison is of the JSON, not of its layout).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EVENT_LINE_SCHEMAS, EVENT_LINES_SCHEMA_ID, EventLine, eventLinesJsonSchema } from '../src/index.js';
@@ -39,10 +40,13 @@ const started = {
 };
 
 describe('run-events.schema.json', () => {
-  it('is what eventLinesJsonSchema() generates (UPDATE_SCHEMAS=1 rewrites it)', () => {
-    if (process.env.UPDATE_SCHEMAS) writeFileSync(FILE, generated);
+  it('is what eventLinesJsonSchema() generates (UPDATE_SCHEMAS=1 rewrites it)', async () => {
+    if (process.env.UPDATE_SCHEMAS) {
+      const options = { ...(await resolveConfig(FILE)), filepath: FILE };
+      writeFileSync(FILE, await format(generated, options));
+    }
     expect(existsSync(FILE), 'run UPDATE_SCHEMAS=1 to write it').toBe(true);
-    expect(readFileSync(FILE, 'utf8'), 'stale: run with UPDATE_SCHEMAS=1').toBe(generated);
+    expect(JSON.parse(readFileSync(FILE, 'utf8')), 'stale: run with UPDATE_SCHEMAS=1').toEqual(JSON.parse(generated));
   });
 
   it('is a draft 2020-12 schema with an $id, one branch per line type', () => {
