@@ -35,11 +35,11 @@ const usd = z.number().nonnegative();
 const text = z.string();
 
 /** The fields every line opens with; `run_id` is null only on an `error` line before the run had an id. */
-function line<T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S, runId = z.string()) {
+function line<T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S) {
   return z
     .object({
       type: z.literal(type),
-      run_id: runId,
+      run_id: z.string(),
       seq: count.describe('0-based; +1 per line of the run'),
       ts: z.iso.datetime().describe('when the line was made (ISO 8601, UTC)'),
       ...shape,
@@ -159,18 +159,15 @@ export const EVENT_LINE_SCHEMAS = {
     duration_ms: count,
     warnings: z.array(text),
   }),
-  error: line(
-    'error',
-    'The run (or the command) failed: always the last line.',
-    {
-      code: text.describe('a stable error code, e.g. E_NOT_GIT_REPO'),
-      message: text,
-      exit_code: count,
-      resume: text.nullable().describe('the command that finishes an interrupted run'),
-      report_path: text.nullable(),
-    },
-    z.string().nullable(),
-  ),
+  error: line('error', '', {
+    code: text.describe('a stable error code, e.g. E_NOT_GIT_REPO'),
+    message: text,
+    exit_code: count,
+    resume: text.nullable().describe('the command that finishes an interrupted run'),
+    report_path: text.nullable(),
+  })
+    .extend({ run_id: z.string().nullable().describe('null when the run failed before it had an id') })
+    .describe('The run (or the command) failed: always the last line.'),
 };
 
 /** `job.completed` (succeeded) and `job.failed` (failed or skipped): the job's line of the report. */

@@ -44,7 +44,7 @@ export function createEventLines(options: { now?: () => Date } = {}): EventLineR
   let early: RunEvent[] | null = [];
 
   const make = <T extends EventLineType>(type: T, fields: Fields<T>): EventLine =>
-    ({ type, run_id: runId, seq: seq++, ts: now().toISOString(), ...fields }) as EventLine;
+    ({ type, run_id: runId, seq: seq++, ts: now().toISOString(), ...fields }) as unknown as EventLine;
 
   const render = (e: RunEvent): EventLine[] => {
     switch (e.type) {

@@ -243,7 +243,7 @@ describe('event lines', () => {
     r.push(runStart);
     expect(r.push({ type: 'planned', plan })).toEqual([]);
     const many = Array.from({ length: PLAN_LINE_MAX_JOBS + 5 }, (_, i) => job(i));
-    const [line] = r.push({ type: 'expanded', jobs: many, estimate }) as [Record<string, any>];
+    const [line] = r.push({ type: 'expanded', jobs: many, estimate }) as unknown as [Record<string, any>];
     valid(line as EventLine);
     expect(line).toMatchObject({ type: 'plan.completed', source: 'gpt-5.4', jobs_total: 1005, jobs_truncated: true });
     expect(line.jobs).toHaveLength(1000);
