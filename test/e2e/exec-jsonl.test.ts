@@ -75,8 +75,12 @@ describe('orchestrate exec --json', () => {
   it('an offline docstring run: run.started … run.completed, progress on stderr, exit 0', async ({
     onTestFinished,
   }) => {
-    const { repo, exitCode, lines, stderr } = await execRun({}, onTestFinished);
+    // The repository's config runs in process: what it prints must not reach stdout.
+    const config = "console.log('hello from the config');\nexport default {};\n";
+    const files = { 'src/math.ts': MATH_TS, 'agents.config.ts': config };
+    const { repo, exitCode, lines, stderr } = await execRun({ files }, onTestFinished);
     expect(exitCode, stderr).toBe(0);
+    expect(stderr).toContain('hello from the config');
     const started = lines[0]!;
     expect(started).toMatchObject({ type: 'run.started', schema: 'orchestrate.events/1', engine: 'offline' });
     expect(started.branch).toBe(`orchestrate/${started.run_id}`);

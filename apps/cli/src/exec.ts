@@ -2,6 +2,7 @@
 // --jsonl) stdout holds only event lines, one JSON object per line, from the engine's one renderer, so a consumer reads
 // the run as it happens; stderr keeps the plain progress lines; the exit code mirrors the run's status. Without --json
 // it is the task form.
+import { Console } from 'node:console';
 import type { Command } from 'commander';
 import { eventLinesJsonSchema, UsageError, type EventLine } from '@orchestrate/core';
 import { createEventLines, runExitCode, runTask, type EventLineRenderer } from '@orchestrate/engine';
@@ -17,8 +18,16 @@ interface ExecOptions {
   schema?: boolean;
 }
 
-/** The task form's run, for exec without --json (main.ts owns it). */
-export type HumanRun = (task: string, flags: ParsedFlags) => Promise<number>;
+/** What exec takes from the task form (main.ts owns it). */
+export interface ExecShell {
+  /** The task form's flags (RUN_FLAGS keys), which exec reads too. */
+  keys: readonly FlagKey[];
+  io: IO;
+  /** The task form's run: exec without --json. */
+  human: (task: string, flags: ParsedFlags) => Promise<number>;
+  /** Refuses a task that is a mistyped command (`exec help`), before anything is planned or paid for. */
+  check: (task: string) => void;
+}
 
 const USAGE = 'orchestrate exec [options] "<task>", e.g. orchestrate exec --json "add docstrings to src/"';
 
@@ -44,13 +53,8 @@ export function addExecCommand(program: Command, keys: readonly FlagKey[]): Comm
 }
 
 /** Runs `orchestrate exec` once commander has parsed it; `opts` are exec's options merged over the program's. */
-export async function execCommand(
-  words: string[],
-  opts: Record<string, unknown>,
-  keys: readonly FlagKey[],
-  io: IO,
-  human: HumanRun,
-): Promise<number> {
+export async function execCommand(words: string[], opts: Record<string, unknown>, shell: ExecShell): Promise<number> {
+  const { keys, io, human, check } = shell;
   const own = opts as ExecOptions;
   const flags = readFlags(opts, keys);
   flags.cli.yes = true;
@@ -59,20 +63,20 @@ export async function execCommand(
     io.stdout.write(`${JSON.stringify(eventLinesJsonSchema(), null, 2)}\n`);
     return 0;
   }
-  if (!flags.cli.json && !own.jsonl) return guarded(io, false, () => human(needTask(task), flags));
+  const checked = () => {
+    if (!task) throw new UsageError(`No task given. Usage: ${USAGE}`);
+    check(task);
+    return task;
+  };
+  if (!flags.cli.json && !own.jsonl) return guarded(io, false, () => human(checked(), flags));
   const renderer = createEventLines();
   const out = lineWriter(io);
   return guarded(
     io,
     true,
-    () => runLines(needTask(task), flags, io, renderer, out),
+    () => runLines(checked(), flags, io, renderer, out),
     (err) => out.write(renderer.error(err)),
   );
-}
-
-function needTask(task: string): string {
-  if (!task) throw new UsageError(`No task given. Usage: ${USAGE}`);
-  return task;
 }
 
 /** Writes lines on stdout; `end` writes the last one and resolves once it is flushed, after which nothing is written. */
@@ -117,21 +121,44 @@ async function runLines(
     (err) => out.end(renderer.error(err, { runId })),
   );
   try {
-    const report = await runTask({
-      ...run,
-      task,
-      stop: signals.stop,
-      signal: signals.abort,
-      onEvent: (event) => {
-        if (event.type === 'run-start') runId = event.runId;
-        progress.onEvent(event);
-        for (const line of renderer.push(event)) out.write(line);
-      },
-    });
+    const report = await consoleTo(io.stderr, () =>
+      runTask({
+        ...run,
+        task,
+        stop: signals.stop,
+        signal: signals.abort,
+        onEvent: (event) => {
+          if (event.type === 'run-start') runId = event.runId;
+          progress.onEvent(event);
+          for (const line of renderer.push(event)) out.write(line);
+        },
+      }),
+    );
     return runExitCode(report);
   } finally {
     signals.dispose();
     progress.stop();
+  }
+}
+
+/**
+ * Sends what `console` would print on stdout to `stream` while `fn` runs: a repository's agents.config.ts runs in this
+ * process, and one `console.log` in it would break the lines.
+ */
+async function consoleTo<T>(stream: NodeJS.WritableStream, fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, info: console.info, debug: console.debug, dir: console.dir, table: console.table };
+  const other = new Console({ stdout: stream, stderr: stream });
+  Object.assign(console, {
+    log: other.log.bind(other),
+    info: other.info.bind(other),
+    debug: other.debug.bind(other),
+    dir: other.dir.bind(other),
+    table: other.table.bind(other),
+  });
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
   }
 }
 

@@ -71,5 +71,6 @@ JSON Schema (draft 2020-12) is printed by --schema. Progress goes to stderr as p
 Ctrl-C once: the run stops, verified work is committed, and the lines go on to run.completed (status interrupted).
 Twice: an error line (E_INTERRUPTED) with the command that resumes the run.
 
-Exit codes: ${EXIT.ok} completed, ${EXIT.failures} some jobs failed or the budget stopped the run, ${EXIT.usage} usage, config or environment error, ${EXIT.interrupted} interrupted.
+Exit codes: ${EXIT.ok} completed, ${EXIT.failures} some jobs failed or the budget stopped the run, ${EXIT.usage} usage, config or
+environment error, ${EXIT.interrupted} interrupted (each run.completed line has its exit_code).
 `;

@@ -84,8 +84,9 @@ export async function main(
       });
     });
   addExecCommand(program, RUN_KEYS).action(async (words: string[], own: Record<string, unknown>) => {
-    const opts = withProgramOptions(program, own);
-    exit = await execCommand(words, opts, RUN_KEYS, io, (task, flags) => runCommand(task, flags, io));
+    const human = (task: string, flags: ParsedFlags) => runCommand(task, flags, io);
+    const check = (task: string) => commandWord(program, task);
+    exit = await execCommand(words, withProgramOptions(program, own), { keys: RUN_KEYS, io, human, check });
   });
   const range = '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch';
   addFlags(program.command('review').argument('[range]', range), REVIEW_KEYS)
