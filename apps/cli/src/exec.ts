@@ -4,7 +4,7 @@
 // it is the task form.
 import { Console } from 'node:console';
 import type { Command } from 'commander';
-import { eventLinesJsonSchema, UsageError, type EventLine } from '@orchestrate/core';
+import { EXIT_CODES, eventLinesJsonSchema, UsageError, type EventLine } from '@orchestrate/core';
 import { createEventLines, runExitCode, runTask, type EventLineRenderer } from '@orchestrate/engine';
 import { addFlags, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
 import { guarded, type IO } from './guard.js';
@@ -61,7 +61,7 @@ export async function execCommand(words: string[], opts: Record<string, unknown>
   const task = words.join(' ').trim();
   if (own.schema) {
     io.stdout.write(`${JSON.stringify(eventLinesJsonSchema(), null, 2)}\n`);
-    return 0;
+    return EXIT_CODES.ok;
   }
   const checked = () => {
     if (!task) throw new UsageError(`No task given. Usage: ${USAGE}`);
