@@ -11,6 +11,8 @@ Examples:
   orchestrate --budget 0.50 --worker gpt-5.4-mini "format the code"
   orchestrate review main..HEAD --fail-on error             annotate the changed lines (no edits)
   orchestrate runs                                          list runs; then: show <id>, apply <id>, undo <id>, resume <id>
+  orchestrate exec --json "add docstrings to src/"          for programs: one JSON event line per run event on stdout
+  orchestrate mcp --root .                                  serve orchestrate's tools to an agent over MCP (stdio)
   orchestrate help review                                   help for one command
 
 Defaults (set in agents.config.ts at the repository root, or the file given with --config):
@@ -52,4 +54,23 @@ Examples:
   orchestrate resume 20250101-120000-ab12 --budget 1
 
 A resumed run keeps the engine, models, concurrency and budget it was started with unless they are given again.
+`;
+
+/** Examples and the line contract for `orchestrate exec --help`. */
+export const EXEC_HELP = `
+Examples:
+  orchestrate exec --json "add docstrings to src/" > run.jsonl
+  orchestrate exec --jsonl --budget 0.50 -C ../repo "format the code" | jq -c 'select(.type == "job.failed")'
+  orchestrate exec --schema > run-events.schema.json
+
+With --json (or --jsonl), stdout holds only event lines: one JSON object per line, each with type, run_id, seq (0, 1,
+2, …) and ts. The first line is run.started (or error); the last is run.completed, or error when the run failed
+(run.completed then error when a model failure stopped it). Types may be added: skip the types you do not know. The
+JSON Schema (draft 2020-12) is printed by --schema. Progress goes to stderr as plain lines. There is no prompt.
+
+Ctrl-C once: the run stops, verified work is committed, and the lines go on to run.completed (status interrupted).
+Twice: an error line (E_INTERRUPTED) with the command that resumes the run.
+
+Exit codes: ${EXIT.ok} completed, ${EXIT.failures} some jobs failed or the budget stopped the run, ${EXIT.usage} usage, config or
+environment error, ${EXIT.interrupted} interrupted (each run.completed line has its exit_code).
 `;

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { InterruptedError } from '@orchestrate/core';
+import { gracefulStop } from '@orchestrate/engine';
 import { printJsonError, type IO } from './guard.js';
 import type { Progress } from './progress.js';
 
@@ -10,43 +11,49 @@ const GRACE_MS = 20_000;
  * Ctrl-C: the first press stops scheduling (calls in flight finish, aborted after a grace period), verified work is
  * committed and the report says how to resume; a second press aborts at once, and the journal still resumes the run.
  * With --json the second press still ends stdout with one JSON document: the E_INTERRUPTED error naming the run.
+ * `onAbort`, when given, writes that ending instead (exec's `error` line); the process exits once it has resolved.
  */
 export function interruptions(
   io: IO,
   progress: Progress,
   json: boolean,
   runId: () => string | null,
+  onAbort?: (err: InterruptedError) => Promise<void> | void,
 ): { stop: AbortSignal; abort: AbortSignal; dispose: () => void } {
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  const stopper = gracefulStop(GRACE_MS);
   const hint = () => (runId() ? `orchestrate resume ${runId()}` : 'orchestrate resume');
+  let ending = false;
   const onSigint = () => {
-    if (!stop.signal.aborted) {
-      stop.abort();
+    if (stopper.requestStop()) {
       progress.note(
         `orchestrate: stopping — no new calls; letting calls in flight finish (up to ${GRACE_MS / 1000} s). Ctrl-C again aborts now.`,
       );
-      timer = setTimeout(() => abort.abort(), GRACE_MS);
-      timer.unref();
       return;
     }
-    abort.abort();
+    // A third press while the ending is written must not write it twice.
+    if (ending) return;
+    ending = true;
+    stopper.abortNow();
     progress.note(
       `orchestrate: aborted. Nothing is lost: \`${hint()}\` finishes the run without paying again for answers received.`,
     );
     progress.stop();
     const why = "Aborted by a second Ctrl-C; answers received so far are kept in the run's journal.";
     const err = new InterruptedError(why);
-    if (json) printJsonError(io, err.code, err.message, { runId: runId(), resume: hint() });
-    process.exit(err.processExitCode);
+    if (!onAbort) {
+      if (json) printJsonError(io, err.code, err.message, { runId: runId(), resume: hint() });
+      process.exit(err.processExitCode);
+    }
+    void Promise.resolve()
+      .then(() => onAbort(err))
+      .finally(() => process.exit(err.processExitCode));
   };
   process.on('SIGINT', onSigint);
   return {
-    stop: stop.signal,
-    abort: abort.signal,
+    stop: stopper.stop,
+    abort: stopper.abort,
     dispose: () => {
-      clearTimeout(timer);
+      stopper.dispose();
       process.off('SIGINT', onSigint);
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Command, CommanderError } from 'commander';
-import { safeText, UsageError, type RunReport } from '@orchestrate/core';
+import { UsageError, type RunReport } from '@orchestrate/core';
 import {
   applyRun,
   formatDryRun,
@@ -19,9 +19,10 @@ import {
   undoRun,
   writeReviewFiles,
 } from '@orchestrate/engine';
-import { guarded, printJsonError, wantsJson, type IO } from './guard.js';
+import { guarded, parseFailed, printJsonError, wantsJson, type IO } from './guard.js';
 import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
 import { addFlags, COMMON_FLAGS, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
+import { addExecCommand, execCommand, printErrorLine, wantsLines } from './exec.js';
 import { ask, interruptions } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
@@ -83,6 +84,11 @@ export async function main(
         return runCommand(task, flags, io);
       });
     });
+  addExecCommand(program, RUN_KEYS).action(async (words: string[], own: Record<string, unknown>) => {
+    const human = (task: string, flags: ParsedFlags) => runCommand(task, flags, io);
+    const check = (task: string) => commandWord(program, task);
+    exit = await execCommand(words, withProgramOptions(program, own), { keys: RUN_KEYS, io, human, check });
+  });
   const range = '<base>..<head>, or <base> (head = HEAD); default: the merge base with the default branch';
   addFlags(program.command('review').argument('[range]', range), REVIEW_KEYS)
     .description('Annotate the changed lines of a range (no edits): terminal, --sarif, --markdown, --json')
@@ -185,19 +191,12 @@ export async function main(
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
-    if (err.exitCode === 0) return EXIT.ok;
-    // `help <word>` for a word that is no command: commander prints the usage with only "(outputHelp)" as its message.
-    if (err.code === 'commander.help') {
-      const word = argv[argv.indexOf('help') + 1] ?? '';
-      const names = program.commands.map((c) => c.name()).join(', ');
-      const message = `"${word}" is not a command; the commands are ${names}. Run \`orchestrate help <command>\`.`;
-      io.stderr.write(`orchestrate: error [E_USAGE]: ${safeText(message)}\n`);
-      if (json) printJsonError(io, 'E_USAGE', message);
-      return EXIT.usage;
-    }
-    // Commander already printed the error on stderr; with --json, stdout gets it as JSON too.
-    if (json) printJsonError(io, 'E_USAGE', err.message.replace(/^error: /, ''));
-    return EXIT.usage;
+    // With --json, stdout gets the parser's error too: as exec's `error` line, or as the `{ "error": … }` document.
+    const lines = wantsLines(argv, program);
+    return parseFailed(err, argv, program, io, (message) => {
+      if (lines) printErrorLine(io, new UsageError(message));
+      else if (json) printJsonError(io, 'E_USAGE', message);
+    });
   }
   return exit;
 }

@@ -8,4 +8,12 @@ export * from './events.js';
 export * from './ledger.js';
 export { textMemo } from './memo.js';
 export { safeText, type SafeTextOptions } from './text.js';
-export type { EventLine } from './event-lines.js';
+export {
+  EVENT_LINE_SCHEMAS,
+  EVENT_LINES_SCHEMA_ID,
+  EVENT_LINES_VERSION,
+  EventLine,
+  eventLinesJsonSchema,
+  type EventLineOf,
+  type EventLineType,
+} from './event-lines.js';

@@ -28,4 +28,5 @@ export { redactPosted, REDACTED } from './redact.js';
 export { OPTION_PARSERS } from './options.js';
 export { ensureCommits, pushRunBranch, type GitAuth, type PushRefusal, type PushResult } from './git.js';
 export { errorInfo, type ErrorInfo } from './errors.js';
-export { createEventLines, type EventLineRenderer } from './event-lines.js';
+export { createEventLines, PLAN_LINE_MAX_JOBS, type EventLineRenderer } from './event-lines.js';
+export { gracefulStop, type GracefulStop } from './stop.js';
