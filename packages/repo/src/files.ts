@@ -26,6 +26,12 @@ export interface ReadFilesOptions {
    * file's text, read in the same pass as the sources; absent (or a symlink, or over 4 MB) it is not there.
    */
   extras?: readonly string[];
+  /**
+   * File names read as well at any depth (`AGENTS.override.md`, `AGENTS.md`), into `extras` under their paths, in the
+   * same pass and with the same rules as `extras`; one whose path `exclude` matches is not read (its folder's sources are
+   * not indexed, so no job could use it).
+   */
+  extraNames?: readonly string[];
 }
 
 /** The most bytes of an `extras` file that are read. */
@@ -63,10 +69,10 @@ export async function readCommitFiles(
   const listing = await gitBuffer(root, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
   const skipped: SkippedFile[] = [];
   const wanted: TreeEntry[] = [];
-  const extraPaths = new Set(options.extras ?? []);
+  const isExtra = extraMatcher(options.extras ?? [], options.extraNames ?? [], isExcluded);
   const extraEntries: TreeEntry[] = [];
   for (const entry of parseTree(listing)) {
-    if (extraPaths.has(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES)
+    if (isExtra(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES)
       extraEntries.push(entry);
     if (isExcluded(entry.path)) continue;
     if (isSecret(entry.path)) skipped.push({ path: entry.path, reason: SECRET_FILE_REASON });
@@ -98,6 +104,18 @@ export async function readCommitFiles(
     else files.push({ path: entry.path, text: bytes.toString('utf8') });
   }
   return { files, skipped, extras };
+}
+
+/** Whether a tree path is an extra: one of the paths asked for, or a name asked for at any depth outside `exclude`. */
+function extraMatcher(
+  paths: readonly string[],
+  names: readonly string[],
+  isExcluded: (path: string) => boolean,
+): (path: string) => boolean {
+  const exact = new Set(paths);
+  const anywhere = new Set(names);
+  if (anywhere.size === 0) return (p) => exact.has(p);
+  return (p) => exact.has(p) || (anywhere.has(p.slice(p.lastIndexOf('/') + 1)) && !isExcluded(p));
 }
 
 /** A file name that an include glob's last segment matches (`*.{ts,tsx}` → `x.ts`). */
