@@ -103,8 +103,8 @@ export function conventionsBlock(target: JobTarget, ctx: KindContext, kindWords:
   const fromTask = (target.step.instructions.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? []).filter(
     (w) => !STOP_WORDS.has(w),
   );
-  const symbol = target.declaration?.symbol ?? target.job.symbol;
-  const keywords = [...(symbol ? symbol.split('.') : []), ...fromTask];
+  // A declaration's name (`Cart.total` → Cart, total); a hunk's or a whole file's job has none worth matching.
+  const keywords = [...(target.declaration?.symbol.split('.') ?? []), ...fromTask];
   const topic = { kind: target.job.kind, kindWords, file: target.file.path, keywords };
   const maxTokens = ctx.agentsMdTokens ?? DEFAULTS.agentsMd.maxTokens;
   // The heading counts against the cap too.
