@@ -75,13 +75,16 @@ export const configSchema = z.strictObject({
    */
   agentsMd: z
     .strictObject({
-      /** Most bytes (UTF-8) of the files that apply to one file; the file that crosses it is cut, the rest left out. @default 32768 */
+      /**
+       * Most bytes (UTF-8) of the files that apply to one file; the file that crosses it is cut, the rest left out.
+       * @default 32768
+       */
       maxBytes: z
         .int()
         .min(0)
         .max(4 * 1024 * 1024)
         .default(DEFAULTS.agentsMd.maxBytes),
-      /** Most tokens of their sections in one job's context pack (the sections that apply to the job); 0 sends none. @default 400 */
+      /** Most tokens of their sections in one job's context pack (those that apply); 0 sends none. @default 400 */
       maxTokens: z.int().min(0).max(100_000).default(DEFAULTS.agentsMd.maxTokens),
     })
     .prefault({}),

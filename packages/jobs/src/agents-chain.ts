@@ -39,7 +39,7 @@ export function agentsChain(docs: ReadonlyMap<string, string>, file: string, max
   return capBytes(picked, Math.max(0, Math.floor(maxBytes)));
 }
 
-/** What a run hands the kinds: the chain of any file (memoized per folder) and the warning of the chains that were cut. */
+/** What a run hands the kinds: the chain of any file (memoized per folder), and a warning when the cap cut one. */
 export interface AgentsLookup {
   /** The AGENTS files that apply to a file, root → leaf, capped; [] when none does. */
   agentsMdFor(file: string): AgentsDoc[];
@@ -48,8 +48,8 @@ export interface AgentsLookup {
 }
 
 /**
- * A run's AGENTS lookup over the files read from its commit (`docs`: path → text; other paths are ignored). Every file
- * of a folder shares the folder's chain, so a chain is built once per folder however many jobs it has.
+ * A run's AGENTS lookup over the files read from its commit (`docs`: path → text; other paths are ignored). Every
+ * file of a folder shares the folder's chain, so a chain is built once per folder however many jobs it has.
  */
 export function agentsLookup(docs: ReadonlyMap<string, string>, maxBytes: number): AgentsLookup {
   const byFolder = new Map<string, AgentsChain>();

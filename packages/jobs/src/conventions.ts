@@ -38,12 +38,12 @@ interface Section {
 }
 
 /**
- * Cuts a repository's AGENTS files down to the sections that apply to one job. `agentsMd` is the job's chain, root →
- * leaf (`agentsChain`), or one text (the root AGENTS.md, rendered without a `(from …)` line). Each text is split at its
- * markdown headings (not inside code fences); each section is scored by hits of the job's keywords and kind, of the
- * file's directories, extension and test-ness, and by being a generic "style / conventions / code" section. A section
- * of a nested file adds its depth in the chain: it applies to the job's folder by where it lives, and the nearer file
- * wins ties. The best sections that fit are kept in their files' order, root first, each file's under a
+ * Cuts a repository's AGENTS files down to the sections that apply to one job. `agentsMd` is the job's chain, root
+ * → leaf (`agentsChain`), or one text (the root AGENTS.md, rendered without a `(from …)` line). Each text is split at
+ * its markdown headings (not inside code fences); each section is scored by hits of the job's keywords and kind, of
+ * the file's directories, extension and test-ness, and by being a generic "style / conventions / code" section. A
+ * section of a nested file adds its depth in the chain: it applies to the job's folder by where it lives, and the
+ * nearer file wins ties. The best sections that fit are kept in their files' order, root first, each file's under a
  * `(from <path>)` line (a kept subsection brings its parents' heading lines). The result never exceeds `maxTokens`
  * (estimated as characters / 3.5); it is '' when no section applies.
  */

@@ -36,7 +36,7 @@ export interface KindContext {
   agentsMdFor?(file: string): AgentsDoc[];
   /** Most tokens of AGENTS.md text in one job's context pack (`agentsMd.maxTokens`). @default 400 */
   agentsMdTokens?: number;
-  /** The root AGENTS.md alone, for callers that predate `agentsMdFor` (which wins when both are given). @default none */
+  /** The root AGENTS.md alone, for callers older than `agentsMdFor` (which wins when both are given). @default none */
   agentsMd?: string | null;
   /** Lines changed since the step's ref (review, `changedSince`), by file. */
   changed: Map<string, { start: number; end: number }[]> | null;

@@ -27,9 +27,9 @@ export interface ReadFilesOptions {
    */
   extras?: readonly string[];
   /**
-   * File names read as well at any depth (`AGENTS.override.md`, `AGENTS.md`), into `extras` under their paths, in the
-   * same pass and with the same rules as `extras`; one whose path `exclude` matches is not read (its folder's sources are
-   * not indexed, so no job could use it).
+   * File names read as well at any depth (`AGENTS.override.md`, `AGENTS.md`), into `extras` under their paths, in
+   * the same pass and with the same rules as `extras`; one whose path `exclude` matches is not read (its folder's
+   * sources are not indexed, so no job could use it).
    */
   extraNames?: readonly string[];
 }

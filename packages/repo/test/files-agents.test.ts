@@ -4,10 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as GitModule from '../src/git.js';
 
 const calls = vi.hoisted(() => ({ git: [] as string[][], input: [] as string[] }));
 vi.mock('../src/git.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/git.js')>();
+  const real = await importOriginal<typeof GitModule>();
   return {
     ...real,
     gitBuffer: (...args: Parameters<typeof real.gitBuffer>) => {
