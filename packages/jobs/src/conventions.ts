@@ -92,24 +92,47 @@ const STOP_WORDS = new Set([
   ...['when', 'what', 'your', 'have', 'they', 'their', 'there', 'also', 'make', 'sure', 'using', 'file', 'files'],
 ]);
 
+/** How a kind asks for its conventions block. */
+export interface ConventionsOptions {
+  /** The kind's `conventionWords`. */
+  kindWords?: readonly string[];
+  /**
+   * Match the declaration's name too. A packable kind says false: its jobs of one file then get one identical block,
+   * which a packed call can send once. @default true
+   */
+  bySymbol?: boolean;
+}
+
+/** Blocks already cut, per chain (the lookup shares one array per folder) and topic: jobs of a file repeat topics. */
+const blocks = new WeakMap<readonly AgentsDoc[], Map<string, string>>();
+
 /**
  * The repository conventions block of one job's context pack: the sections of its AGENTS chain (`ctx.agentsMdFor`)
  * that apply to it, under `ctx.agentsMdTokens`, with a heading; '' when the repository has no AGENTS file that
- * applies, so a pack without one is exactly what it was. `kindWords` are the kind's `conventionWords`.
+ * applies, so a pack without one is exactly what it was.
  */
-export function conventionsBlock(target: JobTarget, ctx: KindContext, kindWords: readonly string[] = []): string {
+export function conventionsBlock(target: JobTarget, ctx: KindContext, options: ConventionsOptions = {}): string {
+  const { kindWords = [], bySymbol = true } = options;
   const docs = agentsDocsOf(target.file.path, ctx);
   if (docs.length === 0) return '';
   const fromTask = (target.step.instructions.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? []).filter(
     (w) => !STOP_WORDS.has(w),
   );
   // A declaration's name (`Cart.total` → Cart, total); a hunk's or a whole file's job has none worth matching.
-  const keywords = [...(target.declaration?.symbol.split('.') ?? []), ...fromTask];
-  const topic = { kind: target.job.kind, kindWords, file: target.file.path, keywords };
+  const symbol = bySymbol ? (target.declaration?.symbol.split('.') ?? []) : [];
+  const topic = { kind: target.job.kind, kindWords, file: target.file.path, keywords: [...symbol, ...fromTask] };
   const maxTokens = ctx.agentsMdTokens ?? DEFAULTS.agentsMd.maxTokens;
-  // The heading counts against the cap too.
-  const text = conventionsFor(docs, topic, maxTokens - estimateTokens(`${CONVENTIONS_HEADING}\n`));
-  return text ? `${CONVENTIONS_HEADING}\n${text}` : '';
+  const key = JSON.stringify([topic, maxTokens]);
+  let cut = blocks.get(docs);
+  if (!cut) blocks.set(docs, (cut = new Map()));
+  let block = cut.get(key);
+  if (block === undefined) {
+    // The heading counts against the cap too.
+    const text = conventionsFor(docs, topic, maxTokens - estimateTokens(`${CONVENTIONS_HEADING}\n`));
+    block = text ? `${CONVENTIONS_HEADING}\n${text}` : '';
+    cut.set(key, block);
+  }
+  return block;
 }
 
 /** The line that introduces the conventions in a context pack. */
@@ -120,9 +143,9 @@ export function withConventions(
   pack: string,
   target: JobTarget,
   ctx: KindContext,
-  kindWords: readonly string[],
+  options: ConventionsOptions,
 ): string {
-  const block = conventionsBlock(target, ctx, kindWords);
+  const block = conventionsBlock(target, ctx, options);
   return block ? (pack ? `${pack}\n${block}` : block) : pack;
 }
 

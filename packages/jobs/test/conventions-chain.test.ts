@@ -138,6 +138,19 @@ describe('conventionsBlock and the kinds’ context packs', () => {
     expect(conventionsBlock(target(ctx), { ...ctx, agentsMdTokens: 0 })).toBe('');
   });
 
+  it('gives the packable docstring jobs of one file one block; another kind matches the declaration’s name', () => {
+    const named = new Map([['src/AGENTS.md', '## Code style\n\nTabs.\n\n## later\n\nThrow a NotReady error.\n']]);
+    const ctx = kindContextFor(files, { agentsMdFor: agentsLookup(named, 32_768).agentsMdFor, agentsMdTokens: 30 });
+    const [add, later] = jobKind('docstring').select(step(), ctx);
+    const blockOf = (pack: string) => pack.slice(pack.indexOf('Repository conventions'));
+    expect(blockOf(jobKind('docstring').contextPack(add!, ctx))).toBe(
+      blockOf(jobKind('docstring').contextPack(later!, ctx)),
+    );
+    const custom = jobKind('custom').select(step({ kind: 'custom' }), ctx);
+    const laterCustom = custom.find((t) => t.job.symbol === 'later')!;
+    expect(conventionsBlock(laterCustom, ctx, { bySymbol: true })).toContain('NotReady');
+  });
+
   it('still reads the root text of a caller that gives `agentsMd` alone', () => {
     const ctx = kindContextFor(files, { agentsMd: '## Code style\n\nTSDoc on every export.\n' });
     expect(conventionsBlock(target(ctx), ctx)).toBe(

@@ -68,5 +68,6 @@ const variants = byVariant(
  * with the repository conventions that apply. */
 export const boilerplateKind: typeof variants = {
   ...variants,
-  contextPack: (target, ctx) => withConventions(variants.contextPack(target, ctx), target, ctx, BOILERPLATE_WORDS),
+  contextPack: (target, ctx) =>
+    withConventions(variants.contextPack(target, ctx), target, ctx, { kindWords: BOILERPLATE_WORDS }),
 };

@@ -60,7 +60,7 @@ export const customKind: JobKindModule<Replacement> = {
       declarationContext(target, `Instruction: ${target.step.instructions || '(none given)'}`),
       target,
       ctx,
-      [],
+      {},
     ),
   outputSchema: () => replacementSchema,
   offline: () => ({ needsModel: 'a custom change is written by a model' }),

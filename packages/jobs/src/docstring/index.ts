@@ -132,7 +132,9 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
   packable: true,
   select: (step, ctx) => selectDeclarations(step, ctx, (d) => declarationSelected(d, step.selector)),
   workerInstructions: () => WORKER_INSTRUCTIONS,
-  contextPack: (target, ctx) => withConventions(declarationPack(target), target, ctx, declaration.conventionWords),
+  // Packed jobs of one file share one conventions block: it does not depend on the declaration.
+  contextPack: (target, ctx) =>
+    withConventions(declarationPack(target), target, ctx, { kindWords: declaration.conventionWords, bySymbol: false }),
   outputSchema: docSchema,
   offline(target) {
     // Shaped exactly like the worker's schema, so offline and model output take the same path.

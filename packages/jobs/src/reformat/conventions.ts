@@ -50,7 +50,7 @@ export const conventionsKind: KindPart<Replacement> = {
   contextPack(target: JobTarget, ctx: KindContext) {
     const extra = [
       `Convention: ${target.step.instructions || '(see the repository conventions)'}`,
-      conventionsBlock(target, ctx, REFORMAT_WORDS),
+      conventionsBlock(target, ctx, { kindWords: REFORMAT_WORDS }),
     ]
       .filter(Boolean)
       .join('\n');

@@ -172,7 +172,7 @@ export const reviewKind: JobKindModule<ReviewOutput> = {
   select,
   workerInstructions: () => INSTRUCTIONS,
   // The verifier sees the bare hunk (describeForVerifier): the conventions are for the worker that annotates.
-  contextPack: (target, ctx) => withConventions(contextPack(target), target, ctx, REVIEW_WORDS),
+  contextPack: (target, ctx) => withConventions(contextPack(target), target, ctx, { kindWords: REVIEW_WORDS }),
   outputSchema: annotationSchema,
   offline,
   apply(target, output) {
