@@ -23,7 +23,7 @@ export interface ReadFilesOptions {
   secrets?: { files: readonly string[] };
   /**
    * Paths read as well, whatever `include` and `exclude` say (`package.json`, `AGENTS.md`), into `extras`: a regular
-   * file's text, read in the same pass as the sources; absent (or a symlink, or over 4 MB) it is not there.
+   * file's text, read in the same pass as the sources; absent (or a symlink, over 4 MB, or not UTF-8 text) it is not there.
    */
   extras?: readonly string[];
   /**
@@ -96,7 +96,8 @@ export async function readCommitFiles(
     const bytes = blobs.subarray(headerEnd + 1, headerEnd + 1 + size);
     offset = headerEnd + 1 + size + 1;
     if (i >= wanted.length) {
-      extras.set(entry.path, bytes.toString('utf8'));
+      // What is not text (NUL bytes, not UTF-8) would reach a model as replacement characters: it is not there.
+      if (isText(bytes)) extras.set(entry.path, bytes.toString('utf8'));
       continue;
     }
     const reason = unreadableReason(bytes, entry.path);
@@ -150,6 +151,17 @@ const MAX_AVERAGE_LINE = 300;
 /** The comments a file starts with (after a BOM, a shebang and blank lines), up to its first code. */
 function leadingComments(head: string): string {
   return /^\uFEFF?(?:#![^\n]*\n)?(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(head)?.[0] ?? '';
+}
+
+/** Whether bytes are UTF-8 text without NUL bytes. */
+function isText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why a file's bytes should not be indexed, or null when they are fine. */

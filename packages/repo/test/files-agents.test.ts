@@ -43,6 +43,8 @@ beforeAll(() => {
   write('packages/api/NOT-AGENTS.md', '# not the name\n');
   write('node_modules/pkg/AGENTS.md', '# a dependency’s, excluded\n');
   write('target.md', '# linked to\n');
+  write('bin/AGENTS.md', '# binary\u0000\n');
+  writeFileSync(path.join(dir, 'AGENTS.override.md'), Buffer.from('# caf\xe9\n', 'latin1'));
   mkdirSync(path.join(dir, 'linked'));
   symlinkSync('../target.md', path.join(dir, 'linked/AGENTS.md'));
   git('add', '-A');
@@ -81,9 +83,11 @@ describe('readCommitFiles extraNames', () => {
     expect(calls.git.map((args) => args[0])).toEqual(['ls-tree', 'cat-file']);
   });
 
-  it('ignores a symlink so named, and one in an excluded folder', async () => {
+  it('ignores a symlink so named, one in an excluded folder, and one that is not UTF-8 text', async () => {
     const { extras } = await readCommitFiles(dir, head, { ...OPTIONS, extraNames: NAMES });
     expect(extras.has('linked/AGENTS.md')).toBe(false);
+    expect(extras.has('bin/AGENTS.md')).toBe(false);
+    expect(extras.has('AGENTS.override.md')).toBe(false);
     expect(extras.has('node_modules/pkg/AGENTS.md')).toBe(false);
     expect([...extras.values()].join('')).not.toContain('linked to');
   });
@@ -106,7 +110,7 @@ describe('readAgentsDocs', () => {
     ]);
     expect(docs.get('AGENTS.md')).toBe('# Root\n');
     expect(calls.git).toEqual([expect.arrayContaining(['ls-tree']), ['cat-file', '--batch']]);
-    // The blobs asked for are the four AGENTS files only.
-    expect(calls.input[1]!.trim().split('\n')).toHaveLength(4);
+    // The blobs asked for are the six AGENTS files only (two of them are not text, so they are left out).
+    expect(calls.input[1]!.trim().split('\n')).toHaveLength(6);
   });
 });
