@@ -68,6 +68,26 @@ export const configSchema = z.strictObject({
       maxInputTokens: z.int().min(200).default(DEFAULTS.packing.maxInputTokens),
     })
     .prefault({}),
+  /**
+   * The repository's AGENTS.md files (and AGENTS.override.md, which wins in its folder), read from the base commit at
+   * every depth, root → leaf for each job's file, as Codex reads them.
+   * @default { maxBytes: 32768, maxTokens: 400 }
+   */
+  agentsMd: z
+    .strictObject({
+      /**
+       * Most bytes (UTF-8) of the files that apply to one file; the file that crosses it is cut, the rest left out.
+       * @default 32768
+       */
+      maxBytes: z
+        .int()
+        .min(0)
+        .max(4 * 1024 * 1024)
+        .default(DEFAULTS.agentsMd.maxBytes),
+      /** Most tokens of their sections in one job's context pack (those that apply); 0 sends none. @default 400 */
+      maxTokens: z.int().min(0).max(100_000).default(DEFAULTS.agentsMd.maxTokens),
+    })
+    .prefault({}),
   /** Requests and tokens per minute per model (your account's limits); calls wait to stay under them. @default none */
   rateLimits: z
     .record(z.string(), z.strictObject({ rpm: z.int().positive().optional(), tpm: z.int().positive().optional() }))

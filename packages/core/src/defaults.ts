@@ -12,6 +12,8 @@ export const DEFAULTS = {
   concurrency: 8,
   maxJobInputTokens: 3_000,
   packing: { maxJobs: 16, maxInputTokens: 2_500 },
+  /** AGENTS.md read root → leaf: the most bytes of a job's chain, and of its sections in one context pack (tokens). */
+  agentsMd: { maxBytes: 32_768, maxTokens: 400 },
   verifyBatchSize: 16,
   include: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
   exclude: ['**/*.d.ts', '**/node_modules/**', '**/dist/**', '**/build/**'],

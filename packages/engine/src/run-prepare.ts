@@ -1,5 +1,5 @@
 import { type UsageLedger, type Estimate, type Plan, type ReviewedRange, type RunReport } from '@orchestrate/core';
-import { formatPlanNote, type JobTarget, type KindContext } from '@orchestrate/jobs';
+import { agentsLookup, formatPlanNote, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { pathsInTask } from '@orchestrate/agents';
 import {
   detectTestRunner,
@@ -99,9 +99,11 @@ export async function expandRun(run: RunSetup, repo: IndexedRepo, plan: Plan, le
   const repoPaths = repo.repoFiles.map((f) => f.path);
   const runner = detectTestRunner(root, parseJson(repo.extras.get('package.json') ?? null), repoPaths);
   const { files } = repo;
+  const agents = agentsLookup(repo.extras, config.agentsMd.maxBytes);
   const kinds: KindContext = {
     files,
-    agentsMd: repo.extras.get('AGENTS.md') ?? null,
+    agentsMdFor: agents.agentsMdFor,
+    agentsMdTokens: config.agentsMd.maxTokens,
     changed: inScopeOnly(await changedLinesFor(root, baseCommit, plan, warnings, range), scope),
     tests: { runner: runner.name, pathFor: (source) => testFilePathFor(source, runner, repoPaths) },
     typecheck: () =>
@@ -110,6 +112,12 @@ export async function expandRun(run: RunSetup, repo: IndexedRepo, plan: Plan, le
     runRepositoryCode: run.options.runRepositoryCode !== false,
   };
   const targets = expandPlan(plan, kinds);
+  // The cap is per job's chain, so whether it cut one is known once the jobs are: one warning per run.
+  const cut = agents.warning(targets.map((t) => t.file.path));
+  if (cut) {
+    warnings.push(cut);
+    emit({ type: 'warning', message: cut });
+  }
   // What a step's tool decided while expanding (which formatter runs, the options derived for it) is shown before any
   // work.
   for (const note of plan.steps.map(formatPlanNote)) {

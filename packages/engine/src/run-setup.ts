@@ -14,7 +14,7 @@ import {
   isDirty,
   locateRepo,
   preflightRun,
-  readAgentsMd,
+  readAgentsDocs,
   readCommitFiles,
   resolveCommit,
   runBranch,
@@ -22,6 +22,7 @@ import {
   runWorktreeDir,
   snapshotWorkingTree,
 } from '@orchestrate/repo';
+import { AGENTS_FILE_NAMES } from '@orchestrate/jobs';
 import { missingRef } from './changes.js';
 import { outcome, settled, type Settled } from './settled.js';
 import { batchClient, resolveClient } from './clients.js';
@@ -52,8 +53,9 @@ export interface RunTarget {
 export type CommitFiles = Awaited<ReturnType<typeof readCommitFiles>>;
 
 /**
- * Reads the base commit's files as a run indexes them; AGENTS.md comes from `trustedAt` when given (a pull request's
- * head may not tell the models what to do), else from the base commit.
+ * Reads the base commit's files as a run indexes them, with the AGENTS files of every folder (`AGENTS_FILE_NAMES`) in
+ * `extras` under their paths. They come from `trustedAt` when given (a pull request's head may not tell the models what
+ * to do), else from the base commit, in the same pass as the sources.
  */
 async function readRunFiles(
   root: string,
@@ -61,11 +63,11 @@ async function readRunFiles(
   config: ResolvedConfig,
   trustedAt: string | null,
 ): Promise<CommitFiles> {
-  const extras = trustedAt ? ['package.json'] : ['package.json', 'AGENTS.md'];
-  const read = readCommitFiles(root, baseCommit, { ...config, extras });
+  const extraNames = trustedAt ? [] : AGENTS_FILE_NAMES;
+  const read = readCommitFiles(root, baseCommit, { ...config, extras: ['package.json'], extraNames });
   if (!trustedAt) return read;
-  const [files, agentsMd] = await Promise.all([read, readAgentsMd(root, trustedAt)]);
-  if (agentsMd !== null) files.extras.set('AGENTS.md', agentsMd);
+  const [files, docs] = await Promise.all([read, readAgentsDocs(root, trustedAt, AGENTS_FILE_NAMES, config.exclude)]);
+  for (const [docPath, text] of docs) files.extras.set(docPath, text);
   return files;
 }
 

@@ -8,6 +8,11 @@ import {
   type ReviewAnnotation,
 } from '@orchestrate/core';
 import type { Declaration, Edit, FileIndex, TypecheckSession } from '@orchestrate/repo';
+import type { AgentsDoc } from './agents-chain.js';
+
+// The AGENTS chain is part of what the engine hands the kinds, so it is exported with the context's types.
+export { AGENTS_FILE_NAMES, agentsChain, agentsLookup } from './agents-chain.js';
+export type { AgentsChain, AgentsDoc, AgentsLookup } from './agents-chain.js';
 
 /** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */
 export interface JobTarget {
@@ -24,8 +29,15 @@ export interface JobTarget {
 export interface KindContext {
   /** Every indexed file at the run's base commit. */
   files: FileIndex[];
-  /** The repository's AGENTS.md, if it has one. */
-  agentsMd: string | null;
+  /**
+   * The AGENTS.md files that apply to a file, root → leaf, capped (`agentsLookup`); absent: none, or `agentsMd`.
+   * @default none
+   */
+  agentsMdFor?(file: string): AgentsDoc[];
+  /** Most tokens of AGENTS.md text in one job's context pack (`agentsMd.maxTokens`). @default 400 */
+  agentsMdTokens?: number;
+  /** The root AGENTS.md alone, for callers older than `agentsMdFor` (which wins when both are given). @default none */
+  agentsMd?: string | null;
   /** Lines changed since the step's ref (review, `changedSince`), by file. */
   changed: Map<string, { start: number; end: number }[]> | null;
   /** Where a generated test file for a source file goes, and how tests import things. */
@@ -139,7 +151,6 @@ export function isNeedsModel(value: unknown): value is NeedsModel {
 export function kindContextFor(files: FileIndex[], overrides: Partial<KindContext> = {}): KindContext {
   return {
     files,
-    agentsMd: null,
     changed: null,
     tests: null,
     root: '.',

@@ -1,4 +1,5 @@
 import { git } from './git.js';
+import { readCommitFiles } from './files.js';
 
 /**
  * The repository's root `AGENTS.md` as committed at `commit` (never the working tree), or null when that commit has
@@ -9,4 +10,19 @@ export async function readAgentsMd(root: string, commit: string): Promise<string
   const entry = await git(root, ['ls-tree', '--full-tree', commit, '--', 'AGENTS.md']);
   if (!/^100(644|755) blob /.test(entry)) return null;
   return git(root, ['show', `${commit}:AGENTS.md`]);
+}
+
+/**
+ * Every file named one of `names` (`AGENTS.override.md`, `AGENTS.md`) at any depth of `commit`, path → text, read as
+ * `readCommitFiles` reads its `extraNames` (blobs only, no symlinks, 4 MB each, none whose path `exclude` matches) and
+ * without reading any source file: for a run whose AGENTS files come from another commit than its sources.
+ */
+export async function readAgentsDocs(
+  root: string,
+  commit: string,
+  names: readonly string[],
+  exclude: string[] = [],
+): Promise<Map<string, string>> {
+  const read = await readCommitFiles(root, commit, { include: [], exclude, maxFileBytes: 0, extraNames: names });
+  return read.extras;
 }

@@ -23,9 +23,15 @@ export interface ReadFilesOptions {
   secrets?: { files: readonly string[] };
   /**
    * Paths read as well, whatever `include` and `exclude` say (`package.json`, `AGENTS.md`), into `extras`: a regular
-   * file's text, read in the same pass as the sources; absent (or a symlink, or over 4 MB) it is not there.
+   * file's text, read in the same pass as the sources; absent (or a symlink, over 4 MB, or not UTF-8 text) it is not there.
    */
   extras?: readonly string[];
+  /**
+   * File names read as well at any depth (`AGENTS.override.md`, `AGENTS.md`), into `extras` under their paths, in
+   * the same pass and with the same rules as `extras`; one whose path `exclude` matches is not read (its folder's
+   * sources are not indexed, so no job could use it).
+   */
+  extraNames?: readonly string[];
 }
 
 /** The most bytes of an `extras` file that are read. */
@@ -63,10 +69,10 @@ export async function readCommitFiles(
   const listing = await gitBuffer(root, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
   const skipped: SkippedFile[] = [];
   const wanted: TreeEntry[] = [];
-  const extraPaths = new Set(options.extras ?? []);
+  const isExtra = extraMatcher(options.extras ?? [], options.extraNames ?? [], isExcluded);
   const extraEntries: TreeEntry[] = [];
   for (const entry of parseTree(listing)) {
-    if (extraPaths.has(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES)
+    if (isExtra(entry.path) && entry.type === 'blob' && entry.mode !== '120000' && entry.size <= MAX_EXTRA_BYTES)
       extraEntries.push(entry);
     if (isExcluded(entry.path)) continue;
     if (isSecret(entry.path)) skipped.push({ path: entry.path, reason: SECRET_FILE_REASON });
@@ -90,7 +96,8 @@ export async function readCommitFiles(
     const bytes = blobs.subarray(headerEnd + 1, headerEnd + 1 + size);
     offset = headerEnd + 1 + size + 1;
     if (i >= wanted.length) {
-      extras.set(entry.path, bytes.toString('utf8'));
+      // What is not text (NUL bytes, not UTF-8) would reach a model as replacement characters: it is not there.
+      if (isText(bytes)) extras.set(entry.path, bytes.toString('utf8'));
       continue;
     }
     const reason = unreadableReason(bytes, entry.path);
@@ -98,6 +105,18 @@ export async function readCommitFiles(
     else files.push({ path: entry.path, text: bytes.toString('utf8') });
   }
   return { files, skipped, extras };
+}
+
+/** Whether a tree path is an extra: one of the paths asked for, or a name asked for at any depth outside `exclude`. */
+function extraMatcher(
+  paths: readonly string[],
+  names: readonly string[],
+  isExcluded: (path: string) => boolean,
+): (path: string) => boolean {
+  const exact = new Set(paths);
+  const anywhere = new Set(names);
+  if (anywhere.size === 0) return (p) => exact.has(p);
+  return (p) => exact.has(p) || (anywhere.has(p.slice(p.lastIndexOf('/') + 1)) && !isExcluded(p));
 }
 
 /** A file name that an include glob's last segment matches (`*.{ts,tsx}` → `x.ts`). */
@@ -132,6 +151,17 @@ const MAX_AVERAGE_LINE = 300;
 /** The comments a file starts with (after a BOM, a shebang and blank lines), up to its first code. */
 function leadingComments(head: string): string {
   return /^\uFEFF?(?:#![^\n]*\n)?(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(head)?.[0] ?? '';
+}
+
+/** Whether bytes are UTF-8 text without NUL bytes. */
+function isText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why a file's bytes should not be indexed, or null when they are fine. */

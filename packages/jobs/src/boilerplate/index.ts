@@ -1,3 +1,4 @@
+import { withConventions } from '../conventions.js';
 import { plural, where } from '../subject.js';
 import { byVariant, type KindPart } from '../variants.js';
 import { bodiesKind } from './bodies.js';
@@ -17,8 +18,10 @@ const TESTS = new RegExp(
   'i',
 );
 
-/** The boilerplate kind: stub bodies, unit tests or type annotations, by the step's variant. */
-export const boilerplateKind = byVariant(
+const BOILERPLATE_WORDS = ['boilerplate', 'scaffold', 'template', 'structure', 'layout', 'naming', 'files'];
+
+/** The boilerplate kind's variants, by the step's variant. */
+const variants = byVariant(
   {
     kind: 'boilerplate',
     planning: {
@@ -45,7 +48,7 @@ export const boilerplateKind = byVariant(
         { variant: 'bodies', test: /\bimplement\b|\bstubs?\b|\bfill in\b|\bnot implemented\b/i, order: 40 },
       ],
     },
-    conventionWords: ['boilerplate', 'scaffold', 'template', 'structure', 'layout', 'naming', 'files'],
+    conventionWords: BOILERPLATE_WORDS,
     commitSubject(jobs) {
       const variant = jobs[0]?.target.step.variant ?? 'bodies';
       if (variant === 'tests') {
@@ -60,3 +63,11 @@ export const boilerplateKind = byVariant(
   },
   (step) => PARTS[step.variant ?? 'bodies'] ?? PARTS.bodies!,
 );
+
+/** The boilerplate kind: stub bodies, unit tests or type annotations, by the step's variant; each variant's pack ends
+ * with the repository conventions that apply. */
+export const boilerplateKind: typeof variants = {
+  ...variants,
+  contextPack: (target, ctx) =>
+    withConventions(variants.contextPack(target, ctx), target, ctx, { kindWords: BOILERPLATE_WORDS }),
+};

@@ -1,5 +1,6 @@
 import type { Declaration } from '@orchestrate/repo';
 import { selectDeclarations, declarationSelected } from '../select/index.js';
+import { withConventions } from '../conventions.js';
 import { emptyOutcome, type JobKindModule, type JobTarget } from '../kind.js';
 import { plural, where } from '../subject.js';
 import { applyReplacement, gateReplacement, replacementSchema, type Replacement } from '../replace.js';
@@ -54,7 +55,13 @@ export const customKind: JobKindModule<Replacement> = {
       (d) => d.kind !== 'accessor' && declarationSelected(d, { ...step.selector, missingDocsOnly: false }),
     ),
   workerInstructions: () => INSTRUCTIONS,
-  contextPack: (target) => declarationContext(target, `Instruction: ${target.step.instructions || '(none given)'}`),
+  contextPack: (target, ctx) =>
+    withConventions(
+      declarationContext(target, `Instruction: ${target.step.instructions || '(none given)'}`),
+      target,
+      ctx,
+      {},
+    ),
   outputSchema: () => replacementSchema,
   offline: () => ({ needsModel: 'a custom change is written by a model' }),
   apply: (target, output) => (output.code === undefined ? emptyOutcome() : applyReplacement(target, output)),

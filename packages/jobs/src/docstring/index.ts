@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { textMemo } from '@orchestrate/core';
 import { proveCommentOnly, triviaCertificate, type Declaration, type Edit } from '@orchestrate/repo';
+import { withConventions } from '../conventions.js';
 import { emptyOutcome, type JobKindModule, type JobTarget, type KindDeclaration } from '../kind.js';
 import { offlineDocContent } from './offline.js';
 import { renderDocComment, type DocContent } from './render.js';
@@ -74,7 +75,7 @@ function referencedSignatures(d: Declaration, all: Declaration[]): string {
     .join('\n');
 }
 
-function contextPack({ declaration, file, step }: JobTarget): string {
+function declarationPack({ declaration, file, step }: JobTarget): string {
   const d = declaration!;
   const lines = [`File: ${file.path}`, `Declaration: ${d.kind} \`${d.symbol}\`${d.exported ? ' (exported)' : ''}`];
   if (step.instructions.trim()) lines.push(`Task: ${step.instructions.trim()}`);
@@ -131,7 +132,9 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
   packable: true,
   select: (step, ctx) => selectDeclarations(step, ctx, (d) => declarationSelected(d, step.selector)),
   workerInstructions: () => WORKER_INSTRUCTIONS,
-  contextPack,
+  // Packed jobs of one file share one conventions block: it does not depend on the declaration.
+  contextPack: (target, ctx) =>
+    withConventions(declarationPack(target), target, ctx, { kindWords: declaration.conventionWords, bySymbol: false }),
   outputSchema: docSchema,
   offline(target) {
     // Shaped exactly like the worker's schema, so offline and model output take the same path.

@@ -1,6 +1,6 @@
 import type { PlanStep } from '@orchestrate/core';
 import type { Declaration } from '@orchestrate/repo';
-import { conventionsFor } from '../conventions.js';
+import { conventionsBlock } from '../conventions.js';
 import { declarationContext } from '../custom/index.js';
 import { declarationSelected, selectDeclarations } from '../select/index.js';
 import type { JobTarget, KindContext } from '../kind.js';
@@ -12,8 +12,6 @@ export const REFORMAT_WORDS = [
   ...['format', 'formatting', 'formatter', 'prettier', 'biome'],
   ...['whitespace', 'indentation', 'indent', 'lint', 'linting'],
 ];
-
-const AGENTS_MD_TOKENS = 400;
 
 const INSTRUCTIONS = [
   'You apply one coding convention to one TypeScript declaration, changing nothing else: same behaviour, same name,',
@@ -50,12 +48,9 @@ export const conventionsKind: KindPart<Replacement> = {
   },
   workerInstructions: () => INSTRUCTIONS,
   contextPack(target: JobTarget, ctx: KindContext) {
-    const keywords = target.step.instructions.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? [];
-    const topic = { kind: 'reformat', kindWords: REFORMAT_WORDS, file: target.file.path, keywords };
-    const agents = ctx.agentsMd ? conventionsFor(ctx.agentsMd, topic, AGENTS_MD_TOKENS) : '';
     const extra = [
       `Convention: ${target.step.instructions || '(see the repository conventions)'}`,
-      agents ? `Repository conventions (AGENTS.md):\n${agents}` : '',
+      conventionsBlock(target, ctx, { kindWords: REFORMAT_WORDS }),
     ]
       .filter(Boolean)
       .join('\n');

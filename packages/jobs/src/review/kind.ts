@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Job, PlanStep, ReviewAnnotation } from '@orchestrate/core';
 import type { FileIndex } from '@orchestrate/repo';
+import { withConventions } from '../conventions.js';
 import { pathMatcher } from '../select/index.js';
 import { emptyOutcome, type JobKindModule, type JobTarget, type KindContext } from '../kind.js';
 import { refuseUnsafeText } from '../sanitize.js';
@@ -141,6 +142,9 @@ function clean(text: string, field: string): string {
   return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}…` : one;
 }
 
+/** Words that make a section of AGENTS.md relevant to a review (the kind's `conventionWords`). */
+const REVIEW_WORDS = ['review', 'reviews', 'pitfalls', 'bugs', 'security'];
+
 /** The review kind: annotations on changed lines only, from rules (offline) or a worker per hunk; no edits. */
 export const reviewKind: JobKindModule<ReviewOutput> = {
   kind: 'review',
@@ -162,12 +166,13 @@ export const reviewKind: JobKindModule<ReviewOutput> = {
       },
     ],
   },
-  conventionWords: ['review', 'reviews', 'pitfalls', 'bugs', 'security'],
+  conventionWords: REVIEW_WORDS,
   // Annotations write nothing, so a review step never commits; the subject is the generic one.
   commitSubject: (jobs) => `chore: apply the task to ${plural(jobs.length, 'target')} in ${where(jobs)}`,
   select,
   workerInstructions: () => INSTRUCTIONS,
-  contextPack,
+  // The verifier sees the bare hunk (describeForVerifier): the conventions are for the worker that annotates.
+  contextPack: (target, ctx) => withConventions(contextPack(target), target, ctx, { kindWords: REVIEW_WORDS }),
   outputSchema: annotationSchema,
   offline,
   apply(target, output) {
