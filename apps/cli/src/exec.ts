@@ -5,7 +5,7 @@
 import { Console } from 'node:console';
 import type { Command } from 'commander';
 import { EXIT_CODES, eventLinesJsonSchema, UsageError, type EventLine } from '@orchestrate/core';
-import { createEventLines, runExitCode, runTask, type EventLineRenderer } from '@orchestrate/engine';
+import { createEventLines, runExitCode, runTask, threadIndexer, type EventLineRenderer } from '@orchestrate/engine';
 import { addFlags, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
 import { guarded, type IO } from './guard.js';
 import { EXEC_HELP } from './help.js';
@@ -125,6 +125,7 @@ async function runLines(
       runTask({
         ...run,
         task,
+        indexer: io.indexThread && threadIndexer(io.indexThread),
         stop: signals.stop,
         signal: signals.abort,
         onEvent: (event) => {

@@ -61,7 +61,8 @@ function state(phase: ProgressState['phase'], done: number): ProgressState {
   return { ...initialProgress(0), phase, total: phase === 'setup' ? 0 : 3, done, queued: 3 - done };
 }
 
-const line = (type: string, seq: number): EventLine => ({ type, seq, run_id: 'r1', ts: new Date(0).toISOString() });
+const line = (type: string, seq: number) =>
+  ({ type, seq, run_id: 'r1', ts: new Date(0).toISOString() }) as unknown as EventLine;
 
 let sawAbort = false;
 const errors: string[] = [];

@@ -256,19 +256,14 @@ describe('event lines', () => {
 
   it('gives null where an event lacks the fields part 1 adds (older producers)', () => {
     const r = createEventLines({ now: fixedClock });
-    const bare: RunEvent = {
-      type: 'run-start',
-      runId: RUN,
-      engine: 'offline',
-      branch: 'b',
-      baseCommit: 'x',
-      dirty: false,
-    };
+    // Events of an older shape (a journal, a shell built against the first RunEvent), as the type no longer allows.
+    const old = (event: object) => event as unknown as RunEvent;
+    const bare = old({ type: 'run-start', runId: RUN, engine: 'offline', branch: 'b', baseCommit: 'x', dirty: false });
     const lines = [
       ...r.push(bare),
-      ...r.push({ type: 'job-start', job: job(0) }),
-      ...r.push({ type: 'job-end', job: job(0), status: 'skipped', error: 'dry run' }),
-      ...r.push({ type: 'commit', sha: 'c', stepId: 's1', jobs: 1 }),
+      ...r.push(old({ type: 'job-start', job: job(0) })),
+      ...r.push(old({ type: 'job-end', job: job(0), status: 'skipped', error: 'dry run' })),
+      ...r.push(old({ type: 'commit', sha: 'c', stepId: 's1', jobs: 1 })),
     ];
     lines.forEach(valid);
     expect(lines[0]).toMatchObject({ task: null, models: null, dry_run: null, resumed: null, branch: 'b' });
