@@ -8,6 +8,9 @@ import { ConfigError, safeText } from '@orchestrate/core';
 import { DELEGATE_TOOLS, RunManager, errorInfo, type DelegateOptions } from '@orchestrate/engine';
 import { z } from 'zod';
 
+/** The manager to pass as `manager` (and to `close()` at shutdown), and the result the run tools return. */
+export { RunManager, type DelegateOptions, type ResultOutput } from '@orchestrate/engine';
+
 /** How the tools reach their runs: an existing manager to share, or the options one is made from. */
 export interface OrchestrateToolOptions extends Partial<DelegateOptions> {
   /**
