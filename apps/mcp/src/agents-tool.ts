@@ -194,9 +194,10 @@ const OrchestrateInput = DELEGATE_TOOLS.run.input.omit({ waitSec: true });
 export function orchestrateTool(
   o: OrchestrateToolOptions & { name?: string; waitSec?: number },
 ): OrchestrateFunctionTool {
-  const m = managerOf(o);
-  const waitSec = o.waitSec ?? ORCHESTRATE_WAIT_SEC;
-  return delegateTool(o.name ?? 'orchestrate', ORCHESTRATE_DESCRIPTION, OrchestrateInput, (input, signal) =>
+  const { name, waitSec: wait, ...options } = o;
+  const m = managerOf(options);
+  const waitSec = wait ?? ORCHESTRATE_WAIT_SEC;
+  return delegateTool(name ?? 'orchestrate', ORCHESTRATE_DESCRIPTION, OrchestrateInput, (input, signal) =>
     m.run({ ...input, waitSec }, { signal }),
   );
 }
