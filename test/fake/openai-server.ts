@@ -4,8 +4,6 @@ import { batchRoutes } from './batch-routes.js';
 import type { AddressInfo } from 'node:net';
 import { schemaFaker } from './schema-faker.js';
 import {
-  type Shape,
-  type Usage,
   chatChunks,
   chatObject,
   errorBody,
@@ -13,6 +11,9 @@ import {
   responsesEvents,
   sendJson,
   sendSse,
+  shapeOf,
+  textOf,
+  usageOf,
 } from './wire.js';
 
 /** Deterministic JSON-schema value generator (re-exported from ./schema-faker.js). */
@@ -56,10 +57,13 @@ export interface FakeUsage {
  * message at all, an HTTP error (status and headers, e.g. `retry-after-ms`), a reset socket (before the headers, or
  * after the headers and part of the body), no answer at all (`hang`: before the headers, or after them), or a body
  * without end (`flood`: `endless` streams until the client hangs up, `declared` only announces a terabyte), or a whole
- * 200 answer whose JSON body stops short (`truncated`: `{"id": "broken", "output": [`, its length declared as sent).
+ * 200 answer whose JSON body stops short (`truncated`: `{"id": "broken", "output": [`, its length declared as sent), or a
+ * call of one of the request's tools (`functionCall`: a Responses `function_call` item, a chat `tool_calls` entry; an
+ * object `arguments` is sent as its JSON; `callId` defaults to `call_<n>`), so a scripted agent model can use a tool.
  */
 export type FakeReply =
   | { json: unknown; usage?: FakeUsage; incomplete?: string }
+  | { functionCall: FakeFunctionCall; usage?: FakeUsage }
   | { text: string; usage?: FakeUsage; incomplete?: string }
   | { noOutput: true; usage?: FakeUsage }
   | { status: number; body?: unknown; headers?: Record<string, string> }
@@ -67,6 +71,13 @@ export type FakeReply =
   | { flood: 'endless' | 'declared' }
   | { hang: 'before-headers' | 'after-headers' }
   | { truncated: true };
+
+/** The tool call of a `functionCall` reply. */
+export interface FakeFunctionCall {
+  name: string;
+  arguments: string | Record<string, unknown>;
+  callId?: string;
+}
 
 /** Decides the reply for a request; `n` is the 0-based index of this request on the server. */
 export type FakeHandler = (req: FakeRequest, n: number) => FakeReply | Promise<FakeReply>;
@@ -151,7 +162,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
         const usage = usageOf(reply, body, text);
         entry.status = 200;
         entry.usage = usage;
-        return { status: 200, body: responseObject(n, request.model, text, usage, shapeOf(reply)) };
+        return { status: 200, body: responseObject(n, request.model, text, usage, shapeOf(reply, n)) };
       },
     },
     options.batchPolls ?? 1,
@@ -251,7 +262,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       return;
     }
     const text = textOf(reply);
-    const shape = shapeOf(reply);
+    const shape = shapeOf(reply, n);
     const usage = usageOf(reply, body, text);
     if (options.latency && entry.timing) {
       const ms = Math.max(0, options.latency({ request, n, text, usage }));
@@ -321,24 +332,5 @@ function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): Fake
     stream: obj.stream === true,
     schemaName: typeof fmt?.name === 'string' ? fmt.name : null,
     schema: fmt?.schema ?? null,
-  };
-}
-
-type AnswerReply = Extract<FakeReply, { usage?: FakeUsage }>;
-
-function textOf(reply: AnswerReply): string {
-  return 'json' in reply ? JSON.stringify(reply.json) : 'text' in reply ? reply.text : '';
-}
-
-function shapeOf(reply: AnswerReply): Shape {
-  return { incomplete: 'incomplete' in reply ? (reply.incomplete ?? null) : null, noOutput: 'noOutput' in reply };
-}
-
-/** The usage served for a reply: the handler's numbers, else a rough count of the request and the output. */
-function usageOf(reply: { usage?: FakeUsage }, body: unknown, text: string): Usage {
-  return {
-    input_tokens: reply.usage?.input ?? Math.ceil(JSON.stringify(body).length / 4),
-    output_tokens: reply.usage?.output ?? Math.ceil(text.length / 4),
-    cached_tokens: reply.usage?.cached ?? 0,
   };
 }
