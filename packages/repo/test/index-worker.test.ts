@@ -74,6 +74,13 @@ describe('threadIndexer', () => {
     for (const answer of answers) expect(await threadIndexer(stubThread(answer))(FILES)).toEqual(indexFiles(FILES));
   });
 
+  it('indexes here, without asking, files of more text than maxChars (their trees stay for the proofs)', async () => {
+    const thread = stubThread(() => Promise.resolve({ ok: true, files: [] }));
+    const total = FILES.reduce((n, f) => n + f.text.length, 0);
+    expect(await threadIndexer(thread, total - 1)(FILES)).toEqual(indexFiles(FILES));
+    expect(thread.requests).toBe(0);
+  });
+
   it('asks the thread once: a second call indexes here', async () => {
     const thread = stubThread(() => Promise.resolve(null));
     const indexer = threadIndexer(thread);
