@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { DELEGATE_TOOLS } from '@orchestrate/engine';
 import { startFakeOpenAI, type FakeServer } from '../../../test/fake/openai-server.js';
-import { MATH_TS, onePerCall, scripted } from '../../../test/e2e/openai-script.js';
+import { docStep, MATH_TS, onePerCall, scripted } from '../../../test/e2e/openai-script.js';
 import { CLI } from '../../../test/helpers/cli.js';
 import { makeRepo, type TempRepo } from '../../../test/helpers/repo.js';
 
@@ -20,6 +20,8 @@ const MANY = Array.from(
   { length: 8 },
   (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`,
 ).join('\n');
+/** One job a call, one verdict a call, one call at a time: a cancel after the first verified job leaves work to do. */
+const SLOW_CONFIG = 'export default { packing: { maxJobs: 1 }, verifyBatchSize: 1, concurrency: 1 };\n';
 const ISSUES = 'export function load(x: any): number {\n  console.log(x);\n  if (x == 1) return 1;\n  return 2;\n}\n';
 
 let root: string;
@@ -36,7 +38,7 @@ const before: Record<string, string> = {};
 beforeAll(async () => {
   root = realpathSync(mkdtempSync(path.join(tmpdir(), 'orch-mcp-root-')));
   repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }), { parent: root });
-  slow = makeRepo(onePerCall({ 'src/many.ts': MANY, 'agents.config.ts': 'export default { concurrency: 1 };\n' }), {
+  slow = makeRepo(onePerCall({ 'src/many.ts': MANY, 'agents.config.ts': SLOW_CONFIG }), {
     parent: root,
   });
   reviewed = makeRepo({ 'src/ok.ts': 'export const ok = 1;\n' }, { parent: root });
@@ -45,7 +47,8 @@ beforeAll(async () => {
   plain = makeRepo({ 'notes.txt': 'not a repository\n' }, { parent: root, git: false });
   outside = makeRepo({ 'src/a.ts': 'export const a = 1;\n' });
   for (const r of [repo, slow, reviewed]) before[r.dir] = r.snapshot();
-  fake = await startFakeOpenAI(scripted(), { latency: () => delayMs });
+  // One docstring step over src/: src/math.ts in `repo`, src/many.ts in `slow`.
+  fake = await startFakeOpenAI(scripted({ steps: [docStep({ paths: ['src/'] })] }), { latency: () => delayMs });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
   Object.assign(env, { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, OPENAI_AGENTS_DISABLE_TRACING: '1' });
