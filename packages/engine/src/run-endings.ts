@@ -58,6 +58,8 @@ export async function endDetached(run: RunSetup, prep: Prepared, states: JobStat
   const { root, runId } = run;
   for (const s of states) {
     if (s.phase !== 'done') finish(s, 'skipped', `waiting for a batch: run \`orchestrate resume ${runId}\``);
+    // Every job that started ends once, here too (a detached run's jobs wait for their batch).
+    settle(s, run);
   }
   await saveBatches(root, runId, run.submitted);
   const report = reportOf(run, prep, states, 'detached');
