@@ -1,5 +1,6 @@
 // runTask() on the fake with packed docstring jobs: the AGENTS.md block every item of a pack shares is sent once,
 // after the items; a repository without AGENTS.md sends the packed input it always sent.
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'vitest';
 import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../../../test/fake/openai-server.js';
 import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
@@ -53,5 +54,27 @@ describe.concurrent('packed calls and AGENTS.md', () => {
     expect(report.jobs).toMatchObject({ total: 4, succeeded: 4 });
     expect(inputs).toHaveLength(1);
     await expect(inputs[0]).toMatchFileSnapshot('./__baseline__/pack-without-agents.txt');
+  });
+
+  it('with a root AGENTS.md, the block the items share is sent once, after the items', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const agents = '# Guide\n\n## Code style\n\nWrite TSDoc in plain sentences.\n';
+    const { report, dry, inputs } = await packedInputs({ 'src/math.ts': FOUR, 'AGENTS.md': agents }, onTestFinished);
+    expect(report.jobs).toMatchObject({ total: 4, succeeded: 4 });
+    expect(inputs).toHaveLength(1);
+    const input = inputs[0]!;
+    expect(input.split('Repository conventions (AGENTS.md):')).toHaveLength(2);
+    expect(input.split('Write TSDoc in plain sentences.')).toHaveLength(2);
+    // The items are what they were without AGENTS.md; the block follows the last one under its own heading.
+    const baseline = await readFile(new URL('./__baseline__/pack-without-agents.txt', import.meta.url), 'utf8');
+    expect(input.startsWith(`${baseline}\n\n## For every item above\nRepository conventions (AGENTS.md):\n`)).toBe(
+      true,
+    );
+    expect(input.indexOf('## For every item above')).toBeGreaterThan(input.indexOf('## item4'));
+    // The dry run packs the jobs as the run does (its token count is checked in context.test.ts).
+    const estimated = dry.estimate.perModel['gpt-5.4-nano'];
+    expect(estimated.calls).toBe(1);
   });
 });
