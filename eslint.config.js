@@ -2,8 +2,18 @@
 // written where the code can check them. Formatting is Prettier's (`pnpm lint` runs both; see .prettierrc).
 import tseslint from 'typescript-eslint';
 
-/** Not ours to lint: examples/ and test/fixtures/ are repositories that runs are pointed at; the rest is generated. */
-const IGNORES = ['**/node_modules/', '**/dist/', 'examples/', 'test/fixtures/', 'bench-out/', '.orchestrate/'];
+/**
+ * Not ours to lint: examples/demo-repo/ and test/fixtures/ are repositories that runs are pointed at; the rest is
+ * generated. The other examples (examples/agents-sdk) are our code and are linted.
+ */
+const IGNORES = [
+  '**/node_modules/',
+  '**/dist/',
+  'examples/demo-repo/',
+  'test/fixtures/',
+  'bench-out/',
+  '.orchestrate/',
+];
 
 const PROCESS_MESSAGE = 'only packages/repo starts processes or runs git (AGENTS.md, "Packages"): add a helper there';
 /** The modules that start processes or run git. */

@@ -3,7 +3,7 @@ import type { Estimate, ResolvedConfig, UsageLedger } from '@orchestrate/core';
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { verifierMaxOutput } from './job/budget.js';
 import { jobsPerCall } from './job/per-call.js';
-import { jobContext } from './job/context.js';
+import { contextParts } from './job/context.js';
 import { estimateParts, estimateTokens } from './tokens.js';
 import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
 
@@ -29,7 +29,8 @@ export function estimateRun(
   for (const pack of packs.map((p) => p.filter(modelMade)).filter((p) => p.length > 0)) {
     const kind = jobKind(pack[0]!.job.kind);
     const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '');
-    const contexts = pack.map((t) => jobContext(t, kinds, config.maxJobInputTokens));
+    // A conventions block the pack's jobs share is sent, and counted, once.
+    const contexts = contextParts(pack, kinds, config.maxJobInputTokens);
     worker.calls++;
     worker.inputTokens += estimateParts(instructions, ...contexts) + SCHEMA_OVERHEAD_TOKENS * pack.length;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { docstringKind } from '@orchestrate/jobs';
-import { jobContext } from '../src/job/context.js';
+import { contextParts, jobContext, packContexts, packTokens, sharedSection } from '../src/job/context.js';
 import { capTokens, estimateTokens } from '../src/tokens.js';
 import { docstringTargets } from './fixtures.js';
 
@@ -38,5 +38,66 @@ describe('jobContext', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+const THREE = [1, 2, 3].map((i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
+const AGENTS = '# Guide\n\n## Code style\n\nWrite TSDoc in plain sentences.\n';
+
+/** Three docstring jobs of one file, with a root AGENTS.md or without one. */
+function three(agents: boolean) {
+  const { kinds, targets } = docstringTargets('src/three.ts', THREE);
+  const docs = [{ path: 'AGENTS.md', text: AGENTS }];
+  return { kinds: agents ? { ...kinds, agentsMdFor: () => docs } : kinds, targets };
+}
+
+describe('packContexts', () => {
+  it('sends the conventions block the jobs of a pack share once, and counts it once', () => {
+    const { kinds, targets } = three(true);
+    const whole = targets.map((t) => jobContext(t, kinds, 3_000));
+    const { items, shared } = packContexts(targets, kinds, 3_000);
+    expect(shared).toMatch(/^Repository conventions \(AGENTS\.md\):\n/);
+    expect(shared).toContain('Write TSDoc in plain sentences.');
+    // Each item is its job's context without the block, which ended it.
+    items.forEach((item, i) => expect(`${item}\n${shared}`).toBe(whole[i]));
+    for (const item of items) expect(item).not.toContain('Repository conventions');
+    expect(contextParts(targets, kinds, 3_000)).toEqual([...items, sharedSection(shared)]);
+    const parts = [...items, sharedSection(shared)].reduce((n, p) => n + estimateTokens(p), 0);
+    expect(packTokens(targets, kinds, 3_000)).toBe(parts);
+    expect(parts).toBeLessThan(whole.reduce((n, c) => n + estimateTokens(c), 0));
+  });
+
+  it('keeps contexts whole for one job, without AGENTS.md, or when the cap cut them', () => {
+    const withAgents = three(true);
+    const one = packContexts(withAgents.targets.slice(0, 1), withAgents.kinds, 3_000);
+    expect(one).toEqual({ items: [jobContext(withAgents.targets[0]!, withAgents.kinds, 3_000)], shared: '' });
+    const plain = three(false);
+    expect(packContexts(plain.targets, plain.kinds, 3_000)).toEqual({
+      items: plain.targets.map((t) => jobContext(t, plain.kinds, 3_000)),
+      shared: '',
+    });
+    expect(packTokens(plain.targets, plain.kinds, 3_000)).toBe(
+      plain.targets.reduce((n, t) => n + estimateTokens(jobContext(t, plain.kinds, 3_000)), 0),
+    );
+    const cut = three(true);
+    const tight = estimateTokens(jobContext(cut.targets[0]!, cut.kinds, 3_000)) - 5;
+    const packed = packContexts(cut.targets, cut.kinds, tight);
+    expect(packed.shared).toBe('');
+    expect(packed.items).toEqual(cut.targets.map((t) => jobContext(t, cut.kinds, tight)));
+  });
+
+  it('keeps contexts whole when the jobs end with different blocks', () => {
+    const { kinds, targets } = three(true);
+    let calls = 0;
+    // A lookup that gives each file a new chain: the second job's block differs from the first's.
+    const differing = {
+      ...kinds,
+      agentsMdFor: () => [{ path: 'AGENTS.md', text: `${AGENTS}\n## Code ${++calls}\n\nRule ${calls}.\n` }],
+    };
+    const packed = packContexts(targets.slice(0, 2), differing, 3_000);
+    expect(packed.shared).toBe('');
+    expect(packed.items[0]).toContain('Rule 1.');
+    expect(packed.items[1]).not.toContain('Rule 1.');
+    expect(packed.items).toEqual(targets.slice(0, 2).map((t) => jobContext(t, differing, 3_000)));
   });
 });

@@ -1,5 +1,7 @@
 export * from './kind.js';
 export * from './registry.js';
+export { AGENTS_FILE_NAMES, agentsChain, agentsLookup } from './agents-chain.js';
+export type { AgentsChain, AgentsDoc, AgentsLookup } from './agents-chain.js';
 export { docstringKind, taskAsksToRewriteDocs } from './docstring/index.js';
 export { offlineDocContent, words } from './docstring/offline.js';
 export { renderDocComment, cleanField, type DocContent } from './docstring/render.js';

@@ -10,10 +10,6 @@ import {
 import type { Declaration, Edit, FileIndex, TypecheckSession } from '@orchestrate/repo';
 import type { AgentsDoc } from './agents-chain.js';
 
-// The AGENTS chain is part of what the engine hands the kinds, so it is exported with the context's types.
-export { AGENTS_FILE_NAMES, agentsChain, agentsLookup } from './agents-chain.js';
-export type { AgentsChain, AgentsDoc, AgentsLookup } from './agents-chain.js';
-
 /** A job together with what it works on: a declaration, a whole file, or a range of changed lines. */
 export interface JobTarget {
   job: Job;

@@ -1,6 +1,5 @@
 import { jobKind } from '@orchestrate/jobs';
-import { estimateTokens } from '../tokens.js';
-import { jobContext } from './context.js';
+import { packTokens } from './context.js';
 import { nextModel } from './ladder.js';
 import { jobsPerCall } from './per-call.js';
 import type { JobState } from './state.js';
@@ -9,7 +8,7 @@ import type { PhaseContext } from './types.js';
 /**
  * Groups the pending jobs into worker calls: small jobs of a packable kind that go to the same model are packed (same
  * file first) up to `packing.maxJobs` jobs (fewer when that spreads a small run over the concurrency: `jobsPerCall`)
- * and `packing.maxInputTokens` context tokens; every other job is alone.
+ * and `packing.maxInputTokens` context tokens, counted as the call sends them (`packContexts`); every other job is alone.
  */
 export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' | 'client' | 'kinds'>): JobState[][] {
   const { maxJobs, maxInputTokens } = ctx.config.packing;
@@ -34,16 +33,15 @@ export function formPacks(states: JobState[], ctx: Pick<PhaseContext, 'config' |
       a.target.file.path < b.target.file.path ? -1 : a.target.file.path > b.target.file.path ? 1 : 0,
     );
     let pack: JobState[] = [];
-    let tokens = 0;
+    // A pack's tokens are counted as its call sends them: a conventions block its jobs share counts once.
+    const max = ctx.config.maxJobInputTokens;
+    const tokensWith = (s: JobState) => packTokens([...pack.map((p) => p.target), s.target], ctx.kinds, max);
     for (const s of group) {
-      const t = estimateTokens(jobContext(s.target, ctx.kinds, ctx.config.maxJobInputTokens));
-      if (pack.length && (pack.length >= most || tokens + t > maxInputTokens)) {
+      if (pack.length && (pack.length >= most || tokensWith(s) > maxInputTokens)) {
         packs.push(pack);
         pack = [];
-        tokens = 0;
       }
       pack.push(s);
-      tokens += t;
     }
     if (pack.length) packs.push(pack);
   }

@@ -3,7 +3,7 @@ import { CallFailed } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type JobKindModule } from '@orchestrate/jobs';
 import { estimateParts } from '../tokens.js';
 import { holdVerification, releaseHold } from './budget.js';
-import { jobContext } from './context.js';
+import { packContexts, sharedSection } from './context.js';
 import { callFailed, nextModel, reject } from './ladder.js';
 import { finish, type JobState } from './state.js';
 import { halted, verifies, type PhaseContext } from './types.js';
@@ -40,15 +40,18 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
     return;
   }
   const model = nextModel(started[0]!, ctx)!;
-  const live = started.map((state) => ({
+  // Each job holds its share of verification first: a job starts only when the budget covers its whole path.
+  const holding = started.filter((state) => holdVerifier(state, ctx));
+  if (holding.length === 0) return;
+  // The contexts of the jobs that are sent: a block all of them share is sent once (`packContexts`).
+  const targets = holding.map((state) => state.target);
+  const contexts = packContexts(targets, ctx.kinds, ctx.config.maxJobInputTokens);
+  const held = holding.map((state, i) => ({
     state,
-    context: jobContext(state.target, ctx.kinds, ctx.config.maxJobInputTokens),
+    context: contexts.items[i]!,
     feedback: feedbackText(state, single),
   }));
-  // Each job holds its share of verification first: a job starts only when the budget covers its whole path.
-  const held = live.filter((p) => holdVerifier(p.state, ctx));
-  if (held.length === 0) return;
-  const request = workerRequest(kind, held, single, ctx);
+  const request = workerRequest(kind, held, contexts.shared, single, ctx);
   const reservation = ctx.ledger.reserve(model, request.reserveTokens, request.maxOutputTokens);
   if (!reservation) {
     for (const p of held) {
@@ -131,8 +134,11 @@ function holdVerifier(state: JobState, ctx: PhaseContext): boolean {
   return hold !== null;
 }
 
-/** What one worker call sends and reserves: one job under its own schema, or a pack's items under their keys. */
-function workerRequest(kind: JobKindModule, held: Live[], single: boolean, ctx: PhaseContext) {
+/**
+ * What one worker call sends and reserves: one job under its own schema, or a pack's items under their keys, then the
+ * block they all share (`shared`, '' for none) once under its own heading.
+ */
+function workerRequest(kind: JobKindModule, held: Live[], shared: string, single: boolean, ctx: PhaseContext) {
   const { step, job } = held[0]!.state.target;
   const schemas = held.map((p) => kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType);
   const maxOut = ctx.config.maxOutputTokens.worker;
@@ -151,16 +157,18 @@ function workerRequest(kind: JobKindModule, held: Live[], single: boolean, ctx: 
   }
   const keys = held.map((_, i) => `item${i + 1}`);
   const inputs = held.map((p) => p.context + p.feedback);
+  const after = shared ? [sharedSection(shared)] : [];
   const instructions = kind.workerInstructions(step) + PACK_NOTE;
   const shape: Record<string, z.ZodType> = {};
   keys.forEach((key, i) => (shape[key] = schemas[i]!));
   return {
     instructions,
-    input: inputs.map((input, i) => `## ${keys[i]}\n${input}`).join('\n\n'),
+    input: [...inputs.map((input, i) => `## ${keys[i]}\n${input}`), ...after].join('\n\n'),
     schema: z.strictObject({ items: z.strictObject(shape) }),
     schemas,
     maxOutputTokens: maxOut * held.length,
-    reserveTokens: estimateParts(instructions, ...inputs) + 6 * held.length + SCHEMA_OVERHEAD_TOKENS * held.length,
+    reserveTokens:
+      estimateParts(instructions, ...inputs, ...after) + 6 * held.length + SCHEMA_OVERHEAD_TOKENS * held.length,
     cacheKey: `orchestrate-worker-${job.kind}-pack-v1`,
   };
 }
