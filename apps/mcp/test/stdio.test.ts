@@ -15,13 +15,14 @@ import { makeRepo, type TempRepo } from '../../../test/helpers/repo.js';
 type Result = Awaited<ReturnType<Client['callTool']>>;
 type Out = Record<string, any>;
 
-/** More declarations than calls in flight, so a cancel lands mid-run. */
+/**
+ * More declarations than calls in flight, so a cancel lands mid-run. They share one file, so verification starts after
+ * the last worker; one job per verifier call (`verifyBatchSize: 1`) leaves jobs unverified when the first is done.
+ */
 const MANY = Array.from(
   { length: 8 },
   (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`,
 ).join('\n');
-/** One job a call, one verdict a call, one call at a time: a cancel after the first verified job leaves work to do. */
-const SLOW_CONFIG = 'export default { packing: { maxJobs: 1 }, verifyBatchSize: 1, concurrency: 1 };\n';
 const ISSUES = 'export function load(x: any): number {\n  console.log(x);\n  if (x == 1) return 1;\n  return 2;\n}\n';
 
 let root: string;
@@ -38,7 +39,8 @@ const before: Record<string, string> = {};
 beforeAll(async () => {
   root = realpathSync(mkdtempSync(path.join(tmpdir(), 'orch-mcp-root-')));
   repo = makeRepo(onePerCall({ 'src/math.ts': MATH_TS }), { parent: root });
-  slow = makeRepo(onePerCall({ 'src/many.ts': MANY, 'agents.config.ts': SLOW_CONFIG }), {
+  const config = 'export default { concurrency: 1, verifyBatchSize: 1 };\n';
+  slow = makeRepo(onePerCall({ 'src/many.ts': MANY, 'agents.config.ts': config }), {
     parent: root,
   });
   reviewed = makeRepo({ 'src/ok.ts': 'export const ok = 1;\n' }, { parent: root });
@@ -47,8 +49,8 @@ beforeAll(async () => {
   plain = makeRepo({ 'notes.txt': 'not a repository\n' }, { parent: root, git: false });
   outside = makeRepo({ 'src/a.ts': 'export const a = 1;\n' });
   for (const r of [repo, slow, reviewed]) before[r.dir] = r.snapshot();
-  // One docstring step over src/: src/math.ts in `repo`, src/many.ts in `slow`.
-  fake = await startFakeOpenAI(scripted({ steps: [docStep({ paths: ['src/'] })] }), { latency: () => delayMs });
+  // The planner plans `src` (not the script's default src/math.ts), so every repository's run has jobs.
+  fake = await startFakeOpenAI(scripted({ steps: [docStep({ paths: ['src'] })] }), { latency: () => delayMs });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OPENAI_')) env[k] = v;
   Object.assign(env, { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, OPENAI_AGENTS_DISABLE_TRACING: '1' });
@@ -133,14 +135,25 @@ describe('orchestrate mcp over stdio', () => {
     let started: Out;
     try {
       started = ok(await call('start_run', { task: 'add docstrings to src/many.ts', cwd: slow.dir, concurrency: 1 }));
+      // Until a job is done or the run ended: a run that ends early (a failed plan) fails here with its error.
+      let status: Out = {};
       await expect
-        .poll(async () => ok(await call('run_status', { runId: started.runId, cwd: slow.dir })).jobs.done, {
-          timeout: 60_000,
-          interval: 300,
-        })
-        .toBeGreaterThan(0);
+        .poll(
+          async () => {
+            status = ok(await call('run_status', { runId: started.runId, cwd: slow.dir }));
+            return status.jobs.done > 0 || status.finished;
+          },
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe(true);
+      expect({ finished: status.finished, error: status.error }).toEqual({ finished: false, error: null });
       const cancelled = ok(await call('cancel_run', { runId: started.runId, cwd: slow.dir, waitSec: 60 }));
       expect(cancelled).toMatchObject({ runId: started.runId, state: 'interrupted', resumable: true });
+      expect(cancelled.commits.length).toBeGreaterThan(0);
+      const stopped = ok(await call('run_result', { runId: started.runId, cwd: slow.dir }));
+      expect(stopped).toMatchObject({ finished: true, status: 'interrupted' });
+      expect(stopped.jobs.succeeded).toBeGreaterThan(0);
+      expect(stopped.jobs.succeeded).toBeLessThan(stopped.jobs.total);
     } finally {
       delayMs = 0;
     }
@@ -148,7 +161,9 @@ describe('orchestrate mcp over stdio', () => {
     expect(resumed.runId).toBe(started.runId);
     const result = ok(await call('run_result', { runId: started.runId, cwd: slow.dir, waitSec: 120 }));
     expect(result).toMatchObject({ finished: true, status: 'completed' });
-    expect(result.jobs.succeeded).toBe(result.jobs.total);
+    expect(result.jobs).toMatchObject({ total: 8, succeeded: 8 });
+    const file = slow.git('show', `${started.branch}:src/many.ts`);
+    for (let i = 0; i < 8; i++) expect(file).toContain(`Documented f${i} for the tests.`);
   });
 
   it('reviews a range and returns its findings', async () => {

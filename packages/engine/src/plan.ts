@@ -1,5 +1,5 @@
 import type { Plan, ResolvedConfig, UsageLedger } from '@orchestrate/core';
-import { BudgetExceededError, ModelError, UnsupportedTaskError } from '@orchestrate/core';
+import { BudgetExceededError, InterruptedError, ModelError, UnsupportedTaskError } from '@orchestrate/core';
 import {
   CallFailed,
   offlineCapabilities,
@@ -42,6 +42,10 @@ export async function makePlan(args: {
   commit?: string;
   /** Every path of that commit, when the caller has them (else listed from git). */
   allPaths?: readonly string[];
+  /** The run's abort: it cancels the planner's request, and the run ends with E_INTERRUPTED. */
+  signal?: AbortSignal;
+  /** The run's id, named in that error's resume hint. */
+  runId?: string;
 }): Promise<Plan> {
   const { task, files, client, root } = args;
   await checkTaskPaths(task, files, args);
@@ -72,11 +76,27 @@ function offlineAnswer(task: string, files: FileIndex[]): PlannerOutput {
   return out;
 }
 
+/** The error of a run aborted before or during its planner call: its journal resumes it, so the message says how. */
+function abortedPlanning(runId: string | undefined): InterruptedError {
+  const resume = runId ? `\`orchestrate resume ${runId}\`` : '`orchestrate resume`';
+  return new InterruptedError(
+    `The run was aborted while its planner was answering: nothing was worked or committed. ${resume} plans it again.`,
+  );
+}
+
 async function askPlanner(
-  args: { task: string; files: FileIndex[]; config: ResolvedConfig; ledger: UsageLedger },
+  args: {
+    task: string;
+    files: FileIndex[];
+    config: ResolvedConfig;
+    ledger: UsageLedger;
+    signal?: AbortSignal;
+    runId?: string;
+  },
   client: ModelClient,
 ): Promise<PlannerOutput> {
-  const { task, files, config, ledger } = args;
+  const { task, files, config, ledger, signal } = args;
+  if (signal?.aborted) throw abortedPlanning(args.runId);
   const input = plannerInput(task, repoSummary(files));
   const model = config.models.planner;
   const maxOut = config.maxOutputTokens.planner;
@@ -103,6 +123,7 @@ async function askPlanner(
       schema: plannerOutputSchema,
       maxOutputTokens: maxOut,
       cacheKey: 'orchestrate-planner-v1',
+      ...(signal && { signal }),
     });
     ledger.record(model, result.usage);
     if (result.output.steps.length === 0) {
@@ -116,6 +137,8 @@ async function askPlanner(
   } catch (err) {
     if (err instanceof CallFailed) {
       ledger.record(model, err.usage);
+      // An abort is the run's, not a fault of the planner (the client reports it as a failed call).
+      if (signal?.aborted) throw abortedPlanning(args.runId);
       throw new ModelError(`The planner call failed: ${err.message}`);
     }
     throw err;

@@ -53,12 +53,14 @@ export async function endWithoutWork(
   return report;
 }
 
-/** Ends a run whose calls wait in a batch: nothing is committed; the report and the batch ids say how to resume. */
+/**
+ * Ends a run whose calls wait in a batch: nothing is committed; the report and the batch ids say how to resume. Every
+ * job not ended yet (one waiting on the verifier's batch) ends here, so each job-start has its job-end, as in endWorked.
+ */
 export async function endDetached(run: RunSetup, prep: Prepared, states: JobState[]): Promise<RunReport> {
   const { root, runId } = run;
   for (const s of states) {
     if (s.phase !== 'done') finish(s, 'skipped', `waiting for a batch: run \`orchestrate resume ${runId}\``);
-    // Every job that started ends once, here too (a detached run's jobs wait for their batch).
     settle(s, run);
   }
   await saveBatches(root, runId, run.submitted);

@@ -70,13 +70,24 @@ export async function indexRepo(run: RunSetup): Promise<IndexedRepo> {
 
 /** Plans (the planner, the review command's fixed plan, or a detached run's saved plan). */
 export async function planRun(run: RunSetup, repo: IndexedRepo, ledger: UsageLedger): Promise<Plan> {
-  const { emit, detached, options, task, scope, config, client, root, baseCommit } = run;
+  const { emit, detached, options, task, scope, config, client, root, baseCommit, runId } = run;
   emit({ type: 'phase', phase: 'plan' });
   const t1 = Date.now();
   if (detached) ledger.restore(detached.report.usage);
   const files = repo.files;
+  const { signal } = options;
   const planned = () =>
-    makePlan({ task: scopedTask(task, scope, files), files, config, client, ledger, root, commit: baseCommit });
+    makePlan({
+      task: scopedTask(task, scope, files),
+      files,
+      config,
+      client,
+      ledger,
+      root,
+      commit: baseCommit,
+      runId,
+      ...(signal && { signal }),
+    });
   // The tokenizer is built and TypeScript loaded while the planner thinks (the main thread waits for it), once its
   // request has left.
   const warm = client && !detached && !options.review ? setTimeout(warmUp, WARM_AFTER_MS) : null;

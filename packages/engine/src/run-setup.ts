@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import {
   EnvironmentError,
+  InterruptedError,
   priceUsage,
   UsageError,
   type ResolvedConfig,
@@ -95,11 +96,14 @@ export interface RunSetup extends RunTarget {
   workers: ModelClient | null;
 }
 
+/** What to undo when a run throws before its worktree's own cleanup takes over; each is told the error. */
+export type Undos = Array<(err: unknown) => Promise<void>>;
+
 /**
  * Sets a run up, in the order that keeps failures cheap: the target, the config and clients (a missing key fails here),
  * the branch and worktree preflight (before any model call), then the journal. `onError` gets what to undo on a throw.
  */
-export async function setUpRun(options: RunTaskOptions, onError: Array<() => Promise<void>>): Promise<RunSetup> {
+export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise<RunSetup> {
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
   const outer: RunEventListener = options.onEvent ?? (() => {});
@@ -249,7 +253,7 @@ async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
 async function openRunJournal(
   setup: Omit<RunSetup, 'journal' | 'emit' | 'replay' | 'client' | 'workers'>,
   outer: RunEventListener,
-  onError: Array<() => Promise<void>>,
+  onError: Undos,
 ): Promise<Omit<RunSetup, 'client' | 'workers'>> {
   const { options, root, runId, task, baseCommit, branch, engine, scope, interrupted } = setup;
   const journal = options.dryRun ? null : await openJournal(root, runId);
@@ -266,8 +270,9 @@ async function openRunJournal(
     journal.append({ t: 'start', runId, task, baseCommit, branch, engine, pid: process.pid, at, options: given }, true);
   } else journal?.append({ t: 'phase', phase: 'resumed', pid: process.pid }, true);
   // A run that fails before its worktree exists (the planner failed, the key was refused) ends its journal: there is
-  // nothing to resume, and `runs` shows it failed.
-  if (journal) onError.push(async () => endJournal(journal, 'failed'));
+  // nothing to resume, and `runs` shows it failed. One aborted there (E_INTERRUPTED) is resumable, as its error says.
+  const ending = (err: unknown) => (err instanceof InterruptedError ? 'interrupted' : 'failed');
+  if (journal) onError.push(async (err) => endJournal(journal, ending(err)));
   const emit: RunEventListener = (event) => {
     const record = journal ? recordOf(event) : null;
     if (record) journal!.append(record, record.t === 'phase');

@@ -9,7 +9,7 @@ import type { PhaseContext } from './job/types.js';
 import { endDetached, endWithoutWork, endWorked } from './run-endings.js';
 import type { RunTaskOptions } from './run-options.js';
 import { expandRun, indexRepo, planRun, type Prepared } from './run-prepare.js';
-import { setUpRun, type RunSetup } from './run-setup.js';
+import { setUpRun, type RunSetup, type Undos } from './run-setup.js';
 import { verdictsOf } from './runs/journal.js';
 import { settled } from './settled.js';
 
@@ -22,17 +22,17 @@ export { scopedTask } from './run-prepare.js';
  * never touched. Resolves with the report; rejects only with OrchestrateError for user-fixable problems (or a bug).
  */
 export async function runTask(options: RunTaskOptions): Promise<RunReport> {
-  const onError: Array<() => Promise<void>> = [];
+  const onError: Undos = [];
   try {
     return await run(options, onError);
   } catch (err) {
-    for (const undo of onError) await undo().catch(() => undefined);
+    for (const undo of onError) await undo(err).catch(() => undefined);
     throw err;
   }
 }
 
 /** The phase sequence; `onError` collects what to undo if it throws before the worktree's own cleanup takes over. */
-async function run(options: RunTaskOptions, onError: Array<() => Promise<void>>): Promise<RunReport> {
+async function run(options: RunTaskOptions, onError: Undos): Promise<RunReport> {
   const setup = await setUpRun(options, onError);
   const repo = await indexRepo(setup);
   // The first call the budget refuses is told once; a refused planner call is told right before its E_BUDGET.

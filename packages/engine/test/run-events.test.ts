@@ -277,6 +277,30 @@ describe('run events, openai engine on the fake server', () => {
     expect(report.items.find((i: any) => i.symbol === 'divide').status).toBe('failed');
   });
 
+  it('--detach batch runs: every started job ends once, its worker batch detached or its verifier batch', async () => {
+    const repo = repoWith({ 'src/math.ts': SIX, 'agents.config.ts': 'export default { api: { batchPollMs: 20 } };\n' });
+    const server = await fake(packHandler(new Set()));
+    const run = { cwd: repo.dir, engine: 'openai' as const, env: fakeModelEnv(server), batch: true };
+    // The workers' batch is submitted and the run detaches: the jobs end as their worker calls return.
+    const first = await runEngine({ ...run, task: 'add docstrings to src/math.ts', detach: true });
+    expect(first.report.status).toBe('detached');
+    expectConsistent(first.events, first.report);
+    expect(ofType(first.events, 'job-start')).toHaveLength(6);
+    const id = first.report.id as string;
+    // Resumed with --detach: the workers' answers are collected and the verifier's batch detaches. The jobs wait on
+    // the verifier, so only the ending settles them.
+    const second = await runEngine({ ...run, task: '', resume: id, detach: true });
+    expect(second.report.status).toBe('detached');
+    expect(ofType(second.events, 'job-worked')).toHaveLength(6);
+    expectConsistent(second.events, second.report);
+    expect(ofType(second.events, 'job-end')).toHaveLength(6);
+
+    const done = await runEngine({ ...run, task: '', resume: id });
+    expect(done.report).toMatchObject({ id, status: 'completed' });
+    expectConsistent(done.events, done.report);
+    expect(ofType(done.events, 'job-end').map((e) => e.status)).toEqual(Array(6).fill('succeeded'));
+  });
+
   it('a budget stop: exactly one budget-reached, with the model refused, the spend and the budget', async () => {
     const many = Array.from(
       { length: 12 },

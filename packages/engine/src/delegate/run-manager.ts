@@ -255,8 +255,8 @@ export class RunManager {
     const graceMs = this.options.graceMs ?? 20_000;
     await Promise.all(running.map((run) => waitFor(run, { timeoutMs: graceMs })));
     for (const run of running) if (!isFinished(run)) run.stopper.abortNow();
-    // Not every call takes the abort (the planner's does not), so shutdown waits one more grace period, not forever:
-    // the journal resumes whatever is still going when the process exits.
+    // An aborted run ends at once (its model calls, the planner's too, take the abort), but a gate's command or a git
+    // child may still be finishing: shutdown waits one more grace period, not forever; the journal resumes the rest.
     await Promise.all(running.map((run) => waitFor(run, { timeoutMs: graceMs })));
   }
 }

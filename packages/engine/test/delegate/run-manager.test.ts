@@ -163,9 +163,12 @@ describe('RunManager, setup errors and limits (runs held at the planner)', () =>
     const m = new RunManager({ roots: [r.dir], env, graceMs: 50, defaults: { engine: 'openai' } });
     const held = await m.start({ task: TASK });
     await m.close();
-    // The planner call takes no abort signal: the run is told to stop, and close() returns after its grace periods.
-    const status = await m.status({ runId: held.runId });
-    expect(['stopping', 'interrupted', 'failed']).toContain(status.state);
+    // The stop lets the planner's call go on; the abort after the grace period cancels it, so the run has ended.
+    const status = StatusOutput.parse(await m.status({ runId: held.runId }));
+    expect(status).toMatchObject({ state: 'interrupted', finished: true, error: { code: 'E_INTERRUPTED' } });
+    expect(status.error!.message).toContain(`orchestrate resume ${held.runId}`);
+    const cancelled = CancelOutput.parse(await m.cancel({ runId: held.runId }));
+    expect(cancelled).toMatchObject({ state: 'interrupted', resumable: true });
     await expect(codeOf(m.start({ task: TASK }))).resolves.toMatchObject({ code: 'E_USAGE' });
   });
 });
