@@ -31,7 +31,7 @@ Options:
   -h, --help           print this help
 
 Example (Claude Code):
-  claude mcp add --transport stdio --scope project -e OPENAI_API_KEY=\${OPENAI_API_KEY} orchestrate -- orchestrate mcp --root .
+  claude mcp add --transport stdio --scope project -e OPENAI_API_KEY='\${OPENAI_API_KEY}' orchestrate -- orchestrate mcp --root .
 `;
 
 const ENGINES = ['auto', 'openai', 'offline'] as const;
@@ -67,6 +67,11 @@ export function parseMcpArgs(argv: readonly string[], cwd = process.cwd()): McpO
   if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine)) {
     throw new UsageError(`--engine needs one of ${ENGINES.join(', ')} (got ${engine})`);
   }
+  const configFile = values.config === undefined ? undefined : path.resolve(cwd, values.config);
+  // Checked now, not at the first tool call: a server that starts with a config it cannot read fails every call.
+  if (configFile !== undefined && !(existsSync(configFile) && statSync(configFile).isFile())) {
+    throw new UsageError(`--config ${values.config}: no such file`);
+  }
   const models = { planner: values.planner, worker: values.worker, verifier: values.verifier };
   let maxRuns: number | undefined;
   if (values['max-runs'] !== undefined) {
@@ -82,7 +87,7 @@ export function parseMcpArgs(argv: readonly string[], cwd = process.cwd()): McpO
       concurrency:
         values.concurrency === undefined ? undefined : OPTION_PARSERS.concurrency('--concurrency')(values.concurrency),
       models: Object.values(models).some((m) => m !== undefined) ? models : undefined,
-      configFile: values.config === undefined ? undefined : path.resolve(cwd, values.config),
+      configFile,
     },
     maxBudgetUsd: values.budget === undefined ? null : OPTION_PARSERS.budgetUsd('--budget')(values.budget),
     maxRuns,

@@ -60,6 +60,7 @@ describe('orchestrate mcp on the command line', () => {
     [['--engine', 'gpt'], /--engine needs one of auto, openai, offline/],
     [['--root', '/no/such/folder'], /--root \/no\/such\/folder: no such folder/],
     [['--max-runs', '0'], /--max-runs needs a whole number/],
+    [['--config', '/no/such/agents.config.ts'], /--config \/no\/such\/agents.config.ts: no such file/],
   ])('refuses %j with a usage error, exit 2, no stack trace', async (args, message) => {
     const result = await runCli(['mcp', ...args]);
     expect(result.exitCode).toBe(2);

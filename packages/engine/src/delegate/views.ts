@@ -7,15 +7,20 @@ import type { RunInfo } from '../runs/runs.js';
 import type { PlanOutput, ResultOutput, ReviewOutput, StatusOutput } from './schemas.js';
 
 /** The most items, warnings, files, jobs and annotations one result lists. */
-export const CAPS = { items: 100, warnings: 50, perFile: 200, jobs: 200, annotations: 100 } as const;
+export const CAPS = { items: 100, warnings: 50, perFile: 200, jobs: 200, annotations: 100, commitFiles: 50 } as const;
 
 type Commit = ResultOutput['commits'][number];
 /** A view before its summary is written. */
 export type Unsummarized<T> = Omit<T, 'summary'>;
 
-/** A report's commit as the tools show it: the subject line instead of the whole message. */
+/**
+ * A report's commit as the tools show it: the subject line instead of the whole message, and at most 50 of its files
+ * (a commit of a large run can hold thousands: the last entry then says how many more and how to list them).
+ */
 export function commitView(c: ReportCommit): Commit {
-  return { sha: c.sha, stepId: c.stepId, subject: c.message.split('\n')[0] ?? '', jobs: c.jobs, files: c.files ?? [] };
+  const subject = c.message.split('\n')[0] ?? '';
+  const files = capped(c.files ?? [], CAPS.commitFiles, `git show --stat ${c.sha}`);
+  return { sha: c.sha, stepId: c.stepId, subject, jobs: c.jobs, files };
 }
 
 /** The first `cap` entries; when more are left, the last kept entry says how many more and where they are. */
