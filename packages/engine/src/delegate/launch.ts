@@ -6,7 +6,8 @@ import type { RunTaskOptions } from '../run-options.js';
 import { errorInfo } from '../shell/errors.js';
 import { createEventLines } from '../shell/event-lines.js';
 import { initialProgress, reduceProgress } from '../shell/progress.js';
-import { gracefulStopper, isFinished, LineRing, type ManagedRun, type RunRegistry } from './registry.js';
+import { gracefulStop } from '../shell/stop.js';
+import { isFinished, LineRing, type ManagedRun, type RunRegistry } from './registry.js';
 import { commitView } from './views.js';
 
 /** What a run is launched with. */
@@ -31,7 +32,7 @@ export interface Launched {
 
 /** Starts a run in this process and registers it; nothing here waits for it. */
 export function launch(o: LaunchOptions): Launched {
-  const stopper = gracefulStopper(o.graceMs);
+  const stopper = gracefulStop(o.graceMs);
   const lines = createEventLines({ now: () => new Date(o.now()) });
   let startedYet = false;
   let onStarted!: () => void;

@@ -2,6 +2,7 @@
 // without reading files, and a bound on how many finished runs it keeps (older ones are read from disk).
 import type { EventLine, RunReport } from '@orchestrate/core';
 import type { ProgressState } from '../shell/progress.js';
+import type { GracefulStop } from '../shell/stop.js';
 
 /** Finished runs kept in memory; older ones are read from their files (`showRun`). */
 export const KEEP_FINISHED = 100;
@@ -10,43 +11,7 @@ export const KEEP_FINISHED = 100;
 export type ManagedState = 'running' | 'stopping' | 'completed' | 'interrupted' | 'failed';
 
 /** The graceful stop of one run: `stop` ends it as a first Ctrl-C does, `abort` cancels the calls still in flight. */
-export interface Stopper {
-  stop: AbortSignal;
-  abort: AbortSignal;
-  /** Stops scheduling and commits what was verified; calls in flight are aborted after the grace period. */
-  requestStop(): void;
-  /** Aborts every call at once (the journal still resumes the run). */
-  abortNow(): void;
-  dispose(): void;
-}
-
-/**
- * A stop signal and an abort signal that follows it after `graceMs` (shell/stop.ts's gracefulStop does the same for
- * the CLI; this one lives here until both use one).
- */
-export function gracefulStopper(graceMs: number): Stopper {
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    stop: stop.signal,
-    abort: abort.signal,
-    requestStop() {
-      if (stop.signal.aborted) return;
-      stop.abort();
-      timer = setTimeout(() => abort.abort(), graceMs);
-      // A stopping run must not keep a shutting-down process alive on its own.
-      timer.unref();
-    },
-    abortNow() {
-      stop.abort();
-      abort.abort();
-    },
-    dispose() {
-      clearTimeout(timer);
-    },
-  };
-}
+export type Stopper = GracefulStop;
 
 /** The last `capacity` event lines of a run. */
 export class LineRing {
