@@ -3,3 +3,4 @@ export * from './planner.js';
 export * from './offline-planner.js';
 export * from './verifier.js';
 export * from './rate-limit.js';
+export * from './router.js';

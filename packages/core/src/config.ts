@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
+import { resolveModels } from './resolve-models.js';
+import type { ResolvedProvider } from './providers.js';
 
 const price = z.strictObject({
   /** USD per million input tokens. */
@@ -9,9 +11,57 @@ const price = z.strictObject({
   cachedInput: z.number().nonnegative(),
   /** USD per million output tokens. */
   output: z.number().nonnegative(),
+  /** USD per million cache-write input tokens (Anthropic). @default the input price */
+  cacheWrite: z.number().nonnegative().optional(),
 });
 
 const modelName = z.string().min(1);
+
+/** One provider in `providers`: how to reach it (keys only from the environment) and what it can do. */
+const provider = z.strictObject({
+  /** The wire: the OpenAI API, Azure OpenAI (v1 API), any OpenAI-compatible server, or Anthropic's Messages API. */
+  type: z.enum(['openai', 'azure', 'openai-compatible', 'anthropic']),
+  /** Base URL (Azure: `https://<resource>.openai.azure.com/openai/v1/`). @default the SDK's, or from `resource` */
+  baseURL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Azure only: the resource name, for the base URL `https://<resource>.openai.azure.com/openai/v1/`. */
+  resource: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/i)
+    .optional(),
+  /**
+   * The environment variable that holds the key (never the key itself).
+   * @default OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, OPPER_API_KEY; none for other compatible servers
+   */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
+  /** The header the key goes in. @default `authorization` (Bearer); Azure `api-key`; Anthropic `x-api-key` */
+  apiKeyHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
+  /** Extra request headers (not secrets). @default {} */
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string()).default({}),
+  /** The API of an OpenAI-style provider. @default 'responses' for openai and azure, 'chat_completions' for compatible servers */
+  api: z.enum(['responses', 'chat_completions']).optional(),
+  /**
+   * OpenRouter's provider-routing object, sent as `provider`. @default { require_parameters: true, data_collection: 'deny' } on openrouter.ai
+   */
+  routing: z.record(z.string(), z.unknown()).optional(),
+  /** Overrides of the built-in capability record (e.g. `schemaEnforced: true` for a self-hosted Ollama). */
+  capabilities: z
+    .strictObject({
+      schemaEnforced: z.boolean().optional(),
+      batch: z.boolean().optional(),
+      cachedUsage: z.boolean().optional(),
+      promptCacheKey: z.boolean().optional(),
+      concurrency: z.int().min(1).max(256).optional(),
+    })
+    .prefault({}),
+  /** Prices of this provider's models (USD per million tokens), by model id. @default the built-in table by model id */
+  prices: z.record(z.string(), price).default({}),
+});
 
 /** The zod schema of `agents.config.ts`; the user type, the resolved type and the JSON schema derive from it. */
 export const configSchema = z.strictObject({
@@ -23,8 +73,28 @@ export const configSchema = z.strictObject({
       planner: modelName.default(DEFAULTS.models.planner),
       worker: modelName.default(DEFAULTS.models.worker),
       verifier: modelName.default(DEFAULTS.models.verifier),
+      /**
+       * The worker models a plan step may choose (the planner picks per step, e.g. mini for bodies, nano for docs);
+       * `worker` is always allowed. @default [] (every step uses `worker`)
+       */
+      workers: z.array(modelName).max(8).default([]),
     })
     .prefault({}),
+  /**
+   * Model providers by name; a role names one as `<provider>:<model>` (`azure-eu:my-nano-deployment`), a bare model
+   * uses `openai`. @default {} (the OpenAI API, `api.baseURL` / OPENAI_BASE_URL)
+   */
+  providers: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a provider name is lowercase letters, digits, `-` and `_`'),
+      provider,
+    )
+    .default({}),
+  /**
+   * Who plans: `auto` = the rules when they map the task (no planner call), else the planner model; `model` always
+   * asks the model; `rules` never does. @default 'auto'
+   */
+  planning: z.enum(['auto', 'model', 'rules']).default(DEFAULTS.planning),
   /** Prices in USD per million tokens, merged over the built-in table. @default the gpt-5.4 family list prices */
   prices: z.record(z.string(), price).default({}),
   /** The model API. */
@@ -92,8 +162,8 @@ export const configSchema = z.strictObject({
   rateLimits: z
     .record(z.string(), z.strictObject({ rpm: z.int().positive().optional(), tpm: z.int().positive().optional() }))
     .default({}),
-  /** Model calls in flight at once. @default 8 */
-  concurrency: z.int().min(1).max(256).default(DEFAULTS.concurrency),
+  /** Model calls in flight at once. @default the worker provider's (OpenAI 64, Azure 32, …; `orchestrate models` shows it) */
+  concurrency: z.int().min(1).max(256).optional(),
   /** Hard cap on the run's spend in USD; no new call starts once it would be crossed. @default no cap */
   budgetUsd: z.number().positive().optional(),
   /**
@@ -105,6 +175,13 @@ export const configSchema = z.strictObject({
     .strictObject({
       retry: z.boolean().default(true),
       escalate: z.boolean().default(true),
+      /**
+       * The worker may answer that a job is beyond it (`escalate` with a reason): the job goes straight to the
+       * verifier's model as worker. @default true
+       */
+      selfEscalate: z.boolean().default(true),
+      /** Most jobs of a run that may escalate themselves, as a share of its jobs (the rest are verified as usual). @default 0.2 */
+      maxSelfEscalations: z.number().min(0).max(1).default(0.2),
     })
     .prefault({}),
   /**
@@ -152,10 +229,21 @@ export const configSchema = z.strictObject({
   tracing: z.boolean().default(DEFAULTS.tracing),
 });
 
+/** The parsed configuration, before providers and prices are resolved. */
+export type ParsedConfig = z.output<typeof configSchema>;
 /** What a user writes in `agents.config.ts`. */
 export type UserConfig = z.input<typeof configSchema>;
 /** The configuration after defaults are applied. */
-export type ResolvedConfig = z.output<typeof configSchema> & { prices: Record<string, ModelPrice> };
+export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'providers' | 'concurrency'> & {
+  /** Prices by model ref (`gpt-5.4-nano`, `azure-eu:my-nano`): the built-in table, providers' prices, then `prices`. */
+  prices: Record<string, ModelPrice>;
+  /** Every provider, resolved (`openai` always among them). */
+  providers: Record<string, ResolvedProvider>;
+  /** Model calls in flight at once (the configured value, else the worker provider's default). */
+  concurrency: number;
+};
+/** What a user writes for one provider. */
+export type ProviderConfig = z.input<typeof provider>;
 /** A model's prices in USD per million tokens. */
 export type ModelPrice = z.output<typeof price>;
 
@@ -181,7 +269,7 @@ export function resolveConfig(user: unknown, source = 'config', kinds?: readonly
     const fix = "Fix the value(s) above; see the README's Configuration section for every key.";
     throw new ConfigError(`Invalid ${source}:\n  - ${lines.join('\n  - ')}\n${fix}`);
   }
-  return { ...parsed.data, prices: { ...DEFAULTS.prices, ...parsed.data.prices } };
+  return resolveModels(parsed.data, source);
 }
 
 /** Turns zod issues into lines that name the key and what is allowed. */

@@ -7,8 +7,12 @@ export const DEFAULTS = {
     'gpt-5.4': { input: 2.5, cachedInput: 0.25, output: 15 },
     'gpt-5.4-mini': { input: 0.75, cachedInput: 0.075, output: 4.5 },
     'gpt-5.4-nano': { input: 0.2, cachedInput: 0.02, output: 1.25 },
+    // Anthropic's list prices: cache reads at a tenth of input, 5-minute cache writes at 1.25×.
+    'claude-haiku-4-5': { input: 1, cachedInput: 0.1, output: 5, cacheWrite: 1.25 },
   },
   api: { wire: 'responses', timeoutMs: 120_000, maxRetries: 2, batchPollMs: 30_000 },
+  planning: 'auto',
+  /** Model calls in flight when neither the config nor the provider's record says (the engine's floor). */
   concurrency: 8,
   maxJobInputTokens: 3_000,
   packing: { maxJobs: 16, maxInputTokens: 2_500 },

@@ -17,3 +17,5 @@ export {
   type EventLineOf,
   type EventLineType,
 } from './event-lines.js';
+export * from './providers.js';
+export { modelRefs } from './resolve-models.js';

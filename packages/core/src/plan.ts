@@ -80,6 +80,11 @@ export interface PlanStep {
   selector: Selector;
   /** Extra instructions for the workers, from the task. */
   instructions: string;
+  /**
+   * The worker model this step's jobs start on (a ref among `models.worker` and `models.workers`, chosen by the
+   * planner, checked by code); absent or null: `models.worker`.
+   */
+  model?: string | null;
 }
 
 /** The planner's output. */

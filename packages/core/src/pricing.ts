@@ -6,6 +6,11 @@ export interface TokenUsage {
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
+  /**
+   * Input tokens written to the provider's prompt cache (Anthropic reports them; part of `inputTokens`, priced at the
+   * cache-write rate). Absent: none.
+   */
+  cacheWriteInputTokens?: number;
 }
 
 /** Token usage plus its price in USD. */
@@ -24,18 +29,26 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   a.inputTokens += b.inputTokens;
   a.cachedInputTokens += b.cachedInputTokens;
   a.outputTokens += b.outputTokens;
+  if (b.cacheWriteInputTokens) a.cacheWriteInputTokens = (a.cacheWriteInputTokens ?? 0) + b.cacheWriteInputTokens;
   return a;
 }
 
 /**
- * Prices usage in USD. `inputTokens` includes the cached ones (as the API reports it),
- * so cached tokens are billed at the cached rate and the rest at the input rate.
+ * Prices usage in USD. `inputTokens` includes the cached and cache-written ones (as the OpenAI API reports it; the
+ * Anthropic client adds them in), so cached tokens are billed at the cached rate, cache writes at the cache-write rate
+ * (the input rate when the price has none) and the rest at the input rate.
  */
 export function priceUsage(usage: TokenUsage, price: ModelPrice | undefined): number {
   if (!price) return 0;
   const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
-  const fresh = usage.inputTokens - cached;
-  const usd = (fresh * price.input + cached * price.cachedInput + usage.outputTokens * price.output) / 1_000_000;
+  const written = Math.min(usage.cacheWriteInputTokens ?? 0, usage.inputTokens - cached);
+  const fresh = usage.inputTokens - cached - written;
+  const usd =
+    (fresh * price.input +
+      cached * price.cachedInput +
+      written * (price.cacheWrite ?? price.input) +
+      usage.outputTokens * price.output) /
+    1_000_000;
   return roundUsd(usd);
 }
 

@@ -18,7 +18,7 @@ export interface ReportItem {
   /** Verifier's reason, when it judged the job. */
   verdict: string | null;
   /** Every attempt: which model worked it and why it was rejected (the ladder: worker, retry, escalation). */
-  attempts: { model: string; rejected: string | null }[];
+  attempts: { model: string; rejected: string | null; escalated?: string }[];
   /** Succeeded with nothing to change (a file already formatted): counted as succeeded, committed nothing. */
   unchanged?: boolean;
 }
@@ -110,6 +110,11 @@ export interface RunReport {
   throttling: Record<string, { throttled: number; minConcurrency: number }>;
   /** Model-side faults the run met, per kind (only kinds that happened; see `FaultKind`). */
   faults: FaultCounts;
+  /**
+   * Jobs the worker said were beyond it (`escalate`), sent straight to the verifier's model: per job kind, per reason.
+   * `ignored` counts requests past `ladder.maxSelfEscalations` (verified as usual). Absent when none.
+   */
+  escalations?: { total: number; ignored: number; byKind: Record<string, Record<string, number>> };
   /** Where the time went, and what the orchestrator itself cost (CPU and peak memory of this process). */
   metrics: { indexMs: number; planMs: number; workMs: number; cpuMs: number; peakRssMb: number };
   startedAt: string;

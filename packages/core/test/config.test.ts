@@ -15,7 +15,7 @@ describe('config', () => {
   it('applies the documented defaults', () => {
     const c = resolveConfig({});
     expect(c.engine).toBe('auto');
-    expect(c.models).toEqual({ planner: 'gpt-5.4', worker: 'gpt-5.4-nano', verifier: 'gpt-5.4-mini' });
+    expect(c.models).toEqual({ planner: 'gpt-5.4', worker: 'gpt-5.4-nano', verifier: 'gpt-5.4-mini', workers: [] });
     expect(c.prices['gpt-5.4']).toEqual({ input: 2.5, cachedInput: 0.25, output: 15 });
     expect(c.prices['gpt-5.4-mini']).toEqual({ input: 0.75, cachedInput: 0.075, output: 4.5 });
     expect(c.prices['gpt-5.4-nano']).toEqual({ input: 0.2, cachedInput: 0.02, output: 1.25 });

@@ -1,4 +1,4 @@
-import { EnvironmentError, type ResolvedConfig } from '@orchestrate/core';
+import { EnvironmentError, type ResolvedConfig, type ResolvedProvider } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import type { BatchClientOptions } from '@orchestrate/agents/batch';
 
@@ -36,4 +36,22 @@ export async function resolveClient(
   // Loaded only when needed: the SDKs cost most of the CLI's start-up time and the offline engine never uses them.
   const { createOpenAIClient } = await import('@orchestrate/agents/openai');
   return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config, onThrottle });
+}
+
+/**
+ * The client of one provider, its key read from the provider's `apiKeyEnv` (E_NO_API_KEY naming the variable when it
+ * is missing). Day-0 stub: the providers helper builds it (Azure, compatible servers, Anthropic) and routes
+ * `resolveClient` through it.
+ */
+export async function providerClient(
+  provider: ResolvedProvider,
+  config: ResolvedConfig,
+  env: Record<string, string | undefined>,
+  onThrottle?: (event: { model: string; concurrency: number; reason: string }) => void,
+): Promise<ModelClient> {
+  void provider;
+  void config;
+  void env;
+  void onThrottle;
+  throw new Error('providerClient: not built yet');
 }

@@ -1,0 +1,113 @@
+import type { ModelPrice, ParsedConfig, ResolvedConfig } from './config.js';
+import { DEFAULTS } from './defaults.js';
+import { ConfigError } from './errors.js';
+import {
+  builtinCapabilities,
+  defaultApiKeyEnv,
+  DEFAULT_PROVIDER,
+  parseModelRef,
+  presetOf,
+  type ModelRef,
+  type ResolvedProvider,
+} from './providers.js';
+
+/** Names that, before a colon, can only mean a provider (an Ollama id like `qwen2.5:7b` has a colon too). */
+const PROVIDER_WORDS = new Set(['azure', 'anthropic', 'openrouter', 'opper', 'ollama', 'vllm', 'local', 'claude']);
+
+/** OpenRouter's routing default: only providers that honour every parameter (the JSON schema) and keep no data. */
+const OPENROUTER_ROUTING = { require_parameters: true, data_collection: 'deny' };
+
+/**
+ * Resolves the parsed configuration's providers (the default `openai` one always among them), the price of every model
+ * a role may use (by ref) and the concurrency; throws ConfigError for a role that names a provider that does not
+ * resolve.
+ */
+export function resolveModels(parsed: ParsedConfig, source: string): ResolvedConfig {
+  const providers: Record<string, ResolvedProvider> = {
+    [DEFAULT_PROVIDER]: {
+      name: DEFAULT_PROVIDER,
+      type: 'openai',
+      baseURL: parsed.api.baseURL,
+      apiKeyEnv: 'OPENAI_API_KEY',
+      apiKeyHeader: 'authorization',
+      headers: {},
+      body: {},
+      capabilities: builtinCapabilities('openai', null, parsed.api.wire),
+      preset: null,
+    },
+  };
+  const problems: string[] = [];
+  for (const [name, p] of Object.entries(parsed.providers)) {
+    let baseURL = p.baseURL;
+    if (p.type === 'azure') {
+      if (!baseURL && p.resource) baseURL = `https://${p.resource}.openai.azure.com/openai/v1/`;
+      if (!baseURL) problems.push(`\`providers.${name}\`: an azure provider needs \`resource\` or \`baseURL\``);
+    } else if (p.resource) problems.push(`\`providers.${name}.resource\`: only an azure provider takes a resource`);
+    if (p.type === 'openai-compatible' && !baseURL)
+      problems.push(`\`providers.${name}\`: an openai-compatible provider needs \`baseURL\``);
+    if (p.type === 'anthropic' && p.api)
+      problems.push(`\`providers.${name}.api\`: an anthropic provider speaks the Messages API only`);
+    const preset = presetOf(p.type, baseURL);
+    if (p.routing && preset !== 'openrouter')
+      problems.push(
+        `\`providers.${name}.routing\`: only an OpenRouter provider (baseURL on openrouter.ai) takes routing`,
+      );
+    const caps = { ...builtinCapabilities(p.type, preset, p.api) };
+    for (const [key, value] of Object.entries(p.capabilities))
+      if (value !== undefined) Object.assign(caps, { [key]: value });
+    providers[name] = {
+      name,
+      type: p.type,
+      baseURL,
+      apiKeyEnv: p.apiKeyEnv ?? defaultApiKeyEnv(p.type, preset),
+      apiKeyHeader: (
+        p.apiKeyHeader ?? (p.type === 'azure' ? 'api-key' : p.type === 'anthropic' ? 'x-api-key' : 'authorization')
+      ).toLowerCase(),
+      headers: p.headers,
+      body: preset === 'openrouter' ? { provider: { ...OPENROUTER_ROUTING, ...p.routing } } : {},
+      capabilities: caps,
+      preset,
+    };
+  }
+  const names = Object.keys(providers);
+  const refs = modelRefs(parsed, names);
+  for (const r of refs) {
+    // `azure:x` without an `azure` provider would quietly go to OpenAI as the model `azure:x`.
+    const prefix = r.provider === DEFAULT_PROVIDER ? r.ref.split(':')[0]! : '';
+    if (r.ref.includes(':') && PROVIDER_WORDS.has(prefix))
+      problems.push(
+        `model \`${r.ref}\`: no provider \`${prefix}\` in \`providers\` (configured: ${names.join(', ')}). ` +
+          'Add it, or write the bare model name.',
+      );
+  }
+  if (problems.length) {
+    const fix = "Fix the value(s) above; see the README's Providers section.";
+    throw new ConfigError(`Invalid ${source}:\n  - ${problems.join('\n  - ')}\n${fix}`);
+  }
+  const prices: Record<string, ModelPrice> = { ...DEFAULTS.prices };
+  for (const r of refs) {
+    const price = priceOf(r, providers[r.provider]!, parsed.providers[r.provider]?.prices ?? {});
+    if (price) prices[r.ref] = price;
+  }
+  Object.assign(prices, parsed.prices);
+  const worker = parseModelRef(parsed.models.worker, names);
+  const concurrency = parsed.concurrency ?? providers[worker.provider]!.capabilities.concurrency;
+  return { ...parsed, providers, prices, concurrency };
+}
+
+/** Every model a role may use, as refs: planner, worker, verifier and the step workers. */
+export function modelRefs(config: Pick<ParsedConfig, 'models'>, providerNames: readonly string[]): ModelRef[] {
+  const { planner, worker, verifier, workers } = config.models;
+  const all = [...new Set([planner, worker, verifier, ...workers])];
+  return all.map((ref) => parseModelRef(ref, providerNames));
+}
+
+/** A model's price: the provider's own table by model id, else the built-in one by id or by its last path segment. */
+function priceOf(r: ModelRef, provider: ResolvedProvider, own: Record<string, ModelPrice>): ModelPrice | undefined {
+  const table = DEFAULTS.prices as Record<string, ModelPrice>;
+  const tail = r.model.split('/').pop()!;
+  const found = own[r.model] ?? table[r.model] ?? table[tail];
+  if (!found) return undefined;
+  // Cached tokens are priced at the cached rate only where the provider reports them.
+  return provider.capabilities.cachedUsage ? found : { ...found, cachedInput: found.input };
+}
