@@ -46,7 +46,8 @@ const provider = z.strictObject({
   /** The API of an OpenAI-style provider. @default 'responses' for openai and azure, 'chat_completions' for compatible servers */
   api: z.enum(['responses', 'chat_completions']).optional(),
   /**
-   * OpenRouter's provider-routing object, sent as `provider`. @default { require_parameters: true, data_collection: 'deny' } on openrouter.ai
+   * OpenRouter's provider-routing object, sent as `provider` (merged over the default).
+   * @default { require_parameters: true, data_collection: 'deny' } on openrouter.ai
    */
   routing: z.record(z.string(), z.unknown()).optional(),
   /** Overrides of the built-in capability record (e.g. `schemaEnforced: true` for a self-hosted Ollama). */
