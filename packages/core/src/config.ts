@@ -270,7 +270,7 @@ export function resolveConfig(user: unknown, source = 'config', kinds?: readonly
     const fix = "Fix the value(s) above; see the README's Configuration section for every key.";
     throw new ConfigError(`Invalid ${source}:\n  - ${lines.join('\n  - ')}\n${fix}`);
   }
-  return resolveModels(parsed.data, source);
+  return { ...parsed.data, ...resolveModels(parsed.data, source) };
 }
 
 /** Turns zod issues into lines that name the key and what is allowed. */
