@@ -134,7 +134,14 @@ export function makeMergeCommit(bare: string, n: number, base: string, head: str
   } catch {
     return null;
   }
-  const identity = { GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com' };
+  // A fixed date: the same PR state gives the same merge commit, however many times (and seconds apart) it is asked for.
+  const date = '2026-01-01T00:00:00Z';
+  const identity = {
+    GIT_AUTHOR_NAME: 'GitHub',
+    GIT_AUTHOR_EMAIL: 'noreply@github.com',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
   const sha = execFileSync('git', ['commit-tree', tree, '-p', base, '-p', head, '-m', `Merge ${head} into ${base}`], {
     cwd: bare,
     encoding: 'utf8',
