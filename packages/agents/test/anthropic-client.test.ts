@@ -272,9 +272,11 @@ describe.concurrent('anthropic client: faults', () => {
   });
 
   it('a model the API does not serve (404) is fatal and says what to set', async () => {
-    const { client, model } = clientFor([{ status: 404, message: "model: not found" }]);
+    const { client, model } = clientFor([{ status: 404, message: 'model: not found' }]);
     const err = await failure(client, model);
-    expect(err.message).toContain(`model \`${model}\` was not found at provider \`claude\` (Anthropic) (404). Set models.*`);
+    expect(err.message).toContain(
+      `model \`${model}\` was not found at provider \`claude\` (Anthropic) (404). Set models.*`,
+    );
     expect(err.fatal).toBe(true);
   });
 
