@@ -157,8 +157,11 @@ export async function startFakeAnthropic(
       return;
     }
     const { text, stopReason, content } = answerOf(reply, request);
-    const usage = { ...countUsage(request, text, cached, options.cache ? minCacheTokens : null), ...reply.usage };
-    if ('cutOff' in reply && reply.usage?.output_tokens === undefined) usage.output_tokens = request.maxTokens;
+    const output = reply.usage?.output_tokens ?? ('cutOff' in reply ? request.maxTokens : undefined);
+    const usage = {
+      ...countUsage(request, text, cached, options.cache ? minCacheTokens : null, output),
+      ...reply.usage,
+    };
     entry.status = 200;
     entry.usage = usage;
     const message = {

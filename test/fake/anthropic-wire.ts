@@ -15,8 +15,13 @@ export interface AnthropicFakeRequest {
   /** `output_config.format.schema` when its type is `json_schema`, else null. */
   schema: any | null;
   maxTokens: number;
-  /** The auth and version headers as sent (null when absent). */
-  headers: { apiKey: string | null; authorization: string | null; version: string | null };
+  /** The auth and version headers as sent (null when absent), and every header. */
+  headers: {
+    apiKey: string | null;
+    authorization: string | null;
+    version: string | null;
+    all: http.IncomingHttpHeaders;
+  };
 }
 
 /** Usage as the Messages API reports it. */
@@ -41,13 +46,15 @@ export const ERROR_TYPES: Record<number, string> = {
 
 /**
  * Counts a request's tokens as the API bills them: the system prompt, the messages and the output schema are input;
- * with a cache, the system prefix up to the last `cache_control` block is written once per model, then read.
+ * with a cache, the system prefix up to the last `cache_control` block is written once per model, then read. The
+ * output is counted unless `outputTokens` is given (a scripted count: BPE over a huge text is slow).
  */
 export function countUsage(
   request: AnthropicFakeRequest,
   text: string,
   cached: Set<string>,
   minCacheTokens: number | null,
+  outputTokens?: number,
 ): AnthropicWireUsage {
   const blocks = systemBlocks(request.body?.system);
   const last = blocks.findLastIndex((b) => b.cache_control != null);
@@ -59,7 +66,11 @@ export function countUsage(
     countTokens(rest.join('\n')) +
     countTokens(request.input) +
     (request.schema ? countTokens(JSON.stringify(request.schema)) : 0);
-  const usage = { input_tokens: total, output_tokens: countTokens(text), cache_creation_input_tokens: 0 };
+  const usage = {
+    input_tokens: total,
+    output_tokens: outputTokens ?? countTokens(text),
+    cache_creation_input_tokens: 0,
+  };
   if (minCacheTokens === null || !prefix.length || prefixTokens < minCacheTokens)
     return { ...usage, cache_read_input_tokens: 0 };
   const key = `${request.model}\0${prefix.join('\0')}`;
@@ -113,6 +124,7 @@ export function toRequest(path: string, body: any, headers: http.IncomingHttpHea
       apiKey: header('x-api-key'),
       authorization: header('authorization'),
       version: header('anthropic-version'),
+      all: headers,
     },
   };
 }

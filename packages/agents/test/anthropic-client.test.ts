@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { priceUsage, resolveConfig } from '@orchestrate/core';
-import { CallFailed, type ModelClient, type StructuredCall } from '../src/index.js';
+import { CallFailed, type ModelClient, type StructuredCall, type ThrottleEvent } from '../src/index.js';
 import { createAnthropicClient, anthropicUsage } from '../src/anthropic-client.js';
 import {
   anthropicFaults,
@@ -40,7 +40,13 @@ type Script = AnthropicReply | 'schema';
 /** A fresh client (fresh counts) on its own model id, answering with `replies` in order (the last one repeats). */
 function clientFor(
   replies: Script[] | null,
-  options: { maxRetries?: number; apiKey?: string; apiKeyEnv?: string; apiKeyHeader?: string } = {},
+  options: {
+    maxRetries?: number;
+    apiKey?: string;
+    apiKeyEnv?: string;
+    apiKeyHeader?: string;
+    onThrottle?: (event: ThrottleEvent) => void;
+  } = {},
 ) {
   const model = `claude-haiku-4-5-${Math.random().toString(36).slice(2)}`;
   let n = 0;
@@ -66,6 +72,7 @@ function clientFor(
     apiKey: options.apiKey ?? 'sk-ant-test',
     provider: config.providers.claude!,
     config,
+    ...(options.onThrottle ? { onThrottle: options.onThrottle } : {}),
   });
   return { client, model, config, requests: () => server.log.filter((e) => e.request.model === model) };
 }
@@ -121,6 +128,7 @@ describe('anthropic client: structured calls', () => {
     // The key in x-api-key (the provider's header), no Bearer header, a version, the provider's extra headers.
     expect(entry!.request.headers).toMatchObject({ apiKey: 'sk-ant-test', authorization: null });
     expect(entry!.request.headers.version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(entry!.request.headers.all['x-team']).toBe('docs');
   });
 
   it('counts every input token, cache writes then reads, and prices them at the claude-haiku-4-5 rates', async () => {
@@ -187,16 +195,18 @@ describe('anthropic client: structured calls', () => {
 });
 
 describe.concurrent('anthropic client: faults', () => {
-  it('429s with retry-after are retried, counted and throttle the model', async () => {
-    const { client, model, requests } = clientFor([
-      anthropicFaults.rateLimited(),
-      anthropicFaults.rateLimited(0.001),
-      'schema',
-    ]);
+  it('429s with retry-after are retried, counted and throttle the model (events name its ref)', async () => {
+    const events: ThrottleEvent[] = [];
+    const { client, model, requests } = clientFor(
+      [anthropicFaults.rateLimited(), anthropicFaults.rateLimited(0.001), 'schema'],
+      { onThrottle: (e) => events.push(e) },
+    );
     await client.call(request(model));
     expect(requests().map((e) => e.status)).toEqual([429, 429, 200]);
     expect(client.faults!()).toEqual({ rateLimited: 2 });
-    expect(client.throttling!()[model]?.throttled).toBe(2);
+    // Keyed by the model id (the router prefixes the provider); the provider's cap of 16 halved once per second.
+    expect(client.throttling!()).toEqual({ [model]: { throttled: 2, minConcurrency: 8 } });
+    expect(events[0]).toMatchObject({ model: `claude:${model}`, concurrency: 8 });
   });
 
   it('a 429 storm past maxRetries fails with one line', async () => {
@@ -242,6 +252,8 @@ describe.concurrent('anthropic client: faults', () => {
       fault: 'invalidJson',
     });
     expect(prose.client.faults!()).toEqual({ invalidJson: 1 });
+    const huge = clientFor([{ json: Array(40_000).fill('word'), usage: { output_tokens: 40_000 } }]);
+    expect((await failure(huge.client, huge.model)).fault).toBe('oversizedOutput');
   });
 
   it('a refusal fails the call, saying the model refused', async () => {
