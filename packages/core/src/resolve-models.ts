@@ -92,7 +92,7 @@ export function resolveModels(parsed: ParsedConfig, source: string): ResolvedCon
   Object.assign(prices, parsed.prices);
   const worker = parseModelRef(parsed.models.worker, names);
   const concurrency = parsed.concurrency ?? providers[worker.provider]!.capabilities.concurrency;
-  return { ...parsed, providers, prices, concurrency };
+  return { ...parsed, providers, prices, concurrency, concurrencySet: parsed.concurrency !== undefined };
 }
 
 /** Every model a role may use, as refs: planner, worker, verifier and the step workers. */
