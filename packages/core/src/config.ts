@@ -46,7 +46,8 @@ const provider = z.strictObject({
   /** The API of an OpenAI-style provider. @default 'responses' for openai and azure, 'chat_completions' for compatible servers */
   api: z.enum(['responses', 'chat_completions']).optional(),
   /**
-   * OpenRouter's provider-routing object, sent as `provider`. @default { require_parameters: true, data_collection: 'deny' } on openrouter.ai
+   * OpenRouter's provider-routing object, sent as `provider` (merged over the default).
+   * @default { require_parameters: true, data_collection: 'deny' } on openrouter.ai
    */
   routing: z.record(z.string(), z.unknown()).optional(),
   /** Overrides of the built-in capability record (e.g. `schemaEnforced: true` for a self-hosted Ollama). */
@@ -271,7 +272,7 @@ export function resolveConfig(user: unknown, source = 'config', kinds?: readonly
     const fix = "Fix the value(s) above; see the README's Configuration section for every key.";
     throw new ConfigError(`Invalid ${source}:\n  - ${lines.join('\n  - ')}\n${fix}`);
   }
-  return resolveModels(parsed.data, source);
+  return { ...parsed.data, ...resolveModels(parsed.data, source) };
 }
 
 /** Turns zod issues into lines that name the key and what is allowed. */

@@ -1,4 +1,3 @@
-import type { ModelPrice, ParsedConfig, ResolvedConfig } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import {
@@ -11,6 +10,50 @@ import {
   type ResolvedProvider,
 } from './providers.js';
 
+/** A model's prices in USD per million tokens (the shape of config's `ModelPrice`; config imports this file). */
+interface ModelPrice {
+  input: number;
+  cachedInput: number;
+  output: number;
+  cacheWrite?: number | undefined;
+}
+
+/** What this file reads of the parsed configuration. */
+interface ParsedModels {
+  api: { baseURL?: string | undefined; wire: 'responses' | 'chat_completions' };
+  models: { planner: string; worker: string; verifier: string; workers: string[] };
+  providers: Record<
+    string,
+    {
+      type: ResolvedProvider['type'];
+      baseURL?: string | undefined;
+      resource?: string | undefined;
+      apiKeyEnv?: string | undefined;
+      apiKeyHeader?: string | undefined;
+      headers: Record<string, string>;
+      api?: 'responses' | 'chat_completions' | undefined;
+      routing?: Record<string, unknown> | undefined;
+      capabilities: Partial<
+        Record<'schemaEnforced' | 'batch' | 'cachedUsage' | 'promptCacheKey', boolean | undefined>
+      > & {
+        concurrency?: number | undefined;
+      };
+      prices: Record<string, ModelPrice>;
+    }
+  >;
+  prices: Record<string, ModelPrice>;
+  concurrency?: number | undefined;
+}
+
+/** What `resolveModels` adds to the parsed configuration. */
+export interface ResolvedModels {
+  providers: Record<string, ResolvedProvider>;
+  prices: Record<string, ModelPrice>;
+  concurrency: number;
+  /** Whether the user set `concurrency` (config or option): then every provider's calls use it as is. */
+  concurrencySet: boolean;
+}
+
 /** Names that, before a colon, can only mean a provider (an Ollama id like `qwen2.5:7b` has a colon too). */
 const PROVIDER_WORDS = new Set(['azure', 'anthropic', 'openrouter', 'opper', 'ollama', 'vllm', 'local', 'claude']);
 
@@ -22,7 +65,7 @@ const OPENROUTER_ROUTING = { require_parameters: true, data_collection: 'deny' }
  * a role may use (by ref) and the concurrency; throws ConfigError for a role that names a provider that does not
  * resolve.
  */
-export function resolveModels(parsed: ParsedConfig, source: string): ResolvedConfig {
+export function resolveModels(parsed: ParsedModels, source: string): ResolvedModels {
   const providers: Record<string, ResolvedProvider> = {
     [DEFAULT_PROVIDER]: {
       name: DEFAULT_PROVIDER,
@@ -92,11 +135,11 @@ export function resolveModels(parsed: ParsedConfig, source: string): ResolvedCon
   Object.assign(prices, parsed.prices);
   const worker = parseModelRef(parsed.models.worker, names);
   const concurrency = parsed.concurrency ?? providers[worker.provider]!.capabilities.concurrency;
-  return { ...parsed, providers, prices, concurrency, concurrencySet: parsed.concurrency !== undefined };
+  return { providers, prices, concurrency, concurrencySet: parsed.concurrency !== undefined };
 }
 
 /** Every model a role may use, as refs: planner, worker, verifier and the step workers. */
-export function modelRefs(config: Pick<ParsedConfig, 'models'>, providerNames: readonly string[]): ModelRef[] {
+export function modelRefs(config: Pick<ParsedModels, 'models'>, providerNames: readonly string[]): ModelRef[] {
   const { planner, worker, verifier, workers } = config.models;
   const all = [...new Set([planner, worker, verifier, ...workers])];
   return all.map((ref) => parseModelRef(ref, providerNames));
