@@ -74,6 +74,13 @@ describe('resolveClient', () => {
     expect(err.code).toBe('E_NO_API_KEY');
     expect(err.message).toMatch(/^provider `azure-eu` needs AZURE_OPENAI_API_KEY \(providers\.azure-eu\.apiKeyEnv\)/);
   });
+
+  it('an anthropic role needs ANTHROPIC_API_KEY like any other provider', async () => {
+    const cfg = config({ providers: { claude: { type: 'anthropic' } }, models: { worker: 'claude:claude-haiku-4-5' } });
+    const err = await failure(resolveClient(cfg, { OPENAI_API_KEY: 'k' }, noThrottle));
+    expect(err.code).toBe('E_NO_API_KEY');
+    expect(err.message).toMatch(/^provider `claude` needs ANTHROPIC_API_KEY \(providers\.claude\.apiKeyEnv\)/);
+  });
 });
 
 describe('batchClient (--batch)', () => {
