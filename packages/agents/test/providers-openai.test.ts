@@ -92,6 +92,40 @@ describe('Azure OpenAI (v1 API)', () => {
   });
 });
 
+describe('throttling by ref', () => {
+  it("a 429 slows the provider's model down under its ref, and the event names the ref", async () => {
+    let n = 0;
+    const server = await fake((req) =>
+      n++ === 0
+        ? {
+            status: 429,
+            body: { error: { message: 'slow down', type: 'rate_limit' } },
+            headers: { 'retry-after-ms': '1' },
+          }
+        : { json: schemaFaker(req.schema) },
+    );
+    const cfg = resolveConfig({
+      api: { maxRetries: 1, timeoutMs: 5_000 },
+      providers: { 'azure-eu': { type: 'azure', baseURL: `${server.root}/openai/v1/` } },
+      models: { worker: 'azure-eu:my-nano' },
+    });
+    const provider = cfg.providers['azure-eu']!;
+    const events: { model: string }[] = [];
+    const client = createOpenAIClient({
+      apiKey: 'k',
+      baseURL: provider.baseURL,
+      config: cfg,
+      provider,
+      onThrottle: (e) => events.push(e),
+    });
+    await call(client, 'azure-eu:my-nano');
+    expect(Object.keys(client.throttling!())).toEqual(['azure-eu:my-nano']);
+    expect(client.throttling!()['azure-eu:my-nano']!.minConcurrency).toBe(16);
+    expect(events.map((e) => e.model)).toEqual(['azure-eu:my-nano']);
+    expect(client.faults!()).toEqual({ rateLimited: 1 });
+  });
+});
+
 describe('OpenRouter and other compatible servers', () => {
   /** An OpenRouter provider as `resolveConfig` resolves one on openrouter.ai, pointed at the fake. */
   function openRouter(baseURL: string): ResolvedProvider {
