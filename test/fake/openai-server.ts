@@ -28,6 +28,8 @@ export interface FakeRequest {
   stream: boolean;
   schemaName: string | null;
   schema: any | null;
+  /** The request's headers (lower-case names; empty for a batch line). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** One served request: the request, the HTTP status and the usage reported to the client (null for errors). */
@@ -177,7 +179,10 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
       } else sendJson(res, status, body);
     });
     if (handled) return;
-    const kind = ROUTES[path];
+    // Any prefix before the API's own path: Azure's `/openai/v1/responses`, OpenRouter's `/api/v1/chat/completions`.
+    const kind =
+      ROUTES[path] ??
+      (path.endsWith('/responses') ? 'responses' : path.endsWith('/chat/completions') ? 'chat' : undefined);
     if (req.method !== 'POST' || !kind) {
       sendJson(res, 404, errorBody(`fake: no route for ${req.method} ${req.url}`, 'invalid_request_error'));
       return;
@@ -189,7 +194,7 @@ export async function startFakeOpenAI(handler?: FakeHandler, options: FakeServer
     } catch {
       body = raw;
     }
-    const request = toFakeRequest(path, kind, body);
+    const request = toFakeRequest(path, kind, body, req.headers);
     const entry: FakeLogEntry = { request, status: 0, usage: null };
     if (options.latency) entry.timing = { receivedMs: performance.now(), sentMs: 0, latencyMs: 0 };
     log.push(entry);
@@ -319,7 +324,12 @@ function sendRaw(res: http.ServerResponse, status: number, text: string, n: numb
   res.end(text);
 }
 
-function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): FakeRequest {
+function toFakeRequest(
+  path: string,
+  kind: FakeRequest['kind'],
+  body: any,
+  headers: FakeRequest['headers'] = {},
+): FakeRequest {
   const obj = typeof body === 'object' && body !== null ? body : {};
   let fmt: any = null;
   if (kind === 'responses' && obj.text?.format?.type === 'json_schema') fmt = obj.text.format;
@@ -332,5 +342,6 @@ function toFakeRequest(path: string, kind: FakeRequest['kind'], body: any): Fake
     stream: obj.stream === true,
     schemaName: typeof fmt?.name === 'string' ? fmt.name : null,
     schema: fmt?.schema ?? null,
+    headers,
   };
 }

@@ -1,7 +1,6 @@
 // The Agents SDK's own packages, not its `@openai/agents` entry: that one also builds a default provider, installs the
 // OpenAI tracing exporter and loads the realtime client when imported, and a run uses none of them.
 import {
-  MaxTurnsExceededError,
   ModelBehaviorError,
   setTracingDisabled,
   withTrace,
@@ -13,13 +12,19 @@ import {
 import { OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import type { z } from 'zod';
-import { addUsage, emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
+import {
+  addUsage,
+  DEFAULT_PROVIDER,
+  emptyUsage,
+  type ResolvedConfig,
+  type ResolvedProvider,
+  type TokenUsage,
+} from '@orchestrate/core';
 import {
   acceptedJson,
   callWatch,
   cutOffFailure,
   FaultCounter,
-  isTruncatedBody,
   oneLine,
   tooLargeFailure,
   watchingFetch,
@@ -27,6 +32,7 @@ import {
 } from './faults.js';
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
+import { retriesText, toCallFailed } from './openai-errors.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
 
 /** Reads one response's usage as the API reported it (cached input tokens summed from the details). */
@@ -63,22 +69,53 @@ async function answer(model: Model, request: ModelRequest, usage: TokenUsage, wa
 
 /** Connection settings for the OpenAI engine. */
 export interface OpenAIClientOptions {
+  /** The provider's key ('' for a server that takes none). */
   apiKey: string;
   baseURL: string | undefined;
   config: ResolvedConfig;
+  /** The provider called (its headers, body fields, API and capabilities). @default config.providers.openai */
+  provider?: ResolvedProvider;
   /** Told when a model's calls are slowed down (429s, per-minute limits), for the progress view. */
   onThrottle?: (event: ThrottleEvent) => void;
 }
 
-/** The OpenAI engine: @openai/agents over the `openai` SDK (Responses API, or chat completions for compatible servers). */
-export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: OpenAIClientOptions): ModelClient {
+/** The request headers of a provider: its own, and the key in its key header (a Bearer token by default). */
+function keyHeaders(provider: ResolvedProvider, apiKey: string): Record<string, string | null> {
+  const headers: Record<string, string | null> = { ...provider.headers };
+  // The SDK sends `Authorization: Bearer <apiKey>` unless told not to: a key that goes elsewhere (Azure's `api-key`)
+  // is sent once, and a server that takes no key gets none.
+  if (!apiKey) headers.authorization = null;
+  else if (provider.apiKeyHeader !== 'authorization') {
+    headers[provider.apiKeyHeader] = apiKey;
+    headers.authorization = null;
+  }
+  return headers;
+}
+
+/**
+ * The engine of one OpenAI-style provider (the OpenAI API, Azure OpenAI's v1 API, an OpenAI-compatible server):
+ * @openai/agents' model layer over the `openai` SDK, the Responses API or chat completions as the provider's record says.
+ * A call's model is the provider's model id, or a ref naming this provider (`azure-eu:my-nano`); limits, throttling
+ * and the result key on the ref.
+ */
+export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
+  const { apiKey, baseURL, config, onThrottle } = options;
+  const provider = options.provider ?? config.providers[DEFAULT_PROVIDER]!;
+  const caps = provider.capabilities;
   setTracingDisabled(!config.tracing);
+  const prefix = `${provider.name}:`;
+  const idOf = (model: string) => (model.startsWith(prefix) ? model.slice(prefix.length) : model);
+  const refOf = (id: string) => (provider.name === DEFAULT_PROVIDER ? id : prefix + id);
+  // The user's concurrency holds for every provider; without one, none gets more than its own default.
+  const concurrency = config.concurrencySet ? config.concurrency : Math.min(config.concurrency, caps.concurrency);
   const limiters = new Map<string, ModelLimiter>();
-  const limiterFor = (model: string) => {
-    let limiter = limiters.get(model);
+  const limiterFor = (id: string) => {
+    let limiter = limiters.get(id);
     if (!limiter) {
-      limiter = new ModelLimiter(model, config.concurrency, config.rateLimits[model] ?? {}, onThrottle);
-      limiters.set(model, limiter);
+      const ref = refOf(id);
+      const limits = config.rateLimits[ref] ?? config.rateLimits[prefix + id] ?? {};
+      limiter = new ModelLimiter(ref, concurrency, limits, onThrottle);
+      limiters.set(id, limiter);
     }
     return limiter;
   };
@@ -86,21 +123,22 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
   // attempt, so the model's concurrency adapts to 429s and the report counts each fault.
   const faults = new FaultCounter();
   const openAIClient = new OpenAI({
-    apiKey,
+    apiKey: apiKey || 'no-key',
     baseURL,
+    defaultHeaders: keyHeaders(provider, apiKey),
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
     fetch: watchingFetch({
       timeoutMs: config.api.timeoutMs,
       faults,
-      onRateLimited: (model) => limiterFor(model).rateLimited(),
+      onRateLimited: (model) => limiterFor(idOf(model)).rateLimited(),
     }),
   });
-  const provider = new OpenAIProvider({ openAIClient, useResponses: config.api.wire === 'responses' });
+  const sdk = new OpenAIProvider({ openAIClient, useResponses: caps.api === 'responses' });
   const models = new Map<string, Promise<Model>>();
   const modelFor = (name: string) => {
     let model = models.get(name);
-    if (!model) models.set(name, (model = Promise.resolve(provider.getModel(name))));
+    if (!model) models.set(name, (model = Promise.resolve(sdk.getModel(name))));
     return model;
   };
 
@@ -109,19 +147,20 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
       Object.fromEntries(
         [...limiters]
           .filter(([, l]) => l.throttled > 0)
-          .map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
+          .map(([, l]) => [l.model, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
       ),
     faults: () => faults.snapshot(),
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       const usage = emptyUsage();
-      const limiter = limiterFor(request.model);
+      const id = idOf(request.model);
+      const limiter = limiterFor(id);
       const tokens =
         (request.inputTokens ?? Math.ceil((request.instructions.length + request.input.length) / 4)) +
         request.maxOutputTokens;
       const release = await limiter.acquire(tokens);
       const watch: CallWatch = { signal: request.signal, cutOff: null };
       try {
-        const model = await modelFor(request.model);
+        const model = await modelFor(id);
         // One structured answer, no tools, one turn: the SDK's model layer is called directly, without its runner.
         const modelRequest: ModelRequest = {
           systemInstructions: request.instructions,
@@ -129,7 +168,11 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
           modelSettings: {
             maxTokens: request.maxOutputTokens,
             store: false,
-            providerData: { prompt_cache_key: request.cacheKey },
+            // The provider's body fields (OpenRouter's routing object) go into every request body, on either API.
+            providerData: {
+              ...provider.body,
+              ...(caps.promptCacheKey ? { prompt_cache_key: request.cacheKey } : {}),
+            },
           },
           tools: [],
           outputType: jsonSchemaOutput(request.schema),
@@ -141,6 +184,7 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
           withTrace(`orchestrate-${request.role}`, () => answer(model, modelRequest, usage, watch)),
         );
         limiter.success();
+        countCached(usage, caps.cachedUsage);
         if (request.validate === 'parts') return { output: raw as T, usage, model: request.model };
         const parsed = request.schema.safeParse(raw);
         if (!parsed.success)
@@ -155,7 +199,8 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
         const failed =
           watch.tooLarge && !(err instanceof CallFailed)
             ? tooLargeFailure(usage, retriesText(config))
-            : toCallFailed(err, usage, request.model, config);
+            : toCallFailed(err, usage, id, config, provider);
+        countCached(failed.usage, caps.cachedUsage);
         if (failed.fault) faults.add(failed.fault);
         throw failed;
       } finally {
@@ -175,75 +220,7 @@ function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
   };
 }
 
-/**
- * Classifies an SDK error into one line: model misbehaviour and transient faults (after the SDK's retries) fail the
- * job; auth and missing models stop the run. Output faults carry their `fault` kind (HTTP faults are counted by the fetch).
- */
-function toCallFailed(err: unknown, usage: TokenUsage, model: string, config: ResolvedConfig): CallFailed {
-  if (err instanceof CallFailed) return err;
-  const { timeoutMs } = config.api;
-  const retries = retriesText(config);
-  if (err instanceof ModelBehaviorError) {
-    const schema = /^Invalid output type:\s*(.*)$/s.exec(err.message);
-    if (schema)
-      return new CallFailed(
-        `the model's output failed its schema: ${oneLine(schema[1]!)}`,
-        usage,
-        false,
-        'schemaFailures',
-      );
-    if (/no final output/i.test(err.message))
-      return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
-    return new CallFailed(`model output was not valid: ${oneLine(err.message)}`, usage, false);
-  }
-  if (err instanceof MaxTurnsExceededError)
-    return new CallFailed('the model returned no output', usage, false, 'emptyOutput');
-  if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
-    return new CallFailed(
-      `the API rejected the key (${err.status}). Check OPENAI_API_KEY (and OPENAI_BASE_URL for compatible servers).`,
-      usage,
-      true,
-    );
-  }
-  if (err instanceof OpenAI.NotFoundError) {
-    return new CallFailed(
-      `model \`${model}\` was not found (404). Set models.* in agents.config.ts to a model the API serves.`,
-      usage,
-      true,
-    );
-  }
-  if (err instanceof OpenAI.APIUserAbortError) return new CallFailed('aborted', usage, false);
-  // The fetch refused a whole answer whose JSON ended early (a failed fetch to the SDK, so it was retried).
-  if (err instanceof OpenAI.APIConnectionError && isTruncatedBody(err)) {
-    return new CallFailed(`the API's answer was cut off (its JSON body ended early) after ${retries}`, usage, false);
-  }
-  if (err instanceof OpenAI.APIConnectionTimeoutError)
-    return new CallFailed(`the request timed out (${timeoutMs} ms per attempt, ${retries})`, usage, false);
-  if (err instanceof OpenAI.APIConnectionError)
-    return new CallFailed(`could not reach the API (after ${retries}): ${causes(err)}`, usage, false);
-  if (err instanceof OpenAI.RateLimitError)
-    return new CallFailed(`the API kept answering 429 (rate limited) after ${retries}`, usage, false);
-  if (err instanceof OpenAI.InternalServerError)
-    return new CallFailed(`the API failed with ${err.status} after ${retries}: ${oneLine(err.message)}`, usage, false);
-  if (err instanceof OpenAI.APIError)
-    return new CallFailed(`API error ${err.status ?? ''}: ${oneLine(err.message)}`.trim(), usage, false);
-  if (err instanceof Error && err.name === 'AbortError') return new CallFailed('aborted', usage, false);
-  const message = err instanceof Error ? err.message : String(err);
-  return new CallFailed(`model call failed: ${oneLine(message)}`, usage, false);
-}
-
-/** The SDK's retries, as a call's failure names them (`2 retries`). */
-function retriesText(config: ResolvedConfig): string {
-  const n = config.api.maxRetries;
-  return `${n} ${n === 1 ? 'retry' : 'retries'}`;
-}
-
-/** An error's message and its causes', on one line (`fetch failed: other side closed`). */
-function causes(err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const m = oneLine(e.message);
-    if (m && !parts.includes(m)) parts.push(m);
-  }
-  return parts.join(': ') || 'connection error';
+/** A provider that does not report cached input tokens has them priced as fresh input: whatever it said is dropped. */
+function countCached(usage: TokenUsage, reported: boolean): void {
+  if (!reported) usage.cachedInputTokens = 0;
 }

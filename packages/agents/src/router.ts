@@ -4,7 +4,8 @@ import type { ModelClient, StructuredCall, StructuredResult } from './model-call
 /**
  * One client over several providers: a call's `model` is a ref (`azure-eu:my-nano`, or a bare model on `openai`), sent
  * to its provider's client with the provider's model id; the result names the ref again, so usage and prices key on
- * the ref. Throttling and faults are the providers' merged (throttling keyed by ref).
+ * the ref. Throttling (keyed by ref: the provider clients name their limiters by ref) and faults are the providers'
+ * merged; the router is detached when a provider's client is, and pays the price share its clients share.
  */
 export function createRoutedClient(
   clients: Record<string, ModelClient>,
@@ -17,17 +18,20 @@ export function createRoutedClient(
     return { client, parsed };
   };
   const entries = Object.entries(clients);
-  return {
+  const multipliers = new Set(entries.map(([, c]) => c.priceMultiplier ?? 1));
+  const routed: ModelClient = {
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
       const { client, parsed } = route(request.model);
       const result = await client.call({ ...request, model: parsed.model });
       return { ...result, model: request.model };
     },
+    get detached() {
+      return entries.some(([, c]) => c.detached === true);
+    },
     throttling: () => {
       const out: Record<string, { throttled: number; minConcurrency: number }> = {};
-      for (const [name, client] of entries)
-        for (const [model, t] of Object.entries(client.throttling?.() ?? {}))
-          out[name === 'openai' ? model : `${name}:${model}`] = t;
+      for (const [, client] of entries)
+        for (const [ref, t] of Object.entries(client.throttling?.() ?? {})) out[ref] = t;
       return out;
     },
     faults: () => {
@@ -38,4 +42,6 @@ export function createRoutedClient(
       return out;
     },
   };
+  if (multipliers.size === 1) routed.priceMultiplier = [...multipliers][0]!;
+  return routed;
 }

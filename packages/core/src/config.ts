@@ -242,6 +242,8 @@ export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'providers' | '
   providers: Record<string, ResolvedProvider>;
   /** Model calls in flight at once (the configured value, else the worker provider's default). */
   concurrency: number;
+  /** Whether the user set `concurrency` (config or option): then every provider's calls use it as is. */
+  concurrencySet?: boolean;
 };
 /** What a user writes for one provider. */
 export type ProviderConfig = z.input<typeof provider>;

@@ -50,6 +50,8 @@ export interface ResolvedModels {
   providers: Record<string, ResolvedProvider>;
   prices: Record<string, ModelPrice>;
   concurrency: number;
+  /** Whether the user set `concurrency` (config or option): then every provider's calls use it as is. */
+  concurrencySet: boolean;
 }
 
 /** Names that, before a colon, can only mean a provider (an Ollama id like `qwen2.5:7b` has a colon too). */
@@ -133,7 +135,7 @@ export function resolveModels(parsed: ParsedModels, source: string): ResolvedMod
   Object.assign(prices, parsed.prices);
   const worker = parseModelRef(parsed.models.worker, names);
   const concurrency = parsed.concurrency ?? providers[worker.provider]!.capabilities.concurrency;
-  return { providers, prices, concurrency };
+  return { providers, prices, concurrency, concurrencySet: parsed.concurrency !== undefined };
 }
 
 /** Every model a role may use, as refs: planner, worker, verifier and the step workers. */

@@ -1,57 +1,151 @@
-import { EnvironmentError, type ResolvedConfig, type ResolvedProvider } from '@orchestrate/core';
-import type { ModelClient } from '@orchestrate/agents';
+import {
+  DEFAULT_PROVIDER,
+  EnvironmentError,
+  modelRefs,
+  parseModelRef,
+  UsageError,
+  type ResolvedConfig,
+  type ResolvedProvider,
+} from '@orchestrate/core';
+import { createRoutedClient, type ModelClient } from '@orchestrate/agents';
 import type { BatchClientOptions } from '@orchestrate/agents/batch';
 
-/** The Batch API client for worker and verifier calls (`--batch`). */
+/** What a client tells the progress view when a model's calls are slowed down. */
+type OnThrottle = (event: { model: string; concurrency: number; reason: string }) => void;
+/** The environment keys and base URLs are read from. */
+type Env = Record<string, string | undefined>;
+
+/** The default provider's base URL: `api.baseURL`, else OPENAI_BASE_URL (a compatible server), else the SDK's. */
+function openaiBaseURL(config: ResolvedConfig, env: Env): string | undefined {
+  return config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+}
+
+/** A provider's key from its `apiKeyEnv` ('' when it takes none or the variable is empty). */
+function keyOf(provider: ResolvedProvider, env: Env): string {
+  return provider.apiKeyEnv ? (env[provider.apiKeyEnv]?.trim() ?? '') : '';
+}
+
+/**
+ * Whether a provider lacks its key: its `apiKeyEnv` is set and empty. The default provider with a base URL is a
+ * compatible server that may take no key, as it always was.
+ */
+function lacksKey(provider: ResolvedProvider, config: ResolvedConfig, env: Env): boolean {
+  if (!provider.apiKeyEnv || keyOf(provider, env)) return false;
+  return !(provider.name === DEFAULT_PROVIDER && openaiBaseURL(config, env));
+}
+
+/** E_NO_API_KEY naming every provider whose key is missing and the variable that should hold it. */
+function missingKeys(providers: readonly ResolvedProvider[]): EnvironmentError {
+  const each = providers.map((p) =>
+    p.name === DEFAULT_PROVIDER
+      ? `provider \`${p.name}\` needs ${p.apiKeyEnv} (or OPENAI_BASE_URL / api.baseURL for a compatible server that takes no key)`
+      : `provider \`${p.name}\` needs ${p.apiKeyEnv} (providers.${p.name}.apiKeyEnv)`,
+  );
+  const them = providers.length === 1 ? 'it' : 'them';
+  return new EnvironmentError(
+    'E_NO_API_KEY',
+    `${each.join('; ')}. Set ${them} in the environment (keys are never read from the config), point models.* at ` +
+      'another provider, or run with --engine offline.',
+  );
+}
+
+/** The providers the roles use (planner, worker, verifier, models.workers), in the order they first appear. */
+export function rolesProviders(config: ResolvedConfig): ResolvedProvider[] {
+  const names = [...new Set(modelRefs(config, Object.keys(config.providers)).map((r) => r.provider))];
+  return names.map((n) => config.providers[n]!);
+}
+
+/**
+ * The Batch API client for worker and verifier calls (`--batch`). Only a provider of type `openai` with a Batch API
+ * has one (E_USAGE naming the provider otherwise), and the worker's and verifier's calls must be on the same one.
+ */
 export async function batchClient(
   config: ResolvedConfig,
-  env: Record<string, string | undefined>,
+  env: Env,
   options: Pick<BatchClientOptions, 'onBatch' | 'known' | 'detach'>,
 ): Promise<ModelClient> {
+  const names = Object.keys(config.providers);
+  const { worker, verifier, workers } = config.models;
+  const refs = [worker, verifier, ...workers].map((r) => parseModelRef(r, names));
+  const used = [...new Set(refs.map((r) => r.provider))].map((n) => config.providers[n]!);
+  const without = used.find((p) => p.type !== 'openai' || !p.capabilities.batch);
+  if (without) {
+    throw new UsageError(
+      `--batch needs a provider with a Batch API: \`${without.name}\` (${without.type}) has none ` +
+        '(`orchestrate models` shows capabilities). Drop --batch, or put models.worker and models.verifier on a ' +
+        'provider that has one (the OpenAI API).',
+    );
+  }
+  if (used.length > 1) {
+    throw new UsageError(
+      `--batch sends the worker's and the verifier's calls through one Batch API, but they are on the providers ` +
+        `${used.map((p) => `\`${p.name}\``).join(' and ')}: put them on one provider, or drop --batch.`,
+    );
+  }
+  const provider = used[0]!;
   const { createBatchClient } = await import('@orchestrate/agents/batch');
-  const apiKey = env.OPENAI_API_KEY?.trim() || 'no-key';
-  return createBatchClient({
-    apiKey,
-    baseURL: config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined),
+  const isDefault = provider.name === DEFAULT_PROVIDER;
+  const client = createBatchClient({
+    apiKey: keyOf(provider, env) || 'no-key',
+    baseURL: isDefault ? openaiBaseURL(config, env) : provider.baseURL,
     config,
     ...options,
   });
+  // A ref that names its provider (`openai:gpt-5.4-nano`) is sent as the provider's model id.
+  return refs.some((r) => r.ref !== r.model) ? createRoutedClient({ [provider.name]: client }, names) : client;
 }
 
-/** The OpenAI client when the engine resolves to openai, else null (offline). */
+/**
+ * The model engine's client, or null (offline). When every role is on the default provider, `auto` keeps its rule
+ * (openai when OPENAI_API_KEY is set, else offline); when a role names another provider, `auto` means the models, and
+ * every missing key is one E_NO_API_KEY. One provider is called through its own client, several through the router.
+ */
 export async function resolveClient(
   config: ResolvedConfig,
-  env: Record<string, string | undefined>,
-  onThrottle: (event: { model: string; concurrency: number; reason: string }) => void,
+  env: Env,
+  onThrottle: OnThrottle,
 ): Promise<ModelClient | null> {
-  const apiKey = env.OPENAI_API_KEY?.trim();
-  const baseURL = config.api.baseURL ?? (env.OPENAI_BASE_URL?.trim() || undefined);
-  if (config.engine === 'offline' || (config.engine === 'auto' && !apiKey)) return null;
-  if (!apiKey && !baseURL) {
-    throw new EnvironmentError(
-      'E_NO_API_KEY',
-      'The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server that takes no key). Set it, or run with --engine offline.',
-    );
+  if (config.engine === 'offline') return null;
+  const used = rolesProviders(config);
+  if (used.every((p) => p.name === DEFAULT_PROVIDER)) {
+    const apiKey = env.OPENAI_API_KEY?.trim();
+    if (config.engine === 'auto' && !apiKey) return null;
+    if (!apiKey && !openaiBaseURL(config, env)) {
+      throw new EnvironmentError(
+        'E_NO_API_KEY',
+        'The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL / api.baseURL for a compatible server that takes no key). Set it, or run with --engine offline.',
+      );
+    }
   }
-  // Loaded only when needed: the SDKs cost most of the CLI's start-up time and the offline engine never uses them.
-  const { createOpenAIClient } = await import('@orchestrate/agents/openai');
-  return createOpenAIClient({ apiKey: apiKey || 'no-key', baseURL, config, onThrottle });
+  const missing = used.filter((p) => lacksKey(p, config, env));
+  if (missing.length) throw missingKeys(missing);
+  const clients = await Promise.all(used.map((p) => providerClient(p, config, env, onThrottle)));
+  if (clients.length === 1) return clients[0]!;
+  const byName = Object.fromEntries(used.map((p, i) => [p.name, clients[i]!]));
+  return createRoutedClient(byName, Object.keys(config.providers));
 }
 
 /**
  * The client of one provider, its key read from the provider's `apiKeyEnv` (E_NO_API_KEY naming the variable when it
- * is missing). Day-0 stub: the providers helper builds it (Azure, compatible servers, Anthropic) and routes
- * `resolveClient` through it.
+ * is missing): Anthropic's Messages API for an `anthropic` provider, else the OpenAI-style client (the default
+ * provider's base URL is `api.baseURL`, else OPENAI_BASE_URL).
  */
 export async function providerClient(
   provider: ResolvedProvider,
   config: ResolvedConfig,
-  env: Record<string, string | undefined>,
-  onThrottle?: (event: { model: string; concurrency: number; reason: string }) => void,
+  env: Env,
+  onThrottle?: OnThrottle,
 ): Promise<ModelClient> {
-  void provider;
-  void config;
-  void env;
-  void onThrottle;
-  throw new Error('providerClient: not built yet');
+  if (lacksKey(provider, config, env)) throw missingKeys([provider]);
+  const apiKey = keyOf(provider, env);
+  // Loaded only when needed: the SDKs cost most of the CLI's start-up time and the offline engine never uses them.
+  if (provider.type === 'anthropic') {
+    const { createAnthropicClient } = await import('@orchestrate/agents/anthropic');
+    return createAnthropicClient({ apiKey, provider, config, ...(onThrottle ? { onThrottle } : {}) });
+  }
+  const { createOpenAIClient } = await import('@orchestrate/agents/openai');
+  const baseURL = provider.name === DEFAULT_PROVIDER ? openaiBaseURL(config, env) : provider.baseURL;
+  // The default provider keeps its placeholder key for a compatible server that takes none (sent as Bearer no-key).
+  const key = apiKey || (provider.name === DEFAULT_PROVIDER ? 'no-key' : '');
+  return createOpenAIClient({ apiKey: key, baseURL, config, provider, ...(onThrottle ? { onThrottle } : {}) });
 }
