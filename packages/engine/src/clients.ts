@@ -98,7 +98,7 @@ export async function batchClient(
 /**
  * The model engine's client, or null (offline). When every role is on the default provider, `auto` keeps its rule
  * (openai when OPENAI_API_KEY is set, else offline); when a role names another provider, `auto` means the models, and
- * every missing key is one E_NO_API_KEY. One provider is called through its own client, several through the router.
+ * every missing key is one E_NO_API_KEY. The default provider alone is called through its own client, else the router.
  */
 export async function resolveClient(
   config: ResolvedConfig,
@@ -120,7 +120,9 @@ export async function resolveClient(
   const missing = used.filter((p) => lacksKey(p, config, env));
   if (missing.length) throw missingKeys(missing);
   const clients = await Promise.all(used.map((p) => providerClient(p, config, env, onThrottle)));
-  if (clients.length === 1) return clients[0]!;
+  // The default provider's client takes bare models as they are; any other is called through the router, which sends
+  // a provider's client its model id and names the ref in the result.
+  if (clients.length === 1 && used[0]!.name === DEFAULT_PROVIDER) return clients[0]!;
   const byName = Object.fromEntries(used.map((p, i) => [p.name, clients[i]!]));
   return createRoutedClient(byName, Object.keys(config.providers));
 }
