@@ -148,7 +148,8 @@ describe('orchestrate exec --json', () => {
           usage: {
             planner: { input: 100, cached: 0, output: 3900 },
             worker: { input: 100, cached: 0, output: 800 },
-            verifier: { input: 300, cached: 0, output: 1000 },
+            // No more output than a verifier call's cap allows (a real API never serves more): 105 for one item.
+            verifier: { input: 300, cached: 0, output: 100 },
           },
         },
       },

@@ -9,7 +9,7 @@ import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
 import { runOutcome, type EngineError, type EngineOptions } from '../helpers/engine.js';
 import { onePerCall } from './openai-script.js';
-import { docStep, inputText, type ScriptStep } from './openai-script.js';
+import { docStep, inputText, verdictAnswer, verdictKeys, verifierSections, type ScriptStep } from './openai-script.js';
 
 export { fileAt, inputText, runBranches } from './openai-script.js';
 
@@ -31,21 +31,16 @@ export function step(overrides: Partial<ScriptStep>): ScriptStep {
   return docStep({ paths: [], ...overrides });
 }
 
-/** One item of a verifier batch: its key and its section of the input (instructions and result). */
+/** One item of a verifier batch: its key and its section of the input (its file, then its result). */
 export interface VerifierItem {
   key: string;
   text: string;
 }
 
-/** The items of a verifier request, in key order. */
+/** The items of a verifier request, in key order (each item's text starts with its file). */
 export function verifierItems(req: FakeRequest): VerifierItem[] {
-  const keys = Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
-  const sections = new Map<string, string>();
-  for (const section of inputText(req).split(/^## /m).slice(1)) {
-    const key = /^(\w+)/.exec(section)?.[1];
-    if (key) sections.set(key, section);
-  }
-  return keys.map((key) => ({ key, text: sections.get(key) ?? '' }));
+  const sections = verifierSections(req);
+  return verdictKeys(req).map((key) => ({ key, text: sections.get(key) ?? '' }));
 }
 
 export interface KindScript {
@@ -67,13 +62,9 @@ export function kindHandler(script: KindScript) {
     const usage = { input: 300, cached: 0, output: 40 };
     if (role === 'planner') return { json: { steps: script.steps ?? [], unsupported: null }, usage };
     if (role === 'worker') return { json: script.worker(inputText(req), req), usage };
-    const verdicts = Object.fromEntries(
-      verifierItems(req).map((item) => {
-        const accept = script.accept?.(item) ?? true;
-        return [item.key, { accept, reason: accept ? 'fine' : REJECTION }];
-      }),
-    );
-    return { json: { verdicts }, usage };
+    const items = verifierItems(req);
+    const accepted = new Set(items.filter((item) => script.accept?.(item) ?? true).map((item) => item.key));
+    return { json: verdictAnswer(verdictKeys(req), (k) => accepted.has(k), REJECTION), usage };
   };
 }
 

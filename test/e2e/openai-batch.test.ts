@@ -23,9 +23,8 @@ function handler(req: FakeRequest): FakeReply {
   if (props.verdicts)
     return {
       json: {
-        verdicts: Object.fromEntries(
-          Object.keys(props.verdicts.properties).map((k) => [k, { accept: true, reason: '' }]),
-        ),
+        verdicts: Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, true])),
+        rejections: [],
       },
       usage: { input: 300, output: 30 },
     };

@@ -22,9 +22,8 @@ describe('rate limits', () => {
       if (props.verdicts)
         return {
           json: {
-            verdicts: Object.fromEntries(
-              Object.keys(props.verdicts.properties).map((k) => [k, { accept: true, reason: '' }]),
-            ),
+            verdicts: Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, true])),
+            rejections: [],
           },
         };
       // The first four worker requests are rate limited; the SDK retries them after retry-after-ms.

@@ -108,15 +108,57 @@ export function workerSymbol(req: FakeRequest): string {
   return m[1]!;
 }
 
-/** The symbol of each verifier item key (`## j1 ... Result: method \`A.b\` in ...`). */
-export function verifierSymbols(req: FakeRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const section of inputText(req).split(/^## /m).slice(1)) {
-    const key = /^(\w+)/.exec(section)?.[1];
-    const symbol = /Result:\n[\w-]+ `([^`]+)`/.exec(section)?.[1];
-    if (key && symbol) out[key] = symbol;
+/**
+ * The sections of a verifier request's input by item key, each with its file heading first: `### file`, then the
+ * item's `// j1` part of the file's fence (a docstring's comment and head) or its `## j1` section.
+ */
+export function verifierSections(req: FakeRequest): Map<string, string> {
+  const out = new Map<string, string>();
+  let file = '';
+  let key: string | null = null;
+  let fenced = false;
+  for (const line of inputText(req).split('\n')) {
+    const marker = /^(?:\/\/|##) (j\d+)$/.exec(line);
+    if (line.startsWith('### ')) [file, key] = [line.slice(4), null];
+    else if (line.startsWith('Task for ')) key = null;
+    else if (marker) {
+      key = marker[1]!;
+      fenced = line.startsWith('//');
+      out.set(key, `${file}\n`);
+    } else if (key && fenced && line === '```') key = null;
+    else if (key) out.set(key, `${out.get(key)}${line}\n`);
   }
   return out;
+}
+
+/** The symbol of each verifier item key: the one its doc comment names (the worker's answer), else its head's name. */
+export function verifierSymbols(req: FakeRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, section] of verifierSections(req)) {
+    const lines = section.trimEnd().split('\n');
+    const named = /Documented (\S+) for the tests/.exec(section)?.[1];
+    const head =
+      /(?:function\*?|class|interface|type|enum|const|let|get|set)\s+([\w$]+)|^\s*(?:async\s+)?([\w$]+)\s*[(<]/.exec(
+        lines[lines.length - 1] ?? '',
+      );
+    const symbol = named ?? head?.[1] ?? head?.[2];
+    if (symbol) out[key] = symbol;
+  }
+  return out;
+}
+
+/** The item keys of a verifier request (its schema's `verdicts`), in key order. */
+export function verdictKeys(req: FakeRequest): string[] {
+  return Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
+}
+
+/** A verifier answer in its shape: a boolean per key, and a rejection with `reason` for each key not accepted. */
+export function verdictAnswer(keys: string[], accept: (key: string) => boolean, reason: string) {
+  const accepted = new Map(keys.map((k) => [k, accept(k)]));
+  return {
+    verdicts: Object.fromEntries(accepted),
+    rejections: keys.filter((k) => !accepted.get(k)).map((key) => ({ key, reason })),
+  };
 }
 
 /** A schema-shaped worker answer: a summary, one line per parameter key, returns/throws when asked. */
@@ -143,15 +185,9 @@ export function scripted(script: Script = {}) {
       const symbol = workerSymbol(req);
       return script.worker?.(symbol, req) ?? { json: workerAnswer(req, symbol), usage };
     }
-    const keys = Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
     const symbols = verifierSymbols(req);
-    const verdicts = Object.fromEntries(
-      keys.map((k) => {
-        const accept = script.accept?.(symbols[k] ?? '') ?? true;
-        return [k, { accept, reason: accept ? 'accurate' : 'inaccurate' }];
-      }),
-    );
-    return { json: { verdicts }, usage };
+    const accept = (k: string) => script.accept?.(symbols[k] ?? '') ?? true;
+    return { json: verdictAnswer(verdictKeys(req), accept, 'inaccurate'), usage };
   };
 }
 

@@ -8,7 +8,12 @@ import { estimateParts, estimateTokens } from './tokens.js';
 import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
-const LOW_VERDICT_TOKENS = 25;
+/** A verdict's typical output: its boolean and a share of the few rejections (measured: ~5.5 per job of 16). */
+const LOW_VERDICT_TOKENS = 6;
+/** A verified job's typical verifier input: its comment and head, its key and its schema entries (measured: ~90). */
+const VERIFIER_ITEM_TOKENS = 100;
+/** A verifier batch's input beside its instructions: the schema's frame, the task line, a file heading. */
+const VERIFIER_BATCH_TOKENS = 40;
 
 /** Estimates calls, tokens and $ per model for the jobs (low: typical output; high: every output cap used). */
 export function estimateRun(
@@ -44,7 +49,8 @@ export function estimateRun(
   );
   const perBatch = jobsPerCall(verified.length, config.concurrency, config.verifyBatchSize);
   const batches = Math.ceil(verified.length / perBatch);
-  const vIn = batches * estimateTokens(VERIFIER_INSTRUCTIONS) + verified.length * 150;
+  const vIn =
+    batches * (estimateTokens(VERIFIER_INSTRUCTIONS) + VERIFIER_BATCH_TOKENS) + verified.length * VERIFIER_ITEM_TOKENS;
   const verifier = {
     calls: batches,
     inputTokens: vIn,

@@ -18,7 +18,7 @@ function handler(req: FakeRequest): FakeReply {
   if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
   if (props.verdicts) {
     const keys = Object.keys(props.verdicts.properties ?? {});
-    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
+    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
   }
   const answer = (schema: any) => {
     const out: Record<string, unknown> = { summary: 'Adds the index.' };

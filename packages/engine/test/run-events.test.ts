@@ -189,7 +189,7 @@ describe('run events, openai engine on the fake server', () => {
       if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
       if (props.verdicts) {
         const keys = Object.keys(props.verdicts.properties ?? {});
-        return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: 'ok' }])) } };
+        return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
       }
       const answer = (schema: any) => {
         const names = Object.keys(schema.properties?.params?.properties ?? {});

@@ -68,7 +68,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(report!.commits).toHaveLength(1);
     expect(report!.commits[0].jobs).toBe(1);
     const verified = requests(server, 'verifier').flatMap(verifierItems);
-    expect(verified.some((i) => i.text.includes('add in src/math.ts'))).toBe(true);
+    expect(verified.some((i) => i.text.includes('src/math.ts\n') && i.text.includes('function add('))).toBe(true);
 
     // twice: the typecheck gate rejected every attempt, so no verifier request ever mentions it.
     expect(verified.some((i) => i.text.includes('twice'))).toBe(false);
@@ -100,7 +100,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
         script: {
           steps: [step({ kind: 'docstring', paths: ['src/math.ts'] })],
           worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),
-          accept: (i) => !i.text.includes('function `add`'),
+          accept: (i) => !i.text.includes('function add('),
         },
         task: 'add docstrings to src/math.ts',
       },
@@ -146,7 +146,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
         script: {
           steps: [step({ kind: 'docstring', paths: ['src/math.ts'] })],
           worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),
-          accept: (i) => !i.text.includes('function `add`'),
+          accept: (i) => !i.text.includes('function add('),
         },
         task: 'add docstrings to src/math.ts',
       },

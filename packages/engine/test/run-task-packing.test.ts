@@ -20,7 +20,7 @@ function handler(broken: Set<string>) {
     if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
     if (props.verdicts) {
       const keys = Object.keys(props.verdicts.properties ?? {});
-      return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
+      return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
     }
     const items = props.items?.properties as Record<string, any> | undefined;
     const answer = (key: string, schema: any) => {

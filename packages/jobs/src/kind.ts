@@ -117,9 +117,13 @@ export interface JobKindModule<Output = unknown> extends KindDeclaration {
   heavyGates(step: PlanStep): HeavyGate[];
   /** Whether results go to the verifier model by default. */
   verifyByDefault(step: PlanStep): boolean;
-  /** What the verifier is told the job had to do. */
+  /** What the verifier is told the job had to do (stated once for the items of a batch that share it). */
   verifierInstructions(target: JobTarget): string;
-  /** How the verifier sees the result: the target and the change, compact. */
+  /**
+   * How the verifier sees the result: the target and the change, compact, without the file's path (the verifier's
+   * input names each file once for its items). A view that is one TypeScript fence (`tsFence`: a docstring's comment
+   * and the declaration's head, never its body) shares one fence with the other such items of its file.
+   */
   describeForVerifier(target: JobTarget, outcome: JobOutcome): string;
 }
 

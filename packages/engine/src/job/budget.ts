@@ -5,8 +5,12 @@ import type { JobState } from './state.js';
 import { estimateTokens } from '../tokens.js';
 import type { PhaseContext } from './types.js';
 
-/** Output tokens a verifier call may use: a fixed part plus a bounded verdict per item. */
-const VERDICT_TOKENS = 120;
+/**
+ * Output tokens a verifier call may use: a fixed part (the answer's frame) plus, per item, its worst case: a `false`
+ * (~6 tokens) and a rejection (~8 tokens of frame and a short reason, up to ~30 tokens). A test holds an answer that
+ * rejects all of 32 items with 25-word reasons under the cap of 32 (1,500 tokens, the default `maxOutputTokens.verifier`).
+ */
+const VERDICT_TOKENS = 45;
 const VERDICT_FIXED_TOKENS = 60;
 
 /** The output cap of a verifier call over `items` jobs (also what the budget reserves for it). */

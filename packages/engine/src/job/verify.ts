@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { CallFailed, VERIFIER_INSTRUCTIONS, verifierInput, verifierSchema } from '@orchestrate/agents';
+import {
+  CallFailed,
+  VERIFIER_INSTRUCTIONS,
+  verdictOf,
+  verifierInput,
+  verifierSchema,
+  type Verdict,
+  type VerifierItem,
+} from '@orchestrate/agents';
 import { emptyUsage } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
 import { releaseHold, verifierMaxOutput } from './budget.js';
@@ -47,23 +55,67 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatc
   await Promise.all(batches.map((batch) => ctx.limit(() => verifyBatch(batch, ctx))));
 }
 
-/** What identifies one job's question to the verifier: its kind's instructions and the result it is shown. */
+/**
+ * What identifies one job's question to the verifier: its kind's instructions, its file and the result it is shown.
+ * Versioned: a journal written for another question or answer shape (v1: the file inside the result, an object per
+ * verdict) matches no key, so its verdicts are asked again rather than applied to a question they did not answer.
+ */
 function verdictKey(s: JobState): string {
   const kind = jobKind(s.target.job.kind);
   return createHash('sha256')
+    .update(VERDICT_KEY_VERSION)
+    .update('\u0000')
     .update(kind.verifierInstructions(s.target))
+    .update('\u0000')
+    .update(s.target.file.path)
     .update('\u0000')
     .update(kind.describeForVerifier(s.target, s.outcome!))
     .digest('hex')
     .slice(0, 32);
 }
 
-function applyVerdict(s: JobState, verdict: { accept: boolean; reason: string }, ctx: PhaseContext): void {
+const VERDICT_KEY_VERSION = 'verdict-v2';
+
+function applyVerdict(s: JobState, verdict: Verdict, ctx: PhaseContext): void {
   s.verdict = verdict.reason.slice(0, 500);
   if (verdict.accept) {
     s.phase = 'verified';
     ctx.emit({ type: 'job-verified', job: s.target.job });
   } else reject(s, `verifier rejected: ${s.verdict || 'no reason given'}`, ctx);
+}
+
+/**
+ * A batch's items in the order the verifier reads them best: grouped by instructions, then by file (each group where
+ * its first job stood), so each instruction and each file is stated once; keys `j1`… follow that order.
+ */
+function batchItems(batch: JobState[]): { states: JobState[]; items: VerifierItem[] } {
+  const viewed = batch.map((s) => {
+    const kind = jobKind(s.target.job.kind);
+    return {
+      s,
+      instructions: kind.verifierInstructions(s.target),
+      file: s.target.file.path,
+      result: kind.describeForVerifier(s.target, s.outcome!),
+    };
+  });
+  // Where each instruction and each of its files first appears in the batch: the groups keep that order.
+  const first = new Map<string, number>();
+  viewed.forEach((v, i) => {
+    if (!first.has(v.instructions)) first.set(v.instructions, i);
+    if (!first.has(`${v.instructions}\u0000${v.file}`)) first.set(`${v.instructions}\u0000${v.file}`, i);
+  });
+  const at = (v: (typeof viewed)[number]) => [
+    first.get(v.instructions)!,
+    first.get(`${v.instructions}\u0000${v.file}`)!,
+  ];
+  const ordered = viewed
+    .map((v, i) => ({ v, i, at: at(v) }))
+    .sort((a, b) => a.at[0]! - b.at[0]! || a.at[1]! - b.at[1]! || a.i - b.i)
+    .map(({ v }) => v);
+  return {
+    states: ordered.map((v) => v.s),
+    items: ordered.map((v, i) => ({ key: `j${i + 1}`, instructions: v.instructions, file: v.file, result: v.result })),
+  };
 }
 
 /**
@@ -100,11 +152,7 @@ async function askVerifier(batch: JobState[], ctx: PhaseContext, retried: boolea
   }
   const client = ctx.client!;
   const model = ctx.config.models.verifier;
-  const items = batch.map((s, i) => ({
-    key: `j${i + 1}`,
-    instructions: jobKind(s.target.job.kind).verifierInstructions(s.target),
-    result: jobKind(s.target.job.kind).describeForVerifier(s.target, s.outcome!),
-  }));
+  const { states, items } = batchItems(batch);
   const input = verifierInput(items);
   const maxOut = verifierMaxOutput(items.length, ctx);
   // The batch's holds (taken when its jobs started) become the reservation of the batch's call.
@@ -126,15 +174,16 @@ async function askVerifier(batch: JobState[], ctx: PhaseContext, retried: boolea
       input,
       schema: verifierSchema(items.map((i) => i.key)),
       maxOutputTokens: maxOut,
-      cacheKey: 'orchestrate-verifier-v1',
+      cacheKey: 'orchestrate-verifier-v2',
       signal: ctx.signal,
     });
     record(null, ctx, model, result.usage);
     shareUsage(batch, result.usage, ctx, model);
-    batch.forEach((s, i) => {
-      const verdict = result.output.verdicts[items[i]!.key];
+    // Evidence before commit: only an explicit `true` with no rejection listed commits (see `verdictOf`).
+    states.forEach((s, i) => {
+      const verdict = verdictOf(result.output, items[i]!.key);
       if (!verdict) return reject(s, 'verifier gave no verdict', ctx);
-      ctx.verdicts?.record(verdictKey(s), { accept: verdict.accept, reason: verdict.reason }, s.target.job);
+      ctx.verdicts?.record(verdictKey(s), verdict, s.target.job);
       applyVerdict(s, verdict, ctx);
     });
   } catch (err) {

@@ -6,6 +6,7 @@ import { declarationSelected, selectDeclarations } from '../select/index.js';
 import { emptyOutcome, JobRejected, type JobTarget } from '../kind.js';
 import type { KindPart } from '../variants.js';
 import { capWritten } from '../sanitize.js';
+import { dedent, tsFence } from '../verifier-view.js';
 
 const bodySchema = z.strictObject({
   body: z.string().describe('The statements of the function body, without the surrounding braces.'),
@@ -89,7 +90,9 @@ export const bodiesKind: KindPart<BodyOutput> = {
   verifyByDefault: () => true,
   verifierInstructions: () => 'Implement this function body so it does what the signature and doc comment say.',
   describeForVerifier(target, outcome) {
+    // One fence (merged with the file's others by the verifier's input): the doc comment it must follow, the body.
     const d = target.declaration!;
-    return [`${d.symbol} in ${d.file}:`, '```ts', d.signature, `{${outcome.edits[0]?.text ?? ''}}`, '```'].join('\n');
+    const doc = d.docStart === null ? '' : dedent(target.file.text.slice(d.docStart, d.start).trimEnd(), d.indent);
+    return tsFence(`${doc ? `${doc}\n` : ''}${d.signature} {${outcome.edits[0]?.text ?? ''}}`);
   },
 };

@@ -328,6 +328,6 @@ export const testsKind: KindPart<TestsOutput> = {
     'Write meaningful unit tests for the exported functions of this file; the cases must match what the code does.',
   describeForVerifier(target, outcome) {
     const f = outcome.newFiles[0];
-    return [`Tests for ${target.file.path} (${f?.path}):`, '```ts', (f?.text ?? '').slice(0, 8_000), '```'].join('\n');
+    return [`Tests of this file, in ${f?.path}:`, '```ts', (f?.text ?? '').slice(0, 8_000), '```'].join('\n');
   },
 };

@@ -74,7 +74,7 @@ export const customKind: JobKindModule<Replacement> = {
     const d = target.declaration!;
     const before = target.file.text.slice(d.docStart ?? d.start, d.end);
     return [
-      `Before (${d.symbol} in ${d.file}):`,
+      `Before (${d.symbol}):`,
       '```ts',
       before,
       '```',

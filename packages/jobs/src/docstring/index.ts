@@ -7,6 +7,7 @@ import { offlineDocContent } from './offline.js';
 import { renderDocComment, type DocContent } from './render.js';
 import { declarationSelected, selectDeclarations } from '../select/index.js';
 import { plural, where } from '../subject.js';
+import { bareComment, declarationHead, tsFence } from '../verifier-view.js';
 
 /** A described string field; zod schemas are immutable, so one per description serves every job that needs it. */
 const fields = new Map<string, z.ZodString>();
@@ -179,8 +180,9 @@ export const docstringKind: JobKindModule<Partial<DocContent> & { summary: strin
     `Add an accurate doc comment to this declaration.${target.step.instructions ? ` ${target.step.instructions}` : ''}`,
   describeForVerifier(target, outcome) {
     const d = target.declaration!;
-    const doc = outcome.edits.map((e) => e.text.trimEnd()).join('\n');
-    return [`${d.kind} \`${d.symbol}\` in ${d.file}:`, '```ts', doc, d.signature, '```'].join('\n');
+    // The file is named once per batch by the verifier's input; the head says what the declaration is.
+    const doc = bareComment(outcome.edits.map((e) => e.text.trimEnd()).join('\n'));
+    return tsFence(`${doc}\n${declarationHead(d, target.file.text)}`);
   },
 };
 
