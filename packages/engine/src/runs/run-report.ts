@@ -4,6 +4,7 @@ import { capAnnotations, dedupeAnnotations, formatPlanNote } from '@orchestrate/
 import type { JobState } from '../job/state.js';
 import { redactionWarnings } from '../redacting-client.js';
 import { reportItem } from '../job/item.js';
+import { escalationCounts } from '../job/escalation.js';
 
 /** Phase times plus this process's CPU time since the run started and its peak resident memory. */
 function processMetrics(
@@ -91,6 +92,7 @@ export function buildReport(
     metrics: processMetrics(args.timing, args.cpuAtStart),
     throttling: args.client?.throttling?.() ?? {},
     faults: withItemFaults(args.client?.faults?.() ?? {}, args.states),
+    ...withEscalations(args.states),
     batches: args.batches,
     startedAt: args.startedAt,
     items,
@@ -102,6 +104,12 @@ export function buildReport(
       ...redactionWarnings(args.client),
     ],
   };
+}
+
+/** The report's `escalations`, present only when a worker asked to escalate a job. */
+function withEscalations(states: JobState[]): Pick<RunReport, 'escalations'> {
+  const escalations = escalationCounts(states);
+  return escalations ? { escalations } : {};
 }
 
 /** The client's fault counts plus the packed items this engine refused on their own (the client saw a good call). */
