@@ -132,7 +132,7 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
             providerData: { prompt_cache_key: request.cacheKey },
           },
           tools: [],
-          outputType: jsonSchemaOutput(request.schema),
+          outputType: jsonSchemaOutput(request.schema, request.jsonSchema),
           handoffs: [],
           tracing: config.tracing,
           signal: request.signal,
@@ -166,12 +166,12 @@ export function createOpenAIClient({ apiKey, baseURL, config, onThrottle }: Open
 }
 
 /** The strict JSON schema of a zod schema, handed to the SDK as is (the output is validated here, not by the SDK). */
-function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
+function jsonSchemaOutput(schema: z.ZodType, json?: Record<string, unknown>): JsonSchemaDefinition {
   return {
     type: 'json_schema',
     name: 'output',
     strict: true,
-    schema: outputJsonSchema(schema) as JsonSchemaDefinition['schema'],
+    schema: (json ?? outputJsonSchema(schema)) as JsonSchemaDefinition['schema'],
   };
 }
 

@@ -3,6 +3,7 @@ import { CallFailed } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type JobKindModule } from '@orchestrate/jobs';
 import { estimateParts } from '../tokens.js';
 import { holdVerification, releaseHold } from './budget.js';
+import { packJsonSchema } from './pack-schema.js';
 import { packContexts, sharedSection } from './context.js';
 import {
   ESCALATE_NOTE,
@@ -83,6 +84,7 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
       instructions: request.instructions,
       input: request.input,
       schema: request.schema,
+      ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
       ...(single && !request.schemas[0]!.offered ? {} : { validate: 'parts' as const }),
       maxOutputTokens: request.maxOutputTokens,
       cacheKey: request.cacheKey,
@@ -184,6 +186,10 @@ function workerRequest(
     instructions,
     input: [...inputs.map((input, i) => `## ${keys[i]}\n${input}`), ...after].join('\n\n'),
     schema: z.strictObject({ items: z.strictObject(shape) }),
+    jsonSchema: packJsonSchema(
+      keys,
+      schemas.map((s) => s.sent),
+    ),
     schemas,
     maxOutputTokens: maxOut * held.length,
     reserveTokens:
