@@ -109,7 +109,10 @@ export function stepLine(step: PlanStep, items: readonly { stepId: string }[]): 
 export function escalationsLine(escalations: RunReport['escalations']): string {
   if (!escalations || (escalations.total === 0 && escalations.ignored === 0)) return '';
   const kinds = Object.entries(escalations.byKind).map(
-    ([kind, reasons]) => `${kind}: ${Object.entries(reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`,
+    ([kind, reasons]) =>
+      `${kind}: ${Object.entries(reasons)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ')}`,
   );
   const ignored = escalations.ignored
     ? `, ${escalations.ignored} ignored (past ladder.maxSelfEscalations, or no escalation rung)`
