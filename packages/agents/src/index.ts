@@ -4,3 +4,4 @@ export * from './offline-planner.js';
 export * from './verifier.js';
 export * from './rate-limit.js';
 export * from './router.js';
+export { outputJsonSchema } from './json-schema.js';

@@ -14,6 +14,11 @@ export interface StructuredCall<T> {
   input: string;
   schema: z.ZodType<T>;
   /**
+   * The JSON schema to send instead of converting `schema` (a packed call's item schema stated once under `$defs`);
+   * `schema` still validates the answer. A client that cannot send it converts `schema` (the same shape, inline).
+   */
+  jsonSchema?: Record<string, unknown>;
+  /**
    * `whole` (default): the output must satisfy `schema` or the call fails. `parts`: the model gets the same JSON schema,
    * but the output is returned parsed and unvalidated, so a packed call can validate each item on its own.
    */

@@ -175,7 +175,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
             },
           },
           tools: [],
-          outputType: jsonSchemaOutput(request.schema),
+          outputType: jsonSchemaOutput(request.schema, request.jsonSchema),
           handoffs: [],
           tracing: config.tracing,
           signal: request.signal,
@@ -211,12 +211,12 @@ export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
 }
 
 /** The strict JSON schema of a zod schema, handed to the SDK as is (the output is validated here, not by the SDK). */
-function jsonSchemaOutput(schema: z.ZodType): JsonSchemaDefinition {
+function jsonSchemaOutput(schema: z.ZodType, json?: Record<string, unknown>): JsonSchemaDefinition {
   return {
     type: 'json_schema',
     name: 'output',
     strict: true,
-    schema: outputJsonSchema(schema) as JsonSchemaDefinition['schema'],
+    schema: (json ?? outputJsonSchema(schema)) as JsonSchemaDefinition['schema'],
   };
 }
 

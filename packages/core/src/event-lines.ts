@@ -93,7 +93,14 @@ export const EVENT_LINE_SCHEMAS = {
   'plan.completed': line('plan.completed', 'The plan and the jobs it expands to, with the estimate.', {
     source: text.describe("the planner model's name, or `offline`"),
     steps: z.array(
-      z.object({ id: text, kind: text, variant: text.nullable(), paths: z.array(text), instructions: text }),
+      z.object({
+        id: text,
+        kind: text,
+        variant: text.nullable(),
+        paths: z.array(text),
+        instructions: text,
+        model: text.optional().describe("the step's worker model (absent: models.worker)"),
+      }),
     ),
     jobs: z.array(z.object({ id: text, ...target })).describe('the first 1000 jobs; each also has its job.* lines'),
     jobs_total: count,
@@ -182,6 +189,9 @@ function jobEnds() {
     reason: text.nullable().describe('why the job failed or was skipped'),
     verdict: text.nullable().describe("the verifier's reason"),
     unchanged: z.boolean().nullable().describe('succeeded with nothing to change'),
+    escalated: text
+      .optional()
+      .describe("the worker's reason when it said the job was beyond it and the job went to the verifier's model"),
   };
   return {
     'job.completed': line('job.completed', 'A job succeeded (its commit, if any, was made).', shape),

@@ -6,6 +6,7 @@ import { jobsPerCall } from './job/per-call.js';
 import { contextParts } from './job/context.js';
 import { estimateParts, estimateTokens } from './tokens.js';
 import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
+import { ESCALATE_NOTE, offersEscalation } from './job/escalation.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
 /** A verdict's typical output: its boolean and a share of the few rejections (measured: ~5.5 per job of 16). */
@@ -29,21 +30,29 @@ export function estimateRun(
   const targets = all.filter(modelMade);
   const perModel: Estimate['perModel'] = {};
   if (offline || targets.length === 0) return { jobs: all.length, perModel, costUsdLow: 0, costUsdHigh: 0 };
-  const worker = { calls: 0, inputTokens: 0, outputTokens: 0, costUsdLow: 0, costUsdHigh: 0 };
-  // One call per pack (the worker calls the run will make), each with its instructions once and every item's context.
+  // One call per pack (the worker calls the run will make), each with its instructions once and every item's context,
+  // priced on its step's worker model (`step.model`, else `models.worker`).
+  const workers = new Map<string, { calls: number; inputTokens: number; jobs: number }>();
   for (const pack of packs.map((p) => p.filter(modelMade)).filter((p) => p.length > 0)) {
     const kind = jobKind(pack[0]!.job.kind);
-    const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '');
+    const model = pack[0]!.step.model ?? config.models.worker;
+    const note = offersEscalation(model, { config }) ? ESCALATE_NOTE : '';
+    const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '') + note;
     // A conventions block the pack's jobs share is sent, and counted, once.
     const contexts = contextParts(pack, kinds, config.maxJobInputTokens);
+    const worker = workers.get(model) ?? { calls: 0, inputTokens: 0, jobs: 0 };
     worker.calls++;
+    worker.jobs += pack.length;
     worker.inputTokens += estimateParts(instructions, ...contexts) + SCHEMA_OVERHEAD_TOKENS * pack.length;
+    workers.set(model, worker);
   }
   const price = (model: string, input: number, output: number) => ledger.worstCase(model, input, output);
-  worker.outputTokens = targets.length * LOW_OUTPUT_PER_JOB;
-  worker.costUsdLow = price(config.models.worker, worker.inputTokens, worker.outputTokens);
-  worker.costUsdHigh = price(config.models.worker, worker.inputTokens, targets.length * config.maxOutputTokens.worker);
-  perModel[config.models.worker] = worker;
+  for (const [model, { calls, inputTokens, jobs }] of workers) {
+    const outputTokens = jobs * LOW_OUTPUT_PER_JOB;
+    const costUsdLow = price(model, inputTokens, outputTokens);
+    const costUsdHigh = price(model, inputTokens, jobs * config.maxOutputTokens.worker);
+    perModel[model] = { calls, inputTokens, outputTokens, costUsdLow, costUsdHigh };
+  }
   const verified = targets.filter(
     (t) => config.kinds[t.step.kind]?.verify ?? jobKind(t.step.kind).verifyByDefault(t.step),
   );

@@ -1,8 +1,9 @@
 import type { DeclarationKind, JobKind, Plan, PlanStep, StepVariant } from '@orchestrate/core';
 import { DECLARATION_KINDS, UsageError } from '@orchestrate/core';
-import { planOffline, type PlannerOutput } from '@orchestrate/agents';
+import { planOffline, type PlannerModels, type PlannerOutput } from '@orchestrate/agents';
 import { JOB_KINDS, KIND_PLANNING, pathMatcher, taskAsksToRewriteDocs, variantsOf } from '@orchestrate/jobs';
 import type { FileIndex } from '@orchestrate/repo';
+import { checkStepModel } from './step-model.js';
 
 // Bounds on what one answer may hold: the schema caps steps at 8; the rest keeps a hostile answer from costing time.
 const MAX_STEPS = 8;
@@ -26,6 +27,8 @@ interface Checks {
   known: (p: string) => boolean;
   names: Set<string>;
   warnings: string[];
+  /** The worker models a step may name (absent: none, a step's `model` is dropped). */
+  models?: PlannerModels | undefined;
 }
 
 /** A value as a warning may show it: at most 80 characters, control and bidi characters escaped. */
@@ -43,10 +46,17 @@ export function matchesSomething(files: readonly FileIndex[], p: string): boolea
 
 /**
  * Turns the planner's answer into plan steps, checking every field in code: what does not resolve (a path, a name, a
- * declaration kind, a variant that does not fit its kind, a ref that is not one) is dropped with a warning, and a step
+ * declaration kind, a variant that does not fit its kind, a ref that is not one, a worker model `models` does not
+ * allow) is dropped with a warning, and a step
  * left with nothing it names is dropped, never widened to the whole repository. Duplicate steps are merged.
  */
-export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex[], source: string): Plan {
+export function normalizePlan(
+  out: PlannerOutput,
+  task: string,
+  files: FileIndex[],
+  source: string,
+  models?: PlannerModels,
+): Plan {
   const warnings: string[] = [];
   const seen = new Map<string, boolean>();
   const checks: Checks = {
@@ -54,6 +64,7 @@ export function normalizePlan(out: PlannerOutput, task: string, files: FileIndex
     known: (p) => seen.get(p) ?? (seen.set(p, matchesSomething(files, p)), seen.get(p)!),
     names: new Set(files.flatMap((f) => f.declarations.flatMap((d) => [d.symbol, d.symbol.split('.').pop() ?? '']))),
     warnings,
+    models,
   };
   const given: unknown[] = Array.isArray(out?.steps) ? out.steps : [];
   if (given.length > MAX_STEPS)
@@ -85,6 +96,7 @@ function checkStep(value: unknown, id: string, checks: Checks): PlanStep | null 
   const includeDocumented = flag(s.includeDocumented, 'includeDocumented', warn) && taskAsksToRewriteDocs(checks.task);
   if (s.includeDocumented === true && !includeDocumented)
     warn('existing docs are kept (the task does not ask to rewrite them)');
+  const model = checkStepModel(s.model, checks.models, warn, shown);
   return {
     id,
     kind,
@@ -98,6 +110,7 @@ function checkStep(value: unknown, id: string, checks: Checks): PlanStep | null 
       changedSince: checkRef(s.changedSince, kind, warn),
     },
     instructions: checkInstructions(s.instructions, warn),
+    ...(model ? { model } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { jobKind, KIND_PLANNING, type JobTarget, type KindContext } from '@orche
 import { resolveCommit, type FileIndex } from '@orchestrate/repo';
 import { matchesSomething, normalizePlan, resolvePlanRefs } from './plan-check.js';
 import { repoSummary } from './repo-summary.js';
+import { plannerModels, plannerPrompt } from './step-model.js';
 import { checkTaskPaths } from './task-paths.js';
 import { estimateTokens } from './tokens.js';
 
@@ -50,7 +51,8 @@ export async function makePlan(args: {
   const { task, files, client, root } = args;
   await checkTaskPaths(task, files, args);
   const out = client ? await askPlanner(args, client) : offlineAnswer(task, files);
-  const plan = normalizePlan(out, task, files, client ? args.config.models.planner : 'offline');
+  const source = client ? args.config.models.planner : 'offline';
+  const plan = normalizePlan(out, task, files, source, plannerModels(args.config));
   if (root) await resolvePlanRefs(plan, task, (ref) => isCommit(root, ref));
   if (plan.steps.length === 0) {
     throw new UnsupportedTaskError(
@@ -102,7 +104,8 @@ async function askPlanner(
   const maxOut = config.maxOutputTokens.planner;
   // UTF-8 bytes bound o200k tokens from above: the exact count, which builds the tokenizer (~0.1 s before the planner's
   // request could leave), is made only when that bound does not fit the budget.
-  const text = PLANNER_INSTRUCTIONS + input;
+  const prompt = plannerPrompt(config, { instructions: PLANNER_INSTRUCTIONS, schema: plannerOutputSchema });
+  const text = prompt.instructions + input;
   let reservation = ledger.reserve(model, Buffer.byteLength(text, 'utf8') + 400, maxOut);
   if (!reservation) {
     const inputTokens = estimateTokens(text) + 400;
@@ -118,9 +121,9 @@ async function askPlanner(
     const result = await client.call({
       role: 'planner',
       model,
-      instructions: PLANNER_INSTRUCTIONS,
+      instructions: prompt.instructions,
       input,
-      schema: plannerOutputSchema,
+      schema: prompt.schema,
       maxOutputTokens: maxOut,
       cacheKey: 'orchestrate-planner-v1',
       ...(signal && { signal }),

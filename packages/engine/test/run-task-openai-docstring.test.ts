@@ -149,8 +149,11 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
       const props = request.schema.properties;
       expect(Object.keys(props.params.properties)).toEqual(PARAMS[symbol]);
       expect(props.params.required).toEqual(PARAMS[symbol]);
+      // `escalate`: the worker may say a job is beyond it (ladder.selfEscalate, on by default).
       expect(Object.keys(props).sort()).toEqual(
-        symbol === 'divide' ? ['params', 'returns', 'summary', 'throws'] : ['params', 'returns', 'summary'],
+        symbol === 'divide'
+          ? ['escalate', 'params', 'returns', 'summary', 'throws']
+          : ['escalate', 'params', 'returns', 'summary'],
       );
     }
     // The verifier judged all the jobs of the run in one batch.

@@ -13,7 +13,7 @@ export interface ItemSource {
   costUsd: number;
   error: string | null;
   verdict: string | null;
-  attempts: { model: string; rejected: string | null; fault?: FaultKind }[];
+  attempts: { model: string; rejected: string | null; fault?: FaultKind; escalated?: string }[];
   outcome: Pick<JobOutcome, 'edits' | 'newFiles' | 'annotations'> | null;
 }
 

@@ -7,7 +7,8 @@ import type { PhaseContext } from './types.js';
 /**
  * The verification ladder. A model-made result that a gate or the verifier rejected is retried once by the worker with
  * the reason, then escalated once to the verifier's model as worker, then given up (failed, with every reason in the
- * report). Offline results are deterministic, so a rejection fails them at once.
+ * report). Offline results are deterministic, so a rejection fails them at once. (A job the worker itself says is
+ * beyond it skips the retry: `escalateJob`.)
  */
 export function reject(state: JobState, reason: string, ctx: Pick<PhaseContext, 'client' | 'config' | 'ledger'>): void {
   releaseHold(state, ctx);
@@ -46,13 +47,16 @@ export function callFailed(
   finish(state, 'failed', `worker: ${err.message}`);
 }
 
-/** The model for the next attempt, or null when the ladder is exhausted: worker, worker again, then the verifier's model. */
+/**
+ * The model for the next attempt, or null when the ladder is exhausted: the step's worker model (`step.model`, else
+ * `models.worker`), the same again, then the verifier's model. A job the worker escalated goes straight to the
+ * verifier's model (no retry rung), once.
+ */
 export function nextModel(state: JobState, ctx: Pick<PhaseContext, 'config'>): string | null {
   const { ladder, models } = ctx.config;
-  const rungs = [
-    models.worker,
-    ...(ladder.retry ? [models.worker] : []),
-    ...(ladder.escalate ? [models.verifier] : []),
-  ];
+  const escalated = state.attempts.findIndex((a) => a.escalated !== undefined);
+  if (escalated >= 0) return state.attempts.length === escalated + 1 ? models.verifier : null;
+  const worker = state.target.step.model ?? models.worker;
+  const rungs = [worker, ...(ladder.retry ? [worker] : []), ...(ladder.escalate ? [models.verifier] : [])];
   return rungs[state.attempts.length] ?? null;
 }

@@ -1,5 +1,6 @@
 import type { ModelClient } from '@orchestrate/agents';
 import { jobKind } from '@orchestrate/jobs';
+import { escalationCap } from './escalation.js';
 import { groupKey, runGates } from './gates.js';
 import { runHeavyGates, type HeavyGateState } from './heavy-gates.js';
 import { jobsPerCall } from './per-call.js';
@@ -17,6 +18,7 @@ const MAX_ROUNDS = 3;
  * same gates, cheapest first, before any verifier call.
  */
 export async function runRounds(states: JobState[], ctx: PhaseContext, heavy: HeavyGateState): Promise<void> {
+  ctx.escalationCap ??= escalationCap(states.length, ctx.config.ladder.maxSelfEscalations);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const batch = states.filter((s) => s.phase === 'pending');
     if (batch.length === 0) return;

@@ -14,12 +14,14 @@ export interface JobState {
   verdict: string | null;
   /** The model that produced the current outcome (`offline` for rules). */
   model: string | null;
-  /** Every attempt, in order, with the reason it was rejected. */
   /**
-   * The model calls made for the job. `fault` marks an item of a packed call whose answer was refused here (the client
-   * counts only the faults of whole calls), for the report's `faults`.
+   * The model calls made for the job, in order, with the reason each was rejected. `fault` marks an item of a packed
+   * call whose answer was refused here (the client counts only the faults of whole calls), for the report's `faults`;
+   * `escalated` the worker's reason when it said the job was beyond it and the job went to the verifier's model.
    */
-  attempts: { model: string; rejected: string | null; fault?: FaultKind }[];
+  attempts: { model: string; rejected: string | null; fault?: FaultKind; escalated?: string }[];
+  /** Escalation requests of the worker that were not granted (past the run's cap, or no verifier-model rung). */
+  ignoredEscalations?: string[];
   /** Why the previous attempt was rejected: told to the worker on the next attempt. */
   feedback: string | null;
   usage: TokenUsage;

@@ -21,8 +21,18 @@ export interface PhaseContext {
   };
   /** The run's one concurrency limit, shared by worker and verifier calls. */
   limit: LimitFunction;
+  /** The run's cap on self-escalations (set when its rounds start; absent: none is granted). */
+  escalationCap?: EscalationCap;
   /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
   fatal: { message: string } | null;
+}
+
+/** The run's share of self-escalations: how many jobs the worker may send straight to the verifier's model. */
+export interface EscalationCap {
+  /** Most self-escalations the run grants (`ceil(maxSelfEscalations × jobs)`, at least 1 when the share is > 0). */
+  readonly max: number;
+  /** Granted so far. */
+  granted: number;
 }
 
 /** Whether the run was stopped or aborted: no new job or call starts. */

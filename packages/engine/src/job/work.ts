@@ -3,7 +3,16 @@ import { CallFailed } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type JobKindModule } from '@orchestrate/jobs';
 import { estimateParts } from '../tokens.js';
 import { holdVerification, releaseHold } from './budget.js';
+import { packJsonSchema } from './pack-schema.js';
 import { packContexts, sharedSection } from './context.js';
+import {
+  ESCALATE_NOTE,
+  escalateJob,
+  itemSchemas,
+  offersEscalation,
+  splitEscalation,
+  type ItemSchemas,
+} from './escalation.js';
 import { callFailed, nextModel, reject } from './ladder.js';
 import { finish, type JobState } from './state.js';
 import { halted, verifies, type PhaseContext } from './types.js';
@@ -51,7 +60,7 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
     context: contexts.items[i]!,
     feedback: feedbackText(state, single),
   }));
-  const request = workerRequest(kind, held, contexts.shared, single, ctx);
+  const request = workerRequest(kind, held, contexts.shared, single, model, ctx);
   const reservation = ctx.ledger.reserve(model, request.reserveTokens, request.maxOutputTokens);
   if (!reservation) {
     for (const p of held) {
@@ -75,7 +84,8 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
       instructions: request.instructions,
       input: request.input,
       schema: request.schema,
-      ...(single ? {} : { validate: 'parts' as const }),
+      ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
+      ...(single && !request.schemas[0]!.offered ? {} : { validate: 'parts' as const }),
       maxOutputTokens: request.maxOutputTokens,
       cacheKey: request.cacheKey,
       signal: ctx.signal,
@@ -91,7 +101,8 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
   } finally {
     ctx.ledger.release(reservation);
   }
-  if (single) return applyOutput(held[0]!.state, raw, ctx);
+  if (single && !request.schemas[0]!.offered) return applyOutput(held[0]!.state, raw, ctx);
+  if (single) return applyItem(held[0]!.state, request.schemas[0]!, raw, ctx, `the model's output failed its schema`);
   await applyItems(held, request.schemas, raw, ctx);
 }
 
@@ -136,19 +147,29 @@ function holdVerifier(state: JobState, ctx: PhaseContext): boolean {
 
 /**
  * What one worker call sends and reserves: one job under its own schema, or a pack's items under their keys, then the
- * block they all share (`shared`, '' for none) once under its own heading.
+ * block they all share (`shared`, '' for none) once under its own heading. On a worker model (not the verifier's),
+ * with `ladder.selfEscalate`, each item's schema offers `escalate` and the instructions say when to use it.
  */
-function workerRequest(kind: JobKindModule, held: Live[], shared: string, single: boolean, ctx: PhaseContext) {
+function workerRequest(
+  kind: JobKindModule,
+  held: Live[],
+  shared: string,
+  single: boolean,
+  model: string,
+  ctx: PhaseContext,
+) {
   const { step, job } = held[0]!.state.target;
-  const schemas = held.map((p) => kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType);
+  const offer = offersEscalation(model, ctx);
+  const schemas = held.map((p) => itemSchemas(kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType, offer));
+  const note = schemas.some((s) => s.offered) ? ESCALATE_NOTE : '';
   const maxOut = ctx.config.maxOutputTokens.worker;
   if (single) {
     const { context, feedback } = held[0]!;
-    const instructions = kind.workerInstructions(step);
+    const instructions = kind.workerInstructions(step) + note;
     return {
       instructions,
       input: context + feedback,
-      schema: schemas[0]!,
+      schema: schemas[0]!.sent,
       schemas,
       maxOutputTokens: maxOut,
       reserveTokens: estimateParts(instructions, context, feedback) + SCHEMA_OVERHEAD_TOKENS,
@@ -158,13 +179,17 @@ function workerRequest(kind: JobKindModule, held: Live[], shared: string, single
   const keys = held.map((_, i) => `item${i + 1}`);
   const inputs = held.map((p) => p.context + p.feedback);
   const after = shared ? [sharedSection(shared)] : [];
-  const instructions = kind.workerInstructions(step) + PACK_NOTE;
+  const instructions = kind.workerInstructions(step) + PACK_NOTE + note;
   const shape: Record<string, z.ZodType> = {};
-  keys.forEach((key, i) => (shape[key] = schemas[i]!));
+  keys.forEach((key, i) => (shape[key] = schemas[i]!.sent));
   return {
     instructions,
     input: [...inputs.map((input, i) => `## ${keys[i]}\n${input}`), ...after].join('\n\n'),
     schema: z.strictObject({ items: z.strictObject(shape) }),
+    jsonSchema: packJsonSchema(
+      keys,
+      schemas.map((s) => s.sent),
+    ),
     schemas,
     maxOutputTokens: maxOut * held.length,
     reserveTokens:
@@ -189,19 +214,33 @@ function charge(held: Live[], single: boolean, ctx: PhaseContext, model: string,
 }
 
 /** A pack's answer, item by item: an item that fails its job's schema sends only that job down the ladder. */
-async function applyItems(held: Live[], schemas: z.ZodType[], raw: unknown, ctx: PhaseContext): Promise<void> {
+async function applyItems(held: Live[], schemas: ItemSchemas[], raw: unknown, ctx: PhaseContext): Promise<void> {
   const items = (raw as { items?: Record<string, unknown> } | null)?.items ?? {};
   for (let i = 0; i < held.length; i++) {
-    const state = held[i]!.state;
-    const parsed = schemas[i]!.safeParse(items[`item${i + 1}`]);
-    if (!parsed.success) {
-      state.attempts[state.attempts.length - 1]!.fault = 'schemaFailures';
-      const issue = parsed.error.issues[0]?.message ?? 'invalid';
-      reject(state, `worker: this item's output failed its schema: ${issue}`, ctx);
-      continue;
-    }
-    await applyOutput(state, parsed.data, ctx);
+    await applyItem(held[i]!.state, schemas[i]!, items[`item${i + 1}`], ctx, `this item's output failed its schema`);
   }
+}
+
+/**
+ * One item validated here (`failed` says how a refusal reads): a job the worker escalates (and the run's cap grants)
+ * waits for the verifier's model unapplied; any other answer is applied without its `escalate` field.
+ */
+async function applyItem(
+  state: JobState,
+  schemas: ItemSchemas,
+  raw: unknown,
+  ctx: PhaseContext,
+  failed: string,
+): Promise<void> {
+  const parsed = schemas.local.safeParse(raw);
+  if (!parsed.success) {
+    state.attempts[state.attempts.length - 1]!.fault = 'schemaFailures';
+    const issue = (parsed.error.issues[0]?.message ?? 'invalid').replace(/\s+/g, ' ');
+    return reject(state, `worker: ${failed}: ${issue}`, ctx);
+  }
+  const { output, reason } = splitEscalation(parsed.data, schemas.offered);
+  if (escalateJob(state, reason, ctx)) return;
+  await applyOutput(state, output, ctx);
 }
 
 /** Turns a job's output into its outcome; output code will not write goes down the ladder. */

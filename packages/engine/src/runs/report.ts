@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { safeText, type FaultCounts, type FaultKind, type RunReport } from '@orchestrate/core';
+import { safeText, type FaultCounts, type FaultKind, type PlanStep, type RunReport } from '@orchestrate/core';
 
 /** Where a run's state lives in the target repository. */
 export function runDir(root: string, runId: string): string {
@@ -36,8 +36,12 @@ export function formatSummary(report: RunReport): string {
       );
     }
   } else lines.push('  cost: $0 (no model calls)');
+  // The model per step: the report names it on every step of a run with a model (offline runs have none).
+  for (const step of report.plan.steps) if (step.model) lines.push(`  ${stepLine(step, report.items)}`);
   const faults = faultsLine(report.faults);
   if (faults) lines.push(`  model faults: ${faults}`);
+  const escalated = escalationsLine(report.escalations);
+  if (escalated) lines.push(`  escalated: ${escalated}`);
   const failed = report.status === 'cancelled' ? [] : report.items.filter((i) => i.status !== 'succeeded');
   for (const item of failed.slice(0, 10))
     lines.push(`  ${item.status}: ${item.file} ${item.symbol}: ${item.error ?? ''}`);
@@ -90,6 +94,31 @@ const FAULT_LABELS: Record<FaultKind, string> = {
   emptyOutput: 'empty',
   oversizedOutput: 'too large',
 };
+
+/** `step-1: docstring on gpt-5.4-nano, 3 jobs`: a step, its worker model when it has one, and its job count. */
+export function stepLine(step: PlanStep, items: readonly { stepId: string }[]): string {
+  const jobs = items.filter((i) => i.stepId === step.id).length;
+  const kind = step.variant ? `${step.kind}/${step.variant}` : step.kind;
+  return `${step.id}: ${kind}${step.model ? ` on ${step.model}` : ''}, ${jobs} job${jobs === 1 ? '' : 's'}`;
+}
+
+/**
+ * `2 (docstring: too-complex 1, unclear-task 1), 4 ignored`: jobs the worker sent to the verifier's model, per kind and
+ * reason, and the requests past the cap; '' when the worker asked for none.
+ */
+export function escalationsLine(escalations: RunReport['escalations']): string {
+  if (!escalations || (escalations.total === 0 && escalations.ignored === 0)) return '';
+  const kinds = Object.entries(escalations.byKind).map(
+    ([kind, reasons]) =>
+      `${kind}: ${Object.entries(reasons)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ')}`,
+  );
+  const ignored = escalations.ignored
+    ? `, ${escalations.ignored} ignored (past ladder.maxSelfEscalations, or no escalation rung)`
+    : '';
+  return `${escalations.total}${kinds.length ? ` (${kinds.join('; ')})` : ''}${ignored}`;
+}
 
 /** `rate limited (429): 3, timeouts: 1` for the faults that happened, or '' when none did. */
 export function faultsLine(faults: FaultCounts | undefined): string {

@@ -1,9 +1,10 @@
-import type { FaultCounts, RunReport, UsageLedger } from '@orchestrate/core';
+import type { FaultCounts, PlanStep, RunReport, UsageLedger } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import { capAnnotations, dedupeAnnotations, formatPlanNote } from '@orchestrate/jobs';
 import type { JobState } from '../job/state.js';
 import { redactionWarnings } from '../redacting-client.js';
 import { reportItem } from '../job/item.js';
+import { escalationCounts } from '../job/escalation.js';
 
 /** Phase times plus this process's CPU time since the run started and its peak resident memory. */
 function processMetrics(
@@ -39,7 +40,8 @@ export function buildReport(
   > & {
     states: JobState[];
     ledger: UsageLedger;
-    config: { budgetUsd?: number | undefined };
+    /** `models.worker` names the model of each step that does not name its own (runs with a model only). */
+    config: { budgetUsd?: number | undefined; models?: { worker: string } };
     maxAnnotations: number;
     started: number;
     timing: { indexMs: number; planMs: number; workMs: number };
@@ -74,7 +76,7 @@ export function buildReport(
     baseCommit: args.baseCommit,
     branch: args.branch,
     worktree: args.worktree,
-    plan: { source: args.plan.source, steps: args.plan.steps, warnings: planWarnings },
+    plan: { source: args.plan.source, steps: withStepModels(args), warnings: planWarnings },
     commits: args.commits,
     jobs: {
       total: items.length,
@@ -91,6 +93,7 @@ export function buildReport(
     metrics: processMetrics(args.timing, args.cpuAtStart),
     throttling: args.client?.throttling?.() ?? {},
     faults: withItemFaults(args.client?.faults?.() ?? {}, args.states),
+    ...withEscalations(args.states),
     batches: args.batches,
     startedAt: args.startedAt,
     items,
@@ -102,6 +105,23 @@ export function buildReport(
       ...redactionWarnings(args.client),
     ],
   };
+}
+
+/** The plan's steps as the report shows them: on the openai engine each names its worker model (`models.worker` unless set). */
+function withStepModels(args: {
+  engine: RunReport['engine'];
+  plan: RunReport['plan'];
+  config: { models?: { worker: string } };
+}): PlanStep[] {
+  const worker = args.config.models?.worker;
+  if (args.engine !== 'openai' || !worker) return args.plan.steps;
+  return args.plan.steps.map((step) => (step.model ? step : { ...step, model: worker }));
+}
+
+/** The report's `escalations`, present only when a worker asked to escalate a job. */
+function withEscalations(states: JobState[]): Pick<RunReport, 'escalations'> {
+  const escalations = escalationCounts(states);
+  return escalations ? { escalations } : {};
 }
 
 /** The client's fault counts plus the packed items this engine refused on their own (the client saw a good call). */

@@ -6,8 +6,8 @@ const LISTED_JOBS = 50;
 const LISTED_WARNINGS = 5;
 
 /**
- * What a dry run prints: the plan's steps, the jobs (at most 50) and the estimate per model. File names, symbols and
- * paths come from the repository and the planner, so the whole text is escaped.
+ * What a dry run prints: the plan's steps (each with its worker model), the jobs (at most 50) and the estimate per
+ * model. File names, symbols and paths come from the repository and the planner, so the whole text is escaped.
  */
 export function formatDryRun(report: RunReport): string {
   const noWorker = report.engine === 'openai' ? ' and no worker was called' : '';
@@ -15,7 +15,8 @@ export function formatDryRun(report: RunReport): string {
   const lines = [`orchestrate dry run (${report.engine} engine): ${nothing}${noWorker}.`];
   for (const step of report.plan.steps) {
     const paths = step.selector.paths;
-    lines.push(`  ${step.id}: ${step.kind}${paths.length ? ` in ${paths.join(', ')}` : ''}`);
+    const model = step.model ? ` on ${step.model}` : '';
+    lines.push(`  ${step.id}: ${step.kind}${paths.length ? ` in ${paths.join(', ')}` : ''}${model}`);
   }
   lines.push(`  jobs: ${report.jobs.total}`);
   for (const item of report.items.slice(0, LISTED_JOBS)) {

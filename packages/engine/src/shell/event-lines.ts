@@ -179,7 +179,14 @@ function jobEnd(e: Extract<RunEvent, { type: 'job-end' }>): Fields<'job.complete
     reason: item ? item.error : e.error,
     verdict: item?.verdict ?? null,
     unchanged: item ? item.unchanged === true : null,
+    ...escalatedOf(item),
   };
+}
+
+/** The reason a job's worker escalated it, when it did (`escalated` is absent otherwise). */
+function escalatedOf(item: ReportItem | undefined): { escalated?: string } {
+  const reason = item?.attempts.find((a) => a.escalated !== undefined)?.escalated;
+  return reason === undefined ? {} : { escalated: reason };
 }
 
 function planCompleted(
@@ -193,6 +200,7 @@ function planCompleted(
     variant: s.variant,
     paths: [...s.selector.paths],
     instructions: s.instructions,
+    ...(s.model ? { model: s.model } : {}),
   }));
   const listed = jobs.slice(0, PLAN_LINE_MAX_JOBS);
   return {

@@ -1,0 +1,85 @@
+// A packed worker call states an item schema that several items share once, under `$defs` (with `escalate` in it when
+// offered), and the run works on answers made from that JSON schema alone.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { outputJsonSchema } from '@orchestrate/agents';
+import { schemaFaker, startFakeOpenAI, type FakeReply, type FakeRequest } from '../../../test/fake/openai-server.js';
+import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
+import { makeRepo } from '../../../test/helpers/repo.js';
+import { docStep } from '../../../test/e2e/openai-script.js';
+import { packJsonSchema } from '../src/job/pack-schema.js';
+
+const doc = z.strictObject({ summary: z.string(), params: z.strictObject({ x: z.string() }) });
+const other = z.strictObject({ summary: z.string() });
+
+/** A JSON schema with every `$ref` replaced by its definition and `$defs` removed. */
+function inlined(schema: any, root = schema): any {
+  if (Array.isArray(schema)) return schema.map((s) => inlined(s, root));
+  if (!schema || typeof schema !== 'object') return schema;
+  if (typeof schema.$ref === 'string') return inlined(root.$defs[schema.$ref.replace('#/$defs/', '')], root);
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => k !== '$defs')
+      .map(([k, v]) => [k, inlined(v, root)]),
+  );
+}
+
+describe('packJsonSchema', () => {
+  it('states a shared item schema once under $defs and inlines the others; inlined, it is the zod schema', () => {
+    const keys = ['item1', 'item2', 'item3', 'item4'];
+    const items = [doc, doc, other, doc];
+    const json = packJsonSchema(keys, items)!;
+    expect(json.$defs).toEqual({ item: outputJsonSchema(doc) });
+    const props = (json.properties as any).items.properties;
+    expect(props.item1).toEqual({ $ref: '#/$defs/item' });
+    expect(props.item2).toEqual({ $ref: '#/$defs/item' });
+    expect(props.item3).toEqual(outputJsonSchema(other));
+    expect(props.item4).toEqual({ $ref: '#/$defs/item' });
+    const shape = Object.fromEntries(keys.map((k, i) => [k, items[i]!]));
+    expect(inlined(json)).toEqual(outputJsonSchema(z.strictObject({ items: z.strictObject(shape) })));
+  });
+
+  it('names each shared schema (item, item2) and is undefined when no two items share one', () => {
+    const json = packJsonSchema(['item1', 'item2', 'item3', 'item4'], [doc, other, doc, other])!;
+    expect(Object.keys(json.$defs as object)).toEqual(['item', 'item2']);
+    expect(packJsonSchema(['item1', 'item2'], [doc, other])).toBeUndefined();
+    expect(packJsonSchema(['item1'], [doc])).toBeUndefined();
+  });
+});
+
+/** The fake: one docstring step; every other answer made from the request's JSON schema alone; the verifier accepts. */
+function handler(req: FakeRequest): FakeReply {
+  const props = (req.schema?.properties ?? {}) as Record<string, any>;
+  if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
+  if (props.verdicts) {
+    const keys = Object.keys(props.verdicts.properties);
+    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
+  }
+  return { json: schemaFaker(req.schema) as Record<string, unknown> };
+}
+
+describe('a packed call of items with one schema', () => {
+  it('sends the item schema once (with escalate), and the schema-made answers are applied', async () => {
+    const same = [0, 1, 2].map((i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
+    const repo = makeRepo({ 'src/math.ts': same, 'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n' });
+    const server = await startFakeOpenAI(handler);
+    try {
+      const task = 'add docstrings to src/math.ts';
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task, env: fakeModelEnv(server) });
+      const packed = server.log.filter((e) => e.request.schema?.properties?.items);
+      expect(packed).toHaveLength(1);
+      const schema = packed[0]!.request.schema;
+      expect(Object.values(schema.properties.items.properties)).toEqual([
+        { $ref: '#/$defs/item' },
+        { $ref: '#/$defs/item' },
+        { $ref: '#/$defs/item' },
+      ]);
+      expect(Object.keys(schema.$defs.item.properties).sort()).toEqual(['escalate', 'params', 'returns', 'summary']);
+      expect(report.jobs).toEqual({ total: 3, succeeded: 3, failed: 0, skipped: 0 });
+      expect(report.escalations).toBeUndefined();
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+});

@@ -1,0 +1,217 @@
+// Worker self-escalation through runTask() in process, a real temp repository and the fake OpenAI server: a worker
+// item that says `escalate` goes straight to the verifier's model, under the run's cap; the report counts it.
+import { describe, expect, it } from 'vitest';
+import { schemaFaker, startFakeOpenAI, type FakeReply, type FakeRequest } from '../../../test/fake/openai-server.js';
+import { fakeModelEnv, formatSummary, runEngine } from '../../../test/helpers/engine.js';
+import { makeRepo } from '../../../test/helpers/repo.js';
+import { docStep, inputText } from '../../../test/e2e/openai-script.js';
+import { ESCALATE_NOTE, escalationCap } from '../src/job/escalation.js';
+
+const NANO = 'gpt-5.4-nano';
+const MINI = 'gpt-5.4-mini';
+const TASK = 'add docstrings to src/math.ts';
+
+/** `count` functions `f<i>(x<i>)`: each job's item schema names its own parameter, so answers can tell them apart. */
+function functions(count: number): string {
+  return Array.from(
+    { length: count },
+    (_, i) => `export function f${i}(x${i}: number): number {\n  return x${i} + ${i};\n}\n`,
+  ).join('\n');
+}
+
+/** A verifier answer that accepts every item, in the shape its schema asks for. */
+function acceptAll(schema: any): Record<string, unknown> {
+  const props = schema.properties.verdicts.properties as Record<string, any>;
+  const verdicts = Object.fromEntries(
+    Object.entries(props).map(([k, s]) => [k, s.type === 'boolean' ? true : { accept: true, reason: '' }]),
+  );
+  return { verdicts, ...(schema.properties.rejections ? { rejections: [] } : {}) };
+}
+
+/**
+ * The fake: one docstring step over src/math.ts; the verifier accepts; a worker item (packed or alone) is answered from
+ * its schema, signed with its model (`Nano doc` / `Mini doc`), and `escalate(param)` sets its `escalate` when offered.
+ */
+function handler(escalate: (param: string) => string | undefined, fromSchema = false) {
+  return (req: FakeRequest): FakeReply => {
+    const props = (req.schema?.properties ?? {}) as Record<string, any>;
+    if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
+    if (props.verdicts) return { json: acceptAll(req.schema) };
+    const sign = req.model === NANO ? 'Nano' : 'Mini';
+    const answer = (schema: any) => {
+      const param = Object.keys(schema.properties?.params?.properties ?? {})[0] ?? '';
+      const out = fromSchema
+        ? (schemaFaker(schema) as Record<string, unknown>)
+        : {
+            summary: `${sign} doc for ${param}.`,
+            params: { [param]: `The ${param}.` },
+            ...(schema.properties.returns ? { returns: 'The sum.' } : {}),
+          };
+      if (schema.properties.escalate) out.escalate = escalate(param) ?? 'no';
+      return out;
+    };
+    const items = props.items?.properties as Record<string, any> | undefined;
+    if (!items) return { json: answer(req.schema) };
+    return { json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(s)])) } };
+  };
+}
+
+/** Worker requests of the log (everything but the planner and the verifier). */
+const workerCalls = (log: { request: FakeRequest }[]) =>
+  log.filter((e) => !e.request.schema?.properties?.steps && !e.request.schema?.properties?.verdicts);
+
+describe('worker self-escalation', () => {
+  it('a packed item that escalates goes straight to the verifier model; the nano result never reaches the verifier', async () => {
+    const repo = makeRepo({
+      'src/math.ts': functions(3),
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n',
+    });
+    const server = await startFakeOpenAI(handler((p) => (p === 'x1' ? 'too-complex' : undefined)));
+    try {
+      const { report, events } = await runEngine({
+        cwd: repo.dir,
+        engine: 'openai',
+        task: TASK,
+        env: fakeModelEnv(server),
+      });
+      const workers = workerCalls(server.log);
+      // One packed nano call for the three jobs, then f1 alone on mini (no retry on nano first).
+      expect(workers.map((e) => e.request.model)).toEqual([NANO, MINI]);
+      const packed = workers[0]!.request.schema.properties.items.properties;
+      for (const item of Object.values(packed) as any[]) {
+        expect(item.properties.escalate).toEqual({
+          type: 'string',
+          enum: ['no', 'too-complex', 'needs-more-context', 'unclear-task'],
+        });
+        expect(item.required).toContain('escalate');
+      }
+      expect(JSON.stringify(workers[0]!.request.body)).toContain('set `escalate` to that reason');
+      // The verifier model's attempt is not offered `escalate`, and its instructions do not mention it.
+      const mini = workers[1]!.request;
+      expect(Object.keys(mini.schema.properties.params.properties)).toEqual(['x1']);
+      expect(mini.schema.properties.escalate).toBeUndefined();
+      expect(JSON.stringify(mini.body)).not.toContain(ESCALATE_NOTE.trim().slice(0, 40));
+      const verified = server.log
+        .filter((e) => e.request.schema?.properties?.verdicts)
+        .map((e) => inputText(e.request));
+      expect(verified.join('\n')).not.toContain('Nano doc for x1');
+      expect(verified.join('\n')).toContain('Mini doc for x1');
+      expect(report.jobs).toEqual({ total: 3, succeeded: 3, failed: 0, skipped: 0 });
+      expect(report.escalations).toEqual({ total: 1, ignored: 0, byKind: { docstring: { 'too-complex': 1 } } });
+      const f1 = report.items.find((i: any) => i.symbol === 'f1');
+      expect(f1.model).toBe(MINI);
+      expect(f1.attempts).toEqual([
+        { model: NANO, rejected: null, escalated: 'too-complex' },
+        { model: MINI, rejected: null },
+      ]);
+      // The escalate field is stripped before apply: the committed file holds the mini doc, no `escalate` text.
+      const file = repo.git('show', `${report.branch}:src/math.ts`);
+      expect(file).toContain('Mini doc for x1.');
+      expect(file).not.toContain('Nano doc for x1.');
+      expect(file).not.toContain('too-complex');
+      const starts = events.filter((e) => e.type === 'job-start' && e.job.symbol === 'f1');
+      expect(starts.map((e) => (e as any).model)).toEqual([NANO, MINI]);
+      expect(formatSummary(report as never)).toContain('escalated: 1 (docstring: too-complex 1)');
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('a single job that escalates goes to the verifier model too', async () => {
+    const repo = makeRepo({
+      'src/math.ts': functions(2),
+      'agents.config.ts': 'export default { packing: { maxJobs: 1 } };\n',
+    });
+    const server = await startFakeOpenAI(handler((p) => (p === 'x0' ? 'needs-more-context' : undefined)));
+    try {
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
+      const workers = workerCalls(server.log);
+      expect(workers.map((e) => e.request.model).sort()).toEqual([MINI, NANO, NANO]);
+      expect(workers.filter((e) => e.request.model === NANO).every((e) => e.request.schema.properties.escalate)).toBe(
+        true,
+      );
+      expect(report.escalations).toEqual({ total: 1, ignored: 0, byKind: { docstring: { 'needs-more-context': 1 } } });
+      expect(report.jobs.succeeded).toBe(2);
+      expect(report.items.find((i: any) => i.symbol === 'f0').model).toBe(MINI);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('past the cap the answer is used as if escalate were no: applied, verified, counted as ignored', async () => {
+    // A schema-only server (answers made from the JSON schema alone) that sets every item to escalate: 6 jobs at a cap
+    // of 0.2 = ceil(1.2) = 2 escalations; the 4 others are verified as nano results.
+    const repo = makeRepo({
+      'src/math.ts': functions(6),
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { maxSelfEscalations: 0.2 } };\n',
+    });
+    const server = await startFakeOpenAI(handler(() => 'unclear-task', true));
+    try {
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
+      expect(report.escalations).toEqual({ total: 2, ignored: 4, byKind: { docstring: { 'unclear-task': 2 } } });
+      // The two escalated jobs go to mini (packed together: packing groups jobs by their next model), never offered
+      // escalate again.
+      const minis = workerCalls(server.log).filter((e) => e.request.model === MINI);
+      const items = (e: (typeof minis)[number]) =>
+        Object.values(e.request.schema.properties.items?.properties ?? { one: e.request.schema });
+      expect(minis.flatMap(items)).toHaveLength(2);
+      for (const item of minis.flatMap(items) as any[]) expect(item.properties.escalate).toBeUndefined();
+      expect(report.jobs.succeeded).toBe(6);
+      expect(report.items.filter((i: any) => i.model === NANO)).toHaveLength(4);
+      const verifiedItems = server.log
+        .filter((e) => e.request.schema?.properties?.verdicts)
+        .reduce((n, e) => n + Object.keys(e.request.schema.properties.verdicts.properties).length, 0);
+      expect(verifiedItems).toBe(6);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('without the verifier-model rung (ladder.escalate: false) an escalation request is ignored and counted', async () => {
+    const repo = makeRepo({
+      'src/math.ts': functions(2),
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { escalate: false } };\n',
+    });
+    const server = await startFakeOpenAI(handler((p) => (p === 'x1' ? 'too-complex' : undefined)));
+    try {
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
+      expect(workerCalls(server.log).map((e) => e.request.model)).toEqual([NANO]);
+      expect(report.escalations).toEqual({ total: 0, ignored: 1, byKind: {} });
+      expect(report.jobs.succeeded).toBe(2);
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('with ladder.selfEscalate off the worker is not offered escalate and the report has no escalations', async () => {
+    const repo = makeRepo({
+      'src/math.ts': functions(2),
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { selfEscalate: false } };\n',
+    });
+    const server = await startFakeOpenAI(handler(() => 'too-complex'));
+    try {
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
+      const [call] = workerCalls(server.log);
+      expect(call!.request.schema.properties.items.properties.item1.properties.escalate).toBeUndefined();
+      expect(JSON.stringify(call!.request.body)).not.toContain('escalate');
+      expect(report.escalations).toBeUndefined();
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+});
+
+describe('escalationCap', () => {
+  it('is ceil(share × jobs), at least 1 when the share is above 0, and 0 for a share of 0', () => {
+    expect(escalationCap(6, 0.2).max).toBe(2);
+    expect(escalationCap(3, 0.2).max).toBe(1);
+    expect(escalationCap(1, 0.01).max).toBe(1);
+    expect(escalationCap(100, 0.2).max).toBe(20);
+    expect(escalationCap(100, 0).max).toBe(0);
+  });
+});
