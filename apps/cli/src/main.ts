@@ -24,7 +24,7 @@ import { DOCTOR_HELP, EXIT, MAIN_HELP, MODELS_HELP, RESUME_HELP, REVIEW_HELP } f
 import { addFlags, COMMON_FLAGS, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
 import { addExecCommand, execCommand, printErrorLine, wantsLines } from './exec.js';
 import { ask, interruptions } from './interrupt.js';
-import { doctorCommand, MODELS_KEYS, modelsCommand } from './models.js';
+import { DOCTOR_KEYS, doctorCommand, MODELS_KEYS, modelsCommand } from './models.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -160,11 +160,11 @@ export async function main(
       const flags = readFlags(withProgramOptions(program, own), MODELS_KEYS);
       exit = await guarded(io, flags.cli.json, () => modelsCommand(flags, io));
     });
-  addFlags(program.command('doctor'), MODELS_KEYS, { json: 'print the checks as JSON' })
+  addFlags(program.command('doctor'), DOCTOR_KEYS, { json: 'print the checks as JSON' })
     .description('Check each provider the roles use with one tiny model call, and say what one call cannot check')
     .addHelpText('after', DOCTOR_HELP)
     .action(async (own: Record<string, unknown>) => {
-      const flags = readFlags(withProgramOptions(program, own), MODELS_KEYS);
+      const flags = readFlags(withProgramOptions(program, own), DOCTOR_KEYS);
       exit = await guarded(io, flags.cli.json, () => doctorCommand(flags, io));
     });
   program

@@ -23,6 +23,9 @@ export const MODELS_KEYS = [
   'json',
 ] as const satisfies readonly FlagKey[];
 
+/** The flags of `orchestrate doctor`: those of `models` but the concurrency (one call per provider). */
+export const DOCTOR_KEYS = MODELS_KEYS.filter((k) => k !== 'concurrency');
+
 /** `orchestrate models`: the roles' providers, models, prices and capabilities, as a table or JSON. */
 export async function modelsCommand({ run, cli }: ParsedFlags, io: IO): Promise<number> {
   const config = await loadShellConfig(run);
