@@ -80,7 +80,7 @@ export interface DoctorOptions {
   now?: () => number;
 }
 
-/** The role a check's call is made as: the row's own role (a step worker is a worker). */
+/** Whose model a provider's check uses, first found first: a worker's is what most of a run's calls go to. */
 const ROLE_ORDER: ModelRow['role'][] = ['worker', 'verifier', 'worker (step)', 'planner'];
 
 /**
@@ -118,8 +118,9 @@ export async function runDoctor(config: ResolvedConfig, env: Env, options: Docto
   for (const c of checks) {
     if (c.status === 'not-checked') continue;
     addUsage(usage, c.usage);
-    if (c.costUsd === null) unpriced.add(c.ref);
-    else costUsd += c.costUsd;
+    if (c.costUsd === null) {
+      if (c.usage.requests) unpriced.add(c.ref);
+    } else costUsd += c.costUsd;
   }
   const failed = checks.filter((c) => c.status === 'failed').length;
   return {
