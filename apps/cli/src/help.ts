@@ -11,6 +11,8 @@ Examples:
   orchestrate --budget 0.50 --worker gpt-5.4-mini "format the code"
   orchestrate review main..HEAD --fail-on error             annotate the changed lines (no edits)
   orchestrate runs                                          list runs; then: show <id>, apply <id>, undo <id>, resume <id>
+  orchestrate models                                        roles → provider, model, price, capabilities, concurrency, keys
+  orchestrate doctor                                        check each provider with one tiny call (exit 1 when one fails)
   orchestrate exec --json "add docstrings to src/"          for programs: one JSON event line per run event on stdout
   orchestrate mcp --root .                                  serve orchestrate's tools to an agent over MCP (stdio)
   orchestrate help review                                   help for one command
@@ -18,7 +20,8 @@ Examples:
 Defaults (set in agents.config.ts at the repository root, or the file given with --config):
   engine ${DEFAULTS.engine} (openai when OPENAI_API_KEY is set, else the offline rules)
   models: planner ${DEFAULTS.models.planner}, worker ${DEFAULTS.models.worker}, verifier ${DEFAULTS.models.verifier}
-  concurrency ${DEFAULTS.concurrency} calls in flight; no budget cap unless --budget or budgetUsd is set
+  concurrency: the worker provider's default (OpenAI 64; \`orchestrate models\` shows it); no budget cap unless --budget
+  or budgetUsd is set
 
 Environment:
   OPENAI_API_KEY     the key of the openai engine (without it, auto = offline)
@@ -73,4 +76,34 @@ Twice: an error line (E_INTERRUPTED) with the command that resumes the run.
 
 Exit codes: ${EXIT.ok} completed, ${EXIT.failures} some jobs failed or the budget stopped the run, ${EXIT.usage} usage, config or
 environment error, ${EXIT.interrupted} interrupted (each run.completed line has its exit_code).
+`;
+
+/** Examples and exit codes for `orchestrate models --help` (`orchestrate help models`). */
+export const MODELS_HELP = `
+Examples:
+  orchestrate models                           the table: role, model ref, provider, model id, price per M tokens
+  orchestrate models --json                    the same for programs
+  orchestrate models --worker azure-eu:my-nano what a run with --worker azure-eu:my-nano would use
+
+Each role's model is <provider>:<model> (a bare name is the openai provider); providers are set in agents.config.ts
+(\`providers\`, see the README's Providers section). Keys are read from the environment and shown as set / missing /
+not needed by their variable's name, never their value. A model without a price counts $0, so --budget cannot hold
+for it. No model is called.
+
+Exit codes: ${EXIT.ok} listed, ${EXIT.usage} usage or config error.
+`;
+
+/** Examples and exit codes for `orchestrate doctor --help` (`orchestrate help doctor`). */
+export const DOCTOR_HELP = `
+Examples:
+  orchestrate doctor                           one { ok: boolean } call per provider (at most 16 output tokens)
+  orchestrate doctor --json                    the checks, their usage and cost as JSON
+
+Each provider a role uses is called once with its worker (or verifier) model: ok (latency, tokens, cost, whether the
+answer matched the schema), failed (the error: a rejected key, an unknown model or deployment, an unreachable server)
+or not checked (its key is missing, or the engine is offline). It also lists what one call cannot check: whether a
+server enforces the schema, an Azure deployment's data zone, OpenRouter's routing, rate limits, prices.
+
+Exit codes: ${EXIT.ok} no check failed (not-checked providers included), ${EXIT.failures} a check failed, ${EXIT.usage} usage or config error,
+${EXIT.interrupted} interrupted.
 `;

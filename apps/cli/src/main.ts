@@ -20,10 +20,11 @@ import {
   writeReviewFiles,
 } from '@orchestrate/engine';
 import { guarded, parseFailed, printJsonError, wantsJson, type IO } from './guard.js';
-import { EXIT, MAIN_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
+import { DOCTOR_HELP, EXIT, MAIN_HELP, MODELS_HELP, RESUME_HELP, REVIEW_HELP } from './help.js';
 import { addFlags, COMMON_FLAGS, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
 import { addExecCommand, execCommand, printErrorLine, wantsLines } from './exec.js';
 import { ask, interruptions } from './interrupt.js';
+import { DOCTOR_KEYS, doctorCommand, MODELS_KEYS, modelsCommand } from './models.js';
 import { createProgress } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -149,6 +150,22 @@ export async function main(
         io.stdout.write(`${opts.json ? JSON.stringify(runs, null, 2) : formatRuns(runs)}\n`);
         return EXIT.ok;
       });
+    });
+  addFlags(program.command('models'), MODELS_KEYS, { json: 'print the roles, providers and prices as JSON' })
+    .description(
+      "List the roles' providers and models: price, capabilities, concurrency, engine and whether each key is set",
+    )
+    .addHelpText('after', MODELS_HELP)
+    .action(async (own: Record<string, unknown>) => {
+      const flags = readFlags(withProgramOptions(program, own), MODELS_KEYS);
+      exit = await guarded(io, flags.cli.json, () => modelsCommand(flags, io));
+    });
+  addFlags(program.command('doctor'), DOCTOR_KEYS, { json: 'print the checks as JSON' })
+    .description('Check each provider the roles use with one tiny model call, and say what one call cannot check')
+    .addHelpText('after', DOCTOR_HELP)
+    .action(async (own: Record<string, unknown>) => {
+      const flags = readFlags(withProgramOptions(program, own), DOCTOR_KEYS);
+      exit = await guarded(io, flags.cli.json, () => doctorCommand(flags, io));
     });
   program
     .command('show')

@@ -30,3 +30,27 @@ export { ensureCommits, pushRunBranch, type GitAuth, type PushRefusal, type Push
 export { errorInfo, type ErrorInfo } from './errors.js';
 export { createEventLines, PLAN_LINE_MAX_JOBS, type EventLineRenderer } from './event-lines.js';
 export { gracefulStop, type GracefulStop } from './stop.js';
+export {
+  describeModels,
+  endpointOf,
+  engineFor,
+  keyStatus,
+  loadShellConfig,
+  roleRefs,
+  type EngineChoice,
+  type Endpoint,
+  type KeyStatus,
+  type ModelRole,
+  type ModelRow,
+  type ModelsView,
+  type ProviderView,
+  type ShellConfigOptions,
+} from './models.js';
+export {
+  DOCTOR_MAX_OUTPUT_TOKENS,
+  DOCTOR_SCHEMA,
+  runDoctor,
+  type DoctorOptions,
+  type DoctorResult,
+  type ProviderCheck,
+} from './doctor.js';
