@@ -32,6 +32,12 @@ export const INPUTS = {
     default: '',
   },
   'base-url': { description: 'An OpenAI-compatible server to call instead of api.openai.com', default: '' },
+  'api-keys': {
+    description:
+      "Keys of the config's other providers, one `NAME=value` per line from secrets (e.g. " +
+      '`AZURE_OPENAI_API_KEY=${{ secrets.AZURE_OPENAI_API_KEY }}`); only these reach the run, never the step env; masked',
+    default: '',
+  },
   'planner-model': {
     description: `The planner model (default: the config's, else ${DEFAULTS.models.planner})`,
     default: '',
@@ -49,7 +55,8 @@ export const INPUTS = {
     default: '0.50',
   },
   concurrency: {
-    description: `Model calls in flight at once, 1 to 256 (default: the config's, else ${DEFAULTS.concurrency})`,
+    description:
+      "Model calls in flight at once, 1 to 256 (default: the config's, else the worker provider's: OpenAI 64)",
     default: '',
   },
   'fail-on': {
@@ -157,11 +164,13 @@ export function readInputs(kit: Pick<Toolkit, 'input'>): ActionInputs {
     );
   }
   const baseUrl = optional('base-url');
+  const apiKeys = keyLines(kit.input('api-keys'));
   return {
     mode: choice('mode', value('mode'), MODES),
     task: given('task'),
     engine: choice('engine', value('engine'), ENGINES),
     openaiApiKey: given('openai-api-key'),
+    apiKeys,
     baseUrl: baseUrl ? url('base-url', baseUrl) : null,
     models: Object.fromEntries(Object.entries(models).filter(([, m]) => m !== undefined)),
     budgetUsd: parsed('budget-usd', value('budget-usd'), OPTION_PARSERS.budgetUsd),
@@ -171,6 +180,31 @@ export function readInputs(kit: Pick<Toolkit, 'input'>): ActionInputs {
     githubToken,
     artifactPath: optional('artifact-path') ?? null,
   };
+}
+
+/** Variables a provider's key may not be passed as: the runner's own, and the ones the action sets itself. */
+const RESERVED_KEY_NAMES = /^(?:GITHUB_|ACTIONS_|RUNNER_|INPUT_|OPENAI_API_KEY$|OPENAI_BASE_URL$|NODE_|PATH$|HOME$)/;
+
+/** The `api-keys` input: `NAME=value` lines (blank lines skipped); a malformed or reserved name is a usage error. */
+export function keyLines(raw: string): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [i, line] of raw.split(/\r?\n/).entries()) {
+    const text = line.trim();
+    if (!text || /^\$\{\{.*\}\}$/.test(text)) continue;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(text);
+    // The line is never echoed: it holds a secret.
+    if (!m)
+      throw new UsageError(
+        `input api-keys, line ${i + 1}: write \`NAME=value\` (e.g. AZURE_OPENAI_API_KEY=\${{ secrets.AZURE_OPENAI_API_KEY }})`,
+      );
+    const name = m[1]!;
+    if (RESERVED_KEY_NAMES.test(name))
+      throw new UsageError(
+        `input api-keys, line ${i + 1}: \`${name}\` cannot be set here (the OpenAI key goes in openai-api-key; runner variables are not keys)`,
+      );
+    if (m[2]) keys[name] = m[2];
+  }
+  return keys;
 }
 
 /**

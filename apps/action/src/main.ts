@@ -70,6 +70,15 @@ export async function run(deps: Partial<RunDeps> = {}): Promise<RunOutcome> {
         known.push(secret);
       }
     }
+    // Each value of `api-keys`, and each whole line (a malformed one is never echoed, but mask it anyway).
+    for (const line of kit.input('api-keys').split(/\r?\n/)) {
+      const value = line.includes('=') ? line.slice(line.indexOf('=') + 1).trim() : line.trim();
+      for (const secret of [value, line.trim()])
+        if (secret.length >= 4 && !/^\$\{\{.*\}\}$/s.test(secret)) {
+          kit.setSecret(secret);
+          known.push(secret);
+        }
+    }
     const env = readActionEnv(deps.vars ?? process.env);
     const inputs = readInputs(kit);
     const log = createActionLog(kit);
@@ -145,7 +154,11 @@ export function engineOptions(
     ...(Object.keys(inputs.models).length > 0 ? { models: { ...inputs.models } } : {}),
     budgetUsd: inputs.budgetUsd,
     ...(inputs.concurrency !== undefined ? { concurrency: inputs.concurrency } : {}),
-    env: { OPENAI_API_KEY: inputs.openaiApiKey || undefined, OPENAI_BASE_URL: inputs.baseUrl ?? undefined },
+    env: {
+      ...inputs.apiKeys,
+      OPENAI_API_KEY: inputs.openaiApiKey || undefined,
+      OPENAI_BASE_URL: inputs.baseUrl ?? undefined,
+    },
     onEvent,
     ...trust,
   };

@@ -19,6 +19,8 @@ export interface ActionInputs {
   task: string;
   engine: 'auto' | 'openai' | 'offline';
   openaiApiKey: string;
+  /** Keys of the config's other providers by variable name (`api-keys`): the run's environment holds only these. */
+  apiKeys: Record<string, string>;
   baseUrl: string | null;
   models: { planner?: string; worker?: string; verifier?: string };
   /** @default 0.5 */

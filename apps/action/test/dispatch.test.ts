@@ -15,6 +15,7 @@ const INPUTS: ActionInputs = {
   task: '',
   engine: 'auto',
   openaiApiKey: '',
+  apiKeys: {},
   baseUrl: null,
   models: {},
   budgetUsd: 0.5,

@@ -16,6 +16,18 @@ const refused = (inputs: Record<string, string>): UsageError => {
 };
 
 describe('readInputs', () => {
+  it("api-keys: `NAME=value` lines for the config's other providers; a malformed line or a runner variable is refused without echoing it", () => {
+    const inputs = readInputs(
+      memoryToolkit({ ...TOKEN, 'api-keys': 'AZURE_OPENAI_API_KEY=az-secret-1\n\n  ANTHROPIC_API_KEY = sk-ant-2 \n' }),
+    );
+    expect(inputs.apiKeys).toEqual({ AZURE_OPENAI_API_KEY: 'az-secret-1', ANTHROPIC_API_KEY: 'sk-ant-2' });
+    const bad = refused({ 'api-keys': 'az-secret-without-name' });
+    expect(bad.message).toMatch(/api-keys, line 1: write `NAME=value`/);
+    expect(bad.message).not.toContain('az-secret-without-name');
+    for (const name of ['GITHUB_TOKEN', 'OPENAI_API_KEY', 'RUNNER_TEMP'])
+      expect(refused({ 'api-keys': `${name}=x` }).message).toContain(`\`${name}\` cannot be set here`);
+  });
+
   it('applies the defaults action.yml declares when an input is empty', () => {
     const inputs = readInputs(memoryToolkit(TOKEN));
     expect(inputs).toEqual({
@@ -23,6 +35,7 @@ describe('readInputs', () => {
       task: '',
       engine: 'auto',
       openaiApiKey: '',
+      apiKeys: {},
       baseUrl: null,
       models: {},
       budgetUsd: 0.5,

@@ -90,6 +90,23 @@ describe('run', () => {
     expect(kit.lines[0]).toBe('orchestrate: action 9.9.9, mode review, on pull_request in acme/widgets');
   });
 
+  it("api-keys reach the run's environment (and only they), each value masked first", async () => {
+    const kit = memoryToolkit({
+      'github-token': TOKEN,
+      'api-keys': 'AZURE_OPENAI_API_KEY=az-secret-1\nANTHROPIC_API_KEY=sk-ant-2',
+    });
+    let ctx: ActionContext | null = null;
+    await run({ kit, vars: VARS, api: async () => api, modes: modes(async (c) => ((ctx = c), result())) });
+    expect(kit.secrets).toEqual(expect.arrayContaining(['az-secret-1', 'sk-ant-2']));
+    const env = ((ctx as unknown as ActionContext).engineOptions() as { env: Record<string, unknown> }).env;
+    expect(env).toEqual({
+      AZURE_OPENAI_API_KEY: 'az-secret-1',
+      ANTHROPIC_API_KEY: 'sk-ant-2',
+      OPENAI_API_KEY: undefined,
+      OPENAI_BASE_URL: undefined,
+    });
+  });
+
   it('collect gets a read-only API', async () => {
     const kit = memoryToolkit({ 'github-token': TOKEN, mode: 'collect' });
     let readOnly: boolean | null = null;

@@ -114,7 +114,7 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
               // The instructions are the stable prefix: marked for the prompt cache (reads cost a tenth of input).
               system: [{ type: 'text', text: request.instructions, cache_control: { type: 'ephemeral' } }],
               messages: [{ role: 'user', content: request.input }],
-              output_config: { format: { type: 'json_schema', schema: messagesJsonSchema(request.schema) } },
+              output_config: { format: { type: 'json_schema', schema: messagesJsonSchema(request.schema, request.jsonSchema) } },
             },
             { signal: request.signal },
           ),
@@ -161,8 +161,9 @@ function keyHeaders(apiKey: string, provider: ResolvedProvider): Record<string, 
  * booleans, string enums, arrays) passed through the SDK's own transform, which keeps what structured outputs accept
  * and moves any other constraint (a zod-converted `minimum`, say) into the description instead of a 400.
  */
-function messagesJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = outputJsonSchema(schema);
+function messagesJsonSchema(schema: z.ZodType, given?: Record<string, unknown>): Record<string, unknown> {
+  // A call's own JSON schema (a pack's items stated once under `$defs`) wins; the transform keeps `$defs` and `$ref`.
+  const json = given ?? outputJsonSchema(schema);
   try {
     return transformJSONSchema(json);
   } catch {

@@ -187,7 +187,7 @@ function customIdOf(request: StructuredCall<unknown>): string {
 
 /** The Responses API body of a call, as the live engine would send it. */
 function bodyOf(request: StructuredCall<unknown>): Record<string, unknown> {
-  const schema = outputJsonSchema(request.schema as z.ZodType);
+  const schema = request.jsonSchema ?? outputJsonSchema(request.schema as z.ZodType);
   return {
     model: request.model,
     instructions: request.instructions,

@@ -50,6 +50,7 @@ export function defaultInputs(over: Partial<ActionInputs> = {}): ActionInputs {
     task: '',
     engine: 'offline',
     openaiApiKey: '',
+    apiKeys: {},
     baseUrl: null,
     models: {},
     budgetUsd: 0.5,

@@ -126,7 +126,7 @@ export const RUN_FLAGS = {
     long: 'concurrency',
     arg: '<n>',
     description: 'model calls in flight at once',
-    default: `${DEFAULTS.concurrency}, or the config's`,
+    default: "the config's, else the worker provider's (OpenAI 64)",
     parse: OPTION_PARSERS.concurrency('--concurrency'),
   },
   budgetUsd: {
