@@ -29,7 +29,13 @@ function handler(req: FakeRequest): FakeReply {
       usage: { input: 300, output: 30 },
     };
   const items = props.items?.properties as Record<string, any>;
-  const answer = (schema: any) => ({
+  // Identical item schemas are stated once under `$defs` and referenced.
+  const defs = (req.schema?.$defs ?? {}) as Record<string, any>;
+  const answer = (ref: any) => {
+    const schema = ref.$ref ? defs[String(ref.$ref).split('/').pop()!] : ref;
+    return answerFor(schema);
+  };
+  const answerFor = (schema: any) => ({
     summary: 'Subtracts a constant.',
     params: Object.fromEntries(Object.keys(schema.properties.params.properties).map((k) => [k, `The ${k}.`])),
     returns: 'The difference.',
