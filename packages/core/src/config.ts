@@ -26,7 +26,10 @@ const provider = z.strictObject({
   /** Azure only: the resource name, for the base URL `https://<resource>.openai.azure.com/openai/v1/`. */
   resource: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/i)
+    .regex(
+      /^[a-z0-9][a-z0-9-]{1,62}$/i,
+      "the resource's name (`my-resource` of https://my-resource.openai.azure.com), not its URL",
+    )
     .optional(),
   /**
    * The environment variable that holds the key (never the key itself).
@@ -34,7 +37,10 @@ const provider = z.strictObject({
    */
   apiKeyEnv: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      'the name of the environment variable that holds the key (e.g. AZURE_OPENAI_API_KEY), never the key itself',
+    )
     .optional(),
   /** The header the key goes in. @default `authorization` (Bearer); Azure `api-key`; Anthropic `x-api-key` */
   apiKeyHeader: z
@@ -49,7 +55,22 @@ const provider = z.strictObject({
    * OpenRouter's provider-routing object, sent as `provider` (merged over the default).
    * @default { require_parameters: true, data_collection: 'deny' } on openrouter.ai
    */
-  routing: z.record(z.string(), z.unknown()).optional(),
+  routing: z
+    .strictObject({
+      order: z.array(z.string()).optional(),
+      only: z.array(z.string()).optional(),
+      ignore: z.array(z.string()).optional(),
+      allow_fallbacks: z.boolean().optional(),
+      /** false lets providers that ignore the JSON schema answer (the record then says "schema not enforced"). */
+      require_parameters: z.boolean().optional(),
+      data_collection: z.enum(['allow', 'deny']).optional(),
+      /** Only zero-data-retention endpoints. */
+      zdr: z.boolean().optional(),
+      quantizations: z.array(z.string()).optional(),
+      sort: z.enum(['price', 'throughput', 'latency']).optional(),
+      max_price: z.record(z.string(), z.number().nonnegative()).optional(),
+    })
+    .optional(),
   /** Overrides of the built-in capability record (e.g. `schemaEnforced: true` for a self-hosted Ollama). */
   capabilities: z
     .strictObject({

@@ -32,7 +32,7 @@ interface ParsedModels {
       apiKeyHeader?: string | undefined;
       headers: Record<string, string>;
       api?: 'responses' | 'chat_completions' | undefined;
-      routing?: Record<string, unknown> | undefined;
+      routing?: ({ require_parameters?: boolean | undefined } & Record<string, unknown>) | undefined;
       capabilities: Partial<
         Record<'schemaEnforced' | 'batch' | 'cachedUsage' | 'promptCacheKey', boolean | undefined>
       > & {
@@ -53,9 +53,6 @@ export interface ResolvedModels {
   /** Whether the user set `concurrency` (config or option): then every provider's calls use it as is. */
   concurrencySet: boolean;
 }
-
-/** Names that, before a colon, can only mean a provider (an Ollama id like `qwen2.5:7b` has a colon too). */
-const PROVIDER_WORDS = new Set(['azure', 'anthropic', 'openrouter', 'opper', 'ollama', 'vllm', 'local', 'claude']);
 
 /** OpenRouter's routing default: only providers that honour every parameter (the JSON schema) and keep no data. */
 const OPENROUTER_ROUTING = { require_parameters: true, data_collection: 'deny' };
@@ -95,7 +92,14 @@ export function resolveModels(parsed: ParsedModels, source: string): ResolvedMod
       problems.push(
         `\`providers.${name}.routing\`: only an OpenRouter provider (baseURL on openrouter.ai) takes routing`,
       );
+    if (p.type === 'azure' && baseURL && !/\/openai\/v1\/?$/.test(new URL(baseURL).pathname))
+      problems.push(
+        `\`providers.${name}.baseURL\`: Azure's v1 API lives under \`/openai/v1/\` ` +
+          `(https://<resource>.openai.azure.com/openai/v1/); or set \`resource\` instead`,
+      );
     const caps = { ...builtinCapabilities(p.type, preset, p.api) };
+    // Without `require_parameters`, OpenRouter may route to a provider that ignores the schema.
+    if (preset === 'openrouter' && p.routing?.require_parameters === false) caps.schemaEnforced = false;
     for (const [key, value] of Object.entries(p.capabilities))
       if (value !== undefined) Object.assign(caps, { [key]: value });
     providers[name] = {
@@ -115,13 +119,21 @@ export function resolveModels(parsed: ParsedModels, source: string): ResolvedMod
   const names = Object.keys(providers);
   const refs = modelRefs(parsed, names);
   for (const r of refs) {
-    // `azure:x` without an `azure` provider would quietly go to OpenAI as the model `azure:x`.
-    const prefix = r.provider === DEFAULT_PROVIDER ? r.ref.split(':')[0]! : '';
-    if (r.ref.includes(':') && PROVIDER_WORDS.has(prefix))
+    // A colon names a provider: `azure-ue:nano` (a typo) or `azure:x` with no `azure` provider would otherwise go to
+    // OpenAI, with the OpenAI key, as the model `azure-ue:nano`. An id that holds a colon itself is written after its
+    // provider: `ollama:qwen2.5:7b`, `openai:ft:gpt-5.4-nano:acme::x1`.
+    const colon = r.ref.indexOf(':');
+    if (colon < 0) continue;
+    const prefix = r.ref.slice(0, colon);
+    if (prefix && r.provider === DEFAULT_PROVIDER && prefix !== DEFAULT_PROVIDER)
       problems.push(
-        `model \`${r.ref}\`: no provider \`${prefix}\` in \`providers\` (configured: ${names.join(', ')}). ` +
-          'Add it, or write the bare model name.',
+        `model \`${r.ref}\`: no provider \`${prefix}\` in \`providers\` (configured: ${names.join(', ')})` +
+          (closestName(prefix, names) ? ` — did you mean \`${closestName(prefix, names)}\`?` : '') +
+          '. A colon names the provider: add it to `providers`, or write a model id that holds a colon as ' +
+          `\`openai:${r.ref}\`.`,
       );
+    else if (!r.model) problems.push(`model \`${r.ref}\`: no model id after \`${prefix}:\``);
+    if (!prefix) problems.push(`model \`${r.ref}\`: no provider name before the colon`);
   }
   if (problems.length) {
     const fix = "Fix the value(s) above; see the README's Providers section.";
@@ -136,6 +148,29 @@ export function resolveModels(parsed: ParsedModels, source: string): ResolvedMod
   const worker = parseModelRef(parsed.models.worker, names);
   const concurrency = parsed.concurrency ?? providers[worker.provider]!.capabilities.concurrency;
   return { providers, prices, concurrency, concurrencySet: parsed.concurrency !== undefined };
+}
+
+/** The configured provider name nearest a mistyped one (an edit or two away), if any. */
+function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of names) {
+    const d = distance(name.toLowerCase(), candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+/** Edit distance (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 /** Every model a role may use, as refs: planner, worker, verifier and the step workers. */
