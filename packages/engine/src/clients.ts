@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   DEFAULT_PROVIDER,
   EnvironmentError,
   modelRefs,
@@ -104,6 +105,7 @@ export async function resolveClient(
   config: ResolvedConfig,
   env: Env,
   onThrottle: OnThrottle,
+  onWarning: (message: string) => void = () => {},
 ): Promise<ModelClient | null> {
   if (config.engine === 'offline') return null;
   const used = rolesProviders(config);
@@ -119,12 +121,34 @@ export async function resolveClient(
   }
   const missing = used.filter((p) => lacksKey(p, config, env));
   if (missing.length) throw missingKeys(missing);
+  checkPrices(config, onWarning);
   const clients = await Promise.all(used.map((p) => providerClient(p, config, env, onThrottle)));
   // The default provider's client takes bare models as they are; any other is called through the router, which sends
   // a provider's client its model id and names the ref in the result.
   if (clients.length === 1 && used[0]!.name === DEFAULT_PROVIDER) return clients[0]!;
   const byName = Object.fromEntries(used.map((p, i) => [p.name, clients[i]!]));
   return createRoutedClient(byName, Object.keys(config.providers));
+}
+
+/**
+ * A model with no price counts $0, so a budget cannot hold for it: with a budget that is a config error naming the
+ * `prices` key to add (a local server's price may be 0), without one a warning.
+ */
+export function checkPrices(config: ResolvedConfig, onWarning: (message: string) => void): void {
+  const refs = modelRefs(config, Object.keys(config.providers)).map((r) => r.ref);
+  const unpriced = refs.filter((ref) => !config.prices[ref]);
+  if (!unpriced.length) return;
+  const names = unpriced.map((r) => `\`${r}\``).join(', ');
+  const example = `prices: { '${unpriced[0]}': { input: 0.2, cachedInput: 0.02, output: 1.25 } }`;
+  if (config.budgetUsd !== undefined)
+    throw new ConfigError(
+      `A budget cannot hold for ${names}: no price is known for ${unpriced.length === 1 ? 'it' : 'them'}, so ` +
+        `${unpriced.length === 1 ? 'its' : 'their'} calls would count $0. Add ${unpriced.length === 1 ? 'its' : 'each'} ` +
+        `price (USD per million tokens; 0 for a local server) to agents.config.ts, e.g. \`${example}\`, or drop the budget.`,
+    );
+  onWarning(
+    `no price for ${names}: ${unpriced.length === 1 ? 'its' : 'their'} cost counts as $0 (add it to \`prices\`)`,
+  );
 }
 
 /**

@@ -139,7 +139,8 @@ export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise
   const { config } = await loadConfig(root, overrides, configFile, target.configAt ?? undefined);
   // The files the index reads are asked for too (two git processes), before the SDK loads.
   const files = settled(readRunFiles(root, target.baseCommit, config, target.configAt));
-  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }));
+  const warn = (message: string) => outer({ type: 'warning', message });
+  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }), warn);
   // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
   const submitted = detached?.batches ?? (interrupted ? loadBatches(root, runId) : new Map<string, string>());
   const batches: string[] = [...new Set([...(detached?.report.batches ?? []), ...submitted.values()])];

@@ -2,7 +2,7 @@
 // E_NO_API_KEY naming every variable), and `--batch` only where a provider has a Batch API.
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type UserConfig } from '@orchestrate/core';
-import { batchClient, providerClient, resolveClient, rolesProviders } from '../src/clients.js';
+import { batchClient, checkPrices, providerClient, resolveClient, rolesProviders } from '../src/clients.js';
 
 const AZURE = { type: 'azure', baseURL: 'http://127.0.0.1:9/openai/v1/' } as const;
 const LOCAL = { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' } as const;
@@ -111,5 +111,30 @@ describe('batchClient (--batch)', () => {
       onBatch,
     );
     expect(client.priceMultiplier).toBe(0.5);
+  });
+});
+
+describe('checkPrices', () => {
+  it('a budget with an unpriced model is a config error naming the prices key; without a budget, a warning', () => {
+    const warnings: string[] = [];
+    const unpriced = config({ models: { worker: 'local:qwen2.5:7b' } });
+    checkPrices(unpriced, (m) => warnings.push(m));
+    expect(warnings).toEqual([expect.stringContaining('no price for `local:qwen2.5:7b`')]);
+    expect(() => checkPrices({ ...unpriced, budgetUsd: 0.5 }, () => {})).toThrow(
+      /A budget cannot hold for `local:qwen2\.5:7b`.*prices: \{ 'local:qwen2\.5:7b'/,
+    );
+    const priced = config({
+      models: { worker: 'local:qwen2.5:7b' },
+      prices: { 'local:qwen2.5:7b': { input: 0, cachedInput: 0, output: 0 } },
+      budgetUsd: 0.5,
+    });
+    expect(() => checkPrices(priced, () => {})).not.toThrow();
+    // OpenRouter's `openai/gpt-5.4-nano` is priced by its last segment; an Azure deployment name by nothing.
+    expect(() =>
+      checkPrices(config({ models: { worker: 'azure-eu:gpt-5.4-nano' }, budgetUsd: 1 }), () => {}),
+    ).not.toThrow();
+    expect(() => checkPrices(config({ models: { worker: 'azure-eu:my-nano' }, budgetUsd: 1 }), () => {})).toThrow(
+      /azure-eu:my-nano/,
+    );
   });
 });
