@@ -78,6 +78,11 @@ export function resolveModels(parsed: ParsedModels, source: string): ResolvedMod
   };
   const problems: string[] = [];
   for (const [name, p] of Object.entries(parsed.providers)) {
+    if (name === DEFAULT_PROVIDER && p.type !== 'openai')
+      problems.push(
+        `\`providers.openai\`: \`openai\` is the provider of every bare model name and must be of type openai; ` +
+          `give your ${p.type} provider another name`,
+      );
     let baseURL = p.baseURL;
     if (p.type === 'azure') {
       if (!baseURL && p.resource) baseURL = `https://${p.resource}.openai.azure.com/openai/v1/`;

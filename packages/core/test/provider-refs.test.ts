@@ -48,6 +48,9 @@ describe('model refs and provider settings', () => {
     const loose = resolveConfig(or({ require_parameters: false })).providers.or!;
     expect(loose.capabilities.schemaEnforced).toBe(false);
     expect(loose.body).toEqual({ provider: { require_parameters: false, data_collection: 'deny' } });
+    expect(refused({ providers: { openai: { type: 'anthropic' } } })).toContain(
+      'give your anthropic provider another name',
+    );
     expect(resolveConfig(or({ zdr: true })).providers.or!.capabilities.schemaEnforced).toBe(true);
   });
 });
