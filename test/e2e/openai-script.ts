@@ -304,6 +304,8 @@ export async function engineScenario(
     cwd: repo.dir,
     task: options.task ?? 'add docstrings to src/math.ts',
     engine: 'openai',
+    // The scripted planner answer is the plan (planning auto would let the rules plan a task they map).
+    planning: 'model',
     ...options.run,
     env: fakeEnv(server),
   });

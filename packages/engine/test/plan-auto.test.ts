@@ -72,7 +72,10 @@ describe('makePlan with a model at hand', () => {
     const r = await plan('Add a JSDoc comment to every exported function in src/math.ts', 'auto');
     expect(r).toMatchObject({ calls: 0, who: 'rules', plan: { source: 'rules' } });
     expect(r.plan.steps).toHaveLength(1);
-    expect(r.plan.steps[0]).toMatchObject({ kind: 'docstring', selector: { paths: ['src/math.ts'], exportedOnly: true } });
+    expect(r.plan.steps[0]).toMatchObject({
+      kind: 'docstring',
+      selector: { paths: ['src/math.ts'], exportedOnly: true },
+    });
   });
 
   it('auto: a task with words the rules cannot read asks the planner model', async () => {
