@@ -137,6 +137,9 @@ describe('input counted the way the API bills it', () => {
     expect(cache.cachedTokens(first)).toBe(0);
     expect(cache.cachedTokens(req('k', 'b'))).toBe(Math.floor(first.prefixTokens / 128) * 128);
     expect(cache.cachedTokens(req('other', 'b'))).toBe(0);
+    // Another schema after the same long instructions: the instructions' part is cached.
+    const other = billedInput(request(docSchema(true), 'c', long, { prompt_cache_key: 'k' }));
+    expect(cache.cachedTokens(other)).toBe(Math.floor(other.instructionsPrefixTokens / 128) * 128);
     const short = billedInput(request(docSchema(), 'a', 'Short.', { prompt_cache_key: 'k' }));
     expect(cache.cachedTokens(short)).toBe(0);
     expect(cache.cachedTokens(short)).toBe(0);

@@ -31,6 +31,10 @@ export interface BilledInput {
   prefixTokens: number;
   /** Identity of that prefix with the request's `prompt_cache_key`: equal prefixes under one key may be cached. */
   prefixId: string;
+  /** The instructions' message alone: the part of the prefix before the schema. */
+  instructionsPrefixTokens: number;
+  /** Identity of that shorter prefix (a request whose schema differs may still repeat it). */
+  instructionsPrefixId: string;
 }
 
 /** Messages of a request: the instructions (when any) and each input message (a string input is one). */
@@ -63,22 +67,30 @@ export function billedInput(req: FakeRequest): BilledInput {
     inputTokens: instructionTokens + schemaTokens + variableTokens + overheadTokens,
     prefixTokens,
     prefixId: `${req.model}\u0000${key}\u0000${texts.instructions}\u0000${schemaText}`,
+    instructionsPrefixTokens: messages.instructions * MESSAGE_OVERHEAD_TOKENS + instructionTokens,
+    instructionsPrefixId: `${req.model}\u0000${key}\u0000${texts.instructions}`,
   };
 }
 
 /**
  * Prompt caching as the API does it, in the order requests arrive: a request whose stable prefix is at least
  * {@link CACHE_MIN_TOKENS} long and repeats the prefix of an earlier request under the same model and
- * `prompt_cache_key` gets that prefix, rounded down to {@link CACHE_STEP_TOKENS}, as cached input.
+ * `prompt_cache_key` gets that prefix, rounded down to {@link CACHE_STEP_TOKENS}, as cached input; when only its
+ * instructions repeat (the schema differs: other keys or parameters in a pack), the instructions' part, if that alone
+ * is long enough.
  */
 export class PromptCache {
   private readonly seen = new Set<string>();
 
   /** Cached input tokens of this request (0 when it is the first of its prefix, or its prefix is too short). */
-  cachedTokens(b: Pick<BilledInput, 'prefixTokens' | 'prefixId'>): number {
-    if (b.prefixTokens < CACHE_MIN_TOKENS) return 0;
-    const hit = this.seen.has(b.prefixId);
+  cachedTokens(b: Pick<BilledInput, 'prefixTokens' | 'prefixId'> & Partial<BilledInput>): number {
+    const step = (tokens: number) => Math.floor(tokens / CACHE_STEP_TOKENS) * CACHE_STEP_TOKENS;
+    const full = this.seen.has(b.prefixId);
+    const instructions = b.instructionsPrefixId !== undefined && this.seen.has(b.instructionsPrefixId);
     this.seen.add(b.prefixId);
-    return hit ? Math.floor(b.prefixTokens / CACHE_STEP_TOKENS) * CACHE_STEP_TOKENS : 0;
+    if (b.instructionsPrefixId !== undefined) this.seen.add(b.instructionsPrefixId);
+    if (full && b.prefixTokens >= CACHE_MIN_TOKENS) return step(b.prefixTokens);
+    const short = b.instructionsPrefixTokens ?? 0;
+    return instructions && short >= CACHE_MIN_TOKENS ? step(short) : 0;
   }
 }

@@ -21,8 +21,9 @@ export function economyTable(rows: BenchResult[]): string {
     });
     lines.push(['total', r.economy.total]);
     for (const [role, e] of lines) {
+      const jobs = role === 'total' ? r.jobs : e.items;
       body.push([
-        ...[r.name, r.planning, role, String(e.calls), String(e.items), n(e.inputTokens), n(e.cachedTokens)],
+        ...[r.name, r.planning, role, String(e.calls), String(jobs), n(e.inputTokens), n(e.cachedTokens)],
         ...[n(e.outputTokens), n(e.maxPrefixTokens), usd(e.usd), usd(e.usdCached)],
         ...[usd(per1000(e.usd, r.succeeded)), usd(per1000(e.usdCached, r.succeeded))],
       ]);
@@ -34,7 +35,8 @@ export function economyTable(rows: BenchResult[]): string {
   return [
     `Economy: billed input = instructions + input + the output schema as sent + ${MESSAGE_OVERHEAD_TOKENS} tokens a message + ${REPLY_PRIMING_TOKENS} (o200k);`,
     `list prices; "cached" = with prompt caching (a repeated stable prefix of ≥ ${n(CACHE_MIN_TOKENS)} tokens under one prompt_cache_key,`,
-    'in 128-token steps, at the cached-input price); $/1k fns = per 1,000 committed jobs.',
+    "in 128-token steps, at the cached-input price); jobs = items worked or verified (retries too; total: the run's jobs);",
+    '$/1k fns = per 1,000 committed jobs; max prefix = the longest stable prefix (instructions + schema) of a request.',
     line(head),
     `|${widths.map((w, i) => (i < 3 ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...body.map(line),

@@ -131,7 +131,9 @@ export function targets(rows: BenchResult[], opts: TargetSettings, startup: Star
   const by = (name: string) => rows.find((r) => r.name === name && !r.error);
   const docs =
     by('docstrings-1000') ??
-    [...rows].filter((r) => r.name.startsWith('docstrings-') && !r.error).sort((a, b) => b.functions - a.functions)[0];
+    [...rows]
+      .filter((r) => r.name.startsWith('docstrings-') && !r.escalateShare && !r.error)
+      .sort((a, b) => b.functions - a.functions)[0];
   const verdict = (ok: boolean | null) => (ok === null ? 'NOT MEASURED' : ok ? 'PASS' : 'FAIL  <<<<<<');
   const out: string[] = [];
   const check = (label: string, figure: string, ok: boolean | null, where: string) =>
@@ -213,7 +215,7 @@ export function targets(rows: BenchResult[], opts: TargetSettings, startup: Star
  */
 export function cpuSplit(rows: BenchResult[]): { from: string; to: string; perJobMs: number; fixedMs: number } | null {
   const docs = rows
-    .filter((r) => r.name.startsWith('docstrings-') && !r.error && r.cpuMs !== null && r.jobs > 0)
+    .filter((r) => r.name.startsWith('docstrings-') && !r.escalateShare && !r.error && r.cpuMs !== null && r.jobs > 0)
     .sort((a, b) => a.jobs - b.jobs);
   if (docs.length < 2) return null;
   const [a, b] = docs.slice(-2) as [BenchResult, BenchResult];
