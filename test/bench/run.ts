@@ -1,9 +1,8 @@
 // `pnpm bench`: runs the real CLI on seeded synthetic repositories against the fake OpenAI server with a latency model,
 // measures from outside (wall, CPU, peak RSS), reads the report and the server log, and checks the targets.
 // A measurement, not a test: it exits 0 even when a target fails.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '@orchestrate/core';
 import { latencyHook } from '../fake/latency.js';
@@ -13,44 +12,14 @@ import { economyOf } from './economy.js';
 import { economyTable, economyTargets } from './economy-report.js';
 import { parseArgs, type Options, type ScenarioDef } from './options.js';
 import { cpuSoFar, runCliMeasured, TIME, type Measured } from './measure.js';
-import { cpuSplit, secs, startupTable, table, targets, type BenchResult, type Dist } from './report.js';
+import { cpuSplit, secs, startupTable, table, targets, type BenchResult } from './report.js';
 import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
 import { measureStartup, type Startup } from './startup.js';
 import { generateRepo, MATH_FIXTURE } from './synthetic.js';
+import { dist, makeGitRepo } from './repo-util.js';
 
 const DOC_TASK = 'add docstrings to every exported function';
 const MATH_TASK = 'Add a JSDoc comment to every exported function in src/math.ts';
-
-/** Writes the files into a new temporary directory and commits them as one initial commit. */
-function makeGitRepo(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'orch-bench-'));
-  for (const [file, content] of Object.entries(files)) {
-    const abs = path.join(dir, file);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  };
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '-A');
-  git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '--quiet', '-m', 'initial');
-  return dir;
-}
-
-/** Nearest-rank percentile of a sorted list. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-function dist(values: number[]): Dist | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return { median: r(percentile(sorted, 0.5)), p95: r(percentile(sorted, 0.95)) };
-}
 
 /** USD at list price (cached input billed as input). */
 function listUsd(model: string, u: { inputTokens: number; outputTokens: number }): number {
