@@ -1,17 +1,28 @@
-// The benchmark's model: answers planner, worker and verifier requests from the JSON schema they carry, with short
-// plausible text, and serves o200k token counts as usage.
+// The benchmark's model: answers planner, worker and verifier requests from the JSON schema they carry, as long as a
+// model's answers are (seeded prose), rejects and escalates a seeded share, and serves the billed o200k token counts.
 import type { FakeHandler, FakeRequest } from '../fake/openai-server.js';
 import { countTokens, requestTexts } from '../fake/latency.js';
+import { billedInput, PromptCache } from './billing.js';
+import { paramText, rejectionText, returnsText, rngOf, summaryText, throwsText, unitOf } from './prose.js';
 
 export type BenchRole = 'planner' | 'worker' | 'verifier';
 
 /** What the benchmark records per served request (by request index). */
-export interface ServedMeta {
+export interface ServedMeta extends AnswerNotes {
   role: BenchRole;
+  /** The model the request named. */
+  model: string;
   /** Jobs in the request: packed worker items, or the verifier's verdict keys; 1 for the planner. */
   items: number;
   instructionTokens: number;
+  /** The output schema as sent. */
+  schemaTokens: number;
+  /** Billed input: instructions + schema + input + message overhead. */
   inputTokens: number;
+  /** The stable prefix (instructions + schema). */
+  prefixTokens: number;
+  /** Of `inputTokens`, what prompt caching would have served as cached. */
+  cachedTokens: number;
   outputTokens: number;
 }
 
@@ -41,19 +52,25 @@ function thirdPerson(verb: string): string {
   return `${v}s`;
 }
 
-/** A short plausible docstring for `symbol`, shaped by the worker's schema (summary, params keys, returns, throws). */
-export function docAnswer(schema: any, symbol: string): Record<string, unknown> {
+/**
+ * A docstring for `symbol` as long as a model writes one, shaped by the worker's schema: a summary of 15–25 words, each
+ * parameter and the return value 6–10 words, throws 6–10 words; seeded by `seed` (the job's context), so the same job
+ * gets the same answer on every run. An `escalate` field says `escalate` (`'no'` unless the job is escalated).
+ */
+export function docAnswer(schema: any, symbol: string, seed = symbol, escalate = 'no'): Record<string, unknown> {
   const props = schema?.properties ?? {};
+  const rng = rngOf(seed);
   const [verb = 'handle', ...rest] = words(symbol.split('.').pop() ?? symbol);
   const object = rest.length ? rest.join(' ') : 'value';
-  const out: Record<string, unknown> = { summary: `${thirdPerson(verb)} the ${object} from the given inputs.` };
+  const out: Record<string, unknown> = { summary: summaryText(rng, `${thirdPerson(verb)} the ${object}`) };
   if (props.params) {
     out.params = Object.fromEntries(
-      Object.keys(props.params.properties ?? {}).map((k) => [k, `The ${words(k).join(' ')} to use.`]),
+      Object.keys(props.params.properties ?? {}).map((k) => [k, paramText(rng, words(k).join(' '))]),
     );
   }
-  if (props.returns) out.returns = `The resulting ${object}.`;
-  if (props.throws) out.throws = 'When the input is invalid.';
+  if (props.returns) out.returns = returnsText(rng, object);
+  if (props.throws) out.throws = throwsText(rng);
+  if (props.escalate) out.escalate = escalate;
   return out;
 }
 
@@ -83,50 +100,140 @@ function plan(task: string): Record<string, unknown> {
   };
 }
 
+/** How the bench's model behaves: the share of worker items it escalates and of verified items it rejects. */
+export interface BenchBehaviour {
+  /** Share of worker items (whose schema has `escalate`) answered `'too-complex'`, seeded by the job. @default 0 */
+  escalateShare: number;
+  /** Share of verified items rejected (with a 6–12 word reason), seeded by the item, on their first verification. */
+  rejectShare: number;
+}
+
+/** 5% of items rejected, none escalated. */
+export const DEFAULT_BEHAVIOUR: BenchBehaviour = { escalateShare: 0, rejectShare: 0.05 };
+
+/** What one answer did beyond its JSON: the items it escalated and the verdicts that rejected. */
+export interface AnswerNotes {
+  escalated: number;
+  rejected: number;
+  /** The worker schema had an `escalate` field (the engine offers self-escalation). */
+  escalateOffered: boolean;
+  /** The verifier asked for the new shape (`verdicts: { jN: boolean }`, `rejections`). */
+  booleanVerdicts: boolean;
+}
+
+/** `## <key>` sections of a packed input (worker items, verifier items), by key. */
+function sections(input: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of input.split(/^## /m).slice(1)) {
+    const key = /^(\S+)/.exec(part)?.[1];
+    if (key) out.set(key, part);
+  }
+  return out;
+}
+
+/**
+ * The verifier's answer: every item accepted, except a seeded share rejected the first time the bench sees that item
+ * (`seen` remembers; a retried job's new result is then accepted). The new shape (`verdicts: { j1: true }` with
+ * `rejections: [{ key, reason }]`) when the schema's verdicts are booleans, else the old `{ accept, reason }` per key.
+ */
+function verifierAnswer(req: FakeRequest, input: string, b: BenchBehaviour, seen: Set<string>) {
+  const verdicts = req.schema.properties.verdicts.properties ?? {};
+  const keys = Object.keys(verdicts);
+  const booleanVerdicts = verdicts[keys[0] ?? '']?.type === 'boolean';
+  const parts = sections(input);
+  const rejected = new Map<string, string>();
+  for (const key of keys) {
+    const item = parts.get(key)?.replace(/^\S+/, '') ?? key;
+    const first = !seen.has(item);
+    seen.add(item);
+    if (first && unitOf(`reject\u0000${item}`) < b.rejectShare) rejected.set(key, rejectionText(rngOf(item)));
+  }
+  const json = booleanVerdicts
+    ? {
+        verdicts: Object.fromEntries(keys.map((k) => [k, !rejected.has(k)])),
+        rejections: [...rejected].map(([key, reason]) => ({ key, reason })),
+      }
+    : {
+        verdicts: Object.fromEntries(keys.map((k) => [k, { accept: !rejected.has(k), reason: rejected.get(k) ?? '' }])),
+      };
+  return { json, items: keys.length, rejected: rejected.size, booleanVerdicts };
+}
+
+/** A worker item's answer: its docstring, escalated for a seeded share of jobs when its schema offers `escalate`. */
+function workerItem(
+  schema: any,
+  context: string,
+  b: BenchBehaviour,
+): { json: Record<string, unknown>; escalated: boolean } {
+  const escalated = Boolean(schema?.properties?.escalate) && unitOf(`escalate\u0000${context}`) < b.escalateShare;
+  return { json: docAnswer(schema, declared(context), context, escalated ? 'too-complex' : 'no'), escalated };
+}
+
 /** The JSON answer for a request, and the number of jobs it covers. */
-export function answer(req: FakeRequest): { role: BenchRole; json: Record<string, unknown>; items: number } {
+export function answer(
+  req: FakeRequest,
+  b: BenchBehaviour = DEFAULT_BEHAVIOUR,
+  seen: Set<string> = new Set(),
+): { role: BenchRole; json: Record<string, unknown>; items: number; notes: AnswerNotes } {
   const role = roleOfSchema(req.schema);
   const { input } = requestTexts(req);
+  const notes: AnswerNotes = { escalated: 0, rejected: 0, escalateOffered: false, booleanVerdicts: false };
   if (role === 'planner') {
     const task = /Task:\n([\s\S]*?)\n\n/.exec(input)?.[1] ?? input;
-    return { role, json: plan(task), items: 1 };
+    return { role, json: plan(task), items: 1, notes };
   }
   if (role === 'verifier') {
-    const keys = Object.keys(req.schema.properties.verdicts.properties ?? {});
+    const v = verifierAnswer(req, input, b, seen);
     return {
       role,
-      json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) },
-      items: keys.length,
+      json: v.json,
+      items: v.items,
+      notes: { ...notes, rejected: v.rejected, booleanVerdicts: v.booleanVerdicts },
     };
   }
   const itemSchemas = req.schema?.properties?.items?.properties as Record<string, any> | undefined;
   if (itemSchemas) {
     // A packed call: sections `## <key>` of the input, one schema per key.
-    const sections = new Map<string, string>();
-    for (const part of input.split(/^## /m).slice(1)) {
-      const key = /^(\S+)/.exec(part)?.[1];
-      if (key) sections.set(key, part);
+    const parts = sections(input);
+    const items: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(itemSchemas)) {
+      const item = workerItem(resolveRef(schema, req.schema), parts.get(key) ?? key, b);
+      items[key] = item.json;
+      if (item.escalated) notes.escalated++;
+      if (resolveRef(schema, req.schema)?.properties?.escalate) notes.escalateOffered = true;
     }
-    const items = Object.fromEntries(
-      Object.entries(itemSchemas).map(([key, schema]) => [key, docAnswer(schema, declared(sections.get(key) ?? ''))]),
-    );
-    return { role, json: { items }, items: Object.keys(items).length };
+    return { role, json: { items }, items: Object.keys(items).length, notes };
   }
-  return { role, json: docAnswer(req.schema, declared(input)), items: 1 };
+  const item = workerItem(req.schema, input, b);
+  notes.escalateOffered = Boolean(req.schema?.properties?.escalate);
+  notes.escalated = item.escalated ? 1 : 0;
+  return { role, json: item.json, items: 1, notes };
+}
+
+/** A schema, or the `$defs` entry its `$ref` names (one item schema referenced by every packed item). */
+function resolveRef(schema: any, root: any): any {
+  const ref = typeof schema?.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(schema.$ref)?.[1] : undefined;
+  return ref !== undefined ? (root?.$defs?.[ref] ?? schema) : schema;
 }
 
 /**
- * The benchmark handler: schema-shaped answers, usage = o200k tokens of the request's instructions + input and of the
- * served text (no cached tokens). Records what it served per request index in `meta`.
+ * The benchmark handler: answers like a model ({@link answer}), usage = the billed input ({@link billedInput}: the
+ * output schema and message overhead included) and the o200k tokens of the JSON answer, no cached tokens (the cached
+ * figure is worked out beside it: {@link PromptCache}). Records what it served per request index in `meta`.
  */
-export function benchHandler(meta: Map<number, ServedMeta>): FakeHandler {
+export function benchHandler(meta: Map<number, ServedMeta>, b: BenchBehaviour = DEFAULT_BEHAVIOUR): FakeHandler {
+  const seen = new Set<string>();
+  const cache = new PromptCache();
   return (req, n) => {
-    const { role, json, items } = answer(req);
-    const texts = requestTexts(req);
-    const instructionTokens = countTokens(texts.instructions);
-    const inputTokens = instructionTokens + countTokens(texts.input);
+    const { role, json, items, notes } = answer(req, b, seen);
+    const billed = billedInput(req);
     const outputTokens = countTokens(JSON.stringify(json));
-    meta.set(n, { role, items, instructionTokens, inputTokens, outputTokens });
+    const cachedTokens = cache.cachedTokens(billed);
+    const { instructionTokens, inputTokens, schemaTokens, prefixTokens } = billed;
+    meta.set(n, {
+      ...{ role, model: req.model, items, instructionTokens, schemaTokens, inputTokens, prefixTokens },
+      ...{ cachedTokens, outputTokens, ...notes },
+    });
     return { json, usage: { input: inputTokens, output: outputTokens, cached: 0 } };
   };
 }

@@ -10,16 +10,27 @@ export interface ScenarioDef {
   kind: ScenarioKind;
   functions: number;
   files: number;
+  /** The share of worker items the bench's model escalates in this scenario (else `--escalate-share`'s). */
+  escalateShare?: number;
 }
 
 export const SCENARIOS: ScenarioDef[] = [
   { name: 'docstrings-100', kind: 'docstrings', functions: 100, files: Math.ceil(100 / 8) },
   { name: 'docstrings-1000', kind: 'docstrings', functions: 1000, files: Math.ceil(1000 / 8) },
   { name: 'docstrings-5000', kind: 'docstrings', functions: 5000, files: Math.ceil(5000 / 8) },
+  // Routing: the same repository as docstrings-N, with 10% of the worker items escalated by the model.
+  { name: 'docstrings-100-esc10', kind: 'docstrings', functions: 100, files: Math.ceil(100 / 8), escalateShare: 0.1 },
+  {
+    name: 'docstrings-1000-esc10',
+    kind: 'docstrings',
+    functions: 1000,
+    files: Math.ceil(1000 / 8),
+    escalateShare: 0.1,
+  },
   { name: 'index-2000-files', kind: 'index', functions: INDEX_FILES * INDEX_FUNCTIONS_PER_FILE, files: INDEX_FILES },
   { name: 'mathts-4', kind: 'mathts', functions: 4, files: 1 },
 ];
-const QUICK = ['docstrings-100', 'index-2000-files', 'mathts-4'];
+const QUICK = ['docstrings-100', 'docstrings-100-esc10', 'index-2000-files', 'mathts-4'];
 
 export interface Options {
   scenarios: ScenarioDef[];
@@ -33,6 +44,10 @@ export interface Options {
   startupRuns: number;
   /** Runs of mathts-4 whose launch-to-planner times give the median (one run is ±20 ms on this machine). */
   plannerRuns: number;
+  /** Share of worker items the bench's model answers `escalate: 'too-complex'` (when the schema offers it). */
+  escalateShare: number;
+  /** The CLI's `--planning` for the measured runs (the launch-to-planner runs always use `model`). */
+  planning: 'auto' | 'model' | 'rules';
 }
 
 function usage(): string {
@@ -49,14 +64,18 @@ function usage(): string {
     '  --keep                   keep the temporary repositories',
     '  --no-warmup              skip the warm-up run (fills the tsx transpile cache)',
     '  --startup-runs <n>       runs of node -e 0, --version and --help, interleaved (default 9; 0: skip)',
-    '  --planner-runs <n>       runs of mathts-4 for the median launch-to-planner time (default 5)',
+    '  --planner-runs <n>       runs of mathts-4 with --planning model for the median launch-to-planner time (default 5)',
+    '  --escalate-share <0..1>  share of worker items the model escalates (too-complex), seeded (default 0; the -esc10',
+    '                           scenarios use 0.1)',
+    "  --planning <who>         the CLI's --planning: auto, model or rules (default auto)",
   ].join('\n');
 }
 
 export function parseArgs(argv: string[]): Options {
   const opts: Options = {
     ...{ scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY } },
-    ...{ seed: 1, keep: false, warmup: true, startupRuns: 9, plannerRuns: 5 },
+    ...{ seed: 1, keep: false, warmup: true, startupRuns: 9, plannerRuns: 5, escalateShare: 0 },
+    planning: 'auto',
   };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -111,6 +130,18 @@ export function parseArgs(argv: string[]): Options {
       case '--planner-runs':
         opts.plannerRuns = Math.round(num(flag, value()));
         break;
+      case '--escalate-share': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v < 0 || v > 1) throw new Error('--escalate-share needs a share from 0 to 1');
+        opts.escalateShare = v;
+        break;
+      }
+      case '--planning': {
+        const v = value();
+        if (v !== 'auto' && v !== 'model' && v !== 'rules') throw new Error('--planning needs auto, model or rules');
+        opts.planning = v;
+        break;
+      }
       case '--no-warmup':
         opts.warmup = false;
         break;

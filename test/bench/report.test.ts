@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { cpuSplit, type BenchResult } from './report.js';
 
 const row = (name: string, jobs: number, cpuMs: number | null, error?: string) =>
-  ({ name, jobs, cpuMs, ...(error ? { error } : {}) }) as unknown as BenchResult;
+  ({
+    name,
+    jobs,
+    cpuMs,
+    escalateShare: name.endsWith('-esc10') ? 0.1 : 0,
+    ...(error ? { error } : {}),
+  }) as unknown as BenchResult;
 
 describe('cpuSplit', () => {
   it('splits the CPU of the two largest docstrings runs into a part per job and a fixed part', () => {
@@ -11,6 +17,7 @@ describe('cpuSplit', () => {
       row('docstrings-5000', 5000, 9700),
       row('docstrings-1000', 1000, 2500),
       row('index-2000-files', 10000, 800),
+      row('docstrings-1000-esc10', 1000, 99999),
     ]);
     expect(split).toEqual({ from: 'docstrings-1000', to: 'docstrings-5000', perJobMs: 1.8, fixedMs: 700 });
   });

@@ -1,54 +1,25 @@
 // `pnpm bench`: runs the real CLI on seeded synthetic repositories against the fake OpenAI server with a latency model,
 // measures from outside (wall, CPU, peak RSS), reads the report and the server log, and checks the targets.
 // A measurement, not a test: it exits 0 even when a target fails.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '@orchestrate/core';
 import { latencyHook } from '../fake/latency.js';
 import { startFakeOpenAI, type FakeHandler, type FakeServer } from '../fake/openai-server.js';
-import { benchHandler, type ServedMeta } from './answers.js';
+import { benchHandler, DEFAULT_BEHAVIOUR, type ServedMeta } from './answers.js';
+import { economyOf } from './economy.js';
+import { economyTable, economyTargets } from './economy-report.js';
 import { parseArgs, type Options, type ScenarioDef } from './options.js';
 import { cpuSoFar, runCliMeasured, TIME, type Measured } from './measure.js';
-import { cpuSplit, secs, startupTable, table, targets, type BenchResult, type Dist } from './report.js';
+import { cpuSplit, secs, startupTable, table, targets, type BenchResult } from './report.js';
 import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
 import { measureStartup, type Startup } from './startup.js';
 import { generateRepo, MATH_FIXTURE } from './synthetic.js';
+import { dist, makeGitRepo } from './repo-util.js';
 
 const DOC_TASK = 'add docstrings to every exported function';
 const MATH_TASK = 'Add a JSDoc comment to every exported function in src/math.ts';
-
-/** Writes the files into a new temporary directory and commits them as one initial commit. */
-function makeGitRepo(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'orch-bench-'));
-  for (const [file, content] of Object.entries(files)) {
-    const abs = path.join(dir, file);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
-  };
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '-A');
-  git('-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '--quiet', '-m', 'initial');
-  return dir;
-}
-
-/** Nearest-rank percentile of a sorted list. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-function dist(values: number[]): Dist | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return { median: r(percentile(sorted, 0.5)), p95: r(percentile(sorted, 0.95)) };
-}
 
 /** USD at list price (cached input billed as input). */
 function listUsd(model: string, u: { inputTokens: number; outputTokens: number }): number {
@@ -66,8 +37,8 @@ function parseJson(stdout: string): Record<string, any> | null {
   }
 }
 
-/** Runs one scenario end to end. */
-async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult> {
+/** Runs one scenario end to end (with the CLI's `--planning planning`). */
+async function runScenario(def: ScenarioDef, opts: Options, planning = opts.planning): Promise<BenchResult> {
   const files =
     def.kind === 'mathts'
       ? {
@@ -81,7 +52,8 @@ async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult
   // The CLI's CPU when its first planner request arrives (read from /proc as the request is answered).
   let pid: number | null = null;
   let cpuToPlannerMs: number | null = null;
-  const served = benchHandler(meta);
+  const escalateShare = def.escalateShare ?? opts.escalateShare;
+  const served = benchHandler(meta, { ...DEFAULT_BEHAVIOUR, escalateShare });
   const handler: FakeHandler = (req, n) => {
     const reply = served(req, n);
     if (cpuToPlannerMs === null && pid !== null && meta.get(n)?.role === 'planner') cpuToPlannerMs = cpuSoFar(pid);
@@ -96,12 +68,13 @@ async function runScenario(def: ScenarioDef, opts: Options): Promise<BenchResult
     } else {
       server = await startFakeOpenAI(handler, { latency: latencyHook(opts.latency) });
       const task = def.kind === 'mathts' ? MATH_TASK : DOC_TASK;
-      args = ['-C', dir, '--engine', 'openai', '--json', '--yes', '--concurrency', String(opts.concurrency), task];
+      args = ['-C', dir, '--engine', 'openai', '--json', '--yes', '--concurrency', String(opts.concurrency)];
+      args.push('--planning', planning, task);
       env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.url };
     }
     const m = await runCliMeasured(args, env, (p) => (pid = p));
     const report = parseJson(m.stdout);
-    return { ...summarize(def, m, report, server, meta, opts), cpuToPlannerMs };
+    return { ...summarize(def, m, report, server, meta, opts), cpuToPlannerMs, escalateShare, planning };
   } finally {
     await server?.close();
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
@@ -156,6 +129,7 @@ function summarize(
 
   const firstPlanner = served.find((x) => x.meta.role === 'planner');
   const launchToPlannerMs = firstPlanner ? Math.round(firstPlanner.e.timing!.receivedMs - m.startedAt) : null;
+  const launchToFirstCallMs = served[0] ? Math.round(served[0].e.timing!.receivedMs - m.startedAt) : null;
 
   const timeline: BenchResult['timeline'] = [];
   let k = 0;
@@ -212,7 +186,12 @@ function summarize(
     exitCode: m.exitCode,
     status: report?.status ?? report?.error?.code ?? null,
     launchToPlannerMs,
+    launchToFirstCallMs,
     cpuToPlannerMs: null,
+    economy: server ? economyOf(served.map((x) => x.meta)) : null,
+    acceptance: jobs > 0 ? round(succeeded / jobs, 4) : null,
+    escalateShare: 0,
+    planning: 'auto',
     timeline,
   };
   if (!report || report.error || m.exitCode > 1) {
@@ -228,9 +207,10 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
  * then) in `r`: the other columns stay the first run's.
  */
 async function plannerMedian(r: BenchResult, def: ScenarioDef, opts: Options): Promise<void> {
-  const runs = [{ wall: r.launchToPlannerMs, cpu: r.cpuToPlannerMs }];
+  // With --planning auto (or rules) the rules plan mathts-4 and no planner call is made: the runs ask the model.
+  const runs = r.planning === 'model' ? [{ wall: r.launchToPlannerMs, cpu: r.cpuToPlannerMs }] : [];
   while (runs.length < opts.plannerRuns) {
-    const again = await runScenario(def, opts);
+    const again = await runScenario(def, opts, 'model');
     runs.push({ wall: again.launchToPlannerMs, cpu: again.cpuToPlannerMs });
   }
   const walls = runs.map((x) => x.wall).filter((x): x is number => x !== null);
@@ -279,7 +259,7 @@ async function main(): Promise<void> {
   for (const def of opts.scenarios) {
     console.error(`bench: ${def.name}…`);
     const r = await runScenario(def, opts);
-    if (def.kind === 'mathts' && opts.plannerRuns > 1) await plannerMedian(r, def, opts);
+    if (def.kind === 'mathts' && opts.plannerRuns > 0) await plannerMedian(r, def, opts);
     rows.push(r);
     const tl = r.timeline
       .map((t) => `${t.role}×${t.calls} ${secs(t.startMs)}–${secs(t.endMs)} s (ideal ${secs(t.idealMs)} s)`)
@@ -301,8 +281,11 @@ async function main(): Promise<void> {
     console.log(startupTable(startup));
   }
   console.log('');
+  console.log(economyTable(rows));
+  console.log('');
   console.log('Targets:');
   for (const l of targets(rows, opts, startup)) console.log(l);
+  for (const l of economyTargets(rows)) console.log(l);
   if (opts.out) {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.out);
     mkdirSync(path.dirname(file), { recursive: true });

@@ -36,7 +36,10 @@ describe('model and repository text on the terminal (real CLI)', () => {
     repo = makeRepo({ 'src/math.ts': MATH_TS });
     const step = docStep({ names: ['add', HOSTILE], paths: ['src/math.ts', `src/${HOSTILE}.ts`] });
     server = await startFakeOpenAI(scripted({ steps: [step] }));
-    const r = await runCli(['-C', repo.dir, '--engine', 'openai', 'add docstrings to src/math.ts'], fakeEnv(server));
+    const r = await runCli(
+      ['-C', repo.dir, '--engine', 'openai', '--planning', 'model', 'add docstrings to src/math.ts'],
+      fakeEnv(server),
+    );
     expect(r.stderr + r.stdout).toContain('x\\u0000y\\u001b[2Jz\\u0007w\\u202ev');
     expectNoRaw(r.stdout, 'stdout');
     expectNoRaw(r.stderr, 'stderr');

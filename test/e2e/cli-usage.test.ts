@@ -111,6 +111,8 @@ describe('model flags and --config', () => {
         '--json',
         '--engine',
         'openai',
+        '--planning',
+        'model',
         '--planner',
         'p-model',
         '--worker',

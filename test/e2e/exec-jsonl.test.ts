@@ -61,7 +61,8 @@ async function execRun(
     repo.cleanup();
   });
   const before = repo.snapshot();
-  const engine = server ? ['--engine', 'openai'] : ['--engine', 'offline'];
+  // With a server the scripted planner answer is the plan: --planning model (auto would let the rules plan it).
+  const engine = server ? ['--engine', 'openai', '--planning', 'model'] : ['--engine', 'offline'];
   const args = ['exec', '--json', '-C', repo.dir, ...engine, ...(options.flags ?? [])];
   const result = await runCli(
     [...args, options.task ?? 'add docstrings to src/math.ts'],

@@ -262,7 +262,9 @@ describe('hostile repository input (offline engine, real CLI)', () => {
     afterThisTest(() => server.close());
     const before = snapshotUserTree(repo.dir);
     const outsideBefore = box.outside();
-    const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings'], fakeEnv(server));
+    // The scripted planner answer is under test: --planning model (auto would let the rules plan `add docstrings`).
+    const args = ['-C', repo.dir, '--json', '--engine', 'openai', '--planning', 'model', 'add docstrings'];
+    const result = await runCli(args, fakeEnv(server));
     expect(result.exitCode, result.stderr).toBe(0);
     const report = parseReport(result.stdout);
     expectUntouched(repo, before, 'hostile-repo');

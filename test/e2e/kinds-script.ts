@@ -152,6 +152,8 @@ export async function engineKinds(
     cwd: repo.dir,
     task: options.task ?? 'do the task',
     engine: 'openai',
+    // The scripted planner answer is the plan (planning auto would let the rules plan a task they map).
+    planning: 'model',
     ...options.run,
     env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.url },
   });

@@ -52,7 +52,17 @@ describe('--batch: the OpenAI Batch API', () => {
     const server = await startFakeOpenAI(handler, { batchPolls: 3 });
     try {
       const result = await runCli(
-        ['-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'],
+        [
+          '-C',
+          repo.dir,
+          '--json',
+          '--engine',
+          'openai',
+          '--planning',
+          'model',
+          '--batch',
+          'add docstrings to src/h.ts',
+        ],
         {
           OPENAI_API_KEY: 'k',
           OPENAI_BASE_URL: server.url,
@@ -89,7 +99,18 @@ describe('--batch --detach, then resume', () => {
     try {
       const before = repo.snapshot();
       const first = await runCli(
-        ['-C', repo.dir, '--json', '--engine', 'openai', '--batch', '--detach', 'add docstrings to src/h.ts'],
+        [
+          '-C',
+          repo.dir,
+          '--json',
+          '--engine',
+          'openai',
+          '--planning',
+          'model',
+          '--batch',
+          '--detach',
+          'add docstrings to src/h.ts',
+        ],
         env,
       );
       expect(first.exitCode, first.stderr).toBe(0);
@@ -129,7 +150,18 @@ describe('--batch --detach, then resume', () => {
       const before = repo.snapshot();
       const child = spawn(
         process.execPath,
-        [CLI, '-C', repo.dir, '--json', '--engine', 'openai', '--batch', 'add docstrings to src/h.ts'],
+        [
+          CLI,
+          '-C',
+          repo.dir,
+          '--json',
+          '--engine',
+          'openai',
+          '--planning',
+          'model',
+          '--batch',
+          'add docstrings to src/h.ts',
+        ],
         {
           env: { ...process.env, ...env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
           stdio: 'ignore',

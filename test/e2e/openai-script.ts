@@ -303,7 +303,8 @@ export async function runScenario(
   const { repo, server, before, beforeTree } = await scenarioSetup(options, onFinished);
   const task = options.task ?? 'add docstrings to src/math.ts';
   const result = await runCli(
-    ['-C', repo.dir, '--json', '--engine', 'openai', ...(options.flags ?? []), task],
+    // The scripted planner answer is the plan (planning auto would let the rules plan a task they map).
+    ['-C', repo.dir, '--json', '--engine', 'openai', '--planning', 'model', ...(options.flags ?? []), task],
     fakeEnv(server),
   );
   let report: Record<string, any> | null = null;
@@ -340,6 +341,8 @@ export async function engineScenario(
     cwd: repo.dir,
     task: options.task ?? 'add docstrings to src/math.ts',
     engine: 'openai',
+    // The scripted planner answer is the plan (planning auto would let the rules plan a task they map).
+    planning: 'model',
     ...options.run,
     env: fakeEnv(server),
   });

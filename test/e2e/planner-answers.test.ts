@@ -17,7 +17,7 @@ describe.concurrent("the planner's answer is data", () => {
       repo.cleanup();
     });
     const result = await runCli(
-      ['-C', repo.dir, '--engine', 'openai', '--yes', 'add docstrings to src/math.ts'],
+      ['-C', repo.dir, '--engine', 'openai', '--planning', 'model', '--yes', 'add docstrings to src/math.ts'],
       fakeEnv(server),
     );
     expect(result.exitCode, result.stderr).toBe(0);

@@ -12,7 +12,8 @@ import { memoryApi } from './helpers/memory-api.js';
 import { prRepos, protectBranch, pullEvent, testContext, type PrRepos } from './helpers/mode-bench.js';
 
 const TASK = 'add docstrings to the exported functions and classes';
-const CONFIG = 'export default { packing: { maxJobs: 1 } };\n';
+// The budget test's figures count the scripted planner call: planning model (auto lets the rules plan this task).
+const CONFIG = "export default { packing: { maxJobs: 1 }, planning: 'model' };\n";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

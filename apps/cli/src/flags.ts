@@ -38,6 +38,7 @@ export const COMMON_FLAGS = [
   'engine',
   'concurrency',
   'budgetUsd',
+  'planning',
   'models.planner',
   'models.worker',
   'models.verifier',

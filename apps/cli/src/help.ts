@@ -20,6 +20,7 @@ Examples:
 Defaults (set in agents.config.ts at the repository root, or the file given with --config):
   engine ${DEFAULTS.engine} (openai when OPENAI_API_KEY is set, else the offline rules)
   models: planner ${DEFAULTS.models.planner}, worker ${DEFAULTS.models.worker}, verifier ${DEFAULTS.models.verifier}
+  planning ${DEFAULTS.planning} (the rules plan a task they map, with no planner call; else the planner model)
   concurrency: the worker provider's default (OpenAI 64; \`orchestrate models\` shows it); no budget cap unless --budget
   or budgetUsd is set
 

@@ -22,8 +22,8 @@ describe('flags table', () => {
     });
     expect(flags.cli).toEqual({ json: true });
     expect(parse(keys, [])).toEqual({ run: {}, cli: {} });
-    expect(parse(keys, ['-C', 'd', '--engine', 'offline', '--fail-on', 'note'])).toEqual({
-      run: { cwd: 'd', engine: 'offline' },
+    expect(parse(keys, ['-C', 'd', '--engine', 'offline', '--planning', 'model', '--fail-on', 'note'])).toEqual({
+      run: { cwd: 'd', engine: 'offline', planning: 'model' },
       cli: { failOn: 'note' },
     });
   });
@@ -32,5 +32,6 @@ describe('flags table', () => {
     expect(() => parse(COMMON_FLAGS, ['--concurrency', '0'])).toThrow(/whole number from 1 to 256/);
     expect(() => parse(COMMON_FLAGS, ['--budget', '-1'])).toThrow(/positive number of USD/);
     expect(() => parse(COMMON_FLAGS, ['--engine', 'magic'])).toThrow(/Allowed choices/);
+    expect(() => parse(COMMON_FLAGS, ['--planning', 'always'])).toThrow(/Allowed choices/);
   });
 });

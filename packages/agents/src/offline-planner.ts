@@ -41,6 +41,54 @@ export function planOffline(
   return { steps, unsupported: null };
 }
 
+/**
+ * Words a plain phrasing of a rule's task may hold besides the rule's own words, the declaration kinds and the paths:
+ * what the rules' plan already says (scope, exported-only, "missing") or says nothing about.
+ */
+const FILLER = new Set(
+  (
+    'a an the to in into inside within under of for on from at by with and or all every each any some please ' +
+    'add adds adding write writes create generate insert put give make missing lacking lack lacks without no ' +
+    'that which who whose it its them their this these those my our is are be has have do does ' +
+    'comment comments commented exported export exports public api declaration declarations ' +
+    'file files folder folders directory directories dir code source sources module modules package packages ' +
+    'repo repository project codebase typescript javascript ts js tsx jsx here there now also'
+  ).split(' '),
+);
+
+/**
+ * Whether the offline rules map `task` with nothing left for a model to read (planner `auto`): a rule matches (and no
+ * rule that wins alone drops another), every path-like word names something the repository has (`knownPath`), and
+ * every other word is the rules' own, a declaration kind or filler ("add a JSDoc comment to every exported function in
+ * src/math.ts"); nothing is quoted (a quoted name is for the model to read). `leftover` lists the words that made it
+ * false ("explaining", "retry").
+ */
+export function rulesMapTask(
+  task: string,
+  knownPath: (p: string) => boolean,
+  kinds: readonly KindPlanning[],
+): { mapped: boolean; leftover: string[] } {
+  const rules = kinds.flatMap((k) => k.offline);
+  const matched = rules.filter((r) => r.test.test(task));
+  if (matched.length === 0 || (matched.some((r) => r.alone) && matched.some((r) => !r.alone)))
+    return { mapped: false, leftover: [] };
+  const pathWords = pathWordsInTask(task);
+  const missing = pathWords.filter((w) => !knownPath(w.path) && (w.path.includes('/') || !knownPath(`**/${w.path}`)));
+  if (missing.length) return { mapped: false, leftover: missing.map((w) => w.path) };
+  const paths = new Set(pathWords.map((w) => w.path));
+  // A quoted name (`add`, "getUser") is something the rules cannot select by: the model reads it.
+  const quoted = [...task.matchAll(/[`"]([^`"]+)[`"]/g)].map((m) => m[1]!.trim()).filter((q) => !paths.has(q));
+  if (quoted.length) return { mapped: false, leftover: quoted };
+  let text = task
+    .split(/\s+/)
+    .filter((raw) => !pathWordsInTask(raw).some((w) => paths.has(w.path)))
+    .join(' ');
+  for (const re of [...matched.map((r) => r.test), ...KIND_WORDS.map(([re]) => re)])
+    text = text.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`), ' ');
+  const leftover = (text.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? []).filter((w) => !FILLER.has(w));
+  return { mapped: leftover.length === 0, leftover };
+}
+
 function stepOf(kind: string, rule: OfflineRule, task: string, paths: string[], kinds: DeclarationKind[]): Step {
   const fields = rule.fields?.(task, { declarationKinds: kinds }) ?? {};
   return {

@@ -5,6 +5,7 @@ import {
   offlineCapabilities,
   planOffline,
   plannerInput,
+  rulesMapTask,
   plannerInstructionsFor,
   plannerOutputSchemaFor,
   type ModelClient,
@@ -50,8 +51,14 @@ export async function makePlan(args: {
 }): Promise<Plan> {
   const { task, files, client, root } = args;
   await checkTaskPaths(task, files, args);
-  const out = client ? await askPlanner(args, client) : offlineAnswer(task, files);
-  const source = client ? args.config.models.planner : 'offline';
+  const planner = whoPlans(task, files, args.config, client);
+  const out =
+    planner === 'model' && client
+      ? await askPlanner(args, client)
+      : planner === 'rules'
+        ? rulesAnswer(task, files)
+        : offlineAnswer(task, files);
+  const source = planner === 'model' ? args.config.models.planner : planner;
   const plan = normalizePlan(out, task, files, source, plannerModels(args.config));
   if (root) await resolvePlanRefs(plan, task, (ref) => isCommit(root, ref));
   if (plan.steps.length === 0) {
@@ -61,6 +68,39 @@ export async function makePlan(args: {
     );
   }
   return plan;
+}
+
+/**
+ * Who plans the task: the offline engine (no client) its rules; `planning: 'rules'` the rules; `model` the planner
+ * model; `auto` the rules when they map the task with nothing left for a model to read (no planner call, no planner
+ * latency), else the model.
+ */
+export function whoPlans(
+  task: string,
+  files: FileIndex[],
+  config: Pick<ResolvedConfig, 'planning'>,
+  client: ModelClient | null,
+): 'offline' | 'rules' | 'model' {
+  if (!client) return 'offline';
+  if (config.planning !== 'auto') return config.planning;
+  const known = (p: string) => matchesSomething(files, p);
+  return rulesMapTask(task, known, KIND_PLANNING).mapped ? 'rules' : 'model';
+}
+
+/** The rules' plan with a model at hand (`planning: 'rules'`, or `auto` when they map the task). */
+function rulesAnswer(task: string, files: FileIndex[]): PlannerOutput {
+  const out = planOffline(task, (p) => matchesSomething(files, p), KIND_PLANNING);
+  if (out.steps.length === 0) {
+    throw new UnsupportedTaskError(
+      'E_OFFLINE_UNSUPPORTED',
+      `The planning rules cannot map this task (${out.unsupported}), and planning is set to \`rules\`. They can:\n` +
+        offlineCapabilities(KIND_PLANNING)
+          .map((c) => `  - ${c}`)
+          .join('\n') +
+        '\nTo have the planner model plan it, run with --planning model (or auto), or set planning in agents.config.ts.',
+    );
+  }
+  return out;
 }
 
 function offlineAnswer(task: string, files: FileIndex[]): PlannerOutput {

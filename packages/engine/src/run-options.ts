@@ -19,6 +19,11 @@ export interface RunTaskOptions {
   budgetUsd?: number;
   /** Models per role, over the config file's (`--planner`, `--worker`, `--verifier`). */
   models?: { planner?: string; worker?: string; verifier?: string };
+  /**
+   * Who plans: `auto` = the offline rules when they map the task (no planner call), else the planner model; `model`
+   * always asks the model; `rules` never does. Over the config file's `planning`. @default the config's, else 'auto'
+   */
+  planning?: 'auto' | 'model' | 'rules';
   /** An explicit config file (absolute) instead of `agents.config.ts` at the repository root; missing: E_CONFIG. */
   configFile?: string;
   /**

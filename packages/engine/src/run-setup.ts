@@ -118,6 +118,7 @@ export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise
     concurrency: options.concurrency ?? first.concurrency,
     budgetUsd: options.budgetUsd ?? first.budgetUsd,
     models: modelOverrides(first.models, options.models),
+    planning: options.planning,
   };
   const runId = runIdFor(options, root, detached?.report.id ?? interrupted?.start.runId ?? null);
   const branch = runBranch(runId);

@@ -36,6 +36,7 @@ describe('an abort during planning', () => {
       cwd: repo.dir,
       task: TASK,
       engine: 'openai',
+      planning: 'model',
       env: fakeModelEnv(server),
       signal: controller.signal,
     });

@@ -153,7 +153,8 @@ describe('resolvePlanRefs: a planner ref that names no commit is dropped', () =>
 
 describe('makePlan: a task naming a path the repository lacks stops before any call', () => {
   let root: string;
-  const config = resolveConfig({});
+  // The planner model's answers are under test: planning auto would let the rules plan a task they map.
+  const config = resolveConfig({ planning: 'model' });
   const ledger = () => new UsageLedger(config.prices, null);
   beforeAll(() => {
     root = realpathSync(mkdtempSync(path.join(tmpdir(), 'plan-answers-')));

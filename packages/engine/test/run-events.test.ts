@@ -319,6 +319,7 @@ describe('run events, openai engine on the fake server', () => {
       engine: 'openai',
       task: 'add docstrings to src/math.ts',
       budgetUsd,
+      planning: 'model',
       env: fakeModelEnv(server),
     });
     expect(report.status).toBe('budget-exceeded');
@@ -339,6 +340,7 @@ describe('run events, openai engine on the fake server', () => {
       engine: 'openai',
       task: 'add docstrings to src/math.ts',
       budgetUsd: 0.000001,
+      planning: 'model',
       env: fakeModelEnv(server),
     });
     expect(error?.code).toBe('E_BUDGET');

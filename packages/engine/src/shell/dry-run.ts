@@ -18,6 +18,7 @@ export function formatDryRun(report: RunReport): string {
     const model = step.model ? ` on ${step.model}` : '';
     lines.push(`  ${step.id}: ${step.kind}${paths.length ? ` in ${paths.join(', ')}` : ''}${model}`);
   }
+  lines.push(`  planned by: ${plannedBy(report.plan.source)}`);
   lines.push(`  jobs: ${report.jobs.total}`);
   for (const item of report.items.slice(0, LISTED_JOBS)) {
     lines.push(`    ${safeText(item.file)} ${safeText(item.symbol)}`);
@@ -40,4 +41,12 @@ export function formatDryRun(report: RunReport): string {
     lines.push(`  … ${report.warnings.length - LISTED_WARNINGS} more warnings in the report`);
   }
   return safeText(lines.join('\n'), { multiline: true });
+}
+
+/** Who planned, from the plan's source: the rules (no planner call), the offline engine, a command, or a model. */
+function plannedBy(source: string): string {
+  if (source === 'rules') return 'the planning rules (no planner call)';
+  if (source === 'offline') return 'the offline rules';
+  if (source === 'review command') return 'the review command (no planner call)';
+  return `the planner model ${safeText(source)}`;
 }

@@ -136,6 +136,12 @@ export const RUN_FLAGS = {
     default: "none, or the config's budgetUsd",
     parse: OPTION_PARSERS.budgetUsd('--budget'),
   },
+  planning: {
+    long: 'planning',
+    arg: '<who>',
+    description: 'who plans: auto = the rules when they map the task (no planner call), else the planner model',
+    choices: ['auto', 'model', 'rules'],
+  },
   'models.planner': model('planner'),
   'models.worker': model('worker'),
   'models.verifier': model('verifier'),

@@ -10,6 +10,8 @@ import { makeRepo, type TempRepo } from '../../../../test/helpers/repo.js';
 
 const FILES = { 'src/math.ts': MATH_TS, 'agents.config.ts': 'export default { packing: { maxJobs: 1 } };\n' };
 const TASK = 'add docstrings to src/math.ts';
+/** A task the planning rules do not map (its last words are for a model to read), so the planner model is asked. */
+const MODEL_TASK = 'add docstrings to src/math.ts for new contributors';
 
 function repo(): TempRepo {
   const r = makeRepo(FILES);
@@ -161,7 +163,7 @@ describe('RunManager, setup errors and limits (runs held at the planner)', () =>
     const r = repo();
     const { env } = await heldServer();
     const m = new RunManager({ roots: [r.dir], env, graceMs: 50, defaults: { engine: 'openai' } });
-    const held = await m.start({ task: TASK });
+    const held = await m.start({ task: MODEL_TASK });
     await m.close();
     // The stop lets the planner's call go on; the abort after the grace period cancels it, so the run has ended.
     const status = StatusOutput.parse(await m.status({ runId: held.runId }));
@@ -169,7 +171,7 @@ describe('RunManager, setup errors and limits (runs held at the planner)', () =>
     expect(status.error!.message).toContain(`orchestrate resume ${held.runId}`);
     const cancelled = CancelOutput.parse(await m.cancel({ runId: held.runId }));
     expect(cancelled).toMatchObject({ state: 'interrupted', resumable: true });
-    await expect(codeOf(m.start({ task: TASK }))).resolves.toMatchObject({ code: 'E_USAGE' });
+    await expect(codeOf(m.start({ task: MODEL_TASK }))).resolves.toMatchObject({ code: 'E_USAGE' });
   });
 });
 
