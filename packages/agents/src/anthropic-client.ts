@@ -18,6 +18,7 @@ import {
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
+import { ANTHROPIC_API_URL, nullEnvHeaders } from './sdk-env.js';
 
 /** Connection settings for one Anthropic provider. */
 export interface AnthropicClientOptions {
@@ -76,9 +77,13 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
   const faults = new FaultCounter();
   const client = new Anthropic({
     apiKey,
-    // undefined: the SDK's default (ANTHROPIC_BASE_URL, else the Anthropic API).
-    baseURL: provider.baseURL,
-    defaultHeaders: keyHeaders(apiKey, provider),
+    // Given explicitly: the SDK would read ANTHROPIC_BASE_URL and ANTHROPIC_CUSTOM_HEADERS from process.env, and a
+    // run's endpoints and headers come from the config only.
+    baseURL: provider.baseURL ?? ANTHROPIC_API_URL,
+    defaultHeaders: {
+      ...nullEnvHeaders('ANTHROPIC_CUSTOM_HEADERS', provider.headers),
+      ...keyHeaders(apiKey, provider),
+    },
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
     fetch: watchingFetch({
@@ -114,7 +119,9 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
               // The instructions are the stable prefix: marked for the prompt cache (reads cost a tenth of input).
               system: [{ type: 'text', text: request.instructions, cache_control: { type: 'ephemeral' } }],
               messages: [{ role: 'user', content: request.input }],
-              output_config: { format: { type: 'json_schema', schema: messagesJsonSchema(request.schema, request.jsonSchema) } },
+              output_config: {
+                format: { type: 'json_schema', schema: messagesJsonSchema(request.schema, request.jsonSchema) },
+              },
             },
             { signal: request.signal },
           ),
