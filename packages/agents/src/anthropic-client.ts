@@ -58,8 +58,11 @@ export function anthropicUsage(u: AnthropicUsage | null | undefined): TokenUsage
 
 /** The Anthropic engine for one provider: structured calls to the Messages API, usage with cache tokens. */
 export function createAnthropicClient({ apiKey, provider, config, onThrottle }: AnthropicClientOptions): ModelClient {
-  // The provider's own cap (16 by default for Anthropic, `providers.<name>.capabilities.concurrency`) bounds the run's.
-  const maxConcurrency = Math.min(config.concurrency, provider.capabilities.concurrency);
+  // The user's concurrency holds as is (as in the OpenAI engine); without one, the provider's own cap (16 by default
+  // for Anthropic, `providers.<name>.capabilities.concurrency`) bounds the run's.
+  const maxConcurrency = config.concurrencySet
+    ? config.concurrency
+    : Math.min(config.concurrency, provider.capabilities.concurrency);
   const limiters = new Map<string, ModelLimiter>();
   const limiterFor = (model: string) => {
     let limiter = limiters.get(model);
@@ -98,7 +101,8 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
       Object.fromEntries(
         [...limiters]
           .filter(([, l]) => l.throttled > 0)
-          .map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
+          // Keyed by the model's ref (`claude:claude-haiku-4-5`), as usage and the report name it.
+          .map(([, l]) => [l.model, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
       ),
     faults: () => faults.snapshot(),
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
