@@ -28,7 +28,7 @@ beforeAll(async () => {
   anthropic = await startFakeAnthropic(undefined, { keys: ['sk-ant'] });
   anthropicTrap = await startFakeAnthropic();
   const env: Record<string, string> = {
-    OPENAI_CUSTOM_HEADERS: `X-Helicone-Auth: Bearer ${SECRET}\ncf-aig-authorization: ${SECRET}`,
+    OPENAI_CUSTOM_HEADERS: `X-Helicone-Auth: Bearer ${SECRET}\ncf-aig-authorization: ${SECRET}\nX-Team: env-team`,
     OPENAI_ORG_ID: 'org-123',
     OPENAI_PROJECT_ID: 'proj-123',
     OPENAI_BASE_URL: trap.url,
@@ -108,7 +108,7 @@ describe('SDK environment variables never reach another provider', () => {
   it('a compatible server (chat completions) gets none of them either, and its own header of the same name stays', async () => {
     const cfg = config({
       providers: {
-        or: { type: 'openai-compatible', baseURL: openai.url, headers: { 'cf-aig-authorization': 'mine' } },
+        or: { type: 'openai-compatible', baseURL: openai.url, headers: { 'x-team': 'mine' } },
       },
       models: { worker: 'or:qwen' },
     });
@@ -117,8 +117,9 @@ describe('SDK environment variables never reach another provider', () => {
     await call(client, 'or:qwen');
     const entry = openai.log.at(-1)!;
     expect(entry.request.headers.authorization).toBe('Bearer sk-or');
-    expect(entry.request.headers['cf-aig-authorization']).toBe('mine');
+    expect(entry.request.headers['x-team']).toBe('mine');
     expect(entry.request.headers['x-helicone-auth']).toBeUndefined();
+    expect(entry.request.headers['cf-aig-authorization']).toBeUndefined();
     expectClean(entry.request.headers);
     expect(trap.log).toHaveLength(0);
   });
