@@ -69,6 +69,17 @@ describe('orchestrate models', () => {
     expect(view.engine).toMatchObject({ configured: 'offline', resolved: 'offline' });
     expect(view.roles[1]).toMatchObject({ role: 'worker', ref: 'gpt-5.4-mini' });
   });
+
+  it("--concurrency 64 is the user's value, not the provider default; a base URL without a key needs none", async () => {
+    repo = makeRepo({ 'src/a.ts': 'export const a = 1;\n' });
+    const env = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' };
+    const result = await runCli(['models', '-C', repo.dir, '--concurrency', '64'], env);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Concurrency: 64 calls in flight (set in the config or with --concurrency)');
+    expect(result.stdout).toContain(
+      '127.0.0.1:9 (OPENAI_BASE_URL); OPENAI_API_KEY not set (not needed: a base URL is set)',
+    );
+  });
 });
 
 describe('orchestrate doctor', () => {
@@ -97,6 +108,10 @@ describe('orchestrate doctor', () => {
       doctor.checks.map((c: { provider: string; status: string }) => [c.provider, c.status]),
     );
     expect(status).toEqual({ openai: 'not-checked', local: 'failed' });
+    const local = doctor.checks.find((c: { provider: string }) => c.provider === 'local');
+    expect(local.code).toBe('E_MODEL');
+    expect(local.message).toContain(`Check that the server at 127.0.0.1:${port} is running`);
+    expect(local.message).toContain('`providers.local.baseURL` is its address.');
     expect(doctor.exitCode).toBe(1);
     expect(doctor.cannotCheck.length).toBeGreaterThan(0);
   });

@@ -97,12 +97,13 @@ Exit codes: ${EXIT.ok} listed, ${EXIT.usage} usage or config error.
 /** Examples and exit codes for `orchestrate doctor --help` (`orchestrate help doctor`). */
 export const DOCTOR_HELP = `
 Examples:
-  orchestrate doctor                           one { ok: boolean } call per provider (at most 16 output tokens)
-  orchestrate doctor --json                    the checks, their usage and cost as JSON
+  orchestrate doctor                           one { ok: boolean } call per model (at most 16 output tokens)
+  orchestrate doctor --json                    the checks (a failed one with its error code), usage and cost as JSON
 
-Each provider a role uses is called once with its worker (or verifier) model: ok (latency, tokens, cost, whether the
-answer matched the schema), failed (the error: a rejected key, an unknown model or deployment, an unreachable server)
-or not checked (its key is missing, or the engine is offline). It also lists what one call cannot check: whether a
+Each distinct model the roles use (planner, worker, verifier, models.workers) is called once, at most 6 calls (each
+provider at least once; any model left is named as not checked): ok (latency, tokens, cost, whether the answer matched
+the schema), failed (the error: a rejected key, an unknown model or deployment, an unreachable server, with what to
+check) or not checked (its key is missing, or the engine is offline). It also lists what one call cannot check: whether a
 server enforces the schema, an Azure deployment's data zone, OpenRouter's routing, rate limits, prices.
 
 Exit codes: ${EXIT.ok} no check failed (not-checked providers included), ${EXIT.failures} a check failed, ${EXIT.usage} usage or config error,

@@ -1,6 +1,7 @@
 import { safeText, type ModelPrice, type TokenUsage } from '@orchestrate/core';
 import {
   describeModels,
+  DOCTOR_MAX_CALLS,
   loadShellConfig,
   runDoctor,
   type DoctorResult,
@@ -34,7 +35,7 @@ export async function modelsCommand({ run, cli }: ParsedFlags, io: IO): Promise<
   return 0;
 }
 
-/** `orchestrate doctor`: one tiny call per provider; exit 1 when one failed. Ctrl-C aborts the calls. */
+/** `orchestrate doctor`: one tiny call per model the roles use; exit 1 when one failed. Ctrl-C aborts the calls. */
 export async function doctorCommand({ run, cli }: ParsedFlags, io: IO): Promise<number> {
   const config = await loadShellConfig(run);
   const abort = new AbortController();
@@ -89,7 +90,10 @@ export function capabilityText(p: Pick<ProviderView, 'capabilities'>): string {
 }
 
 function keyText(p: ProviderView): string {
-  return p.key.env ? `${p.key.env} ${p.key.status}` : 'no key needed';
+  if (!p.key.env) return 'no key needed';
+  // The default provider with a base URL: a compatible server that may take no key, called without one.
+  if (p.key.status === 'not needed') return `${p.key.env} not set (not needed: a base URL is set)`;
+  return `${p.key.env} ${p.key.status}`;
 }
 
 /** The `orchestrate models` text: engine, concurrency, the roles' table, each provider, then notes (config text escaped). */
@@ -168,7 +172,7 @@ export function formatDoctor(result: DoctorResult): string {
     ? ` (no price for ${result.unpriced.map((r) => safeText(r)).join(', ')})`
     : '';
   const lines = [
-    'Doctor: one structured call per provider ({ ok: boolean }, at most 16 output tokens) on its worker or verifier model',
+    `Doctor: one structured call per model the roles use ({ ok: boolean }, at most 16 output tokens; at most ${DOCTOR_MAX_CALLS} calls)`,
     '',
     rows.length ? table(rows, '  ') : '  (no provider)',
     '',

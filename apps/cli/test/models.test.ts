@@ -14,7 +14,7 @@ describe('formatDoctor', () => {
         bad: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' },
         claude: { type: 'anthropic' },
       },
-      models: { verifier: 'bad:gpt-5.4-mini', workers: ['claude:claude-haiku-4-5'] },
+      models: { planner: 'gpt-5.4-nano', verifier: 'bad:gpt-5.4-mini', workers: ['claude:claude-haiku-4-5'] },
     });
     const result = await runDoctor(
       config,
@@ -35,7 +35,7 @@ describe('formatDoctor', () => {
     expect(text).toMatch(/^ {2}failed +bad +bad:gpt-5\.4-mini +401 \\u001b\[2Jgo away$/m);
     expect(text).toMatch(/^ {2}not checked +claude +claude:claude-haiku-4-5 +key missing: set ANTHROPIC_API_KEY/m);
     expect(text).not.toContain('\u001b');
-    expect(text).toContain('3 providers: 1 ok, 1 failed, 1 not checked.');
+    expect(text).toContain('3 models on 3 providers: 1 ok, 1 failed, 1 not checked.');
     expect(text).toContain("Doctor's calls: 1 request, 40 in (8 cached) / 4 out tokens, $0.000012");
     expect(text).toContain('What one call cannot check:');
   });

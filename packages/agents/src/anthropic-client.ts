@@ -18,6 +18,7 @@ import {
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
+import { ANTHROPIC_API_URL, nullEnvHeaders } from './sdk-env.js';
 
 /** Connection settings for one Anthropic provider. */
 export interface AnthropicClientOptions {
@@ -57,8 +58,11 @@ export function anthropicUsage(u: AnthropicUsage | null | undefined): TokenUsage
 
 /** The Anthropic engine for one provider: structured calls to the Messages API, usage with cache tokens. */
 export function createAnthropicClient({ apiKey, provider, config, onThrottle }: AnthropicClientOptions): ModelClient {
-  // The provider's own cap (16 by default for Anthropic, `providers.<name>.capabilities.concurrency`) bounds the run's.
-  const maxConcurrency = Math.min(config.concurrency, provider.capabilities.concurrency);
+  // The user's concurrency holds as is (as in the OpenAI engine); without one, the provider's own cap (16 by default
+  // for Anthropic, `providers.<name>.capabilities.concurrency`) bounds the run's.
+  const maxConcurrency = config.concurrencySet
+    ? config.concurrency
+    : Math.min(config.concurrency, provider.capabilities.concurrency);
   const limiters = new Map<string, ModelLimiter>();
   const limiterFor = (model: string) => {
     let limiter = limiters.get(model);
@@ -76,9 +80,13 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
   const faults = new FaultCounter();
   const client = new Anthropic({
     apiKey,
-    // undefined: the SDK's default (ANTHROPIC_BASE_URL, else the Anthropic API).
-    baseURL: provider.baseURL,
-    defaultHeaders: keyHeaders(apiKey, provider),
+    // Given explicitly: the SDK would read ANTHROPIC_BASE_URL and ANTHROPIC_CUSTOM_HEADERS from process.env, and a
+    // run's endpoints and headers come from the config only.
+    baseURL: provider.baseURL ?? ANTHROPIC_API_URL,
+    defaultHeaders: {
+      ...nullEnvHeaders('ANTHROPIC_CUSTOM_HEADERS', provider.headers),
+      ...keyHeaders(apiKey, provider),
+    },
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
     fetch: watchingFetch({
@@ -93,7 +101,8 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
       Object.fromEntries(
         [...limiters]
           .filter(([, l]) => l.throttled > 0)
-          .map(([m, l]) => [m, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
+          // Keyed by the model's ref (`claude:claude-haiku-4-5`), as usage and the report name it.
+          .map(([, l]) => [l.model, { throttled: l.throttled, minConcurrency: l.minConcurrency }]),
       ),
     faults: () => faults.snapshot(),
     async call<T>(request: StructuredCall<T>): Promise<StructuredResult<T>> {
@@ -114,7 +123,9 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
               // The instructions are the stable prefix: marked for the prompt cache (reads cost a tenth of input).
               system: [{ type: 'text', text: request.instructions, cache_control: { type: 'ephemeral' } }],
               messages: [{ role: 'user', content: request.input }],
-              output_config: { format: { type: 'json_schema', schema: messagesJsonSchema(request.schema, request.jsonSchema) } },
+              output_config: {
+                format: { type: 'json_schema', schema: messagesJsonSchema(request.schema, request.jsonSchema) },
+              },
             },
             { signal: request.signal },
           ),

@@ -34,6 +34,7 @@ import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 import { retriesText, toCallFailed } from './openai-errors.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
+import { nullEnvHeaders, OPENAI_API_URL } from './sdk-env.js';
 
 /** Reads one response's usage as the API reported it (cached input tokens summed from the details). */
 export function responseUsage(response: ModelResponse): TokenUsage {
@@ -93,6 +94,19 @@ function keyHeaders(provider: ResolvedProvider, apiKey: string): Record<string, 
 }
 
 /**
+ * The SDK's settings it would otherwise read from process.env: the default provider keeps them (OPENAI_ORG_ID,
+ * OPENAI_PROJECT_ID, OPENAI_BASE_URL are the user's OpenAI setup); any other provider gets none of them, and one of
+ * type `openai` without a base URL is sent to the OpenAI API, never to OPENAI_BASE_URL.
+ */
+function sdkEnvOptions(
+  provider: ResolvedProvider,
+  baseURL: string | undefined,
+): { baseURL: string | undefined; organization?: null; project?: null } {
+  if (provider.name === DEFAULT_PROVIDER) return { baseURL };
+  return { baseURL: baseURL ?? OPENAI_API_URL, organization: null, project: null };
+}
+
+/**
  * The engine of one OpenAI-style provider (the OpenAI API, Azure OpenAI's v1 API, an OpenAI-compatible server):
  * @openai/agents' model layer over the `openai` SDK, the Responses API or chat completions as the provider's record says.
  * A call's model is the provider's model id, or a ref naming this provider (`azure-eu:my-nano`); limits, throttling
@@ -124,8 +138,11 @@ export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
   const faults = new FaultCounter();
   const openAIClient = new OpenAI({
     apiKey: apiKey || 'no-key',
-    baseURL,
-    defaultHeaders: keyHeaders(provider, apiKey),
+    ...sdkEnvOptions(provider, baseURL),
+    defaultHeaders: {
+      ...(provider.name === DEFAULT_PROVIDER ? {} : nullEnvHeaders('OPENAI_CUSTOM_HEADERS', provider.headers)),
+      ...keyHeaders(provider, apiKey),
+    },
     timeout: config.api.timeoutMs,
     maxRetries: config.api.maxRetries,
     fetch: watchingFetch({

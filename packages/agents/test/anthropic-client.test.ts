@@ -45,6 +45,7 @@ function clientFor(
     apiKey?: string;
     apiKeyEnv?: string;
     apiKeyHeader?: string;
+    concurrency?: number;
     onThrottle?: (event: ThrottleEvent) => void;
   } = {},
 ) {
@@ -67,6 +68,7 @@ function clientFor(
     },
     models: { verifier: `claude:${model}` },
     api: { maxRetries: options.maxRetries ?? 2, timeoutMs: 5_000 },
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
   const client = createAnthropicClient({
     apiKey: options.apiKey ?? 'sk-ant-test',
@@ -204,9 +206,21 @@ describe.concurrent('anthropic client: faults', () => {
     await client.call(request(model));
     expect(requests().map((e) => e.status)).toEqual([429, 429, 200]);
     expect(client.faults!()).toEqual({ rateLimited: 2 });
-    // Keyed by the model id (the router prefixes the provider); the provider's cap of 16 halved once per second.
-    expect(client.throttling!()).toEqual({ [model]: { throttled: 2, minConcurrency: 8 } });
+    // Keyed by the model's ref, as usage and the report name it; the provider's cap of 16 halved once per second.
+    expect(client.throttling!()).toEqual({ [`claude:${model}`]: { throttled: 2, minConcurrency: 8 } });
     expect(events[0]).toMatchObject({ model: `claude:${model}`, concurrency: 8 });
+  });
+
+  it("the user's concurrency holds as is, above the provider's cap of 16 (as in the OpenAI engine)", async () => {
+    const events: ThrottleEvent[] = [];
+    const { client, model, config } = clientFor([anthropicFaults.rateLimited(0.001), 'schema'], {
+      concurrency: 40,
+      onThrottle: (e) => events.push(e),
+    });
+    expect(config.concurrencySet).toBe(true);
+    await client.call(request(model));
+    expect(events[0]).toMatchObject({ model: `claude:${model}`, concurrency: 20 });
+    expect(client.throttling!()).toEqual({ [`claude:${model}`]: { throttled: 1, minConcurrency: 20 } });
   });
 
   it('a 429 storm past maxRetries fails with one line', async () => {

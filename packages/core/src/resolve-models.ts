@@ -9,6 +9,7 @@ import {
   type ModelRef,
   type ResolvedProvider,
 } from './providers.js';
+import { keyHeaderProblems } from './provider-headers.js';
 
 /** A model's prices in USD per million tokens (the shape of config's `ModelPrice`; config imports this file). */
 interface ModelPrice {
@@ -92,6 +93,7 @@ export function resolveModels(parsed: ParsedModels, source: string): ResolvedMod
       problems.push(`\`providers.${name}\`: an openai-compatible provider needs \`baseURL\``);
     if (p.type === 'anthropic' && p.api)
       problems.push(`\`providers.${name}.api\`: an anthropic provider speaks the Messages API only`);
+    problems.push(...keyHeaderProblems(name, p.headers, p.apiKeyHeader));
     const preset = presetOf(p.type, baseURL);
     if (p.routing && preset !== 'openrouter')
       problems.push(

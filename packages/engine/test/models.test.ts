@@ -151,6 +151,41 @@ describe('describeModels', () => {
     expect(own.providers[0]!.endpoint).toEqual({ host: '127.0.0.1:9', source: 'config' });
   });
 
+  it("a concurrency set to the provider's default is still the user's (config.concurrencySet)", () => {
+    const set = describeModels(resolveConfig({ concurrency: 64 }), {});
+    expect(set.concurrency).toEqual({ value: 64, source: 'config', provider: 'openai' });
+    expect(describeModels(resolveConfig({}), {}).concurrency.source).toBe('provider');
+  });
+
+  it('the default provider with a base URL and no key: the key is not needed (a run calls it without one)', () => {
+    const viaEnv = describeModels(resolveConfig({}), { OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' });
+    expect(viaEnv.providers[0]!.key).toEqual({ env: 'OPENAI_API_KEY', status: 'not needed' });
+    const viaConfig = describeModels(resolveConfig({ api: { baseURL: 'http://127.0.0.1:9/v1' } }), {});
+    expect(viaConfig.providers[0]!.key).toEqual({ env: 'OPENAI_API_KEY', status: 'not needed' });
+    expect(viaConfig.notes.join('\n')).not.toContain('E_NO_API_KEY');
+    // Another provider's key is never excused by a base URL.
+    const azure = describeModels(
+      resolveConfig({
+        providers: { az: { type: 'azure', baseURL: 'https://x.openai.azure.com/openai/v1/' } },
+        models: { worker: 'az:nano' },
+      }),
+      { OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' },
+    );
+    expect(azure.providers.find((p) => p.name === 'az')!.key.status).toBe('missing');
+  });
+
+  it("OPENAI_BASE_URL is the default provider's only: another `openai`-type provider goes to the OpenAI API", () => {
+    const view = describeModels(
+      resolveConfig({ providers: { us: { type: 'openai' } }, models: { worker: 'us:gpt-5.4-nano' } }),
+      { OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' },
+    );
+    expect(view.providers.find((p) => p.name === 'us')!.endpoint).toEqual({
+      host: 'api.openai.com',
+      source: 'default',
+    });
+    expect(view.providers.find((p) => p.name === 'openai')!.endpoint.source).toBe('OPENAI_BASE_URL');
+  });
+
   it('never holds a key or any part of it', () => {
     const env = {
       OPENAI_API_KEY: SECRET,

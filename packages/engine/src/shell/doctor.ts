@@ -1,8 +1,10 @@
-// `orchestrate doctor`: one tiny structured call per provider the roles use, and a plain list of what one call cannot
-// tell. Data only; the shells render it. Its calls are counted and priced like a run's.
+// `orchestrate doctor`: one tiny structured call per distinct model the roles use (at most DOCTOR_MAX_CALLS, every
+// provider at least once), and a plain list of what one call cannot tell. Data only; the shells render it. Its calls
+// are counted and priced like a run's.
 import { z } from 'zod';
 import {
   addUsage,
+  DEFAULT_PROVIDER,
   emptyUsage,
   EXIT_CODES,
   InterruptedError,
@@ -25,22 +27,25 @@ export const DOCTOR_MAX_OUTPUT_TOKENS = 16;
 
 const OFFLINE = 'the engine is offline (`engine: offline` or --engine offline): no model is called';
 
+/** The most calls a doctor makes: past it, one model per provider is checked first and the rest are listed as not checked. */
+export const DOCTOR_MAX_CALLS = 6;
+
 const INSTRUCTIONS = 'This is a health check. Answer with the JSON object {"ok": true} and nothing else.';
 
-/** What is common to every provider's check: which provider, and the model it was (or would have been) asked with. */
+/** What is common to every check: which provider, and the model it was (or would have been) asked with. */
 interface CheckBase {
   provider: string;
   type: ProviderView['type'];
   preset: ProviderView['preset'];
-  /** The ref the check uses (the provider's worker model, else its verifier's, step worker's or planner's). */
+  /** The ref the check uses: one of the roles' models. */
   ref: string;
   /** The id the provider is sent. */
   model: string;
-  /** The roles on this provider. */
+  /** The roles on this model. */
   roles: ModelRow['role'][];
 }
 
-/** One provider's check. */
+/** One model's check. */
 export type ProviderCheck =
   | (CheckBase & {
       status: 'ok';
@@ -51,7 +56,14 @@ export type ProviderCheck =
       /** The answer was `{ ok: boolean }` (a server that ignores schemas can still answer a tiny one right). */
       schemaMatched: boolean;
     })
-  | (CheckBase & { status: 'failed'; message: string; usage: TokenUsage; costUsd: number | null })
+  | (CheckBase & {
+      status: 'failed';
+      /** The error's stable code: E_MODEL for a failed call (as a run names it), else the error's own. */
+      code: string;
+      message: string;
+      usage: TokenUsage;
+      costUsd: number | null;
+    })
   | (CheckBase & { status: 'not-checked'; reason: string });
 
 /** What `orchestrate doctor` found. */
@@ -63,6 +75,8 @@ export interface DoctorResult {
   /** USD of the calls at the table's prices (models without a price count $0; `unpriced` names them). */
   costUsd: number;
   unpriced: string[];
+  /** The roles' models past DOCTOR_MAX_CALLS, not called (another model of their provider was). */
+  unchecked: { ref: string; provider: string; roles: ModelRow['role'][] }[];
   /** What one call cannot check, in plain sentences. */
   cannotCheck: string[];
   /** One line: what was checked and what was not. */
@@ -80,29 +94,57 @@ export interface DoctorOptions {
   now?: () => number;
 }
 
-/** Whose model a provider's check uses, first found first: a worker's is what most of a run's calls go to. */
+/** Which model is checked first, when not all can be: a worker's is what most of a run's calls go to. */
 const ROLE_ORDER: ModelRow['role'][] = ['worker', 'verifier', 'worker (step)', 'planner'];
 
+/** One distinct model of the roles: its row (the first role on it) and every role on it. */
+interface Target {
+  row: ModelRow;
+  roles: ModelRow['role'][];
+}
+
 /**
- * Checks each provider a role uses with one structured call (`{ ok: boolean }`, 16 output tokens) on its worker (or
- * verifier) model: ok with latency, usage and whether the answer matched; failed with the call's message; or
- * not-checked with the reason (a missing key names its variable; the offline engine calls nothing).
+ * The models to check, by provider in the view's order: every distinct ref when they fit in DOCTOR_MAX_CALLS; else
+ * one per provider (worker first, then verifier, step worker, planner), then others in that order while calls remain.
+ */
+function targets(roles: ModelRow[], providers: ProviderView[]): { checked: Target[]; unchecked: Target[] } {
+  const byRef = new Map<string, Target>();
+  for (const row of roles) {
+    const t = byRef.get(row.ref);
+    if (t) t.roles.push(row.role);
+    else byRef.set(row.ref, { row, roles: [row.role] });
+  }
+  const rank = (t: Target) => Math.min(...t.roles.map((r) => ROLE_ORDER.indexOf(r)));
+  const all = [...byRef.values()];
+  const ordered = [...all].sort((a, b) => rank(a) - rank(b));
+  const picked = new Set<Target>();
+  for (const p of providers) picked.add(ordered.find((t) => t.row.provider === p.name)!);
+  for (const t of ordered) if (picked.size < DOCTOR_MAX_CALLS) picked.add(t);
+  const inOrder = (list: Target[]) => providers.flatMap((p) => list.filter((t) => t.row.provider === p.name));
+  return { checked: inOrder(all.filter((t) => picked.has(t))), unchecked: inOrder(all.filter((t) => !picked.has(t))) };
+}
+
+/**
+ * Checks each distinct model the roles use (planner, worker, verifier, models.workers; at most DOCTOR_MAX_CALLS, each
+ * provider at least once) with one structured call (`{ ok: boolean }`, 16 output tokens): ok with latency, usage and
+ * whether the answer matched; failed with the error's code and message; or not-checked with the reason (a missing key
+ * names its variable; the offline engine calls nothing).
  */
 export async function runDoctor(config: ResolvedConfig, env: Env, options: DoctorOptions = {}): Promise<DoctorResult> {
   const view = describeModels(config, env);
   const clientFor = options.clientFor ?? ((p: ResolvedProvider) => providerClient(p, config, env));
   const now = options.now ?? (() => performance.now());
+  const { checked, unchecked } = targets(view.roles, view.providers);
   const checks = await Promise.all(
-    view.providers.map(async (p): Promise<ProviderCheck> => {
-      const rows = view.roles.filter((r) => r.provider === p.name);
-      const row = ROLE_ORDER.map((role) => rows.find((r) => r.role === role)).find(Boolean)!;
+    checked.map(async ({ row, roles }): Promise<ProviderCheck> => {
+      const p = view.providers.find((x) => x.name === row.provider)!;
       const base: CheckBase = {
         provider: p.name,
         type: p.type,
         preset: p.preset,
         ref: row.ref,
         model: row.model,
-        roles: [...new Set(rows.map((r) => r.role))],
+        roles,
       };
       if (view.engine.configured === 'offline') return { ...base, status: 'not-checked', reason: OFFLINE };
       if (p.key.status === 'missing')
@@ -129,7 +171,8 @@ export async function runDoctor(config: ResolvedConfig, env: Env, options: Docto
     usage,
     costUsd: roundUsd(costUsd),
     unpriced: [...unpriced],
-    cannotCheck: cannotCheck(view.providers),
+    unchecked: unchecked.map((t) => ({ ref: t.row.ref, provider: t.row.provider, roles: t.roles })),
+    cannotCheck: cannotCheck(view.providers, unchecked),
     summary: summaryLine(checks, view.engine),
     exitCode: failed ? EXIT_CODES.failures : EXIT_CODES.ok,
   };
@@ -164,23 +207,51 @@ async function check(
     return { ...base, status: 'ok', latencyMs, usage: result.usage, costUsd: cost(result.usage), schemaMatched };
   } catch (err) {
     const usage = err instanceof CallFailed ? err.usage : emptyUsage();
-    return { ...base, status: 'failed', message: failureMessage(err), usage, costUsd: cost(usage) };
+    const code = isOrchestrateError(err) && !(err instanceof CallFailed) ? err.code : 'E_MODEL';
+    const message = failureMessage(err, provider);
+    return { ...base, status: 'failed', code, message, usage, costUsd: cost(usage) };
   }
 }
 
-/** A failure in one line: the call's own message, with the code of one of our errors that is not the call's. */
-function failureMessage(err: unknown): string {
-  if (err instanceof CallFailed) return err.message;
-  if (isOrchestrateError(err)) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
+/**
+ * A failure in one line: the call's own message (with the code of one of our errors that is not the call's); one that
+ * could not reach the server says what to check.
+ */
+function failureMessage(err: unknown, provider: ResolvedProvider): string {
+  if (isOrchestrateError(err) && !(err instanceof CallFailed)) return `${err.code}: ${err.message}`;
+  const message = err instanceof Error ? err.message : String(err);
+  if (!/^could not reach\b/.test(message)) return message;
+  const where =
+    provider.name === DEFAULT_PROVIDER
+      ? '`api.baseURL` (or OPENAI_BASE_URL)'
+      : provider.type === 'azure' && !provider.baseURL
+        ? `\`providers.${provider.name}.resource\``
+        : `\`providers.${provider.name}.baseURL\``;
+  const host = provider.baseURL ? ` at ${hostOf(provider.baseURL)}` : '';
+  return `${message.replace(/\.?$/, '.')} Check that the server${host} is running and that ${where} is its address.`;
 }
 
-/** What one call cannot tell, for the providers in use. */
-function cannotCheck(providers: ProviderView[]): string[] {
-  const out = [
+/** A URL's host, or the URL when it is none. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** What one call cannot tell, for the providers in use; the models past the call cap first. */
+function cannotCheck(providers: ProviderView[], unchecked: Target[]): string[] {
+  const out: string[] = [];
+  if (unchecked.length)
+    out.push(
+      `Not checked (the doctor makes at most ${DOCTOR_MAX_CALLS} calls; another model of each provider was): ` +
+        `${unchecked.map((t) => `${t.row.ref} (${t.roles.join(', ')})`).join(', ')}.`,
+    );
+  out.push(
     'Whether a server that accepts a JSON schema enforces it: one that ignores schemas can still answer a tiny one ' +
       'right (every answer of a run is validated locally either way).',
-  ];
+  );
   if (providers.some((p) => p.type === 'azure'))
     out.push(
       'Where an Azure deployment processes data: only a Data Zone Standard deployment in an EU resource keeps it in ' +
@@ -210,5 +281,7 @@ function summaryLine(checks: ProviderCheck[], engine: EngineChoice): string {
   if (!ok && !failed)
     return 'No provider was checked: every key is missing. Set the key(s) above and run `orchestrate doctor` again.';
   const parts = [`${ok} ok`, failed ? `${failed} failed` : '', skipped ? `${skipped} not checked` : ''];
-  return `${checks.length} provider${checks.length === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}.`;
+  const providers = new Set(checks.map((c) => c.provider)).size;
+  const models = `${checks.length} model${checks.length === 1 ? '' : 's'}`;
+  return `${models} on ${providers} provider${providers === 1 ? '' : 's'}: ${parts.filter(Boolean).join(', ')}.`;
 }

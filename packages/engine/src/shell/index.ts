@@ -47,6 +47,7 @@ export {
   type ShellConfigOptions,
 } from './models.js';
 export {
+  DOCTOR_MAX_CALLS,
   DOCTOR_MAX_OUTPUT_TOKENS,
   DOCTOR_SCHEMA,
   runDoctor,

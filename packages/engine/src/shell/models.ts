@@ -78,10 +78,15 @@ export interface ModelsView {
   notes: string[];
 }
 
-/** A key's status in `env`: blank counts as missing. */
+/**
+ * A key's status in `env`: blank counts as missing, except for the default provider with a base URL (`api.baseURL`
+ * or OPENAI_BASE_URL): a compatible server that may take no key, which a run calls without one (as clients.ts does).
+ */
 export function keyStatus(provider: ResolvedProvider, env: Env): KeyStatus {
   if (!provider.apiKeyEnv) return { env: null, status: 'not needed' };
-  return { env: provider.apiKeyEnv, status: env[provider.apiKeyEnv]?.trim() ? 'set' : 'missing' };
+  if (env[provider.apiKeyEnv]?.trim()) return { env: provider.apiKeyEnv, status: 'set' };
+  const compatible = provider.name === DEFAULT_PROVIDER && (provider.baseURL || env.OPENAI_BASE_URL?.trim());
+  return { env: provider.apiKeyEnv, status: compatible ? 'not needed' : 'missing' };
 }
 
 /** The roles' models in order: planner, worker, verifier, then each of `models.workers` (duplicates of `worker` left out). */
@@ -124,9 +129,12 @@ export function engineFor(config: ResolvedConfig, env: Env): EngineChoice {
   };
 }
 
-/** Where a provider's calls go, host only. */
+/**
+ * Where a provider's calls go, host only. Only the default provider reads OPENAI_BASE_URL; any other without a base
+ * URL goes to its type's API (the clients never let the SDKs read OPENAI_BASE_URL or ANTHROPIC_BASE_URL for it).
+ */
 export function endpointOf(provider: ResolvedProvider, env: Env): Endpoint {
-  const fromEnv = provider.type === 'openai' && !provider.baseURL ? env.OPENAI_BASE_URL?.trim() : undefined;
+  const fromEnv = provider.name === DEFAULT_PROVIDER && !provider.baseURL ? env.OPENAI_BASE_URL?.trim() : undefined;
   const url = provider.baseURL ?? fromEnv;
   const source: Endpoint['source'] = provider.baseURL ? 'config' : fromEnv ? 'OPENAI_BASE_URL' : 'default';
   if (!url) return { host: provider.type === 'anthropic' ? 'api.anthropic.com' : 'api.openai.com', source };
@@ -151,7 +159,6 @@ export function describeModels(config: ResolvedConfig, env: Env): ModelsView {
     return { name, type, preset, endpoint: endpointOf(p, env), capabilities, key: keyStatus(p, env) };
   });
   const worker = roles.find((r) => r.role === 'worker')!.provider;
-  const own = config.providers[worker]!.capabilities.concurrency;
   const engine = engineFor(config, env);
   const notes: string[] = [];
   for (const ref of new Set(roles.filter((r) => !r.price).map((r) => r.ref)))
@@ -166,7 +173,8 @@ export function describeModels(config: ResolvedConfig, env: Env): ModelsView {
     engine,
     concurrency: {
       value: config.concurrency,
-      source: config.concurrency === own ? 'provider' : 'config',
+      // Whether the user set it (the config or --concurrency), not whether it equals the default: 64 set is set.
+      source: config.concurrencySet ? 'config' : 'provider',
       provider: worker,
     },
     planning: config.planning,
