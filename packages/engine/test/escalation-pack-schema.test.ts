@@ -53,7 +53,7 @@ function handler(req: FakeRequest): FakeReply {
   if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
   if (props.verdicts) {
     const keys = Object.keys(props.verdicts.properties);
-    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
+    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
   }
   return { json: schemaFaker(req.schema) as Record<string, unknown> };
 }
