@@ -3,7 +3,7 @@ import { CallFailed } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type JobKindModule } from '@orchestrate/jobs';
 import { estimateParts } from '../tokens.js';
 import { holdVerification, releaseHold } from './budget.js';
-import { packJsonSchema } from './pack-schema.js';
+import { packJsonSchema, schemaRefsFor } from './pack-schema.js';
 import { packContexts, sharedSection } from './context.js';
 import {
   ESCALATE_NOTE,
@@ -194,6 +194,7 @@ function workerRequest(
     jsonSchema: packJsonSchema(
       keys,
       schemas.map((s) => s.sent),
+      schemaRefsFor(model, ctx.config),
     ),
     schemas,
     maxOutputTokens: maxOut * held.length,
