@@ -1,6 +1,8 @@
 // Self-escalation survives kill -9: a run killed after the worker escalated a job (its answer journaled) and before
 // the verifier model's answer resumes straight on the verifier's model, without paying the worker's call again.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeReply, type FakeRequest } from '../fake/openai-server.js';
 import { CLI, parseReport, runCli } from '../helpers/cli.js';
@@ -68,6 +70,11 @@ describe('openai engine: self-escalation and resume', () => {
       repo.cleanup();
     });
     expect(await runUntilMini(repo, fakeEnv(server), arrived)).toBe('SIGKILL');
+    // The grant was journaled before the mini call: the resumed process counts it against its cap from the start.
+    const runs = path.join(repo.dir, '.orchestrate', 'runs');
+    const journal = readFileSync(path.join(runs, readdirSync(runs)[0]!, 'journal.jsonl'), 'utf8');
+    const grants = journal.split('\n').filter((l) => l.includes('"t":"escalation"'));
+    expect(grants.map((l) => JSON.parse(l).reason)).toEqual(['too-complex']);
     const workersBefore = server.log.filter((e) => isWorker(e.request)).map((e) => e.request.model);
     expect(workersBefore).toEqual([NANO, MINI]);
 

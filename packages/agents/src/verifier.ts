@@ -60,8 +60,8 @@ const FENCE = /^```ts\n([\s\S]*)\n```$/;
  * The verifier's input for a batch, with items in key order. Each distinct instruction is stated once for the range of
  * items it covers (`Task for j1–j16: …`), each file once (`### src/a.ts`) for its consecutive items; a result that is
  * one TypeScript fence (a docstring's comment and signature) shares one fence with its file's neighbours, the item
- * marked by a `// j1` line; any other result follows its `## j1` line. Order the items by instructions, then file,
- * for the fewest headings.
+ * marked by a `// j1` line; any other result follows its `## j1` line (in a fence of its own when a line of it reads
+ * like a marker, see `fileItems`). Order the items by instructions, then file, for the fewest headings.
  */
 export function verifierInput(items: VerifierItem[]): string {
   const out: string[] = [];
@@ -83,7 +83,23 @@ export function verifierInput(items: VerifierItem[]): string {
   return out.join('\n');
 }
 
-/** The items of one file: runs of code-only results in one fence, other results under their own key line. */
+/**
+ * A line of a result that reads like a marker of the batch's input: an item's `// j2`, a `## j2` or `### file`
+ * heading, a `Task for` line, or a fence. Worker output can hold one (a body with the line `// j2` is valid code).
+ */
+const MARKER = /^[ \t]*(?:\/\/[ \t]*j\d+\b|#{2,3}[ \t]|Task for\b|`{3,}|~{3,})/m;
+
+/** A fence for `text` that nothing in it can close: a backtick run longer than any it holds (at least three). */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * The items of one file: runs of code-only results in one fence, other results under their own key line. A result
+ * with a line that reads like a marker (`MARKER`) is never merged or left bare: it goes under its own key line, in a
+ * fence of its own that it cannot close, so it cannot forge another item.
+ */
 function fileItems(items: VerifierItem[]): string[] {
   const out: string[] = [];
   let code: string[] = [];
@@ -93,11 +109,19 @@ function fileItems(items: VerifierItem[]): string[] {
   };
   for (const item of items) {
     const fenced = FENCE.exec(item.result);
-    if (fenced && !fenced[1]!.includes('```')) code.push(`// ${item.key}`, fenced[1]!);
-    else {
-      flush();
-      out.push(`## ${item.key}`, item.result);
+    const body = fenced ? fenced[1]! : item.result;
+    const marked = MARKER.test(body);
+    if (fenced && !marked) {
+      code.push(`// ${item.key}`, body);
+      continue;
     }
+    flush();
+    if (!marked) {
+      out.push(`## ${item.key}`, item.result);
+      continue;
+    }
+    const fence = fenceFor(body);
+    out.push(`## ${item.key}`, `${fence}${fenced ? 'ts' : 'text'}`, body, fence);
   }
   flush();
   return out;

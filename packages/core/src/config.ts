@@ -75,6 +75,8 @@ const provider = z.strictObject({
   capabilities: z
     .strictObject({
       schemaEnforced: z.boolean().optional(),
+      /** Whether its structured outputs resolve `$defs`/`$ref` (a packed call then states a shared item schema once). */
+      schemaRefs: z.boolean().optional(),
       batch: z.boolean().optional(),
       cachedUsage: z.boolean().optional(),
       promptCacheKey: z.boolean().optional(),

@@ -42,11 +42,22 @@ export class UsageLedger {
     this.#onReached = options.onReached;
   }
 
-  /** Worst-case cost of a call: every input token uncached, every allowed output token used. */
+  /**
+   * Worst-case cost of a call: every input token uncached, at the dearer of the input and cache-write rates (a provider
+   * may bill all of it as cache writes, 1.25× for Claude), and every allowed output token used.
+   */
   worstCase(model: string, inputTokens: number, maxOutputTokens: number): number {
+    const price = this.#prices[model];
+    const writes = price?.cacheWrite !== undefined && price.cacheWrite > price.input;
     return priceUsage(
-      { requests: 1, inputTokens, cachedInputTokens: 0, outputTokens: maxOutputTokens },
-      this.#prices[model],
+      {
+        requests: 1,
+        inputTokens,
+        cachedInputTokens: 0,
+        outputTokens: maxOutputTokens,
+        ...(writes ? { cacheWriteInputTokens: inputTokens } : {}),
+      },
+      price,
     );
   }
 

@@ -10,6 +10,11 @@ export interface ProviderCapabilities {
   api: 'responses' | 'chat_completions' | 'messages';
   /** The server holds its answers to the JSON schema sent (answers are validated locally either way). */
   schemaEnforced: boolean;
+  /**
+   * Its structured outputs resolve `$defs` and `$ref`, so a packed call states an item schema its items share once
+   * (off: every item's schema is sent inline). Off for a compatible server (OpenRouter aside): its grammar may not.
+   */
+  schemaRefs: boolean;
   /** It has a Batch API orchestrate can use (`--batch`). */
   batch: boolean;
   /** It reports cached input tokens in its usage (only then are they priced at the cached rate). */
@@ -104,6 +109,7 @@ export function builtinCapabilities(
       return {
         api: api ?? 'responses',
         schemaEnforced: true,
+        schemaRefs: true,
         batch: true,
         cachedUsage: true,
         cacheWriteUsage: false,
@@ -115,6 +121,7 @@ export function builtinCapabilities(
       return {
         api: api ?? 'responses',
         schemaEnforced: true,
+        schemaRefs: true,
         batch: false,
         cachedUsage: true,
         cacheWriteUsage: false,
@@ -125,6 +132,7 @@ export function builtinCapabilities(
       return {
         api: 'messages',
         schemaEnforced: true,
+        schemaRefs: true,
         batch: false,
         cachedUsage: true,
         cacheWriteUsage: true,
@@ -137,6 +145,7 @@ export function builtinCapabilities(
         return {
           api: api ?? 'chat_completions',
           schemaEnforced: true,
+          schemaRefs: true,
           batch: false,
           cachedUsage: true,
           cacheWriteUsage: false,
@@ -146,6 +155,7 @@ export function builtinCapabilities(
       return {
         api: api ?? 'chat_completions',
         schemaEnforced: false,
+        schemaRefs: false,
         batch: false,
         cachedUsage: false,
         cacheWriteUsage: false,

@@ -35,7 +35,7 @@ interface ParsedModels {
       api?: 'responses' | 'chat_completions' | undefined;
       routing?: ({ require_parameters?: boolean | undefined } & Record<string, unknown>) | undefined;
       capabilities: Partial<
-        Record<'schemaEnforced' | 'batch' | 'cachedUsage' | 'promptCacheKey', boolean | undefined>
+        Record<'schemaEnforced' | 'schemaRefs' | 'batch' | 'cachedUsage' | 'promptCacheKey', boolean | undefined>
       > & {
         concurrency?: number | undefined;
       };

@@ -42,4 +42,24 @@ describe('UsageLedger', () => {
     expect(ledger.reserve('m', 100, 50)).not.toBeNull(); // 0.0002 + 0.0006 <= 0.001
     expect(ledger.spentUsd()).toBeLessThanOrEqual(0.001);
   });
+
+  it('reserves input at the cache-write rate when it is dearer: a call whose input is all cache writes stays covered', () => {
+    // Claude's cache writes cost 1.25× input: 10k tokens at $1/M input are $0.0100, as writes $0.0125.
+    const ledger = new UsageLedger({ c: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5 } }, null);
+    expect(ledger.worstCase('c', 10_000, 0)).toBeCloseTo(0.0125, 9);
+    const spent = ledger.record('c', {
+      requests: 1,
+      inputTokens: 10_000,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 10_000,
+      outputTokens: 0,
+    });
+    expect(spent).toBeLessThanOrEqual(ledger.worstCase('c', 10_000, 0));
+    // A cache write cheaper than input (or none) leaves the input rate.
+    const cheap = new UsageLedger({ d: { input: 1, cachedInput: 0.1, cacheWrite: 0.5, output: 5 } }, null);
+    expect(cheap.worstCase('d', 10_000, 0)).toBeCloseTo(0.01, 9);
+    expect(
+      new UsageLedger({ e: { input: 1, cachedInput: 0.1, output: 5 } }, null).worstCase('e', 10_000, 0),
+    ).toBeCloseTo(0.01, 9);
+  });
 });

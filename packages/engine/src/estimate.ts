@@ -6,7 +6,7 @@ import { jobsPerCall } from './job/per-call.js';
 import { contextParts } from './job/context.js';
 import { estimateParts, estimateTokens } from './tokens.js';
 import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
-import { ESCALATE_NOTE, offersEscalation } from './job/escalation.js';
+import { ESCALATE_NOTE, escalationCap, escalationPossible } from './job/escalation.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
 /** A verdict's typical output: its boolean and a share of the few rejections (measured: ~5.5 per job of 16). */
@@ -16,7 +16,10 @@ const VERIFIER_ITEM_TOKENS = 100;
 /** A verifier batch's input beside its instructions: the schema's frame, the task line, a file heading. */
 const VERIFIER_BATCH_TOKENS = 40;
 
-/** Estimates calls, tokens and $ per model for the jobs (low: typical output; high: every output cap used). */
+/**
+ * Estimates calls, tokens and $ per model for the jobs (low: typical output; high: every output cap used, and the run's
+ * self-escalation cap used up by its largest jobs, each worked again alone on the verifier's model).
+ */
 export function estimateRun(
   all: JobTarget[],
   config: ResolvedConfig,
@@ -36,7 +39,7 @@ export function estimateRun(
   for (const pack of packs.map((p) => p.filter(modelMade)).filter((p) => p.length > 0)) {
     const kind = jobKind(pack[0]!.job.kind);
     const model = pack[0]!.step.model ?? config.models.worker;
-    const note = offersEscalation(model, { config }) ? ESCALATE_NOTE : '';
+    const note = escalationPossible(model, config) ? ESCALATE_NOTE : '';
     const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '') + note;
     // A conventions block the pack's jobs share is sent, and counted, once.
     const contexts = contextParts(pack, kinds, config.maxJobInputTokens);
@@ -67,18 +70,50 @@ export function estimateRun(
     costUsdLow: price(config.models.verifier, vIn, verified.length * LOW_VERDICT_TOKENS),
     costUsdHigh: price(config.models.verifier, vIn, batches * verifierMaxOutput(perBatch, { config })),
   };
-  if (batches === 0) return finish(all.length, perModel);
-  const prev = perModel[config.models.verifier];
-  perModel[config.models.verifier] = prev
-    ? {
-        calls: prev.calls + verifier.calls,
-        inputTokens: prev.inputTokens + verifier.inputTokens,
-        outputTokens: prev.outputTokens + verifier.outputTokens,
-        costUsdLow: prev.costUsdLow + verifier.costUsdLow,
-        costUsdHigh: prev.costUsdHigh + verifier.costUsdHigh,
-      }
-    : verifier;
+  if (batches > 0) addTo(perModel, config.models.verifier, verifier);
+  const escalated = escalationHigh(all.length, targets, config, kinds);
+  if (escalated) {
+    const costUsdHigh = price(config.models.verifier, escalated.inputTokens, escalated.outputTokens);
+    addTo(perModel, config.models.verifier, { calls: 0, inputTokens: 0, outputTokens: 0, costUsdLow: 0, costUsdHigh });
+  }
   return finish(all.length, perModel);
+}
+
+/** Adds `add` to a model's row (its first row when it has none). */
+function addTo(perModel: Estimate['perModel'], model: string, add: Estimate['perModel'][string]): void {
+  const prev = perModel[model];
+  perModel[model] = prev
+    ? {
+        calls: prev.calls + add.calls,
+        inputTokens: prev.inputTokens + add.inputTokens,
+        outputTokens: prev.outputTokens + add.outputTokens,
+        costUsdLow: prev.costUsdLow + add.costUsdLow,
+        costUsdHigh: prev.costUsdHigh + add.costUsdHigh,
+      }
+    : add;
+}
+
+/**
+ * The worst case of self-escalation: the run's cap (`escalationCap` of its `jobs`) taken by its largest jobs that may
+ * escalate, each sent alone to the verifier's model with the full worker output cap; null when none may.
+ */
+function escalationHigh(jobs: number, targets: JobTarget[], config: ResolvedConfig, kinds: KindContext) {
+  const { max } = escalationCap(jobs, config.ladder.maxSelfEscalations);
+  const may = targets.filter((t) => escalationPossible(t.step.model ?? config.models.worker, config));
+  if (max === 0 || may.length === 0) return null;
+  const inputs = may
+    .map((t) => {
+      const instructions = jobKind(t.job.kind).workerInstructions(t.step);
+      return (
+        estimateParts(instructions, ...contextParts([t], kinds, config.maxJobInputTokens)) + SCHEMA_OVERHEAD_TOKENS
+      );
+    })
+    .sort((a, b) => b - a)
+    .slice(0, max);
+  return {
+    inputTokens: inputs.reduce((n, v) => n + v, 0),
+    outputTokens: inputs.length * config.maxOutputTokens.worker,
+  };
 }
 
 function finish(jobs: number, perModel: Estimate['perModel']): Estimate {

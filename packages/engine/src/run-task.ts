@@ -10,7 +10,7 @@ import { endDetached, endWithoutWork, endWorked } from './run-endings.js';
 import type { RunTaskOptions } from './run-options.js';
 import { expandRun, indexRepo, planRun, type Prepared } from './run-prepare.js';
 import { setUpRun, type RunSetup, type Undos } from './run-setup.js';
-import { verdictsOf } from './runs/journal.js';
+import { escalationsOf, verdictsOf } from './runs/journal.js';
 import { settled } from './settled.js';
 
 export { newRunId, type RunTaskOptions } from './run-options.js';
@@ -107,6 +107,7 @@ function phaseContext(run: RunSetup, prep: Prepared): PhaseContext {
   // Through the Batch API every call of a round is submitted together, so the concurrency limit does not apply.
   const phaseConfig = workers !== client ? { ...config, concurrency: 100_000 } : config;
   const verdicts = journal ? verdictsOf(journal, interrupted?.records ?? [], run.replay) : undefined;
+  const escalationJournal = journal ? escalationsOf(journal, interrupted?.records ?? []) : undefined;
   const stopping = () => journal?.append({ t: 'phase', phase: 'stopping' }, true);
   options.stop?.addEventListener('abort', stopping, { once: true });
   return {
@@ -120,6 +121,7 @@ function phaseContext(run: RunSetup, prep: Prepared): PhaseContext {
     limit: pLimit(phaseConfig.concurrency),
     fatal: null,
     verdicts,
+    ...(escalationJournal ? { escalationJournal } : {}),
   };
 }
 

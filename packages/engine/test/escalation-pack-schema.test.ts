@@ -7,7 +7,8 @@ import { schemaFaker, startFakeOpenAI, type FakeReply, type FakeRequest } from '
 import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep } from '../../../test/e2e/openai-script.js';
-import { packJsonSchema } from '../src/job/pack-schema.js';
+import { resolveConfig } from '@orchestrate/core';
+import { packJsonSchema, schemaRefsFor } from '../src/job/pack-schema.js';
 
 const doc = z.strictObject({ summary: z.string(), params: z.strictObject({ x: z.string() }) });
 const other = z.strictObject({ summary: z.string() });
@@ -28,7 +29,7 @@ describe('packJsonSchema', () => {
   it('states a shared item schema once under $defs and inlines the others; inlined, it is the zod schema', () => {
     const keys = ['item1', 'item2', 'item3', 'item4'];
     const items = [doc, doc, other, doc];
-    const json = packJsonSchema(keys, items)!;
+    const json = packJsonSchema(keys, items, true)!;
     expect(json.$defs).toEqual({ item: outputJsonSchema(doc) });
     const props = (json.properties as any).items.properties;
     expect(props.item1).toEqual({ $ref: '#/$defs/item' });
@@ -40,10 +41,45 @@ describe('packJsonSchema', () => {
   });
 
   it('names each shared schema (item, item2) and is undefined when no two items share one', () => {
-    const json = packJsonSchema(['item1', 'item2', 'item3', 'item4'], [doc, other, doc, other])!;
+    const json = packJsonSchema(['item1', 'item2', 'item3', 'item4'], [doc, other, doc, other], true)!;
     expect(Object.keys(json.$defs as object)).toEqual(['item', 'item2']);
-    expect(packJsonSchema(['item1', 'item2'], [doc, other])).toBeUndefined();
-    expect(packJsonSchema(['item1'], [doc])).toBeUndefined();
+    expect(packJsonSchema(['item1', 'item2'], [doc, other], true)).toBeUndefined();
+    expect(packJsonSchema(['item1'], [doc], true)).toBeUndefined();
+  });
+
+  it('is undefined when the provider does not resolve refs (schemaRefs), and keeps an item with refs of its own inline', () => {
+    expect(packJsonSchema(['item1', 'item2'], [doc, doc], false)).toBeUndefined();
+    // A schema the zod fallback converts (a check) with a definition of its own (an id): `$defs` and a `$ref`.
+    const named = z.string().min(1).meta({ id: 'PackSchemaTestName' });
+    const tree = z.strictObject({ first: named, second: named });
+    expect(JSON.stringify(outputJsonSchema(tree))).toMatch(/"\$ref"/);
+    // Two identical tree items stay inline (their own refs keep pointing where they did); the doc items are shared.
+    const json = packJsonSchema(['item1', 'item2', 'item3', 'item4'], [tree, tree, doc, doc], true)!;
+    const props = (json.properties as any).items.properties;
+    expect(props.item1).toEqual(outputJsonSchema(tree));
+    expect(props.item2).toEqual(outputJsonSchema(tree));
+    expect(props.item3).toEqual({ $ref: '#/$defs/item' });
+    expect(Object.keys(json.$defs as object)).toEqual(['item']);
+    expect(packJsonSchema(['item1', 'item2'], [tree, tree], true)).toBeUndefined();
+  });
+
+  it("follows the worker provider's capability record: on for OpenAI, Azure, Anthropic and OpenRouter, off for other compatible servers, overridable", () => {
+    const config = resolveConfig({
+      providers: {
+        az: { type: 'azure', baseURL: 'https://x.openai.azure.com/openai/v1/' },
+        claude: { type: 'anthropic' },
+        or: { type: 'openai-compatible', baseURL: 'https://openrouter.ai/api/v1' },
+        local: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:11434/v1' },
+        vllm: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1', capabilities: { schemaRefs: true } },
+      },
+    });
+    expect(schemaRefsFor('gpt-5.4-nano', config)).toBe(true);
+    expect(schemaRefsFor('openai:gpt-5.4-nano', config)).toBe(true);
+    expect(schemaRefsFor('az:my-nano', config)).toBe(true);
+    expect(schemaRefsFor('claude:claude-haiku-4-5', config)).toBe(true);
+    expect(schemaRefsFor('or:openai/gpt-5.4-nano', config)).toBe(true);
+    expect(schemaRefsFor('local:qwen2.5:7b', config)).toBe(false);
+    expect(schemaRefsFor('vllm:qwen', config)).toBe(true);
   });
 });
 

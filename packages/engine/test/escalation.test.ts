@@ -5,7 +5,8 @@ import { schemaFaker, startFakeOpenAI, type FakeReply, type FakeRequest } from '
 import { fakeModelEnv, formatSummary, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep, inputText } from '../../../test/e2e/openai-script.js';
-import { ESCALATE_NOTE, escalationCap } from '../src/job/escalation.js';
+import { ESCALATE_NOTE, escalationCap, escalationRefusal, offersEscalation } from '../src/job/escalation.js';
+import { escalationsOf } from '../src/runs/journal.js';
 
 const NANO = 'gpt-5.4-nano';
 const MINI = 'gpt-5.4-mini';
@@ -140,9 +141,10 @@ describe('worker self-escalation', () => {
     }
   });
 
-  it('past the cap the answer is used as if escalate were no: applied, verified, counted as ignored', async () => {
+  it('past the cap a refused answer is never applied: it goes down the ladder, and the retry is not offered escalate', async () => {
     // A schema-only server (answers made from the JSON schema alone) that sets every item to escalate: 6 jobs at a cap
-    // of 0.2 = ceil(1.2) = 2 escalations; the 4 others are verified as nano results.
+    // of 0.2 = ceil(1.2) = 2 escalations; the 4 others were offered (the cap was free when their call was made), so
+    // their answers are refused and rejected, and their retry on nano, with the cap used up, has no `escalate`.
     const repo = makeRepo({
       'src/math.ts': functions(6),
       'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { maxSelfEscalations: 0.2 } };\n',
@@ -151,15 +153,33 @@ describe('worker self-escalation', () => {
     try {
       const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
       expect(report.escalations).toEqual({ total: 2, ignored: 4, byKind: { docstring: { 'unclear-task': 2 } } });
+      const items = (e: { request: FakeRequest }) =>
+        Object.values(e.request.schema.properties.items?.properties ?? { one: e.request.schema }) as any[];
       // The two escalated jobs go to mini (packed together: packing groups jobs by their next model), never offered
       // escalate again.
       const minis = workerCalls(server.log).filter((e) => e.request.model === MINI);
-      const items = (e: (typeof minis)[number]) =>
-        Object.values(e.request.schema.properties.items?.properties ?? { one: e.request.schema });
       expect(minis.flatMap(items)).toHaveLength(2);
-      for (const item of minis.flatMap(items) as any[]) expect(item.properties.escalate).toBeUndefined();
+      for (const item of minis.flatMap(items)) expect(item.properties.escalate).toBeUndefined();
+      // The four refused ones: retried on nano with the reason as feedback, without escalate or its note.
+      const retries = workerCalls(server.log).filter(
+        (e) => e.request.model === NANO && inputText(e.request).includes('escalation not available'),
+      );
+      expect(retries.flatMap(items)).toHaveLength(4);
+      for (const item of retries.flatMap(items)) expect(item.properties.escalate).toBeUndefined();
+      for (const e of retries) expect(JSON.stringify(e.request.body)).not.toContain('set `escalate`');
       expect(report.jobs.succeeded).toBe(6);
-      expect(report.items.filter((i: any) => i.model === NANO)).toHaveLength(4);
+      const nano = report.items.filter((i: any) => i.model === NANO);
+      expect(nano).toHaveLength(4);
+      for (const item of nano) {
+        expect(item.attempts).toEqual([
+          {
+            model: NANO,
+            rejected:
+              "worker said the job is beyond it (escalation not available: the run's ladder.maxSelfEscalations (2) is used up)",
+          },
+          { model: NANO, rejected: null },
+        ]);
+      }
       const verifiedItems = server.log
         .filter((e) => e.request.schema?.properties?.verdicts)
         .reduce((n, e) => n + Object.keys(e.request.schema.properties.verdicts.properties).length, 0);
@@ -170,7 +190,7 @@ describe('worker self-escalation', () => {
     }
   });
 
-  it('without the verifier-model rung (ladder.escalate: false) an escalation request is ignored and counted', async () => {
+  it('without the verifier-model rung (ladder.escalate: false) the worker is never offered escalate', async () => {
     const repo = makeRepo({
       'src/math.ts': functions(2),
       'agents.config.ts': 'export default { packing: { maxJobs: 4 }, ladder: { escalate: false } };\n',
@@ -178,8 +198,11 @@ describe('worker self-escalation', () => {
     const server = await startFakeOpenAI(handler((p) => (p === 'x1' ? 'too-complex' : undefined)));
     try {
       const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
-      expect(workerCalls(server.log).map((e) => e.request.model)).toEqual([NANO]);
-      expect(report.escalations).toEqual({ total: 0, ignored: 1, byKind: {} });
+      const calls = workerCalls(server.log);
+      expect(calls.map((e) => e.request.model)).toEqual([NANO]);
+      expect(calls[0]!.request.schema.properties.items.properties.item1.properties.escalate).toBeUndefined();
+      expect(JSON.stringify(calls[0]!.request.body)).not.toContain('escalate');
+      expect(report.escalations).toBeUndefined();
       expect(report.jobs.succeeded).toBe(2);
     } finally {
       await server.close();
@@ -214,4 +237,42 @@ describe('escalationCap', () => {
     expect(escalationCap(100, 0.2).max).toBe(20);
     expect(escalationCap(100, 0).max).toBe(0);
   });
+
+  it('counts the grants a journal restores: those jobs keep theirs, the others get only what is left', () => {
+    const journal = new Journal(); // stands in for the run's journal file
+    const log = escalationsOf(journal.asJournal(), [
+      { t: 'escalation', job: 'j-a', reason: 'too-complex' },
+      { t: 'job', id: 'j-b', event: 'started' },
+    ]);
+    const cap = escalationCap(5, 0.2, log);
+    expect(cap).toMatchObject({ max: 1, granted: 1 });
+    const ctx = { config: config(), escalationCap: cap };
+    expect(offersEscalation('j-a', NANO, ctx)).toBe(true);
+    expect(offersEscalation('j-b', NANO, ctx)).toBe(false);
+    expect(escalationRefusal('j-b', NANO, ctx)).toBe("the run's ladder.maxSelfEscalations (1) is used up");
+    expect(offersEscalation('j-a', MINI, ctx)).toBe(false);
+    const fresh = escalationCap(5, 0.4, log);
+    expect(offersEscalation('j-b', NANO, { config: config(), escalationCap: fresh })).toBe(true);
+    log.record('j-b', 'unclear-task');
+    expect(journal.records).toEqual([{ t: 'escalation', job: 'j-b', reason: 'unclear-task' }]);
+    expect(escalationRefusal('j-a', NANO, { config: config({ escalate: false }), escalationCap: cap })).toBe(
+      'ladder.escalate is off',
+    );
+  });
 });
+
+/** A journal that keeps its records in memory. */
+class Journal {
+  records: unknown[] = [];
+  asJournal(): Parameters<typeof escalationsOf>[0] {
+    return { append: (r: unknown) => this.records.push(r) } as never;
+  }
+}
+
+/** The config fields escalation reads (the default ladder, nano worker, mini verifier). */
+function config(ladder: Partial<{ escalate: boolean }> = {}): any {
+  return {
+    ladder: { retry: true, escalate: true, selfEscalate: true, maxSelfEscalations: 0.2, ...ladder },
+    models: { worker: NANO, verifier: MINI },
+  };
+}

@@ -18,9 +18,14 @@ export function verifierMaxOutput(items: number, ctx: Pick<PhaseContext, 'config
   return Math.min(ctx.config.maxOutputTokens.verifier, VERDICT_FIXED_TOKENS + VERDICT_TOKENS * items);
 }
 
-/** Worst-case verifier input for one job: its signature and a doc as long as the worker's output cap allows. */
-function verifierItemInput(target: JobTarget, ctx: Pick<PhaseContext, 'config'>): number {
-  return estimateTokens(target.declaration?.signature ?? '') + ctx.config.maxOutputTokens.worker + 60;
+/**
+ * Worst-case verifier input for one job: its signature, the declaration's existing doc comment (a view may show it: the
+ * bodies of boilerplate are checked against it), and a result as long as the worker's output cap allows.
+ */
+export function verifierItemInput(target: JobTarget, ctx: Pick<PhaseContext, 'config'>): number {
+  const d = target.declaration;
+  const doc = d && d.docStart !== null ? estimateTokens(target.file.text.slice(d.docStart, d.start)) : 0;
+  return estimateTokens(d?.signature ?? '') + doc + ctx.config.maxOutputTokens.worker + 60;
 }
 
 /** Worst-case verifier input tokens for a batch: fixed instructions once, plus each item. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { RunReport } from '@orchestrate/core';
+import type { ResolvedConfig } from '@orchestrate/core';
 import { releaseHold } from './budget.js';
+import { reject } from './ladder.js';
 import type { JobState } from './state.js';
 import type { EscalationCap, PhaseContext } from './types.js';
 
@@ -13,12 +15,22 @@ export type EscalateReason = (typeof ESCALATE_REASONS)[number];
 /** The line the worker's instructions get when its schema offers `escalate`. */
 export const ESCALATE_NOTE =
   '\n\nIf a job is beyond you (the change is too complex for you, the context shown is not enough, or the task is ' +
-  "unclear), set `escalate` to that reason and fill the other fields briefly; otherwise set `escalate` to 'no'.";
+  'unclear), set `escalate` to that reason: that answer is never applied, the job goes to a stronger model or is ' +
+  "asked again. Otherwise set `escalate` to 'no' and give your full answer.";
 
-/** The cap of a run of `jobs` jobs under `ladder.maxSelfEscalations`. */
-export function escalationCap(jobs: number, share: number): EscalationCap {
+/**
+ * The cap of a run of `jobs` jobs under `ladder.maxSelfEscalations`. `earlier` (restored from the run's journal) are the
+ * jobs an interrupted process of the run already granted: they keep their grant and count against the cap from the
+ * start, so a resumed run escalates the same jobs whatever order its replayed answers arrive in.
+ */
+export function escalationCap(
+  jobs: number,
+  share: number,
+  journal?: { earlier: ReadonlySet<string>; record: (job: string, reason: string) => void },
+): EscalationCap {
   const max = share > 0 ? Math.max(1, Math.ceil(share * jobs)) : 0;
-  return { max, granted: 0 };
+  const earlier = journal?.earlier ?? new Set<string>();
+  return { max, granted: earlier.size, earlier, ...(journal ? { onGrant: journal.record } : {}) };
 }
 
 /** The schemas of one worker item: `sent` in the request, `local` to validate the answer (a missing `escalate` is 'no'). */
@@ -29,9 +41,38 @@ export interface ItemSchemas {
   offered: boolean;
 }
 
-/** Whether an attempt on `model` offers `escalate`: self-escalation is on and the model is not already the verifier's. */
-export function offersEscalation(model: string, ctx: Pick<PhaseContext, 'config'>): boolean {
-  return ctx.config.ladder.selfEscalate && model !== ctx.config.models.verifier;
+/**
+ * Whether the run lets an attempt on `model` escalate at all: self-escalation is on, the verifier-model rung exists
+ * (`ladder.escalate`), the cap grants any, and the model is not already the verifier's.
+ */
+export function escalationPossible(model: string, config: ResolvedConfig): boolean {
+  const { ladder, models } = config;
+  return ladder.selfEscalate && ladder.escalate && ladder.maxSelfEscalations > 0 && model !== models.verifier;
+}
+
+/** Why a request of `job` cannot be granted now, or null when it can (no cap: none is granted). */
+export function escalationRefusal(
+  job: string,
+  model: string,
+  ctx: Pick<PhaseContext, 'config' | 'escalationCap'>,
+): string | null {
+  const { ladder, models } = ctx.config;
+  if (!ladder.selfEscalate) return 'ladder.selfEscalate is off';
+  if (!ladder.escalate) return 'ladder.escalate is off';
+  if (model === models.verifier) return "already on the verifier's model";
+  const cap = ctx.escalationCap;
+  if (!cap || cap.max === 0) return 'the run grants none (ladder.maxSelfEscalations)';
+  if (cap.earlier?.has(job) || cap.granted < cap.max) return null;
+  return `the run's ladder.maxSelfEscalations (${cap.max}) is used up`;
+}
+
+/** Whether an attempt of `job` on `model` offers `escalate`: only when a request could be granted now. */
+export function offersEscalation(
+  job: string,
+  model: string,
+  ctx: Pick<PhaseContext, 'config' | 'escalationCap'>,
+): boolean {
+  return escalationRefusal(job, model, ctx) === null;
 }
 
 /** A kind's item schema, extended with `escalate` when offered; a schema that is not a zod object is sent unchanged. */
@@ -53,19 +94,26 @@ export function splitEscalation(output: unknown, offered: boolean): { output: un
 }
 
 /**
- * Handles a worker's request to escalate a job. Granted (under the run's cap, with the verifier-model rung on): the
- * result is dropped unapplied, its hold released, the attempt marked `escalated`, and the job waits for its next
- * attempt, on the verifier's model. Refused (past the cap, or `ladder.escalate: false`): counted as ignored on the job,
- * and false is returned so the answer is used as if the worker had said 'no'.
+ * Handles a worker's request to escalate a job (true: the answer is not applied). Granted (the run's cap allows it):
+ * the result is dropped unapplied, its hold released, the attempt marked `escalated`, the grant journaled, and the job
+ * waits for its next attempt, on the verifier's model. Refused (the cap was used up while the call was in flight, or
+ * escalation is off): counted as ignored on the job, and the answer, which the worker itself said is not a real one,
+ * goes down the ladder like a rejected result, so the retry is asked for a full answer.
  */
 export function escalateJob(state: JobState, reason: EscalateReason, ctx: PhaseContext): boolean {
   if (reason === 'no') return false;
-  const cap = ctx.escalationCap;
-  if (!ctx.config.ladder.escalate || !cap || cap.granted >= cap.max) {
+  const id = state.target.job.id;
+  const refused = escalationRefusal(id, state.model ?? '', ctx);
+  if (refused !== null) {
     (state.ignoredEscalations ??= []).push(reason);
-    return false;
+    reject(state, `worker said the job is beyond it (escalation not available: ${refused})`, ctx);
+    return true;
   }
-  cap.granted++;
+  const cap = ctx.escalationCap!;
+  if (!cap.earlier?.has(id)) {
+    cap.granted++;
+    cap.onGrant?.(id, reason);
+  }
   releaseHold(state, ctx);
   const last = state.attempts[state.attempts.length - 1];
   if (last) last.escalated = reason;

@@ -18,7 +18,7 @@ const MAX_ROUNDS = 3;
  * same gates, cheapest first, before any verifier call.
  */
 export async function runRounds(states: JobState[], ctx: PhaseContext, heavy: HeavyGateState): Promise<void> {
-  ctx.escalationCap ??= escalationCap(states.length, ctx.config.ladder.maxSelfEscalations);
+  ctx.escalationCap ??= escalationCap(states.length, ctx.config.ladder.maxSelfEscalations, ctx.escalationJournal);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const batch = states.filter((s) => s.phase === 'pending');
     if (batch.length === 0) return;

@@ -20,7 +20,7 @@ export interface JobState {
    * `escalated` the worker's reason when it said the job was beyond it and the job went to the verifier's model.
    */
   attempts: { model: string; rejected: string | null; fault?: FaultKind; escalated?: string }[];
-  /** Escalation requests of the worker that were not granted (past the run's cap, or no verifier-model rung). */
+  /** Escalation requests of the worker that were refused (the run's cap was used up while its call was in flight). */
   ignoredEscalations?: string[];
   /** Why the previous attempt was rejected: told to the worker on the next attempt. */
   feedback: string | null;

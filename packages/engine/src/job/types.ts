@@ -23,6 +23,8 @@ export interface PhaseContext {
   limit: LimitFunction;
   /** The run's cap on self-escalations (set when its rounds start; absent: none is granted). */
   escalationCap?: EscalationCap;
+  /** The grants an interrupted process of the run journaled, and where new ones are journaled (no journal: absent). */
+  escalationJournal?: { earlier: ReadonlySet<string>; record: (job: string, reason: string) => void };
   /** Set when a call failed in a way that must stop the run (e.g. the API rejected the key). */
   fatal: { message: string } | null;
 }
@@ -31,8 +33,12 @@ export interface PhaseContext {
 export interface EscalationCap {
   /** Most self-escalations the run grants (`ceil(maxSelfEscalations × jobs)`, at least 1 when the share is > 0). */
   readonly max: number;
-  /** Granted so far. */
+  /** Granted so far (those of `earlier` included). */
   granted: number;
+  /** Jobs an interrupted process of the run granted (from its journal): granted again, already counted. */
+  readonly earlier?: ReadonlySet<string>;
+  /** Journals a new grant, so a resumed run keeps it. */
+  readonly onGrant?: (job: string, reason: string) => void;
 }
 
 /** Whether the run was stopped or aborted: no new job or call starts. */

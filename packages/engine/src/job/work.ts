@@ -3,7 +3,7 @@ import { CallFailed } from '@orchestrate/agents';
 import { isNeedsModel, JobRejected, jobKind, type JobKindModule } from '@orchestrate/jobs';
 import { estimateParts } from '../tokens.js';
 import { holdVerification, releaseHold } from './budget.js';
-import { packJsonSchema } from './pack-schema.js';
+import { packJsonSchema, schemaRefsFor } from './pack-schema.js';
 import { packContexts, sharedSection } from './context.js';
 import {
   ESCALATE_NOTE,
@@ -148,7 +148,7 @@ function holdVerifier(state: JobState, ctx: PhaseContext): boolean {
 /**
  * What one worker call sends and reserves: one job under its own schema, or a pack's items under their keys, then the
  * block they all share (`shared`, '' for none) once under its own heading. On a worker model (not the verifier's),
- * with `ladder.selfEscalate`, each item's schema offers `escalate` and the instructions say when to use it.
+ * while the run could still grant an escalation, each item's schema offers `escalate` and the instructions say when.
  */
 function workerRequest(
   kind: JobKindModule,
@@ -159,8 +159,13 @@ function workerRequest(
   ctx: PhaseContext,
 ) {
   const { step, job } = held[0]!.state.target;
-  const offer = offersEscalation(model, ctx);
-  const schemas = held.map((p) => itemSchemas(kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType, offer));
+  // Each item is offered `escalate` only while a request of its job could be granted (see `escalationRefusal`).
+  const schemas = held.map((p) =>
+    itemSchemas(
+      kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType,
+      offersEscalation(p.state.target.job.id, model, ctx),
+    ),
+  );
   const note = schemas.some((s) => s.offered) ? ESCALATE_NOTE : '';
   const maxOut = ctx.config.maxOutputTokens.worker;
   if (single) {
@@ -189,6 +194,7 @@ function workerRequest(
     jsonSchema: packJsonSchema(
       keys,
       schemas.map((s) => s.sent),
+      schemaRefsFor(model, ctx.config),
     ),
     schemas,
     maxOutputTokens: maxOut * held.length,
@@ -222,8 +228,8 @@ async function applyItems(held: Live[], schemas: ItemSchemas[], raw: unknown, ct
 }
 
 /**
- * One item validated here (`failed` says how a refusal reads): a job the worker escalates (and the run's cap grants)
- * waits for the verifier's model unapplied; any other answer is applied without its `escalate` field.
+ * One item validated here (`failed` says how a refusal reads): an item the worker escalates is never applied (granted:
+ * it waits for the verifier's model; refused: it goes down the ladder); any other is applied without `escalate`.
  */
 async function applyItem(
   state: JobState,

@@ -64,6 +64,13 @@ export interface VerdictRecord {
   symbol: string | null;
 }
 
+/** A self-escalation the run granted: a resumed run grants it again first, so its cap picks the same jobs. */
+export interface EscalationRecord {
+  t: 'escalation';
+  job: string;
+  reason: string;
+}
+
 /** A change of one job's state (started, worked, gated, verified, failed, skipped, committed). */
 export interface JobRecord {
   t: 'job';
@@ -92,7 +99,8 @@ export interface EndRecord {
 }
 
 /** Any journal record. */
-export type JournalRecord = StartRecord | AnswerRecord | VerdictRecord | JobRecord | PhaseRecord | EndRecord;
+export type JournalRecord =
+  StartRecord | AnswerRecord | VerdictRecord | EscalationRecord | JobRecord | PhaseRecord | EndRecord;
 
 /** Parses a journal's text; a torn last line (the process died mid-write) is ignored. */
 export function parseJournal(text: string): JournalRecord[] {

@@ -207,6 +207,16 @@ export function verdictsOf(journal: Journal, records: JournalRecord[], replay: R
   };
 }
 
+/** The self-escalations an interrupted run granted, and where new grants are journaled (see `escalationCap`). */
+export function escalationsOf(
+  journal: Journal,
+  records: JournalRecord[],
+): NonNullable<PhaseContext['escalationJournal']> {
+  const earlier = new Set<string>();
+  for (const r of records) if (r.t === 'escalation') earlier.add(r.job);
+  return { earlier, record: (job, reason) => journal.append({ t: 'escalation', job, reason }) };
+}
+
 /** Opens a run's journal under `.orchestrate/` (excluded from git first, so the user's `git status` stays clean). */
 export async function openJournal(root: string, runId: string): Promise<Journal> {
   await ensureExcluded(root);

@@ -103,7 +103,7 @@ export function stepLine(step: PlanStep, items: readonly { stepId: string }[]): 
 }
 
 /**
- * `2 (docstring: too-complex 1, unclear-task 1), 4 ignored`: jobs the worker sent to the verifier's model, per kind and
+ * `2 (docstring: too-complex 1, unclear-task 1), 4 refused (…)`: jobs the worker sent to the verifier's model, per kind and
  * reason, and the requests past the cap; '' when the worker asked for none.
  */
 export function escalationsLine(escalations: RunReport['escalations']): string {
@@ -115,7 +115,7 @@ export function escalationsLine(escalations: RunReport['escalations']): string {
         .join(', ')}`,
   );
   const ignored = escalations.ignored
-    ? `, ${escalations.ignored} ignored (past ladder.maxSelfEscalations, or no escalation rung)`
+    ? `, ${escalations.ignored} refused (past ladder.maxSelfEscalations: asked again on the worker)`
     : '';
   return `${escalations.total}${kinds.length ? ` (${kinds.join('; ')})` : ''}${ignored}`;
 }
