@@ -75,15 +75,25 @@ export function offersEscalation(
   return escalationRefusal(job, model, ctx) === null;
 }
 
+const SENT_ESCALATE = z.enum(ESCALATE_REASONS);
+const LOCAL_ESCALATE = SENT_ESCALATE.optional();
+/** Extended schemas by the kind's schema (kinds reuse theirs: a docstring schema per parameter shape). */
+const extended = new WeakMap<z.ZodType, ItemSchemas>();
+
 /** A kind's item schema, extended with `escalate` when offered; a schema that is not a zod object is sent unchanged. */
 export function itemSchemas(schema: z.ZodType, offer: boolean): ItemSchemas {
   if (!offer || !(schema instanceof z.ZodObject)) return { sent: schema, local: schema, offered: false };
-  const object = schema as z.ZodObject;
-  return {
-    sent: object.extend({ escalate: z.enum(ESCALATE_REASONS) }),
-    local: object.extend({ escalate: z.enum(ESCALATE_REASONS).optional() }),
-    offered: true,
-  };
+  let schemas = extended.get(schema);
+  if (!schemas) {
+    const object = schema as z.ZodObject;
+    schemas = {
+      sent: object.extend({ escalate: SENT_ESCALATE }),
+      local: object.extend({ escalate: LOCAL_ESCALATE }),
+      offered: true,
+    };
+    extended.set(schema, schemas);
+  }
+  return schemas;
 }
 
 /** Splits a validated item into the kind's output (without `escalate`) and the worker's reason (`'no'` when absent). */
