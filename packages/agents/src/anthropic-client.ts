@@ -4,7 +4,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { z } from 'zod';
 import { addUsage, emptyUsage, type ResolvedConfig, type ResolvedProvider, type TokenUsage } from '@orchestrate/core';
-import { anthropicCallFailed, retriesText } from './anthropic-errors.js';
+import { anthropicCallFailed } from './anthropic-errors.js';
+import { retriesText, validatedResult } from './call-output.js';
 import {
   acceptedJson,
   callWatch,
@@ -133,16 +134,7 @@ export function createAnthropicClient({ apiKey, provider, config, onThrottle }: 
         addUsage(usage, anthropicUsage(message.usage));
         const raw = answerJson(message, usage);
         limiter.success();
-        if (request.validate === 'parts') return { output: raw as T, usage, model: request.model };
-        const parsed = request.schema.safeParse(raw);
-        if (!parsed.success)
-          throw new CallFailed(
-            `the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`,
-            usage,
-            false,
-            'schemaFailures',
-          );
-        return { output: parsed.data, usage, model: request.model };
+        return validatedResult(raw, request, usage);
       } catch (err) {
         const failed =
           watch.tooLarge && !(err instanceof CallFailed)

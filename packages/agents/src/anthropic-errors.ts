@@ -3,6 +3,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ResolvedConfig, ResolvedProvider, TokenUsage } from '@orchestrate/core';
 import { isTruncatedBody, oneLine } from './faults.js';
+import { causes, retriesText } from './call-output.js';
 import { CallFailed } from './model-call.js';
 
 /** What a failure message names: the provider (and the variable its key comes from) and the model id. */
@@ -53,20 +54,4 @@ export function anthropicCallFailed(err: unknown, usage: TokenUsage, context: An
   if (err instanceof Error && err.name === 'AbortError') return new CallFailed('aborted', usage, false);
   const message = err instanceof Error ? err.message : String(err);
   return new CallFailed(`model call failed: ${oneLine(message)}`, usage, false);
-}
-
-/** The SDK's retries, as a call's failure names them (`2 retries`). */
-export function retriesText(config: ResolvedConfig): string {
-  const n = config.api.maxRetries;
-  return `${n} ${n === 1 ? 'retry' : 'retries'}`;
-}
-
-/** An error's message and its causes', on one line (`Connection error.: fetch failed: other side closed`). */
-function causes(err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const m = oneLine(e.message);
-    if (m && !parts.includes(m)) parts.push(m);
-  }
-  return parts.join(': ') || 'connection error';
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import OpenAI, { toFile } from 'openai';
 import type { z } from 'zod';
+import { validatedResult } from './call-output.js';
 import { outputJsonSchema } from './json-schema.js';
 import { emptyUsage, type ResolvedConfig, type TokenUsage } from '@orchestrate/core';
-import { acceptedJson, cutOffFailure, FaultCounter, oneLine, type WireAnswer } from './faults.js';
+import { acceptedJson, cutOffFailure, FaultCounter, type WireAnswer } from './faults.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
 
 /** Options of the Batch API client. */
@@ -240,14 +241,5 @@ function resultOf(
     throw cutOffFailure(String(body.incomplete_details?.reason ?? 'incomplete'), usage);
   // Refused as a live answer is (empty, too large, not JSON), with the same fault kinds.
   const json = acceptedJson(Array.isArray(body?.output) ? body.output : [], usage);
-  if (request.validate === 'parts') return { output: json, usage, model: request.model };
-  const parsed = request.schema.safeParse(json);
-  if (!parsed.success)
-    throw new CallFailed(
-      `the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`,
-      usage,
-      false,
-      'schemaFailures',
-    );
-  return { output: parsed.data, usage, model: request.model };
+  return validatedResult(json, request, usage);
 }

@@ -25,14 +25,14 @@ import {
   callWatch,
   cutOffFailure,
   FaultCounter,
-  oneLine,
   tooLargeFailure,
   watchingFetch,
   type CallWatch,
 } from './faults.js';
+import { retriesText, validatedResult } from './call-output.js';
 import { outputJsonSchema } from './json-schema.js';
 import { CallFailed, type ModelClient, type StructuredCall, type StructuredResult } from './model-call.js';
-import { retriesText, toCallFailed } from './openai-errors.js';
+import { toCallFailed } from './openai-errors.js';
 import { ModelLimiter, type ThrottleEvent } from './rate-limit.js';
 import { nullEnvHeaders, OPENAI_API_URL } from './sdk-env.js';
 
@@ -202,16 +202,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): ModelClient {
         );
         limiter.success();
         countCached(usage, caps.cachedUsage);
-        if (request.validate === 'parts') return { output: raw as T, usage, model: request.model };
-        const parsed = request.schema.safeParse(raw);
-        if (!parsed.success)
-          throw new CallFailed(
-            `the model's output failed its schema: ${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}`,
-            usage,
-            false,
-            'schemaFailures',
-          );
-        return { output: parsed.data, usage, model: request.model };
+        return validatedResult(raw, request, usage);
       } catch (err) {
         const failed =
           watch.tooLarge && !(err instanceof CallFailed)
