@@ -19,3 +19,4 @@ export {
 } from './event-lines.js';
 export * from './providers.js';
 export { modelRefs } from './resolve-models.js';
+export * from './shards.js';

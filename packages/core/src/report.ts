@@ -21,6 +21,31 @@ export interface ReportItem {
   attempts: { model: string; rejected: string | null; escalated?: string }[];
   /** Succeeded with nothing to change (a file already formatted): counted as succeeded, committed nothing. */
   unchanged?: boolean;
+  /** The job's change as a unified diff of its file (cut to `MAX_ITEM_DIFF_CHARS`); absent when it changed nothing. */
+  diff?: string;
+}
+
+/** The most characters of one job's diff a report keeps. */
+export const MAX_ITEM_DIFF_CHARS = 8_000;
+/** The most model calls a report's timeline keeps (the first ones; `callsDropped` counts the rest). */
+export const MAX_REPORTED_CALLS = 20_000;
+
+/** One model call of a run, for the report's timeline. Times are ms since the run started. */
+export interface CallSpan {
+  /** The model ref. */
+  model: string;
+  role: 'planner' | 'worker' | 'verifier';
+  startMs: number;
+  endMs: number;
+  /** Jobs the call carried (packed worker items, verified items; 1 for the planner). */
+  jobs: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  /** ok: answered; throttled: a 429 (retried later as a new span); error: failed; replayed: served from a journal. */
+  outcome: 'ok' | 'throttled' | 'error' | 'replayed';
+  /** The error code or HTTP status of a failed or throttled call. */
+  error?: string;
 }
 
 /** A review annotation on a changed line. */
@@ -126,6 +151,12 @@ export interface RunReport {
   /** The folder `-C` scoped the run to, repository-relative (absent when the run covered the whole repository). */
   scope?: string;
   warnings: string[];
+  /** The run's model calls in start order (at most `MAX_REPORTED_CALLS`); absent in reports of older versions. */
+  calls?: CallSpan[];
+  /** Calls past `MAX_REPORTED_CALLS` left out of `calls`. */
+  callsDropped?: number;
+  /** A merged sharded run: the shards it put together, and those missing or failed (with their jobs). */
+  shards?: { total: number; merged: number[]; missing: { index: number; jobs: number; reason: string }[] };
 }
 
 /**
