@@ -33,3 +33,4 @@ export { planShards, planIdOf, type PlanShardsOptions, type PlannedShards } from
 export { readPlanFile, planRunId, type FromPlan } from './shards/from-plan.js';
 export { runFromPlan, type RunFromPlanOptions, type RunFromPlanResult } from './shards/run-shard.js';
 export { writeBundle, readBundle, type BundleInput } from './shards/bundle.js';
+export { formatShardPlan, formatBundleLine } from './shards/format.js';
