@@ -28,3 +28,4 @@ export {
 } from './runs/runs.js';
 export * from './shell/index.js';
 export * from './delegate/index.js';
+export { mergeShards, type MergeShardsOptions } from './shards/merge.js';
