@@ -45,7 +45,10 @@ export async function applySteps(
   const out = new Set<string>();
   const known = new Set(steps.map((s) => s.id));
   const extra = bundles.flatMap((b) => b.patches.map((p) => p.stepId)).filter((id) => !known.has(id));
-  const order = [...steps.map((s) => ({ id: s.id, kind: s.kind })), ...[...new Set(extra)].map((id) => ({ id, kind: '' }))];
+  const order = [
+    ...steps.map((s) => ({ id: s.id, kind: s.kind })),
+    ...[...new Set(extra)].map((id) => ({ id, kind: '' })),
+  ];
   for (const step of order) {
     const parts = bundles.flatMap((b) =>
       b.patches

@@ -138,13 +138,13 @@ function isManifest(m: unknown): m is ShardBundle {
   const b = m as Partial<ShardBundle> | null;
   return Boolean(
     b &&
-      typeof b === 'object' &&
-      typeof b.planId === 'string' &&
-      typeof b.baseCommit === 'string' &&
-      b.shard &&
-      Number.isInteger(b.shard.index) &&
-      Number.isInteger(b.shard.total) &&
-      Array.isArray(b.steps) &&
-      b.steps.every((s) => typeof s?.stepId === 'string' && typeof s.patch === 'string' && Array.isArray(s.files)),
+    typeof b === 'object' &&
+    typeof b.planId === 'string' &&
+    typeof b.baseCommit === 'string' &&
+    b.shard &&
+    Number.isInteger(b.shard.index) &&
+    Number.isInteger(b.shard.total) &&
+    Array.isArray(b.steps) &&
+    b.steps.every((s) => typeof s?.stepId === 'string' && typeof s.patch === 'string' && Array.isArray(s.files)),
   );
 }

@@ -120,7 +120,11 @@ async function sortShards(
     }
     const status = bundle.manifest.status;
     if (!MERGEABLE.includes(status)) {
-      problems.push({ index: spec.index, jobs: jobsOf(spec.index), reason: `failed: ${status}: ${resume(spec.index)}` });
+      problems.push({
+        index: spec.index,
+        jobs: jobsOf(spec.index),
+        reason: `failed: ${status}: ${resume(spec.index)}`,
+      });
       continue;
     }
     const refused = await checkPatchSeries(
