@@ -14,6 +14,8 @@ Examples:
   orchestrate models                                        roles → provider, model, price, capabilities, concurrency, keys
   orchestrate doctor                                        check each provider with one tiny call (exit 1 when one fails)
   orchestrate exec --json "add docstrings to src/"          for programs: one JSON event line per run event on stdout
+  orchestrate plan "add docstrings to src/" --shards 8      plan once, split the jobs into shards for a CI matrix
+  orchestrate run --plan orchestrate-plan.json --shard 2/8 --out shard-2   run one shard into a bundle
   orchestrate mcp --root .                                  serve orchestrate's tools to an agent over MCP (stdio)
   orchestrate help review                                   help for one command
 
@@ -108,4 +110,34 @@ server enforces the schema, an Azure deployment's data zone, OpenRouter's routin
 
 Exit codes: ${EXIT.ok} no check failed (not-checked providers included), ${EXIT.failures} a check failed, ${EXIT.usage} usage or config error,
 ${EXIT.interrupted} interrupted.
+`;
+
+/** Examples and exit codes for `orchestrate plan --help`. */
+export const PLAN_HELP = `
+Examples:
+  orchestrate plan "add docstrings to src/" --shards 8               writes ./orchestrate-plan.json
+  orchestrate plan "add docstrings to src/" --shards 8 --json        the plan file on stdout too (its "matrix" for CI)
+  orchestrate plan "format the code" --shards 4 --budget 2 --out plan.json
+
+The planner is called here, once; nothing else runs (no branch, no worktree, no worker call). Jobs are split by file (a
+file's jobs stay together), balanced by estimated tokens; each shard gets the budget's share of its tokens. With fewer
+files than shards, there is one shard per file (no empty matrix entry). The plan names the base commit (HEAD, or
+--from): every shard must run on a checkout that has it.
+
+Exit codes: ${EXIT.ok} written, ${EXIT.usage} usage, config or environment error.
+`;
+
+/** Examples and exit codes for `orchestrate run --help`. */
+export const RUN_PLAN_HELP = `
+Examples:
+  orchestrate run --plan orchestrate-plan.json --shard 2/8 --out shard-2     one shard; its bundle in shard-2/
+  orchestrate run --plan orchestrate-plan.json                               the whole plan as one run (a branch)
+
+No planner call: the plan file's steps run from its base commit. The run id is shard-<plan id>-<i>of<N>: the same
+command after a kill resumes the shard without paying again for answers received; after the run ended it writes the
+bundle again. The bundle (bundle.json, report.json, journal.jsonl, plan.json, steps/<n>-<step>.patch) is what
+\`orchestrate merge\` reads. --budget replaces the shard's share of the plan's budget.
+
+Exit codes: ${EXIT.ok} every job succeeded, ${EXIT.failures} some failed or the budget stopped the shard, ${EXIT.usage} usage or environment error,
+${EXIT.interrupted} interrupted (run the same command again to finish it).
 `;

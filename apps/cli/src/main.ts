@@ -26,6 +26,7 @@ import { addExecCommand, execCommand, printErrorLine, wantsLines } from './exec.
 import { ask, interruptions } from './interrupt.js';
 import { DOCTOR_KEYS, doctorCommand, MODELS_KEYS, modelsCommand } from './models.js';
 import { createProgress } from './progress.js';
+import { addShardCommands } from './shards.js';
 import { VERSION } from './version.js';
 
 // Each job's output schema is new and parsed once: zod's JIT would compile code for every one of them and never reuse it.
@@ -113,6 +114,12 @@ export async function main(
       flags.run.resume = runId ?? '';
       exit = await guarded(io, flags.cli.json, () => runCommand('', flags, io));
     });
+  addShardCommands(
+    program,
+    io,
+    (own) => withProgramOptions(program, own),
+    (code) => (exit = code),
+  );
   program
     .command('undo')
     .argument('<run-id>', 'the run to undo')

@@ -5,6 +5,7 @@ import { UsageError, type Estimate, type RunEventListener } from '@orchestrate/c
 import type { Indexer } from '@orchestrate/repo';
 import { stripUndefined } from './load-config.js';
 import { runDir } from './runs/report.js';
+import type { FromPlan } from './shards/from-plan.js';
 import { assertRunId } from './runs/runs.js';
 
 /** Options of one run. CLI flags map one to one onto these. */
@@ -88,6 +89,11 @@ export interface RunTaskOptions {
    * same result, sooner. @default this thread
    */
   indexer?: Indexer;
+  /**
+   * Run a saved plan file (`orchestrate plan --shards N`) instead of planning: its steps (no planner call), its scope and,
+   * with `shard`, only the jobs of that shard's files. `runFromPlan` sets the base commit and the run id. @default none
+   */
+  fromPlan?: FromPlan;
 }
 
 /** The model flags over those a resumed run was started with; undefined when neither names one. */

@@ -21,6 +21,7 @@ import { warmTokenizer } from './tokens.js';
 import type { RunSetup } from './run-setup.js';
 import { outcome } from './settled.js';
 import { planOf } from './runs/run-state.js';
+import { shardTargets } from './shards/from-plan.js';
 
 /** The repository as the run reads it: the indexed files under the scope, and the extras kinds look at. */
 export interface IndexedRepo {
@@ -90,9 +91,13 @@ export async function planRun(run: RunSetup, repo: IndexedRepo, ledger: UsageLed
     });
   // The tokenizer is built and TypeScript loaded while the planner thinks (the main thread waits for it), once its
   // request has left.
-  const warm = client && !detached && !options.review ? setTimeout(warmUp, WARM_AFTER_MS) : null;
+  const warm = client && !detached && !options.review && !options.fromPlan ? setTimeout(warmUp, WARM_AFTER_MS) : null;
   warm?.unref();
-  const plan = detached ? planOf(detached.report) : options.review ? reviewPlan(options.review.base) : await planned();
+  // A saved plan file's steps are run as they are (a copy: the run may drop steps from it).
+  const saved = options.fromPlan ? structuredClone(options.fromPlan.file.plan) : null;
+  const plan = detached
+    ? planOf(detached.report)
+    : (saved ?? (options.review ? reviewPlan(options.review.base) : await planned()));
   run.timing.planMs = Date.now() - t1;
   if (run.snapshot) keepReviewSteps(plan);
   emit({ type: 'planned', plan });
@@ -122,7 +127,7 @@ export async function expandRun(run: RunSetup, repo: IndexedRepo, plan: Plan, le
     root,
     runRepositoryCode: run.options.runRepositoryCode !== false,
   };
-  const targets = expandPlan(plan, kinds);
+  const targets = shardTargets(expandPlan(plan, kinds), run.options.fromPlan, warnings, emit);
   // The cap is per job's chain, so whether it cut one is known once the jobs are: one warning per run.
   const cut = agents.warning(targets.map((t) => t.file.path));
   if (cut) {

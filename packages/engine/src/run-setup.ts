@@ -223,7 +223,7 @@ async function resolveTarget(options: RunTaskOptions): Promise<RunTarget> {
     ? (detached.report.scope ?? '')
     : interrupted
       ? (interrupted.start.options.scope ?? '')
-      : await runScope(root, cwd);
+      : (options.fromPlan?.file.scope ?? (await runScope(root, cwd)));
   const task = detached?.report.task ?? interrupted?.start.task ?? options.task;
   const review = options.review;
   // A run started at another commit than HEAD has no working tree of its own: the user's sits on HEAD.

@@ -10,6 +10,7 @@ export * from './comment-only.js';
 export * from './trivia-proof.js';
 export * from './diff.js';
 export * from './diffstat.js';
+export * from './commit-patch.js';
 export * from './typecheck.js';
 export * from './test-runner.js';
 export * from './infer-types.js';
