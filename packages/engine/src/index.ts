@@ -35,3 +35,4 @@ export { runFromPlan, type RunFromPlanOptions, type RunFromPlanResult } from './
 export { writeBundle, readBundle, type BundleInput } from './shards/bundle.js';
 export { formatShardPlan, formatBundleLine } from './shards/format.js';
 export { mergeShards, type MergeShardsOptions } from './shards/merge.js';
+export { formatMerge, mergeSummary } from './shards/merge-format.js';
