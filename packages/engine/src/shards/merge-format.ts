@@ -22,9 +22,11 @@ export function formatMerge(report: RunReport): string {
     }
   }
   lines.push(formatSummary(report));
+  if (report.branch && report.commits.length)
+    lines.push(`  push:   git push origin ${report.branch}  (then open a pull request)`);
   if (shards?.missing.length) {
     lines.push(
-      'Then merge again with every bundle once the missing shards have run (a new branch; `orchestrate undo ' +
+      'Once the missing shards have run, merge every bundle again (a new branch; `orchestrate undo ' +
         `${report.id}\` drops this one).`,
     );
   }

@@ -82,7 +82,6 @@ export async function mergeShards(options: MergeShardsOptions): Promise<RunRepor
       );
     }
   }
-  for (const p of problems) emit({ type: 'warning', message: `shard ${p.index}/${plan.shards.length}: ${p.reason}` });
   const report = mergeReport({
     id,
     repo: root,
@@ -110,12 +109,13 @@ async function sortShards(
   const problems: ShardProblem[] = [];
   const total = plan.shards.length;
   const jobsOf = (index: number) => plan.shards.find((s) => s.index === index)?.jobs ?? 0;
-  const resume = (index: number) =>
-    `run it again: \`orchestrate run --plan plan.json --shard ${index}/${total} --out <dir>\` (it resumes), then merge`;
+  const command = (index: number) => `\`orchestrate run --plan <plan.json> --shard ${index}/${total} --out <dir>\``;
+  const run = (index: number) => `run it (${command(index)}), then merge every bundle again`;
+  const resume = (index: number) => `run it again (${command(index)} resumes it), then merge every bundle again`;
   for (const spec of plan.shards) {
     const bundle = bundles.find((b) => b.manifest.shard.index === spec.index);
     if (!bundle) {
-      problems.push({ index: spec.index, jobs: spec.jobs, reason: `missing (no bundle given): ${resume(spec.index)}` });
+      problems.push({ index: spec.index, jobs: spec.jobs, reason: `missing: no bundle given: ${run(spec.index)}` });
       continue;
     }
     const status = bundle.manifest.status;
@@ -137,7 +137,7 @@ async function sortShards(
       problems.push({
         index: spec.index,
         jobs: jobsOf(spec.index),
-        reason: `failed: its patch ${step.stepId} does not apply on ${plan.baseCommit.slice(0, 12)} (${refused.reason}): ${resume(spec.index)}`,
+        reason: `failed: its patch ${step.stepId} does not apply on ${plan.baseCommit.slice(0, 12)} (${refused.reason}): write its bundle again on that commit (${command(spec.index)}), then merge every bundle again`,
       });
       continue;
     }
