@@ -103,86 +103,99 @@ describe('orchestrate plan / run --shard', () => {
     }
   });
 
-  it('a shard killed mid-way (SIGKILL) is finished by the same command, paying nothing twice', async () => {
-    const { repo, dir } = setUp();
-    const server = await startServer();
-    const env = fakeEnv(server);
-    const planFile = path.join(dir, 'plan.json');
-    const planned = await runCli(
-      ['plan', TASK, '--shards', '2', '-C', repo.dir, '--out', planFile, '--engine', 'openai'],
-      env,
-    );
-    expect(planned.exitCode, planned.stderr).toBe(0);
-    const afterPlan = server.log.length;
-    const out = path.join(dir, 'shard-1');
-    const args = [
-      'run',
-      '--plan',
-      planFile,
-      '--shard',
-      '1/2',
-      '--out',
-      out,
-      '-C',
-      repo.dir,
-      '--json',
-      '--engine',
-      'openai',
-    ];
-    const killed = await new Promise<NodeJS.Signals | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        env: { ...process.env, ...env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
-        stdio: ['ignore', 'ignore', 'ignore'],
+  const finishers = [
+    { by: 'the same command', resume: false },
+    { by: '`orchestrate resume <id>` (its saved plan), then the same command for the bundle', resume: true },
+  ];
+  for (const { by, resume } of finishers) {
+    it(`a shard killed mid-way (SIGKILL) is finished by ${by}, paying nothing twice`, async () => {
+      const { repo, dir } = setUp();
+      const server = await startServer();
+      const env = fakeEnv(server);
+      const planFile = path.join(dir, 'plan.json');
+      const planned = await runCli(
+        ['plan', TASK, '--shards', '2', '-C', repo.dir, '--out', planFile, '--engine', 'openai'],
+        env,
+      );
+      expect(planned.exitCode, planned.stderr).toBe(0);
+      const afterPlan = server.log.length;
+      const out = path.join(dir, 'shard-1');
+      const args = [
+        'run',
+        '--plan',
+        planFile,
+        '--shard',
+        '1/2',
+        '--out',
+        out,
+        '-C',
+        repo.dir,
+        '--json',
+        '--engine',
+        'openai',
+      ];
+      const killed = await new Promise<NodeJS.Signals | null>((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...args], {
+          env: { ...process.env, ...env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
+          stdio: ['ignore', 'ignore', 'ignore'],
+        });
+        const start = arrivals;
+        const watch = setInterval(() => {
+          if (arrivals - start < 4) return;
+          clearInterval(watch);
+          child.kill('SIGKILL');
+        }, 5);
+        child.on('close', (_code, signal) => {
+          clearInterval(watch);
+          resolve(signal);
+        });
       });
-      const start = arrivals;
-      const watch = setInterval(() => {
-        if (arrivals - start < 4) return;
-        clearInterval(watch);
-        child.kill('SIGKILL');
-      }, 5);
-      child.on('close', (_code, signal) => {
-        clearInterval(watch);
-        resolve(signal);
-      });
-    });
-    expect(killed).toBe('SIGKILL');
-    expect(existsSync(path.join(out, 'bundle.json'))).toBe(false);
-    const servedBefore = server.log.length;
+      expect(killed).toBe('SIGKILL');
+      expect(existsSync(path.join(out, 'bundle.json'))).toBe(false);
+      const servedBefore = server.log.length;
 
-    const resumed = await runCli(args, env);
-    expect(resumed.exitCode, resumed.stderr).toBe(0);
-    const { report, bundle, how } = JSON.parse(resumed.stdout) as Record<string, any>;
-    expect(how).toBe('resumed');
-    expect(report.status).toBe('completed');
-    expect(report.jobs.succeeded).toBe(9);
-    expect(bundle.steps).toHaveLength(1);
-    // No planner call in a shard run.
-    expect(server.log.slice(afterPlan).filter((e) => roleOf(e.request) === 'planner')).toEqual([]);
-    // Paid twice: a request served after the resume whose answer the first process had received (the same call
-    // again), or a verdict asked again for a job the first process had judged.
-    const journal = readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report.id, 'journal.jsonl'), 'utf8');
-    const records = parseJournal(journal);
-    const resumedAt = records.findIndex((r) => r.t === 'phase' && r.phase === 'resumed');
-    expect(resumedAt).toBeGreaterThan(0);
-    const before = records.slice(0, resumedAt);
-    const received = new Set(
-      before.filter((r): r is AnswerRecord => r.t === 'answer').map((r) => r.key.split('#')[0]!),
-    );
-    expect(received.size).toBeGreaterThan(0);
-    const judged = new Set(before.flatMap((r) => (r.t === 'verdict' && r.symbol ? [r.symbol] : [])));
-    const after = server.log.slice(servedBefore).filter((e) => e.status === 200);
-    const twiceCalls = after.filter((e) => keysOf(e).some((k) => received.has(k)));
-    const twiceVerdicts = after
-      .filter((e) => roleOf(e.request) === 'verifier')
-      .flatMap((e) => Object.values(verifierSymbols(e.request)))
-      .filter((sym) => judged.has(sym));
-    // The keys match the log (else the check above would be empty for nothing): the first process's answers are in it.
-    const answeredBefore = server.log
-      .slice(afterPlan, servedBefore)
-      .filter((e) => keysOf(e).some((k) => received.has(k)));
-    expect(answeredBefore.length).toBe(received.size);
-    expect(twiceCalls).toEqual([]);
-    expect(twiceVerdicts).toEqual([]);
-    expect(report.replayedCalls + report.replayedVerdicts).toBeGreaterThan(0);
-  }, 120_000);
+      const runId = `shard-${(JSON.parse(readFileSync(planFile, 'utf8')) as { planId: string }).planId.slice(0, 10)}-1of2`;
+      if (resume) {
+        const r = await runCli(['-C', repo.dir, 'resume', runId, '--json'], env);
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout).jobs.total).toBe(9);
+      }
+      const resumed = await runCli(args, env);
+      expect(resumed.exitCode, resumed.stderr).toBe(0);
+      const { report, bundle, how } = JSON.parse(resumed.stdout) as Record<string, any>;
+      expect(how).toBe(resume ? 'finished' : 'resumed');
+      expect(report.id).toBe(runId);
+      expect(report.status).toBe('completed');
+      expect(report.jobs.succeeded).toBe(9);
+      expect(bundle.steps).toHaveLength(1);
+      // No planner call in a shard run.
+      expect(server.log.slice(afterPlan).filter((e) => roleOf(e.request) === 'planner')).toEqual([]);
+      // Paid twice: a request served after the resume whose answer the first process had received (the same call
+      // again), or a verdict asked again for a job the first process had judged.
+      const journal = readFileSync(path.join(repo.dir, '.orchestrate', 'runs', report.id, 'journal.jsonl'), 'utf8');
+      const records = parseJournal(journal);
+      const resumedAt = records.findIndex((r) => r.t === 'phase' && r.phase === 'resumed');
+      expect(resumedAt).toBeGreaterThan(0);
+      const before = records.slice(0, resumedAt);
+      const received = new Set(
+        before.filter((r): r is AnswerRecord => r.t === 'answer').map((r) => r.key.split('#')[0]!),
+      );
+      expect(received.size).toBeGreaterThan(0);
+      const judged = new Set(before.flatMap((r) => (r.t === 'verdict' && r.symbol ? [r.symbol] : [])));
+      const after = server.log.slice(servedBefore).filter((e) => e.status === 200);
+      const twiceCalls = after.filter((e) => keysOf(e).some((k) => received.has(k)));
+      const twiceVerdicts = after
+        .filter((e) => roleOf(e.request) === 'verifier')
+        .flatMap((e) => Object.values(verifierSymbols(e.request)))
+        .filter((sym) => judged.has(sym));
+      // The keys match the log (else the check above would be empty for nothing): the first process's answers are in it.
+      const answeredBefore = server.log
+        .slice(afterPlan, servedBefore)
+        .filter((e) => keysOf(e).some((k) => received.has(k)));
+      expect(answeredBefore.length).toBe(received.size);
+      expect(twiceCalls).toEqual([]);
+      expect(twiceVerdicts).toEqual([]);
+      expect(report.replayedCalls + report.replayedVerdicts).toBeGreaterThan(0);
+    }, 120_000);
+  }
 });

@@ -33,6 +33,7 @@ import { modelOverrides, runIdFor, type RunTaskOptions } from './run-options.js'
 import { endJournal, journaledClient, openJournal, recordOf, type Journal, type ReplayStats } from './runs/journal.js';
 import type { JournalRecord, StartRecord } from './runs/journal-format.js';
 import { clearInterrupted, findResumeTarget } from './runs/resume.js';
+import { keepFromPlan } from './shards/from-plan.js';
 import { loadBatches, saveBatchesNow, type DetachedRun } from './runs/run-state.js';
 
 /** Where a run starts from: the repository, the commit, the task and scope (a resumed run's own, else the options'). */
@@ -170,7 +171,12 @@ export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise
   const worktree = early ? outcome(await early) : await place();
   // A run that started none of the repository's tools resumes without them.
   const noCode = options.runRepositoryCode === undefined && first.runRepositoryCode === false;
-  const opts = noCode ? { ...options, runRepositoryCode: false } : options;
+  const opts = keepFromPlan(
+    noCode ? { ...options, runRepositoryCode: false } : options,
+    root,
+    runId,
+    Boolean(interrupted),
+  );
   const base = { ...target, options: opts, started, cpuAtStart, config, runId, engine, branch, worktree };
   const setupBase = { ...base, submitted, batches };
   const run = await openRunJournal(

@@ -1,5 +1,7 @@
 // Running from a saved plan file: the plan's base and steps, the shard's files, a deterministic run id.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   EnvironmentError,
   SHARD_FORMAT_VERSION,
@@ -9,6 +11,7 @@ import {
 } from '@orchestrate/core';
 import type { JobTarget } from '@orchestrate/jobs';
 import { hasCommit, isShallowClone } from '@orchestrate/repo';
+import { runDir } from '../runs/report.js';
 
 /** What a run from a plan file is given: the plan file, and the shard it runs (none: the whole plan). */
 export interface FromPlan {
@@ -103,4 +106,35 @@ export function shardTargets(
     emit({ type: 'warning', message });
   }
   return mine;
+}
+
+/** The file in a run's directory that keeps the plan (and shard) a run from a plan file runs. */
+const SAVED_PLAN = 'from-plan.json';
+
+/**
+ * Keeps a run's plan file beside its journal, and gives it back to a resume that was not handed it: `orchestrate
+ * resume <id>` of a shard run then runs the shard's saved plan, never a new planner call over every file.
+ */
+export function keepFromPlan<T extends { fromPlan?: FromPlan; dryRun?: boolean }>(
+  options: T,
+  root: string,
+  runId: string,
+  resumed: boolean,
+): T {
+  const file = path.join(runDir(root, runId), SAVED_PLAN);
+  if (options.fromPlan) {
+    if (!resumed && !options.dryRun) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(options.fromPlan)}\n`);
+    }
+    return options;
+  }
+  if (!resumed) return options;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return options;
+  }
+  return { ...options, fromPlan: JSON.parse(text) as FromPlan };
 }
