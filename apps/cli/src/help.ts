@@ -16,6 +16,7 @@ Examples:
   orchestrate exec --json "add docstrings to src/"          for programs: one JSON event line per run event on stdout
   orchestrate plan "add docstrings to src/" --shards 8      plan once, split the jobs into shards for a CI matrix
   orchestrate run --plan orchestrate-plan.json --shard 2/8 --out shard-2   run one shard into a bundle
+  orchestrate merge shard-*                                 the shards' bundles onto one branch, one report
   orchestrate mcp --root .                                  serve orchestrate's tools to an agent over MCP (stdio)
   orchestrate help review                                   help for one command
 
@@ -140,4 +141,20 @@ bundle again. The bundle (bundle.json, report.json, journal.jsonl, plan.json, st
 
 Exit codes: ${EXIT.ok} every job succeeded, ${EXIT.failures} some failed or the budget stopped the shard, ${EXIT.usage} usage or environment error,
 ${EXIT.interrupted} interrupted (run the same command again to finish it).
+`;
+
+/** Examples and exit codes for `orchestrate merge --help`. */
+export const MERGE_HELP = `
+Examples:
+  orchestrate merge shard-1 shard-2 shard-3           one branch orchestrate/<id> with the shards' work, one report
+  orchestrate merge bundles/* --json                  the merged run's summary as JSON
+
+Every bundle must come from the same plan and base commit (that commit must be in this repository). Each plan step is
+one commit: the patches of every shard for step 1, then step 2 …, with the comment-only / formatting-only proof and a
+syntax check run again on each merged file (a file that fails is left out and reported). A missing shard, or one that
+did not finish or whose patch does not apply, is named with its jobs; the others are still merged. The run is like any:
+\`orchestrate show <id>\`, \`apply <id>\`, \`undo <id>\`.
+
+Exit codes: ${EXIT.ok} every shard merged, ${EXIT.failures} a shard is missing or failed (or a job failed), ${EXIT.usage} usage or environment
+error (bundles of another plan, a dir that is not a bundle).
 `;

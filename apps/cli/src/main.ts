@@ -26,6 +26,7 @@ import { addExecCommand, execCommand, printErrorLine, wantsLines } from './exec.
 import { ask, interruptions } from './interrupt.js';
 import { DOCTOR_KEYS, doctorCommand, MODELS_KEYS, modelsCommand } from './models.js';
 import { createProgress } from './progress.js';
+import { addMergeCommand } from './merge.js';
 import { addShardCommands } from './shards.js';
 import { VERSION } from './version.js';
 
@@ -115,6 +116,12 @@ export async function main(
       exit = await guarded(io, flags.cli.json, () => runCommand('', flags, io));
     });
   addShardCommands(
+    program,
+    io,
+    (own) => withProgramOptions(program, own),
+    (code) => (exit = code),
+  );
+  addMergeCommand(
     program,
     io,
     (own) => withProgramOptions(program, own),

@@ -34,3 +34,5 @@ export { readPlanFile, planRunId, type FromPlan } from './shards/from-plan.js';
 export { runFromPlan, type RunFromPlanOptions, type RunFromPlanResult } from './shards/run-shard.js';
 export { writeBundle, readBundle, type BundleInput } from './shards/bundle.js';
 export { formatShardPlan, formatBundleLine } from './shards/format.js';
+export { mergeShards, type MergeShardsOptions } from './shards/merge.js';
+export { formatMerge, mergeSummary } from './shards/merge-format.js';

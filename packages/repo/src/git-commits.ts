@@ -40,7 +40,7 @@ async function stageVerbatim(worktree: string, files: string[]): Promise<void> {
 }
 
 /** `-c` options giving commits an identity when the repository has none configured (else nothing). */
-async function identityArgs(cwd: string): Promise<string[]> {
+export async function identityArgs(cwd: string): Promise<string[]> {
   const hasIdentity = await git(cwd, ['config', 'user.email']).then(
     (v) => v.trim().length > 0,
     () => false,

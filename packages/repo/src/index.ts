@@ -31,3 +31,4 @@ export * from './working-tree.js';
 export * from './run-branch.js';
 export * from './git-remote.js';
 export * from './index-worker.js';
+export * from './git-apply.js';
