@@ -20,7 +20,7 @@ const out = [
   '',
   '/** The uPlot version inlined into the page. */',
   `export const UPLOT_VERSION = ${JSON.stringify(pkg.version)};`,
-  '/** uPlot\'s minified IIFE build (defines the global `uPlot`). */',
+  "/** uPlot's minified IIFE build (defines the global `uPlot`). */",
   `export const UPLOT_SCRIPT = ${JSON.stringify(script)};`,
   "/** uPlot's stylesheet. */",
   `export const UPLOT_CSS = ${JSON.stringify(css)};`,
