@@ -110,13 +110,15 @@ export function timeline(calls: readonly CallSpan[], dropped = 0): Timeline {
   return out;
 }
 
-/** Input tokens per job in at most `bins` equal bins (jobs that made no call count in the first). */
+/** Input tokens per job in at most `bins` equal bins from the fewest to the most any job used. */
 export function inputHistogram(report: RunReport, bins = 20): Histogram {
   const values = report.items.map((i) => i.tokens.input);
+  if (!values.length) return { from: [], width: 1, jobs: [] };
+  const min = values.reduce((m, v) => Math.min(m, v), Infinity);
   const max = values.reduce((m, v) => Math.max(m, v), 0);
-  const count = max === 0 ? 1 : Math.min(bins, max);
-  const width = Math.max(1, Math.ceil((max + 1) / count));
+  const count = Math.max(1, Math.min(bins, max - min + 1));
+  const width = Math.max(1, Math.ceil((max - min + 1) / count));
   const jobs = new Array<number>(count).fill(0);
-  for (const v of values) jobs[Math.min(count - 1, Math.floor(v / width))]!++;
-  return { from: jobs.map((_, i) => i * width), width, jobs };
+  for (const v of values) jobs[Math.min(count - 1, Math.floor((v - min) / width))]!++;
+  return { from: jobs.map((_, i) => min + i * width), width, jobs };
 }

@@ -16,7 +16,7 @@ table { border-collapse: collapse; margin: 6px 0; } th, td { text-align: left; p
 table.figures td, table.figures th, table.jobs td, table.jobs th { border-bottom: 1px solid var(--line); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tfoot th, tfoot td { font-weight: 600; }
-.summary th { color: var(--muted); font-weight: normal; padding-right: 16px; }
+.summary th { color: var(--muted); font-weight: normal; padding-right: 16px; } .summary td.num { text-align: left; }
 .status.completed, .status.succeeded { color: #1a7f37; } .status.failed, .status.budget-exceeded, .status.interrupted { color: #c0392b; }
 .status.skipped, .status.completed-with-failures { color: #9a6700; }
 .note, .none, .counts { color: var(--muted); } .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }

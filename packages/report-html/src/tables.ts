@@ -76,13 +76,19 @@ export function callsHtml(t: Timeline, report: RunReport): string {
   const throttling = Object.entries(report.throttling)
     .map(([m, v]) => `${e(m)}: ${formatCount(v.throttled)} × 429, concurrency down to ${v.minConcurrency}`)
     .join('; ');
+  const limited = Object.values(report.throttling).reduce((n, v) => n + v.throttled, 0);
+  // The client tells a 429 at most once a second per model (when it halves concurrency); its count has every one.
+  const unmarked =
+    limited > c.throttled
+      ? ` The timeline marks ${formatCount(c.throttled)} of them: a model's 429s within one second of the last show as one.`
+      : '';
   return `<p class="counts">${fig('calls', c.calls, formatCount(c.calls), 'span')} attempts:
 ${fig('calls.ok', c.ok, formatCount(c.ok), 'span')} answered,
 ${fig('calls.throttled', c.throttled, formatCount(c.throttled), 'span')} throttled (429, retried),
 ${fig('calls.error', c.error, formatCount(c.error), 'span')} failed,
 ${fig('calls.replayed', c.replayed, formatCount(c.replayed), 'span')} replayed from the journal; peak
 ${fig('calls.peak', t.peak, formatCount(t.peak), 'span')} in flight${dropped}.</p>
-${throttling ? `<p class="note">Rate limiting: ${throttling}.</p>` : ''}`;
+${throttling ? `<p class="note">Rate limiting: ${throttling}.${unmarked}</p>` : ''}`;
 }
 
 /** The jobs table: one row per job, its diff in a collapsed `<details>` under it. */
