@@ -1,7 +1,7 @@
 // A job's unified diff, made from its edits: context, inserted doc comments, nearby edits in one hunk, new files, the cap.
 import { describe, expect, it } from 'vitest';
 import { MAX_ITEM_DIFF_CHARS } from '@orchestrate/core';
-import { itemDiff } from '../src/runs/item-diff.js';
+import { itemDiff } from '../src/job/item-diff.js';
 
 const TEXT = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
 const at = (line: number) => TEXT.indexOf(`line ${line}\n`);

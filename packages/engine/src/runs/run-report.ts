@@ -1,11 +1,10 @@
-import type { FaultCounts, PlanStep, ReportItem, RunReport, UsageLedger } from '@orchestrate/core';
+import type { FaultCounts, PlanStep, RunReport, UsageLedger } from '@orchestrate/core';
 import type { ModelClient } from '@orchestrate/agents';
 import { capAnnotations, dedupeAnnotations, formatPlanNote } from '@orchestrate/jobs';
 import type { JobState } from '../job/state.js';
 import { redactionWarnings } from '../redacting-client.js';
 import { reportItem } from '../job/item.js';
 import { escalationCounts } from '../job/escalation.js';
-import { itemDiff } from './item-diff.js';
 
 /** Phase times plus this process's CPU time since the run started and its peak resident memory. */
 function processMetrics(
@@ -50,7 +49,7 @@ export function buildReport(
     client: ModelClient | null;
   },
 ): RunReport {
-  const items = args.states.map(withDiff);
+  const items = args.states.map(reportItem);
   const count = (status: string) => items.filter((i) => i.status === status).length;
   const unchanged = items.filter((i) => i.unchanged).length;
   // What a step's tool decided when it expanded (which formatter, which derived options): part of the plan.
@@ -130,13 +129,4 @@ function withItemFaults(faults: FaultCounts, states: JobState[]): FaultCounts {
   const out = { ...faults };
   for (const s of states) for (const a of s.attempts) if (a.fault) out[a.fault] = (out[a.fault] ?? 0) + 1;
   return out;
-}
-
-/** A job's report line with the diff of its committed change (succeeded jobs that changed something). */
-function withDiff(state: JobState): ReportItem {
-  const item = reportItem(state);
-  const o = state.outcome;
-  if (state.status !== 'succeeded' || !o || (!o.edits.length && !o.newFiles.length)) return item;
-  const diff = itemDiff({ file: state.target.file, edits: o.edits, newFiles: o.newFiles });
-  return diff ? { ...item, diff } : item;
 }
