@@ -24,7 +24,7 @@ const PROCESS_PATTERNS = [{ group: ['execa/*', 'simple-git/*'], message: PROCESS
 const DEEP_MESSAGE = 'import another package by its name and its package.json exports, never by its src/ files';
 const DEEP_PATTERN = { group: ['@orchestrate/*/src', '@orchestrate/*/src/**'], message: DEEP_MESSAGE };
 /** Also another package's files by relative path (`../../repo/src/git.js`): tests may, package and app code not. */
-const PACKAGES = ['core', 'repo', 'agents', 'jobs', 'engine'];
+const PACKAGES = ['core', 'repo', 'agents', 'jobs', 'report-html', 'engine'];
 const RELATIVE_PATTERN = {
   group: [...DEEP_PATTERN.group, '**/packages/**', ...PACKAGES.flatMap((p) => [`**/${p}/src`, `**/${p}/src/**`])],
   message: DEEP_MESSAGE,
@@ -41,7 +41,8 @@ const LAYERS = [
   { files: ['packages/repo/src/**'], may: ['core'], processes: true },
   { files: ['packages/agents/src/**'], may: ['core'], processes: false },
   { files: ['packages/jobs/src/**'], may: ['core', 'repo'], processes: false },
-  { files: ['packages/engine/src/**'], may: ['core', 'repo', 'jobs', 'agents'], processes: false },
+  { files: ['packages/report-html/src/**'], may: ['core'], processes: false },
+  { files: ['packages/engine/src/**'], may: ['core', 'repo', 'jobs', 'agents', 'report-html'], processes: false },
   // Shells (the CLI, the Action, the MCP server) use the engine's and core's public entries only.
   { files: ['apps/*/src/**'], may: ['core', 'engine'], processes: false, shell: true },
 ];

@@ -15,6 +15,7 @@ import {
   runExitCode,
   runTask,
   showRun,
+  writeRunHtml,
   threadIndexer,
   undoRun,
   writeReviewFiles,
@@ -185,11 +186,18 @@ export async function main(
     .command('show')
     .argument('<run-id>', 'the run to show (see `orchestrate runs`)')
     .option('-C, --cwd <dir>', 'run in this repository')
-    .option('--json', 'print the run (and its report) as JSON')
+    .option('--json', 'print the run (and its report) as JSON; with --html, { "html": path }')
+    .option('--html [file]', "write the run's report as one HTML page (default: report.html in the run's directory)")
     .description("Show a run's summary, or an interrupted run's progress and how to resume it")
-    .action(async (runId: string, own: { cwd?: string; json?: boolean }) => {
-      const opts = withProgramOptions<{ cwd?: string; json?: boolean }>(program, own);
+    .action(async (runId: string, own: { cwd?: string; json?: boolean; html?: string | boolean }) => {
+      const opts = withProgramOptions<{ cwd?: string; json?: boolean; html?: string | boolean }>(program, own);
       exit = await guarded(io, opts.json, async () => {
+        if (opts.html !== undefined) {
+          const file = typeof opts.html === 'string' ? opts.html : undefined;
+          const written = await writeRunHtml({ cwd: opts.cwd, runId, file });
+          io.stdout.write(opts.json ? `${JSON.stringify(written)}\n` : `${written.html}\n`);
+          return EXIT.ok;
+        }
         const run = await showRun({ cwd: opts.cwd, runId });
         io.stdout.write(`${opts.json ? JSON.stringify(run, null, 2) : formatRun(run)}\n`);
         return EXIT.ok;

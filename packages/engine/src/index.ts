@@ -1,6 +1,7 @@
 export { runTask, newRunId, type RunTaskOptions } from './run-task.js';
 export { threadIndexer, serveIndex, type Indexer, type IndexThread, type IndexPort } from '@orchestrate/repo';
-export { formatSummary, writeReport, runDir } from './runs/report.js';
+export { formatSummary, writeReport, writeReportHtml, runDir, REPORT_HTML } from './runs/report.js';
+export { writeRunHtml } from './runs/report-html.js';
 export { loadConfig, CONFIG_FILES } from './load-config.js';
 export { undoRun, type UndoOptions, type UndoResult } from './runs/undo.js';
 export { formatReview, formatRunOutput, reviewedLine, writeReviewFiles } from './runs/review-output.js';

@@ -24,7 +24,7 @@ export function reportOf(
   const { maxAnnotations } = config;
   const base = { id, task, engine, repo, baseCommit, plan, estimate, warnings, timing, cpuAtStart, client, batches };
   const args = { ...base, startedAt, status, branch, worktree: null, commits, states, ledger, config, maxAnnotations };
-  return prep.decorate(buildReport({ ...args, started }));
+  return prep.decorate({ ...buildReport({ ...args, started }), ...run.calls.report() });
 }
 
 /**

@@ -26,6 +26,7 @@ import {
 import { AGENTS_FILE_NAMES } from '@orchestrate/jobs';
 import { missingRef } from './changes.js';
 import { outcome, settled, type Settled } from './settled.js';
+import { callRecorder, type CallRecorder } from './call-recorder.js';
 import { batchClient, resolveClient } from './clients.js';
 import { loadConfig } from './load-config.js';
 import { redactingClient } from './redacting-client.js';
@@ -95,6 +96,8 @@ export interface RunSetup extends RunTarget {
   /** The planner's client (and the verifier's outside batch mode), and the one worker and verifier calls go through. */
   client: ModelClient | null;
   workers: ModelClient | null;
+  /** Every model call of the run, for the report's timeline (`report.calls`). */
+  calls: CallRecorder;
 }
 
 /** What to undo when a run throws before its worktree's own cleanup takes over; each is told the error. */
@@ -142,7 +145,12 @@ export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise
   // The files the index reads are asked for too (two git processes), before the SDK loads.
   const files = settled(readRunFiles(root, target.baseCommit, config, target.configAt));
   const warn = (message: string) => outer({ type: 'warning', message });
-  const direct = await resolveClient(config, env, (e) => outer({ type: 'throttle', ...e }), warn);
+  const calls = callRecorder(started);
+  const onThrottle = (e: { model: string; concurrency: number; reason: string }) => {
+    calls.throttled(e.model, e.reason);
+    outer({ type: 'throttle', ...e });
+  };
+  const direct = await resolveClient(config, env, onThrottle, warn);
   // Every submitted batch is saved at once (not only on --detach): a run killed while it waits collects, not resubmits.
   const submitted = detached?.batches ?? (interrupted ? loadBatches(root, runId) : new Map<string, string>());
   const batches: string[] = [...new Set([...(detached?.report.batches ?? []), ...submitted.values()])];
@@ -177,7 +185,7 @@ export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise
     runId,
     Boolean(interrupted),
   );
-  const base = { ...target, options: opts, started, cpuAtStart, config, runId, engine, branch, worktree };
+  const base = { ...target, options: opts, started, cpuAtStart, config, runId, engine, branch, worktree, calls };
   const setupBase = { ...base, submitted, batches };
   const run = await openRunJournal(
     { ...setupBase, files, timing: { indexMs: 0, planMs: 0, workMs: 0 } },
@@ -188,8 +196,11 @@ export async function setUpRun(options: RunTaskOptions, onError: Undos): Promise
   const records = interrupted?.records ?? [];
   const journaled = (c: ModelClient | null) =>
     c && run.journal ? journaledClient(c, run.journal, records, run.replay, price) : c;
-  const client = redactingClient(journaled(direct), config.secrets);
-  const workers = direct2 === direct ? client : redactingClient(journaled(direct2), config.secrets, client);
+  // The recorder sits around the journal (a replayed answer is timed too) and inside the redaction, whose tally is
+  // keyed by the outermost client.
+  const recorded = (c: ModelClient | null) => calls.wrap(journaled(c), run.replay);
+  const client = redactingClient(recorded(direct), config.secrets);
+  const workers = direct2 === direct ? client : redactingClient(recorded(direct2), config.secrets, client);
   const setup: RunSetup = { ...run, client, workers };
   const { task, scope, baseCommit } = target;
   const { planner, worker, verifier } = config.models;

@@ -1,12 +1,14 @@
 import type { FaultKind, Job, JobStatus, ReportItem, TokenUsage } from '@orchestrate/core';
 import type { JobOutcome } from '@orchestrate/jobs';
+import { itemDiff } from './item-diff.js';
 
 /**
  * What a report line is read from: the fields of a `JobState` it uses (named here, not imported, because `state.ts`
  * builds each job-end's item with this module).
  */
 export interface ItemSource {
-  target: { job: Job };
+  /** `file` (the job's file at the base commit) is what its diff is made against; without it the item has none. */
+  target: { job: Job; file?: { path: string; text: string } };
   status: JobStatus | null;
   model: string | null;
   usage: TokenUsage;
@@ -36,7 +38,21 @@ export function reportItem(s: ItemSource): ReportItem {
     verdict: s.verdict,
     attempts: s.attempts.map((a) => ({ ...a })),
     ...(unchanged(s) ? { unchanged: true } : {}),
+    ...diffOf(s),
   };
+}
+
+/** Each outcome's diff, made once: the job-end event's item and the report's are built from the same outcome. */
+const diffs = new WeakMap<object, string>();
+
+/** `{ diff }` of a succeeded job that changed something (the change its step commits), else nothing. */
+function diffOf(s: ItemSource): { diff?: string } {
+  const o = s.outcome;
+  const file = s.target.file;
+  if (s.status !== 'succeeded' || !o || !file || (!o.edits.length && !o.newFiles.length)) return {};
+  let diff = diffs.get(o);
+  if (diff === undefined) diffs.set(o, (diff = itemDiff({ file, edits: o.edits, newFiles: o.newFiles })));
+  return diff ? { diff } : {};
 }
 
 /** A job that succeeded with nothing to write: no edit, no new file and (not a review) no annotation. */

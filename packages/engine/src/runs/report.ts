@@ -1,19 +1,35 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { safeText, type FaultCounts, type FaultKind, type PlanStep, type RunReport } from '@orchestrate/core';
+import { renderReportHtml } from '@orchestrate/report-html';
 
 /** Where a run's state lives in the target repository. */
 export function runDir(root: string, runId: string): string {
   return path.join(root, '.orchestrate', 'runs', runId);
 }
 
-/** Writes `report.json` atomically enough for readers (whole file, one write). */
+/** The name of the page written beside a run's report.json. */
+export const REPORT_HTML = 'report.html';
+
+/**
+ * Writes `report.json` atomically enough for readers (whole file, one write), then the page beside it (`report.html`).
+ * The page is a view of the report: if it cannot be rendered or written the run still ends with its report, and
+ * `orchestrate show <id> --html` says why.
+ */
 export async function writeReport(root: string, report: RunReport): Promise<string> {
   const dir = runDir(root, report.id);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'report.json');
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  await writeReportHtml(root, report).catch(() => undefined);
   return file;
+}
+
+/** Writes a report's page to `file` (default: `report.html` in the run's directory) and returns its path. */
+export async function writeReportHtml(root: string, report: RunReport, file?: string): Promise<string> {
+  const out = file ?? path.join(runDir(root, report.id), REPORT_HTML);
+  await writeFile(out, renderReportHtml(report));
+  return out;
 }
 
 /** The human summary at the end of a run: what happened, what it cost, and how to look at, merge or delete the branch. */
