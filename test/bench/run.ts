@@ -152,8 +152,13 @@ async function main(): Promise<void> {
   console.log(economyTable(rows));
   console.log('');
   console.log('Targets:');
-  for (const l of targets(rows, opts, startup)) console.log(l);
-  for (const l of economyTargets(rows)) console.log(l);
+  // The scale scenarios have targets of their own: the others are checked on the other scenarios (a --scale run prints
+  // only the scale targets).
+  const base = rows.filter((r) => !r.scale);
+  if (base.length > 0 || startup) {
+    for (const l of targets(base, opts, startup)) console.log(l);
+    for (const l of economyTargets(base)) console.log(l);
+  }
   for (const l of scaleTargets(rows, opts.latency)) console.log(l);
   if (opts.out) {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.out);
