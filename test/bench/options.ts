@@ -12,6 +12,10 @@ export interface ScenarioDef {
   files: number;
   /** The share of worker items the bench's model escalates in this scenario (else `--escalate-share`'s). */
   escalateShare?: number;
+  /** The CLI's `--concurrency` in this scenario (else `--concurrency`'s). */
+  concurrency?: number;
+  /** A scale scenario: run only with `--scale` or when named by `--scenarios`. */
+  scale?: boolean;
 }
 
 export const SCENARIOS: ScenarioDef[] = [
@@ -29,7 +33,18 @@ export const SCENARIOS: ScenarioDef[] = [
   },
   { name: 'index-2000-files', kind: 'index', functions: INDEX_FILES * INDEX_FUNCTIONS_PER_FILE, files: INDEX_FILES },
   { name: 'mathts-4', kind: 'mathts', functions: 4, files: 1 },
+  // Scale (issue 17, `--scale`): 100,000 functions in 1,000 files of 100; 10,000 docstring jobs at concurrency 64.
+  { name: 'index-100k', kind: 'index', functions: 100_000, files: 1000, scale: true },
+  {
+    name: 'docstrings-10000',
+    kind: 'docstrings',
+    functions: 10_000,
+    files: Math.ceil(10_000 / 8),
+    concurrency: 64,
+    scale: true,
+  },
 ];
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => !s.scale);
 const QUICK = ['docstrings-100', 'docstrings-100-esc10', 'index-2000-files', 'mathts-4'];
 
 export interface Options {
@@ -54,10 +69,13 @@ function usage(): string {
   return [
     'Usage: pnpm bench [options]',
     '',
-    `  --scenarios <names>      comma-separated subset of: ${SCENARIOS.map((s) => s.name).join(', ')} (default: all)`,
+    `  --scenarios <names>      comma-separated subset of: ${SCENARIOS.map((s) => s.name).join(', ')} (default: all but the scale ones)`,
     `  --quick                  ${QUICK.join(', ')}`,
+    `  --scale                  the scale scenarios only: ${SCENARIOS.filter((s) => s.scale)
+      .map((s) => s.name)
+      .join(', ')} (not in the default run; no start-up runs)`,
     '  --out <file>             write the results as JSON',
-    "  --concurrency <n>        the CLI's --concurrency (default 32)",
+    "  --concurrency <n>        the CLI's --concurrency (default 32; docstrings-10000 always runs at 64)",
     `  --first-token-ms <ms>    latency model: time to first token (default ${DEFAULT_LATENCY.firstTokenMs})`,
     `  --tokens-per-second <n>  latency model: output speed (default ${DEFAULT_LATENCY.tokensPerSecond})`,
     '  --seed <n>               seed of the synthetic repositories (default 1)',
@@ -73,10 +91,11 @@ function usage(): string {
 
 export function parseArgs(argv: string[]): Options {
   const opts: Options = {
-    ...{ scenarios: SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY } },
+    ...{ scenarios: DEFAULT_SCENARIOS, out: null, concurrency: 32, latency: { ...DEFAULT_LATENCY } },
     ...{ seed: 1, keep: false, warmup: true, startupRuns: 9, plannerRuns: 5, escalateShare: 0 },
     planning: 'auto',
   };
+  let startupGiven = false;
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
@@ -94,6 +113,10 @@ export function parseArgs(argv: string[]): Options {
         break;
       case '--quick':
         opts.scenarios = SCENARIOS.filter((s) => QUICK.includes(s.name));
+        break;
+      case '--scale':
+        opts.scenarios = SCENARIOS.filter((s) => s.scale);
+        if (!startupGiven) opts.startupRuns = 0;
         break;
       case '--scenarios': {
         const names = (value() ?? '').split(/[,\s]+/).filter(Boolean);
@@ -125,6 +148,7 @@ export function parseArgs(argv: string[]): Options {
       case '--startup-runs': {
         const v = value();
         opts.startupRuns = v === '0' ? 0 : Math.round(num(flag, v));
+        startupGiven = true;
         break;
       }
       case '--planner-runs':

@@ -7,6 +7,7 @@ const row = (name: string, jobs: number, cpuMs: number | null, error?: string) =
     jobs,
     cpuMs,
     escalateShare: name.endsWith('-esc10') ? 0.1 : 0,
+    scale: name === 'docstrings-10000',
     ...(error ? { error } : {}),
   }) as unknown as BenchResult;
 
@@ -18,6 +19,7 @@ describe('cpuSplit', () => {
       row('docstrings-1000', 1000, 2500),
       row('index-2000-files', 10000, 800),
       row('docstrings-1000-esc10', 1000, 99999),
+      row('docstrings-10000', 10000, 99999),
     ]);
     expect(split).toEqual({ from: 'docstrings-1000', to: 'docstrings-5000', perJobMs: 1.8, fixedMs: 700 });
   });

@@ -12,6 +12,12 @@ export interface Dist {
 /** One row of the result (the JSON array holds one per scenario). */
 export interface BenchResult {
   name: string;
+  /** A scale scenario (`--scale`): checked by its own targets, no part of the CPU split. */
+  scale: boolean;
+  /** The CLI's --concurrency in this run. */
+  concurrency: number;
+  /** Generating and committing the synthetic repository, ms (outside every target; null: not measured). */
+  generatedMs: number | null;
   functions: number;
   files: number;
   /** Jobs the run expanded to (report.jobs.total). */
@@ -132,7 +138,7 @@ export function targets(rows: BenchResult[], opts: TargetSettings, startup: Star
   const docs =
     by('docstrings-1000') ??
     [...rows]
-      .filter((r) => r.name.startsWith('docstrings-') && !r.escalateShare && !r.error)
+      .filter((r) => r.name.startsWith('docstrings-') && !r.escalateShare && !r.scale && !r.error)
       .sort((a, b) => b.functions - a.functions)[0];
   const verdict = (ok: boolean | null) => (ok === null ? 'NOT MEASURED' : ok ? 'PASS' : 'FAIL  <<<<<<');
   const out: string[] = [];
@@ -215,7 +221,10 @@ export function targets(rows: BenchResult[], opts: TargetSettings, startup: Star
  */
 export function cpuSplit(rows: BenchResult[]): { from: string; to: string; perJobMs: number; fixedMs: number } | null {
   const docs = rows
-    .filter((r) => r.name.startsWith('docstrings-') && !r.escalateShare && !r.error && r.cpuMs !== null && r.jobs > 0)
+    .filter(
+      (r) =>
+        r.name.startsWith('docstrings-') && !r.escalateShare && !r.scale && !r.error && r.cpuMs !== null && r.jobs > 0,
+    )
     .sort((a, b) => a.jobs - b.jobs);
   if (docs.length < 2) return null;
   const [a, b] = docs.slice(-2) as [BenchResult, BenchResult];

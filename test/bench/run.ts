@@ -4,16 +4,15 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { DEFAULTS } from '@orchestrate/core';
 import { latencyHook } from '../fake/latency.js';
 import { startFakeOpenAI, type FakeHandler, type FakeServer } from '../fake/openai-server.js';
 import { benchHandler, DEFAULT_BEHAVIOUR, type ServedMeta } from './answers.js';
-import { economyOf } from './economy.js';
 import { economyTable, economyTargets } from './economy-report.js';
 import { parseArgs, type Options, type ScenarioDef } from './options.js';
-import { cpuSoFar, runCliMeasured, TIME, type Measured } from './measure.js';
+import { cpuSoFar, runCliMeasured, TIME } from './measure.js';
 import { cpuSplit, secs, startupTable, table, targets, type BenchResult } from './report.js';
-import { idealWallMs, listSchedule, phases, type SimCall } from './simulate.js';
+import { scaleTargets } from './scale-report.js';
+import { parseJson, summarize } from './summarize.js';
 import { measureStartup, type Startup } from './startup.js';
 import { generateRepo, MATH_FIXTURE } from './synthetic.js';
 import { dist, makeGitRepo } from './repo-util.js';
@@ -21,24 +20,10 @@ import { dist, makeGitRepo } from './repo-util.js';
 const DOC_TASK = 'add docstrings to every exported function';
 const MATH_TASK = 'Add a JSDoc comment to every exported function in src/math.ts';
 
-/** USD at list price (cached input billed as input). */
-function listUsd(model: string, u: { inputTokens: number; outputTokens: number }): number {
-  const prices = DEFAULTS.prices as Record<string, { input: number; output: number }>;
-  const p = prices[model];
-  if (!p) return NaN;
-  return (u.inputTokens * p.input + u.outputTokens * p.output) / 1e6;
-}
-
-function parseJson(stdout: string): Record<string, any> | null {
-  try {
-    return stdout.trim() ? (JSON.parse(stdout) as Record<string, any>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Runs one scenario end to end (with the CLI's `--planning planning`). */
 async function runScenario(def: ScenarioDef, opts: Options, planning = opts.planning): Promise<BenchResult> {
+  // Generating and committing the repository is timed apart (it is no part of any target).
+  const generating = performance.now();
   const files =
     def.kind === 'mathts'
       ? {
@@ -47,12 +32,14 @@ async function runScenario(def: ScenarioDef, opts: Options, planning = opts.plan
         }
       : generateRepo({ seed: opts.seed, functions: def.functions, files: def.files }).files;
   const dir = makeGitRepo(files);
+  const generatedMs = Math.round(performance.now() - generating);
   const meta = new Map<number, ServedMeta>();
   let server: FakeServer | null = null;
   // The CLI's CPU when its first planner request arrives (read from /proc as the request is answered).
   let pid: number | null = null;
   let cpuToPlannerMs: number | null = null;
   const escalateShare = def.escalateShare ?? opts.escalateShare;
+  const concurrency = def.concurrency ?? opts.concurrency;
   const served = benchHandler(meta, { ...DEFAULT_BEHAVIOUR, escalateShare });
   const handler: FakeHandler = (req, n) => {
     const reply = served(req, n);
@@ -68,139 +55,20 @@ async function runScenario(def: ScenarioDef, opts: Options, planning = opts.plan
     } else {
       server = await startFakeOpenAI(handler, { latency: latencyHook(opts.latency) });
       const task = def.kind === 'mathts' ? MATH_TASK : DOC_TASK;
-      args = ['-C', dir, '--engine', 'openai', '--json', '--yes', '--concurrency', String(opts.concurrency)];
+      args = ['-C', dir, '--engine', 'openai', '--json', '--yes', '--concurrency', String(concurrency)];
       args.push('--planning', planning, task);
       env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.url };
     }
     const m = await runCliMeasured(args, env, (p) => (pid = p));
     const report = parseJson(m.stdout);
-    return { ...summarize(def, m, report, server, meta, opts), cpuToPlannerMs, escalateShare, planning };
+    const result = summarize(def, m, report, server, meta, concurrency);
+    return { ...result, cpuToPlannerMs, escalateShare, planning, generatedMs };
   } finally {
     await server?.close();
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     else console.error(`  kept ${dir}`);
   }
 }
-
-function summarize(
-  def: ScenarioDef,
-  m: Measured,
-  report: Record<string, any> | null,
-  server: FakeServer | null,
-  meta: Map<number, ServedMeta>,
-  opts: Options,
-): BenchResult {
-  const jobs: number = report?.jobs?.total ?? 0;
-  const succeeded: number = report?.jobs?.succeeded ?? 0;
-  const reportUsage = (report?.usage ?? {}) as BenchResult['usage'];
-  const callsByModel = Object.fromEntries(Object.entries(reportUsage).map(([model, u]) => [model, u.requests]));
-  const calls = Object.values(callsByModel).reduce((a, b) => a + b, 0);
-  const totalInputTokens = Object.values(reportUsage).reduce((n, u) => n + u.inputTokens, 0);
-
-  // The served requests in arrival order, with their latency and what the handler recorded.
-  const served = (server?.log ?? [])
-    .map((e, n) => ({ e, meta: meta.get(n) }))
-    .filter(
-      (x): x is { e: (typeof x)['e']; meta: ServedMeta } =>
-        x.e.status === 200 && x.e.timing !== undefined && x.meta !== undefined,
-    )
-    .sort((a, b) => a.e.timing!.receivedMs - b.e.timing!.receivedMs);
-  const simCalls: SimCall[] = served.map((x) => ({
-    role: x.meta.role,
-    latencyMs: x.e.timing!.latencyMs,
-    receivedMs: x.e.timing!.receivedMs,
-    sentMs: x.e.timing!.sentMs,
-  }));
-  const ideal = server && simCalls.length ? Math.round(idealWallMs(simCalls, opts.concurrency)) : null;
-
-  const perJobIn: number[] = [];
-  const perJobOut: number[] = [];
-  let instr = 0;
-  let input = 0;
-  for (const { meta: s } of served) {
-    instr += s.instructionTokens;
-    input += s.inputTokens;
-    if (s.role !== 'worker') continue;
-    for (let i = 0; i < s.items; i++) {
-      perJobIn.push(s.inputTokens / s.items);
-      perJobOut.push(s.outputTokens / s.items);
-    }
-  }
-
-  const firstPlanner = served.find((x) => x.meta.role === 'planner');
-  const launchToPlannerMs = firstPlanner ? Math.round(firstPlanner.e.timing!.receivedMs - m.startedAt) : null;
-  const launchToFirstCallMs = served[0] ? Math.round(served[0].e.timing!.receivedMs - m.startedAt) : null;
-
-  const timeline: BenchResult['timeline'] = [];
-  let k = 0;
-  for (const p of phases(simCalls)) {
-    const group = served.slice(k, k + p.latencies.length);
-    k += p.latencies.length;
-    timeline.push({
-      role: p.role,
-      calls: group.length,
-      startMs: Math.round(Math.min(...group.map((g) => g.e.timing!.receivedMs)) - m.startedAt),
-      endMs: Math.round(Math.max(...group.map((g) => g.e.timing!.sentMs)) - m.startedAt),
-      idealMs: Math.round(listSchedule(p.latencies, opts.concurrency)),
-    });
-  }
-
-  let usd: Record<string, number> | null = null;
-  if (server && succeeded > 0) {
-    usd = {};
-    let total = 0;
-    for (const [model, u] of Object.entries(reportUsage)) {
-      const v = (listUsd(model, u) / succeeded) * 1000;
-      usd[model] = round(v, 4);
-      total += v;
-    }
-    usd.total = round(total, 4);
-  }
-
-  const cpuMs = m.cpuMs ?? report?.metrics?.cpuMs ?? null;
-  const indexLine = /indexed .* in (\d+) ms/.exec(m.stderr);
-  const result: BenchResult = {
-    name: def.name,
-    functions: def.functions,
-    files: def.files,
-    jobs,
-    succeeded,
-    calls,
-    callsByModel,
-    wallMs: Math.round(m.wallMs),
-    idealWallMs: ideal,
-    efficiency: ideal !== null ? round(ideal / m.wallMs, 3) : null,
-    cpuMs,
-    cpuMsPerJob: cpuMs !== null && jobs > 0 ? round(cpuMs / jobs, 2) : null,
-    runCpuMsPerJob: report?.metrics?.cpuMs !== undefined && jobs > 0 ? round(report.metrics.cpuMs / jobs, 2) : null,
-    cpuSource: m.cpuMs !== null ? 'time -v' : 'report metrics',
-    inputTokensPerJob: dist(perJobIn),
-    outputTokensPerJob: dist(perJobOut),
-    instructionShare: input > 0 ? round(instr / input, 3) : null,
-    usage: reportUsage,
-    usdPer1000Jobs: usd,
-    peakRssMb: m.peakRssMb ?? report?.metrics?.peakRssMb ?? null,
-    indexMs: report?.metrics?.indexMs ?? (indexLine ? Number(indexLine[1]) : null),
-    runMs: report?.durationMs ?? null,
-    totalInputTokens,
-    exitCode: m.exitCode,
-    status: report?.status ?? report?.error?.code ?? null,
-    launchToPlannerMs,
-    launchToFirstCallMs,
-    cpuToPlannerMs: null,
-    economy: server ? economyOf(served.map((x) => x.meta)) : null,
-    acceptance: jobs > 0 ? round(succeeded / jobs, 4) : null,
-    escalateShare: 0,
-    planning: 'auto',
-    timeline,
-  };
-  if (!report || report.error || m.exitCode > 1) {
-    result.error = `exit ${m.exitCode}${report?.error ? `: ${report.error.code} ${report.error.message}` : ''}\n${m.stderr.split('\n').slice(-15).join('\n')}`;
-  }
-  return result;
-}
-
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
  * Runs mathts-4 again until `plannerRuns` launch-to-planner times are in, and puts their median (and the median CPU by
@@ -265,7 +133,7 @@ async function main(): Promise<void> {
       .map((t) => `${t.role}×${t.calls} ${secs(t.startMs)}–${secs(t.endMs)} s (ideal ${secs(t.idealMs)} s)`)
       .join(', ');
     console.error(
-      `bench: ${def.name}: ${secs(r.wallMs)} s, exit ${r.exitCode}, ${r.status ?? 'no report'}${tl ? ` | calls: ${tl}` : ''}`,
+      `bench: ${def.name}: ${secs(r.wallMs)} s (repository generated in ${secs(r.generatedMs)} s), exit ${r.exitCode}, ${r.status ?? 'no report'}${tl ? ` | calls: ${tl}` : ''}`,
     );
     if (r.error) console.error(`bench: ${def.name} FAILED TO RUN: ${r.error}`);
   }
@@ -284,8 +152,14 @@ async function main(): Promise<void> {
   console.log(economyTable(rows));
   console.log('');
   console.log('Targets:');
-  for (const l of targets(rows, opts, startup)) console.log(l);
-  for (const l of economyTargets(rows)) console.log(l);
+  // The scale scenarios have targets of their own: the others are checked on the other scenarios (a --scale run prints
+  // only the scale targets).
+  const base = rows.filter((r) => !r.scale);
+  if (base.length > 0 || startup) {
+    for (const l of targets(base, opts, startup)) console.log(l);
+    for (const l of economyTargets(base)) console.log(l);
+  }
+  for (const l of scaleTargets(rows, opts.latency)) console.log(l);
   if (opts.out) {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.out);
     mkdirSync(path.dirname(file), { recursive: true });

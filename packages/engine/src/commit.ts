@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InternalError, type Plan, type ReportCommit } from '@orchestrate/core';
 import { jobKind } from '@orchestrate/jobs';
@@ -41,8 +41,7 @@ export async function commitSteps(
     if (writing.length === 0) continue;
     const written: string[] = [];
     const committed: JobState[] = [];
-    for (const file of [...new Set(writing.filter((s) => s.outcome!.edits.length).map((s) => s.target.file.path))]) {
-      const stepJobs = writing.filter((s) => s.target.file.path === file && s.outcome!.edits.length);
+    for (const [file, stepJobs] of byFile(writing.filter((s) => s.outcome!.edits.length))) {
       const earlier = committedByFile.get(file) ?? [];
       const fileIndex = stepJobs[0]!.target.file;
       const result = applyEdits(
@@ -59,15 +58,14 @@ export async function commitSteps(
       const text = survivors.length === stepJobs.length ? result.text : applyEdits(fileIndex.text, edits).text;
       const absolute = path.join(worktree, file);
       const bom = fileIndex.bom ? '\uFEFF' : '';
-      const current = await currentText(absolute, fileIndex.text, bom.length);
+      const current = currentText(absolute, fileIndex.text, bom.length);
       const gate = jobKind(survivors[0]!.target.job.kind).gate(survivors[0]!.target, current, text, edits);
       if (!gate.ok) {
         survivors.forEach((s) => finish(s, 'failed', `${gate.gate} gate on the whole file: ${gate.reason}`));
         continue;
       }
       if (text !== current) {
-        await mkdir(path.dirname(absolute), { recursive: true });
-        await writeFile(absolute, bom + text, 'utf8');
+        writeFileIn(absolute, bom + text);
         written.push(file);
       }
       committed.push(...survivors);
@@ -78,8 +76,7 @@ export async function commitSteps(
         const absolute = path.join(worktree, f.path);
         if (!absolute.startsWith(worktree + path.sep))
           throw new InternalError(`new file outside the worktree: ${f.path}`);
-        await mkdir(path.dirname(absolute), { recursive: true });
-        await writeFile(absolute, f.text, 'utf8');
+        writeFileIn(absolute, f.text);
         written.push(f.path);
       }
       if (!committed.includes(s)) committed.push(s);
@@ -143,12 +140,36 @@ function commitMessage(stepId: string, kind: string, jobs: JobState[], info: Com
 }
 
 /**
+ * The jobs grouped by their file, the files in the order of their first job and each file's jobs in their order: one
+ * pass, where a filter per file was files × jobs (12.5 million calls at 10,000 jobs in 1,250 files).
+ */
+export function byFile(jobs: JobState[]): Map<string, JobState[]> {
+  const groups = new Map<string, JobState[]>();
+  for (const s of jobs) {
+    const group = groups.get(s.target.file.path);
+    if (group) group.push(s);
+    else groups.set(s.target.file.path, [s]);
+  }
+  return groups;
+}
+
+/**
+ * Writes a file of the worktree, making its folder. Synchronous, as is `currentText`: nothing else runs while the
+ * steps are committed, and three awaited file operations per file were three trips through libuv's thread pool each,
+ * seconds at 1,250 files on a loaded machine.
+ */
+function writeFileIn(absolute: string, text: string): void {
+  mkdirSync(path.dirname(absolute), { recursive: true });
+  writeFileSync(absolute, text, 'utf8');
+}
+
+/**
  * A file's text in the worktree without its byte-order mark: what an earlier step wrote or a gate checked out; the base
  * text (`base`) while nothing has written it (the worktree starts without files).
  */
-async function currentText(absolute: string, base: string, bomLength: number): Promise<string> {
+function currentText(absolute: string, base: string, bomLength: number): string {
   try {
-    return (await readFile(absolute, 'utf8')).slice(bomLength);
+    return readFileSync(absolute, 'utf8').slice(bomLength);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return base;
     throw err;

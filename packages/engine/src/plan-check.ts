@@ -3,6 +3,7 @@ import { DECLARATION_KINDS, UsageError } from '@orchestrate/core';
 import { planOffline, type PlannerModels, type PlannerOutput } from '@orchestrate/agents';
 import { JOB_KINDS, KIND_PLANNING, pathMatcher, taskAsksToRewriteDocs, variantsOf } from '@orchestrate/jobs';
 import type { FileIndex } from '@orchestrate/repo';
+import { declaredNames } from './declared-names.js';
 import { checkStepModel } from './step-model.js';
 
 // Bounds on what one answer may hold: the schema caps steps at 8; the rest keeps a hostile answer from costing time.
@@ -25,7 +26,8 @@ const WHOLE = new Set(['', '.', './', '**', '**/*', '/**']);
 interface Checks {
   task: string;
   known: (p: string) => boolean;
-  names: Set<string>;
+  /** Whether the repository declares the name (a symbol, or a member's name without its class). */
+  declares: (name: string) => boolean;
   warnings: string[];
   /** The worker models a step may name (absent: none, a step's `model` is dropped). */
   models?: PlannerModels | undefined;
@@ -62,7 +64,7 @@ export function normalizePlan(
   const checks: Checks = {
     task,
     known: (p) => seen.get(p) ?? (seen.set(p, matchesSomething(files, p)), seen.get(p)!),
-    names: new Set(files.flatMap((f) => f.declarations.flatMap((d) => [d.symbol, d.symbol.split('.').pop() ?? '']))),
+    declares: declaredNames(files),
     warnings,
     models,
   };
@@ -161,7 +163,7 @@ function checkNames(value: unknown, warn: (m: string) => void, checks: Checks): 
   const dropped: unknown[] = [];
   for (const n of given) {
     const name = typeof n === 'string' ? n.trim() : '';
-    if (name && name.length <= MAX_NAME && !UNPRINTABLE.test(name) && checks.names.has(name)) kept.add(name);
+    if (name && name.length <= MAX_NAME && !UNPRINTABLE.test(name) && checks.declares(name)) kept.add(name);
     else dropped.push(n);
   }
   if (dropped.length) warn(`ignored names not in the repository: ${dropped.map(shown).join(', ')}`);
