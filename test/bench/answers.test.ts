@@ -52,7 +52,35 @@ describe('the bench answers like a model', () => {
     }
   });
 
-  it('answers the new verifier shape (booleans, rejections) and rejects about 5% once, with a 6–12 word reason', () => {
+  it('answers the verifier with its rejections only and rejects about 5% once, with a 6–12 word reason', () => {
+    const rejection = {
+      type: 'object',
+      properties: { key: { type: 'string', enum: keys(400) }, reason: str },
+      required: ['key', 'reason'],
+    };
+    const schema = { type: 'object', properties: { rejections: { type: 'array', items: rejection } } };
+    const seen = new Set<string>();
+    const first = answer(request(schema, verifierInput(400)), undefined, seen);
+    expect(first.role).toBe('verifier');
+    expect(first.items).toBe(400);
+    expect(first.notes.verifierShape).toBe('rejections');
+    const json = first.json as { rejections: { key: string; reason: string }[] };
+    expect(Object.keys(json)).toEqual(['rejections']);
+    expect(first.notes.rejected).toBeGreaterThan(5);
+    expect(first.notes.rejected).toBeLessThan(40);
+    expect(json.rejections).toHaveLength(first.notes.rejected);
+    for (const r of json.rejections) {
+      expect(keys(400)).toContain(r.key);
+      expect(wordCount(r.reason)).toBeGreaterThanOrEqual(6);
+      expect(wordCount(r.reason)).toBeLessThanOrEqual(12);
+    }
+    // The same items again (a retried job's result): accepted.
+    const again = answer(request(schema, verifierInput(400)), undefined, seen);
+    expect(again.notes.rejected).toBe(0);
+    expect(again.json).toEqual({ rejections: [] });
+  });
+
+  it('keeps the boolean verifier shape (a boolean per key beside the rejections) for a schema that asks for it', () => {
     const schema = {
       type: 'object',
       properties: {
@@ -60,22 +88,13 @@ describe('the bench answers like a model', () => {
         rejections: { type: 'array', items: { type: 'object' } },
       },
     };
-    const seen = new Set<string>();
-    const first = answer(request(schema, verifierInput(400)), undefined, seen);
+    const first = answer(request(schema, verifierInput(400)));
+    expect(first.notes.verifierShape).toBe('booleans');
     const json = first.json as { verdicts: Record<string, boolean>; rejections: { key: string; reason: string }[] };
     expect(Object.keys(json.verdicts)).toEqual(keys(400));
-    expect(first.notes.rejected).toBeGreaterThan(5);
-    expect(first.notes.rejected).toBeLessThan(40);
     expect(json.rejections).toHaveLength(first.notes.rejected);
-    for (const r of json.rejections) {
-      expect(json.verdicts[r.key]).toBe(false);
-      expect(wordCount(r.reason)).toBeGreaterThanOrEqual(6);
-      expect(wordCount(r.reason)).toBeLessThanOrEqual(12);
-    }
-    // The same items again (a retried job's result): accepted.
-    const again = answer(request(schema, verifierInput(400)), undefined, seen);
-    expect(again.notes.rejected).toBe(0);
-    expect((again.json as { rejections: unknown[] }).rejections).toEqual([]);
+    expect(first.notes.rejected).toBeGreaterThan(5);
+    for (const r of json.rejections) expect(json.verdicts[r.key]).toBe(false);
   });
 
   it('keeps the old verifier shape ({ accept, reason } per key) for a schema that asks for it', () => {
