@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeRequest } from '../fake/openai-server.js';
 import { countTokens } from '../fake/latency.js';
+import { outputJsonSchema, verifierInput as engineVerifierInput, verifierSchema } from '@orchestrate/agents';
 import { answer, benchHandler, docAnswer, type ServedMeta } from './answers.js';
 import { billedInput, MESSAGE_OVERHEAD_TOKENS, PromptCache, REPLY_PRIMING_TOKENS } from './billing.js';
 import { economyOf } from './economy.js';
@@ -78,6 +79,29 @@ describe('the bench answers like a model', () => {
     const again = answer(request(schema, verifierInput(400)), undefined, seen);
     expect(again.notes.rejected).toBe(0);
     expect(again.json).toEqual({ rejections: [] });
+  });
+
+  it('tells the items of verifier inputs apart as the engine writes them (a `// j1` line per item in a file fence)', () => {
+    // 25 batches of 16 (keys j1–j16 in each), 400 different results: about 5% rejected.
+    const schema = outputJsonSchema(verifierSchema(keys(16)));
+    const seen = new Set<string>();
+    const batch = (b: number) =>
+      engineVerifierInput(
+        keys(16).map((key, i) => ({
+          key,
+          instructions: 'Add an accurate doc comment to this declaration.',
+          file: `src/f${b}.ts`,
+          result: ['```ts', `/** Doc ${b}.${i}. */`, `export function fn${b}x${i}(x: number): number`, '```'].join(
+            '\n',
+          ),
+        })),
+      );
+    expect(batch(0)).toContain('\n// j2\n');
+    const rejected = (b: number) => answer(request(schema, batch(b)), undefined, seen).notes.rejected;
+    const first = Array.from({ length: 25 }, (_, b) => rejected(b)).reduce((n, r) => n + r, 0);
+    expect(first).toBeGreaterThan(5);
+    expect(first).toBeLessThan(40);
+    expect(rejected(3)).toBe(0);
   });
 
   it('keeps the boolean verifier shape (a boolean per key beside the rejections) for a schema that asks for it', () => {

@@ -146,13 +146,36 @@ function verifierShape(schema: any): { keys: string[]; shape: VerifierShape } {
 }
 
 /**
+ * The items of a verifier input by key: a `## j1` section, or a `// j1` line and the code after it in its file's fence
+ * (how the verifier is shown docstrings: one fence per file, a marker line per item).
+ */
+function verifierItems(input: string): Map<string, string> {
+  const out = sections(input);
+  let key: string | null = null;
+  let lines: string[] = [];
+  const flush = () => {
+    if (key && !out.has(key)) out.set(key, lines.join('\n'));
+    key = null;
+    lines = [];
+  };
+  for (const line of input.split('\n')) {
+    const marker = /^\/\/ (j\d+)$/.exec(line);
+    if (marker || /^(?:`{3}|#{2,3} |Task for )/.test(line)) flush();
+    if (marker) key = marker[1]!;
+    else if (key) lines.push(line);
+  }
+  flush();
+  return out;
+}
+
+/**
  * The verifier's answer: every item accepted, except a seeded share rejected the first time the bench sees that item
  * (`seen` remembers; a retried job's new result is then accepted), in the schema's shape: `rejections: [{ key, reason
  * }]` alone (an item not listed is accepted), with `verdicts: { j1: true }` beside it, or `{ accept, reason }` per key.
  */
 function verifierAnswer(req: FakeRequest, input: string, b: BenchBehaviour, seen: Set<string>) {
   const { keys, shape } = verifierShape(req.schema);
-  const parts = sections(input);
+  const parts = verifierItems(input);
   const rejected = new Map<string, string>();
   for (const key of keys) {
     const item = parts.get(key)?.replace(/^\S+/, '') ?? key;
