@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeRequest } from '../fake/openai-server.js';
 import { countTokens } from '../fake/latency.js';
+import { outputJsonSchema, verifierInput as engineVerifierInput, verifierSchema } from '@orchestrate/agents';
 import { answer, benchHandler, docAnswer, type ServedMeta } from './answers.js';
 import { billedInput, MESSAGE_OVERHEAD_TOKENS, PromptCache, REPLY_PRIMING_TOKENS } from './billing.js';
 import { economyOf } from './economy.js';
@@ -52,7 +53,58 @@ describe('the bench answers like a model', () => {
     }
   });
 
-  it('answers the new verifier shape (booleans, rejections) and rejects about 5% once, with a 6–12 word reason', () => {
+  it('answers the verifier with its rejections only and rejects about 5% once, with a 6–12 word reason', () => {
+    const rejection = {
+      type: 'object',
+      properties: { key: { type: 'string', enum: keys(400) }, reason: str },
+      required: ['key', 'reason'],
+    };
+    const schema = { type: 'object', properties: { rejections: { type: 'array', items: rejection } } };
+    const seen = new Set<string>();
+    const first = answer(request(schema, verifierInput(400)), undefined, seen);
+    expect(first.role).toBe('verifier');
+    expect(first.items).toBe(400);
+    expect(first.notes.verifierShape).toBe('rejections');
+    const json = first.json as { rejections: { key: string; reason: string }[] };
+    expect(Object.keys(json)).toEqual(['rejections']);
+    expect(first.notes.rejected).toBeGreaterThan(5);
+    expect(first.notes.rejected).toBeLessThan(40);
+    expect(json.rejections).toHaveLength(first.notes.rejected);
+    for (const r of json.rejections) {
+      expect(keys(400)).toContain(r.key);
+      expect(wordCount(r.reason)).toBeGreaterThanOrEqual(6);
+      expect(wordCount(r.reason)).toBeLessThanOrEqual(12);
+    }
+    // The same items again (a retried job's result): accepted.
+    const again = answer(request(schema, verifierInput(400)), undefined, seen);
+    expect(again.notes.rejected).toBe(0);
+    expect(again.json).toEqual({ rejections: [] });
+  });
+
+  it('tells the items of verifier inputs apart as the engine writes them (a `// j1` line per item in a file fence)', () => {
+    // 25 batches of 16 (keys j1–j16 in each), 400 different results: about 5% rejected.
+    const schema = outputJsonSchema(verifierSchema(keys(16)));
+    const seen = new Set<string>();
+    const batch = (b: number) =>
+      engineVerifierInput(
+        keys(16).map((key, i) => ({
+          key,
+          instructions: 'Add an accurate doc comment to this declaration.',
+          file: `src/f${b}.ts`,
+          result: ['```ts', `/** Doc ${b}.${i}. */`, `export function fn${b}x${i}(x: number): number`, '```'].join(
+            '\n',
+          ),
+        })),
+      );
+    expect(batch(0)).toContain('\n// j2\n');
+    const rejected = (b: number) => answer(request(schema, batch(b)), undefined, seen).notes.rejected;
+    const first = Array.from({ length: 25 }, (_, b) => rejected(b)).reduce((n, r) => n + r, 0);
+    expect(first).toBeGreaterThan(5);
+    expect(first).toBeLessThan(40);
+    expect(rejected(3)).toBe(0);
+  });
+
+  it('keeps the boolean verifier shape (a boolean per key beside the rejections) for a schema that asks for it', () => {
     const schema = {
       type: 'object',
       properties: {
@@ -60,22 +112,13 @@ describe('the bench answers like a model', () => {
         rejections: { type: 'array', items: { type: 'object' } },
       },
     };
-    const seen = new Set<string>();
-    const first = answer(request(schema, verifierInput(400)), undefined, seen);
+    const first = answer(request(schema, verifierInput(400)));
+    expect(first.notes.verifierShape).toBe('booleans');
     const json = first.json as { verdicts: Record<string, boolean>; rejections: { key: string; reason: string }[] };
     expect(Object.keys(json.verdicts)).toEqual(keys(400));
-    expect(first.notes.rejected).toBeGreaterThan(5);
-    expect(first.notes.rejected).toBeLessThan(40);
     expect(json.rejections).toHaveLength(first.notes.rejected);
-    for (const r of json.rejections) {
-      expect(json.verdicts[r.key]).toBe(false);
-      expect(wordCount(r.reason)).toBeGreaterThanOrEqual(6);
-      expect(wordCount(r.reason)).toBeLessThanOrEqual(12);
-    }
-    // The same items again (a retried job's result): accepted.
-    const again = answer(request(schema, verifierInput(400)), undefined, seen);
-    expect(again.notes.rejected).toBe(0);
-    expect((again.json as { rejections: unknown[] }).rejections).toEqual([]);
+    expect(first.notes.rejected).toBeGreaterThan(5);
+    for (const r of json.rejections) expect(json.verdicts[r.key]).toBe(false);
   });
 
   it('keeps the old verifier shape ({ accept, reason } per key) for a schema that asks for it', () => {

@@ -26,11 +26,14 @@ export interface ServedMeta extends AnswerNotes {
   outputTokens: number;
 }
 
-/** The role of a request, from the shape of its output schema. */
+/**
+ * The role of a request, from the shape of its output schema: the verifier's has `rejections` (and no worker `items`),
+ * or `verdicts` in the shapes before (a boolean or an `{ accept, reason }` per key).
+ */
 export function roleOfSchema(schema: any): BenchRole {
   const props = schema?.properties ?? {};
   if (props.steps) return 'planner';
-  if (props.verdicts) return 'verifier';
+  if ((props.rejections && !props.items) || props.verdicts) return 'verifier';
   return 'worker';
 }
 
@@ -117,8 +120,8 @@ export interface AnswerNotes {
   rejected: number;
   /** The worker schema had an `escalate` field (the engine offers self-escalation). */
   escalateOffered: boolean;
-  /** The verifier asked for the new shape (`verdicts: { jN: boolean }`, `rejections`). */
-  booleanVerdicts: boolean;
+  /** The verifier's answer shape: rejections only, a boolean per key and rejections, `{ accept, reason }` per key. */
+  verifierShape: VerifierShape | null;
 }
 
 /** `## <key>` sections of a packed input (worker items, verifier items), by key. */
@@ -131,16 +134,48 @@ function sections(input: string): Map<string, string> {
   return out;
 }
 
+/** The verifier answer shapes the bench answers (the older ones let it compare commits). */
+export type VerifierShape = 'rejections' | 'booleans' | 'objects';
+
+/** A verifier schema's item keys and its answer shape. */
+function verifierShape(schema: any): { keys: string[]; shape: VerifierShape } {
+  const verdicts = schema.properties.verdicts?.properties;
+  if (!verdicts) return { keys: schema.properties.rejections?.items?.properties?.key?.enum ?? [], shape: 'rejections' };
+  const keys = Object.keys(verdicts);
+  return { keys, shape: verdicts[keys[0] ?? '']?.type === 'boolean' ? 'booleans' : 'objects' };
+}
+
+/**
+ * The items of a verifier input by key: a `## j1` section, or a `// j1` line and the code after it in its file's fence
+ * (how the verifier is shown docstrings: one fence per file, a marker line per item).
+ */
+function verifierItems(input: string): Map<string, string> {
+  const out = sections(input);
+  let key: string | null = null;
+  let lines: string[] = [];
+  const flush = () => {
+    if (key && !out.has(key)) out.set(key, lines.join('\n'));
+    key = null;
+    lines = [];
+  };
+  for (const line of input.split('\n')) {
+    const marker = /^\/\/ (j\d+)$/.exec(line);
+    if (marker || /^(?:`{3}|#{2,3} |Task for )/.test(line)) flush();
+    if (marker) key = marker[1]!;
+    else if (key) lines.push(line);
+  }
+  flush();
+  return out;
+}
+
 /**
  * The verifier's answer: every item accepted, except a seeded share rejected the first time the bench sees that item
- * (`seen` remembers; a retried job's new result is then accepted). The new shape (`verdicts: { j1: true }` with
- * `rejections: [{ key, reason }]`) when the schema's verdicts are booleans, else the old `{ accept, reason }` per key.
+ * (`seen` remembers; a retried job's new result is then accepted), in the schema's shape: `rejections: [{ key, reason
+ * }]` alone (an item not listed is accepted), with `verdicts: { j1: true }` beside it, or `{ accept, reason }` per key.
  */
 function verifierAnswer(req: FakeRequest, input: string, b: BenchBehaviour, seen: Set<string>) {
-  const verdicts = req.schema.properties.verdicts.properties ?? {};
-  const keys = Object.keys(verdicts);
-  const booleanVerdicts = verdicts[keys[0] ?? '']?.type === 'boolean';
-  const parts = sections(input);
+  const { keys, shape } = verifierShape(req.schema);
+  const parts = verifierItems(input);
   const rejected = new Map<string, string>();
   for (const key of keys) {
     const item = parts.get(key)?.replace(/^\S+/, '') ?? key;
@@ -148,15 +183,18 @@ function verifierAnswer(req: FakeRequest, input: string, b: BenchBehaviour, seen
     seen.add(item);
     if (first && unitOf(`reject\u0000${item}`) < b.rejectShare) rejected.set(key, rejectionText(rngOf(item)));
   }
-  const json = booleanVerdicts
-    ? {
-        verdicts: Object.fromEntries(keys.map((k) => [k, !rejected.has(k)])),
-        rejections: [...rejected].map(([key, reason]) => ({ key, reason })),
-      }
-    : {
-        verdicts: Object.fromEntries(keys.map((k) => [k, { accept: !rejected.has(k), reason: rejected.get(k) ?? '' }])),
-      };
-  return { json, items: keys.length, rejected: rejected.size, booleanVerdicts };
+  const rejections = [...rejected].map(([key, reason]) => ({ key, reason }));
+  const json =
+    shape === 'rejections'
+      ? { rejections }
+      : shape === 'booleans'
+        ? { verdicts: Object.fromEntries(keys.map((k) => [k, !rejected.has(k)])), rejections }
+        : {
+            verdicts: Object.fromEntries(
+              keys.map((k) => [k, { accept: !rejected.has(k), reason: rejected.get(k) ?? '' }]),
+            ),
+          };
+  return { json, items: keys.length, rejected: rejected.size, shape };
 }
 
 /** A worker item's answer: its docstring, escalated for a seeded share of jobs when its schema offers `escalate`. */
@@ -177,7 +215,7 @@ export function answer(
 ): { role: BenchRole; json: Record<string, unknown>; items: number; notes: AnswerNotes } {
   const role = roleOfSchema(req.schema);
   const { input } = requestTexts(req);
-  const notes: AnswerNotes = { escalated: 0, rejected: 0, escalateOffered: false, booleanVerdicts: false };
+  const notes: AnswerNotes = { escalated: 0, rejected: 0, escalateOffered: false, verifierShape: null };
   if (role === 'planner') {
     const task = /Task:\n([\s\S]*?)\n\n/.exec(input)?.[1] ?? input;
     return { role, json: plan(task), items: 1, notes };
@@ -188,7 +226,7 @@ export function answer(
       role,
       json: v.json,
       items: v.items,
-      notes: { ...notes, rejected: v.rejected, booleanVerdicts: v.booleanVerdicts },
+      notes: { ...notes, rejected: v.rejected, verifierShape: v.shape },
     };
   }
   const itemSchemas = req.schema?.properties?.items?.properties as Record<string, any> | undefined;

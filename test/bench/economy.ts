@@ -1,6 +1,6 @@
 // What a run's served requests cost, per role: billed tokens, list price, and the price with prompt caching.
 import { DEFAULTS } from '@orchestrate/core';
-import type { BenchRole, ServedMeta } from './answers.js';
+import type { BenchRole, ServedMeta, VerifierShape } from './answers.js';
 
 /** The served requests of one role (or all of them). */
 export interface RoleEconomy {
@@ -27,8 +27,8 @@ export interface Economy {
   rejected: number;
   /** Some worker schema offered `escalate` (the engine's self-escalation is on). */
   escalateOffered: boolean;
-  /** The verifier asked for boolean verdicts (the new shape). */
-  booleanVerdicts: boolean;
+  /** The verifier's answer shape (null with no verifier call). */
+  verifierShape: VerifierShape | null;
 }
 
 type Price = { input: number; cachedInput: number; output: number };
@@ -58,7 +58,7 @@ function add(to: RoleEconomy, m: ServedMeta, p: Price | undefined): void {
 export function economyOf(served: ServedMeta[], prices: Record<string, Price> = DEFAULTS.prices): Economy {
   const roles: Economy['roles'] = {};
   const total = empty();
-  const out: Economy = { roles, total, escalated: 0, rejected: 0, escalateOffered: false, booleanVerdicts: false };
+  const out: Economy = { roles, total, escalated: 0, rejected: 0, escalateOffered: false, verifierShape: null };
   for (const m of served) {
     const price = prices[m.model];
     add((roles[m.role] ??= empty()), m, price);
@@ -66,7 +66,7 @@ export function economyOf(served: ServedMeta[], prices: Record<string, Price> = 
     out.escalated += m.escalated;
     out.rejected += m.rejected;
     out.escalateOffered ||= m.escalateOffered;
-    out.booleanVerdicts ||= m.booleanVerdicts;
+    out.verifierShape ??= m.verifierShape;
   }
   return out;
 }

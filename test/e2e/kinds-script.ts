@@ -1,5 +1,5 @@
 // A fake-server handler for every job kind: the role of a request is told by its JSON schema (planner `steps`, verifier
-// `verdicts`, anything else a worker), never by its model, because the ladder escalates a worker job to the verifier's
+// `rejections`, anything else a worker), never by its model, because the ladder escalates a worker job to the verifier's
 // model. Plus a runner for the real CLI on a temp repository with the openai engine.
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ export type Role = 'planner' | 'worker' | 'verifier';
 export function roleOf(req: FakeRequest): Role {
   const props = (req.schema?.properties ?? {}) as Record<string, unknown>;
   if ('steps' in props) return 'planner';
-  if ('verdicts' in props) return 'verifier';
+  if ('rejections' in props) return 'verifier';
   return 'worker';
 }
 

@@ -20,14 +20,7 @@ function handler(req: FakeRequest): FakeReply {
       json: { steps: [{ ...docStep(), paths: ['src/h.ts'] }], unsupported: null },
       usage: { input: 500, output: 100 },
     };
-  if (props.verdicts)
-    return {
-      json: {
-        verdicts: Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, true])),
-        rejections: [],
-      },
-      usage: { input: 300, output: 30 },
-    };
+  if (props.rejections) return { json: { rejections: [] }, usage: { input: 300, output: 30 } };
   const items = props.items?.properties as Record<string, any>;
   // Identical item schemas are stated once under `$defs` and referenced.
   const defs = (req.schema?.$defs ?? {}) as Record<string, any>;

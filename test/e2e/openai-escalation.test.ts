@@ -17,12 +17,7 @@ const FILE = 'export function add(a: number, b: number): number {\n  return a + 
 function answer(req: FakeRequest): FakeReply {
   const props = (req.schema?.properties ?? {}) as Record<string, any>;
   if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
-  if (props.verdicts) {
-    const keys = Object.keys(props.verdicts.properties);
-    const boolean = keys.length > 0 && props.verdicts.properties[keys[0]!].type === 'boolean';
-    const verdicts = Object.fromEntries(keys.map((k) => [k, boolean ? true : { accept: true, reason: '' }]));
-    return { json: { verdicts, ...(props.rejections ? { rejections: [] } : {}) } };
-  }
+  if (props.rejections) return { json: { rejections: [] } };
   return {
     json: {
       summary: `Adds two numbers (${req.model}).`,

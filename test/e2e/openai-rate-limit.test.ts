@@ -19,13 +19,7 @@ describe('rate limits', () => {
     const server = await startFakeOpenAI((req: FakeRequest): FakeReply => {
       const props = (req.schema?.properties ?? {}) as Record<string, any>;
       if (props.steps) return { json: { steps: [{ ...docStep(), paths: ['src/g.ts'] }], unsupported: null } };
-      if (props.verdicts)
-        return {
-          json: {
-            verdicts: Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, true])),
-            rejections: [],
-          },
-        };
+      if (props.rejections) return { json: { rejections: [] } };
       // The first four worker requests are rate limited; the SDK retries them after retry-after-ms.
       if (++workerCalls <= 4)
         return {

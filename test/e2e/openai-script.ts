@@ -147,18 +147,14 @@ export function verifierSymbols(req: FakeRequest): Record<string, string> {
   return out;
 }
 
-/** The item keys of a verifier request (its schema's `verdicts`), in key order. */
+/** The item keys of a verifier request (the enum of its schema's `rejections[].key`), in key order. */
 export function verdictKeys(req: FakeRequest): string[] {
-  return Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
+  return req.schema?.properties?.rejections?.items?.properties?.key?.enum ?? [];
 }
 
-/** A verifier answer in its shape: a boolean per key, and a rejection with `reason` for each key not accepted. */
+/** A verifier answer in its shape: a rejection with `reason` for each key not accepted (the rest are accepted). */
 export function verdictAnswer(keys: string[], accept: (key: string) => boolean, reason: string) {
-  const accepted = new Map(keys.map((k) => [k, accept(k)]));
-  return {
-    verdicts: Object.fromEntries(accepted),
-    rejections: keys.filter((k) => !accepted.get(k)).map((key) => ({ key, reason })),
-  };
+  return { rejections: keys.filter((k) => !accept(k)).map((key) => ({ key, reason })) };
 }
 
 /** A schema-shaped worker answer: a summary, one line per parameter key, returns/throws when asked. */

@@ -16,6 +16,7 @@ import {
   runBranches,
   runScenario,
   servedUsage,
+  verdictKeys,
   type Scenario,
   type ScenarioOptions,
 } from '../e2e/openai-script.js';
@@ -144,7 +145,7 @@ const huge = `{"summary": "${'Divides. '.repeat(350_000)}"}`; // ~3 MB of text
 function verifierNotJsonOver(max: number): (req: FakeRequest) => FakeReply | undefined {
   return (req) => {
     if (req.model !== MODELS.verifier) return undefined;
-    const keys = Object.keys(req.schema?.properties?.verdicts?.properties ?? {});
+    const keys = verdictKeys(req);
     return keys.length > max ? { text: 'Looks good to me!' } : undefined;
   };
 }

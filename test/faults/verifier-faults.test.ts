@@ -2,11 +2,11 @@
 // split in halves, down to single jobs, and every job still gets its own verdict.
 import { describe, it } from 'vitest';
 import type { FakeRequest } from '../fake/openai-server.js';
-import { MODELS, docStep, runScenario, served } from '../e2e/openai-script.js';
+import { MODELS, docStep, runScenario, served, verdictKeys } from '../e2e/openai-script.js';
 
 const NAMES = Array.from({ length: 13 }, (_, i) => `f${i}`);
 const SOURCE = NAMES.map((n, i) => `export function ${n}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
-const keysOf = (req: FakeRequest) => Object.keys(req.schema?.properties?.verdicts?.properties ?? {}).length;
+const keysOf = (req: FakeRequest) => verdictKeys(req).length;
 
 describe('verifier faults', () => {
   it('a batch of 13 whose verifier answers are not JSON above 4 jobs: retried, split 7/6, then 4/3 and 3/3; all 13 verified', async ({

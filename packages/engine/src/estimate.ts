@@ -9,10 +9,10 @@ import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
 import { ESCALATE_NOTE, escalationCap, escalationPossible } from './job/escalation.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
-/** A verdict's typical output: its boolean and a share of the few rejections (measured: ~5.5 per job of 16). */
-const LOW_VERDICT_TOKENS = 6;
-/** A verified job's typical verifier input: its comment and head, its key and its schema entries (measured: ~90). */
-const VERIFIER_ITEM_TOKENS = 100;
+/** A verdict's typical output: its share of the few rejections (an accepted item is not listed) and of the frame. */
+const LOW_VERDICT_TOKENS = 2;
+/** A verified job's typical verifier input: its comment and head, its key and its schema entry (measured: ~80). */
+const VERIFIER_ITEM_TOKENS = 90;
 /** A verifier batch's input beside its instructions: the schema's frame, the task line, a file heading. */
 const VERIFIER_BATCH_TOKENS = 40;
 

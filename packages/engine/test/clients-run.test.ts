@@ -26,7 +26,7 @@ function fromSchema(usage: Usage, worker?: () => unknown): FakeHandler {
       }));
       return { json: { ...json, steps, unsupported: null }, usage };
     }
-    if ('verdicts' in props) {
+    if ('rejections' in props) {
       if (Array.isArray(json.rejections)) json.rejections = [];
       return { json, usage };
     }

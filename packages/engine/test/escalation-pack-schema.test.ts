@@ -87,10 +87,7 @@ describe('packJsonSchema', () => {
 function handler(req: FakeRequest): FakeReply {
   const props = (req.schema?.properties ?? {}) as Record<string, any>;
   if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
-  if (props.verdicts) {
-    const keys = Object.keys(props.verdicts.properties);
-    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
-  }
+  if (props.rejections) return { json: { rejections: [] } };
   return { json: schemaFaker(req.schema) as Record<string, unknown> };
 }
 

@@ -20,14 +20,8 @@ function functions(count: number): string {
   ).join('\n');
 }
 
-/** A verifier answer that accepts every item, in the shape its schema asks for. */
-function acceptAll(schema: any): Record<string, unknown> {
-  const props = schema.properties.verdicts.properties as Record<string, any>;
-  const verdicts = Object.fromEntries(
-    Object.entries(props).map(([k, s]) => [k, s.type === 'boolean' ? true : { accept: true, reason: '' }]),
-  );
-  return { verdicts, ...(schema.properties.rejections ? { rejections: [] } : {}) };
-}
+/** The item keys of a verifier request's schema (its `rejections[].key` enum). */
+const verifierKeys = (schema: any): string[] => schema?.properties?.rejections?.items?.properties?.key?.enum ?? [];
 
 /**
  * The fake: one docstring step over src/math.ts; the verifier accepts; a worker item (packed or alone) is answered from
@@ -37,7 +31,7 @@ function handler(escalate: (param: string) => string | undefined, fromSchema = f
   return (req: FakeRequest): FakeReply => {
     const props = (req.schema?.properties ?? {}) as Record<string, any>;
     if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
-    if (props.verdicts) return { json: acceptAll(req.schema) };
+    if (props.rejections) return { json: { rejections: [] } };
     const sign = req.model === NANO ? 'Nano' : 'Mini';
     const answer = (schema: any) => {
       const param = Object.keys(schema.properties?.params?.properties ?? {})[0] ?? '';
@@ -59,7 +53,7 @@ function handler(escalate: (param: string) => string | undefined, fromSchema = f
 
 /** Worker requests of the log (everything but the planner and the verifier). */
 const workerCalls = (log: { request: FakeRequest }[]) =>
-  log.filter((e) => !e.request.schema?.properties?.steps && !e.request.schema?.properties?.verdicts);
+  log.filter((e) => !e.request.schema?.properties?.steps && !e.request.schema?.properties?.rejections);
 
 describe('worker self-escalation', () => {
   it('a packed item that escalates goes straight to the verifier model; the nano result never reaches the verifier', async () => {
@@ -93,7 +87,7 @@ describe('worker self-escalation', () => {
       expect(mini.schema.properties.escalate).toBeUndefined();
       expect(JSON.stringify(mini.body)).not.toContain(ESCALATE_NOTE.trim().slice(0, 40));
       const verified = server.log
-        .filter((e) => e.request.schema?.properties?.verdicts)
+        .filter((e) => e.request.schema?.properties?.rejections)
         .map((e) => inputText(e.request));
       expect(verified.join('\n')).not.toContain('Nano doc for x1');
       expect(verified.join('\n')).toContain('Mini doc for x1');
@@ -181,8 +175,8 @@ describe('worker self-escalation', () => {
         ]);
       }
       const verifiedItems = server.log
-        .filter((e) => e.request.schema?.properties?.verdicts)
-        .reduce((n, e) => n + Object.keys(e.request.schema.properties.verdicts.properties).length, 0);
+        .filter((e) => e.request.schema?.properties?.rejections)
+        .reduce((n, e) => n + verifierKeys(e.request.schema).length, 0);
       expect(verifiedItems).toBe(6);
     } finally {
       await server.close();

@@ -187,10 +187,7 @@ describe('run events, openai engine on the fake server', () => {
     return (req: FakeRequest): FakeReply => {
       const props = (req.schema?.properties ?? {}) as Record<string, any>;
       if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
-      if (props.verdicts) {
-        const keys = Object.keys(props.verdicts.properties ?? {});
-        return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
-      }
+      if (props.rejections) return { json: { rejections: [] } };
       const answer = (schema: any) => {
         const names = Object.keys(schema.properties?.params?.properties ?? {});
         const out: Record<string, unknown> = names.some((n) => broken.has(n)) ? {} : { summary: 'Adds.' };
@@ -238,7 +235,7 @@ describe('run events, openai engine on the fake server', () => {
     expect(rounds[0]).toMatchObject({ round: 1, verified: 5, rejected: 1, failed: 0 });
     expect(rounds[0]!.calls).toBeGreaterThan(0);
     expect(rounds[1]).toEqual({ type: 'verify-done', round: 2, verified: 0, rejected: 0, failed: 1, calls: 0 });
-    const verifierCalls = server.log.filter((e) => e.request.schema?.properties?.verdicts).length;
+    const verifierCalls = server.log.filter((e) => e.request.schema?.properties?.rejections).length;
     expect(rounds[0]!.calls + rounds[1]!.calls).toBe(verifierCalls);
     expect(ofType(events, 'budget-reached')).toEqual([]);
 
@@ -271,8 +268,8 @@ describe('run events, openai engine on the fake server', () => {
       [2, 1, 0],
       [3, 0, 1],
     ]);
-    // The escalation goes to the verifier's model as a worker: only requests for verdicts are verifier calls.
-    const verdictCalls = server.log.filter((e) => e.request.schema?.properties?.verdicts).length;
+    // The escalation goes to the verifier's model as a worker: only requests for rejections are verifier calls.
+    const verdictCalls = server.log.filter((e) => e.request.schema?.properties?.rejections).length;
     expect(rounds.reduce((n, r) => n + r.calls, 0)).toBe(verdictCalls);
     expect(report.items.find((i: any) => i.symbol === 'divide').status).toBe('failed');
   });

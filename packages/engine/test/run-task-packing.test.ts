@@ -18,10 +18,7 @@ function handler(broken: Set<string>) {
   return (req: FakeRequest): FakeReply => {
     const props = (req.schema?.properties ?? {}) as Record<string, any>;
     if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
-    if (props.verdicts) {
-      const keys = Object.keys(props.verdicts.properties ?? {});
-      return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, true])), rejections: [] } };
-    }
+    if (props.rejections) return { json: { rejections: [] } };
     const items = props.items?.properties as Record<string, any> | undefined;
     const answer = (key: string, schema: any) => {
       const names = Object.keys(schema.properties?.params?.properties ?? {});
@@ -134,8 +131,9 @@ describe('packing small jobs into one worker call', () => {
       // 12 jobs over 2 slots: 6 a call (the defaults would take all 12 in one call, and one verifier batch).
       const workers = server.log.filter((e) => e.request.schema?.properties?.items);
       expect(workers.map((w) => Object.keys(w.request.schema.properties.items.properties).length)).toEqual([6, 6]);
-      const verifiers = server.log.filter((e) => e.request.schema?.properties?.verdicts);
-      expect(verifiers.map((v) => Object.keys(v.request.schema.properties.verdicts.properties).length)).toEqual([6, 6]);
+      const verifiers = server.log.filter((e) => e.request.schema?.properties?.rejections);
+      const keys = verifiers.map((v) => v.request.schema.properties.rejections.items.properties.key.enum as string[]);
+      expect(keys.map((k) => k.length)).toEqual([6, 6]);
       expect(dry.estimate.perModel['gpt-5.4-nano'].calls).toBe(2);
       expect(dry.estimate.perModel['gpt-5.4-mini'].calls).toBe(2);
     } finally {

@@ -83,10 +83,7 @@ function handler(req: FakeRequest): FakeReply {
       },
     };
   }
-  if (props.verdicts) {
-    const keys = Object.keys(props.verdicts.properties);
-    return { json: { verdicts: Object.fromEntries(keys.map((k) => [k, { accept: true, reason: '' }])) } };
-  }
+  if (props.rejections) return { json: { rejections: [] } };
   const params = Object.keys(props.params?.properties ?? {});
   return {
     json: {

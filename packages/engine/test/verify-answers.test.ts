@@ -1,5 +1,5 @@
-// The verifier's answer shape through runTask() in process and the fake OpenAI server: a boolean per item key and a
-// list of rejections. Evidence before commit: only an explicit `true` with no rejection listed commits.
+// The verifier's answer shape through runTask() in process and the fake OpenAI server: the rejected items only, each
+// with a reason; an item not listed is accepted. An answer without `rejections` is refused like any invalid answer.
 import { describe, it } from 'vitest';
 import { schemaFaker } from '../../../test/fake/openai-server.js';
 import type { FakeRequest } from '../../../test/fake/openai-server.js';
@@ -21,8 +21,8 @@ function verifierReply(answer: (keys: string[], symbols: Record<string, string>)
 
 const items = (report: any) => report.items as { symbol: string; status: string; verdict: string | null }[];
 
-describe.concurrent('verifier answers: booleans and rejections', () => {
-  it('a key listed in rejections is rejected although its boolean says true; false without a reason too', async ({
+describe.concurrent('verifier answers: rejections only', () => {
+  it('a listed key is rejected with its reason (an empty one: "no reason given"); an unlisted key is accepted', async ({
     expect,
     onTestFinished,
   }) => {
@@ -33,12 +33,11 @@ describe.concurrent('verifier answers: booleans and rejections', () => {
           before: verifierReply((keys, symbols) => {
             asked++;
             const bySymbol = (s: string) => keys.find((k) => symbols[k] === s);
-            const divide = bySymbol('divide');
-            const clamp = bySymbol('clamp');
-            return {
-              verdicts: Object.fromEntries(keys.map((k) => [k, k !== clamp])),
-              rejections: divide ? [{ key: divide, reason: 'the throws line is wrong' }] : [],
-            };
+            const listed = [
+              { key: bySymbol('divide'), reason: 'the throws line is wrong' },
+              { key: bySymbol('clamp'), reason: ' ' },
+            ];
+            return { rejections: listed.filter((r) => r.key) };
           }),
         },
         config: 'export default { ladder: { retry: false, escalate: false } };\n',
@@ -60,7 +59,45 @@ describe.concurrent('verifier answers: booleans and rejections', () => {
     expect(math).not.toContain('Documented clamp');
   });
 
-  it('a schema-only answer (every boolean true, one rejection of j1): j1 goes down the ladder, the others commit', async ({
+  it('an answer without rejections ({}) is refused: the batch is asked again, then split down to single jobs', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    // `{}` for a batch of more than one job, an empty list for a job asked alone.
+    const run = await engineScenario(
+      {
+        script: { before: verifierReply((keys) => (keys.length > 1 ? {} : { rejections: [] })) },
+        config: 'export default { ladder: { retry: false, escalate: false } };\n',
+      },
+      onTestFinished,
+    );
+    expect(run.error).toBeNull();
+    const report = run.report!;
+    expect(report.jobs).toEqual({ total: 3, succeeded: 3, failed: 0, skipped: 0 });
+    const asked = served(run.server, 'verifier').map((e) => verdictKeys(e.request).length);
+    expect(asked).toEqual([3, 3, 2, 1, 1, 1]);
+    expect(report.faults).toEqual({ schemaFailures: 3 });
+  });
+
+  it('an answer that is always {} accepts nothing: every job fails, no branch', async ({ expect, onTestFinished }) => {
+    const run = await engineScenario(
+      {
+        script: { before: verifierReply(() => ({})) },
+        config: 'export default { ladder: { retry: false, escalate: false } };\n',
+      },
+      onTestFinished,
+    );
+    expect(run.error).toBeNull();
+    const report = run.report!;
+    expect(report.jobs).toMatchObject({ total: 3, succeeded: 0, failed: 3 });
+    for (const i of items(report)) expect(i.status).toBe('failed');
+    const errors = (report.items as { error: string | null }[]).map((i) => i.error);
+    expect(errors).toEqual(Array(3).fill(expect.stringMatching(/^verifier call failed: .*failed its schema/)));
+    expect(report.faults).toEqual({ schemaFailures: 6 });
+    expect(report.branch).toBeNull();
+  });
+
+  it('a schema-only answer (one rejection of j1, the faker fills the list): j1 goes down the ladder, the others commit', async ({
     expect,
     onTestFinished,
   }) => {

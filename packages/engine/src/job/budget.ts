@@ -6,8 +6,8 @@ import { estimateTokens } from '../tokens.js';
 import type { PhaseContext } from './types.js';
 
 /**
- * Output tokens a verifier call may use: a fixed part (the answer's frame) plus, per item, its worst case: a `false`
- * (~6 tokens) and a rejection (~8 tokens of frame and a short reason, up to ~30 tokens). A test holds an answer that
+ * Output tokens a verifier call may use: a fixed part (the answer's frame) plus, per item, its worst case: a rejection
+ * (~8 tokens of frame and a short reason, up to ~30 tokens; an accepted item costs nothing). A test holds an answer that
  * rejects all of 32 items with 25-word reasons under the cap of 32 (1,500 tokens, the default `maxOutputTokens.verifier`).
  */
 const VERDICT_TOKENS = 45;

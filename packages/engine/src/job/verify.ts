@@ -57,8 +57,10 @@ export async function runVerifier(states: JobState[], ctx: PhaseContext, perBatc
 
 /**
  * What identifies one job's question to the verifier: its kind's instructions, its file and the result it is shown.
- * Versioned: a journal written for another question or answer shape (v1: the file inside the result, an object per
- * verdict) matches no key, so its verdicts are asked again rather than applied to a question they did not answer.
+ * Versioned: a journal written for another question (v1: the file inside the result) matches no key, so its verdicts
+ * are asked again rather than applied to a question they did not answer. A verdict is journaled as what it decided
+ * (accept, reason), not as the answer that gave it, so the answer's shape (a boolean per key before, rejections only
+ * now) needs no new version.
  */
 function verdictKey(s: JobState): string {
   const kind = jobKind(s.target.job.kind);
@@ -179,10 +181,10 @@ async function askVerifier(batch: JobState[], ctx: PhaseContext, retried: boolea
     });
     record(null, ctx, model, result.usage);
     shareUsage(batch, result.usage, ctx, model);
-    // Evidence before commit: only an explicit `true` with no rejection listed commits (see `verdictOf`).
+    // The answer validated (an answer without `rejections` is refused above): every item has a verdict, rejected when
+    // listed, else accepted (see `verdictOf`).
     states.forEach((s, i) => {
       const verdict = verdictOf(result.output, items[i]!.key);
-      if (!verdict) return reject(s, 'verifier gave no verdict', ctx);
       ctx.verdicts?.record(verdictKey(s), verdict, s.target.job);
       applyVerdict(s, verdict, ctx);
     });
