@@ -41,7 +41,7 @@ function acceptAll(schema: any): Record<string, unknown> {
  * its schema, signed with its model (`Nano doc` / `Mini doc`), and `escalate(param)` says whether to escalate it when
  * offered: a single job's `escalate` field, or its key in a pack's `escalate` list.
  */
-function handler(escalate: (param: string) => string | undefined, fromSchema = false) {
+function handler(escalate: (param: string) => string | undefined, fromSchema = false, blank = false) {
   return (req: FakeRequest): FakeReply => {
     const props = (req.schema?.properties ?? {}) as Record<string, any>;
     if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
@@ -66,7 +66,10 @@ function handler(escalate: (param: string) => string | undefined, fromSchema = f
       const reason = escalate(docParams(items[key])[0]!);
       return reason ? [{ key, reason }] : [];
     });
-    const answered = Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(s)]));
+    // `blank`: an item the list escalates is answered `{}` (off its schema): the list decides, not the item.
+    const answered = Object.fromEntries(
+      Object.entries(items).map(([k, s]) => [k, blank && list.some((e) => e.key === k) ? {} : answer(s)]),
+    );
     return { json: { items: answered, ...(props.escalate ? { escalate: list } : {}) } };
   };
 }
@@ -139,6 +142,28 @@ describe('worker self-escalation', () => {
       const starts = events.filter((e) => e.type === 'job-start' && e.job.symbol === 'f1');
       expect(starts.map((e) => (e as any).model)).toEqual([NANO, MINI]);
       expect(formatSummary(report as never)).toContain('escalated: 1 (docstring: too-complex 1)');
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('a packed item its call lists in escalate is escalated whatever its item holds (no schema fault)', async () => {
+    const repo = makeRepo({
+      'src/math.ts': functions(3),
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n',
+    });
+    const server = await startFakeOpenAI(handler((p) => (p === 'x2' ? 'unclear-task' : undefined), false, true));
+    try {
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
+      expect(workerCalls(server.log).map((e) => e.request.model)).toEqual([NANO, MINI]);
+      expect(report.escalations).toEqual({ total: 1, ignored: 0, byKind: { docstring: { 'unclear-task': 1 } } });
+      expect(report.faults ?? {}).toEqual({});
+      expect(report.items.find((i: any) => i.symbol === 'f2').attempts).toEqual([
+        { model: NANO, rejected: null, escalated: 'unclear-task' },
+        { model: MINI, rejected: null },
+      ]);
+      expect(report.jobs.succeeded).toBe(3);
     } finally {
       await server.close();
       repo.cleanup();
