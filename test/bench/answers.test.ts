@@ -8,16 +8,17 @@ import { economyOf } from './economy.js';
 
 const wordCount = (s: unknown) => String(s).split(/\s+/).filter(Boolean).length;
 const str = { type: 'string' };
-const docSchema = (escalate = false) => ({
+const REASONS = ['no', 'too-complex', 'needs-more-context', 'unclear-task'];
+/** A docstring item schema: flat (a field per parameter), or with the parameters under `params` (a name collides). */
+const docSchema = (escalate = false, nested = false) => ({
   type: 'object',
   properties: {
     summary: str,
-    params: { type: 'object', properties: { minuend: str, subtrahend: str } },
+    ...(nested ? { params: { type: 'object', properties: { minuend: str, subtrahend: str } } } : {}),
+    ...(nested ? {} : { minuend: str, subtrahend: str }),
     returns: str,
     throws: str,
-    ...(escalate && {
-      escalate: { type: 'string', enum: ['no', 'too-complex', 'needs-more-context', 'unclear-task'] },
-    }),
+    ...(escalate && { escalate: { type: 'string', enum: REASONS } }),
   },
 });
 const request = (schema: unknown, input: string, instructions = 'Document it.', extra = {}): FakeRequest => ({
@@ -42,15 +43,22 @@ describe('the bench answers like a model', () => {
   it('writes docstrings of model length (summary 15–25 words, parameters, returns and throws 6–10), seeded', () => {
     for (const symbol of ['subtract', 'getUserById', 'parseConfigFile', 'x']) {
       const a = docAnswer(docSchema(), symbol);
+      expect(Object.keys(a)).toEqual(['summary', 'minuend', 'subtrahend', 'returns', 'throws']);
       expect(wordCount(a.summary)).toBeGreaterThanOrEqual(15);
       expect(wordCount(a.summary)).toBeLessThanOrEqual(25);
-      for (const text of [...Object.values(a.params as object), a.returns, a.throws]) {
+      for (const text of [a.minuend, a.subtrahend, a.returns, a.throws]) {
         expect(wordCount(text)).toBeGreaterThanOrEqual(6);
         expect(wordCount(text)).toBeLessThanOrEqual(10);
       }
       expect(docAnswer(docSchema(), symbol)).toEqual(a);
       expect(a).not.toHaveProperty('escalate');
     }
+  });
+
+  it('answers a schema that keeps the parameters under params (a name collides) in that shape', () => {
+    const a = docAnswer(docSchema(false, true), 'subtract');
+    expect(Object.keys(a)).toEqual(['summary', 'params', 'returns', 'throws']);
+    expect(Object.keys(a.params as object)).toEqual(['minuend', 'subtrahend']);
   });
 
   it('answers the verifier with its rejections only and rejects about 5% once, with a 6–12 word reason', () => {
@@ -140,20 +148,37 @@ describe('the bench answers like a model', () => {
     ).toBe(true);
   });
 
-  it("answers escalate 'no', or 'too-complex' for the seeded --escalate-share of packed items", () => {
+  it("lists the seeded --escalate-share of a pack's offered items in its escalate list as 'too-complex'", () => {
     const items = keys(200);
-    const schema = {
+    const offered = items.filter((_, i) => i % 4 !== 3);
+    const list = (names: string[]) => ({
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { key: { type: 'string', enum: names }, reason: { type: 'string', enum: REASONS } },
+      },
+    });
+    const schema = (escalate: boolean) => ({
       type: 'object',
-      properties: { items: { type: 'object', properties: Object.fromEntries(items.map((k) => [k, docSchema(true)])) } },
-    };
-    const input = items.map((k, i) => `## ${k}\nDeclaration: function \`fn${i}\`\n`).join('\n');
+      properties: {
+        items: { type: 'object', properties: Object.fromEntries(items.map((k) => [k, docSchema()])) },
+        ...(escalate ? { escalate: list(offered) } : {}),
+      },
+    });
+    const input = items
+      .map((k, i) => `## ${k}\n\`\`\`ts\nexport function fn${i}(minuend: number) {}\n\`\`\`\n`)
+      .join('\n');
     const escalations = (share: number) => {
-      const a = answer(request(schema, input), { escalateShare: share, rejectShare: 0 });
-      const values = Object.values((a.json as { items: Record<string, { escalate: string }> }).items).map(
-        (x) => x.escalate,
-      );
+      const a = answer(request(schema(true), input), { escalateShare: share, rejectShare: 0 });
+      const json = a.json as { items: Record<string, Record<string, string>>; escalate: { key: string }[] };
+      expect(Object.keys(json.items)).toEqual(items);
+      expect(json.items.j1!.summary).toMatch(/^Fn0s the value /);
       expect(a.notes.escalateOffered).toBe(true);
-      expect(values.filter((v) => v === 'too-complex').length).toBe(a.notes.escalated);
+      expect(json.escalate).toHaveLength(a.notes.escalated);
+      for (const e of json.escalate) {
+        expect(offered).toContain(e.key);
+        expect(e).toEqual({ key: e.key, reason: 'too-complex' });
+      }
       return a.notes.escalated;
     };
     expect(escalations(0)).toBe(0);
@@ -161,6 +186,20 @@ describe('the bench answers like a model', () => {
     expect(some).toBeGreaterThan(5);
     expect(some).toBeLessThan(40);
     expect(escalations(0.1)).toBe(some);
+    // Not offered: no list, nothing escalated, every item answered.
+    const none = answer(request(schema(false), input), { escalateShare: 1, rejectShare: 0 });
+    expect(none.json).not.toHaveProperty('escalate');
+    expect(none.notes).toMatchObject({ escalated: 0, escalateOffered: false });
+  });
+
+  it("escalates a single job's escalate field for the seeded share", () => {
+    const input = '```ts\nexport function subtract(minuend: number, subtrahend: number) {}\n```';
+    const a = answer(request(docSchema(true), input), { escalateShare: 1, rejectShare: 0 });
+    expect(a.json).toMatchObject({ escalate: 'too-complex' });
+    expect(a.json.summary).toMatch(/^Subtracts the value /);
+    expect(a.notes).toMatchObject({ escalated: 1, escalateOffered: true });
+    const b = answer(request(docSchema(true), input), { escalateShare: 0, rejectShare: 0 });
+    expect(b.json).toMatchObject({ escalate: 'no' });
   });
 });
 

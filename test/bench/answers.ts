@@ -1,6 +1,7 @@
 // The benchmark's model: answers planner, worker and verifier requests from the JSON schema they carry, as long as a
 // model's answers are (seeded prose), rejects and escalates a seeded share, and serves the billed o200k token counts.
 import type { FakeHandler, FakeRequest } from '../fake/openai-server.js';
+import { declaredSymbol } from '../fake/doc-fields.js';
 import { countTokens, requestTexts } from '../fake/latency.js';
 import { billedInput, PromptCache } from './billing.js';
 import { paramText, rejectionText, returnsText, rngOf, summaryText, throwsText, unitOf } from './prose.js';
@@ -55,31 +56,38 @@ function thirdPerson(verb: string): string {
   return `${v}s`;
 }
 
+/** The fields of a docstring item schema that are not parameters (a flat schema names every parameter beside them). */
+const DOC_FIELDS = new Set(['summary', 'params', 'returns', 'throws', 'escalate']);
+
 /**
- * A docstring for `symbol` as long as a model writes one, shaped by the worker's schema: a summary of 15–25 words, each
- * parameter and the return value 6–10 words, throws 6–10 words; seeded by `seed` (the job's context), so the same job
- * gets the same answer on every run. An `escalate` field says `escalate` (`'no'` unless the job is escalated).
+ * A docstring for `symbol` as long as a model writes one, shaped by the worker's schema (in its field order): a summary
+ * of 15–25 words, each parameter (flat, or under `params` when the schema nests them) and the return value 6–10 words,
+ * throws 6–10 words; seeded by `seed` (the job's context), so the same job gets the same answer on every run. A single
+ * job's `escalate` field says `escalate` (`'no'` unless the job is escalated).
  */
 export function docAnswer(schema: any, symbol: string, seed = symbol, escalate = 'no'): Record<string, unknown> {
   const props = schema?.properties ?? {};
   const rng = rngOf(seed);
   const [verb = 'handle', ...rest] = words(symbol.split('.').pop() ?? symbol);
   const object = rest.length ? rest.join(' ') : 'value';
-  const out: Record<string, unknown> = { summary: summaryText(rng, `${thirdPerson(verb)} the ${object}`) };
-  if (props.params) {
-    out.params = Object.fromEntries(
-      Object.keys(props.params.properties ?? {}).map((k) => [k, paramText(rng, words(k).join(' '))]),
-    );
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(props)) {
+    if (key === 'summary') out.summary = summaryText(rng, `${thirdPerson(verb)} the ${object}`);
+    else if (key === 'params')
+      out.params = Object.fromEntries(
+        Object.keys(props.params.properties ?? {}).map((k) => [k, paramText(rng, words(k).join(' '))]),
+      );
+    else if (key === 'returns') out.returns = returnsText(rng, object);
+    else if (key === 'throws') out.throws = throwsText(rng);
+    else if (key === 'escalate') out.escalate = escalate;
+    else if (!DOC_FIELDS.has(key)) out[key] = paramText(rng, words(key).join(' '));
   }
-  if (props.returns) out.returns = returnsText(rng, object);
-  if (props.throws) out.throws = throwsText(rng);
-  if (props.escalate) out.escalate = escalate;
   return out;
 }
 
-/** The declaration a docstring context names (`Declaration: function \`add\``). */
+/** The declaration a docstring context documents (its `Declaration:` line, else its code's first line). */
 function declared(text: string): string {
-  return /Declaration: [\w-]+ `([^`]+)`/.exec(text)?.[1] ?? 'value';
+  return declaredSymbol(text) ?? 'value';
 }
 
 /** The planner's plan: one docstring step for exported functions, scoped to the .ts paths the task names. */
@@ -105,7 +113,10 @@ function plan(task: string): Record<string, unknown> {
 
 /** How the bench's model behaves: the share of worker items it escalates and of verified items it rejects. */
 export interface BenchBehaviour {
-  /** Share of worker items (whose schema has `escalate`) answered `'too-complex'`, seeded by the job. @default 0 */
+  /**
+   * Share of worker items offered escalation (a single job's `escalate` field, a pack's `escalate` list) escalated as
+   * `'too-complex'`, seeded by the job. @default 0
+   */
   escalateShare: number;
   /** Share of verified items rejected (with a 6–12 word reason), seeded by the item, on their first verification. */
   rejectShare: number;
@@ -118,7 +129,7 @@ export const DEFAULT_BEHAVIOUR: BenchBehaviour = { escalateShare: 0, rejectShare
 export interface AnswerNotes {
   escalated: number;
   rejected: number;
-  /** The worker schema had an `escalate` field (the engine offers self-escalation). */
+  /** The worker schema offered `escalate` (a field, or a pack's list: the engine offers self-escalation). */
   escalateOffered: boolean;
   /** The verifier's answer shape: rejections only, a boolean per key and rejections, `{ accept, reason }` per key. */
   verifierShape: VerifierShape | null;
@@ -197,14 +208,28 @@ function verifierAnswer(req: FakeRequest, input: string, b: BenchBehaviour, seen
   return { json, items: keys.length, rejected: rejected.size, shape };
 }
 
-/** A worker item's answer: its docstring, escalated for a seeded share of jobs when its schema offers `escalate`. */
-function workerItem(
-  schema: any,
-  context: string,
-  b: BenchBehaviour,
-): { json: Record<string, unknown>; escalated: boolean } {
-  const escalated = Boolean(schema?.properties?.escalate) && unitOf(`escalate\u0000${context}`) < b.escalateShare;
-  return { json: docAnswer(schema, declared(context), context, escalated ? 'too-complex' : 'no'), escalated };
+/** Whether the bench's model escalates the job of `context` (a seeded share, `escalateShare`). */
+function escalates(context: string, b: BenchBehaviour): boolean {
+  return unitOf(`escalate\u0000${context}`) < b.escalateShare;
+}
+
+/**
+ * A packed worker call's answer: every item's docstring under its key, and, when the schema offers the call's
+ * `escalate` list, the seeded share of the items it names listed there as `'too-complex'`.
+ */
+function packAnswer(req: FakeRequest, itemSchemas: Record<string, any>, input: string, b: BenchBehaviour) {
+  const parts = sections(input);
+  const items: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(itemSchemas)) {
+    const context = parts.get(key) ?? key;
+    items[key] = docAnswer(resolveRef(schema, req.schema), declared(context), context);
+  }
+  const list = req.schema?.properties?.escalate;
+  const offered: string[] = list?.items?.properties?.key?.enum ?? [];
+  const escalate = offered
+    .filter((key) => escalates(parts.get(key) ?? key, b))
+    .map((key) => ({ key, reason: 'too-complex' }));
+  return { json: { items, ...(list ? { escalate } : {}) }, escalated: escalate.length, offered: Boolean(list) };
 }
 
 /** The JSON answer for a request, and the number of jobs it covers. */
@@ -231,21 +256,17 @@ export function answer(
   }
   const itemSchemas = req.schema?.properties?.items?.properties as Record<string, any> | undefined;
   if (itemSchemas) {
-    // A packed call: sections `## <key>` of the input, one schema per key.
-    const parts = sections(input);
-    const items: Record<string, unknown> = {};
-    for (const [key, schema] of Object.entries(itemSchemas)) {
-      const item = workerItem(resolveRef(schema, req.schema), parts.get(key) ?? key, b);
-      items[key] = item.json;
-      if (item.escalated) notes.escalated++;
-      if (resolveRef(schema, req.schema)?.properties?.escalate) notes.escalateOffered = true;
-    }
-    return { role, json: { items }, items: Object.keys(items).length, notes };
+    // A packed call: sections `## <key>` of the input, one schema per key, and the call's `escalate` list.
+    const pack = packAnswer(req, itemSchemas, input, b);
+    notes.escalated = pack.escalated;
+    notes.escalateOffered = pack.offered;
+    return { role, json: pack.json, items: Object.keys(itemSchemas).length, notes };
   }
-  const item = workerItem(req.schema, input, b);
+  const escalated = Boolean(req.schema?.properties?.escalate) && escalates(input, b);
+  const json = docAnswer(req.schema, declared(input), input, escalated ? 'too-complex' : 'no');
   notes.escalateOffered = Boolean(req.schema?.properties?.escalate);
-  notes.escalated = item.escalated ? 1 : 0;
-  return { role, json: item.json, items: 1, notes };
+  notes.escalated = escalated ? 1 : 0;
+  return { role, json, items: 1, notes };
 }
 
 /** A schema, or the `$defs` entry its `$ref` names (one item schema referenced by every packed item). */

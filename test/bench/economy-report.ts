@@ -108,7 +108,7 @@ function routing(rows: BenchResult[]): string[] {
       `share ${r.escalateShare}: ${usd(per1000(r.economy!.total.usd, r.succeeded))} per 1,000 (cached ${usd(per1000(r.economy!.total.usdCached, r.succeeded))}), acceptance ${((r.acceptance ?? 0) * 100).toFixed(1)}% of ${r.jobs} jobs, ${r.economy!.escalated} escalated, ${r.economy!.rejected} rejected`;
     const offered = esc.economy!.escalateOffered
       ? ''
-      : ' — the worker schema offered no `escalate` field, so the model could not escalate (self-escalation is not in this build)';
+      : ' — the worker schema offered no `escalate` (field or pack list), so the model could not escalate (self-escalation is not in this build)';
     out.push(
       `  (figure)      routing on ${base?.name ?? esc.name}: ${base ? `${figure(base)} | ` : ''}${figure(esc)}${offered}`,
     );

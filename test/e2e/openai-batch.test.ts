@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, priceUsage } from '@orchestrate/core';
 import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
+import { paramFields } from '../fake/doc-fields.js';
 import { CLI, parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
 import { docStep, servedUsage } from './openai-script.js';
@@ -30,7 +31,7 @@ function handler(req: FakeRequest): FakeReply {
   };
   const answerFor = (schema: any) => ({
     summary: 'Subtracts a constant.',
-    params: Object.fromEntries(Object.keys(schema.properties.params.properties).map((k) => [k, `The ${k}.`])),
+    ...paramFields(schema, (k) => `The ${k}.`),
     returns: 'The difference.',
   });
   return {

@@ -21,7 +21,8 @@ function answer(req: FakeRequest): FakeReply {
   return {
     json: {
       summary: `Adds two numbers (${req.model}).`,
-      params: { a: 'The first.', b: 'The second.' },
+      a: 'The first.',
+      b: 'The second.',
       returns: 'The sum.',
       ...(props.escalate ? { escalate: 'too-complex' } : {}),
     },

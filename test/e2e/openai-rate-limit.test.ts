@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
+import { paramFields } from '../fake/doc-fields.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
 import { docStep, servedUsage } from './openai-script.js';
@@ -27,8 +28,8 @@ describe('rate limits', () => {
           headers: { 'retry-after-ms': '30' },
           body: { error: { message: 'Rate limit reached', type: 'requests' } },
         };
-      const params = Object.fromEntries(Object.keys(props.params?.properties ?? {}).map((k) => [k, `The ${k}.`]));
-      return { json: { summary: 'Scales a value.', params, returns: 'The scaled value.' } };
+      const params = paramFields(req.schema, (k) => `The ${k}.`);
+      return { json: { summary: 'Scales a value.', ...params, returns: 'The scaled value.' } };
     });
     try {
       const result = await runCli(['-C', repo.dir, '--json', '--engine', 'openai', 'add docstrings to src/g.ts'], {

@@ -8,6 +8,7 @@ import {
   type FakeServer,
   type FakeUsage,
 } from '../fake/openai-server.js';
+import { declaredSymbol, paramFields } from '../fake/doc-fields.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { runOutcome, type EngineError, type EngineOptions } from '../helpers/engine.js';
 import { makeRepo, type TempRepo } from '../helpers/repo.js';
@@ -101,11 +102,14 @@ export function inputText(req: FakeRequest): string {
   return parts.join('\n');
 }
 
-/** The symbol a worker request documents (`Declaration: function \`add\``). */
+/**
+ * The symbol a worker request documents: its `Declaration: function \`add\`` line, else the name its code's first line
+ * declares (`export function add(`: the context leaves the line out then).
+ */
 export function workerSymbol(req: FakeRequest): string {
-  const m = /Declaration: [\w-]+ `([^`]+)`/.exec(inputText(req));
-  if (!m) throw new Error('worker request names no declaration');
-  return m[1]!;
+  const symbol = declaredSymbol(inputText(req));
+  if (!symbol) throw new Error('worker request names no declaration');
+  return symbol;
 }
 
 /**
@@ -157,13 +161,13 @@ export function verdictAnswer(keys: string[], accept: (key: string) => boolean, 
   return { rejections: keys.filter((k) => !accept(k)).map((key) => ({ key, reason })) };
 }
 
-/** A schema-shaped worker answer: a summary, one line per parameter key, returns/throws when asked. */
+/** A schema-shaped worker answer: a summary, one line per parameter (flat or under `params`), returns/throws when asked. */
 export function workerAnswer(req: FakeRequest, symbol: string): Record<string, unknown> {
   const props = (req.schema?.properties ?? {}) as Record<string, any>;
-  const out: Record<string, unknown> = { summary: `Documented ${symbol} for the tests.` };
-  if (props.params) {
-    out.params = Object.fromEntries(Object.keys(props.params.properties ?? {}).map((k) => [k, `The ${k} argument.`]));
-  }
+  const out: Record<string, unknown> = {
+    summary: `Documented ${symbol} for the tests.`,
+    ...paramFields(req.schema, (k) => `The ${k} argument.`),
+  };
   if (props.returns) out.returns = `The result of ${symbol}.`;
   if (props.throws) out.throws = `When ${symbol} fails.`;
   return out;

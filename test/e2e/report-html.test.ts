@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../fake/openai-server.js';
 import { parseReport, runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
-import { docStep } from './openai-script.js';
+import { docStep, roleOf, scripted } from './openai-script.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,20 +18,16 @@ const SIX = Array.from({ length: 6 }, (_, i) => `export function g${i}(v: number
 /** The fake API: a plan, docstrings, accepting verdicts; the first three worker requests are rate limited (429). */
 async function throttlingServer() {
   let workerCalls = 0;
-  return startFakeOpenAI((req: FakeRequest): FakeReply => {
-    const props = (req.schema?.properties ?? {}) as Record<string, any>;
-    if (props.steps) return { json: { steps: [{ ...docStep(), paths: ['src/g.ts'] }], unsupported: null } };
-    if (props.verdicts) {
-      const verdicts = Object.fromEntries(Object.keys(props.verdicts.properties).map((k) => [k, true]));
-      return { json: { verdicts, rejections: [] } };
-    }
-    if (++workerCalls <= 3) {
-      const body = { error: { message: 'Rate limit reached', type: 'requests' } };
-      return { status: 429, headers: { 'retry-after-ms': '30' }, body };
-    }
-    const params = Object.fromEntries(Object.keys(props.params?.properties ?? {}).map((k) => [k, `The ${k}.`]));
-    return { json: { summary: 'Scales a value.', params, returns: 'The scaled value.' } };
-  });
+  return startFakeOpenAI(
+    scripted({
+      steps: [{ ...docStep(), paths: ['src/g.ts'] }],
+      before: (req: FakeRequest): FakeReply | undefined => {
+        if (roleOf(req) !== 'worker' || ++workerCalls > 3) return undefined;
+        const body = { error: { message: 'Rate limit reached', type: 'requests' } };
+        return { status: 429, headers: { 'retry-after-ms': '30' }, body };
+      },
+    }),
+  );
 }
 
 describe('report.html in headless Chromium', () => {

@@ -263,7 +263,7 @@ const CASES: Case[] = [
     options: {
       script: {
         worker: perAttempt({
-          divide: [{ json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }, undefined],
+          divide: [{ json: { numerator: 'n', denominator: 'd', returns: 'r', throws: 't' } }, undefined],
         }),
       },
     },

@@ -95,14 +95,16 @@ export function callRecorder(started: number, now: () => number = Date.now): Cal
 type Usage = Pick<StructuredResult<unknown>['usage'], 'inputTokens' | 'cachedInputTokens' | 'outputTokens'>;
 
 /**
- * Jobs a call carries: the keys of a packed worker call's `items` or a verifier call's `verdicts` (both strict zod
- * objects keyed by job), else 1.
+ * Jobs a call carries: the keys of a packed worker call's `items` (a strict zod object keyed by job) or of a verifier
+ * call's `rejections[].key` enum, else 1.
  */
 function jobsOf(request: StructuredCall<unknown>): number {
-  type Shaped = { shape?: Record<string, { shape?: Record<string, unknown> } | undefined> };
+  type Shaped = { shape?: Record<string, any> };
   const shape = (request.schema as Shaped).shape;
-  const keyed = shape?.items?.shape ?? shape?.verdicts?.shape;
-  return keyed ? Math.max(1, Object.keys(keyed).length) : 1;
+  const items = shape?.items?.shape as Record<string, unknown> | undefined;
+  if (items) return Math.max(1, Object.keys(items).length);
+  const keys = shape?.rejections?.element?.shape?.key?.options as unknown[] | undefined;
+  return Array.isArray(keys) ? Math.max(1, keys.length) : 1;
 }
 
 /** The usage a failed call still cost (CallFailed carries it), or null. */

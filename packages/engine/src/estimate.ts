@@ -6,7 +6,7 @@ import { jobsPerCall } from './job/per-call.js';
 import { contextParts } from './job/context.js';
 import { estimateParts, estimateTokens } from './tokens.js';
 import { PACK_NOTE, SCHEMA_OVERHEAD_TOKENS } from './job/work.js';
-import { ESCALATE_NOTE, escalationCap, escalationPossible } from './job/escalation.js';
+import { ESCALATE_NOTE, escalationCap, escalationPossible, PACK_ESCALATE_NOTE } from './job/escalation.js';
 
 const LOW_OUTPUT_PER_JOB = 60;
 /** A verdict's typical output: its share of the few rejections (an accepted item is not listed) and of the frame. */
@@ -39,7 +39,7 @@ export function estimateRun(
   for (const pack of packs.map((p) => p.filter(modelMade)).filter((p) => p.length > 0)) {
     const kind = jobKind(pack[0]!.job.kind);
     const model = pack[0]!.step.model ?? config.models.worker;
-    const note = escalationPossible(model, config) ? ESCALATE_NOTE : '';
+    const note = !escalationPossible(model, config) ? '' : pack.length > 1 ? PACK_ESCALATE_NOTE : ESCALATE_NOTE;
     const instructions = kind.workerInstructions(pack[0]!.step) + (pack.length > 1 ? PACK_NOTE : '') + note;
     // A conventions block the pack's jobs share is sent, and counted, once.
     const contexts = contextParts(pack, kinds, config.maxJobInputTokens);

@@ -3,13 +3,16 @@
 import { describe, it } from 'vitest';
 import { MATH_TS, engineScenario, inputText, served, workerSymbol } from '../../../test/e2e/openai-script.js';
 
-/** The math.ts workers' inputs as they were before AGENTS.md was read per folder: a repository without one keeps them. */
+/**
+ * The math.ts workers' inputs as they were before AGENTS.md was read per folder (no `Declaration:` line: the code's
+ * first line says it): a repository without one keeps them.
+ */
 const MATH_INPUTS: Record<string, string> = {
-  add: 'File: src/math.ts\nDeclaration: function `add` (exported)\n```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```',
+  add: 'File: src/math.ts\n```ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n```',
   divide:
-    "File: src/math.ts\nDeclaration: function `divide` (exported)\n```ts\nexport function divide(numerator: number, denominator: number): number {\n  if (denominator === 0) throw new RangeError('division by zero');\n  return numerator / denominator;\n}\n```",
+    "File: src/math.ts\n```ts\nexport function divide(numerator: number, denominator: number): number {\n  if (denominator === 0) throw new RangeError('division by zero');\n  return numerator / denominator;\n}\n```",
   clamp:
-    'File: src/math.ts\nDeclaration: function `clamp` (exported)\n```ts\nexport function clamp(value: number, low: number, high: number): number {\n  return Math.min(high, Math.max(low, value));\n}\n```',
+    'File: src/math.ts\n```ts\nexport function clamp(value: number, low: number, high: number): number {\n  return Math.min(high, Math.max(low, value));\n}\n```',
 };
 
 const ROOT_AGENTS = [

@@ -6,6 +6,7 @@ import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../../../test
 import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep, inputText } from '../../../test/e2e/openai-script.js';
+import { paramFields } from '../../../test/fake/doc-fields.js';
 
 const FOUR = Array.from(
   { length: 4 },
@@ -18,9 +19,7 @@ function handler(req: FakeRequest): FakeReply {
   if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
   if (props.rejections) return { json: { rejections: [] } };
   const answer = (schema: any) => {
-    const out: Record<string, unknown> = { summary: 'Adds the index.' };
-    if (schema.properties?.params)
-      out.params = Object.fromEntries(Object.keys(schema.properties.params.properties).map((p) => [p, `The ${p}.`]));
+    const out: Record<string, unknown> = { summary: 'Adds the index.', ...paramFields(schema, (p) => `The ${p}.`) };
     if (schema.properties?.returns) out.returns = 'The sum.';
     return out;
   };
@@ -69,7 +68,7 @@ describe.concurrent('packed calls and AGENTS.md', () => {
     expect(input.startsWith(`${baseline}\n\n## For every item above\nRepository conventions (AGENTS.md):\n`)).toBe(
       true,
     );
-    expect(input.indexOf('## For every item above')).toBeGreaterThan(input.indexOf('## item4'));
+    expect(input.indexOf('## For every item above')).toBeGreaterThan(input.indexOf('## j4'));
     // The dry run packs the jobs as the run does (its token count is checked in context.test.ts).
     const estimated = dry.estimate.perModel['gpt-5.4-nano'];
     expect(estimated.calls).toBe(1);

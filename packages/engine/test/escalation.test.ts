@@ -5,7 +5,14 @@ import { schemaFaker, startFakeOpenAI, type FakeReply, type FakeRequest } from '
 import { fakeModelEnv, formatSummary, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep, inputText } from '../../../test/e2e/openai-script.js';
-import { ESCALATE_NOTE, escalationCap, escalationRefusal, offersEscalation } from '../src/job/escalation.js';
+import { docParams, paramFields } from '../../../test/fake/doc-fields.js';
+import {
+  ESCALATE_NOTE,
+  escalationCap,
+  escalationRefusal,
+  offersEscalation,
+  PACK_ESCALATE_NOTE,
+} from '../src/job/escalation.js';
 import { escalationsOf } from '../src/runs/journal.js';
 
 const NANO = 'gpt-5.4-nano';
@@ -25,29 +32,39 @@ const verifierKeys = (schema: any): string[] => schema?.properties?.rejections?.
 
 /**
  * The fake: one docstring step over src/math.ts; the verifier accepts; a worker item (packed or alone) is answered from
- * its schema, signed with its model (`Nano doc` / `Mini doc`), and `escalate(param)` sets its `escalate` when offered.
+ * its schema, signed with its model (`Nano doc` / `Mini doc`), and `escalate(param)` says whether to escalate it when
+ * offered: a single job's `escalate` field, or its key in a pack's `escalate` list.
  */
-function handler(escalate: (param: string) => string | undefined, fromSchema = false) {
+function handler(escalate: (param: string) => string | undefined, fromSchema = false, blank = false) {
   return (req: FakeRequest): FakeReply => {
     const props = (req.schema?.properties ?? {}) as Record<string, any>;
     if (props.steps) return { json: { steps: [docStep()], unsupported: null } };
     if (props.rejections) return { json: { rejections: [] } };
     const sign = req.model === NANO ? 'Nano' : 'Mini';
-    const answer = (schema: any) => {
-      const param = Object.keys(schema.properties?.params?.properties ?? {})[0] ?? '';
-      const out = fromSchema
+    const answer = (schema: any) =>
+      fromSchema
         ? (schemaFaker(schema) as Record<string, unknown>)
         : {
-            summary: `${sign} doc for ${param}.`,
-            params: { [param]: `The ${param}.` },
+            summary: `${sign} doc for ${docParams(schema)[0]}.`,
+            ...paramFields(schema, (p) => `The ${p}.`),
             ...(schema.properties.returns ? { returns: 'The sum.' } : {}),
           };
-      if (schema.properties.escalate) out.escalate = escalate(param) ?? 'no';
-      return out;
-    };
     const items = props.items?.properties as Record<string, any> | undefined;
-    if (!items) return { json: answer(req.schema) };
-    return { json: { items: Object.fromEntries(Object.entries(items).map(([k, s]) => [k, answer(s)])) } };
+    if (!items) {
+      const out = answer(req.schema);
+      if (props.escalate) out.escalate = escalate(docParams(req.schema)[0]!) ?? 'no';
+      return { json: out };
+    }
+    const offered: string[] = props.escalate?.items.properties.key.enum ?? [];
+    const list = offered.flatMap((key) => {
+      const reason = escalate(docParams(items[key])[0]!);
+      return reason ? [{ key, reason }] : [];
+    });
+    // `blank`: an item the list escalates is answered `{}` (off its schema): the list decides, not the item.
+    const answered = Object.fromEntries(
+      Object.entries(items).map(([k, s]) => [k, blank && list.some((e) => e.key === k) ? {} : answer(s)]),
+    );
+    return { json: { items: answered, ...(props.escalate ? { escalate: list } : {}) } };
   };
 }
 
@@ -72,20 +89,32 @@ describe('worker self-escalation', () => {
       const workers = workerCalls(server.log);
       // One packed nano call for the three jobs, then f1 alone on mini (no retry on nano first).
       expect(workers.map((e) => e.request.model)).toEqual([NANO, MINI]);
-      const packed = workers[0]!.request.schema.properties.items.properties;
-      for (const item of Object.values(packed) as any[]) {
-        expect(item.properties.escalate).toEqual({
-          type: 'string',
-          enum: ['no', 'too-complex', 'needs-more-context', 'unclear-task'],
-        });
-        expect(item.required).toContain('escalate');
+      // The pack's schema offers escalation once, beside `items`, naming every item; no item has a field of its own.
+      const packed = workers[0]!.request.schema;
+      expect(Object.keys(packed.properties)).toEqual(['items', 'escalate']);
+      expect(packed.required).toEqual(['items', 'escalate']);
+      expect(packed.properties.escalate).toEqual({
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            key: { type: 'string', enum: ['j1', 'j2', 'j3'] },
+            reason: { type: 'string', enum: ['no', 'too-complex', 'needs-more-context', 'unclear-task'] },
+          },
+          required: ['key', 'reason'],
+          additionalProperties: false,
+        },
+      });
+      for (const item of Object.values(packed.properties.items.properties) as any[]) {
+        expect(item.properties.escalate).toBeUndefined();
       }
-      expect(JSON.stringify(workers[0]!.request.body)).toContain('set `escalate` to that reason');
+      expect(JSON.stringify(workers[0]!.request.body)).toContain('list its key in `escalate` with that reason');
       // The verifier model's attempt is not offered `escalate`, and its instructions do not mention it.
       const mini = workers[1]!.request;
-      expect(Object.keys(mini.schema.properties.params.properties)).toEqual(['x1']);
+      expect(docParams(mini.schema)).toEqual(['x1']);
       expect(mini.schema.properties.escalate).toBeUndefined();
       expect(JSON.stringify(mini.body)).not.toContain(ESCALATE_NOTE.trim().slice(0, 40));
+      expect(JSON.stringify(mini.body)).not.toContain(PACK_ESCALATE_NOTE.trim().slice(0, 40));
       const verified = server.log
         .filter((e) => e.request.schema?.properties?.rejections)
         .map((e) => inputText(e.request));
@@ -107,6 +136,28 @@ describe('worker self-escalation', () => {
       const starts = events.filter((e) => e.type === 'job-start' && e.job.symbol === 'f1');
       expect(starts.map((e) => (e as any).model)).toEqual([NANO, MINI]);
       expect(formatSummary(report as never)).toContain('escalated: 1 (docstring: too-complex 1)');
+    } finally {
+      await server.close();
+      repo.cleanup();
+    }
+  });
+
+  it('a packed item its call lists in escalate is escalated whatever its item holds (no schema fault)', async () => {
+    const repo = makeRepo({
+      'src/math.ts': functions(3),
+      'agents.config.ts': 'export default { packing: { maxJobs: 4 } };\n',
+    });
+    const server = await startFakeOpenAI(handler((p) => (p === 'x2' ? 'unclear-task' : undefined), false, true));
+    try {
+      const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
+      expect(workerCalls(server.log).map((e) => e.request.model)).toEqual([NANO, MINI]);
+      expect(report.escalations).toEqual({ total: 1, ignored: 0, byKind: { docstring: { 'unclear-task': 1 } } });
+      expect(report.faults ?? {}).toEqual({});
+      expect(report.items.find((i: any) => i.symbol === 'f2').attempts).toEqual([
+        { model: NANO, rejected: null, escalated: 'unclear-task' },
+        { model: MINI, rejected: null },
+      ]);
+      expect(report.jobs.succeeded).toBe(3);
     } finally {
       await server.close();
       repo.cleanup();
@@ -136,7 +187,7 @@ describe('worker self-escalation', () => {
   });
 
   it('past the cap a refused answer is never applied: it goes down the ladder, and the retry is not offered escalate', async () => {
-    // A schema-only server (answers made from the JSON schema alone) that sets every item to escalate: 6 jobs at a cap
+    // A schema-only server (items made from the JSON schema alone) that lists every offered item to escalate: 6 jobs at a cap
     // of 0.2 = ceil(1.2) = 2 escalations; the 4 others were offered (the cap was free when their call was made), so
     // their answers are refused and rejected, and their retry on nano, with the cap used up, has no `escalate`.
     const repo = makeRepo({
@@ -160,7 +211,10 @@ describe('worker self-escalation', () => {
       );
       expect(retries.flatMap(items)).toHaveLength(4);
       for (const item of retries.flatMap(items)) expect(item.properties.escalate).toBeUndefined();
-      for (const e of retries) expect(JSON.stringify(e.request.body)).not.toContain('set `escalate`');
+      for (const e of [...minis, ...retries]) {
+        expect(e.request.schema.properties.escalate).toBeUndefined();
+        expect(JSON.stringify(e.request.body)).not.toMatch(/set `escalate`|in `escalate`/);
+      }
       expect(report.jobs.succeeded).toBe(6);
       const nano = report.items.filter((i: any) => i.model === NANO);
       expect(nano).toHaveLength(4);
@@ -194,7 +248,8 @@ describe('worker self-escalation', () => {
       const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
       const calls = workerCalls(server.log);
       expect(calls.map((e) => e.request.model)).toEqual([NANO]);
-      expect(calls[0]!.request.schema.properties.items.properties.item1.properties.escalate).toBeUndefined();
+      expect(calls[0]!.request.schema.properties.escalate).toBeUndefined();
+      expect(calls[0]!.request.schema.properties.items.properties.j1.properties.escalate).toBeUndefined();
       expect(JSON.stringify(calls[0]!.request.body)).not.toContain('escalate');
       expect(report.escalations).toBeUndefined();
       expect(report.jobs.succeeded).toBe(2);
@@ -213,7 +268,8 @@ describe('worker self-escalation', () => {
     try {
       const { report } = await runEngine({ cwd: repo.dir, engine: 'openai', task: TASK, env: fakeModelEnv(server) });
       const [call] = workerCalls(server.log);
-      expect(call!.request.schema.properties.items.properties.item1.properties.escalate).toBeUndefined();
+      expect(call!.request.schema.properties.escalate).toBeUndefined();
+      expect(call!.request.schema.properties.items.properties.j1.properties.escalate).toBeUndefined();
       expect(JSON.stringify(call!.request.body)).not.toContain('escalate');
       expect(report.escalations).toBeUndefined();
     } finally {

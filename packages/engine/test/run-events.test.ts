@@ -13,6 +13,7 @@ import {
 import { fakeModelEnv, runEngine, runOutcome } from '../../../test/helpers/engine.js';
 import { makeRepo, type TempRepo } from '../../../test/helpers/repo.js';
 import { docStep, MODELS, scripted } from '../../../test/e2e/openai-script.js';
+import { docParams, paramFields } from '../../../test/fake/doc-fields.js';
 
 const MATH = `export function add(a: number, b: number): number {
   return a + b;
@@ -189,9 +190,12 @@ describe('run events, openai engine on the fake server', () => {
       if (props.steps) return { json: { steps: [docStep({ paths: ['src/'] })], unsupported: null } };
       if (props.rejections) return { json: { rejections: [] } };
       const answer = (schema: any) => {
-        const names = Object.keys(schema.properties?.params?.properties ?? {});
+        const names = docParams(schema);
         const out: Record<string, unknown> = names.some((n) => broken.has(n)) ? {} : { summary: 'Adds.' };
-        if (schema.properties?.params) out.params = Object.fromEntries(names.map((p) => [p, `The ${p}.`]));
+        Object.assign(
+          out,
+          paramFields(schema, (p) => `The ${p}.`),
+        );
         if (schema.properties?.returns) out.returns = 'The sum.';
         return out;
       };

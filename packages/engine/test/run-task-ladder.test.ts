@@ -99,7 +99,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
         files: { 'src/math.ts': DOCS_TS },
         script: {
           steps: [step({ kind: 'docstring', paths: ['src/math.ts'] })],
-          worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),
+          worker: (input, req) => workerAnswer(req, input.includes('function add(') ? 'add' : 'sub'),
           accept: (i) => !i.text.includes('function add('),
         },
         task: 'add docstrings to src/math.ts',
@@ -110,7 +110,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(run.error).toBeNull();
     expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
-    const calls = workerRequestsFor(server, 'function `add`');
+    const calls = workerRequestsFor(server, 'function add(');
     expect(calls.map((r) => r.model)).toEqual([NANO, NANO, MINI]);
     expect(inputText(calls[0]!)).not.toContain(REJECTION);
     expect(inputText(calls[1]!)).toContain(REJECTION);
@@ -127,7 +127,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(add.verdict).toBe(REJECTION);
     // sub is committed, add is not documented.
     expect(item(report!, 'sub').status).toBe('succeeded');
-    expect(workerRequestsFor(server, 'function `sub`')).toHaveLength(1);
+    expect(workerRequestsFor(server, 'function sub(')).toHaveLength(1);
     const math = fileAt(repo, report!.branch, 'src/math.ts');
     expect(math).toMatch(/\*\/\nexport function sub\(/);
     expect(math).toMatch(/^export function add\(/);
@@ -145,7 +145,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
         },
         script: {
           steps: [step({ kind: 'docstring', paths: ['src/math.ts'] })],
-          worker: (input, req) => workerAnswer(req, input.includes('`add`') ? 'add' : 'sub'),
+          worker: (input, req) => workerAnswer(req, input.includes('function add(') ? 'add' : 'sub'),
           accept: (i) => !i.text.includes('function add('),
         },
         task: 'add docstrings to src/math.ts',
@@ -156,7 +156,7 @@ describe.concurrent('openai engine end to end: the verification ladder', () => {
     expect(run.error).toBeNull();
     expect(run.report!.status).toBe('completed-with-failures');
     expect(report!.jobs).toEqual({ total: 2, succeeded: 1, failed: 1, skipped: 0 });
-    expect(workerRequestsFor(server, 'function `add`').map((r) => r.model)).toEqual([NANO]);
+    expect(workerRequestsFor(server, 'function add(').map((r) => r.model)).toEqual([NANO]);
     expect(requests(server, 'worker')).toHaveLength(2);
     const add = item(report!, 'add');
     expect(add.status).toBe('failed');

@@ -18,6 +18,7 @@ import {
   withoutDocs,
   workerSymbol,
 } from '../../../test/e2e/openai-script.js';
+import { docParams } from '../../../test/fake/doc-fields.js';
 
 const STRINGS_TS = ['export function shout(text: string): string {', '  return text.toUpperCase();', '}', ''].join(
   '\n',
@@ -147,15 +148,15 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
         expect(input).not.toContain(`function ${other}(`);
       if (symbol !== 'clamp') expect(input).not.toContain('Math.min');
       if (symbol !== 'divide') expect(input).not.toContain('division by zero');
-      const props = request.schema.properties;
-      expect(Object.keys(props.params.properties)).toEqual(PARAMS[symbol]);
-      expect(props.params.required).toEqual(PARAMS[symbol]);
-      // `escalate`: the worker may say a job is beyond it (ladder.selfEscalate, on by default).
-      expect(Object.keys(props).sort()).toEqual(
-        symbol === 'divide'
-          ? ['escalate', 'params', 'returns', 'summary', 'throws']
-          : ['escalate', 'params', 'returns', 'summary'],
-      );
+      // Flat: the summary, a field per parameter, then returns (and throws); `escalate`: the worker may say a job is
+      // beyond it (ladder.selfEscalate, on by default).
+      expect(request.schema.required).toEqual([
+        'summary',
+        ...PARAMS[symbol]!,
+        'returns',
+        ...(symbol === 'divide' ? ['throws'] : []),
+        'escalate',
+      ]);
     }
     // The verifier judged all the jobs of the run in one batch.
     const [verifier] = served(server, 'verifier');
@@ -254,7 +255,7 @@ describe.concurrent('runTask, openai engine: docstrings', () => {
       /\*\/\nexport function parse\(input: string\): number;\nexport function parse\(input: number\)/,
     );
     const parseReq = served(server, 'worker').find((e) => workerSymbol(e.request) === 'parse')!.request;
-    expect(Object.keys(parseReq.schema.properties.params.properties)).toEqual(['input']);
+    expect(docParams(parseReq.schema)).toEqual(['input']);
     const methodReq = served(server, 'worker').find((e) => workerSymbol(e.request) === 'Counter.increment')!.request;
     expect(inputText(methodReq)).toContain('increment(by: number)');
     expect(inputText(methodReq)).not.toContain('function parse');

@@ -40,7 +40,7 @@ function expectServedUsage(expect: any, report: Record<string, any>, server: Par
 describe.concurrent('runTask, openai engine: failures', () => {
   it.for([
     ['text that is not JSON', { text: 'not json' }],
-    ['JSON without `summary`', { json: { params: { numerator: 'n', denominator: 'd' }, returns: 'r', throws: 't' } }],
+    ['JSON without `summary`', { json: { numerator: 'n', denominator: 'd', returns: 'r', throws: 't' } }],
   ] as const)(
     'worker output failing the schema for one function (%s) is retried, then fails only that job',
     async ([, reply], { expect, onTestFinished }) => {
@@ -129,9 +129,7 @@ describe.concurrent('runTask, openai engine: failures', () => {
     onTestFinished,
   }) => {
     const evil = (symbol: string, req: any) =>
-      symbol === 'add'
-        ? { json: { summary: 'Adds. */ evil(); /*', params: { a: 'x', b: 'y' }, returns: 'z' } }
-        : undefined;
+      symbol === 'add' ? { json: { summary: 'Adds. */ evil(); /*', a: 'x', b: 'y', returns: 'z' } } : undefined;
     const run = await engineScenario({ script: { worker: evil } }, onTestFinished);
     const { repo, report } = run;
     expect(run.error).toBeNull();

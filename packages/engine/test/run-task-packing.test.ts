@@ -4,6 +4,7 @@ import { startFakeOpenAI, type FakeRequest, type FakeReply } from '../../../test
 import { fakeModelEnv, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep, inputText, servedUsage } from '../../../test/e2e/openai-script.js';
+import { docParams, paramFields } from '../../../test/fake/doc-fields.js';
 
 const SIX = Array.from(
   { length: 6 },
@@ -21,10 +22,12 @@ function handler(broken: Set<string>) {
     if (props.rejections) return { json: { rejections: [] } };
     const items = props.items?.properties as Record<string, any> | undefined;
     const answer = (key: string, schema: any) => {
-      const names = Object.keys(schema.properties?.params?.properties ?? {});
+      const names = docParams(schema);
       const out: Record<string, unknown> = names.some((n) => broken.has(n)) ? {} : { summary: `Doc for ${key}.` };
-      if (schema.properties?.params)
-        out.params = Object.fromEntries(Object.keys(schema.properties.params.properties).map((p) => [p, `The ${p}.`]));
+      Object.assign(
+        out,
+        paramFields(schema, (p) => `The ${p}.`),
+      );
       if (schema.properties?.returns) out.returns = 'The sum.';
       return out;
     };
@@ -52,19 +55,17 @@ describe('packing small jobs into one worker call', () => {
         (e) => e.request.model === 'gpt-5.4-nano' && !e.request.schema?.properties?.items,
       );
       expect(retry).toHaveLength(1);
-      expect(Object.keys(retry[0]!.request.schema.properties.params.properties)).toEqual(['x1']);
+      expect(docParams(retry[0]!.request.schema)).toEqual(['x1']);
       expect(inputText(retry[0]!.request)).toContain(
         "A previous attempt was rejected: worker: this item's output failed its schema",
       );
       const firstItems = Object.keys(workers[0]!.request.schema.properties.items.properties);
-      expect(firstItems).toEqual(['item1', 'item2', 'item3', 'item4']);
+      expect(firstItems).toEqual(['j1', 'j2', 'j3', 'j4']);
       // Each item's schema names exactly its own function's parameter.
-      const params = firstItems.map((k) =>
-        Object.keys(workers[0]!.request.schema.properties.items.properties[k].properties.params.properties),
-      );
+      const params = firstItems.map((k) => docParams(workers[0]!.request.schema.properties.items.properties[k]));
       expect(params).toEqual([['x0'], ['x1'], ['x2'], ['x3']]);
       // The instructions are sent once per call, not once per job.
-      expect(inputText(workers[0]!.request).match(/## item\d/g)).toHaveLength(4);
+      expect(inputText(workers[0]!.request).match(/## j\d/g)).toHaveLength(4);
       expect(report.jobs).toEqual({ total: 6, succeeded: 5, failed: 1, skipped: 0 });
       const failed = report.items.find((i: any) => i.status === 'failed');
       expect(failed.symbol).toBe('f1');

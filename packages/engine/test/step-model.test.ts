@@ -9,6 +9,7 @@ import { startFakeOpenAI, type FakeReply, type FakeRequest } from '../../../test
 import { fakeModelEnv, formatSummary, runEngine } from '../../../test/helpers/engine.js';
 import { makeRepo } from '../../../test/helpers/repo.js';
 import { docStep } from '../../../test/e2e/openai-script.js';
+import { paramFields } from '../../../test/fake/doc-fields.js';
 import { normalizePlan } from '../src/plan.js';
 import { formatDryRun } from '../src/shell/dry-run.js';
 
@@ -84,11 +85,10 @@ function handler(req: FakeRequest): FakeReply {
     };
   }
   if (props.rejections) return { json: { rejections: [] } };
-  const params = Object.keys(props.params?.properties ?? {});
   return {
     json: {
       summary: `Doc by ${req.model}.`,
-      params: Object.fromEntries(params.map((p) => [p, `The ${p}.`])),
+      ...paramFields(req.schema, (p) => `The ${p}.`),
       returns: 'The result.',
       ...(props.escalate ? { escalate: 'no' } : {}),
     },

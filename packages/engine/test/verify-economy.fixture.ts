@@ -121,7 +121,7 @@ export function sixteenDocJobs(file = 'src/util.ts'): { target: JobTarget; outco
     const output = {
       summary: `${words(15 + (i % 10), d.symbol)}.`,
       ...(d.params.length
-        ? { params: Object.fromEntries(d.params.map((p, j) => [p.name, words(6 + ((i + j) % 5), p.name)])) }
+        ? Object.fromEntries(d.params.map((p, j) => [p.name, words(6 + ((i + j) % 5), p.name)]))
         : {}),
       ...(!d.returnsVoid ? { returns: words(6 + (i % 5), 'returns') } : {}),
       ...(d.throws ? { throws: words(6, 'throws') } : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanStep } from '@orchestrate/core';
+import { toJSONSchema, type z } from 'zod';
 import { applyEdits, indexFiles, proveCommentOnly } from '@orchestrate/repo';
 import { docstringKind, JobRejected, offlineDocContent, words, type JobOutcome, kindContextFor } from '../src/index.js';
 
@@ -34,6 +35,12 @@ const step: PlanStep = {
   instructions: '',
 };
 
+/** The JSON schema a call sends for a zod schema (without zod's `$schema` key). */
+function outputJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = toJSONSchema(schema) as Record<string, unknown>;
+  return json;
+}
+
 const ctxOf = (files: ReturnType<typeof indexFiles>) => kindContextFor(files);
 
 function targets(source = SOURCE) {
@@ -56,23 +63,86 @@ describe('docstring kind', () => {
     expect(targets().map((t) => t.job.symbol)).toEqual(['UserStore', 'UserStore.getUserById', 'isAdmin', 'saveAll']);
   });
 
-  it('builds a worker schema whose params keys are exactly the parameter names, returns only when not void', () => {
+  it('builds a flat worker schema: summary, one field per parameter named by it, returns only when not void', () => {
     const schema = docstringKind.outputSchema(targetFor('UserStore.getUserById'), ctxOf([]));
+    expect(schema.safeParse({ summary: 's', id: 'a', includeDeleted: 'b', returns: 'r', throws: 't' }).success).toBe(
+      true,
+    );
+    expect(schema.safeParse({ summary: 's', id: 'a', returns: 'r', throws: 't' }).success).toBe(false);
+    expect(
+      schema.safeParse({ summary: 's', id: 'a', includeDeleted: 'b', other: 'c', returns: 'r', throws: 't' }).success,
+    ).toBe(false);
     expect(
       schema.safeParse({ summary: 's', params: { id: 'a', includeDeleted: 'b' }, returns: 'r', throws: 't' }).success,
-    ).toBe(true);
-    expect(schema.safeParse({ summary: 's', params: { id: 'a' }, returns: 'r', throws: 't' }).success).toBe(false);
-    expect(
-      schema.safeParse({
-        summary: 's',
-        params: { id: 'a', includeDeleted: 'b', other: 'c' },
-        returns: 'r',
-        throws: 't',
-      }).success,
     ).toBe(false);
     const voidSchema = docstringKind.outputSchema(targetFor('saveAll'), ctxOf([]));
-    expect(voidSchema.safeParse({ summary: 's', params: { users: 'u' } }).success).toBe(true);
-    expect(voidSchema.safeParse({ summary: 's', params: { users: 'u' }, returns: 'x' }).success).toBe(false);
+    expect(voidSchema.safeParse({ summary: 's', users: 'u' }).success).toBe(true);
+    expect(voidSchema.safeParse({ summary: 's', users: 'u', returns: 'x' }).success).toBe(false);
+  });
+
+  it('sends the flat schema as JSON in field order, with no params object', () => {
+    const str = { type: 'string' };
+    expect(outputJsonSchema(docstringKind.outputSchema(targetFor('UserStore.getUserById'), ctxOf([])))).toEqual({
+      type: 'object',
+      properties: { summary: str, id: str, includeDeleted: str, returns: str, throws: str },
+      required: ['summary', 'id', 'includeDeleted', 'returns', 'throws'],
+      additionalProperties: false,
+    });
+  });
+
+  it.each(['summary', 'returns', 'throws', 'params', 'escalate'])(
+    'keeps the parameters under params when one is named %s, and renders from that answer',
+    (name) => {
+      const src = `export function pick(${name}: string, other: number): string {\n  return ${name} + other;\n}\n`;
+      const t = targetFor('pick', src);
+      const str = { type: 'string' };
+      const params = {
+        type: 'object',
+        properties: { [name]: str, other: str },
+        required: [name, 'other'],
+        additionalProperties: false,
+      };
+      expect(outputJsonSchema(docstringKind.outputSchema(t, ctxOf([])))).toEqual({
+        type: 'object',
+        properties: { summary: str, params, returns: str },
+        required: ['summary', 'params', 'returns'],
+        additionalProperties: false,
+      });
+      const out = edit(t, {
+        summary: 'Picks.',
+        params: { [name]: 'The first.', other: 'The second.' },
+        returns: 'It.',
+      });
+      const after = applyEdits(src, out.edits).text;
+      expect(after).toContain(`@param ${name} - The first.\n * @param other - The second.\n * @returns It.`);
+      const output = offline(t);
+      expect(output).toHaveProperty(['params', name]);
+      expect(docstringKind.outputSchema(t, ctxOf([])).safeParse(output).success).toBe(true);
+    },
+  );
+
+  it('a flat answer with a parameter named like a prototype key reads only its own fields', () => {
+    const src = 'export function f(constructor: string): void {\n  void constructor;\n}\n';
+    const t = targetFor('f', src);
+    const after = applyEdits(src, edit(t, { summary: 'Runs.' } as never).edits).text;
+    expect(after).toContain('@param constructor - The constructor.');
+  });
+
+  it('the context pack names the declaration only when its first code line does not (members, classes)', () => {
+    const declLine = (symbol: string) =>
+      docstringKind
+        .contextPack(targetFor(symbol), ctxOf([]))
+        .split('\n')
+        .find((l) => l.startsWith('Declaration:'));
+    expect(declLine('isAdmin')).toBeUndefined();
+    expect(declLine('saveAll')).toBeUndefined();
+    expect(declLine('UserStore.getUserById')).toBe('Declaration: method `UserStore.getUserById` (exported)');
+    expect(declLine('UserStore')).toBe('Declaration: class `UserStore` (exported)');
+    const local = 'function helper(a: number): number {\n  return a;\n}\nexport { helper };\n';
+    const pack = docstringKind.contextPack(targetFor('helper', local), ctxOf([]));
+    expect(pack).toContain('Declaration: function `helper` (exported)');
+    const inner = 'function inner(a: number): number {\n  return a;\n}\n';
+    expect(docstringKind.contextPack(targetFor('inner', inner), ctxOf([]))).not.toContain('Declaration:');
   });
 
   it('the context pack holds the target declaration and not the rest of the file', () => {
@@ -86,7 +156,8 @@ describe('docstring kind', () => {
     const t = targetFor('UserStore.getUserById');
     const out = edit(t, {
       summary: 'Looks a user up.',
-      params: { id: 'The id.', includeDeleted: 'Include deleted.' },
+      id: 'The id.',
+      includeDeleted: 'Include deleted.',
       returns: 'The user.',
       throws: 'If id is empty.',
     });
@@ -105,12 +176,12 @@ describe('docstring kind', () => {
     ['empty summary', { summary: '   ' }],
   ])('refuses hostile output before writing: %s', (_name, output) => {
     const t = targetFor('isAdmin');
-    expect(() => edit(t, { params: { role: 'r' }, returns: 'x', ...output })).toThrow(JobRejected);
+    expect(() => edit(t, { role: 'r', returns: 'x', ...output })).toThrow(JobRejected);
   });
 
   it('neutralises a parameter description that tries to close the comment', () => {
     const t = targetFor('isAdmin');
-    expect(() => edit(t, { summary: 'ok', params: { role: '*/ x() /*' }, returns: 'r' })).toThrow(JobRejected);
+    expect(() => edit(t, { summary: 'ok', role: '*/ x() /*', returns: 'r' })).toThrow(JobRejected);
   });
 
   it('offline output passes its own schema, gate and comment-only proof for every target', () => {
@@ -140,7 +211,7 @@ describe('docstring kind', () => {
     expect(docstringKind.select(step, ctx)).toHaveLength(0);
     const rewrite = { ...step, selector: { ...step.selector, missingDocsOnly: false } };
     const [t] = docstringKind.select(rewrite, ctx);
-    const after = applyEdits(src, edit(t!, { summary: 'New.', params: { a: 'A.' }, returns: 'A.' }).edits).text;
+    const after = applyEdits(src, edit(t!, { summary: 'New.', a: 'A.', returns: 'A.' }).edits).text;
     expect(after).not.toContain('Old.');
     expect(after.match(/\/\*\*/g)).toHaveLength(1);
     expect(after).toContain('New.');

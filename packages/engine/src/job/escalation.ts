@@ -6,17 +6,26 @@ import { reject } from './ladder.js';
 import type { JobState } from './state.js';
 import type { EscalationCap, PhaseContext } from './types.js';
 
-/** What a worker may answer in `escalate`: `'no'` first (a schema-only answer picks it), then why a job is beyond it. */
+/**
+ * What a worker may answer in `escalate` (a single job's field, a pack entry's `reason`): `'no'` first (a schema-only
+ * answer picks it, so it escalates nothing), then why a job is beyond it.
+ */
 export const ESCALATE_REASONS = ['no', 'too-complex', 'needs-more-context', 'unclear-task'] as const;
 
 /** A worker's `escalate` answer. */
 export type EscalateReason = (typeof ESCALATE_REASONS)[number];
 
-/** The line the worker's instructions get when its schema offers `escalate`. */
+/** The line a single job's worker instructions get when its schema offers `escalate`. */
 export const ESCALATE_NOTE =
   '\n\nIf a job is beyond you (the change is too complex for you, the context shown is not enough, or the task is ' +
   'unclear), set `escalate` to that reason: that answer is never applied, the job goes to a stronger model or is ' +
   "asked again. Otherwise set `escalate` to 'no' and give your full answer.";
+
+/** The line a packed call's worker instructions get when its schema offers the call's `escalate` list. */
+export const PACK_ESCALATE_NOTE =
+  '\n\nIf an item is beyond you (the change is too complex for you, the context shown is not enough, or the task is ' +
+  'unclear), list its key in `escalate` with that reason: its answer is never applied, the job goes to a stronger ' +
+  'model or is asked again. List no other item, and answer every item in `items`.';
 
 /**
  * The cap of a run of `jobs` jobs under `ladder.maxSelfEscalations`. `earlier` (restored from the run's journal) are the
@@ -101,6 +110,38 @@ export function splitEscalation(output: unknown, offered: boolean): { output: un
   if (!offered || output === null || typeof output !== 'object') return { output, reason: 'no' };
   const { escalate, ...rest } = output as { escalate?: EscalateReason };
   return { output: rest, reason: escalate ?? 'no' };
+}
+
+/** An entry of a pack's `escalate` list, as sent: an item's key (of those offered) and the reason. */
+function packEntry(keys: readonly string[]) {
+  return z.strictObject({ key: z.enum(keys as [string, ...string[]]), reason: SENT_ESCALATE });
+}
+
+/**
+ * A packed call's `escalate`, beside its `items`: the items the worker says are beyond it, each once with its reason,
+ * keyed by the item keys whose jobs could be granted now (`offersEscalation`); stated once per call instead of an
+ * `escalate` field in every item.
+ */
+export function packEscalateSchema(keys: readonly string[]): z.ZodType {
+  return z.array(packEntry(keys));
+}
+
+/**
+ * The reasons a pack's answer gives in its `escalate` list, by item key. An entry that names an item not offered, or
+ * that is not an entry, is dropped (a strict-schema answer has none); `'no'` escalates nothing; a key listed twice
+ * keeps its first reason. A missing or malformed list escalates nothing: every item is then answered as usual.
+ */
+export function packEscalations(raw: unknown, keys: readonly string[]): Map<string, EscalateReason> {
+  const out = new Map<string, EscalateReason>();
+  const list = raw !== null && typeof raw === 'object' ? (raw as { escalate?: unknown }).escalate : undefined;
+  if (!keys.length || !Array.isArray(list)) return out;
+  const entry = packEntry(keys);
+  for (const item of list) {
+    const parsed = entry.safeParse(item);
+    if (!parsed.success || parsed.data.reason === 'no' || out.has(parsed.data.key)) continue;
+    out.set(parsed.data.key, parsed.data.reason);
+  }
+  return out;
 }
 
 /**

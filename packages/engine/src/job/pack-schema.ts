@@ -16,13 +16,19 @@ export function schemaRefsFor(model: string, config: Pick<ResolvedConfig, 'provi
 }
 
 /**
- * The JSON schema of a packed worker call, `{ items: { item1, item2, … } }`, when some of its items' schemas are
+ * The JSON schema of a packed worker call, `{ items: { j1, j2, … }, escalate? }`, when some of its items' schemas are
  * identical: each such schema is stated once under `$defs` (`item`, `item2`, …) and referenced
- * (`{"$ref":"#/$defs/item"}`); the others stay inline. Undefined when no two items share a schema (the client then
- * converts the zod schema as usual, to the same JSON as this would be), and when `refs` is off (`schemaRefsFor`). An
- * item schema with refs of its own (`$defs`, `$ref`) stays inline: moved under `$defs`, its refs would point elsewhere.
+ * (`{"$ref":"#/$defs/item"}`); the others stay inline; the call's `escalate` list (when offered) follows `items`.
+ * Undefined when no two items share a schema (the client then converts the zod schema as usual, to the same JSON as
+ * this would be), and when `refs` is off (`schemaRefsFor`). An item schema with refs of its own (`$defs`, `$ref`) stays
+ * inline: moved under `$defs`, its refs would point elsewhere.
  */
-export function packJsonSchema(keys: readonly string[], items: readonly z.ZodType[], refs: boolean): Json | undefined {
+export function packJsonSchema(
+  keys: readonly string[],
+  items: readonly z.ZodType[],
+  refs: boolean,
+  escalate?: z.ZodType,
+): Json | undefined {
   if (!refs || keys.length < 2) return undefined;
   const schemas = items.map((s) => outputJsonSchema(s));
   const texts = schemas.map((s) => JSON.stringify(s));
@@ -52,5 +58,7 @@ export function packJsonSchema(keys: readonly string[], items: readonly z.ZodTyp
     required,
     additionalProperties: false,
   });
-  return { ...object({ items: object(properties, [...keys]) }, ['items']), $defs: defs };
+  const call: Json = { items: object(properties, [...keys]) };
+  if (escalate) call.escalate = outputJsonSchema(escalate);
+  return { ...object(call, Object.keys(call)), $defs: defs };
 }

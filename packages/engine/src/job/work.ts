@@ -10,6 +10,9 @@ import {
   escalateJob,
   itemSchemas,
   offersEscalation,
+  PACK_ESCALATE_NOTE,
+  packEscalateSchema,
+  packEscalations,
   splitEscalation,
   type ItemSchemas,
 } from './escalation.js';
@@ -103,7 +106,7 @@ export async function workJobs(pack: JobState[], ctx: PhaseContext): Promise<voi
   }
   if (single && !request.schemas[0]!.offered) return applyOutput(held[0]!.state, raw, ctx);
   if (single) return applyItem(held[0]!.state, request.schemas[0]!, raw, ctx, `the model's output failed its schema`);
-  await applyItems(held, request.schemas, raw, ctx);
+  await applyItems(held, request, raw, ctx);
 }
 
 /** Whether a job may start; a job of a stopped run is skipped with the reason. */
@@ -145,10 +148,33 @@ function holdVerifier(state: JobState, ctx: PhaseContext): boolean {
   return hold !== null;
 }
 
+/** The item keys of a pack of `count` jobs: `j1`, `j2`, … (short: each is in the schema twice and in the answer). */
+export function packKeys(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `j${i + 1}`);
+}
+
+/** What one worker call sends and reserves, and how its answer is read (`keys`, `escalateKeys` for a pack). */
+interface WorkerRequest {
+  instructions: string;
+  input: string;
+  schema: z.ZodType;
+  jsonSchema?: Record<string, unknown>;
+  /** Each job's item schemas (a single job's may offer `escalate`; a pack's items never do: see `escalateKeys`). */
+  schemas: ItemSchemas[];
+  /** A pack's item keys, in job order (empty for a single job). */
+  keys: string[];
+  /** The pack's item keys its `escalate` list may name (empty: no list sent). */
+  escalateKeys: string[];
+  maxOutputTokens: number;
+  reserveTokens: number;
+  cacheKey: string;
+}
+
 /**
  * What one worker call sends and reserves: one job under its own schema, or a pack's items under their keys, then the
  * block they all share (`shared`, '' for none) once under its own heading. On a worker model (not the verifier's),
- * while the run could still grant an escalation, each item's schema offers `escalate` and the instructions say when.
+ * while the run could still grant an escalation, a single job's schema offers an `escalate` field, and a pack's schema
+ * one `escalate` list beside `items` naming the items that could be granted; the instructions say when to use it.
  */
 function workerRequest(
   kind: JobKindModule,
@@ -157,46 +183,45 @@ function workerRequest(
   single: boolean,
   model: string,
   ctx: PhaseContext,
-) {
+): WorkerRequest {
   const { step, job } = held[0]!.state.target;
-  // Each item is offered `escalate` only while a request of its job could be granted (see `escalationRefusal`).
-  const schemas = held.map((p) =>
-    itemSchemas(
-      kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType,
-      offersEscalation(p.state.target.job.id, model, ctx),
-    ),
-  );
-  const note = schemas.some((s) => s.offered) ? ESCALATE_NOTE : '';
+  // An item is offered escalation only while a request of its job could be granted (see `escalationRefusal`).
+  const offers = held.map((p) => offersEscalation(p.state.target.job.id, model, ctx));
+  const kindSchemas = held.map((p) => kind.outputSchema(p.state.target, ctx.kinds) as z.ZodType);
   const maxOut = ctx.config.maxOutputTokens.worker;
   if (single) {
     const { context, feedback } = held[0]!;
-    const instructions = kind.workerInstructions(step) + note;
+    const schemas = [itemSchemas(kindSchemas[0]!, offers[0]!)];
+    const instructions = kind.workerInstructions(step) + (schemas[0]!.offered ? ESCALATE_NOTE : '');
     return {
       instructions,
       input: context + feedback,
       schema: schemas[0]!.sent,
       schemas,
+      keys: [],
+      escalateKeys: [],
       maxOutputTokens: maxOut,
       reserveTokens: estimateParts(instructions, context, feedback) + SCHEMA_OVERHEAD_TOKENS,
       cacheKey: `orchestrate-worker-${job.kind}-v1`,
     };
   }
-  const keys = held.map((_, i) => `item${i + 1}`);
+  const keys = packKeys(held.length);
+  const escalateKeys = keys.filter((_, i) => offers[i]);
+  const escalate = escalateKeys.length ? packEscalateSchema(escalateKeys) : undefined;
   const inputs = held.map((p) => p.context + p.feedback);
   const after = shared ? [sharedSection(shared)] : [];
-  const instructions = kind.workerInstructions(step) + PACK_NOTE + note;
+  const instructions = kind.workerInstructions(step) + PACK_NOTE + (escalate ? PACK_ESCALATE_NOTE : '');
   const shape: Record<string, z.ZodType> = {};
-  keys.forEach((key, i) => (shape[key] = schemas[i]!.sent));
+  keys.forEach((key, i) => (shape[key] = kindSchemas[i]!));
+  const jsonSchema = packJsonSchema(keys, kindSchemas, schemaRefsFor(model, ctx.config), escalate);
   return {
     instructions,
     input: [...inputs.map((input, i) => `## ${keys[i]}\n${input}`), ...after].join('\n\n'),
-    schema: z.strictObject({ items: z.strictObject(shape) }),
-    jsonSchema: packJsonSchema(
-      keys,
-      schemas.map((s) => s.sent),
-      schemaRefsFor(model, ctx.config),
-    ),
-    schemas,
+    schema: z.strictObject({ items: z.strictObject(shape), ...(escalate ? { escalate } : {}) }),
+    ...(jsonSchema ? { jsonSchema } : {}),
+    schemas: kindSchemas.map((schema) => itemSchemas(schema, false)),
+    keys,
+    escalateKeys,
     maxOutputTokens: maxOut * held.length,
     reserveTokens:
       estimateParts(instructions, ...inputs, ...after) + 6 * held.length + SCHEMA_OVERHEAD_TOKENS * held.length,
@@ -219,11 +244,20 @@ function charge(held: Live[], single: boolean, ctx: PhaseContext, model: string,
   );
 }
 
-/** A pack's answer, item by item: an item that fails its job's schema sends only that job down the ladder. */
-async function applyItems(held: Live[], schemas: ItemSchemas[], raw: unknown, ctx: PhaseContext): Promise<void> {
+/**
+ * A pack's answer, item by item: an item its `escalate` list names is escalated (granted or refused, never applied,
+ * whatever its item holds); any other is validated alone, so one that fails its job's schema sends only that job down
+ * the ladder.
+ */
+async function applyItems(held: Live[], request: WorkerRequest, raw: unknown, ctx: PhaseContext): Promise<void> {
   const items = (raw as { items?: Record<string, unknown> } | null)?.items ?? {};
+  const escalations = packEscalations(raw, request.escalateKeys);
   for (let i = 0; i < held.length; i++) {
-    await applyItem(held[i]!.state, schemas[i]!, items[`item${i + 1}`], ctx, `this item's output failed its schema`);
+    const key = request.keys[i]!;
+    const reason = escalations.get(key);
+    if (reason && escalateJob(held[i]!.state, reason, ctx)) continue;
+    const item = Object.hasOwn(items, key) ? items[key] : undefined;
+    await applyItem(held[i]!.state, request.schemas[i]!, item, ctx, `this item's output failed its schema`);
   }
 }
 

@@ -54,7 +54,8 @@ export function renderDocComment(decl: Declaration, content: DocContent, eol: st
   const body: string[] = [...wrap(summary, WRAP)];
   const tags: string[] = [];
   for (const param of decl.params) {
-    const text = cleanField(content.params[param.name] ?? '', `@param ${param.name}`);
+    const given = Object.hasOwn(content.params, param.name) ? content.params[param.name] : undefined;
+    const text = cleanField(given ?? '', `@param ${param.name}`);
     tags.push(...wrap(`@param ${param.name} - ${text || `The ${param.name}.`}`, WRAP));
   }
   if (!decl.returnsVoid && content.returns !== null) {
