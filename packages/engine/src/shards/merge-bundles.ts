@@ -9,6 +9,7 @@ import {
   type ShardBundle,
   type ShardPlanFile,
 } from '@orchestrate/core';
+import { assertPlanId } from './plan-id.js';
 
 /** One bundle as the merge reads it: where it is, its manifest, its report and each step's patch text. */
 export interface LoadedBundle {
@@ -39,6 +40,8 @@ export async function loadBundles(dirs: readonly string[], cwd: string): Promise
   const seen = new Map<number, string>();
   for (const b of bundles) {
     const m = b.manifest;
+    // Each bundle's plan.json is checked too: verified, it is the same plan as the first when the ids are equal.
+    if (b !== bundles[0] && m.planId === plan.planId) await readPlan(b);
     if (m.planId !== plan.planId) {
       throw new UsageError(
         `${b.dir} is a bundle of plan ${m.planId}, not of plan ${plan.planId} (${bundles[0]!.dir}): ` +
@@ -122,6 +125,7 @@ async function readPlan(bundle: LoadedBundle): Promise<ShardPlanFile> {
       `${bundle.dir} has no readable plan file (${BUNDLE_FILES.plan}): pass a complete bundle dir, as the shard wrote it.`,
     );
   }
+  assertPlanId(plan, path.join(bundle.dir, BUNDLE_FILES.plan));
   if (plan.planId !== bundle.manifest.planId) {
     throw new UsageError(`${bundle.dir}: its plan file is of another plan than its bundle.json: rerun that shard.`);
   }
