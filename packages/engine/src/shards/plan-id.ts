@@ -21,7 +21,7 @@ export function assertPlanId(plan: ShardPlanFile, where: string): void {
   }
   if (id !== plan.planId) {
     throw new UsageError(
-      `${where}: the plan file was changed after \`orchestrate plan\` wrote it (its content does not match its planId): plan again.`,
+      `${where}: the plan file was changed after \`orchestrate plan\` wrote it: plan again (its content no longer hashes to its planId).`,
     );
   }
 }

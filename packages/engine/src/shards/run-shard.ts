@@ -16,7 +16,7 @@ export interface RunFromPlanOptions extends Omit<RunTaskOptions, 'task' | 'from'
   planFile: string;
   /** The shard to run (`--shard i/N`); none: the whole plan as one run. */
   shard?: { index: number; total: number };
-  /** The bundle's folder (`--out`); required with a shard. */
+  /** The bundle's folder (`--out`); required with a shard, refused without one (a bundle is a shard's). */
   out?: string;
 }
 
@@ -38,6 +38,12 @@ export async function runFromPlan(options: RunFromPlanOptions): Promise<RunFromP
   const { planFile, shard, out, ...run } = options;
   if (shard && out === undefined) {
     throw new UsageError("--shard writes a bundle: add --out <dir> (the folder to upload as the shard's artifact).");
+  }
+  if (!shard && out !== undefined) {
+    throw new UsageError(
+      "--out writes a shard's bundle: add --shard i/N (a `shard` value of the plan's matrix). Without --shard, " +
+        '`run --plan` runs the whole plan on one run branch and writes no bundle.',
+    );
   }
   const file = await readPlanFile(planFile);
   if (shard) assertShardOfPlan(file, shard);
