@@ -120,7 +120,17 @@ async function readPlan(bundle: LoadedBundle): Promise<ShardPlanFile> {
   } catch {
     plan = null;
   }
-  if (!plan || !Array.isArray(plan.shards) || !plan.plan || !Array.isArray(plan.plan.steps)) {
+  const whole =
+    plan !== null &&
+    typeof plan === 'object' &&
+    typeof plan.baseCommit === 'string' &&
+    /^[0-9a-f]{40,64}$/.test(plan.baseCommit) &&
+    typeof plan.scope === 'string' &&
+    Array.isArray(plan.shards) &&
+    plan.shards.every((s) => s !== null && typeof s === 'object' && Array.isArray(s.files)) &&
+    Boolean(plan.plan) &&
+    Array.isArray(plan.plan.steps);
+  if (!whole || !plan) {
     throw new UsageError(
       `${bundle.dir} has no readable plan file (${BUNDLE_FILES.plan}): pass a complete bundle dir, as the shard wrote it.`,
     );

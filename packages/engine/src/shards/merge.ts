@@ -1,11 +1,5 @@
 // `orchestrate merge <dir>…`: the shards' bundles put together on one run branch, with one report.
-import {
-  EnvironmentError,
-  type RunEventListener,
-  type RunReport,
-  type RunStatus,
-  type ShardPlanFile,
-} from '@orchestrate/core';
+import { type RunEventListener, type RunReport, type RunStatus, type ShardPlanFile } from '@orchestrate/core';
 import {
   addWorktree,
   checkPatchSeries,
@@ -14,12 +8,12 @@ import {
   locateRepo,
   preflightRun,
   removeWorktree,
-  resolveCommit,
   runBranch,
   runWorktreeDir,
 } from '@orchestrate/repo';
 import { newRunId } from '../run-options.js';
 import { writeReport } from '../runs/report.js';
+import { assertBaseCommit } from './from-plan.js';
 import { applySteps, type MergeApplied } from './merge-apply.js';
 import { loadBundles, type LoadedBundle } from './merge-bundles.js';
 import { bundleRefusal } from './merge-check.js';
@@ -53,13 +47,8 @@ export async function mergeShards(options: MergeShardsOptions): Promise<RunRepor
   const emit = options.onEvent ?? (() => {});
   const { root } = await locateRepo(cwd);
   const { plan, bundles } = await loadBundles(options.dirs, cwd);
-  if (!(await resolveCommit(root, plan.baseCommit))) {
-    throw new EnvironmentError(
-      'E_SHALLOW_CLONE',
-      `The plan's base commit ${plan.baseCommit.slice(0, 12)} is not in ${root}: fetch it (\`git fetch origin ` +
-        `${plan.baseCommit}\`, or actions/checkout with fetch-depth: 0) and merge again.`,
-    );
-  }
+  // The same check, and the same code, as `run --plan`: E_USAGE, or E_SHALLOW_CLONE in a shallow clone.
+  await assertBaseCommit(root, plan);
   const { merged, problems } = await sortShards(root, plan, bundles);
   const id = options.runId ?? newRunId();
   const branch = runBranch(id);

@@ -131,6 +131,21 @@ describe('mergeShards on tampered bundles', () => {
   });
 });
 
+describe('mergeShards in a repository without the base commit', () => {
+  it('is E_USAGE (not E_SHALLOW_CLONE) in a full clone, as `run --plan` says', async () => {
+    const { dirs } = setUp();
+    const other = makeRepo({ 'x.ts': 'export const x = 1;\n' });
+    try {
+      await expect(mergeShards({ cwd: other.dir, dirs })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringContaining('is not in this repository') as string,
+      });
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
 describe('gateMergedFile', () => {
   it('refuses deletions, new files of docstring/reformat steps and docstring edits of non-TS files', () => {
     expect(gateMergedFile('docstring', 'src/a.ts', 'x', null)).toMatchObject({ ok: false });
