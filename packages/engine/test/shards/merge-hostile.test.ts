@@ -131,6 +131,21 @@ describe('mergeShards on tampered bundles', () => {
   });
 });
 
+describe('mergeShards arguments', () => {
+  it('takes a folder of bundle folders (download-artifact), and says when a path is missing or a file', async () => {
+    const { dirs, r } = setUp();
+    const report = await mergeShards({ cwd: r.dir, dirs: [out!] });
+    expect(report.shards).toMatchObject({ merged: [1, 2, 3], missing: [] });
+    const fail = (d: string) =>
+      mergeShards({ cwd: r.dir, dirs: [d] }).then(
+        () => '',
+        (e: OrchestrateError) => `${e.code} ${e.message}`,
+      );
+    expect(await fail(path.join(out!, 'nope'))).toMatch(/^E_USAGE .*does not exist/);
+    expect(await fail(path.join(dirs[0]!, 'bundle.json'))).toMatch(/^E_USAGE .*is not a folder/);
+  });
+});
+
 describe('mergeShards in a repository without the base commit', () => {
   it('is E_USAGE (not E_SHALLOW_CLONE) in a full clone, as `run --plan` says', async () => {
     const { dirs } = setUp();
