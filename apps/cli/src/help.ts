@@ -147,7 +147,7 @@ ${EXIT.interrupted} interrupted (run the same command again to finish it).
 export const MERGE_HELP = `
 Examples:
   orchestrate merge shard-1 shard-2 shard-3           one branch orchestrate/<id> with the shards' work, one report
-  orchestrate merge bundles/* --json                  the merged run's summary as JSON
+  orchestrate merge bundles --json                    a folder of bundle folders (or one bundle); JSON summary
 
 Every bundle must come from the same plan and base commit (that commit must be in this repository). Each plan step is
 one commit: the patches of every shard for step 1, then step 2 …, with the comment-only / formatting-only proof and a

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatMerge, mergeShards, mergeSummary, runExitCode } from '@orchestrate/engine';
 import { guarded, type IO } from './guard.js';
 import { EXIT, MERGE_HELP } from './help.js';
+import { assertOwnFlags } from './own-flags.js';
 
 /** Declares `merge` on the program; `merged` gives its options over the program's, `done` the exit code. */
 export function addMergeCommand(
@@ -18,10 +19,11 @@ export function addMergeCommand(
     .option('--json', "print the merged run's summary as JSON (errors too)")
     .description("Merge the shards' bundles of one plan onto one run branch, with one report")
     .addHelpText('after', MERGE_HELP)
-    .action(async (dirs: string[], own: Record<string, unknown>) => {
+    .action(async (dirs: string[], own: Record<string, unknown>, cmd: Command) => {
       const opts = merged(own) as { cwd?: string; json?: boolean };
       done(
         await guarded(io, opts.json, async () => {
+          assertOwnFlags(program, cmd);
           const onEvent = opts.json
             ? undefined
             : (e: { type: string; message?: string }) => {

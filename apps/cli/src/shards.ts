@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseShardArg, UsageError } from '@orchestrate/core';
 import {
+  assertPlanOut,
   formatBundleLine,
   formatDryRun,
   formatRunOutput,
@@ -16,6 +17,7 @@ import { guarded, type IO } from './guard.js';
 import { addFlags, COMMON_FLAGS, readFlags, type FlagKey, type ParsedFlags } from './flags.js';
 import { EXIT, PLAN_HELP, RUN_PLAN_HELP } from './help.js';
 import { interruptions } from './interrupt.js';
+import { assertOwnFlags } from './own-flags.js';
 import { createProgress } from './progress.js';
 
 /** The flags of `orchestrate plan` (the task form's that shape a plan). */
@@ -44,21 +46,31 @@ export function addShardCommands(
     .option('--from <ref>', 'the base commit every shard starts from (default: HEAD)')
     .description('Plan a task once and split its jobs into shards for a CI matrix: writes the plan file, runs nothing')
     .addHelpText('after', PLAN_HELP)
-    .action(async (words: string[], own: Record<string, unknown>) => {
+    .action(async (words: string[], own: Record<string, unknown>, cmd: Command) => {
       const opts = merged(own);
       const flags = readFlags(opts, PLAN_KEYS);
-      done(await guarded(io, flags.cli.json, () => planCommand(words.join(' ').trim(), opts, flags, io)));
+      done(
+        await guarded(io, flags.cli.json, () => {
+          assertOwnFlags(program, cmd);
+          return planCommand(words.join(' ').trim(), opts, flags, io);
+        }),
+      );
     });
   addFlags(program.command('run'), RUN_PLAN_KEYS)
     .requiredOption('--plan <file>', 'the plan file `orchestrate plan --shards N` wrote')
     .option('--shard <i/N>', "run only this shard (a `shard` value of the plan's matrix)")
-    .option('--out <dir>', "write the run's bundle into this folder (required with --shard)")
+    .option('--out <dir>', "write the shard's bundle into this folder (required with --shard, only with --shard)")
     .description('Run a saved plan (no planner call): one shard into a bundle, or the whole plan on a branch')
     .addHelpText('after', RUN_PLAN_HELP)
-    .action(async (own: Record<string, unknown>) => {
+    .action(async (own: Record<string, unknown>, cmd: Command) => {
       const opts = merged(own);
       const flags = readFlags(opts, RUN_PLAN_KEYS);
-      done(await guarded(io, flags.cli.json, () => runPlanCommand(opts, flags, io)));
+      done(
+        await guarded(io, flags.cli.json, () => {
+          assertOwnFlags(program, cmd);
+          return runPlanCommand(opts, flags, io);
+        }),
+      );
     });
 }
 
@@ -70,7 +82,9 @@ async function planCommand(task: string, opts: Record<string, unknown>, { run, c
   const raw = String(opts.shards);
   const shards = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   if (Number.isNaN(shards)) throw new UsageError(`--shards expects a whole number from 1 to 256, got "${raw}".`);
-  const out = path.resolve(typeof opts.out === 'string' ? opts.out : DEFAULT_PLAN_FILE);
+  const given = typeof opts.out === 'string' ? opts.out : DEFAULT_PLAN_FILE;
+  const out = path.resolve(given);
+  await assertPlanOut(out, given);
   const progress = createProgress(io.stderr, { live: live(io), dryRun: true });
   let planned: Awaited<ReturnType<typeof planShards>>;
   try {
@@ -86,7 +100,9 @@ async function planCommand(task: string, opts: Record<string, unknown>, { run, c
     progress.stop();
   }
   const text = `${JSON.stringify(planned.file, null, 2)}\n`;
-  await writeFile(out, text);
+  await writeFile(out, text).catch((err: Error) => {
+    throw new UsageError(`--out ${given} could not be written (${err.message}): name another file.`);
+  });
   io.stdout.write(
     cli.json ? text : `${formatShardPlan(planned.file, path.relative(process.cwd(), out) || out, planned.warnings)}\n`,
   );

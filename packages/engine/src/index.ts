@@ -30,7 +30,9 @@ export {
 export * from './shell/index.js';
 export * from './delegate/index.js';
 export { splitJobs, shardMatrix, assertShardCount, type SplitJob } from './shards/split.js';
-export { planShards, planIdOf, type PlanShardsOptions, type PlannedShards } from './shards/plan-file.js';
+export { planShards, type PlanShardsOptions, type PlannedShards } from './shards/plan-file.js';
+export { planIdOf } from './shards/plan-id.js';
+export { assertPlanOut } from './shards/plan-out.js';
 export { readPlanFile, planRunId, type FromPlan } from './shards/from-plan.js';
 export { runFromPlan, type RunFromPlanOptions, type RunFromPlanResult } from './shards/run-shard.js';
 export { writeBundle, readBundle, type BundleInput } from './shards/bundle.js';

@@ -68,3 +68,47 @@ export async function commitIndex(worktree: string, message: string): Promise<st
   );
   return (await git(worktree, ['rev-parse', 'HEAD'])).trim();
 }
+
+/** What a patch would do, as git reads it (`git apply --numstat -z` and `--summary`); nothing is applied. */
+export interface PatchTouches {
+  /** Every path the patch touches (both sides of a rename), and whether git reads its change as binary. */
+  files: { path: string; binary: boolean }[];
+  /** `--summary` lines: creations, deletions, renames, copies and mode changes (empty for edits of existing files). */
+  summary: string[];
+}
+
+/** The paths a patch touches and its creations/deletions/renames/mode changes; throws GitError when git cannot read it. */
+export async function patchTouches(root: string, patch: string): Promise<PatchTouches> {
+  if (!patch.trim()) return { files: [], summary: [] };
+  const numstat = await git(root, ['apply', '--numstat', '-z', '-'], patch);
+  const files: PatchTouches['files'] = [];
+  const fields = numstat.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(fields[i]!);
+    if (!m) continue;
+    const binary = m[1] === '-' || m[2] === '-';
+    // A rename or copy is `added\tdeleted\t\0from\0to`: both paths are touched.
+    if (m[3] === '') {
+      files.push({ path: fields[i + 1] ?? '', binary }, { path: fields[i + 2] ?? '', binary });
+      i += 2;
+    } else files.push({ path: m[3]!, binary });
+  }
+  const summary = (await git(root, ['apply', '--summary', '-'], patch))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { files, summary };
+}
+
+/** Which of `paths` are regular files (blobs) in `commit`'s tree (`git cat-file --batch-check`). */
+export async function blobsAt(root: string, commit: string, paths: readonly string[]): Promise<Set<string>> {
+  const asked = paths.filter((p) => p && !/[\n\r]/.test(p));
+  if (asked.length === 0) return new Set();
+  const out = await git(
+    root,
+    ['cat-file', '--batch-check=%(objecttype)'],
+    asked.map((p) => `${commit}:${p}\n`).join(''),
+  );
+  const types = out.split('\n');
+  return new Set(asked.filter((_, i) => types[i] === 'blob'));
+}

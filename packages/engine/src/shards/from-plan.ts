@@ -12,6 +12,7 @@ import {
 import type { JobTarget } from '@orchestrate/jobs';
 import { hasCommit, isShallowClone } from '@orchestrate/repo';
 import { runDir } from '../runs/report.js';
+import { assertPlanId } from './plan-id.js';
 
 /** What a run from a plan file is given: the plan file, and the shard it runs (none: the whole plan). */
 export interface FromPlan {
@@ -19,7 +20,10 @@ export interface FromPlan {
   shard?: { index: number; total: number };
 }
 
-/** Reads and checks a plan file (`orchestrate plan --shards N` wrote it); anything else is E_USAGE saying what to do. */
+/**
+ * Reads and checks a plan file (`orchestrate plan --shards N` wrote it, unchanged: its content hashes to its planId);
+ * anything else is E_USAGE saying what to do.
+ */
 export async function readPlanFile(file: string): Promise<ShardPlanFile> {
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null) {
@@ -32,6 +36,11 @@ export async function readPlanFile(file: string): Promise<ShardPlanFile> {
     plan = JSON.parse(text) as Partial<ShardPlanFile>;
   } catch {
     throw new UsageError(`${file} is not JSON: pass the file \`orchestrate plan --shards N\` wrote.`);
+  }
+  if (plan === null || typeof plan !== 'object' || Array.isArray(plan)) {
+    throw new UsageError(
+      `${file} is not a plan file (not a JSON object): pass the file \`orchestrate plan --shards N\` wrote.`,
+    );
   }
   if (plan.version !== SHARD_FORMAT_VERSION) {
     throw new UsageError(
@@ -49,6 +58,7 @@ export async function readPlanFile(file: string): Promise<ShardPlanFile> {
     plan.shards.length > 0;
   if (!whole)
     throw new UsageError(`${file} lacks fields of a plan file: pass the file \`orchestrate plan --shards N\` wrote.`);
+  assertPlanId(plan as ShardPlanFile, file);
   return plan as ShardPlanFile;
 }
 

@@ -1,5 +1,5 @@
 // Applies the merged shards' patches step by step on the merge's worktree index, gates each file, commits per step.
-import type { PlanStep, ReportCommit, ReportItem, RunEventListener } from '@orchestrate/core';
+import { GitError, type PlanStep, type ReportCommit, type ReportItem, type RunEventListener } from '@orchestrate/core';
 import { jobKind, type CommittedJob } from '@orchestrate/jobs';
 import {
   applyPatchToIndex,
@@ -18,6 +18,13 @@ export interface LeftOut {
   stepId: string;
   shard: number;
   reason: string;
+}
+
+/** What `applySteps` did: its commits, the files its gates left out, and shards whose patch failed to apply (index → reason). */
+export interface MergeApplied {
+  commits: ReportCommit[];
+  leftOut: LeftOut[];
+  failed: Map<number, string>;
 }
 
 /** What the commit trailers of a merge name. */
@@ -39,8 +46,9 @@ export async function applySteps(
   bundles: readonly LoadedBundle[],
   info: MergeCommitInfo,
   emit: RunEventListener,
-): Promise<{ commits: ReportCommit[]; leftOut: LeftOut[] }> {
+): Promise<MergeApplied> {
   const commits: ReportCommit[] = [];
+  const failed = new Map<number, string>();
   const leftOut: LeftOut[] = [];
   const out = new Set<string>();
   const known = new Set(steps.map((s) => s.id));
@@ -57,8 +65,20 @@ export async function applySteps(
     );
     if (parts.length === 0) continue;
     for (const part of parts) {
-      const kept = withoutFiles(part.patch, out);
-      await applyPatchToIndex(worktree, kept);
+      if (failed.has(part.shard)) continue;
+      try {
+        await applyPatchToIndex(worktree, withoutFiles(part.patch, out));
+      } catch (err) {
+        if (!(err instanceof GitError)) throw err;
+        // The checks before found none, but a patch that does not apply is that shard failed, never a crash.
+        const why = err.stderr.trim().split('\n').slice(0, 2).join('; ') || 'git apply refused it';
+        const earlier = commits.length ? ' (its earlier steps are on the branch)' : '';
+        failed.set(
+          part.shard,
+          `failed: its patch of step ${step.id} did not apply during the merge (${why})${earlier}`,
+        );
+        emit({ type: 'warning', message: `merge: shard ${part.shard} ${failed.get(part.shard)!}` });
+      }
     }
     const changed = await stagedFiles(worktree);
     const refused: string[] = [];
@@ -75,15 +95,20 @@ export async function applySteps(
     await resetIndexFiles(worktree, refused);
     const files = changed.filter((f) => !refused.includes(f));
     if (files.length === 0) continue;
-    const jobs = parts.reduce((n, p) => n + p.jobs, 0);
-    const subject = mergedSubject(step.kind, step.id, parts, files);
-    const message = commitMessage(subject, step.id, jobs, parts, info);
+    const applied = parts.filter((p) => !failed.has(p.shard));
+    if (applied.length === 0) {
+      await resetIndexFiles(worktree, files);
+      continue;
+    }
+    const jobs = applied.reduce((n, p) => n + p.jobs, 0);
+    const subject = mergedSubject(step.kind, step.id, applied, files);
+    const message = commitMessage(subject, step.id, jobs, applied, info);
     const sha = await commitIndex(worktree, message);
     const made: ReportCommit = { sha, stepId: step.id, message: subject, jobs, files };
     commits.push(made);
     emit({ type: 'commit', sha, stepId: step.id, subject, jobs, files });
   }
-  return { commits, leftOut };
+  return { commits, leftOut, failed };
 }
 
 /** A patch without the sections (one per file, `diff --git a/… b/…`) of the files in `out`. */

@@ -1,5 +1,5 @@
 // Reads the bundles `orchestrate merge <dir>…` is given and checks that they belong together.
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   BUNDLE_FILES,
@@ -9,6 +9,7 @@ import {
   type ShardBundle,
   type ShardPlanFile,
 } from '@orchestrate/core';
+import { assertPlanId } from './plan-id.js';
 
 /** One bundle as the merge reads it: where it is, its manifest, its report and each step's patch text. */
 export interface LoadedBundle {
@@ -34,11 +35,13 @@ export async function loadBundles(dirs: readonly string[], cwd: string): Promise
     throw new UsageError('orchestrate merge needs the bundle dirs of the shards: `orchestrate merge <dir>…`.');
   }
   const bundles: LoadedBundle[] = [];
-  for (const dir of dirs) bundles.push(await readBundle(path.resolve(cwd, dir)));
+  for (const dir of await bundleDirs(dirs, cwd)) bundles.push(await readBundle(dir));
   const plan = await readPlan(bundles[0]!);
   const seen = new Map<number, string>();
   for (const b of bundles) {
     const m = b.manifest;
+    // Each bundle's plan.json is checked too: verified, it is the same plan as the first when the ids are equal.
+    if (b !== bundles[0] && m.planId === plan.planId) await readPlan(b);
     if (m.planId !== plan.planId) {
       throw new UsageError(
         `${b.dir} is a bundle of plan ${m.planId}, not of plan ${plan.planId} (${bundles[0]!.dir}): ` +
@@ -69,6 +72,43 @@ export async function loadBundles(dirs: readonly string[], cwd: string): Promise
   return { plan, bundles };
 }
 
+/**
+ * The bundle dirs the arguments name: a dir with a bundle.json is one; a dir without one whose subfolders hold
+ * bundles (`bundles/` of a workflow's download-artifact, one folder per artifact) stands for those subfolders. A path
+ * that does not exist or is a file is E_USAGE saying so.
+ */
+async function bundleDirs(dirs: readonly string[], cwd: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const given of dirs) {
+    const dir = path.resolve(cwd, given);
+    const kind = await lstat(dir).catch(() => null);
+    if (!kind) throw new UsageError(`${dir} does not exist: pass the bundle dirs of the shards.`);
+    if (!kind.isDirectory()) {
+      throw new UsageError(
+        `${dir} is not a folder: pass the bundle's folder (the one holding ${BUNDLE_FILES.manifest}).`,
+      );
+    }
+    if (await exists(path.join(dir, BUNDLE_FILES.manifest))) {
+      found.push(dir);
+      continue;
+    }
+    const inner: string[] = [];
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const sub = path.join(dir, entry.name);
+      if (entry.isDirectory() && (await exists(path.join(sub, BUNDLE_FILES.manifest)))) inner.push(sub);
+    }
+    found.push(...(inner.length ? inner : [dir]));
+  }
+  return found;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
 /** Reads one bundle dir: E_USAGE naming it when it is not one (no bundle.json, bad JSON, another format version). */
 async function readBundle(dir: string): Promise<LoadedBundle> {
   const notBundle = (why: string) =>
@@ -93,7 +133,9 @@ async function readBundle(dir: string): Promise<LoadedBundle> {
   const patches: LoadedBundle['patches'] = [];
   for (const step of manifest.steps) {
     const file = inside(dir, step.patch);
-    const patch = file ? await readFile(file, 'utf8').catch(() => null) : null;
+    // A patch file must be a file of the bundle: a symlink could point anywhere.
+    const regular = file ? await exists(file) : false;
+    const patch = file && regular ? await readFile(file, 'utf8').catch(() => null) : null;
     if (patch === null) throw notBundle(`its step patch ${step.patch} is missing`);
     patches.push({ ...step, patch });
   }
@@ -117,11 +159,22 @@ async function readPlan(bundle: LoadedBundle): Promise<ShardPlanFile> {
   } catch {
     plan = null;
   }
-  if (!plan || !Array.isArray(plan.shards) || !plan.plan || !Array.isArray(plan.plan.steps)) {
+  const whole =
+    plan !== null &&
+    typeof plan === 'object' &&
+    typeof plan.baseCommit === 'string' &&
+    /^[0-9a-f]{40,64}$/.test(plan.baseCommit) &&
+    typeof plan.scope === 'string' &&
+    Array.isArray(plan.shards) &&
+    plan.shards.every((s) => s !== null && typeof s === 'object' && Array.isArray(s.files)) &&
+    Boolean(plan.plan) &&
+    Array.isArray(plan.plan.steps);
+  if (!whole || !plan) {
     throw new UsageError(
       `${bundle.dir} has no readable plan file (${BUNDLE_FILES.plan}): pass a complete bundle dir, as the shard wrote it.`,
     );
   }
+  assertPlanId(plan, path.join(bundle.dir, BUNDLE_FILES.plan));
   if (plan.planId !== bundle.manifest.planId) {
     throw new UsageError(`${bundle.dir}: its plan file is of another plan than its bundle.json: rerun that shard.`);
   }

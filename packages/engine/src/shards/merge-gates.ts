@@ -8,11 +8,19 @@ const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /**
  * Gates one merged file of a step against its text before the step (`before`, null for a new file): a docstring step
- * must change comments only, a reformat step formatting only, and any step may not add syntax errors to a TS/JS file.
- * Files of other languages pass (the shard's own gates judged them; nothing cheap can re-prove them here).
+ * must change comments only (TS/JS only), a reformat step formatting only, and any step may not add syntax errors to a
+ * TS/JS file. A deleted file fails, and so does a new file of a docstring or reformat step. Other steps' files of other
+ * languages pass (the shard's own gates judged them; nothing cheap can re-prove them here).
  */
 export function gateMergedFile(kind: string, file: string, before: string | null, after: string | null): MergeGate {
-  if (after === null || !CODE_FILE.test(file)) return { ok: true };
+  if (after === null) return { ok: false, reason: 'the patch deletes the file' };
+  if (before === null && (kind === 'docstring' || kind === 'reformat')) {
+    return { ok: false, reason: `a ${kind} step never creates a file` };
+  }
+  if (!CODE_FILE.test(file)) {
+    // Doc comments are written in TS/JS only: a docstring edit of any other file has no proof, so it is refused.
+    return kind === 'docstring' ? { ok: false, reason: 'comment-only proof: not a TS/JS file' } : { ok: true };
+  }
   const a = stripBom(after);
   if (before !== null && kind === 'docstring') {
     const proof = proveCommentOnly(file, stripBom(before), a);

@@ -1,11 +1,5 @@
 // `orchestrate merge <dir>…`: the shards' bundles put together on one run branch, with one report.
-import {
-  EnvironmentError,
-  type RunEventListener,
-  type RunReport,
-  type RunStatus,
-  type ShardPlanFile,
-} from '@orchestrate/core';
+import { type RunEventListener, type RunReport, type RunStatus, type ShardPlanFile } from '@orchestrate/core';
 import {
   addWorktree,
   checkPatchSeries,
@@ -14,14 +8,15 @@ import {
   locateRepo,
   preflightRun,
   removeWorktree,
-  resolveCommit,
   runBranch,
   runWorktreeDir,
 } from '@orchestrate/repo';
 import { newRunId } from '../run-options.js';
 import { writeReport } from '../runs/report.js';
-import { applySteps, type LeftOut } from './merge-apply.js';
+import { assertBaseCommit } from './from-plan.js';
+import { applySteps, type MergeApplied } from './merge-apply.js';
 import { loadBundles, type LoadedBundle } from './merge-bundles.js';
+import { bundleRefusal } from './merge-check.js';
 import { mergeReport, type ShardProblem } from './merge-report.js';
 
 /** What `mergeShards` is given. */
@@ -52,13 +47,8 @@ export async function mergeShards(options: MergeShardsOptions): Promise<RunRepor
   const emit = options.onEvent ?? (() => {});
   const { root } = await locateRepo(cwd);
   const { plan, bundles } = await loadBundles(options.dirs, cwd);
-  if (!(await resolveCommit(root, plan.baseCommit))) {
-    throw new EnvironmentError(
-      'E_SHALLOW_CLONE',
-      `The plan's base commit ${plan.baseCommit.slice(0, 12)} is not in ${root}: fetch it (\`git fetch origin ` +
-        `${plan.baseCommit}\`, or actions/checkout with fetch-depth: 0) and merge again.`,
-    );
-  }
+  // The same check, and the same code, as `run --plan`: E_USAGE, or E_SHALLOW_CLONE in a shallow clone.
+  await assertBaseCommit(root, plan);
   const { merged, problems } = await sortShards(root, plan, bundles);
   const id = options.runId ?? newRunId();
   const branch = runBranch(id);
@@ -68,7 +58,7 @@ export async function mergeShards(options: MergeShardsOptions): Promise<RunRepor
   emit({ type: 'phase', phase: 'setup', detail: `worktree on ${branch}` });
   await addWorktree(root, worktree, branch, plan.baseCommit, { checkout: false });
   const warnings: string[] = [];
-  let result: { commits: RunReport['commits']; leftOut: LeftOut[] } = { commits: [], leftOut: [] };
+  let result: MergeApplied = { commits: [], leftOut: [], failed: new Map() };
   try {
     emit({ type: 'phase', phase: 'commit' });
     const engine = merged.some((b) => b.report?.engine === 'openai') ? 'openai' : 'offline';
@@ -82,13 +72,17 @@ export async function mergeShards(options: MergeShardsOptions): Promise<RunRepor
       );
     }
   }
+  for (const [index, reason] of result.failed) {
+    problems.push({ index, jobs: plan.shards.find((s) => s.index === index)?.jobs ?? 0, reason });
+  }
+  problems.sort((a, b) => a.index - b.index);
   const report = mergeReport({
     id,
     repo: root,
     branch: result.commits.length ? branch : null,
     plan,
     bundles,
-    merged,
+    merged: merged.filter((b) => !result.failed.has(b.manifest.shard.index)),
     problems,
     commits: result.commits,
     leftOut: result.leftOut,
@@ -107,6 +101,8 @@ async function sortShards(
 ): Promise<{ merged: LoadedBundle[]; problems: ShardProblem[] }> {
   const merged: LoadedBundle[] = [];
   const problems: ShardProblem[] = [];
+  /** Each file a merged shard changes → that shard's index. */
+  const claimed = new Map<string, number>();
   const total = plan.shards.length;
   const jobsOf = (index: number) => plan.shards.find((s) => s.index === index)?.jobs ?? 0;
   const command = (index: number) => `\`orchestrate run --plan <plan.json> --shard ${index}/${total} --out <dir>\``;
@@ -127,6 +123,21 @@ async function sortShards(
       });
       continue;
     }
+    const checked = await bundleRefusal(root, plan, bundle);
+    if ('reason' in checked) {
+      problems.push({ index: spec.index, jobs: jobsOf(spec.index), reason: `failed: refused: ${checked.reason}` });
+      continue;
+    }
+    const overlap = [...checked.files].find((f) => claimed.has(f));
+    if (overlap) {
+      const other = claimed.get(overlap)!;
+      problems.push({
+        index: spec.index,
+        jobs: jobsOf(spec.index),
+        reason: `failed: it changes ${overlap}, which shard ${other} (merged) changes too: the later shard is not merged`,
+      });
+      continue;
+    }
     const refused = await checkPatchSeries(
       root,
       plan.baseCommit,
@@ -141,6 +152,7 @@ async function sortShards(
       });
       continue;
     }
+    for (const f of checked.files) claimed.set(f, spec.index);
     merged.push(bundle);
   }
   return { merged, problems };

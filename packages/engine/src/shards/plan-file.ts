@@ -1,5 +1,4 @@
 // `orchestrate plan --shards N`: index, plan (the planner called once), expand and estimate, then the plan file.
-import { createHash } from 'node:crypto';
 import {
   SHARD_FORMAT_VERSION,
   UsageError,
@@ -7,7 +6,6 @@ import {
   type Estimate,
   type ResolvedConfig,
   type ShardPlanFile,
-  type ShardSpec,
 } from '@orchestrate/core';
 import { jobKind, type JobTarget, type KindContext } from '@orchestrate/jobs';
 import { contextParts } from '../job/context.js';
@@ -16,6 +14,7 @@ import type { RunTaskOptions } from '../run-options.js';
 import { expandRun, indexRepo, planRun } from '../run-prepare.js';
 import { setUpRun, type Undos } from '../run-setup.js';
 import { estimateParts } from '../tokens.js';
+import { planIdOf } from './plan-id.js';
 import { assertShardCount, splitJobs, shardMatrix, type SplitJob } from './split.js';
 
 /** Options of `planShards`: a run's (the task, `-C`, `from`, models, planning, budget…) and the shard count. */
@@ -79,15 +78,6 @@ export async function planShards(options: PlanShardsOptions): Promise<PlannedSha
     for (const undo of onError) await undo(err).catch(() => undefined);
     throw err;
   }
-}
-
-/**
- * The plan's id: a sha256 of what every shard must agree on (the steps, the base commit, the scope and the split), so
- * the same repository and task plan to the same id; `createdAt` and the plan's warnings are left out.
- */
-export function planIdOf(steps: unknown, baseCommit: string, scope: string, shards: readonly ShardSpec[]): string {
-  const split = shards.map((s) => ({ index: s.index, files: s.files, jobs: s.jobs }));
-  return createHash('sha256').update(JSON.stringify({ steps, baseCommit, scope, split })).digest('hex');
 }
 
 /**

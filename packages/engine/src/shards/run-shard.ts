@@ -1,7 +1,7 @@
 // `orchestrate run --plan <file> [--shard i/N] [--out dir]`: one run from a saved plan, resumable, then its bundle.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError, type RunReport, type ShardBundle } from '@orchestrate/core';
+import { EnvironmentError, UsageError, type RunReport, type ShardBundle } from '@orchestrate/core';
 import { locateRepo } from '@orchestrate/repo';
 import { runTask, type RunTaskOptions } from '../run-task.js';
 import { readJournal } from '../runs/journal.js';
@@ -16,7 +16,7 @@ export interface RunFromPlanOptions extends Omit<RunTaskOptions, 'task' | 'from'
   planFile: string;
   /** The shard to run (`--shard i/N`); none: the whole plan as one run. */
   shard?: { index: number; total: number };
-  /** The bundle's folder (`--out`); required with a shard. */
+  /** The bundle's folder (`--out`); required with a shard, refused without one (a bundle is a shard's). */
   out?: string;
 }
 
@@ -38,6 +38,12 @@ export async function runFromPlan(options: RunFromPlanOptions): Promise<RunFromP
   const { planFile, shard, out, ...run } = options;
   if (shard && out === undefined) {
     throw new UsageError("--shard writes a bundle: add --out <dir> (the folder to upload as the shard's artifact).");
+  }
+  if (!shard && out !== undefined) {
+    throw new UsageError(
+      "--out writes a shard's bundle: add --shard i/N (a `shard` value of the plan's matrix). Without --shard, " +
+        '`run --plan` runs the whole plan on one run branch and writes no bundle.',
+    );
   }
   const file = await readPlanFile(planFile);
   if (shard) assertShardOfPlan(file, shard);
@@ -63,11 +69,24 @@ export async function runFromPlan(options: RunFromPlanOptions): Promise<RunFromP
     const report = await runTask(asked);
     return { report, bundle: await bundleOf(report), how: state.kind === 'resumable' ? 'resumed' : 'new' };
   } catch (err) {
+    if (err instanceof EnvironmentError && err.code === 'E_BRANCH_EXISTS') throw branchTaken(runId, shard);
     // A run that failed after its report was written (a model failure that stopped it) still leaves its bundle.
     const written = await readReport(root, runId);
     if (written && written.status !== 'interrupted') await bundleOf(written).catch(() => undefined);
     throw err;
   }
+}
+
+/** E_BRANCH_EXISTS for a run from a plan: its id is fixed, so "run again for a new id" would not help. */
+function branchTaken(runId: string, shard?: { index: number; total: number }): EnvironmentError {
+  const what = shard ? `shard ${shard.index}/${shard.total}` : 'the plan';
+  const branch = `orchestrate/${runId}`;
+  return new EnvironmentError(
+    'E_BRANCH_EXISTS',
+    `Branch ${branch} already exists: another run of ${what} is running here (or was killed before it kept its ` +
+      'journal). Wait for it to end and run the same command again (it resumes, or writes its bundle again); if none ' +
+      `is running, delete the branch (\`git branch -D ${branch}\`) and ${path.join('.orchestrate', 'runs', runId)}, then run again.`,
+  );
 }
 
 type RunStateOf = { kind: 'none' } | { kind: 'resumable' } | { kind: 'finished'; report: RunReport };

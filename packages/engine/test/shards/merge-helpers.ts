@@ -10,6 +10,7 @@ import {
   type ShardBundle,
   type ShardPlanFile,
 } from '@orchestrate/core';
+import { planIdOf } from '@orchestrate/engine';
 import { IDENTITY, type TempRepo } from '../../../../test/helpers/repo.js';
 
 /** The plan's one docstring step. */
@@ -28,29 +29,30 @@ export interface ShardEdits {
   steps: Record<string, Record<string, string>>;
 }
 
-/** A plan file of `shards` over `steps` on `base`. */
+/** A plan file of `shards` over `steps` on `base` (in `scope`), with the planId `orchestrate plan` would give it. */
 export function planFile(
   base: string,
   shards: ShardEdits[],
   steps: PlanStep[] = [DOCS_STEP],
-  planId = 'plan-1',
+  scope = '',
 ): ShardPlanFile {
+  const specs = shards.map((s, i) => ({
+    index: i + 1,
+    files: [...s.files].sort(),
+    jobs: s.files.length,
+    estimatedTokens: 100,
+    budgetUsd: null,
+  }));
   return {
     version: SHARD_FORMAT_VERSION,
-    planId,
+    planId: planIdOf(steps, base, scope, specs),
     task: 'add docstrings to src/',
     baseCommit: base,
-    scope: '',
+    scope,
     plan: { steps, source: 'offline', warnings: [] },
     budgetUsd: null,
     createdAt: '2026-01-01T00:00:00.000Z',
-    shards: shards.map((s, i) => ({
-      index: i + 1,
-      files: [...s.files].sort(),
-      jobs: s.files.length,
-      estimatedTokens: 100,
-      budgetUsd: null,
-    })),
+    shards: specs,
     matrix: { include: shards.map((_, i) => ({ shard: `${i + 1}/${shards.length}` })) },
   };
 }

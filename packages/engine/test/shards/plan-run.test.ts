@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLE_FILES, type ShardPlanFile } from '@orchestrate/core';
-import { planShards, readBundle, runFromPlan } from '@orchestrate/engine';
+import { planIdOf, planShards, readBundle, runFromPlan } from '@orchestrate/engine';
 import { IDENTITY, makeRepo, type TempRepo } from '../../../../test/helpers/repo.js';
 
 const fn = (file: number, i: number) =>
@@ -162,16 +162,43 @@ describe('runFromPlan', () => {
       runFromPlan({ planFile, shard, out, cwd: repo.dir, engine: 'offline', env });
     await expect(run({ index: 2, total: 4 })).rejects.toMatchObject({ code: 'E_USAGE' });
     const foreign = path.join(out, 'foreign.json');
-    writeFileSync(foreign, JSON.stringify({ ...plan, baseCommit: 'f'.repeat(40) }));
-    await expect(run({ index: 1, total: 3 }, foreign)).rejects.toMatchObject({ code: 'E_USAGE' });
+    const elsewhere = 'f'.repeat(40);
+    const moved = { ...plan, baseCommit: elsewhere, planId: planIdOf(plan.plan.steps, elsewhere, '', plan.shards) };
+    writeFileSync(foreign, JSON.stringify(moved));
+    await expect(run({ index: 1, total: 3 }, foreign)).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('is not in this repository') as string,
+    });
     await expect(run({ index: 1, total: 3 }, path.join(out, 'none.json'))).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+
+  it('refuses a plan file changed after planning, and one that is JSON null, with E_USAGE', async () => {
+    const repo = repoOf();
+    const { plan, file } = await planOf(repo);
+    const out = tempDir();
+    const run = (planFile: string) =>
+      runFromPlan({ planFile, shard: { index: 1, total: 3 }, out, cwd: repo.dir, engine: 'offline', env });
+    const edited = path.join(out, 'edited.json');
+    const steps = plan.plan.steps.map((s) => ({ ...s, kind: 'reformat' }));
+    writeFileSync(edited, JSON.stringify({ ...plan, plan: { ...plan.plan, steps } }));
+    await expect(run(edited)).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('the plan file was changed after `orchestrate plan` wrote it') as string,
+    });
+    for (const text of ['null', '[]', '"x"', '5']) {
+      const bad = path.join(out, 'bad.json');
+      writeFileSync(bad, text);
+      await expect(run(bad)).rejects.toMatchObject({ code: 'E_USAGE' });
+    }
+    expect(repo.git('branch', '--list', 'orchestrate/*').trim()).toBe('');
   });
 
   it('a shard with no committed work writes a bundle with no steps', async () => {
     const repo = repoOf();
     const { plan, file } = await planOf(repo, 2);
     // Every function of the plan's files documented after planning is still the plan's job, so empty the shard instead.
-    const empty = { ...plan, shards: [plan.shards[0]!, { ...plan.shards[1]!, files: [], jobs: 0 }] };
+    const shards = [plan.shards[0]!, { ...plan.shards[1]!, files: [], jobs: 0 }];
+    const empty = { ...plan, shards, planId: planIdOf(plan.plan.steps, plan.baseCommit, plan.scope, shards) };
     writeFileSync(file, JSON.stringify(empty));
     const out = path.join(tempDir(), 'out');
     const { bundle, report } = await runFromPlan({
