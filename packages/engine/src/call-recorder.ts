@@ -99,11 +99,11 @@ type Usage = Pick<StructuredResult<unknown>['usage'], 'inputTokens' | 'cachedInp
  * call's `rejections[].key` enum, else 1.
  */
 function jobsOf(request: StructuredCall<unknown>): number {
-  type Shaped = { shape?: Record<string, any> };
-  const shape = (request.schema as Shaped).shape;
-  const items = shape?.items?.shape as Record<string, unknown> | undefined;
+  type Node = { shape?: Record<string, Node | undefined>; element?: Node; options?: unknown[] };
+  const shape = (request.schema as Node).shape;
+  const items = shape?.items?.shape;
   if (items) return Math.max(1, Object.keys(items).length);
-  const keys = shape?.rejections?.element?.shape?.key?.options as unknown[] | undefined;
+  const keys = shape?.rejections?.element?.shape?.key?.options;
   return Array.isArray(keys) ? Math.max(1, keys.length) : 1;
 }
 
