@@ -214,6 +214,15 @@ describe('showRun', () => {
     expect(run.report?.id).toBe('20260101-000000-aaaa');
     expect(formatRun(run)).not.toContain('orchestrate resume');
   });
+
+  it("lists a merged run's shards: those merged, and each missing one with its jobs and why", async () => {
+    const repo = makeRepo();
+    const shards = { total: 3, merged: [1, 3], missing: [{ index: 2, jobs: 7, reason: 'no bundle' }] };
+    writeReportFixture(repo.dir, '20260101-000000-cccc', { shards });
+    const text = formatRun(await showRun({ cwd: repo.dir, runId: '20260101-000000-cccc' }));
+    expect(text).toContain('shards: 2 of 3 merged (1, 3)');
+    expect(text).toContain('shard 2/3 not merged (7 jobs): no bundle');
+  });
 });
 
 describe('applyRun preconditions', () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { safeText } from '@orchestrate/core';
+import { safeText, type RunReport } from '@orchestrate/core';
 import { JOURNAL_FILE } from './journal-format.js';
 import { formatSummary } from './report.js';
 import type { RunDetail, RunInfo } from './runs.js';
@@ -49,6 +49,18 @@ export function formatRuns(runs: RunInfo[], now = new Date()): string {
 const BRANCH_ADVICE =
   /^(Your working tree, index and current branch were not touched\. Next:|\s+(look|merge|delete):\s)/;
 
+/** A merged sharded run's shards: which merged, and each missing or failed one with its jobs and why. */
+function shardLines(shards: RunReport['shards']): string {
+  if (!shards) return '';
+  const lines = [
+    `\n  shards: ${shards.merged.length} of ${shards.total} merged (${shards.merged.join(', ') || 'none'})`,
+  ];
+  for (const m of shards.missing) {
+    lines.push(`    shard ${m.index}/${shards.total} not merged (${m.jobs} jobs): ${safeText(m.reason)}`);
+  }
+  return lines.join('\n');
+}
+
 /**
  * `show`: a finished run's summary (formatSummary), or an unfinished run's task, base, progress and next step. A run
  * whose branch is gone (undone, or deleted by hand) says so instead of telling how to merge it. The task and the
@@ -56,7 +68,7 @@ const BRANCH_ADVICE =
  */
 export function formatRun(run: RunDetail, now = new Date()): string {
   if (run.report) {
-    const text = formatSummary(run.report);
+    const text = formatSummary(run.report) + shardLines(run.report.shards);
     if (!run.branch || run.branchExists) return text;
     const how = run.status === 'undone' ? 'undone' : 'undone or deleted';
     const kept = text

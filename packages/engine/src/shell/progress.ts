@@ -139,14 +139,14 @@ export function progressNotes(event: RunEvent, options: ProgressNoteOptions = {}
     case 'phase':
       return [{ text: `orchestrate: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`, liveShows: true }];
     case 'run-start': {
-      const from = `${event.engine} engine, from HEAD ${event.baseCommit.slice(0, 8)}`;
+      const from = `${event.engine} engine, from commit ${event.baseCommit.slice(0, 8)}`;
       const notes = [
         options.dryRun
           ? log(`dry run ${event.runId}, ${from} (nothing is created: no branch, no worktree)`)
           : log(`run ${event.runId}, ${from}; the work goes on a new branch ${event.branch}`),
       ];
       if (event.dirty) {
-        const why = 'the run starts from HEAD and never touches them';
+        const why = 'the run starts from a commit and never touches them';
         notes.push(log(`you have uncommitted changes; they stay as they are (${why})`));
       }
       return notes;

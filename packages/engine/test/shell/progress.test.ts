@@ -152,9 +152,9 @@ describe('progress notes', () => {
       budgetUsd: null,
     } as const;
     expect(progressNotes(start).map((n) => n.text)).toEqual([
-      'orchestrate: run r1, offline engine, from HEAD abcdef01; the work goes on a new branch orchestrate/r1',
+      'orchestrate: run r1, offline engine, from commit abcdef01; the work goes on a new branch orchestrate/r1',
       'orchestrate: you have uncommitted changes; they stay as they are ' +
-        '(the run starts from HEAD and never touches them)',
+        '(the run starts from a commit and never touches them)',
     ]);
     expect(progressNotes(start, { dryRun: true })[0]!.text).toContain('dry run r1');
     const warning = progressNotes({ type: 'warning', message: 'w' });
